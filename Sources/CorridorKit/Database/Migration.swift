@@ -1,0 +1,126 @@
+import Crypto
+import SQLite
+
+/// One schema change, as shipped in `migrations/NNNN_description.sql`.
+public struct Migration: Sendable, Equatable {
+  public let version: Int
+  public let name: String
+  public let sql: String
+
+  public init(version: Int, name: String, sql: String) {
+    self.version = version
+    self.name = name
+    self.sql = sql
+  }
+
+  /// SHA-256 of the file's bytes, lower-case hex: what `schema_migrations.sha256` records.
+  public var checksum: String { sha256Hex(Array(sql.utf8)) }
+
+  /// The migrations compiled into this binary, in version order.
+  public static var embedded: [Migration] { EmbeddedMigrations.all }
+}
+
+func sha256Hex(_ bytes: [UInt8]) -> String {
+  hex(SHA256.hash(data: bytes))
+}
+
+func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+  let digits: [UInt8] = Array("0123456789abcdef".utf8)
+  var out: [UInt8] = []
+  out.reserveCapacity(64)
+  for byte in digest {
+    out.append(digits[Int(byte >> 4)])
+    out.append(digits[Int(byte & 0x0F)])
+  }
+  return String(decoding: out, as: UTF8.self)
+}
+
+/// Applies migrations forward, each in its own transaction, and refuses databases it cannot
+/// vouch for. It never edits a database it refuses.
+public struct Migrator {
+  public struct Status: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    public let appliedAt: String?
+  }
+
+  public let migrations: [Migration]
+
+  public init(migrations: [Migration] = Migration.embedded) {
+    self.migrations = migrations
+  }
+
+  /// Versions and checksums recorded in the database; empty for a fresh file.
+  func applied(in db: Connection) throws -> [(version: Int, name: String, sha256: String, appliedAt: String)] {
+    guard try hasLedger(db) else { return [] }
+    return try db.fetchAll("SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version")
+      .map { ($0[0].int ?? 0, $0[1].text ?? "", $0[2].text ?? "", $0[3].text ?? "") }
+  }
+
+  func hasLedger(_ db: Connection) throws -> Bool {
+    try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'") == 1
+  }
+
+  /// Refuses the file unless it is a fresh database or a Corridor database whose applied
+  /// migrations all match this binary's copies. Reads only.
+  public func validate(_ db: Connection, path: String) throws {
+    let objectCount: Int64
+    do {
+      objectCount = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+    } catch let error as SQLiteError where error.isNotADatabase {
+      throw CorridorError(
+        .invalidData, "\(path) is not a SQLite database; it was left untouched",
+        hint: "check --db / CORRIDOR_DB, or run `corridor init --db NEWFILE`")
+    }
+    if objectCount > 0, try !hasLedger(db) {
+      throw CorridorError(
+        .invalidData, "\(path) is a SQLite database but not a Corridor database (no schema_migrations); it was left untouched",
+        hint: "point --db at a Corridor database, or run `corridor init --db NEWFILE`")
+    }
+    let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+    for row in try applied(in: db) {
+      guard let migration = known[row.version] else {
+        throw CorridorError(
+          .invalidData,
+          "\(path) is at schema version \(row.version) (\(row.name)), newer than this corridor binary knows (\(migrations.last?.version ?? 0)); it was left untouched",
+          hint: "use a newer corridor")
+      }
+      if migration.checksum != row.sha256 {
+        throw CorridorError(
+          .invalidData,
+          "migration \(row.name) was edited after it was applied to \(path) (recorded sha256 \(row.sha256.prefix(12))…, this binary has \(migration.checksum.prefix(12))…); the database was left untouched",
+          hint: "shipped migrations are never edited: add a new migration instead")
+      }
+    }
+  }
+
+  public func status(_ db: Connection) throws -> [Status] {
+    let applied = Dictionary(uniqueKeysWithValues: try applied(in: db).map { ($0.version, $0.appliedAt) })
+    return migrations.map { Status(version: $0.version, name: $0.name, appliedAt: applied[$0.version]) }
+  }
+
+  /// Applies every pending migration in order, each in its own IMMEDIATE transaction together
+  /// with its ledger row, so a failing migration leaves the database at the previous version.
+  @discardableResult
+  public func migrate(_ db: Connection, path: String, now: () -> String = Timestamps.nowUTC) throws -> [Migration] {
+    try validate(db, path: path)
+    let done = Set(try applied(in: db).map(\.version))
+    var appliedNow: [Migration] = []
+    for migration in migrations where !done.contains(migration.version) {
+      do {
+        try db.transaction(.immediate) {
+          try db.execute(migration.sql)
+          try db.execute(
+            "INSERT INTO schema_migrations(version, name, sha256, applied_at) VALUES (?, ?, ?, ?)",
+            [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .text(now())])
+        }
+      } catch let error as SQLiteError {
+        if error.isBusy || error.isIOError || error.isReadOnly { throw CorridorError(error, context: migration.name) }
+        throw CorridorError(
+          .internal, "migration \(migration.name) failed: \(error.message); the database stays at the previous version")
+      }
+      appliedNow.append(migration)
+    }
+    return appliedNow
+  }
+}

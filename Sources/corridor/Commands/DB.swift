@@ -1,0 +1,78 @@
+import ArgumentParser
+import CorridorKit
+
+extension Corridor {
+  struct DB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "db",
+      abstract: "Schema migrations and integrity checks.",
+      subcommands: [Migrate.self, Status.self, Check.self]
+    )
+  }
+}
+
+extension Corridor.DB {
+  struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+      var applied: [String] = []
+      let db = try CorridorDatabase(path: database.path, mode: .existing) { applied.append($0) }
+      applied.forEach(Console.line)
+      if applied.isEmpty { Console.line("\(db.path) is up to date") }
+    }
+  }
+
+  struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List applied and pending migrations.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    struct Row: Encodable {
+      let version: Int
+      let name: String
+      let state: String
+      let appliedAt: String?
+    }
+
+    struct Report: Encodable {
+      let database: String
+      let currentVersion: Int
+      let latestVersion: Int
+      let migrations: [Row]
+    }
+
+    func run() throws {
+      let db = try CorridorDatabase(path: database.path, mode: .existing, migrate: false)
+      let rows = try db.migrationStatus().map {
+        Row(version: $0.version, name: $0.name, state: $0.appliedAt == nil ? "pending" : "applied", appliedAt: $0.appliedAt)
+      }
+      let report = Report(
+        database: db.path,
+        currentVersion: rows.last { $0.appliedAt != nil }?.version ?? 0,
+        latestVersion: rows.last?.version ?? 0,
+        migrations: rows)
+      try Render.emit(
+        output.format, json: report, headers: ["version", "name", "state", "appliedAt"],
+        rows: rows.map { [String($0.version), $0.name, $0.state, $0.appliedAt ?? ""] })
+    }
+  }
+
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run SQLite's integrity and foreign-key checks; exit 65 on any finding.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+      let db = try database.open()
+      let findings = try db.check()
+      if findings.isEmpty {
+        Console.line("ok: integrity and foreign keys")
+        return
+      }
+      findings.forEach(Console.line)
+      throw CorridorError.invalid("\(findings.count) finding(s) in \(db.path)", rule: "db-check")
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CorridorKit
+import Foundation
+
+/// `--db`, shared by every command that touches the database.
+struct DatabaseOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: "Database file. Default: $CORRIDOR_DB, else $XDG_DATA_HOME/corridor/corridor.db (~/.local/share/corridor/corridor.db)."
+  )
+  var db: String?
+
+  var path: String {
+    DatabaseLocation.resolve(explicit: db, environment: ProcessInfo.processInfo.environment)
+  }
+
+  /// Opens the existing database, applying pending migrations and saying so on stderr.
+  func open() throws -> CorridorDatabase {
+    try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
+  }
+}
+
+/// `--operator`, for every command that writes: writes are attributed.
+struct OperatorOptions: ParsableArguments {
+  @Option(name: .customLong("operator"), help: "Who is writing. Default: $CORRIDOR_OPERATOR, else the login name.")
+  var name: String?
+
+  var resolved: String {
+    if let name, !name.isEmpty { return name }
+    let environment = ProcessInfo.processInfo.environment
+    if let name = environment["CORRIDOR_OPERATOR"], !name.isEmpty { return name }
+    if let name = environment["USER"] ?? environment["LOGNAME"], !name.isEmpty { return name }
+    return NSUserName().isEmpty ? "unknown" : NSUserName()
+  }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json, csv
+}
+
+/// `--format`, for every read command.
+struct FormatOptions: ParsableArguments {
+  @Option(name: .long, help: "Output format: table (default), json or csv.")
+  var format: OutputFormat = .table
+}

@@ -1,0 +1,44 @@
+import CorridorKit
+import Foundation
+
+/// Renders rows for the three read formats. Tables are for people; JSON and CSV are contracts.
+enum Render {
+  /// An aligned text table.
+  static func table(_ headers: [String], _ rows: [[String]]) -> String {
+    var widths = headers.map(\.count)
+    for row in rows {
+      for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, cell in
+        i == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
+      }.joined(separator: "  ")
+    }
+    var out = line(headers) + "\n"
+    for row in rows { out += line(row) + "\n" }
+    return out
+  }
+
+  static func csv(_ headers: [String], _ rows: [[String]]) -> String {
+    ([headers] + rows).map(CSV.record).joined()
+  }
+
+  /// Stable JSON: sorted keys, so the same data always gives the same bytes.
+  static func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  /// Prints `value` as JSON, or its rows as a table or CSV.
+  static func emit<T: Encodable>(
+    _ format: OutputFormat, json value: T, headers: [String], rows: @autoclosure () -> [[String]]
+  ) throws {
+    switch format {
+    case .json: Console.out(try json(value))
+    case .table: Console.out(table(headers, rows()))
+    case .csv: Console.out(csv(headers, rows()))
+    }
+  }
+}
