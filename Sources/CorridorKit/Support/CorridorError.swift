@@ -69,7 +69,8 @@ extension CorridorError {
     } else if error.isIOError {
       self.init(.io, "\(prefix)I/O error: \(error.message)")
     } else if error.isNotADatabase {
-      self.init(.invalidData, "\(prefix)not a SQLite database; it was left untouched", hint: "check --db / CORRIDOR_DB, or run `corridor init --db NEWFILE`")
+      self.init(
+        .invalidData, "\(prefix)not a SQLite database; it was left untouched", hint: "check --db / CORRIDOR_DB, or run `corridor init --db NEWFILE`")
     } else if error.isConstraintViolation {
       self.init(.invalidData, "\(prefix)rejected by the schema: \(error.message)", rule: "schema")
     } else {

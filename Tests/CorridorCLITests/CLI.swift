@@ -1,0 +1,69 @@
+import Foundation
+
+/// Runs the real `corridor` binary in a child process: exit codes and stderr are behaviour.
+struct CLIResult {
+  let status: Int32
+  let stdout: String
+  let stderr: String
+}
+
+enum CLI {
+  static var binary: URL {
+    // The test bundle sits in the build products folder next to the executable.
+    var url = Bundle.main.bundleURL
+    for _ in 0..<3 {
+      let candidate = url.appendingPathComponent("corridor")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      url.deleteLastPathComponent()
+    }
+    return Bundle.main.bundleURL.appendingPathComponent("corridor")
+  }
+
+  @discardableResult
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, cwd: String? = nil
+  ) throws -> CLIResult {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["CORRIDOR_DB"] = nil
+    env["CORRIDOR_OPERATOR"] = nil
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return CLIResult(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  static func temporaryFolder() -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-cli-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.path
+  }
+
+  static func json(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+  }
+}
