@@ -20,11 +20,11 @@ let package = Package(
       providers: [.apt(["libsqlite3-dev"])]
     ),
     .target(name: "SQLite", dependencies: ["CSQLite"]),
-    .executableTarget(name: "MigrationEmbedder"),
+    .executableTarget(name: "ResourceEmbedder"),
     .plugin(
-      name: "EmbedMigrations",
+      name: "EmbedResources",
       capability: .buildTool(),
-      dependencies: ["MigrationEmbedder"]
+      dependencies: ["ResourceEmbedder"]
     ),
     .target(
       name: "CorridorKit",
@@ -32,7 +32,7 @@ let package = Package(
         "SQLite",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
-      plugins: ["EmbedMigrations"]
+      plugins: ["EmbedResources"]
     ),
     .executableTarget(
       name: "corridor",

@@ -27,6 +27,7 @@ import Testing
   @Test func migrationsAreNumberedInOrder() {
     #expect(shipped.map(\.version) == Array(1...shipped.count))
     #expect(shipped.first?.name == "0001_schema_migrations.sql")
+    #expect(shipped.count == Migration.embeddedFileCount)
   }
 
   @Test func editedMigrationIsRefusedAndFileUntouched() throws {

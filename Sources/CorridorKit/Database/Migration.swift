@@ -16,8 +16,16 @@ public struct Migration: Sendable, Equatable {
   /// SHA-256 of the file's bytes, lower-case hex: what `schema_migrations.sha256` records.
   public var checksum: String { sha256Hex(Array(sql.utf8)) }
 
-  /// The migrations compiled into this binary, in version order.
-  public static var embedded: [Migration] { EmbeddedMigrations.all }
+  /// The migrations compiled into this binary, in version order. Files not named
+  /// `NNNN_description.sql` are left out (a test asserts there are none).
+  public static let embedded: [Migration] = EmbeddedMigrations.files.compactMap { file in
+    let parts = file.name.split(separator: "_", maxSplits: 1)
+    guard file.name.hasSuffix(".sql"), parts.count == 2, parts[0].count == 4, let version = Int(parts[0]) else { return nil }
+    return Migration(version: version, name: file.name, sql: file.text)
+  }.sorted { $0.version < $1.version }
+
+  /// How many migration files the build embedded, named correctly or not.
+  static var embeddedFileCount: Int { EmbeddedMigrations.files.count }
 }
 
 func sha256Hex(_ bytes: [UInt8]) -> String {

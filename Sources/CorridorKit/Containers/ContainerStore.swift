@@ -1,0 +1,70 @@
+import SQLite
+
+/// A registered container (equipment).
+public struct Container: Sendable, Equatable {
+  public var number: ContainerNumber
+  public var sizeType: SizeType
+  public var tareKg: Int?
+  public var maxGrossKg: Int?
+  public var createdAt: String
+  public var createdBy: String
+}
+
+extension CorridorDatabase {
+  /// Registers a container. Registering the same number again with the same details is a no-op
+  /// (returns false); with different details it is refused, since a box's size never changes.
+  @discardableResult
+  public func addContainer(
+    _ number: ContainerNumber, sizeType: SizeType, tareKg: Int? = nil, maxGrossKg: Int? = nil, operator op: String
+  ) throws -> Bool {
+    if let tareKg, tareKg <= 0 { throw CorridorError.invalid("tare must be a positive number of kg, got \(tareKg)", rule: "weight") }
+    if let maxGrossKg, maxGrossKg <= 0 {
+      throw CorridorError.invalid("max gross must be a positive number of kg, got \(maxGrossKg)", rule: "weight")
+    }
+    if let tareKg, let maxGrossKg, tareKg >= maxGrossKg {
+      throw CorridorError.invalid("tare \(tareKg) kg is not below max gross \(maxGrossKg) kg", rule: "weight")
+    }
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        if let existing = try container(number) {
+          if existing.sizeType == sizeType && existing.tareKg == tareKg && existing.maxGrossKg == maxGrossKg { return false }
+          throw CorridorError.invalid(
+            "container \(number) is already registered as \(existing.sizeType.code)"
+              + " (tare \(existing.tareKg.map(String.init) ?? "-"), max gross \(existing.maxGrossKg.map(String.init) ?? "-"))",
+            rule: "container-exists")
+        }
+        try connection.execute(
+          "INSERT INTO containers(number, size_type, tare_kg, max_gross_kg, created_at, operator) VALUES (?, ?, ?, ?, ?, ?)",
+          [.text(number.text), .text(sizeType.code), SQLValue(tareKg), SQLValue(maxGrossKg), .text(Timestamps.nowUTC()), .text(op)])
+        return true
+      }
+    }
+  }
+
+  public func container(_ number: ContainerNumber) throws -> Container? {
+    try containers(number: number).first
+  }
+
+  /// The container, or an invalid-data error with a hint to register it.
+  public func requireContainer(_ number: ContainerNumber) throws -> Container {
+    guard let container = try container(number) else {
+      throw CorridorError.invalid(
+        "unknown container \(number)", rule: "unknown-container", hint: "register it with `corridor container add \(number) --type CODE`")
+    }
+    return container
+  }
+
+  public func containers(number: ContainerNumber? = nil) throws -> [Container] {
+    try mapSQLiteErrors {
+      try connection.fetchAll(
+        "SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator FROM containers WHERE ?1 IS NULL OR number = ?1 ORDER BY number",
+        [SQLValue(number?.text)]
+      ).compactMap { row in
+        guard let sizeType = try? SizeType(parsing: row[1].text ?? "") else { return nil }
+        return Container(
+          number: ContainerNumber(trusted: row[0].text ?? ""), sizeType: sizeType, tareKg: row[2].int, maxGrossKg: row[3].int,
+          createdAt: row[4].text ?? "", createdBy: row[5].text ?? "")
+      }
+    }
+  }
+}

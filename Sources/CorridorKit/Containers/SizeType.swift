@@ -1,0 +1,74 @@
+/// An ISO 6346 size-type code (`22G1`, `45R1`, `L5G1`, or a group code such as `42GP`).
+///
+/// Only lengths Corridor can count in TEU are accepted: 20 ft (1 TEU), 40 ft (2 TEU) and 45 ft
+/// (2 TEU, as carriers and rail operators count it). Unknown codes are rejected, never guessed.
+public struct SizeType: Hashable, Sendable, CustomStringConvertible {
+  public enum Height: String, Sendable { case standard, highCube = "high-cube" }
+  public enum TypeGroup: String, Sendable, CaseIterable {
+    case general, ventilated, bulk, reefer, insulated, tank, openTop = "open-top", platform
+    case flatRack = "flat-rack", namedCargo = "named-cargo"
+  }
+
+  public let code: String
+  public let lengthFeet: Int
+  /// Height in inches: 96 (8 ft), 102 (8 ft 6 in), 108 (9 ft), 114 (9 ft 6 in).
+  public let heightInches: Int
+  public let typeGroup: TypeGroup
+
+  public var description: String { code }
+  public var height: Height { heightInches >= 114 ? .highCube : .standard }
+  /// Twenty-foot equivalent units: 20 ft = 1; 40 ft and 45 ft = 2.
+  public var teu: Int { lengthFeet == 20 ? 1 : 2 }
+
+  static let lengths: [Character: Int] = ["2": 20, "4": 40, "L": 45]
+  static let heights: [Character: Int] = ["0": 96, "2": 102, "4": 108, "5": 114]
+  /// ISO 6346 type codes (detailed and group) and their group. Flat racks are P1–P4 / PC, PF;
+  /// P0 / PL are plain platforms.
+  static let types: [String: TypeGroup] = {
+    var table: [String: TypeGroup] = [:]
+    for suffix in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "P"] { table["G" + suffix] = .general }
+    for suffix in ["0", "2", "4", "H"] { table["V" + suffix] = .ventilated }
+    for suffix in ["0", "1", "3", "4", "5", "6", "U", "K"] { table["B" + suffix] = .bulk }
+    for suffix in ["0", "1", "2", "3", "E", "T", "S"] { table["R" + suffix] = .reefer }
+    for suffix in ["0", "1", "2", "5", "6", "I", "D"] { table["H" + suffix] = .insulated }
+    for suffix in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "N", "D", "G"] { table["T" + suffix] = .tank }
+    for suffix in ["0", "1", "2", "3", "4", "5", "T"] { table["U" + suffix] = .openTop }
+    for suffix in ["0", "5", "L", "S"] { table["P" + suffix] = .platform }
+    for suffix in ["1", "2", "3", "4", "C", "F"] { table["P" + suffix] = .flatRack }
+    for suffix in ["0", "1", "2", "N"] { table["S" + suffix] = .namedCargo }
+    return table
+  }()
+
+  public init(parsing input: String) throws(CorridorError) {
+    let code = input.uppercased().trimmingSpaces
+    let characters = Array(code)
+    guard characters.count == 4 else {
+      throw .invalid("unknown size-type code \(input.debugDescription): expected 4 characters such as 22G1 or 45R1", rule: "size-type")
+    }
+    guard let length = Self.lengths[characters[0]] else {
+      throw .invalid(
+        "unknown size-type code \(code): length code \(characters[0]) is not 2 (20 ft), 4 (40 ft) or L (45 ft)", rule: "size-type")
+    }
+    guard let height = Self.heights[characters[1]] else {
+      throw .invalid(
+        "unknown size-type code \(code): height code \(characters[1]) is not 0, 2, 4 or 5 (8 ft, 8 ft 6 in, 9 ft, 9 ft 6 in)",
+        rule: "size-type")
+    }
+    guard let group = Self.types[String(characters[2...3])] else {
+      throw .invalid("unknown size-type code \(code): type \(String(characters[2...3])) is not an ISO 6346 type code", rule: "size-type")
+    }
+    self.code = code
+    self.lengthFeet = length
+    self.heightInches = height
+    self.typeGroup = group
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var scalars = Substring(self)
+    while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+    while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+    return String(scalars)
+  }
+}

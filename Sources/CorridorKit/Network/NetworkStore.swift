@@ -1,0 +1,97 @@
+import SQLite
+
+/// Reading the network from the database.
+extension CorridorDatabase {
+  static let locationColumns = "code, name, kind, time_zone, latitude, longitude, source"
+
+  private func location(from row: [SQLValue], aliases: [String]) -> Location {
+    Location(
+      code: LocationCode(trusted: row[0].text ?? ""), name: row[1].text ?? "",
+      kind: LocationKind(rawValue: row[2].text ?? "") ?? .city, timeZone: row[3].text ?? "UTC",
+      latitude: row[4].double, longitude: row[5].double, aliases: aliases, source: row[6].text)
+  }
+
+  /// The location with this code or alias, or nil.
+  public func location(_ code: String) throws -> Location? {
+    try mapSQLiteErrors {
+      let canonical = try connection.scalarText("SELECT code FROM location_aliases WHERE alias = ?", [.text(code)]) ?? code
+      guard let row = try connection.fetchOne("SELECT \(Self.locationColumns) FROM locations WHERE code = ?", [.text(canonical)])
+      else { return nil }
+      let aliases = try connection.fetchAll("SELECT alias FROM location_aliases WHERE code = ? ORDER BY alias", [.text(canonical)])
+        .compactMap { $0[0].text }
+      return location(from: row, aliases: aliases)
+    }
+  }
+
+  /// Parses operator input and resolves aliases to the canonical code of a known location.
+  public func resolveLocation(_ input: String) throws -> LocationCode {
+    let code = try LocationCode(parsing: input)
+    guard let location = try location(code.text) else {
+      throw CorridorError.invalid(
+        "unknown location \(code.text)", rule: "unknown-location",
+        hint: "load it with `corridor reference load FILE` or `corridor location import-unlocode FILE`")
+    }
+    return location.code
+  }
+
+  public func locations(country: String? = nil) throws -> [Location] {
+    try mapSQLiteErrors {
+      var aliases: [String: [String]] = [:]
+      for row in try connection.fetchAll("SELECT code, alias FROM location_aliases ORDER BY alias") {
+        aliases[row[0].text ?? "", default: []].append(row[1].text ?? "")
+      }
+      return try connection.fetchAll(
+        "SELECT \(Self.locationColumns) FROM locations WHERE ?1 IS NULL OR country = ?1 ORDER BY code", [SQLValue(country)]
+      )
+      .map { location(from: $0, aliases: aliases[$0[0].text ?? ""] ?? []) }
+    }
+  }
+
+  public func corridors() throws -> [CorridorInfo] {
+    try mapSQLiteErrors {
+      try connection.fetchAll("SELECT code, name, source FROM corridors ORDER BY code").map {
+        CorridorInfo(code: $0[0].text ?? "", name: $0[1].text ?? "", source: $0[2].text)
+      }
+    }
+  }
+
+  public func corridor(_ code: String) throws -> CorridorInfo? {
+    try corridors().first { $0.code == code }
+  }
+
+  public func route(_ code: String) throws -> Route? {
+    try mapSQLiteErrors {
+      guard let row = try connection.fetchOne("SELECT code, corridor, name, source FROM routes WHERE code = ?", [.text(code)]) else {
+        return nil
+      }
+      let legs = try connection.fetchAll(
+        """
+        SELECT from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
+               gauge_change, transshipment, source
+        FROM legs WHERE route = ? ORDER BY seq
+        """, [.text(code)]
+      ).map {
+        Leg(
+          from: LocationCode(trusted: $0[0].text ?? ""), to: LocationCode(trusted: $0[1].text ?? ""),
+          mode: TransportMode(rawValue: $0[2].text ?? "") ?? .rail, distanceKm: $0[3].int ?? 0, transitHours: $0[4].int ?? 0,
+          borderCrossing: $0[5].int == 1, borderCountries: $0[6].text, gaugeChange: $0[7].int == 1, transshipment: $0[8].int == 1,
+          source: $0[9].text)
+      }
+      return Route(code: row[0].text ?? "", corridor: row[1].text ?? "", name: row[2].text ?? "", legs: legs, source: row[3].text)
+    }
+  }
+
+  /// The route, or an invalid-data error naming it.
+  public func requireRoute(_ code: String) throws -> Route {
+    guard let route = try route(code) else {
+      throw CorridorError.invalid("unknown route \(code)", rule: "unknown-route", hint: "list routes with `corridor network routes`")
+    }
+    return route
+  }
+
+  public func routes(corridor: String? = nil) throws -> [Route] {
+    try mapSQLiteErrors {
+      try connection.fetchAll("SELECT code FROM routes WHERE ?1 IS NULL OR corridor = ?1 ORDER BY corridor, code", [SQLValue(corridor)])
+    }.compactMap { try route($0[0].text ?? "") }
+  }
+}

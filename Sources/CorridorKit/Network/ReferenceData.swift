@@ -1,0 +1,317 @@
+import Foundation
+import SQLite
+
+/// The reference-data interchange file: `{locations, corridors, routes, tariffs, policies,
+/// fxRates}`, every section optional, unknown keys ignored (so files can carry `source` and
+/// other notes anywhere). See README "Reference data format".
+public struct ReferenceData: Sendable {
+  public var locations: [Location] = []
+  public var corridors: [CorridorInfo] = []
+  public var routes: [Route] = []
+
+  public init() {}
+}
+
+/// What a reference load changed, per section.
+public struct ReferenceLoadSummary: Sendable, Equatable {
+  public struct Counts: Sendable, Equatable {
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+  }
+
+  public var locations = Counts()
+  public var corridors = Counts()
+  public var routes = Counts()
+  public var tariffs = Counts()
+  public var policies = Counts()
+  public var fxRates = Counts()
+
+  public var changed: Bool {
+    [locations, corridors, routes, tariffs, policies, fxRates].contains { $0.inserted + $0.updated > 0 }
+  }
+
+  public static func + (a: Self, b: Self) -> Self {
+    func add(_ x: Counts, _ y: Counts) -> Counts {
+      Counts(inserted: x.inserted + y.inserted, updated: x.updated + y.updated, unchanged: x.unchanged + y.unchanged)
+    }
+    var sum = Self()
+    sum.locations = add(a.locations, b.locations)
+    sum.corridors = add(a.corridors, b.corridors)
+    sum.routes = add(a.routes, b.routes)
+    sum.tariffs = add(a.tariffs, b.tariffs)
+    sum.policies = add(a.policies, b.policies)
+    sum.fxRates = add(a.fxRates, b.fxRates)
+    return sum
+  }
+}
+
+// MARK: - Parsing
+
+extension ReferenceData {
+  /// Parses and validates a reference file against itself and against what `db` already holds
+  /// (a route may use a location loaded earlier). Every error names the file, line, column and
+  /// JSON path. Nothing is written.
+  public static func parse(_ bytes: [UInt8], file: String, against db: CorridorDatabase) throws -> ReferenceData {
+    let root: JSONNode
+    do {
+      root = try JSONParser.parse(bytes)
+    } catch {
+      throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "json")
+    }
+    let top = JSONCursor(root: root, file: file)
+    guard case .object = root.value else { throw top.error("expected an object with locations, corridors, routes, …") }
+    var data = ReferenceData()
+    var locationCodes: Set<String> = []
+    var aliasTargets: [String: String] = [:]
+
+    for item in try top.optional("locations")?.elements() ?? [] {
+      let location = try parseLocation(item)
+      guard locationCodes.insert(location.code.text).inserted else {
+        throw try item.required("code").error("duplicate location code \(location.code.text)")
+      }
+      data.locations.append(location)
+    }
+    for (item, location) in zip(try top.optional("locations")?.elements() ?? [], data.locations) {
+      for (index, alias) in location.aliases.enumerated() {
+        let at = try item.required("aliases").elements()[index]
+        let isLocationInDatabase = try db.connection.scalarInt("SELECT count(*) FROM locations WHERE code = ?", [.text(alias)]) == 1
+        if locationCodes.contains(alias) || isLocationInDatabase {
+          throw at.error("alias \(alias) is itself a location code")
+        }
+        if let other = aliasTargets[alias], other != location.code.text {
+          throw at.error("alias \(alias) is already given to \(other)")
+        }
+        aliasTargets[alias] = location.code.text
+      }
+    }
+
+    var corridorCodes: Set<String> = []
+    for item in try top.optional("corridors")?.elements() ?? [] {
+      let code = try item.required("code").string()
+      guard !code.isEmpty else { throw try item.required("code").error("empty corridor code") }
+      guard corridorCodes.insert(code).inserted else { throw try item.required("code").error("duplicate corridor code \(code)") }
+      let name = try item.required("name").string()
+      data.corridors.append(CorridorInfo(code: code, name: name, source: try item.optional("source")?.string()))
+    }
+
+    /// A leg endpoint: a location in this file, or one (or an alias) already in the database.
+    func resolve(_ cursor: JSONCursor) throws -> LocationCode {
+      let text = try cursor.string()
+      if locationCodes.contains(text) { return LocationCode(trusted: text) }
+      if let target = aliasTargets[text] { return LocationCode(trusted: target) }
+      if LocationCode.isWellFormed(text), let known = try db.location(text) { return known.code }
+      throw cursor.error("unknown location \(text)")
+    }
+
+    var routeCodes: Set<String> = []
+    for item in try top.optional("routes")?.elements() ?? [] {
+      let codeCursor = try item.required("code")
+      let code = try codeCursor.string()
+      guard !code.isEmpty else { throw codeCursor.error("empty route code") }
+      guard routeCodes.insert(code).inserted else { throw codeCursor.error("duplicate route code \(code)") }
+      let corridorCursor = try item.required("corridor")
+      let corridor = try corridorCursor.string()
+      if !corridorCodes.contains(corridor), try db.corridor(corridor) == nil {
+        throw corridorCursor.error("unknown corridor \(corridor)")
+      }
+      let legItems = try item.required("legs").elements()
+      guard !legItems.isEmpty else { throw try item.required("legs").error("a route needs at least one leg") }
+      var legs: [Leg] = []
+      for legItem in legItems {
+        let leg = try parseLeg(legItem, resolve: resolve)
+        if let previous = legs.last, previous.to != leg.from {
+          throw try legItem.required("from").error(
+            "legs are not contiguous: this leg starts at \(leg.from) but the previous one ends at \(previous.to)")
+        }
+        legs.append(leg)
+      }
+      data.routes.append(
+        Route(
+          code: code, corridor: corridor, name: try item.required("name").string(), legs: legs,
+          source: try item.optional("source")?.string()))
+    }
+    for section in ["tariffs", "policies", "fxRates"] {
+      if let items = try top.optional(section)?.elements(), let first = items.first {
+        throw first.error("the \(section) section is not supported by this version of corridor yet")
+      }
+    }
+    return data
+  }
+
+  static func parseLocation(_ item: JSONCursor) throws -> Location {
+    let codeCursor = try item.required("code")
+    let codeText = try codeCursor.string()
+    guard LocationCode.isWellFormed(codeText) else {
+      throw codeCursor.error("invalid UN/LOCODE \(codeText.debugDescription): 2 country letters + 3 letters or digits 2-9")
+    }
+    let code = LocationCode(trusted: codeText)
+    let name = try item.required("name").string()
+    guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty name") }
+    let country = try item.required("country").string()
+    guard country == code.country else {
+      throw try item.required("country").error("country \(country) does not match the code's country \(code.country)")
+    }
+    let kindCursor = try item.required("kind")
+    guard let kind = LocationKind(rawValue: try kindCursor.string()) else {
+      throw kindCursor.error("unknown kind; expected one of \(LocationKind.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let zoneCursor = try item.required("timeZone")
+    let zone = try zoneCursor.string()
+    guard TimeZone(identifier: zone) != nil else { throw zoneCursor.error("unknown IANA time zone \(zone)") }
+    var latitude: Double?
+    var longitude: Double?
+    if let cursor = item.optional("latitude") {
+      latitude = try cursor.double()
+      guard (-90.0...90.0).contains(latitude ?? 0) else { throw cursor.error("latitude out of range -90…90") }
+    }
+    if let cursor = item.optional("longitude") {
+      longitude = try cursor.double()
+      guard (-180.0...180.0).contains(longitude ?? 0) else { throw cursor.error("longitude out of range -180…180") }
+    }
+    var aliases: [String] = []
+    for aliasCursor in try item.optional("aliases")?.elements() ?? [] {
+      let alias = try aliasCursor.string()
+      guard LocationCode.isWellFormed(alias) else { throw aliasCursor.error("alias \(alias.debugDescription) is not a UN/LOCODE") }
+      guard alias != codeText else { throw aliasCursor.error("alias equals the location's own code") }
+      aliases.append(alias)
+    }
+    return Location(
+      code: code, name: name, kind: kind, timeZone: zone, latitude: latitude, longitude: longitude,
+      aliases: Array(Set(aliases)).sorted(), source: try item.optional("source")?.string())
+  }
+
+  static func parseLeg(_ item: JSONCursor, resolve: (JSONCursor) throws -> LocationCode) throws -> Leg {
+    let from = try resolve(try item.required("from"))
+    let to = try resolve(try item.required("to"))
+    guard from != to else { throw try item.required("to").error("a leg must end somewhere else than it starts") }
+    let modeCursor = try item.required("mode")
+    guard let mode = TransportMode(rawValue: try modeCursor.string()) else {
+      throw modeCursor.error("unknown mode; expected one of \(TransportMode.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    let distanceCursor = try item.required("distanceKm")
+    let distance = try distanceCursor.int()
+    guard distance >= 0 else { throw distanceCursor.error("negative distance \(distance) km") }
+    let hoursCursor = try item.required("transitHours")
+    let hours = try hoursCursor.int()
+    guard hours >= 0 else { throw hoursCursor.error("negative transit time \(hours) h") }
+    let border = try item.optional("borderCrossing")?.bool() ?? false
+    var countries = try item.optional("borderCountries")?.string()
+    if border, countries == nil, from.country != to.country { countries = "\(from.country)-\(to.country)" }
+    return Leg(
+      from: from, to: to, mode: mode, distanceKm: distance, transitHours: hours, borderCrossing: border,
+      borderCountries: countries, gaugeChange: try item.optional("gaugeChange")?.bool() ?? false,
+      transshipment: try item.optional("transshipment")?.bool() ?? false, source: try item.optional("source")?.string())
+  }
+}
+
+// MARK: - Loading
+
+extension CorridorDatabase {
+  /// Reads, validates and loads a reference file in one transaction: all of it or none of it.
+  public func loadReference(file path: String, operator op: String) throws -> ReferenceLoadSummary {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CorridorError(.missingInput, "cannot read \(path): no such file")
+    }
+    return try loadReference(bytes: [UInt8](data), file: path, operator: op)
+  }
+
+  public func loadReference(bytes: [UInt8], file: String, operator op: String) throws -> ReferenceLoadSummary {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        let data = try ReferenceData.parse(bytes, file: file, against: self)
+        return try apply(data, operator: op)
+      }
+    }
+  }
+
+  /// The reference set shipped inside the binary (fixtures/reference/*.json), in file order.
+  public func loadShippedReference(operator op: String) throws -> ReferenceLoadSummary {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        var summary = ReferenceLoadSummary()
+        for file in EmbeddedReference.files {
+          let data = try ReferenceData.parse(Array(file.text.utf8), file: "fixtures/reference/\(file.name)", against: self)
+          summary = summary + (try apply(data, operator: op))
+        }
+        return summary
+      }
+    }
+  }
+
+  func apply(_ data: ReferenceData, operator op: String) throws -> ReferenceLoadSummary {
+    var summary = ReferenceLoadSummary()
+    for location in data.locations { try upsert(location, operator: op, counts: &summary.locations) }
+    for corridor in data.corridors { try upsert(corridor, operator: op, counts: &summary.corridors) }
+    for route in data.routes { try upsert(route, operator: op, counts: &summary.routes) }
+    return summary
+  }
+
+  func upsert(_ location: Location, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
+    let existing = try self.location(location.code.text)
+    if let existing, existing.code == location.code, existing == location {
+      counts.unchanged += 1
+      return
+    }
+    try connection.execute(
+      """
+      INSERT INTO locations(code, name, country, kind, time_zone, latitude, longitude, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(code) DO UPDATE SET name = excluded.name, country = excluded.country, kind = excluded.kind,
+        time_zone = excluded.time_zone, latitude = excluded.latitude, longitude = excluded.longitude, source = excluded.source
+      """,
+      [
+        .text(location.code.text), .text(location.name), .text(location.country), .text(location.kind.rawValue),
+        .text(location.timeZone), location.latitude.map { .real($0) } ?? .null, location.longitude.map { .real($0) } ?? .null,
+        SQLValue(location.source),
+      ])
+    try connection.execute("DELETE FROM location_aliases WHERE code = ?", [.text(location.code.text)])
+    for alias in location.aliases {
+      try connection.execute(
+        "INSERT INTO location_aliases(alias, code) VALUES (?, ?) ON CONFLICT(alias) DO UPDATE SET code = excluded.code",
+        [.text(alias), .text(location.code.text)])
+    }
+    if existing == nil || existing?.code != location.code { counts.inserted += 1 } else { counts.updated += 1 }
+  }
+
+  func upsert(_ corridor: CorridorInfo, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
+    let existing = try self.corridor(corridor.code)
+    if existing == corridor {
+      counts.unchanged += 1
+      return
+    }
+    try connection.execute(
+      """
+      INSERT INTO corridors(code, name, source) VALUES (?, ?, ?)
+      ON CONFLICT(code) DO UPDATE SET name = excluded.name, source = excluded.source
+      """, [.text(corridor.code), .text(corridor.name), SQLValue(corridor.source)])
+    if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+  }
+
+  func upsert(_ route: Route, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
+    let existing = try self.route(route.code)
+    if existing == route {
+      counts.unchanged += 1
+      return
+    }
+    try connection.execute(
+      """
+      INSERT INTO routes(code, corridor, name, source) VALUES (?, ?, ?, ?)
+      ON CONFLICT(code) DO UPDATE SET corridor = excluded.corridor, name = excluded.name, source = excluded.source
+      """, [.text(route.code), .text(route.corridor), .text(route.name), SQLValue(route.source)])
+    try connection.execute("DELETE FROM legs WHERE route = ?", [.text(route.code)])
+    for (index, leg) in route.legs.enumerated() {
+      try connection.execute(
+        """
+        INSERT INTO legs(route, seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing,
+                         border_countries, gauge_change, transshipment, source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          .text(route.code), .integer(Int64(index + 1)), .text(leg.from.text), .text(leg.to.text), .text(leg.mode.rawValue),
+          .integer(Int64(leg.distanceKm)), .integer(Int64(leg.transitHours)), SQLValue(leg.borderCrossing),
+          SQLValue(leg.borderCountries), SQLValue(leg.gaugeChange), SQLValue(leg.transshipment), SQLValue(leg.source),
+        ])
+    }
+    if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+  }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import SQLite
+
+/// Loads a UN/LOCODE code list (the UNECE CSV layout, as in ../shared/data) so an operator can
+/// bring every place of a country, not only the shipped corridor nodes.
+///
+/// Rows marked for deletion (`X`) and country header rows are skipped. Places already known keep
+/// their curated details: the import only adds. UN/LOCODE has no time zones, so each country gets
+/// its main IANA zone (approximate for Russia, Kazakhstan, Indonesia and Mongolia, which span
+/// several; correct a place with a reference file).
+public struct UNLOCODEImport {
+  public struct Summary: Sendable, Equatable {
+    public var inserted = 0
+    public var alreadyKnown = 0
+    public var skipped = 0
+  }
+
+  static let timeZones: [String: String] = [
+    "CN": "Asia/Shanghai", "LA": "Asia/Vientiane", "VN": "Asia/Ho_Chi_Minh", "TH": "Asia/Bangkok", "MM": "Asia/Yangon",
+    "KH": "Asia/Phnom_Penh", "MY": "Asia/Kuala_Lumpur", "SG": "Asia/Singapore", "ID": "Asia/Jakarta", "KZ": "Asia/Almaty",
+    "KG": "Asia/Bishkek", "UZ": "Asia/Tashkent", "TM": "Asia/Ashgabat", "RU": "Europe/Moscow", "BY": "Europe/Minsk",
+    "PL": "Europe/Warsaw", "DE": "Europe/Berlin", "NL": "Europe/Amsterdam", "BE": "Europe/Brussels", "MN": "Asia/Ulaanbaatar",
+    "CZ": "Europe/Prague", "HU": "Europe/Budapest", "SK": "Europe/Bratislava", "AT": "Europe/Vienna", "IT": "Europe/Rome",
+    "FR": "Europe/Paris", "ES": "Europe/Madrid", "TR": "Europe/Istanbul", "GE": "Asia/Tbilisi", "AZ": "Asia/Baku",
+    "IR": "Asia/Tehran", "LT": "Europe/Vilnius", "LV": "Europe/Riga", "GB": "Europe/London",
+  ]
+
+  static let expectedHeader = [
+    "change", "country", "location", "name", "nameWoDiacritics", "subdivision", "function", "status", "date", "iata",
+    "coordinates", "remarks",
+  ]
+
+  /// Function column (8 positions): B border crossing, 1 seaport, 2 rail, 6 multimodal.
+  static func kind(function: String) -> LocationKind {
+    if function.contains("B") { return .borderCrossing }
+    if function.contains("1") { return .seaport }
+    if function.contains("2") { return .railTerminal }
+    if function.contains("6") { return .inlandPort }
+    return .city
+  }
+
+  /// `DDMMN DDDMME` → decimal degrees (coordinates only; never money).
+  static func coordinates(_ text: String) -> (Double, Double)? {
+    let parts = text.split(separator: " ")
+    guard parts.count == 2, parts[0].count == 5, parts[1].count == 6,
+      let latDeg = Int(parts[0].prefix(2)), let latMin = Int(parts[0].dropFirst(2).prefix(2)),
+      let lonDeg = Int(parts[1].prefix(3)), let lonMin = Int(parts[1].dropFirst(3).prefix(2)),
+      let ns = parts[0].last, let ew = parts[1].last, "NS".contains(ns), "EW".contains(ew), latMin < 60, lonMin < 60
+    else { return nil }
+    let lat = (Double(latDeg) + Double(latMin) / 60) * (ns == "S" ? -1 : 1)
+    let lon = (Double(lonDeg) + Double(lonMin) / 60) * (ew == "W" ? -1 : 1)
+    guard abs(lat) <= 90, abs(lon) <= 180 else { return nil }
+    return (lat, lon)
+  }
+
+  public static func run(path: String, db: CorridorDatabase) throws -> Summary {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw CorridorError(.missingInput, "cannot read \(path): no such file")
+    }
+    defer { try? handle.close() }
+    let reader = CSVReader(handle: handle)
+    var summary = Summary()
+    func read() throws(CorridorError) -> CSVRecord? {
+      do {
+        return try reader.next()
+      } catch {
+        throw .invalid("\(path):\(error.line):\(error.column): \(error.message)", rule: "csv")
+      }
+    }
+    return try mapSQLiteErrors {
+      try db.connection.transaction {
+        guard let header = try read(), header.fields == expectedHeader else {
+          throw CorridorError.invalid(
+            "\(path):1:1: expected the UN/LOCODE header \(expectedHeader.joined(separator: ","))", rule: "csv")
+        }
+        let insert = try db.connection.prepare(
+          """
+          INSERT INTO locations(code, name, country, kind, time_zone, latitude, longitude, source)
+          VALUES (?, ?, ?, ?, ?, ?, ?, 'UN/LOCODE import') ON CONFLICT(code) DO NOTHING
+          """)
+        while true {
+          guard let record = try read() else { break }
+          guard record.fields.count == expectedHeader.count else {
+            throw CorridorError.invalid(
+              "\(path):\(record.line):1: expected \(expectedHeader.count) columns, found \(record.fields.count)", rule: "csv")
+          }
+          let f = record.fields
+          let code = f[1] + f[2]
+          guard f[0] != "X", !f[2].isEmpty, LocationCode.isWellFormed(code), !f[3].isEmpty, let zone = timeZones[f[1]] else {
+            summary.skipped += 1
+            continue
+          }
+          let coordinates = coordinates(f[10])
+          try insert.bind(code, at: 1)
+          try insert.bind(f[3], at: 2)
+          try insert.bind(f[1], at: 3)
+          try insert.bind(kind(function: f[6]).rawValue, at: 4)
+          try insert.bind(zone, at: 5)
+          if let coordinates {
+            try insert.bind(coordinates.0, at: 6)
+            try insert.bind(coordinates.1, at: 7)
+          } else {
+            try insert.bindNull(at: 6)
+            try insert.bindNull(at: 7)
+          }
+          try insert.run()
+          if db.connection.changes == 1 { summary.inserted += 1 } else { summary.alreadyKnown += 1 }
+        }
+        return summary
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/// A position in a parsed JSON document with its JSONPath, so every validation error can say
+/// `FILE:LINE:COLUMN: $.routes[2].legs[0].to: …`.
+public struct JSONCursor {
+  public let node: JSONNode
+  public let path: String
+  public let file: String
+
+  public init(root: JSONNode, file: String) {
+    self.node = root
+    self.path = "$"
+    self.file = file
+  }
+
+  private init(node: JSONNode, path: String, file: String) {
+    self.node = node
+    self.path = path
+    self.file = file
+  }
+
+  /// An invalid-data error located at this value.
+  public func error(_ message: String, rule: String = "reference") -> CorridorError {
+    .invalid("\(file):\(node.line):\(node.column): \(path): \(message)", rule: rule)
+  }
+
+  /// The member, or nil when it is absent or null (optional keys).
+  public func optional(_ key: String) -> JSONCursor? {
+    guard let child = node[key], !child.isNull else { return nil }
+    return JSONCursor(node: child, path: "\(path).\(key)", file: file)
+  }
+
+  public func required(_ key: String) throws -> JSONCursor {
+    guard case .object = node.value else { throw error("expected an object, found \(node.typeName)") }
+    guard let child = optional(key) else { throw error("missing required key \"\(key)\"") }
+    return child
+  }
+
+  public func elements() throws -> [JSONCursor] {
+    guard case .array(let items) = node.value else { throw error("expected an array, found \(node.typeName)") }
+    return items.enumerated().map { JSONCursor(node: $1, path: "\(path)[\($0)]", file: file) }
+  }
+
+  public func keys() -> [String] {
+    if case .object(let members) = node.value { return members.map(\.key) }
+    return []
+  }
+
+  public func string() throws -> String {
+    guard case .string(let text) = node.value else { throw error("expected a string, found \(node.typeName)") }
+    return text
+  }
+
+  public func int() throws -> Int {
+    guard case .number(let text) = node.value else { throw error("expected a whole number, found \(node.typeName)") }
+    guard let value = Int(text) else { throw error("expected a whole number, found \(text)") }
+    return value
+  }
+
+  /// Coordinates only: money never goes through here.
+  public func double() throws -> Double {
+    guard case .number(let text) = node.value, let value = Double(text) else {
+      throw error("expected a number, found \(node.typeName)")
+    }
+    return value
+  }
+
+  public func bool() throws -> Bool {
+    guard case .bool(let value) = node.value else { throw error("expected true or false, found \(node.typeName)") }
+    return value
+  }
+
+  public func strings() throws -> [String] {
+    try elements().map { try $0.string() }
+  }
+}

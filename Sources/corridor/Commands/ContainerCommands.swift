@@ -1,0 +1,116 @@
+import ArgumentParser
+import CorridorKit
+
+extension Corridor {
+  struct ContainerGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "container",
+      abstract: "Check, register and look up ISO 6346 containers.",
+      subcommands: [Check.self, Add.self, Show.self, List.self]
+    )
+  }
+}
+
+/// JSON face of a registered container.
+struct ContainerView: Encodable {
+  let number: String
+  let sizeType: String
+  let lengthFeet: Int
+  let height: String
+  let typeGroup: String
+  let teu: Int
+  let tareKg: Int?
+  let maxGrossKg: Int?
+  let createdAt: String
+  let createdBy: String
+
+  init(_ c: Container) {
+    number = c.number.text
+    sizeType = c.sizeType.code
+    lengthFeet = c.sizeType.lengthFeet
+    height = c.sizeType.height.rawValue
+    typeGroup = c.sizeType.typeGroup.rawValue
+    teu = c.sizeType.teu
+    tareKg = c.tareKg
+    maxGrossKg = c.maxGrossKg
+    createdAt = c.createdAt
+    createdBy = c.createdBy
+  }
+
+  static let headers = ["number", "sizeType", "length", "height", "type", "teu", "tareKg", "maxGrossKg"]
+  var row: [String] {
+    [number, sizeType, "\(lengthFeet) ft", height, typeGroup, String(teu), tareKg.map(String.init) ?? "", maxGrossKg.map(String.init) ?? ""]
+  }
+}
+
+extension Corridor.ContainerGroup {
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Validate ISO 6346 container numbers (exit 65 if any is invalid). Needs no database.")
+    @Argument(help: "Container numbers; spaces, hyphens and lower case are accepted (\"csqu 305438-3\").")
+    var numbers: [String]
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let checks = numbers.map(ContainerCheck.init)
+      try Render.emit(
+        output.format, json: checks, headers: ["number", "valid", "checkDigit", "expected", "reason"],
+        rows: checks.map {
+          [
+            $0.number, $0.valid ? "yes" : "no", $0.checkDigit.map(String.init) ?? "", $0.expectedCheckDigit.map(String.init) ?? "",
+            $0.reason ?? "",
+          ]
+        })
+      if let bad = checks.first(where: { !$0.valid }) {
+        let count = checks.filter { !$0.valid }.count
+        throw CorridorError.invalid("\(count) invalid container number(s); first: \(bad.number): \(bad.reason ?? "")", rule: "iso6346")
+      }
+    }
+  }
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Register a container with its ISO 6346 size-type code.")
+    @Argument(help: "Container number, e.g. CSQU3054383.") var number: String
+    @Option(name: .customLong("type"), help: "ISO 6346 size-type code, e.g. 22G1, 42G1, 45G1, 45R1, 22T1, L5G1, 42GP.")
+    var sizeType: String
+    @Option(name: .customLong("tare-kg"), help: "Tare weight in kg.") var tareKg: Int?
+    @Option(name: .customLong("max-gross-kg"), help: "Maximum gross weight in kg.") var maxGrossKg: Int?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let number = try Parse.container(number)
+      let type = try Parse.sizeType(sizeType)
+      let db = try database.open()
+      let added = try db.addContainer(number, sizeType: type, tareKg: tareKg, maxGrossKg: maxGrossKg, operator: op.resolved)
+      Console.line(
+        added
+          ? "registered \(number) \(type.code) (\(type.lengthFeet) ft, \(type.height.rawValue), \(type.typeGroup.rawValue), \(type.teu) TEU)"
+          : "\(number) is already registered with these details; nothing changed")
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one container.")
+    @Argument(help: "Container number.") var number: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let number = try Parse.container(number)
+      let view = ContainerView(try database.open().requireContainer(number))
+      try Render.emit(output.format, json: view, headers: ContainerView.headers, rows: [view.row])
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List registered containers.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let views = try database.open().containers().map(ContainerView.init)
+      try Render.emit(output.format, json: views, headers: ContainerView.headers, rows: views.map(\.row))
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import CorridorKit
+
+extension Corridor {
+  struct Reference: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Reference data: the network, tariffs, policies and exchange rates as one JSON file.",
+      subcommands: [Load.self]
+    )
+  }
+}
+
+extension ReferenceLoadSummary {
+  var text: String {
+    let sections: [(String, Counts)] = [
+      ("locations", locations), ("corridors", corridors), ("routes", routes),
+    ]
+    return sections.filter { $0.1.inserted + $0.1.updated + $0.1.unchanged > 0 }
+      .map { "\($0.0): \($0.1.inserted) new, \($0.1.updated) updated, \($0.1.unchanged) unchanged" }
+      .joined(separator: "; ")
+  }
+}
+
+extension Corridor.Reference {
+  struct Load: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Validate and load a reference file atomically: all of it or nothing.")
+    @Argument(help: "Reference JSON file (format in README).") var file: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let summary = try database.open().loadReference(file: file, operator: op.resolved)
+      Console.line(summary.changed ? "loaded \(file): \(summary.text)" : "\(file): nothing changed (\(summary.text))")
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import CorridorKit
+
+/// Parsers for the value types the CLI takes, so a bad value is exit 65 with the domain's own
+/// explanation.
+enum Parse {
+  static func container(_ text: String) throws -> ContainerNumber {
+    try ContainerNumber(parsing: text)
+  }
+
+  static func sizeType(_ text: String) throws -> SizeType {
+    try SizeType(parsing: text)
+  }
+}
