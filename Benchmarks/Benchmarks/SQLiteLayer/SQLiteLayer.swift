@@ -96,11 +96,14 @@ let benchmarks: @Sendable () -> Void = {
 
   Benchmark("insert 100k x 10 columns: SQLite layer") { benchmark in
     let path = freshPath()
-    let db = try Connection(path: path, options: .init(create: true))
-    try db.execute(createSQL)
-    benchmark.startMeasurement()
-    try layerInsert(db, rows: 100_000)
-    benchmark.stopMeasurement()
+    do {
+      // Scoped so the connection closes before its file is removed, as the raw C case does.
+      let db = try Connection(path: path, options: .init(create: true))
+      try db.execute(createSQL)
+      benchmark.startMeasurement()
+      try layerInsert(db, rows: 100_000)
+      benchmark.stopMeasurement()
+    }
     removeDatabase(path)
   }
 

@@ -1,0 +1,183 @@
+import Foundation
+import SQLite
+import Testing
+
+@testable import CorridorKit
+
+/// A small valid reference file; tests break one thing at a time.
+let miniReference = """
+  {
+    "locations": [
+      {"code": "CNCQI", "name": "Chongqing", "country": "CN", "kind": "rail-terminal", "timeZone": "Asia/Shanghai",
+       "latitude": 29.58, "longitude": 106.55, "aliases": ["CNCKG"]},
+      {"code": "CNAKL", "name": "Alashankou", "country": "CN", "kind": "border-crossing", "timeZone": "Asia/Shanghai"},
+      {"code": "KZDOS", "name": "Dostyk", "country": "KZ", "kind": "border-crossing", "timeZone": "Asia/Almaty"}
+    ],
+    "corridors": [{"code": "CN-EU", "name": "China-Europe Railway Express"}],
+    "routes": [{"code": "CQ-DOS", "corridor": "CN-EU", "name": "Chongqing - Dostyk",
+      "legs": [
+        {"from": "CNCQI", "to": "CNAKL", "mode": "rail", "distanceKm": 3800, "transitHours": 70, "borderCrossing": false, "gaugeChange": false},
+        {"from": "CNAKL", "to": "KZDOS", "mode": "rail", "distanceKm": 12, "transitHours": 24, "borderCrossing": true, "gaugeChange": true}
+      ]}]
+  }
+  """
+
+func load(_ text: String, into db: CorridorDatabase, file: String = "ref.json") throws -> ReferenceLoadSummary {
+  try db.loadReference(bytes: Array(text.utf8), file: file, operator: "test")
+}
+
+/// Everything a reference load can touch, to prove a refused load wrote nothing.
+func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
+  try ["locations", "location_aliases", "corridors", "routes", "legs"].flatMap {
+    try db.connection.fetchAll("SELECT '\($0)', * FROM \($0) ORDER BY 2, 3")
+  }
+}
+
+@Suite struct ReferenceDataTests {
+  @Test func loadsAndReadsBack() throws {
+    let db = try freshDatabase()
+    let summary = try load(miniReference, into: db)
+    #expect(summary.locations.inserted == 3)
+    #expect(summary.routes.inserted == 1)
+    let route = try #require(try db.route("CQ-DOS"))
+    #expect(route.legs.count == 2)
+    #expect(route.totalKm == 3812)
+    #expect(route.totalHours == 94)
+    #expect(route.nodes.map(\.text) == ["CNCQI", "CNAKL", "KZDOS"])
+    #expect(route.legs[1].gaugeChange && route.legs[1].borderCrossing)
+    #expect(route.legs[1].borderCountries == "CN-KZ")  // derived from the two countries
+    #expect(try db.location("CNCKG")?.code.text == "CNCQI")
+  }
+
+  @Test func cumulativeFiguresInTheView() throws {
+    let db = try freshDatabase()
+    _ = try load(miniReference, into: db)
+    let rows = try db.connection.fetchAll("SELECT seq, cumulative_km, cumulative_hours FROM route_legs WHERE route = 'CQ-DOS' ORDER BY seq")
+    #expect(rows == [[1, 3800, 70], [2, 3812, 94]])
+  }
+
+  @Test func reloadingTheSameFileChangesNothing() throws {
+    let db = try freshDatabase()
+    _ = try load(miniReference, into: db)
+    let before = try networkSnapshot(db)
+    let again = try load(miniReference, into: db)
+    #expect(!again.changed)
+    #expect(again.locations.unchanged == 3 && again.routes.unchanged == 1)
+    #expect(try networkSnapshot(db) == before)
+  }
+
+  @Test func changedFileUpdatesWhatItNames() throws {
+    let db = try freshDatabase()
+    _ = try load(miniReference, into: db)
+    let changed = miniReference.replacingOccurrences(of: "\"distanceKm\": 3800", with: "\"distanceKm\": 3900")
+      .replacingOccurrences(of: "\"name\": \"Dostyk\"", with: "\"name\": \"Dostyk station\"")
+    let summary = try load(changed, into: db)
+    #expect(summary.routes.updated == 1)
+    #expect(summary.locations.updated == 1 && summary.locations.unchanged == 2)
+    #expect(try db.route("CQ-DOS")?.totalKm == 3912)
+    #expect(try db.location("KZDOS")?.name == "Dostyk station")
+  }
+
+  /// Each broken file is refused with exit 65, names file, line, column and JSON path, and
+  /// leaves the database exactly as it was.
+  @Test(arguments: [
+    ("\"to\": \"KZDOS\"", "\"to\": \"KZXXX\"", "$.routes[0].legs[1].to: unknown location KZXXX"),
+    ("\"from\": \"CNAKL\", \"to\": \"KZDOS\"", "\"from\": \"CNCQI\", \"to\": \"KZDOS\"", "$.routes[0].legs[1].from: legs are not contiguous"),
+    ("\"distanceKm\": 12", "\"distanceKm\": -12", "$.routes[0].legs[1].distanceKm: negative distance"),
+    ("\"code\": \"CNAKL\"", "\"code\": \"CNCQI\"", "$.locations[1].code: duplicate location code CNCQI"),
+    (
+      "\"kind\": \"border-crossing\", \"timeZone\": \"Asia/Almaty\"", "\"kind\": \"port\", \"timeZone\": \"Asia/Almaty\"",
+      "$.locations[2].kind: unknown kind"
+    ),
+    ("\"timeZone\": \"Asia/Almaty\"", "\"timeZone\": \"Asia/Nowhere\"", "$.locations[2].timeZone: unknown IANA time zone"),
+    ("\"corridor\": \"CN-EU\"", "\"corridor\": \"CN-XX\"", "$.routes[0].corridor: unknown corridor CN-XX"),
+    ("\"mode\": \"rail\", \"distanceKm\": 12", "\"mode\": \"air\", \"distanceKm\": 12", "$.routes[0].legs[1].mode: unknown mode"),
+    ("\"country\": \"KZ\"", "\"country\": \"CN\"", "$.locations[2].country: country CN does not match"),
+    ("\"transitHours\": 24,", "", "$.routes[0].legs[1]: missing required key \"transitHours\""),
+    ("\"distanceKm\": 12", "\"distanceKm\": \"12\"", "$.routes[0].legs[1].distanceKm: expected a whole number"),
+    ("\"aliases\": [\"CNCKG\"]", "\"aliases\": [\"CNAKL\"]", "alias CNAKL is itself a location code"),
+  ])
+  func rejections(find: String, replace: String, expected: String) throws {
+    let db = try freshDatabase()
+    _ = try load(#"{"corridors": [{"code": "ILSTC", "name": "ILSTC"}]}"#, into: db)
+    let before = try networkSnapshot(db)
+    let broken = miniReference.replacingOccurrences(of: find, with: replace)
+    #expect(broken != miniReference)
+    let error = #expect(throws: CorridorError.self) { try load(broken, into: db, file: "bad.json") }
+    #expect(error?.exitCode == 65)
+    #expect(error?.message.hasPrefix("bad.json:") == true)
+    #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    #expect(try networkSnapshot(db) == before)
+  }
+
+  @Test func jsonSyntaxErrorsGiveLineAndColumn() throws {
+    let db = try freshDatabase()
+    let error = #expect(throws: CorridorError.self) { try load("{\n  \"locations\": [\n    {\"code\": \"CNCQI\",}\n  ]\n}", into: db) }
+    #expect(error?.message.hasPrefix("ref.json:3:22:") == true, "\(error?.message ?? "")")
+  }
+
+  @Test func routesMayUseLocationsLoadedEarlier() throws {
+    let db = try freshDatabase()
+    _ = try load(miniReference, into: db)
+    let second = """
+      {"routes": [{"code": "CQ-AKL", "corridor": "CN-EU", "name": "short", "legs": [
+        {"from": "CNCKG", "to": "CNAKL", "mode": "rail", "distanceKm": 3800, "transitHours": 70}]}]}
+      """
+    _ = try load(second, into: db)
+    #expect(try db.route("CQ-AKL")?.origin?.text == "CNCQI")  // the alias resolved
+  }
+
+  @Test func shippedNetworkCoversEveryCorridorWithSourcedLegs() throws {
+    let db = try freshDatabase()
+    let summary = try db.loadShippedReference(operator: "test")
+    #expect(summary.corridors.inserted == 4)
+    let routes = try db.routes()
+    #expect(Set(routes.map(\.corridor)) == ["ILSTC", "CN-LA", "CN-VN", "CN-EU"])
+    #expect(routes.allSatisfy { route in route.legs.allSatisfy { ($0.source ?? "").isEmpty == false } })
+    let main = try #require(try db.route("CQ-AKL-DUI"))
+    #expect(main.totalKm == 11_179)  // China Daily 2013-09-13
+    #expect(main.legs.filter(\.gaugeChange).map(\.to.text) == ["KZDOS", "PLMAA"])
+    #expect(try db.route("CQ-QZH-SIN")?.legs.first?.transshipment == true)
+    #expect(try db.route("KNM-HKM-HAN")?.legs.first?.gaugeChange == true)
+    #expect(try !db.loadShippedReference(operator: "test").changed)
+  }
+
+  @Test func unlocodeImportAddsPlacesAndKeepsCuratedOnes() throws {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "test")
+    let path = temporaryFolder() + "/unlocode.csv"
+    let csv = #"""
+      change,country,location,name,nameWoDiacritics,subdivision,function,status,date,iata,coordinates,remarks
+      ,LA,,.LAO PEOPLE'S DEMOCRATIC REPUBLIC,,,,,,,,
+      ,LA,VTE,Vientiane,Vientiane,VT,---45---,AI,0307,,1758N 10236E,
+      ,LA,LPQ,Luang Prabang,Luang Prabang,LP,-2-4----,AI,0307,,1953N 10208E,
+      X,LA,OLD,Gone,Gone,,--3-----,,,,,
+      ,PL,MAA,"Małaszewicze, ""terminal""",Malaszewicze,,--3-----,RL,,,5202N 02331E,
+
+      """#
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
+    let summary = try UNLOCODEImport.run(path: path, db: db)
+    #expect(summary.inserted == 1)
+    #expect(summary.alreadyKnown == 2)
+    #expect(summary.skipped == 2)
+    let luang = try #require(try db.location("LALPQ"))
+    #expect(luang.kind == .railTerminal && luang.timeZone == "Asia/Vientiane")
+    #expect(abs((luang.latitude ?? 0) - (19 + 53.0 / 60)) < 1e-9)
+    #expect(try db.location("LAVTE")?.name == "Vientiane South")  // curated name kept
+  }
+
+  @Test func unlocodeImportRejectsABrokenFileWhole() throws {
+    let db = try freshDatabase()
+    let path = temporaryFolder() + "/bad.csv"
+    let csv = """
+      change,country,location,name,nameWoDiacritics,subdivision,function,status,date,iata,coordinates,remarks
+      ,LA,LPQ,Luang Prabang,Luang Prabang,LP,-2-4----,AI,0307,,1953N 10208E,
+      ,LA,XYZ,"unterminated
+
+      """
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
+    let error = #expect(throws: CorridorError.self) { try UNLOCODEImport.run(path: path, db: db) }
+    #expect(error?.message.hasPrefix("\(path):3:") == true, "\(error?.message ?? "")")
+    #expect(try db.location("LALPQ") == nil)
+  }
+}
