@@ -21,7 +21,7 @@ public struct SQLiteError: Error, CustomStringConvertible, Equatable, Sendable {
     self.sql = sql
   }
 
-  init(connection handle: OpaquePointer?, code: Int32, sql: String? = nil) {
+  @usableFromInline init(connection handle: OpaquePointer?, code: Int32, sql: String? = nil) {
     let extended = handle.map { sqlite3_extended_errcode($0) } ?? code
     let message = handle.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
     self.init(

@@ -2,7 +2,7 @@ import CSQLite
 
 /// `SQLITE_TRANSIENT`: SQLite copies the bound bytes before the call returns, so the Swift
 /// buffer may go away right after. The C macro does not import into Swift.
-let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+@usableFromInline let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A compiled SQL statement.
 ///
@@ -12,9 +12,13 @@ let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// columns. Same threading rule as `Connection`.
 public final class Statement {
   public let sql: String
-  let handle: OpaquePointer
-  // Keeps the connection open as long as a statement lives.
-  private let connection: Connection
+  @usableFromInline let handle: OpaquePointer
+  /// The `sqlite3*` this statement belongs to, for error messages. Deliberately not a reference
+  /// to `Connection`: the connection's statement cache holds statements, so a strong reference
+  /// back would be a retain cycle that never closes the database. `sqlite3_close_v2` defers the
+  /// close until the last statement is finalized, so a statement outliving its connection stays
+  /// memory-safe.
+  @usableFromInline let database: OpaquePointer
 
   init(connection: Connection, sql: String) throws {
     var statement: OpaquePointer?
@@ -22,7 +26,7 @@ public final class Statement {
     guard rc == SQLITE_OK, let statement else {
       throw SQLiteError(connection: connection.handle, code: rc, sql: sql)
     }
-    self.connection = connection
+    self.database = connection.handle
     self.sql = sql
     self.handle = statement
   }
@@ -31,18 +35,21 @@ public final class Statement {
 
   // MARK: - Binding
 
-  private func check(_ rc: Int32) throws {
-    if rc != SQLITE_OK { throw SQLiteError(connection: connection.handle, code: rc, sql: sql) }
+  @usableFromInline func check(_ rc: Int32) throws {
+    if rc != SQLITE_OK { throw SQLiteError(connection: database, code: rc, sql: sql) }
   }
 
+  @inlinable
   public func bind(_ value: Int64, at index: Int32) throws {
     try check(sqlite3_bind_int64(handle, index, value))
   }
 
+  @inlinable
   public func bind(_ value: Int, at index: Int32) throws {
     try check(sqlite3_bind_int64(handle, index, Int64(value)))
   }
 
+  @inlinable
   public func bind(_ value: Double, at index: Int32) throws {
     try check(sqlite3_bind_double(handle, index, value))
   }
@@ -51,6 +58,7 @@ public final class Statement {
     try check(sqlite3_bind_int64(handle, index, value ? 1 : 0))
   }
 
+  @inlinable
   public func bind(_ value: String, at index: Int32) throws {
     let rc =
       value.utf8.withContiguousStorageIfAvailable { bytes -> Int32 in
@@ -73,6 +81,7 @@ public final class Statement {
     try check(rc)
   }
 
+  @inlinable
   public func bindNull(at index: Int32) throws {
     try check(sqlite3_bind_null(handle, index))
   }
@@ -106,19 +115,21 @@ public final class Statement {
   // MARK: - Stepping
 
   /// Advances to the next row: true when a row is ready, false when done.
+  @inlinable
   public func step() throws -> Bool {
     let rc = sqlite3_step(handle)
     switch rc {
     case SQLITE_ROW: return true
     case SQLITE_DONE: return false
     default:
-      let error = SQLiteError(connection: connection.handle, code: rc, sql: sql)
+      let error = SQLiteError(connection: database, code: rc, sql: sql)
       sqlite3_reset(handle)
       throw error
     }
   }
 
   /// Runs a statement that returns no rows (INSERT, UPDATE, DELETE) and resets it for reuse.
+  @inlinable
   public func run() throws {
     defer { sqlite3_reset(handle) }
     while try step() {}
@@ -134,6 +145,7 @@ public final class Statement {
   }
 
   /// Calls `body` once per row; the statement is reset afterwards.
+  @inlinable
   public func forEachRow(_ body: (Statement) throws -> Void) throws {
     defer { sqlite3_reset(handle) }
     while try step() { try body(self) }
@@ -147,33 +159,40 @@ public final class Statement {
     sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
   }
 
+  @inlinable
   public func isNull(at index: Int32) -> Bool {
     sqlite3_column_type(handle, index) == SQLITE_NULL
   }
 
+  @inlinable
   public func int64(at index: Int32) -> Int64 {
     sqlite3_column_int64(handle, index)
   }
 
+  @inlinable
   public func int(at index: Int32) -> Int {
     Int(sqlite3_column_int64(handle, index))
   }
 
+  @inlinable
   public func double(at index: Int32) -> Double {
     sqlite3_column_double(handle, index)
   }
 
   /// Text of the column; NULL reads as the empty string (use `optionalString` to tell them apart).
+  @inlinable
   public func string(at index: Int32) -> String {
     guard let bytes = sqlite3_column_text(handle, index) else { return "" }
     let count = Int(sqlite3_column_bytes(handle, index))
     return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
   }
 
+  @inlinable
   public func optionalString(at index: Int32) -> String? {
     isNull(at: index) ? nil : string(at: index)
   }
 
+  @inlinable
   public func optionalInt64(at index: Int32) -> Int64? {
     isNull(at: index) ? nil : int64(at: index)
   }

@@ -156,3 +156,28 @@ func temporaryPath(_ name: String = "test.db") -> String {
     try holder.execute("ROLLBACK")
   }
 }
+
+@Suite struct LifetimeTests {
+  /// A cached statement must not keep its connection alive: that cycle leaked every connection
+  /// (and its page cache) until the benchmark caught it.
+  @Test func connectionIsReleasedDespiteCachedStatements() throws {
+    weak var weakConnection: Connection?
+    do {
+      let db = try Connection(path: temporaryPath(), options: .init(create: true))
+      _ = try db.scalarInt("SELECT 1")
+      #expect(db.cachedStatementCount >= 1)
+      weakConnection = db
+    }
+    #expect(weakConnection == nil)
+  }
+
+  @Test func statementOutlivingItsConnectionIsSafe() throws {
+    var statement: Statement?
+    do {
+      let db = try Connection(path: temporaryPath(), options: .init(create: true))
+      statement = try db.prepare("SELECT 42")
+    }
+    #expect(try statement?.step() == true)
+    #expect(statement?.int64(at: 0) == 42)
+  }
+}
