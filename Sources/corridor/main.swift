@@ -10,7 +10,8 @@ struct Corridor: ParsableCommand {
     abstract: "Container tracker and freight-cost ledger for the corridors out of Chongqing.",
     version: CorridorVersion.current,
     subcommands: [
-      Init.self, DB.self, ContainerGroup.self, LocationGroup.self, Network.self, Reference.self,
+      Init.self, DB.self, ContainerGroup.self, LocationGroup.self, Network.self, Reference.self, ShipmentGroup.self, Event.self, Track.self,
+      Report.self,
     ]
   )
 

@@ -1,0 +1,169 @@
+import SQLite
+
+/// What `event record` did.
+public enum RecordOutcome: Sendable, Equatable {
+  /// Written; with the rule an `--allow-gap` event broke, and whether it is off the route.
+  case recorded(id: String, exception: String?, offRoute: Bool)
+  /// The same id with identical content was already there: nothing written.
+  case duplicate(id: String)
+}
+
+extension CorridorDatabase {
+  /// How far ahead of the clock an actual event may be (clock skew between terminals).
+  static let futureToleranceMilliseconds: Int64 = 15 * 60 * 1000
+
+  /// Validates and appends one movement event. See README "Movement events" for every rule.
+  ///
+  /// - Parameters:
+  ///   - allowGap: record an event that breaks a sequence rule anyway, keeping the broken rule as
+  ///     a data-quality exception (real data has missing gate-ins).
+  ///   - now: the clock, for the "not in the future" rule.
+  public func record(
+    _ report: EventReport, allowGap: Bool = false, operator op: String, now: EventTime = .now()
+  ) throws -> RecordOutcome {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        try recordInTransaction(report, allowGap: allowGap, operator: op, now: now)
+      }
+    }
+  }
+
+  func recordInTransaction(_ report: EventReport, allowGap: Bool, operator op: String, now: EventTime) throws -> RecordOutcome {
+    var report = report
+    _ = try requireContainer(report.container)
+    report.location = try resolveLocation(report.location.text)
+    if report.shipment == nil { report.shipment = try openShipment(of: report.container) }
+    let id = report.id ?? report.derivedID
+    report.id = id
+
+    // Idempotency first: a resent event is answered before any rule looks at it.
+    if let existing = try event(id: id) {
+      var stored = existing.report
+      stored.id = id
+      if stored == report { return .duplicate(id: id) }
+      throw CorridorError.invalid(
+        "event id \(id) already exists with different content (\(existing.code.rawValue) at \(existing.location) \(existing.time))",
+        rule: "event-id-conflict", hint: "use a new --id, or retract the old event first")
+    }
+
+    var route: Route?
+    if let ref = report.shipment {
+      let shipment = try requireShipment(ref)
+      guard shipment.containers.contains(where: { $0.container == report.container }) else {
+        throw CorridorError.invalid(
+          "container \(report.container) is not on shipment \(ref)", rule: "not-on-shipment",
+          hint: "assign it with `corridor shipment assign \(ref) \(report.container)`")
+      }
+      guard shipment.status.isOpen else {
+        throw CorridorError.invalid(
+          "shipment \(ref) is \(shipment.status.rawValue); it takes no more events", rule: "shipment-closed")
+      }
+      route = try self.route(shipment.booking.route)
+    }
+
+    var exception: String?
+    if report.classifier == .ACT {
+      if report.time.milliseconds > now.milliseconds + Self.futureToleranceMilliseconds {
+        throw CorridorError.invalid(
+          "actual event at \(report.time) is more than 15 minutes in the future (now \(now.utc))", rule: "future-event",
+          hint: "use --classifier EST for a forecast")
+      }
+      if let violation = try sequenceViolation(for: report, id: id) {
+        guard allowGap else {
+          throw CorridorError.invalid(violation.message, rule: violation.rule, hint: "if the data really has a gap, record it with --allow-gap")
+        }
+        exception = violation.rule
+      }
+    }
+    let offRoute = route.map { !$0.nodes.contains(report.location) } ?? false
+
+    try connection.execute(
+      """
+      INSERT INTO events(id, container, shipment, code, classifier, at_ms, at_offset_minutes, location, mode, vehicle, empty_laden,
+                         seal, note, exception, off_route, recorded_at, operator)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """,
+      [
+        .text(id), .text(report.container.text), SQLValue(report.shipment), .text(report.code.rawValue),
+        .text(report.classifier.rawValue), .integer(report.time.milliseconds), .integer(Int64(report.time.offsetMinutes)),
+        .text(report.location.text), SQLValue(report.mode?.rawValue), SQLValue(report.vehicle), SQLValue(report.emptyLaden?.rawValue),
+        SQLValue(report.seal), SQLValue(report.note), SQLValue(exception), SQLValue(offRoute), .text(Timestamps.nowUTC()), .text(op),
+      ])
+    return .recorded(id: id, exception: exception, offRoute: offRoute)
+  }
+
+  /// Replays the container's actual events with the new one inserted at its time. Returns the
+  /// rule the new event breaks, or the first rule it makes a later event break.
+  func sequenceViolation(for report: EventReport, id: String) throws -> SequenceRules.Violation? {
+    let existing = try events(container: report.container).filter { $0.report.classifier == .ACT && !$0.retracted }
+    let steps = existing.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) }
+    let newStep = SequenceRules.Step(id: id, code: report.code, location: report.location, time: report.time, seq: .max)
+    // Events that already broke a rule (recorded with --allow-gap) do not block new ones.
+    let before = Set(SequenceRules.replay(steps).violations.map(\.step.id))
+    let after = SequenceRules.replay(steps + [newStep]).violations
+    if let own = after.first(where: { $0.step.id == id }) { return own.violation }
+    if let later = after.first(where: { !before.contains($0.step.id) }) {
+      return SequenceRules.Violation(
+        rule: later.violation.rule,
+        message: "this late event would break the later event \(later.step.id) (\(later.step.code.rawValue) at \(later.step.location) "
+          + "\(later.step.time)): \(later.violation.message)")
+    }
+    return nil
+  }
+
+  /// Withdraws an event (DCSA retraction). The event stays in the log, marked; rules and
+  /// reports ignore it. Retracting it again is a no-op (returns false).
+  @discardableResult
+  public func retract(eventID: String, reason: String, operator op: String) throws -> Bool {
+    guard !reason.trimmingSpaces.isEmpty else { throw CorridorError.invalid("a retraction needs a reason", rule: "reason") }
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        guard let event = try event(id: eventID) else {
+          throw CorridorError.invalid("unknown event \(eventID)", rule: "unknown-event", hint: "see ids with `corridor track CONTAINER --history`")
+        }
+        if event.retracted { return false }
+        try connection.execute(
+          "INSERT INTO event_retractions(event_id, reason, recorded_at, operator) VALUES (?, ?, ?, ?)",
+          [.text(eventID), .text(reason), .text(Timestamps.nowUTC()), .text(op)])
+        return true
+      }
+    }
+  }
+
+  static let eventColumns = """
+    e.seq, e.id, e.container, e.shipment, e.code, e.classifier, e.at_ms, e.at_offset_minutes, e.location, e.mode, e.vehicle,
+    e.empty_laden, e.seal, e.note, e.exception, e.off_route, e.recorded_at, e.operator, r.reason, r.event_id IS NOT NULL
+    """
+
+  func movementEvent(from row: [SQLValue]) -> MovementEvent {
+    let report = EventReport(
+      id: row[1].text, container: ContainerNumber(trusted: row[2].text ?? ""), code: EventCode(rawValue: row[4].text ?? "") ?? .INSP,
+      time: EventTime(milliseconds: row[6].int64 ?? 0, offsetMinutes: row[7].int ?? 0), location: LocationCode(trusted: row[8].text ?? ""),
+      shipment: row[3].text, classifier: EventClassifier(rawValue: row[5].text ?? "") ?? .ACT,
+      mode: row[9].text.flatMap(TransportModeCode.init(rawValue:)), vehicle: row[10].text,
+      emptyLaden: row[11].text.flatMap(EmptyLaden.init(rawValue:)), seal: row[12].text, note: row[13].text)
+    return MovementEvent(
+      seq: row[0].int64 ?? 0, id: row[1].text ?? "", report: report, exception: row[14].text, offRoute: row[15].int == 1,
+      retracted: row[19].int == 1, retractionReason: row[18].text, recordedAt: row[16].text ?? "", recordedBy: row[17].text ?? "")
+  }
+
+  public func event(id: String) throws -> MovementEvent? {
+    try mapSQLiteErrors {
+      try connection.fetchOne(
+        "SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id WHERE e.id = ?", [.text(id)]
+      ).map(movementEvent)
+    }
+  }
+
+  /// A container's events in time order (retracted ones included, marked).
+  public func events(container: ContainerNumber, shipment: String? = nil) throws -> [MovementEvent] {
+    try mapSQLiteErrors {
+      try connection.fetchAll(
+        """
+        SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
+        WHERE e.container = ?1 AND (?2 IS NULL OR e.shipment = ?2) ORDER BY e.at_ms, e.seq
+        """, [.text(container.text), SQLValue(shipment)]
+      ).map(movementEvent)
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/// DCSA Track & Trace event codes Corridor records: equipment (gate, load, stuffing, …),
+/// customs and border (3.0: CUSS, CUSI, CUSR, CROS), and transport (ARRI, DEPA).
+public enum EventCode: String, Sendable, CaseIterable {
+  case GTIN, GTOT, LOAD, DISC, STUF, STRP, PICK, DROP, INSP, RSEA, RMVD
+  case CUSS, CUSI, CUSR, CROS
+  case ARRI, DEPA
+
+  public var isTransport: Bool { self == .ARRI || self == .DEPA }
+
+  public init(parsing text: String) throws(CorridorError) {
+    guard let code = EventCode(rawValue: text.uppercased()) else {
+      throw .invalid(
+        "unknown event code \(text.debugDescription); expected one of \(EventCode.allCases.map(\.rawValue).joined(separator: " "))",
+        rule: "event-code")
+    }
+    self = code
+  }
+
+  /// What the code means, for people.
+  public var meaning: String {
+    switch self {
+    case .GTIN: "gate in"
+    case .GTOT: "gate out"
+    case .LOAD: "loaded"
+    case .DISC: "discharged"
+    case .STUF: "stuffed"
+    case .STRP: "stripped"
+    case .PICK: "picked up"
+    case .DROP: "dropped off"
+    case .INSP: "inspected"
+    case .RSEA: "resealed"
+    case .RMVD: "removed"
+    case .CUSS: "customs: selected for scan"
+    case .CUSI: "customs: selected for inspection"
+    case .CUSR: "customs: released"
+    case .CROS: "border crossed"
+    case .ARRI: "arrived"
+    case .DEPA: "departed"
+    }
+  }
+}
+
+/// ACT happened; EST is a forecast; PLN is the plan.
+public enum EventClassifier: String, Sendable, CaseIterable {
+  case ACT, EST, PLN
+
+  public init(parsing text: String) throws(CorridorError) {
+    guard let value = EventClassifier(rawValue: text.uppercased()) else {
+      throw .invalid("unknown classifier \(text.debugDescription); expected ACT, EST or PLN", rule: "classifier")
+    }
+    self = value
+  }
+}
+
+/// DCSA modeOfTransport.
+public enum TransportModeCode: String, Sendable, CaseIterable {
+  case RAIL, VESSEL, TRUCK, BARGE
+
+  public init(parsing text: String) throws(CorridorError) {
+    guard let value = TransportModeCode(rawValue: text.uppercased()) else {
+      throw .invalid("unknown mode \(text.debugDescription); expected rail, vessel, truck or barge", rule: "mode")
+    }
+    self = value
+  }
+}
+
+public enum EmptyLaden: String, Sendable { case EMPTY, LADEN }
+
+/// An event as reported, before Corridor has checked it.
+public struct EventReport: Sendable, Equatable {
+  public var id: String?
+  public var container: ContainerNumber
+  public var code: EventCode
+  public var time: EventTime
+  /// As written (code or alias); resolved to the canonical code when recorded.
+  public var location: LocationCode
+  public var shipment: String?
+  public var classifier: EventClassifier
+  public var mode: TransportModeCode?
+  public var vehicle: String?
+  public var emptyLaden: EmptyLaden?
+  public var seal: String?
+  public var note: String?
+
+  public init(
+    id: String? = nil, container: ContainerNumber, code: EventCode, time: EventTime, location: LocationCode, shipment: String? = nil,
+    classifier: EventClassifier = .ACT, mode: TransportModeCode? = nil, vehicle: String? = nil, emptyLaden: EmptyLaden? = nil,
+    seal: String? = nil, note: String? = nil
+  ) {
+    self.id = id
+    self.container = container
+    self.code = code
+    self.time = time
+    self.location = location
+    self.shipment = shipment
+    self.classifier = classifier
+    self.mode = mode
+    self.vehicle = vehicle
+    self.emptyLaden = emptyLaden
+    self.seal = seal
+    self.note = note
+  }
+
+  /// A deterministic id from the content, so re-sending the same report never duplicates it.
+  public var derivedID: String {
+    let fields: [String] = [
+      container.text, code.rawValue, String(time.milliseconds), String(time.offsetMinutes), location.text, shipment ?? "",
+      classifier.rawValue, mode?.rawValue ?? "", vehicle ?? "", emptyLaden?.rawValue ?? "", seal ?? "", note ?? "",
+    ]
+    return "ev-" + String(sha256Hex(Array(fields.joined(separator: "\u{1F}").utf8)).prefix(32))
+  }
+}
+
+/// A recorded event.
+public struct MovementEvent: Sendable, Equatable {
+  public var seq: Int64
+  public var id: String
+  public var report: EventReport
+  /// The sequence rule an `--allow-gap` event broke.
+  public var exception: String?
+  public var offRoute: Bool
+  public var retracted: Bool
+  public var retractionReason: String?
+  public var recordedAt: String
+  public var recordedBy: String
+
+  public var container: ContainerNumber { report.container }
+  public var code: EventCode { report.code }
+  public var time: EventTime { report.time }
+  public var location: LocationCode { report.location }
+}

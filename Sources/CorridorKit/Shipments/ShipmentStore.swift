@@ -1,0 +1,200 @@
+import SQLite
+
+/// Filters for `shipment list`.
+public struct ShipmentFilter: Sendable {
+  public var corridor: String?
+  public var route: String?
+  public var status: ShipmentStatus?
+  public var from: Day?
+  public var to: Day?
+
+  public init(corridor: String? = nil, route: String? = nil, status: ShipmentStatus? = nil, from: Day? = nil, to: Day? = nil) {
+    self.corridor = corridor
+    self.route = route
+    self.status = status
+    self.from = from
+    self.to = to
+  }
+}
+
+extension CorridorDatabase {
+  /// Books a shipment. The same booking again is a no-op (returns false); a different booking
+  /// under an existing reference is refused.
+  @discardableResult
+  public func createShipment(_ booking: ShipmentBooking, operator op: String) throws -> Bool {
+    if let hs = booking.hsCode { try ShipmentBooking.validateHSCode(hs) }
+    guard !booking.ref.trimmingSpaces.isEmpty else { throw CorridorError.invalid("empty shipment reference", rule: "shipment-ref") }
+    guard !booking.shipper.trimmingSpaces.isEmpty, !booking.consignee.trimmingSpaces.isEmpty else {
+      throw CorridorError.invalid("shipper and consignee must not be empty", rule: "party")
+    }
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        _ = try requireRoute(booking.route)
+        if let existing = try shipment(booking.ref) {
+          if existing.booking == booking { return false }
+          throw CorridorError.invalid(
+            "shipment \(booking.ref) already exists with different details", rule: "shipment-exists",
+            hint: "use a new reference, or `corridor shipment show \(booking.ref)`")
+        }
+        try connection.execute(
+          """
+          INSERT INTO shipments(ref, route, shipper, consignee, commodity, hs_code, value_minor, currency, booked_on, created_at, operator)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+          [
+            .text(booking.ref), .text(booking.route), .text(booking.shipper), .text(booking.consignee), .text(booking.commodity.rawValue),
+            SQLValue(booking.hsCode), .integer(booking.value.minorUnits), .text(booking.value.currency.code),
+            .text(booking.bookedOn.description), .text(Timestamps.nowUTC()), .text(op),
+          ])
+        return true
+      }
+    }
+  }
+
+  /// Puts a container on a shipment. A container is on at most one open shipment, and its gross
+  /// weight must be within its max gross when that is known.
+  @discardableResult
+  public func assign(
+    _ container: ContainerNumber, to ref: String, grossKg: Int? = nil, seals: [String] = [], operator op: String
+  ) throws -> Bool {
+    if let grossKg, grossKg <= 0 { throw CorridorError.invalid("gross weight must be positive, got \(grossKg) kg", rule: "weight") }
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        let shipment = try requireShipment(ref)
+        guard shipment.status.isOpen else {
+          throw CorridorError.invalid("shipment \(ref) is \(shipment.status.rawValue); it takes no more containers", rule: "shipment-closed")
+        }
+        let box = try requireContainer(container)
+        if let grossKg, let max = box.maxGrossKg, grossKg > max {
+          throw CorridorError.invalid(
+            "gross weight \(grossKg) kg exceeds \(container)'s max gross \(max) kg", rule: "overweight")
+        }
+        if let grossKg, let tare = box.tareKg, grossKg < tare {
+          throw CorridorError.invalid("gross weight \(grossKg) kg is below \(container)'s tare \(tare) kg", rule: "weight")
+        }
+        if let existing = shipment.containers.first(where: { $0.container == container }) {
+          if existing.grossKg == grossKg && existing.seals == seals { return false }
+          throw CorridorError.invalid("\(container) is already on \(ref) with other weight or seals", rule: "already-assigned")
+        }
+        if let other = try openShipment(of: container) {
+          throw CorridorError.invalid(
+            "\(container) is already on open shipment \(other) (a container is on at most one open shipment)", rule: "container-busy",
+            hint: "deliver or cancel \(other) first")
+        }
+        try connection.execute(
+          "INSERT INTO shipment_containers(shipment, container, gross_kg, seals, assigned_at, operator) VALUES (?, ?, ?, ?, ?, ?)",
+          [
+            .text(ref), .text(container.text), SQLValue(grossKg), seals.isEmpty ? .null : .text(seals.joined(separator: " ")),
+            .text(Timestamps.nowUTC()), .text(op),
+          ])
+        return true
+      }
+    }
+  }
+
+  /// Cancels an open shipment; cancelling it again is a no-op (returns false).
+  @discardableResult
+  public func cancelShipment(_ ref: String, reason: String, operator op: String) throws -> Bool {
+    guard !reason.trimmingSpaces.isEmpty else { throw CorridorError.invalid("a cancellation needs a reason", rule: "reason") }
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        let shipment = try requireShipment(ref)
+        switch shipment.status {
+        case .cancelled: return false
+        case .delivered:
+          throw CorridorError.invalid("shipment \(ref) is delivered and cannot be cancelled", rule: "shipment-closed")
+        default:
+          try connection.execute(
+            "INSERT INTO shipment_cancellations(ref, reason, cancelled_at, operator) VALUES (?, ?, ?, ?)",
+            [.text(ref), .text(reason), .text(Timestamps.nowUTC()), .text(op)])
+          return true
+        }
+      }
+    }
+  }
+
+  /// The open shipment a container is on, if any.
+  public func openShipment(of container: ContainerNumber) throws -> String? {
+    try mapSQLiteErrors {
+      try connection.scalarText(
+        """
+        SELECT sc.shipment FROM shipment_containers sc JOIN shipment_status st ON st.ref = sc.shipment
+        WHERE sc.container = ? AND st.status NOT IN ('delivered', 'cancelled') ORDER BY sc.assigned_at DESC LIMIT 1
+        """, [.text(container.text)])
+    }
+  }
+
+  /// The most recent shipment a container was assigned to, open or not.
+  public func latestShipment(of container: ContainerNumber) throws -> String? {
+    try mapSQLiteErrors {
+      try connection.scalarText(
+        """
+        SELECT sc.shipment FROM shipment_containers sc JOIN shipments s ON s.ref = sc.shipment
+        WHERE sc.container = ? ORDER BY s.booked_on DESC, sc.rowid DESC LIMIT 1
+        """, [.text(container.text)])
+    }
+  }
+
+  public func shipmentStatus(_ ref: String) throws -> ShipmentStatus? {
+    try mapSQLiteErrors {
+      try connection.scalarText("SELECT status FROM shipment_status WHERE ref = ?", [.text(ref)]).flatMap(ShipmentStatus.init(rawValue:))
+    }
+  }
+
+  public func shipment(_ ref: String) throws -> Shipment? {
+    try shipments(refs: [ref]).first
+  }
+
+  public func requireShipment(_ ref: String) throws -> Shipment {
+    guard let shipment = try shipment(ref) else {
+      throw CorridorError.invalid("unknown shipment \(ref)", rule: "unknown-shipment", hint: "list them with `corridor shipment list`")
+    }
+    return shipment
+  }
+
+  public func shipments(_ filter: ShipmentFilter = ShipmentFilter()) throws -> [Shipment] {
+    try shipments(refs: nil, filter: filter)
+  }
+
+  private func shipments(refs: [String]?, filter: ShipmentFilter = ShipmentFilter()) throws -> [Shipment] {
+    try mapSQLiteErrors {
+      let rows = try connection.fetchAll(
+        """
+        SELECT s.ref, s.route, s.shipper, s.consignee, s.commodity, s.hs_code, s.value_minor, s.currency, s.booked_on,
+               s.created_at, s.operator, st.status, c.reason
+        FROM shipments s JOIN routes r ON r.code = s.route JOIN shipment_status st ON st.ref = s.ref
+        LEFT JOIN shipment_cancellations c ON c.ref = s.ref
+        WHERE (?1 IS NULL OR s.ref = ?1) AND (?2 IS NULL OR r.corridor = ?2) AND (?3 IS NULL OR s.route = ?3)
+          AND (?4 IS NULL OR st.status = ?4) AND (?5 IS NULL OR s.booked_on >= ?5) AND (?6 IS NULL OR s.booked_on <= ?6)
+        ORDER BY s.booked_on, s.ref
+        """,
+        [
+          SQLValue(refs?.first), SQLValue(filter.corridor), SQLValue(filter.route), SQLValue(filter.status?.rawValue),
+          SQLValue(filter.from?.description), SQLValue(filter.to?.description),
+        ])
+      var assignments: [String: [Assignment]] = [:]
+      let assignmentSQL =
+        refs == nil
+        ? "SELECT shipment, container, gross_kg, seals FROM shipment_containers ORDER BY shipment, rowid"
+        : "SELECT shipment, container, gross_kg, seals FROM shipment_containers WHERE shipment = ? ORDER BY rowid"
+      for row in try connection.fetchAll(assignmentSQL, refs.map { [SQLValue($0.first)] } ?? []) {
+        assignments[row[0].text ?? "", default: []].append(
+          Assignment(
+            container: ContainerNumber(trusted: row[1].text ?? ""), grossKg: row[2].int,
+            seals: (row[3].text ?? "").split(separator: " ").map(String.init)))
+      }
+      return rows.map { row in
+        let currency = Currency(trusted: row[7].text ?? "CNY")
+        let booking = ShipmentBooking(
+          ref: row[0].text ?? "", route: row[1].text ?? "", shipper: row[2].text ?? "", consignee: row[3].text ?? "",
+          commodity: Commodity(rawValue: row[4].text ?? "") ?? .general, hsCode: row[5].text,
+          value: Money(minorUnits: row[6].int64 ?? 0, currency: currency),
+          bookedOn: (try? Day(parsing: row[8].text ?? "")) ?? Day(ordinal: 0))
+        return Shipment(
+          booking: booking, status: ShipmentStatus(rawValue: row[11].text ?? "") ?? .booked,
+          containers: assignments[booking.ref] ?? [], createdAt: row[9].text ?? "", createdBy: row[10].text ?? "",
+          cancellationReason: row[12].text)
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import SQLite
+
+/// Where a container is on its shipment's route and when it will arrive.
+public struct TrackingReport: Sendable {
+  public enum State: String, Sendable {
+    case booked
+    case inFacility = "in-facility"
+    case onConveyance = "on-conveyance"
+    case outsideFacility = "outside-facility"
+    case customsHold = "customs-hold"
+    case delivered
+  }
+
+  public struct LastEvent: Sendable {
+    public let id: String
+    public let code: EventCode
+    public let location: LocationCode
+    public let at: EventTime
+    /// The same instant at the place's own time zone.
+    public let localTime: String
+  }
+
+  public struct Exception: Sendable {
+    public let eventID: String
+    public let code: EventCode
+    public let location: LocationCode
+    public let at: EventTime
+    /// `allow-gap` or `off-route`.
+    public let kind: String
+    public let rule: String?
+  }
+
+  public let container: ContainerNumber
+  public let shipment: String?
+  public let route: Route?
+  public let state: State
+  public let lastEvent: LastEvent?
+  /// Leg k of n the box is on or about to start.
+  public let leg: Int?
+  public let legs: Int?
+  public let kmCovered: Int
+  public let kmTotal: Int
+  public let nextLocation: LocationCode?
+  public let eta: EventTime?
+  /// ETA minus plan, in hours (positive: late).
+  public let delayHours: Double?
+  public let exceptions: [Exception]
+  /// Every event of the shipment in time order, retracted ones included (for `--history`).
+  public let history: [MovementEvent]
+}
+
+extension CorridorDatabase {
+  /// Tracks a container on its open shipment (else its latest one).
+  public func track(_ container: ContainerNumber) throws -> TrackingReport {
+    _ = try requireContainer(container)
+    let ref = try openShipment(of: container) ?? latestShipment(of: container)
+    return try track(container, shipment: ref)
+  }
+
+  /// Every container of a shipment.
+  public func track(shipment ref: String) throws -> [TrackingReport] {
+    try requireShipment(ref).containers.map { try track($0.container, shipment: ref) }
+  }
+
+  func track(_ container: ContainerNumber, shipment ref: String?) throws -> TrackingReport {
+    let route = try ref.flatMap { try shipment($0) }.flatMap { try self.route($0.booking.route) }
+    let history = try events(container: container, shipment: ref)
+    let live = history.filter { !$0.retracted }
+    let actual = live.filter { $0.report.classifier == .ACT }
+    let replay = SequenceRules.replay(
+      actual.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) })
+
+    let nodes = route?.nodes ?? []
+    let final = nodes.last
+    let delivery = actual.last { ($0.code == .GTOT || $0.code == .STRP) && $0.location == final }
+    // The furthest route node the box has reached, moving forward only.
+    var nodeIndex = 0
+    for event in actual {
+      if let index = nodes[nodeIndex...].firstIndex(of: event.location) { nodeIndex = index }
+    }
+    let legCount = route?.legs.count ?? 0
+    let legs = route?.legs ?? []
+
+    let state: TrackingReport.State
+    if delivery != nil {
+      state = .delivered
+    } else if !replay.state.holds.isEmpty {
+      state = .customsHold
+    } else {
+      switch replay.state.position {
+      case .unknown: state = .booked
+      case .inFacility: state = .inFacility
+      case .onConveyance: state = .onConveyance
+      case .outside: state = .outsideFacility
+      }
+    }
+
+    let last = actual.last
+    let lastEvent = try last.map { event in
+      TrackingReport.LastEvent(
+        id: event.id, code: event.code, location: event.location, at: event.time,
+        localTime: try localTime(event.time, at: event.location))
+    }
+    let remainingHours = legs.dropFirst(nodeIndex).reduce(0) { $0 + $1.transitHours }
+    let estimate = live.filter { $0.report.classifier == .EST && $0.location == final }.max { $0.seq < $1.seq }
+    let plan = live.filter { $0.report.classifier == .PLN && $0.location == final }.max { $0.seq < $1.seq }
+    let eta: EventTime? =
+      if let delivery { delivery.time } else if let estimate { estimate.time } else {
+        last.map { EventTime(milliseconds: $0.time.milliseconds + Int64(remainingHours) * 3_600_000, offsetMinutes: $0.time.offsetMinutes) }
+      }
+    let planned: EventTime? =
+      plan?.time
+      ?? actual.first.map {
+        EventTime(milliseconds: $0.time.milliseconds + Int64(route?.totalHours ?? 0) * 3_600_000, offsetMinutes: $0.time.offsetMinutes)
+      }
+    var delay: Double?
+    if let eta, let planned {
+      // Tenths of an hour, computed in integers.
+      let tenths = (eta.milliseconds - planned.milliseconds) / 360_000
+      delay = Double(tenths) / 10
+    }
+    let exceptions = live.flatMap { event -> [TrackingReport.Exception] in
+      var items: [TrackingReport.Exception] = []
+      if let rule = event.exception {
+        items.append(.init(eventID: event.id, code: event.code, location: event.location, at: event.time, kind: "allow-gap", rule: rule))
+      }
+      if event.offRoute {
+        items.append(.init(eventID: event.id, code: event.code, location: event.location, at: event.time, kind: "off-route", rule: nil))
+      }
+      return items
+    }
+    let atEnd = delivery != nil || nodeIndex >= legCount
+    return TrackingReport(
+      container: container, shipment: ref, route: route, state: state, lastEvent: lastEvent,
+      leg: route == nil ? nil : max(1, min(nodeIndex + 1, legCount)), legs: route == nil ? nil : legCount,
+      kmCovered: delivery != nil ? (route?.totalKm ?? 0) : legs.prefix(nodeIndex).reduce(0) { $0 + $1.distanceKm },
+      kmTotal: route?.totalKm ?? 0, nextLocation: atEnd ? nil : nodes[nodeIndex + 1], eta: eta, delayHours: delay,
+      exceptions: exceptions, history: history)
+  }
+
+  /// An instant shown at a place's own time zone (the zone's offset at that instant).
+  public func localTime(_ time: EventTime, at place: LocationCode) throws -> String {
+    let zone = try location(place.text).flatMap { TimeZone(identifier: $0.timeZone) }
+    let offsetSeconds = zone?.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time.milliseconds / 1000))) ?? 0
+    return EventTime.format(milliseconds: time.milliseconds, offsetMinutes: offsetSeconds / 60)
+  }
+}

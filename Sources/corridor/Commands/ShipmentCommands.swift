@@ -1,0 +1,152 @@
+import ArgumentParser
+import CorridorKit
+
+extension Corridor {
+  struct ShipmentGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "shipment",
+      abstract: "Book shipments, assign containers, cancel.",
+      subcommands: [Create.self, Assign.self, Show.self, List.self, Cancel.self]
+    )
+  }
+}
+
+struct ShipmentView: Encodable {
+  struct ContainerLine: Encodable {
+    let container: String
+    let grossKg: Int?
+    let seals: [String]
+  }
+
+  let ref: String
+  let route: String
+  let shipper: String
+  let consignee: String
+  let commodity: String
+  let hsCode: String?
+  let value: String
+  let currency: String
+  let booked: String
+  let status: String
+  let cancellationReason: String?
+  let containers: [ContainerLine]
+
+  init(_ s: Shipment) {
+    ref = s.ref
+    route = s.booking.route
+    shipper = s.booking.shipper
+    consignee = s.booking.consignee
+    commodity = s.booking.commodity.rawValue
+    hsCode = s.booking.hsCode
+    value = s.booking.value.amountText
+    currency = s.booking.value.currency.code
+    booked = s.booking.bookedOn.description
+    status = s.status.rawValue
+    cancellationReason = s.cancellationReason
+    containers = s.containers.map { ContainerLine(container: $0.container.text, grossKg: $0.grossKg, seals: $0.seals) }
+  }
+
+  static let headers = ["ref", "route", "booked", "status", "commodity", "value", "currency", "containers", "shipper", "consignee"]
+  var row: [String] {
+    [ref, route, booked, status, commodity, value, currency, String(containers.count), shipper, consignee]
+  }
+}
+
+extension ShipmentStatus: ExpressibleByArgument {}
+
+extension Corridor.ShipmentGroup {
+  struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Book a shipment on a route.")
+    @Argument(help: "Shipment reference, e.g. CQ24-0815.") var ref: String
+    @Option(help: "Route code (see `corridor network routes`).") var route: String
+    @Option(help: "Shipper name.") var shipper: String
+    @Option(help: "Consignee name.") var consignee: String
+    @Option(help: "Commodity: \(Commodity.allCases.map(\.rawValue).joined(separator: ", ")).") var commodity: String
+    @Option(name: .customLong("hs"), help: "HS code, 6 to 10 digits.") var hs: String?
+    @Option(help: "Declared value, a decimal such as 1250000.00.") var value: String
+    @Option(help: "ISO 4217 currency of the value.") var currency: String
+    @Option(help: "Booking date, YYYY-MM-DD.") var booked: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let currency = try Currency(parsing: currency)
+      let booking = ShipmentBooking(
+        ref: ref, route: route, shipper: shipper, consignee: consignee, commodity: try Commodity(parsing: commodity), hsCode: hs,
+        value: try Money(parsing: value, currency: currency), bookedOn: try Day(parsing: booked))
+      let created = try database.open().createShipment(booking, operator: op.resolved)
+      Console.line(created ? "booked \(ref) on \(route)" : "\(ref) is already booked with these details; nothing changed")
+    }
+  }
+
+  struct Assign: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Put a registered container on a shipment.")
+    @Argument(help: "Shipment reference.") var ref: String
+    @Argument(help: "Container number.") var container: String
+    @Option(name: .customLong("gross-kg"), help: "Gross weight in kg (within the container's max gross).") var grossKg: Int?
+    @Option(name: .customLong("seal"), help: "Seal number (repeatable).") var seals: [String] = []
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let number = try Parse.container(container)
+      let assigned = try database.open().assign(number, to: ref, grossKg: grossKg, seals: seals, operator: op.resolved)
+      Console.line(assigned ? "assigned \(number) to \(ref)" : "\(number) is already on \(ref); nothing changed")
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a shipment with its containers and status.")
+    @Argument(help: "Shipment reference.") var ref: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let view = ShipmentView(try database.open().requireShipment(ref))
+      switch output.format {
+      case .json: Console.out(try Render.json(view))
+      case .csv: Console.out(Render.csv(ShipmentView.headers, [view.row]))
+      case .table:
+        Console.out(Render.table(ShipmentView.headers, [view.row]))
+        if !view.containers.isEmpty {
+          Console.line("")
+          Console.out(
+            Render.table(
+              ["container", "grossKg", "seals"],
+              view.containers.map { [$0.container, $0.grossKg.map(String.init) ?? "", $0.seals.joined(separator: " ")] }))
+        }
+      }
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List shipments.")
+    @Option(help: "Only this corridor.") var corridor: String?
+    @Option(help: "Only this route.") var route: String?
+    @Option(help: "Only this status: booked, in-transit, customs-hold, delivered, cancelled.") var status: ShipmentStatus?
+    @Option(help: "Booked on or after this date.") var from: String?
+    @Option(help: "Booked on or before this date.") var to: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let filter = ShipmentFilter(
+        corridor: corridor, route: route, status: status, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)))
+      let views = try database.open().shipments(filter).map(ShipmentView.init)
+      try Render.emit(output.format, json: views, headers: ShipmentView.headers, rows: views.map(\.row))
+    }
+  }
+
+  struct Cancel: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Cancel an open shipment.")
+    @Argument(help: "Shipment reference.") var ref: String
+    @Option(help: "Why it is cancelled.") var reason: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let cancelled = try database.open().cancelShipment(ref, reason: reason, operator: op.resolved)
+      Console.line(cancelled ? "cancelled \(ref)" : "\(ref) was already cancelled; nothing changed")
+    }
+  }
+}
