@@ -1,5 +1,7 @@
 /// DCSA Track & Trace event codes Corridor records: equipment (gate, load, stuffing, …),
 /// customs and border (3.0: CUSS, CUSI, CUSR, CROS), and transport (ARRI, DEPA).
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// DCSA codes keep their codes: operators, files and the spec all spell them this way.
 public enum EventCode: String, Sendable, CaseIterable {
   case GTIN, GTOT, LOAD, DISC, STUF, STRP, PICK, DROP, INSP, RSEA, RMVD
   case CUSS, CUSI, CUSR, CROS
@@ -41,6 +43,8 @@ public enum EventCode: String, Sendable, CaseIterable {
 }
 
 /// ACT happened; EST is a forecast; PLN is the plan.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// DCSA codes keep their codes: operators, files and the spec all spell them this way.
 public enum EventClassifier: String, Sendable, CaseIterable {
   case ACT, EST, PLN
 
@@ -53,6 +57,8 @@ public enum EventClassifier: String, Sendable, CaseIterable {
 }
 
 /// DCSA modeOfTransport.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// DCSA codes keep their codes: operators, files and the spec all spell them this way.
 public enum TransportModeCode: String, Sendable, CaseIterable {
   case RAIL, VESSEL, TRUCK, BARGE
 
@@ -64,6 +70,8 @@ public enum TransportModeCode: String, Sendable, CaseIterable {
   }
 }
 
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// DCSA codes keep their codes: operators, files and the spec all spell them this way.
 public enum EmptyLaden: String, Sendable { case EMPTY, LADEN }
 
 /// An event as reported, before Corridor has checked it.
