@@ -124,7 +124,7 @@ public enum SequenceRules {
     var state = State()
     var violations: [(Step, Violation)] = []
     for (index, step) in ordered.enumerated() {
-      if index > 0, ordered[index - 1].time == step.time, ordered[index - 1].location != step.location {
+      if index > 0, ordered[index - 1].time.milliseconds == step.time.milliseconds, ordered[index - 1].location != step.location {
         violations.append(
           (
             step,
