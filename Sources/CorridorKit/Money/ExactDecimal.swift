@@ -47,6 +47,29 @@ public struct ExactDecimal: Hashable, Sendable, CustomStringConvertible {
     self.scale = scale
   }
 
+  /// The same value with trailing fractional zeros dropped (`7.2900` → `7.29`).
+  public var normalized: ExactDecimal {
+    var units = self.units
+    var scale = self.scale
+    while scale > 0, units % 10 == 0 {
+      units /= 10
+      scale -= 1
+    }
+    return ExactDecimal(units: units, scale: scale)
+  }
+
+  /// Equal by value: `7.29` == `7.2900`.
+  public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
+    let (x, y) = (a.normalized, b.normalized)
+    return x.units == y.units && x.scale == y.scale
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    let n = normalized
+    hasher.combine(n.units)
+    hasher.combine(n.scale)
+  }
+
   public var isNegative: Bool { units < 0 }
   public var isZero: Bool { units == 0 }
 

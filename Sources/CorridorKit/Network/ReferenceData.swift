@@ -8,6 +8,9 @@ public struct ReferenceData: Sendable {
   public var locations: [Location] = []
   public var corridors: [CorridorInfo] = []
   public var routes: [Route] = []
+  public var tariffs: [Tariff] = []
+  public var policies: [Policy] = []
+  public var fxRates: [FXRate] = []
 
   public init() {}
 }
@@ -131,10 +134,35 @@ extension ReferenceData {
           code: code, corridor: corridor, name: try item.required("name").string(), legs: legs,
           source: try item.optional("source")?.string()))
     }
-    for section in ["tariffs", "policies", "fxRates"] {
-      if let items = try top.optional(section)?.elements(), let first = items.first {
-        throw first.error("the \(section) section is not supported by this version of corridor yet")
+    // Tariffs and policies may refer to routes and corridors in this file or already loaded.
+    var routeLegCounts = Dictionary(try db.routes().map { ($0.code, $0.legs.count) }, uniquingKeysWith: { a, _ in a })
+    var routeCorridors = Dictionary(try db.routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
+    for route in data.routes {
+      routeLegCounts[route.code] = route.legs.count
+      routeCorridors[route.code] = route.corridor
+    }
+    let knownCorridors = corridorCodes.union(try db.corridors().map(\.code))
+    let tariffItems = try top.optional("tariffs")?.elements() ?? []
+    for item in tariffItems {
+      let tariff = try Tariff.parse(item, routeLegCounts: routeLegCounts)
+      if let clash = data.tariffs.first(where: { $0.overlaps(tariff) }) {
+        throw item.error("tariff \(tariff.describe) overlaps \(clash.describe) earlier in the file", rule: "tariff-overlap")
       }
+      data.tariffs.append(tariff)
+    }
+    var policyNames: Set<String> = []
+    for item in try top.optional("policies")?.elements() ?? [] {
+      let policy = try Policy.parse(item, corridors: knownCorridors, routeCorridors: routeCorridors, db: db)
+      guard policyNames.insert(policy.name).inserted else { throw try item.required("name").error("duplicate policy \(policy.name)") }
+      data.policies.append(policy)
+    }
+    var rateKeys: Set<String> = []
+    for item in try top.optional("fxRates")?.elements() ?? [] {
+      let rate = try FXRate.parse(item)
+      guard rateKeys.insert("\(rate.date) \(rate.base) \(rate.quote)").inserted else {
+        throw item.error("duplicate rate for \(rate.base)/\(rate.quote) on \(rate.date)")
+      }
+      data.fxRates.append(rate)
     }
     return data
   }
@@ -220,7 +248,7 @@ extension CorridorDatabase {
     try mapSQLiteErrors {
       try connection.transaction {
         let data = try ReferenceData.parse(bytes, file: file, against: self)
-        return try apply(data, operator: op)
+        return try apply(data, file: file, operator: op)
       }
     }
   }
@@ -232,18 +260,27 @@ extension CorridorDatabase {
         var summary = ReferenceLoadSummary()
         for file in EmbeddedReference.files {
           let data = try ReferenceData.parse(Array(file.text.utf8), file: "fixtures/reference/\(file.name)", against: self)
-          summary = summary + (try apply(data, operator: op))
+          summary = summary + (try apply(data, file: "fixtures/reference/\(file.name)", operator: op))
         }
         return summary
       }
     }
   }
 
-  func apply(_ data: ReferenceData, operator op: String) throws -> ReferenceLoadSummary {
+  func apply(_ data: ReferenceData, file: String, operator op: String) throws -> ReferenceLoadSummary {
     var summary = ReferenceLoadSummary()
     for location in data.locations { try upsert(location, operator: op, counts: &summary.locations) }
     for corridor in data.corridors { try upsert(corridor, operator: op, counts: &summary.corridors) }
     for route in data.routes { try upsert(route, operator: op, counts: &summary.routes) }
+    for (index, tariff) in data.tariffs.enumerated() {
+      do {
+        try upsert(tariff, operator: op, counts: &summary.tariffs)
+      } catch let error as CorridorError where error.rule == "tariff-overlap" {
+        throw CorridorError.invalid("\(file): $.tariffs[\(index)]: \(error.message)", rule: "tariff-overlap", hint: error.hint)
+      }
+    }
+    for policy in data.policies { try upsert(policy, operator: op, counts: &summary.policies) }
+    for rate in data.fxRates { try upsert(rate, operator: op, counts: &summary.fxRates) }
     return summary
   }
 

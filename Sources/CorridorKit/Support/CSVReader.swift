@@ -22,7 +22,7 @@ public struct CSVRecord: Sendable {
 /// an unterminated quote, a record longer than `maxRecordBytes`) is a `CSVError` with a
 /// position, never a crash.
 public final class CSVReader {
-  private let handle: FileHandle
+  private let handle: FileHandle?
   private var buffer: [UInt8] = []
   private var position = 0
   private var atEOF = false
@@ -38,9 +38,17 @@ public final class CSVReader {
     self.maxRecordBytes = maxRecordBytes
   }
 
+  /// Reads from bytes already in memory (embedded fixtures, tests).
+  public init(bytes: [UInt8], maxRecordBytes: Int = 1 << 20) {
+    self.handle = nil
+    self.buffer = bytes
+    self.atEOF = true
+    self.maxRecordBytes = maxRecordBytes
+  }
+
   private func refill() -> Bool {
     if atEOF { return false }
-    let data = (try? handle.read(upToCount: 1 << 16)) ?? nil
+    let data = (try? handle?.read(upToCount: 1 << 16)) ?? nil
     guard let data, !data.isEmpty else {
       atEOF = true
       return false

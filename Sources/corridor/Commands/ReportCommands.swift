@@ -5,7 +5,7 @@ extension Corridor {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Operational and freight-cost reports.",
-      subcommands: [Exceptions.self]
+      subcommands: [Costs.self, Exports.self, Exceptions.self]
     )
   }
 }
@@ -42,6 +42,136 @@ extension Corridor.Report {
       try Render.emit(
         output.format, json: views, headers: ["kind", "container", "shipment", "location", "at", "detail"],
         rows: views.map { [$0.kind, $0.container, $0.shipment ?? "", $0.location, $0.at, $0.detail] })
+    }
+  }
+}
+
+extension CostGrouping: ExpressibleByArgument {}
+extension ExportGrouping: ExpressibleByArgument {}
+
+extension Corridor.Report {
+  struct Costs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Freight cost per corridor, route, month, commodity or shipper, with the policies applied.")
+    @Option(help: "Shipments booked on or after this date.") var from: String?
+    @Option(help: "Shipments booked on or before this date.") var to: String?
+    @Option(help: "Only this corridor.") var corridor: String?
+    @Option(help: "Only this route.") var route: String?
+    @Option(help: "Group by corridor (default), route, month, commodity or shipper.") var by: CostGrouping = .corridor
+    @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
+    @Option(name: .customLong("fx-at"), help: "Convert at this date's rates instead of each booked date's.") var fxAt: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    struct View: Encodable {
+      let group: String
+      let shipments: Int
+      let containers: Int
+      let teu: Int
+      let gross: String
+      let reductions: String
+      let net: String
+      let netPerTeu: String?
+      let netPerTeuKm: String?
+      let currency: String
+
+      func encode(to encoder: any Encoder) throws {
+        enum K: String, CodingKey { case group, shipments, containers, teu, gross, reductions, net, netPerTeu, netPerTeuKm, currency }
+        var c = encoder.container(keyedBy: K.self)
+        try c.encode(group, forKey: .group)
+        try c.encode(shipments, forKey: .shipments)
+        try c.encode(containers, forKey: .containers)
+        try c.encode(teu, forKey: .teu)
+        try c.encode(gross, forKey: .gross)
+        try c.encode(reductions, forKey: .reductions)
+        try c.encode(net, forKey: .net)
+        try c.encode(netPerTeu, forKey: .netPerTeu)
+        try c.encode(netPerTeuKm, forKey: .netPerTeuKm)
+        try c.encode(currency, forKey: .currency)
+      }
+    }
+
+    func run() throws {
+      let currency = try Currency(parsing: currency)
+      let rows = try database.open().costReport(
+        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,
+        currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
+      let money = { (minor: Int64) in Money(minorUnits: minor, currency: currency).amountText }
+      let views = try rows.map {
+        View(
+          group: $0.group, shipments: $0.shipments, containers: $0.containers, teu: $0.teu, gross: money($0.gross),
+          reductions: money($0.reductions), net: money($0.net), netPerTeu: $0.netPerTeu.map(money),
+          netPerTeuKm: try $0.netPerTeuKm?.majorUnitsText(currency, digits: 4), currency: currency.code)
+      }
+      try Render.emit(
+        output.format, json: views,
+        headers: ["group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency"],
+        rows: views.map {
+          [
+            $0.group, String($0.shipments), String($0.containers), String($0.teu), $0.gross, $0.reductions, $0.net, $0.netPerTeu ?? "",
+            $0.netPerTeuKm ?? "", $0.currency,
+          ]
+        })
+    }
+  }
+
+  struct Exports: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Declared export value, shipments and TEU per group, with the year-on-year change.")
+    @Option(help: "Year to report.") var year: Int
+    @Option(help: "Year to compare with.") var compare: Int?
+    @Option(help: "Group by commodity (default), corridor or destination-country.") var by: ExportGrouping = .commodity
+    @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
+    @Option(name: .customLong("fx-at"), help: "Convert every value at this date's rate (e.g. the year-end rate).") var fxAt: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    struct View: Encodable {
+      let group: String
+      let parent: String?
+      let shipments: Int
+      let teu: Int
+      let value: String
+      let previousValue: String?
+      let changePercent: Double?
+      let currency: String
+
+      func encode(to encoder: any Encoder) throws {
+        enum K: String, CodingKey { case group, parent, shipments, teu, value, previousValue, changePercent, currency }
+        var c = encoder.container(keyedBy: K.self)
+        try c.encode(group, forKey: .group)
+        try c.encode(parent, forKey: .parent)
+        try c.encode(shipments, forKey: .shipments)
+        try c.encode(teu, forKey: .teu)
+        try c.encode(value, forKey: .value)
+        try c.encode(previousValue, forKey: .previousValue)
+        try c.encode(changePercent, forKey: .changePercent)
+        try c.encode(currency, forKey: .currency)
+      }
+    }
+
+    func run() throws {
+      guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {
+        throw ValidationError("years must be between 1900 and 2200")
+      }
+      let currency = try Currency(parsing: currency)
+      let rows = try database.open().exportReport(
+        year: year, compare: compare, by: by, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
+      let money = { (minor: Int64) in Money(minorUnits: minor, currency: currency).amountText }
+      let views = rows.map {
+        View(
+          group: $0.group, parent: $0.parent, shipments: $0.shipments, teu: $0.teu, value: money($0.value),
+          previousValue: $0.previousValue.map(money), changePercent: $0.changePercent.flatMap { Double($0.description) },
+          currency: currency.code)
+      }
+      try Render.emit(
+        output.format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
+        rows: views.map {
+          [
+            ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), $0.value, $0.previousValue ?? "",
+            $0.changePercent.map { String($0) } ?? "", $0.currency,
+          ]
+        })
     }
   }
 }

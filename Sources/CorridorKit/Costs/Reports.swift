@@ -1,0 +1,150 @@
+/// `report costs`: freight cost per group of shipments.
+public struct CostReportRow: Sendable {
+  public let group: String
+  public var shipments = 0
+  public var containers = 0
+  public var teu = 0
+  public var gross: Int64 = 0
+  public var reductions: Int64 = 0
+  /// Σ TEU × route km, for cost per TEU-km.
+  public var teuKm: Int64 = 0
+  public var net: Int64 { gross - reductions }
+
+  /// Net per TEU, rounded half-to-even to the minor unit.
+  public var netPerTeu: Int64? {
+    teu == 0 ? nil : try? Exact(numerator: Int128(net), denominator: Int128(teu)).roundedHalfEven()
+  }
+
+  /// Net per TEU-km in minor units, exact; shown with 4 decimals of the major unit.
+  public var netPerTeuKm: Exact? {
+    teuKm == 0 ? nil : try? Exact(numerator: Int128(net), denominator: Int128(teuKm))
+  }
+}
+
+public enum CostGrouping: String, Sendable, CaseIterable {
+  case corridor, route, month, commodity, shipper
+}
+
+/// `report exports`: declared export value per group, with the year-on-year change.
+public struct ExportReportRow: Sendable {
+  public let group: String
+  /// For a subcategory row (electric-vehicles), the category it belongs to.
+  public let parent: String?
+  public var shipments = 0
+  public var teu = 0
+  public var value: Int64 = 0
+  public var previousValue: Int64?
+  public var previousShipments = 0
+
+  /// (value − previous) / previous in percent, to one decimal, rounded half-to-even.
+  public var changePercent: ExactDecimal? {
+    guard let previousValue, previousValue != 0,
+      let tenths = try? Exact(numerator: (Int128(value) - Int128(previousValue)) * 1000, denominator: Int128(previousValue))
+        .roundedHalfEven()
+    else { return nil }
+    return ExactDecimal(units: tenths, scale: 1)
+  }
+}
+
+public enum ExportGrouping: String, Sendable, CaseIterable {
+  case commodity, corridor
+  case destinationCountry = "destination-country"
+}
+
+extension Exact {
+  /// Decimal text of this many minor units in `currency`, with `digits` decimals of the major
+  /// unit, rounded half-to-even.
+  public func majorUnitsText(_ currency: Currency, digits: Int) throws -> String {
+    guard let factor = ExactDecimal.pow10(digits) else { throw Overflow() }
+    let scaled = try times(Exact(numerator: Int128(factor), denominator: Int128(currency.scale))).roundedHalfEven()
+    return ExactDecimal(units: scaled, scale: digits).text(fractionDigits: digits)
+  }
+}
+
+extension CorridorDatabase {
+  /// Freight costs of the shipments booked in `from…to` (cancelled ones excluded), grouped.
+  public func costReport(
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: CostGrouping = .corridor,
+    currency: Currency = .cny, fxAt: Day? = nil
+  ) throws -> [CostReportRow] {
+    let calculator = try CostCalculator(database: self)
+    let types = Dictionary(try containers().map { ($0.number, $0.sizeType) }, uniquingKeysWith: { a, _ in a })
+    let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
+    var rows: [String: CostReportRow] = [:]
+    for shipment in try shipments(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) where shipment.status != .cancelled {
+      let cost = try calculator.cost(of: shipment, sizeTypes: types, currency: currency, fxAt: fxAt)
+      let booking = shipment.booking
+      let group =
+        switch grouping {
+        case .corridor: routeCorridors[booking.route] ?? ""
+        case .route: booking.route
+        case .month: booking.bookedOn.month
+        case .commodity: booking.commodity.rawValue
+        case .shipper: booking.shipper
+        }
+      var row = rows[group] ?? CostReportRow(group: group)
+      row.shipments += 1
+      row.containers += cost.containers.count
+      row.teu += cost.teu
+      row.gross += cost.gross
+      row.reductions += cost.reductions
+      row.teuKm += Int64(cost.teu) * Int64(cost.routeKm)
+      rows[group] = row
+    }
+    return rows.values.sorted { $0.group < $1.group }
+  }
+
+  /// Declared export value of shipments booked in `year` (and `compare`), grouped. Each
+  /// shipment's value is converted once (at `fxAt`, else its booked date) and rounded
+  /// half-to-even; group totals are sums. Subcategories follow their category, which includes them.
+  public func exportReport(
+    year: Int, compare: Int? = nil, by grouping: ExportGrouping = .commodity, currency: Currency = .cny, fxAt: Day? = nil
+  ) throws -> [ExportReportRow] {
+    let fx = try fxTable()
+    let routeInfo = Dictionary(try routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+    let teuByShipment = Dictionary(
+      try mapSQLiteErrors { try connection.fetchAll("SELECT shipment, teu FROM shipment_teu") }.map { ($0[0].text ?? "", $0[1].int ?? 0) },
+      uniquingKeysWith: { a, _ in a })
+
+    func groups(of booking: ShipmentBooking) -> [(group: String, parent: String?)] {
+      switch grouping {
+      case .commodity:
+        if let parent = booking.commodity.parent { return [(parent.rawValue, nil), (booking.commodity.rawValue, parent.rawValue)] }
+        return [(booking.commodity.rawValue, nil)]
+      case .corridor: return [(routeInfo[booking.route]?.corridor ?? "", nil)]
+      case .destinationCountry: return [(routeInfo[booking.route]?.destination?.country ?? "", nil)]
+      }
+    }
+
+    var rows: [String: ExportReportRow] = [:]
+    for target in [year] + (compare.map { [$0] } ?? []) {
+      let from = Day(year: Int64(target), month: 1, day: 1)
+      let to = Day(year: Int64(target), month: 12, day: 31)
+      for shipment in try shipments(ShipmentFilter(from: from, to: to)) where shipment.status != .cancelled {
+        let booking = shipment.booking
+        let converted = try fx.convert(
+          Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)
+        let value: Int64
+        do { value = try converted.roundedHalfEven() } catch { throw CorridorError.invalid("value too large", rule: "amount") }
+        for (group, parent) in groups(of: booking) {
+          var row = rows[group] ?? ExportReportRow(group: group, parent: parent)
+          if target == year {
+            row.shipments += 1
+            row.teu += teuByShipment[booking.ref] ?? 0
+            row.value += value
+          } else {
+            row.previousValue = (row.previousValue ?? 0) + value
+            row.previousShipments += 1
+          }
+          rows[group] = row
+        }
+      }
+    }
+    if compare != nil {
+      for key in rows.keys where rows[key]?.previousValue == nil { rows[key]?.previousValue = 0 }
+    }
+    // Categories by value, each followed by its subcategories.
+    let top = rows.values.filter { $0.parent == nil }.sorted { ($0.value, $1.group) > ($1.value, $0.group) }
+    return top.flatMap { row in [row] + rows.values.filter { $0.parent == row.group }.sorted { $0.value > $1.value } }
+  }
+}

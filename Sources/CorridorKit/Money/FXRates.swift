@@ -1,0 +1,149 @@
+import SQLite
+
+/// One exchange rate: on `date`, 1 `base` = `rate` `quote`.
+public struct FXRate: Sendable, Equatable {
+  public var date: Day
+  public var base: Currency
+  public var quote: Currency
+  public var rate: ExactDecimal
+  public var source: String?
+
+  public init(date: Day, base: Currency, quote: Currency, rate: ExactDecimal, source: String? = nil) {
+    self.date = date
+    self.base = base
+    self.quote = quote
+    self.rate = rate
+    self.source = source
+  }
+
+  static func parse(_ item: JSONCursor) throws -> FXRate {
+    func located<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T {
+      let cursor = try item.required(key)
+      do { return try parse(try cursor.string()) } catch let error as CorridorError { throw cursor.error(error.message) }
+    }
+    let rateCursor = try item.required("rate")
+    guard let rate = try? ExactDecimal(parsing: try rateCursor.string()) else {
+      throw rateCursor.error("expected a decimal string such as \"7.2988\"")
+    }
+    let value = FXRate(
+      date: try located("date") { text throws(CorridorError) in try Day(parsing: text) },
+      base: try located("base") { text throws(CorridorError) in try Currency(parsing: text) },
+      quote: try located("quote") { text throws(CorridorError) in try Currency(parsing: text) }, rate: rate,
+      source: try item.optional("source")?.string())
+    do { try validate(rate: value.rate, base: value.base, quote: value.quote) } catch { throw item.error(error.message) }
+    return value
+  }
+
+  public static func validate(rate: ExactDecimal, base: Currency, quote: Currency) throws(CorridorError) {
+    guard rate.units > 0 else { throw .invalid("exchange rate \(rate) must be positive", rule: "fx-rate") }
+    guard base != quote else { throw .invalid("an exchange rate needs two different currencies", rule: "fx-rate") }
+  }
+}
+
+/// Every rate in the database, for conversions: the latest rate on or before the date needed;
+/// a pair without a direct rate uses the inverse, and otherwise goes through CNY.
+public struct FXTable: Sendable {
+  /// Rates per (base, quote), sorted by date.
+  private var rates: [String: [(day: Day, rate: ExactDecimal)]] = [:]
+
+  public init(_ list: [FXRate]) {
+    for item in list.sorted(by: { $0.date < $1.date }) {
+      rates["\(item.base.code)/\(item.quote.code)", default: []].append((item.date, item.rate))
+    }
+  }
+
+  private func latest(_ base: Currency, _ quote: Currency, on day: Day) -> ExactDecimal? {
+    guard let list = rates["\(base.code)/\(quote.code)"] else { return nil }
+    // Binary search for the last rate on or before `day`.
+    var low = 0
+    var high = list.count
+    while low < high {
+      let mid = (low + high) / 2
+      if list[mid].day <= day { low = mid + 1 } else { high = mid }
+    }
+    return low == 0 ? nil : list[low - 1].rate
+  }
+
+  /// How many `quote` one `base` buys on `day`, exactly.
+  private func direct(_ base: Currency, _ quote: Currency, on day: Day) throws -> Exact? {
+    if base == quote { return Exact(1) }
+    if let rate = latest(base, quote, on: day) { return try Exact(rate) }
+    if let inverse = latest(quote, base, on: day) {
+      let value = try Exact(inverse)
+      return try Exact(numerator: value.denominator, denominator: value.numerator)
+    }
+    return nil
+  }
+
+  /// The rate from `base` to `quote` on `day`, or exit 65 naming the pair and the date.
+  public func rate(from base: Currency, to quote: Currency, on day: Day) throws -> Exact {
+    do {
+      if let rate = try direct(base, quote, on: day) { return rate }
+      if let toCNY = try direct(base, .cny, on: day), let fromCNY = try direct(.cny, quote, on: day) {
+        return try toCNY.times(fromCNY)
+      }
+    } catch is Exact.Overflow {
+      throw CorridorError.invalid("exchange rate \(base)/\(quote) is out of range", rule: "fx-rate")
+    }
+    throw CorridorError.invalid(
+      "no exchange rate for \(base)/\(quote) on or before \(day)", rule: "missing-fx-rate",
+      hint: "add one with `corridor fx add --date \(day) --base \(base) --quote \(quote == .cny ? base : quote) --rate R`")
+  }
+
+  /// Converts exact minor units of one currency into exact minor units of another.
+  public func convert(_ minor: Exact, from: Currency, to: Currency, on day: Day) throws -> Exact {
+    if from == to { return minor }
+    let rate = try rate(from: from, to: to, on: day)
+    do {
+      let scale = try Exact(numerator: Int128(to.scale), denominator: Int128(from.scale))
+      return try minor.times(rate).times(scale)
+    } catch {
+      throw CorridorError.invalid("amount too large to convert \(from) to \(to)", rule: "amount")
+    }
+  }
+}
+
+extension CorridorDatabase {
+  public func fxRates() throws -> [FXRate] {
+    try mapSQLiteErrors {
+      try connection.fetchAll("SELECT date, base, quote, rate, source FROM fx_rates ORDER BY date, base, quote").compactMap { row in
+        guard let day = try? Day(parsing: row[0].text ?? ""), let rate = try? ExactDecimal(parsing: row[3].text ?? "") else { return nil }
+        return FXRate(
+          date: day, base: Currency(trusted: row[1].text ?? ""), quote: Currency(trusted: row[2].text ?? ""), rate: rate,
+          source: row[4].text)
+      }
+    }
+  }
+
+  public func fxTable() throws -> FXTable { FXTable(try fxRates()) }
+
+  /// Adds or replaces the rate for a date and pair. Returns whether anything changed.
+  @discardableResult
+  public func addFXRate(_ rate: FXRate, operator op: String) throws -> Bool {
+    try FXRate.validate(rate: rate.rate, base: rate.base, quote: rate.quote)
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        var counts = ReferenceLoadSummary.Counts()
+        try upsert(rate, operator: op, counts: &counts)
+        return counts.unchanged == 0
+      }
+    }
+  }
+
+  func upsert(_ rate: FXRate, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
+    let key: [SQLValue] = [.text(rate.date.description), .text(rate.base.code), .text(rate.quote.code)]
+    let existing = try connection.fetchOne("SELECT rate, source FROM fx_rates WHERE date = ? AND base = ? AND quote = ?", key)
+    if let existing, existing[0].text.flatMap({ try? ExactDecimal(parsing: $0) }).map({ $0.description == rate.rate.description }) == true,
+      existing[1].text == rate.source
+    {
+      counts.unchanged += 1
+      return
+    }
+    try connection.execute(
+      """
+      INSERT INTO fx_rates(date, base, quote, rate, source) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(date, base, quote) DO UPDATE SET rate = excluded.rate, source = excluded.source
+      """, key + [.text(rate.rate.description), SQLValue(rate.source)])
+    if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+  }
+}

@@ -1,0 +1,327 @@
+import ArgumentParser
+import CorridorKit
+
+extension Corridor {
+  struct TariffGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "tariff", abstract: "What each cost component costs on a route or leg.", subcommands: [Add.self, List.self])
+  }
+
+  struct PolicyGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "policy", abstract: "Freight-cost reduction policies.", subcommands: [Add.self, List.self])
+  }
+
+  struct FX: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "fx", abstract: "Exchange rates (1 BASE = RATE QUOTE).", subcommands: [Add.self, List.self])
+  }
+
+  struct Cost: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "A shipment's freight cost per container and component: gross, each policy's reduction, net.")
+    @Argument(help: "Shipment reference.") var shipment: String
+    @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
+    @Option(name: .customLong("fx-at"), help: "Convert at this date's rates instead of the booked date's.") var fxAt: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let currency = try Currency(parsing: currency)
+      let cost = try database.open().cost(of: shipment, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
+      let view = CostView(cost)
+      switch output.format {
+      case .json: Console.out(try Render.json(view))
+      case .csv: Console.out(Render.csv(CostView.lineHeaders, view.lineRows))
+      case .table:
+        Console.line(
+          "\(view.shipment): \(view.teu) TEU, gross \(view.gross), reductions \(view.reductions), net \(view.net) \(view.currency)"
+            + (view.netPerTeu.map { " (\($0) per TEU)" } ?? ""))
+        Console.out(Render.table(CostView.lineHeaders, view.lineRows))
+      }
+    }
+  }
+}
+
+/// The `cost` JSON contract: `{shipment, currency, teu, gross, reductions, net, netPerTeu,
+/// containers: [{container, teu, lines: [{component, leg, basis, gross, reductions: [{policy,
+/// amount}], net}]}]}`, money as decimal strings.
+struct CostView: Encodable {
+  struct ReductionView: Encodable {
+    let policy: String
+    let amount: String
+  }
+
+  struct LineView: Encodable {
+    let component: String
+    let leg: Int?
+    let basis: String
+    let gross: String
+    let reductions: [ReductionView]
+    let net: String
+
+    func encode(to encoder: any Encoder) throws {
+      enum K: String, CodingKey { case component, leg, basis, gross, reductions, net }
+      var c = encoder.container(keyedBy: K.self)
+      try c.encode(component, forKey: .component)
+      try c.encode(leg, forKey: .leg)
+      try c.encode(basis, forKey: .basis)
+      try c.encode(gross, forKey: .gross)
+      try c.encode(reductions, forKey: .reductions)
+      try c.encode(net, forKey: .net)
+    }
+  }
+
+  struct ContainerView: Encodable {
+    let container: String
+    let teu: Int
+    let lines: [LineView]
+  }
+
+  let shipment: String
+  let currency: String
+  let teu: Int
+  let gross: String
+  let reductions: String
+  let net: String
+  let netPerTeu: String?
+  let containers: [ContainerView]
+
+  init(_ cost: ShipmentCost) {
+    let money = { (minor: Int64) in Money(minorUnits: minor, currency: cost.currency).amountText }
+    shipment = cost.shipment
+    currency = cost.currency.code
+    teu = cost.teu
+    gross = money(cost.gross)
+    reductions = money(cost.reductions)
+    net = money(cost.net)
+    netPerTeu = cost.netPerTeu.map(money)
+    containers = cost.containers.map { box in
+      ContainerView(
+        container: box.container.text, teu: box.teu,
+        lines: box.lines.map { line in
+          LineView(
+            component: line.component.rawValue, leg: line.leg, basis: line.basis.rawValue, gross: money(line.gross),
+            reductions: line.reductions.map { ReductionView(policy: $0.policy, amount: money($0.amount)) }, net: money(line.net))
+        })
+    }
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    enum K: String, CodingKey { case shipment, currency, teu, gross, reductions, net, netPerTeu, containers }
+    var c = encoder.container(keyedBy: K.self)
+    try c.encode(shipment, forKey: .shipment)
+    try c.encode(currency, forKey: .currency)
+    try c.encode(teu, forKey: .teu)
+    try c.encode(gross, forKey: .gross)
+    try c.encode(reductions, forKey: .reductions)
+    try c.encode(net, forKey: .net)
+    try c.encode(netPerTeu, forKey: .netPerTeu)
+    try c.encode(containers, forKey: .containers)
+  }
+
+  static let lineHeaders = ["container", "component", "leg", "basis", "gross", "reductions", "net"]
+  var lineRows: [[String]] {
+    containers.flatMap { box in
+      box.lines.map { line in
+        [
+          box.container, line.component, line.leg.map(String.init) ?? "route", line.basis, line.gross,
+          line.reductions.map { "\($0.policy) \($0.amount)" }.joined(separator: "; "), line.net,
+        ]
+      }
+    }
+  }
+}
+
+extension Corridor.TariffGroup {
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a tariff; one overlapping another for the same route, leg, component and equipment is refused.")
+    @Option(help: "Route code.") var route: String
+    @Option(help: "1-based leg; omit for the whole route.") var leg: Int?
+    @Option(help: "base, thc, baf, border, customs, security, documentation or other.") var component: String
+    @Option(help: "20, 40, 45 or any.") var equipment: String
+    @Option(help: "container, teu or shipment.") var basis: String
+    @Option(help: "Amount, a decimal such as 6500.00.") var amount: String
+    @Option(help: "ISO 4217 currency.") var currency: String
+    @Option(help: "Valid from, YYYY-MM-DD.") var from: String
+    @Option(help: "Valid to (inclusive), YYYY-MM-DD.") var to: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let currency = try Currency(parsing: currency)
+      let tariff = Tariff(
+        route: route, leg: leg, component: try CostComponent(parsing: component), equipment: try Equipment(parsing: equipment),
+        basis: try TariffBasis(parsing: basis), amount: try Money(parsing: amount, currency: currency), validFrom: try Day(parsing: from),
+        validTo: try to.map(Day.init(parsing:)))
+      let added = try database.open().addTariff(tariff, operator: op.resolved)
+      Console.line(
+        added ? "added tariff \(tariff.describe): \(tariff.amount) per \(tariff.basis.rawValue)" : "identical tariff exists; nothing changed")
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List tariffs.")
+    @Option(help: "Only this route.") var route: String?
+    @Option(help: "Only tariffs valid on this date.") var at: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    struct View: Encodable {
+      let route: String
+      let leg: Int?
+      let component: String
+      let equipment: String
+      let basis: String
+      let amount: String
+      let currency: String
+      let validFrom: String
+      let validTo: String?
+      let source: String?
+      let illustrative: Bool
+    }
+
+    func run() throws {
+      let views = try database.open().tariffs(route: route, on: try at.map(Day.init(parsing:))).map {
+        View(
+          route: $0.route, leg: $0.leg, component: $0.component.rawValue, equipment: $0.equipment.rawValue, basis: $0.basis.rawValue,
+          amount: $0.amount.amountText, currency: $0.amount.currency.code, validFrom: $0.validFrom.description,
+          validTo: $0.validTo?.description, source: $0.source, illustrative: $0.illustrative)
+      }
+      try Render.emit(
+        output.format, json: views, headers: ["route", "leg", "component", "equipment", "basis", "amount", "currency", "from", "to"],
+        rows: views.map {
+          [
+            $0.route, $0.leg.map(String.init) ?? "route", $0.component, $0.equipment, $0.basis, $0.amount, $0.currency, $0.validFrom,
+            $0.validTo ?? "",
+          ]
+        })
+    }
+  }
+}
+
+extension Corridor.PolicyGroup {
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add or update a freight-cost reduction policy by name.")
+    @Argument(help: "Policy name.") var name: String
+    @Option(help: "Corridor code.") var corridor: String
+    @Option(help: "Only this route of the corridor.") var route: String?
+    @Option(help: "percent, per-teu or per-container.") var kind: String
+    @Option(help: "Percentage, or amount for fixed kinds (decimal).") var value: String
+    @Option(help: "Currency of a fixed amount.") var currency: String?
+    @Option(help: "Components it reduces, comma-separated (default base).") var components: String = "base"
+    @Option(help: "Most one container can get.") var cap: String?
+    @Option(name: .customLong("cap-currency"), help: "Currency of the cap.") var capCurrency: String?
+    @Option(help: "Only shipments from this origin (UN/LOCODE).") var origin: String?
+    @Option(help: "Only these commodities, comma-separated.") var commodity: String?
+    @Option(help: "Valid from (booked date), YYYY-MM-DD.") var from: String
+    @Option(help: "Valid to (inclusive).") var to: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      guard let value = try? ExactDecimal(parsing: value) else {
+        throw CorridorError.invalid("invalid --value \(value.debugDescription): expected a decimal", rule: "policy")
+      }
+      if (cap == nil) != (capCurrency == nil) { throw ValidationError("--cap and --cap-currency go together") }
+      let db = try database.open()
+      var cap: Money?
+      if let text = self.cap, let code = capCurrency { cap = try Money(parsing: text, currency: try Currency(parsing: code)) }
+      let policy = Policy(
+        name: name, corridor: corridor, route: route, kind: try PolicyKind(parsing: kind), value: value,
+        currency: try currency.map(Currency.init(parsing:)),
+        components: try components.split(separator: ",").map { try CostComponent(parsing: String($0)) }, cap: cap,
+        origin: try origin.map { try db.resolveLocation($0) },
+        commodities: try commodity.map { try $0.split(separator: ",").map { try Commodity(parsing: String($0)) } },
+        validFrom: try Day(parsing: from), validTo: try to.map(Day.init(parsing:)))
+      let changed = try db.addPolicy(policy, operator: op.resolved)
+      Console.line(changed ? "saved policy \(name)" : "policy \(name) unchanged")
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List policies.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    struct View: Encodable {
+      let name: String
+      let corridor: String
+      let route: String?
+      let kind: String
+      let value: String
+      let currency: String?
+      let components: [String]
+      let cap: String?
+      let capCurrency: String?
+      let origin: String?
+      let commodities: [String]?
+      let validFrom: String
+      let validTo: String?
+      let source: String?
+      let illustrative: Bool
+    }
+
+    func run() throws {
+      let views = try database.open().policies().map {
+        View(
+          name: $0.name, corridor: $0.corridor, route: $0.route, kind: $0.kind.rawValue, value: $0.value.description,
+          currency: $0.currency?.code, components: $0.components.map(\.rawValue), cap: $0.cap?.amountText, capCurrency: $0.cap?.currency.code,
+          origin: $0.origin?.text, commodities: $0.commodities?.map(\.rawValue), validFrom: $0.validFrom.description,
+          validTo: $0.validTo?.description, source: $0.source, illustrative: $0.illustrative)
+      }
+      try Render.emit(
+        output.format, json: views, headers: ["name", "corridor", "route", "kind", "value", "components", "cap", "from", "to"],
+        rows: views.map {
+          [
+            $0.name, $0.corridor, $0.route ?? "", $0.kind, $0.value + ($0.currency.map { " \($0)" } ?? ($0.kind == "percent" ? "%" : "")),
+            $0.components.joined(separator: ","), [$0.cap, $0.capCurrency].compactMap { $0 }.joined(separator: " "), $0.validFrom,
+            $0.validTo ?? "",
+          ]
+        })
+    }
+  }
+}
+
+extension Corridor.FX {
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add or replace a rate: on DATE, 1 BASE = RATE QUOTE.")
+    @Option(help: "YYYY-MM-DD.") var date: String
+    @Option(help: "Base currency, e.g. USD.") var base: String
+    @Option(help: "Quote currency, e.g. CNY.") var quote: String
+    @Option(help: "Exact decimal, e.g. 7.2988.") var rate: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      guard let value = try? ExactDecimal(parsing: rate) else {
+        throw CorridorError.invalid("invalid rate \(rate.debugDescription): expected a decimal such as 7.2988", rule: "fx-rate")
+      }
+      let item = FXRate(date: try Day(parsing: date), base: try Currency(parsing: base), quote: try Currency(parsing: quote), rate: value)
+      let changed = try database.open().addFXRate(item, operator: op.resolved)
+      Console.line(changed ? "saved \(item.base)/\(item.quote) \(value) on \(item.date)" : "rate unchanged")
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List exchange rates.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    struct View: Encodable {
+      let date: String
+      let base: String
+      let quote: String
+      let rate: String
+    }
+
+    func run() throws {
+      let views = try database.open().fxRates().map {
+        View(date: $0.date.description, base: $0.base.code, quote: $0.quote.code, rate: $0.rate.description)
+      }
+      try Render.emit(
+        output.format, json: views, headers: ["date", "base", "quote", "rate"], rows: views.map { [$0.date, $0.base, $0.quote, $0.rate] })
+    }
+  }
+}
