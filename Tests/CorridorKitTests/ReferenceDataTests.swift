@@ -156,7 +156,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
 
       """#
     #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
-    let summary = try UNLOCODEImport.run(path: path, db: db)
+    let summary = try UNLOCODEImport.run(path: path, db: db, operator: "test")
     #expect(summary.inserted == 1)
     #expect(summary.alreadyKnown == 2)
     #expect(summary.skipped == 2)
@@ -176,7 +176,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
 
       """
     #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
-    let error = #expect(throws: CorridorError.self) { try UNLOCODEImport.run(path: path, db: db) }
+    let error = #expect(throws: CorridorError.self) { try UNLOCODEImport.run(path: path, db: db, operator: "test") }
     #expect(error?.message.hasPrefix("\(path):3:") == true, "\(error?.message ?? "")")
     #expect(try db.location("LALPQ") == nil)
   }

@@ -36,6 +36,7 @@ extension CorridorDatabase {
         try connection.execute(
           "INSERT INTO containers(number, size_type, tare_kg, max_gross_kg, created_at, operator) VALUES (?, ?, ?, ?, ?, ?)",
           [.text(number.text), .text(sizeType.code), SQLValue(tareKg), SQLValue(maxGrossKg), .text(Timestamps.nowUTC()), .text(op)])
+        try audit(action: "insert", entity: "container", key: number.text, operator: op)
         return true
       }
     }

@@ -213,5 +213,6 @@ extension CorridorDatabase {
         SQLValue(policy.validTo?.description), SQLValue(policy.source), SQLValue(policy.illustrative),
       ])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+    try audit(action: existing == nil ? "insert" : "update", entity: "policy", key: policy.name, operator: op)
   }
 }

@@ -106,6 +106,11 @@ public struct Tariff: Sendable, Equatable {
       + (validTo.map { " to \($0)" } ?? "")
   }
 
+  /// The key the audit trail files this tariff under (matches `AuditedEntity` "tariff").
+  var auditKey: String {
+    "\(route)/\(leg.map(String.init) ?? "route")/\(component.rawValue)/\(equipment.rawValue)/\(validFrom)"
+  }
+
   func checkWindow() throws(CorridorError) {
     if let validTo, validTo < validFrom {
       throw .invalid("tariff \(describe): validTo is before validFrom", rule: "validity")
@@ -212,5 +217,6 @@ extension CorridorDatabase {
         .text(tariff.validFrom.description), SQLValue(tariff.validTo?.description), SQLValue(tariff.source), SQLValue(tariff.illustrative),
       ])
     if replacing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+    try audit(action: replacing == nil ? "insert" : "update", entity: "tariff", key: tariff.auditKey, operator: op)
   }
 }

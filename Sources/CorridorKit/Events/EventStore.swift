@@ -89,6 +89,7 @@ extension CorridorDatabase {
         .text(report.location.text), SQLValue(report.mode?.rawValue), SQLValue(report.vehicle), SQLValue(report.emptyLaden?.rawValue),
         SQLValue(report.seal), SQLValue(report.note), SQLValue(exception), SQLValue(offRoute), .text(Timestamps.nowUTC()), .text(op),
       ])
+    try audit(action: "insert", entity: "event", key: id, operator: op)
     return .recorded(id: id, exception: exception, offRoute: offRoute)
   }
 
@@ -125,6 +126,7 @@ extension CorridorDatabase {
         try connection.execute(
           "INSERT INTO event_retractions(event_id, reason, recorded_at, operator) VALUES (?, ?, ?, ?)",
           [.text(eventID), .text(reason), .text(Timestamps.nowUTC()), .text(op)])
+        try audit(action: "insert", entity: "retraction", key: eventID, operator: op)
         return true
       }
     }

@@ -145,5 +145,6 @@ extension CorridorDatabase {
       ON CONFLICT(date, base, quote) DO UPDATE SET rate = excluded.rate, source = excluded.source
       """, key + [.text(rate.rate.description), SQLValue(rate.source)])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+    try audit(action: existing == nil ? "insert" : "update", entity: "fxRate", key: "\(rate.date)/\(rate.base)/\(rate.quote)", operator: op)
   }
 }

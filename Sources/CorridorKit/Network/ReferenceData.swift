@@ -308,6 +308,7 @@ extension CorridorDatabase {
         [.text(alias), .text(location.code.text)])
     }
     if existing == nil || existing?.code != location.code { counts.inserted += 1 } else { counts.updated += 1 }
+    try audit(action: existing == nil ? "insert" : "update", entity: "location", key: location.code.text, operator: op)
   }
 
   func upsert(_ corridor: CorridorInfo, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
@@ -322,6 +323,7 @@ extension CorridorDatabase {
       ON CONFLICT(code) DO UPDATE SET name = excluded.name, source = excluded.source
       """, [.text(corridor.code), .text(corridor.name), SQLValue(corridor.source)])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+    try audit(action: existing == nil ? "insert" : "update", entity: "corridor", key: corridor.code, operator: op)
   }
 
   func upsert(_ route: Route, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
@@ -350,5 +352,6 @@ extension CorridorDatabase {
         ])
     }
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
+    try audit(action: existing == nil ? "insert" : "update", entity: "route", key: route.code, operator: op)
   }
 }

@@ -53,7 +53,7 @@ public struct UNLOCODEImport {
     return (lat, lon)
   }
 
-  public static func run(path: String, db: CorridorDatabase) throws -> Summary {
+  public static func run(path: String, db: CorridorDatabase, operator op: String) throws -> Summary {
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw CorridorError(.missingInput, "cannot read \(path): no such file")
     }
@@ -104,7 +104,12 @@ public struct UNLOCODEImport {
             try insert.bindNull(at: 7)
           }
           try insert.run()
-          if db.connection.changes == 1 { summary.inserted += 1 } else { summary.alreadyKnown += 1 }
+          if db.connection.changes == 1 {
+            summary.inserted += 1
+            try db.audit(action: "import", entity: "location", key: code, operator: op)
+          } else {
+            summary.alreadyKnown += 1
+          }
         }
         return summary
       }

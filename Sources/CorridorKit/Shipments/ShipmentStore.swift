@@ -46,6 +46,7 @@ extension CorridorDatabase {
             SQLValue(booking.hsCode), .integer(booking.value.minorUnits), .text(booking.value.currency.code),
             .text(booking.bookedOn.description), .text(Timestamps.nowUTC()), .text(op),
           ])
+        try audit(action: "insert", entity: "shipment", key: booking.ref, operator: op)
         return true
       }
     }
@@ -87,6 +88,7 @@ extension CorridorDatabase {
             .text(ref), .text(container.text), SQLValue(grossKg), seals.isEmpty ? .null : .text(seals.joined(separator: " ")),
             .text(Timestamps.nowUTC()), .text(op),
           ])
+        try audit(action: "insert", entity: "assignment", key: "\(ref)/\(container.text)", operator: op)
         return true
       }
     }
@@ -107,6 +109,7 @@ extension CorridorDatabase {
           try connection.execute(
             "INSERT INTO shipment_cancellations(ref, reason, cancelled_at, operator) VALUES (?, ?, ?, ?)",
             [.text(ref), .text(reason), .text(Timestamps.nowUTC()), .text(op)])
+          try audit(action: "insert", entity: "cancellation", key: ref, operator: op)
           return true
         }
       }

@@ -70,9 +70,10 @@ extension Corridor.LocationGroup {
       abstract: "Add every place of a UN/LOCODE CSV (UNECE layout); places already known are kept as they are.")
     @Argument(help: "CSV file, e.g. ../shared/data/unlocode-2018-1-corridor-countries.csv.") var file: String
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let summary = try UNLOCODEImport.run(path: file, db: try database.open())
+      let summary = try UNLOCODEImport.run(path: file, db: try database.open(), operator: op.resolved)
       Console.line(
         "imported \(summary.inserted) locations; \(summary.alreadyKnown) already known; \(summary.skipped) rows skipped (deleted or headers)")
     }

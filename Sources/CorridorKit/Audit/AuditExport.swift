@@ -1,0 +1,245 @@
+import Crypto
+import Foundation
+import SQLite
+
+public enum AuditExportFormat: String, Sendable, CaseIterable {
+  case csv, ndjson
+}
+
+/// The manifest written beside an export: `FILE.manifest.json`.
+public struct AuditManifest: Sendable, Equatable {
+  public var entries: Int64
+  public var firstSeq: Int64?
+  public var lastSeq: Int64?
+  /// The hash the first exported entry chains from (genesis zeros for entry 1).
+  public var prevHash: String
+  public var headHash: String
+  /// SHA-256 of the export file's bytes.
+  public var sha256: String
+  public var format: AuditExportFormat
+  public var generatedAt: String
+  public var generator: String
+
+  var json: String {
+    CanonicalJSON.object([
+      "entries": .int(entries), "firstSeq": firstSeq.map { .int($0) } ?? .null, "lastSeq": lastSeq.map { .int($0) } ?? .null,
+      "prevHash": .string(prevHash), "headHash": .string(headHash), "sha256": .string(sha256), "format": .string(format.rawValue),
+      "generatedAt": .string(generatedAt), "generator": .string(generator),
+    ]).text + "\n"
+  }
+}
+
+/// Buffered writing to a file while hashing every byte, so an export streams in constant memory.
+final class HashingWriter {
+  private let handle: FileHandle
+  private var buffer: [UInt8] = []
+  private var hasher = SHA256()
+
+  init(path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+      throw CorridorError(.cannotCreate, "cannot create \(path)")
+    }
+    self.handle = handle
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  func write(_ text: String) throws {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 1 << 16 { try flush() }
+  }
+
+  func flush() throws {
+    guard !buffer.isEmpty else { return }
+    hasher.update(data: buffer)
+    do { try handle.write(contentsOf: buffer) } catch { throw CorridorError(.io, "write failed: \(error.localizedDescription)") }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  func finish() throws -> String {
+    try flush()
+    try? handle.close()
+    return hex(hasher.finalize())
+  }
+}
+
+extension CorridorDatabase {
+  static let auditCSVHeader = ["seq", "recordedAt", "operator", "action", "entity", "key", "state", "prevHash", "hash"]
+
+  /// Streams the entries recorded between `from` and `to` (UTC dates, inclusive) to `path` and
+  /// writes `path.manifest.json`.
+  public func exportAudit(from: Day?, to: Day?, format: AuditExportFormat, path: String) throws -> AuditManifest {
+    try mapSQLiteErrors {
+      let writer = try HashingWriter(path: path)
+      if format == .csv { try writer.write(CSV.record(Self.auditCSVHeader)) }
+      let statement = try connection.prepare(
+        """
+        SELECT \(Self.auditColumns) FROM audit_log
+        WHERE (?1 IS NULL OR recorded_at >= ?1) AND (?2 IS NULL OR recorded_at < ?2) ORDER BY seq
+        """)
+      try statement.bind([SQLValue(from?.description), SQLValue(to?.adding(days: 1).description)])
+      var manifest = AuditManifest(
+        entries: 0, firstSeq: nil, lastSeq: nil, prevHash: AuditEntry.genesis, headHash: AuditEntry.genesis, sha256: "", format: format,
+        generatedAt: Timestamps.nowUTC(), generator: "corridor \(CorridorVersion.current)")
+      try statement.forEachRow { row in
+        let entry = Self.auditEntry(row)
+        if manifest.firstSeq == nil {
+          manifest.firstSeq = entry.seq
+          manifest.prevHash = entry.prevHash
+        }
+        manifest.lastSeq = entry.seq
+        manifest.headHash = entry.hash
+        manifest.entries += 1
+        switch format {
+        case .ndjson: try writer.write(entry.exportLine + "\n")
+        case .csv:
+          try writer.write(
+            CSV.record([
+              String(entry.seq), entry.recordedAt, entry.operatorName, entry.action, entry.entity, entry.key, entry.state, entry.prevHash,
+              entry.hash,
+            ]))
+        }
+      }
+      if manifest.firstSeq == nil {
+        manifest.prevHash = try connection.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") ?? AuditEntry.genesis
+        manifest.headHash = manifest.prevHash
+      }
+      manifest.sha256 = try writer.finish()
+      let manifestPath = path + ".manifest.json"
+      guard FileManager.default.createFile(atPath: manifestPath, contents: Data(manifest.json.utf8)) else {
+        throw CorridorError(.cannotCreate, "cannot create \(manifestPath)")
+      }
+      return manifest
+    }
+  }
+}
+
+/// Checks an export on its own, without the database: the manifest's digest and counts, and
+/// the hash chain line by line.
+public enum AuditExportVerifier {
+  public static func verify(path: String) throws -> AuditManifest {
+    let manifestPath = path + ".manifest.json"
+    guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
+      throw CorridorError(.missingInput, "cannot read \(manifestPath)")
+    }
+    let manifest = try parseManifest([UInt8](manifestData), file: manifestPath)
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw CorridorError(.missingInput, "cannot read \(path)") }
+    defer { try? handle.close() }
+
+    // The file's digest first: one changed byte anywhere is caught here.
+    var hasher = SHA256()
+    while let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty { hasher.update(data: chunk) }
+    let digest = hex(hasher.finalize())
+    guard digest == manifest.sha256 else {
+      throw CorridorError.invalid(
+        "\(path): SHA-256 \(digest) does not match the manifest's \(manifest.sha256): the file was modified", rule: "export-digest")
+    }
+    try handle.seek(toOffset: 0)
+
+    var previous = manifest.prevHash
+    var count: Int64 = 0
+    var expectedSeq = manifest.firstSeq
+    func check(_ entry: AuditEntry, line: Int) throws {
+      guard entry.prevHash == previous else {
+        throw CorridorError.invalid("\(path):\(line): entry \(entry.seq) does not chain from the previous entry", rule: "export-chain")
+      }
+      if let expected = expectedSeq, entry.seq != expected {
+        throw CorridorError.invalid("\(path):\(line): expected entry \(expected), found \(entry.seq)", rule: "export-chain")
+      }
+      guard AuditEntry.hash(prevHash: entry.prevHash, canonical: entry.canonical) == entry.hash else {
+        throw CorridorError.invalid("\(path):\(line): entry \(entry.seq)'s hash does not match its content", rule: "export-chain")
+      }
+      previous = entry.hash
+      expectedSeq = entry.seq + 1
+      count += 1
+    }
+    let reader = CSVReader(handle: handle, maxRecordBytes: 64 << 20)
+    func next() throws -> CSVRecord? {
+      do { return try reader.next() } catch { throw CorridorError.invalid("\(path):\(error.line):\(error.column): \(error.message)", rule: "csv") }
+    }
+    switch manifest.format {
+    case .csv:
+      guard let header = try next(), header.fields == CorridorDatabase.auditCSVHeader else {
+        throw CorridorError.invalid("\(path):1:1: not a corridor audit CSV export", rule: "export-format")
+      }
+      while let record = try next() {
+        let f = record.fields
+        guard f.count == 9, let seq = Int64(f[0]) else {
+          throw CorridorError.invalid("\(path):\(record.line):1: expected 9 fields", rule: "export-format")
+        }
+        try check(
+          AuditEntry(
+            seq: seq, recordedAt: f[1], operatorName: f[2], action: f[3], entity: f[4], key: f[5], state: f[6], prevHash: f[7], hash: f[8]),
+          line: record.line)
+      }
+    case .ndjson:
+      // Lines are JSON objects; a quoted newline cannot occur in canonical JSON, so lines split cleanly.
+      var line = 0
+      var pending: [UInt8] = []
+      func handleLine(_ bytes: [UInt8]) throws {
+        line += 1
+        guard !bytes.isEmpty else { return }
+        try check(try parseLine(bytes, file: path, line: line), line: line)
+      }
+      while let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+        for byte in chunk {
+          if byte == 0x0A {
+            try handleLine(pending)
+            pending.removeAll(keepingCapacity: true)
+          } else {
+            pending.append(byte)
+          }
+        }
+      }
+      try handleLine(pending)
+    }
+    guard count == manifest.entries else {
+      throw CorridorError.invalid("\(path): \(count) entries, the manifest says \(manifest.entries)", rule: "export-count")
+    }
+    guard previous == manifest.headHash else {
+      throw CorridorError.invalid("\(path): the last entry's hash does not match the manifest's headHash", rule: "export-chain")
+    }
+    if count > 0, expectedSeq.map({ $0 - 1 }) != manifest.lastSeq {
+      throw CorridorError.invalid("\(path): the last entry is not the manifest's lastSeq", rule: "export-count")
+    }
+    return manifest
+  }
+
+  static func parseLine(_ bytes: [UInt8], file: String, line: Int) throws -> AuditEntry {
+    let node: JSONNode
+    do { node = try JSONParser.parse(bytes) } catch {
+      throw CorridorError.invalid("\(file):\(line):\(error.column): \(error.message)", rule: "export-format")
+    }
+    func text(_ key: String) throws -> String {
+      guard case .string(let value) = node[key]?.value else {
+        throw CorridorError.invalid("\(file):\(line):1: missing \(key)", rule: "export-format")
+      }
+      return value
+    }
+    guard case .number(let seqText) = node["seq"]?.value, let seq = Int64(seqText), let stateNode = node["state"],
+      let state = CanonicalJSON(stateNode)
+    else { throw CorridorError.invalid("\(file):\(line):1: missing seq or state", rule: "export-format") }
+    return AuditEntry(
+      seq: seq, recordedAt: try text("recordedAt"), operatorName: try text("operator"), action: try text("action"),
+      entity: try text("entity"), key: try text("key"), state: state.text, prevHash: try text("prevHash"), hash: try text("hash"))
+  }
+
+  static func parseManifest(_ bytes: [UInt8], file: String) throws -> AuditManifest {
+    let root: JSONNode
+    do { root = try JSONParser.parse(bytes) } catch {
+      throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "manifest")
+    }
+    let top = JSONCursor(root: root, file: file)
+    func int(_ key: String) throws -> Int64? {
+      guard let cursor = top.optional(key) else { return nil }
+      return Int64(try cursor.int())
+    }
+    guard let format = AuditExportFormat(rawValue: try top.required("format").string()) else {
+      throw try top.required("format").error("unknown format", rule: "manifest")
+    }
+    return AuditManifest(
+      entries: try int("entries") ?? 0, firstSeq: try int("firstSeq"), lastSeq: try int("lastSeq"),
+      prevHash: try top.required("prevHash").string(), headHash: try top.required("headHash").string(),
+      sha256: try top.required("sha256").string(), format: format, generatedAt: try top.required("generatedAt").string(),
+      generator: try top.required("generator").string())
+  }
+}

@@ -1,0 +1,214 @@
+import Crypto
+import SQLite
+
+/// What the audit trail knows how to pin down: for each audited table, the SQL that renders a
+/// row's state (key first, then camelCase columns). The same SQL writes the state into the trail
+/// and re-reads it during `audit verify`, so the two can only differ if the row changed.
+struct AuditedEntity {
+  let name: String
+  /// `SELECT <key> AS key, <columns…> FROM …`; a WHERE or ORDER BY is appended.
+  let select: String
+  let keyExpression: String
+
+  static let all: [AuditedEntity] = [
+    AuditedEntity(
+      name: "location",
+      select: """
+        SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS timeZone, l.latitude, l.longitude, l.source,
+          (SELECT json_group_array(alias) FROM (SELECT alias FROM location_aliases a WHERE a.code = l.code ORDER BY alias)) AS aliases
+        FROM locations l
+        """, keyExpression: "l.code"),
+    AuditedEntity(name: "corridor", select: "SELECT code AS key, code, name, source FROM corridors", keyExpression: "code"),
+    AuditedEntity(
+      name: "route",
+      select: """
+        SELECT r.code AS key, r.code, r.corridor, r.name, r.source,
+          (SELECT json_group_array(json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing,
+                                              border_countries, gauge_change, transshipment, source))
+           FROM (SELECT * FROM legs g WHERE g.route = r.code ORDER BY seq)) AS legs
+        FROM routes r
+        """, keyExpression: "r.code"),
+    AuditedEntity(
+      name: "container",
+      select: """
+        SELECT number AS key, number, size_type AS sizeType, tare_kg AS tareKg, max_gross_kg AS maxGrossKg, created_at AS createdAt, operator
+        FROM containers
+        """, keyExpression: "number"),
+    AuditedEntity(
+      name: "shipment",
+      select: """
+        SELECT ref AS key, ref, route, shipper, consignee, commodity, hs_code AS hsCode, value_minor AS valueMinor, currency,
+          booked_on AS bookedOn, created_at AS createdAt, operator
+        FROM shipments
+        """, keyExpression: "ref"),
+    AuditedEntity(
+      name: "assignment",
+      select: """
+        SELECT shipment || '/' || container AS key, shipment, container, gross_kg AS grossKg, seals, assigned_at AS assignedAt, operator
+        FROM shipment_containers
+        """, keyExpression: "shipment || '/' || container"),
+    AuditedEntity(
+      name: "cancellation",
+      select: "SELECT ref AS key, ref, reason, cancelled_at AS cancelledAt, operator FROM shipment_cancellations", keyExpression: "ref"),
+    AuditedEntity(name: "event", select: eventSelect, keyExpression: "id"),
+    AuditedEntity(
+      name: "retraction",
+      select: "SELECT event_id AS key, event_id AS eventId, reason, recorded_at AS recordedAt, operator FROM event_retractions",
+      keyExpression: "event_id"),
+    AuditedEntity(
+      name: "tariff",
+      select: """
+        SELECT route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from AS key,
+          route, leg, component, equipment, basis, amount_minor AS amountMinor, currency, valid_from AS validFrom, valid_to AS validTo,
+          source, illustrative
+        FROM tariffs
+        """, keyExpression: "route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from"),
+    AuditedEntity(
+      name: "policy",
+      select: """
+        SELECT name AS key, name, corridor, route, kind, value, currency, components, cap_minor AS capMinor, cap_currency AS capCurrency,
+          origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative
+        FROM policies
+        """, keyExpression: "name"),
+    AuditedEntity(
+      name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",
+      keyExpression: "date || '/' || base || '/' || quote"),
+  ]
+
+  static let eventSelect = """
+    SELECT id AS key, seq, id, container, shipment, code, classifier, at_ms AS atMs, at_offset_minutes AS atOffsetMinutes, location,
+      mode, vehicle, empty_laden AS emptyLaden, seal, note, exception, off_route AS offRoute, recorded_at AS recordedAt, operator
+    FROM events
+    """
+
+  static func named(_ name: String) -> AuditedEntity? { all.first { $0.name == name } }
+
+  /// The canonical state of the statement's current row (columns after the key).
+  static func state(of statement: Statement) -> CanonicalJSON {
+    var members: [String: CanonicalJSON] = [:]
+    for index in 1..<statement.columnCount {
+      members[statement.columnName(at: index)] = CanonicalJSON(statement.value(at: index))
+    }
+    return .object(members)
+  }
+}
+
+/// One entry of the trail.
+public struct AuditEntry: Sendable, Equatable {
+  public let seq: Int64
+  public let recordedAt: String
+  public let operatorName: String
+  public let action: String
+  public let entity: String
+  public let key: String
+  /// Canonical JSON text of the state.
+  public let state: String
+  public let prevHash: String
+  public let hash: String
+
+  /// The bytes that are hashed after `prevHash`: the entry without its hashes, canonical.
+  public static func canonical(
+    seq: Int64, recordedAt: String, operator op: String, action: String, entity: String, key: String, state: String
+  ) -> String {
+    var out = "{\"action\":"
+    CanonicalJSON.writeString(action, to: &out)
+    out += ",\"entity\":"
+    CanonicalJSON.writeString(entity, to: &out)
+    out += ",\"key\":"
+    CanonicalJSON.writeString(key, to: &out)
+    out += ",\"operator\":"
+    CanonicalJSON.writeString(op, to: &out)
+    out += ",\"recordedAt\":"
+    CanonicalJSON.writeString(recordedAt, to: &out)
+    out += ",\"seq\":\(seq),\"state\":\(state)}"
+    return out
+  }
+
+  /// hash = SHA-256(prevHash as ASCII hex ‖ canonical entry as UTF-8), lower-case hex.
+  public static func hash(prevHash: String, canonical: String) -> String {
+    var hasher = SHA256()
+    hasher.update(data: Array(prevHash.utf8))
+    hasher.update(data: Array(canonical.utf8))
+    return hex(hasher.finalize())
+  }
+
+  public var canonical: String {
+    Self.canonical(seq: seq, recordedAt: recordedAt, operator: operatorName, action: action, entity: entity, key: key, state: state)
+  }
+
+  /// The export line: the canonical entry with `prevHash` and `hash` added (keys stay sorted).
+  public var exportLine: String {
+    // "hash" sorts before "key", "prevHash" before "recordedAt".
+    var out = "{\"action\":"
+    CanonicalJSON.writeString(action, to: &out)
+    out += ",\"entity\":"
+    CanonicalJSON.writeString(entity, to: &out)
+    out += ",\"hash\":\"\(hash)\",\"key\":"
+    CanonicalJSON.writeString(key, to: &out)
+    out += ",\"operator\":"
+    CanonicalJSON.writeString(operatorName, to: &out)
+    out += ",\"prevHash\":\"\(prevHash)\",\"recordedAt\":"
+    CanonicalJSON.writeString(recordedAt, to: &out)
+    out += ",\"seq\":\(seq),\"state\":\(state)}"
+    return out
+  }
+
+  public static let genesis = String(repeating: "0", count: 64)
+}
+
+extension CorridorDatabase {
+  /// Appends one entry for the current state of `entity`/`key`, in the caller's transaction.
+  func audit(action: String, entity: String, key: String, operator op: String) throws {
+    guard let definition = AuditedEntity.named(entity) else { return }
+    let statement = try connection.cachedStatement("\(definition.select) WHERE \(definition.keyExpression) = ?")
+    try statement.bind(key, at: 1)
+    let state = try statement.step() ? AuditedEntity.state(of: statement).text : "null"
+    statement.reset()
+    try appendAudit(action: action, entity: entity, key: key, state: state, operator: op)
+  }
+
+  /// Appends an entry with an explicit state (bulk batches), in the caller's transaction.
+  func appendAudit(action: String, entity: String, key: String, state: String, operator op: String) throws {
+    let head = try connection.fetchOne("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    let seq = (head?[0].int64 ?? 0) + 1
+    let prevHash = head?[1].text ?? AuditEntry.genesis
+    let recordedAt = Timestamps.nowUTC()
+    let canonical = AuditEntry.canonical(seq: seq, recordedAt: recordedAt, operator: op, action: action, entity: entity, key: key, state: state)
+    try connection.execute(
+      "INSERT INTO audit_log(seq, recorded_at, operator, action, entity, key, state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      [
+        .integer(seq), .text(recordedAt), .text(op), .text(action), .text(entity), .text(key), .text(state), .text(prevHash),
+        .text(AuditEntry.hash(prevHash: prevHash, canonical: canonical)),
+      ])
+  }
+
+  static let auditColumns = "seq, recorded_at, operator, action, entity, key, state, prev_hash, hash"
+
+  static func auditEntry(_ s: Statement) -> AuditEntry {
+    AuditEntry(
+      seq: s.int64(at: 0), recordedAt: s.string(at: 1), operatorName: s.string(at: 2), action: s.string(at: 3), entity: s.string(at: 4),
+      key: s.string(at: 5), state: s.string(at: 6), prevHash: s.string(at: 7), hash: s.string(at: 8))
+  }
+
+  /// Browses the trail.
+  public func auditLog(
+    entity: String? = nil, key: String? = nil, operator op: String? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil
+  ) throws -> [AuditEntry] {
+    try mapSQLiteErrors {
+      let statement = try connection.prepare(
+        """
+        SELECT \(Self.auditColumns) FROM audit_log
+        WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR key = ?2) AND (?3 IS NULL OR operator = ?3)
+          AND (?4 IS NULL OR recorded_at >= ?4) AND (?5 IS NULL OR recorded_at < ?5)
+        ORDER BY seq LIMIT ?6
+        """)
+      try statement.bind([
+        SQLValue(entity), SQLValue(key), SQLValue(op), SQLValue(from?.description), SQLValue(to?.adding(days: 1).description),
+        .integer(Int64(limit ?? -1)),
+      ])
+      var entries: [AuditEntry] = []
+      try statement.forEachRow { entries.append(Self.auditEntry($0)) }
+      return entries
+    }
+  }
+}

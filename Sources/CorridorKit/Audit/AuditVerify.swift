@@ -1,0 +1,193 @@
+import Crypto
+import SQLite
+
+/// One thing `audit verify` found wrong.
+public struct AuditFinding: Sendable, Equatable {
+  /// The first audit sequence number concerned, when there is one.
+  public let seq: Int64?
+  /// `trigger`, `chain`, `hash`, `row-changed`, `row-deleted`, `row-unaudited`, `batch`.
+  public let kind: String
+  public let message: String
+}
+
+public struct AuditVerification: Sendable {
+  public let entries: Int64
+  public let head: String
+  /// Sorted by sequence number (findings without one last).
+  public let findings: [AuditFinding]
+  public var intact: Bool { findings.isEmpty }
+}
+
+extension CorridorDatabase {
+  static let appendOnlyTriggers = [
+    "audit_log_no_update", "audit_log_no_delete", "events_no_update", "events_no_delete", "event_retractions_no_update",
+    "event_retractions_no_delete",
+  ]
+
+  /// Recomputes the hash chain and checks every audited row against its latest audited state.
+  public func verifyAudit() throws -> AuditVerification {
+    try mapSQLiteErrors {
+      var findings: [AuditFinding] = []
+      let present = Set(try connection.fetchAll("SELECT name FROM sqlite_schema WHERE type = 'trigger'").compactMap { $0[0].text })
+      for trigger in Self.appendOnlyTriggers where !present.contains(trigger) {
+        findings.append(AuditFinding(seq: nil, kind: "trigger", message: "trigger \(trigger) was dropped: the table is no longer append-only"))
+      }
+
+      // 1. The chain.
+      var expectedSeq: Int64 = 1
+      var previous = AuditEntry.genesis
+      var count: Int64 = 0
+      var chainBroken = false
+      let chain = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log ORDER BY seq")
+      try chain.forEachRow { row in
+        count += 1
+        let entry = Self.auditEntry(row)
+        defer {
+          previous = entry.hash
+          expectedSeq = entry.seq + 1
+        }
+        guard !chainBroken else { return }
+        if entry.seq != expectedSeq {
+          chainBroken = true
+          findings.append(
+            AuditFinding(
+              seq: min(entry.seq, expectedSeq), kind: "chain",
+              message: entry.seq > expectedSeq
+                ? "audit entries \(expectedSeq)…\(entry.seq - 1) are missing (deleted)" : "audit entry \(entry.seq) is out of order"))
+        } else if entry.prevHash != previous {
+          chainBroken = true
+          findings.append(
+            AuditFinding(
+              seq: entry.seq, kind: "chain",
+              message:
+                "audit entry \(entry.seq): prevHash \(entry.prevHash.prefix(12))… does not match entry \(entry.seq - 1)'s hash \(previous.prefix(12))… (entries inserted, deleted or reordered)"
+            ))
+        } else if AuditEntry.hash(prevHash: entry.prevHash, canonical: entry.canonical) != entry.hash {
+          chainBroken = true
+          findings.append(
+            AuditFinding(
+              seq: entry.seq, kind: "hash",
+              message: "audit entry \(entry.seq) (\(entry.entity) \(entry.key)) was edited: its hash no longer matches its content"))
+        }
+      }
+
+      // 2. Every audited row against its latest audited state.
+      let batches = try eventBatches()
+      for entity in AuditedEntity.all {
+        try compareRows(entity, batches: batches, findings: &findings)
+      }
+      for batch in batches {
+        let (digest, rows) = try eventDigest(firstSeq: batch.firstSeq, lastSeq: batch.lastSeq)
+        if digest != batch.digest || rows != batch.count {
+          findings.append(
+            AuditFinding(
+              seq: batch.seq, kind: "batch",
+              message:
+                "events \(batch.firstSeq)…\(batch.lastSeq) no longer match audit entry \(batch.seq) (\(rows) rows now, \(batch.count) audited; digest differs: rows edited, deleted or inserted)"
+            ))
+        }
+      }
+      let sorted = findings.sorted { ($0.seq ?? .max) < ($1.seq ?? .max) }
+      return AuditVerification(entries: count, head: previous, findings: sorted)
+    }
+  }
+
+  struct EventBatch {
+    let seq: Int64
+    let firstSeq: Int64
+    let lastSeq: Int64
+    let count: Int
+    let digest: String
+  }
+
+  func eventBatches() throws -> [EventBatch] {
+    try connection.fetchAll("SELECT seq, state FROM audit_log WHERE entity = 'event-batch' ORDER BY seq").compactMap { row in
+      guard let node = try? JSONParser.parse(Array((row[1].text ?? "").utf8)),
+        case .number(let first) = node["firstSeq"]?.value, case .number(let last) = node["lastSeq"]?.value,
+        case .number(let count) = node["count"]?.value, case .string(let digest) = node["digest"]?.value,
+        let firstSeq = Int64(first), let lastSeq = Int64(last), let rows = Int(count)
+      else { return nil }
+      return EventBatch(seq: row[0].int64 ?? 0, firstSeq: firstSeq, lastSeq: lastSeq, count: rows, digest: digest)
+    }
+  }
+
+  /// SHA-256 over the canonical states of events `firstSeq…lastSeq`, each followed by a newline.
+  func eventDigest(firstSeq: Int64, lastSeq: Int64) throws -> (digest: String, rows: Int) {
+    let statement = try connection.cachedStatement("\(AuditedEntity.eventSelect) WHERE seq BETWEEN ? AND ? ORDER BY seq")
+    try statement.bind(firstSeq, at: 1)
+    try statement.bind(lastSeq, at: 2)
+    var hasher = SHA256()
+    var rows = 0
+    try statement.forEachRow { row in
+      hasher.update(data: Array((AuditedEntity.state(of: row).text + "\n").utf8))
+      rows += 1
+    }
+    return (hex(hasher.finalize()), rows)
+  }
+
+  /// Merge-joins the table's rows (by key) with the latest audited state per key.
+  func compareRows(_ entity: AuditedEntity, batches: [EventBatch], findings: inout [AuditFinding]) throws {
+    let audited = try connection.prepare(
+      """
+      SELECT key, state, seq FROM audit_log
+      WHERE entity = ?1 AND seq IN (SELECT max(seq) FROM audit_log WHERE entity = ?1 GROUP BY key) ORDER BY key
+      """)
+    try audited.bind(entity.name, at: 1)
+    let actual = try connection.prepare("\(entity.select) ORDER BY key")
+    let ranges = batches.map { ($0.firstSeq, $0.lastSeq) }
+    func inBatch(_ row: Statement) -> Bool {
+      guard entity.name == "event" else { return false }
+      let seq = row.int64(at: 1)
+      return ranges.contains { $0.0 <= seq && seq <= $0.1 }
+    }
+    var hasAudited = try audited.step()
+    var hasActual = try actual.step()
+    var reported = 0
+    func report(_ finding: AuditFinding) {
+      reported += 1
+      if reported <= 20 { findings.append(finding) }
+    }
+    while hasAudited || hasActual {
+      let auditedKey = hasAudited ? audited.string(at: 0) : nil
+      let actualKey = hasActual ? actual.string(at: 0) : nil
+      if let a = auditedKey, let b = actualKey, a == b {
+        let state = AuditedEntity.state(of: actual).text
+        let recorded = audited.string(at: 1)
+        if state != recorded {
+          report(
+            AuditFinding(
+              seq: audited.int64(at: 2), kind: "row-changed",
+              message: "\(entity.name) \(a) differs from audit entry \(audited.int64(at: 2)): \(Self.difference(recorded, state))"))
+        }
+        hasAudited = try audited.step()
+        hasActual = try actual.step()
+      } else if let a = auditedKey, actualKey == nil || a.utf8.lexicographicallyPrecedes(actualKey?.utf8 ?? "".utf8) {
+        if audited.string(at: 1) != "null" {
+          report(
+            AuditFinding(
+              seq: audited.int64(at: 2), kind: "row-deleted",
+              message: "\(entity.name) \(a) was deleted outside corridor (audit entry \(audited.int64(at: 2)))"))
+        }
+        hasAudited = try audited.step()
+      } else {
+        if !inBatch(actual) {
+          report(
+            AuditFinding(
+              seq: nil, kind: "row-unaudited", message: "\(entity.name) \(actualKey ?? "") has no audit entry (written outside corridor)"))
+        }
+        hasActual = try actual.step()
+      }
+    }
+  }
+
+  /// Which fields differ between two canonical states, for people.
+  static func difference(_ recorded: String, _ current: String) -> String {
+    guard let a = try? JSONParser.parse(Array(recorded.utf8)), let b = try? JSONParser.parse(Array(current.utf8)),
+      case .object(let old) = a.value, case .object(let new) = b.value
+    else { return "state changed" }
+    let oldMap = Dictionary(old.map { ($0.key, CanonicalJSON($0.value)?.text ?? "?") }, uniquingKeysWith: { x, _ in x })
+    let newMap = Dictionary(new.map { ($0.key, CanonicalJSON($0.value)?.text ?? "?") }, uniquingKeysWith: { x, _ in x })
+    let fields = Set(oldMap.keys).union(newMap.keys).sorted().filter { oldMap[$0] != newMap[$0] }
+    return fields.map { "\($0) audited \(oldMap[$0] ?? "absent"), now \(newMap[$0] ?? "absent")" }.joined(separator: "; ")
+  }
+}

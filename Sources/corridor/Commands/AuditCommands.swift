@@ -1,0 +1,105 @@
+import ArgumentParser
+import CorridorKit
+
+extension Corridor {
+  struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "The tamper-evident audit trail: verify it, export it for customs and auditors, browse it.",
+      subcommands: [Verify.self, Export.self, VerifyExport.self, Log.self]
+    )
+  }
+}
+
+extension AuditExportFormat: ExpressibleByArgument {}
+
+extension Corridor.Audit {
+  struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Recompute the hash chain and check every audited row against its audited state (exit 65 on any finding).")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+      let result = try database.open().verifyAudit()
+      guard let first = result.findings.first else {
+        Console.line("intact: \(result.entries) entries, head \(result.head)")
+        return
+      }
+      for finding in result.findings {
+        Console.line("\(finding.seq.map { "seq \($0)" } ?? "-"): \(finding.kind): \(finding.message)")
+      }
+      throw CorridorError.invalid(
+        "audit trail not intact: \(result.findings.count) finding(s); first at \(first.seq.map { "seq \($0)" } ?? "schema"): \(first.message)",
+        rule: "audit-verify")
+    }
+  }
+
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the entries recorded in a date range to FILE and FILE.manifest.json, streaming.")
+    @Option(help: "First day (UTC, inclusive), YYYY-MM-DD.") var from: String?
+    @Option(help: "Last day (UTC, inclusive), YYYY-MM-DD.") var to: String?
+    @Option(help: "csv (RFC 4180) or ndjson.") var format: AuditExportFormat = .ndjson
+    @Option(help: "Output file.") var out: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+      let manifest = try database.open().exportAudit(
+        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), format: format, path: out)
+      Console.line(
+        "exported \(manifest.entries) entries (\(manifest.firstSeq.map(String.init) ?? "-")…\(manifest.lastSeq.map(String.init) ?? "-")) to \(out); sha256 \(manifest.sha256); manifest \(out).manifest.json"
+      )
+    }
+  }
+
+  struct VerifyExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "verify-export", abstract: "Check an export and its manifest on their own, without the database.")
+    @Argument(help: "Export file (its manifest is FILE.manifest.json).") var file: String
+
+    func run() throws {
+      let manifest = try AuditExportVerifier.verify(path: file)
+      Console.line("intact: \(manifest.entries) entries, head \(manifest.headHash), sha256 \(manifest.sha256)")
+    }
+  }
+
+  struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Browse the audit trail.")
+    @Option(
+      help:
+        "Only this entity: location, corridor, route, container, shipment, assignment, cancellation, event, retraction, tariff, policy, fxRate, event-batch."
+    )
+    var entity: String?
+    @Option(help: "Only this key (e.g. a container number or event id).") var key: String?
+    @Option(name: .customLong("operator"), help: "Only this operator.") var operatorName: String?
+    @Option(help: "From this day (UTC).") var from: String?
+    @Option(help: "To this day (UTC, inclusive).") var to: String?
+    @Option(help: "At most this many entries.") var limit: Int?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    struct View: Encodable {
+      let seq: Int64
+      let recordedAt: String
+      let `operator`: String
+      let action: String
+      let entity: String
+      let key: String
+      let state: String
+      let hash: String
+    }
+
+    func run() throws {
+      let views = try database.open().auditLog(
+        entity: entity, key: key, operator: operatorName, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
+        limit: limit
+      ).map {
+        View(
+          seq: $0.seq, recordedAt: $0.recordedAt, operator: $0.operatorName, action: $0.action, entity: $0.entity, key: $0.key, state: $0.state,
+          hash: $0.hash)
+      }
+      try Render.emit(
+        output.format, json: views, headers: ["seq", "recordedAt", "operator", "action", "entity", "key", "hash"],
+        rows: views.map { [String($0.seq), $0.recordedAt, $0.operator, $0.action, $0.entity, $0.key, String($0.hash.prefix(16))] })
+    }
+  }
+}
