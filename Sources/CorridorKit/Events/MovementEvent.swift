@@ -75,7 +75,7 @@ public enum TransportModeCode: String, Sendable, CaseIterable {
 public enum EmptyLaden: String, Sendable { case EMPTY, LADEN }
 
 /// An event as reported, before Corridor has checked it.
-public struct EventReport: Sendable, Equatable {
+public struct EventReport: Sendable, Hashable {
   public var id: String?
   public var container: ContainerNumber
   public var code: EventCode

@@ -1,0 +1,34 @@
+import Foundation
+import SQLite
+
+extension CorridorDatabase {
+  /// Writes live (unretracted) events in a stable order (time, container, id) in either format.
+  /// Importing the output into a database with the same shipments and exporting again gives the
+  /// same bytes. Streams: memory does not grow with the number of events.
+  public func exportEvents(
+    from: Day? = nil, to: Day? = nil, container: ContainerNumber? = nil, shipment: String? = nil, format: EventFileFormat,
+    write: (String) throws -> Void
+  ) throws -> Int {
+    try mapSQLiteErrors {
+      if format == .csv { try write(CSV.record(CSVEventSource.columns)) }
+      let statement = try connection.prepare(
+        """
+        SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
+        WHERE r.event_id IS NULL AND (?1 IS NULL OR e.at_ms >= ?1) AND (?2 IS NULL OR e.at_ms < ?2)
+          AND (?3 IS NULL OR e.container = ?3) AND (?4 IS NULL OR e.shipment = ?4)
+        ORDER BY e.at_ms, e.container, e.id
+        """)
+      try statement.bind([
+        SQLValue(from.map { $0.startMilliseconds }), SQLValue(to.map { $0.adding(days: 1).startMilliseconds }), SQLValue(container?.text),
+        SQLValue(shipment),
+      ])
+      var count = 0
+      try statement.forEachRow { row in
+        let event = movementEvent(from: (0..<row.columnCount).map { row.value(at: $0) })
+        try write(format == .csv ? CSVEventSource.line(event) : NDJSONEventSource.line(event))
+        count += 1
+      }
+      return count
+    }
+  }
+}

@@ -1,0 +1,278 @@
+import Foundation
+
+/// The event interchange formats: Corridor's CSV and DCSA Track & Trace 2.2 NDJSON. Readers turn
+/// rows into `EventReport`s (or a located error); writers turn recorded events back into the
+/// same bytes, so export → import → export is byte-identical.
+public enum EventFileFormat: String, Sendable, CaseIterable {
+  case csv, ndjson
+}
+
+/// One parsed row, or why it could not be parsed.
+public struct ImportRow: Sendable {
+  public let line: Int
+  public let result: Result<EventReport, CorridorError>
+}
+
+/// A source of event rows.
+public protocol EventRowSource: AnyObject {
+  func next() throws -> ImportRow?
+  var bytesRead: Int { get }
+}
+
+/// `id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note`.
+public final class CSVEventSource: EventRowSource {
+  public static let columns = [
+    "id", "container", "code", "at", "location", "shipment", "classifier", "mode", "vehicle", "emptyLaden", "seal", "note",
+  ]
+  private let reader: CSVReader
+  private let file: String
+  private var index: [String: Int] = [:]
+
+  public var bytesRead: Int { reader.bytesRead }
+
+  public init(reader: CSVReader, file: String) throws {
+    self.reader = reader
+    self.file = file
+    let header: CSVRecord?
+    do { header = try reader.next() } catch { throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv") }
+    guard let header else {
+      throw CorridorError.invalid("\(file):1:1: empty file, expected the header \(Self.columns.joined(separator: ","))", rule: "csv")
+    }
+    for (i, name) in header.fields.enumerated() {
+      let position = header.positions[i]
+      guard Self.columns.contains(name) else {
+        throw CorridorError.invalid(
+          "\(file):\(position.line):\(position.column): unknown column \(name.debugDescription); the columns are \(Self.columns.joined(separator: ","))",
+          rule: "csv")
+      }
+      guard index[name] == nil else {
+        throw CorridorError.invalid("\(file):\(position.line):\(position.column): duplicate column \(name)", rule: "csv")
+      }
+      index[name] = i
+    }
+    for required in ["container", "code", "at", "location"] where index[required] == nil {
+      throw CorridorError.invalid("\(file):1:1: missing column \(required)", rule: "csv")
+    }
+  }
+
+  public func next() throws -> ImportRow? {
+    let record: CSVRecord?
+    do {
+      record = try reader.next()
+    } catch {
+      // A syntax error cannot be skipped reliably: the reader's position is lost.
+      throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
+    }
+    guard let record else { return nil }
+    return ImportRow(line: record.line, result: Result { () throws(CorridorError) in try parse(record) })
+  }
+
+  func parse(_ record: CSVRecord) throws(CorridorError) -> EventReport {
+    guard record.fields.count == index.count else {
+      throw .invalid("\(file):\(record.line):1: expected \(index.count) fields, found \(record.fields.count)", rule: "csv")
+    }
+    func field(_ name: String) -> String? {
+      guard let i = index[name] else { return nil }
+      let value = record.fields[i]
+      return value.isEmpty ? nil : value
+    }
+    func located<T>(_ name: String, _ parse: (String) throws(CorridorError) -> T) throws(CorridorError) -> T? {
+      guard let text = field(name) else { return nil }
+      do {
+        return try parse(text)
+      } catch {
+        let position = record.positions[index[name] ?? 0]
+        throw CorridorError(error.kind, "\(file):\(position.line):\(position.column): \(name): \(error.message)", rule: error.rule)
+      }
+    }
+    func required<T>(_ name: String, _ parse: (String) throws(CorridorError) -> T) throws(CorridorError) -> T {
+      guard let value = try located(name, parse) else {
+        let position = record.positions[index[name] ?? 0]
+        throw .invalid("\(file):\(position.line):\(position.column): \(name) is required", rule: "csv")
+      }
+      return value
+    }
+    var emptyLaden: EmptyLaden?
+    if let text = field("emptyLaden") {
+      guard let value = EmptyLaden(rawValue: text.uppercased()) else {
+        let position = record.positions[index["emptyLaden"] ?? 0]
+        throw .invalid("\(file):\(position.line):\(position.column): emptyLaden must be EMPTY or LADEN", rule: "csv")
+      }
+      emptyLaden = value
+    }
+    return EventReport(
+      id: field("id"), container: try required("container") { t throws(CorridorError) in try ContainerNumber(parsing: t) },
+      code: try required("code") { t throws(CorridorError) in try EventCode(parsing: t) },
+      time: try required("at") { t throws(CorridorError) in try EventTime(parsing: t) },
+      location: try required("location") { t throws(CorridorError) in try LocationCode(parsing: t) }, shipment: field("shipment"),
+      classifier: try located("classifier") { t throws(CorridorError) in try EventClassifier(parsing: t) } ?? .ACT,
+      mode: try located("mode") { t throws(CorridorError) in try TransportModeCode(parsing: t) }, vehicle: field("vehicle"),
+      emptyLaden: emptyLaden, seal: field("seal"), note: field("note"))
+  }
+
+  /// The CSV line for a recorded event (the export writer).
+  public static func line(_ event: MovementEvent) -> String {
+    let r = event.report
+    return CSV.record([
+      event.id, r.container.text, r.code.rawValue, r.time.description, r.location.text, r.shipment ?? "", r.classifier.rawValue,
+      r.mode?.rawValue.lowercased() ?? "", r.vehicle ?? "", r.emptyLaden?.rawValue ?? "", r.seal ?? "", r.note ?? "",
+    ])
+  }
+}
+
+/// DCSA Track & Trace 2.2 equipment and transport events, one JSON object per line, mapped field
+/// by field (README "Event files"). Lines longer than `maxLineBytes` are refused, not buffered.
+public final class NDJSONEventSource: EventRowSource {
+  private let handle: FileHandle
+  private let file: String
+  private var buffer: [UInt8] = []
+  private var position = 0
+  private var atEOF = false
+  private var line = 0
+  public let maxLineBytes: Int
+  public private(set) var bytesRead = 0
+
+  public init(handle: FileHandle, file: String, maxLineBytes: Int = 1 << 20) {
+    self.handle = handle
+    self.file = file
+    self.maxLineBytes = maxLineBytes
+  }
+
+  private func refill() -> Bool {
+    if atEOF { return false }
+    guard let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty else {
+      atEOF = true
+      return false
+    }
+    buffer = [UInt8](data)
+    position = 0
+    return true
+  }
+
+  /// The next line's bytes (without the newline), or nil at the end.
+  private func nextLine() throws -> [UInt8]? {
+    var bytes: [UInt8] = []
+    var sawAny = false
+    while true {
+      if position >= buffer.count, !refill() { return sawAny ? bytes : nil }
+      sawAny = true
+      let start = position
+      while position < buffer.count, buffer[position] != 0x0A { position += 1 }
+      bytes.append(contentsOf: buffer[start..<position])
+      bytesRead += position - start
+      if bytes.count > maxLineBytes {
+        throw CorridorError.invalid("\(file):\(line + 1):1: line longer than \(maxLineBytes) bytes", rule: "ndjson")
+      }
+      if position < buffer.count {
+        position += 1
+        bytesRead += 1
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return bytes
+      }
+    }
+  }
+
+  public func next() throws -> ImportRow? {
+    while let bytes = try nextLine() {
+      line += 1
+      if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return row(Array(bytes.dropFirst(3))) }
+      if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      return row(bytes)
+    }
+    return nil
+  }
+
+  private func row(_ bytes: [UInt8]) -> ImportRow {
+    let line = self.line
+    return ImportRow(line: line, result: Result { () throws(CorridorError) in try parse(bytes, line: line) })
+  }
+
+  func parse(_ bytes: [UInt8], line: Int) throws(CorridorError) -> EventReport {
+    let node: JSONNode
+    do { node = try JSONParser.parse(bytes) } catch { throw .invalid("\(file):\(line):\(error.column): \(error.message)", rule: "ndjson") }
+    guard case .object = node.value else { throw .invalid("\(file):\(line):1: expected a JSON object", rule: "ndjson") }
+    func fail(_ at: JSONNode, _ message: String, rule: String? = nil) -> CorridorError {
+      .invalid("\(file):\(line):\(at.column): \(message)", rule: rule ?? "ndjson")
+    }
+    func string(_ n: JSONNode?, _ name: String) throws(CorridorError) -> String? {
+      guard let n, !n.isNull else { return nil }
+      guard case .string(let text) = n.value else { throw fail(n, "\(name) must be a string") }
+      return text
+    }
+    func parsed<T>(_ n: JSONNode?, _ name: String, _ parse: (String) throws(CorridorError) -> T) throws(CorridorError) -> T? {
+      guard let text = try string(n, name), let n else { return nil }
+      do { return try parse(text) } catch { throw fail(n, "\(name): \(error.message)", rule: error.rule) }
+    }
+    let eventType = try string(node["eventType"], "eventType")
+    let codeNode = node["equipmentEventTypeCode"] ?? node["transportEventTypeCode"]
+    guard let code = try parsed(codeNode, "eventTypeCode", { t throws(CorridorError) in try EventCode(parsing: t) }) else {
+      throw fail(node, "missing equipmentEventTypeCode or transportEventTypeCode")
+    }
+    if let eventType, !["EQUIPMENT", "TRANSPORT"].contains(eventType) {
+      throw fail(node["eventType"] ?? node, "eventType \(eventType) is not EQUIPMENT or TRANSPORT")
+    }
+    let call = node["transportCall"]
+    let locationNode = node["eventLocation"]?["UNLocationCode"] ?? call?["UNLocationCode"] ?? call?["location"]?["UNLocationCode"]
+    guard let location = try parsed(locationNode, "UNLocationCode", { t throws(CorridorError) in try LocationCode(parsing: t) }) else {
+      throw fail(node, "missing eventLocation.UNLocationCode or transportCall.UNLocationCode")
+    }
+    guard let container = try parsed(node["equipmentReference"], "equipmentReference", { t throws(CorridorError) in try ContainerNumber(parsing: t) })
+    else { throw fail(node, "missing equipmentReference") }
+    guard let time = try parsed(node["eventDateTime"], "eventDateTime", { t throws(CorridorError) in try EventTime(parsing: t) }) else {
+      throw fail(node, "missing eventDateTime")
+    }
+    var shipment: String?
+    if let references = node["documentReferences"], case .array(let items) = references.value {
+      for item in items where (try string(item["documentReferenceType"], "documentReferenceType")) == "BKG" {
+        shipment = try string(item["documentReferenceValue"], "documentReferenceValue")
+      }
+    }
+    var seal: String?
+    if let seals = node["seals"], case .array(let items) = seals.value, let first = items.first {
+      seal = try string(first["sealNumber"], "sealNumber")
+    }
+    var emptyLaden: EmptyLaden?
+    if let text = try string(node["emptyIndicatorCode"], "emptyIndicatorCode") {
+      guard let value = EmptyLaden(rawValue: text) else {
+        throw fail(node["emptyIndicatorCode"] ?? node, "emptyIndicatorCode must be EMPTY or LADEN")
+      }
+      emptyLaden = value
+    }
+    return EventReport(
+      id: try string(node["eventID"], "eventID"), container: container, code: code, time: time, location: location, shipment: shipment,
+      classifier: try parsed(node["eventClassifierCode"], "eventClassifierCode") { t throws(CorridorError) in try EventClassifier(parsing: t) }
+        ?? .ACT,
+      mode: try parsed(call?["modeOfTransport"], "modeOfTransport") { t throws(CorridorError) in try TransportModeCode(parsing: t) },
+      vehicle: try string(call?["exportVoyageNumber"], "exportVoyageNumber"), emptyLaden: emptyLaden, seal: seal,
+      note: try string(node["changeRemark"], "changeRemark"))
+  }
+
+  /// The DCSA line for a recorded event (the export writer). `eventCreatedDateTime` repeats
+  /// `eventDateTime` so that exports are reproducible; when Corridor recorded the event is in
+  /// the audit trail.
+  public static func line(_ event: MovementEvent) -> String {
+    let r = event.report
+    var object: [String: CanonicalJSON] = [
+      "eventID": .string(event.id), "eventType": .string(r.code.isTransport ? "TRANSPORT" : "EQUIPMENT"),
+      r.code.isTransport ? "transportEventTypeCode" : "equipmentEventTypeCode": .string(r.code.rawValue),
+      "eventDateTime": .string(r.time.description), "eventCreatedDateTime": .string(r.time.description),
+      "eventClassifierCode": .string(r.classifier.rawValue), "equipmentReference": .string(r.container.text),
+    ]
+    var call: [String: CanonicalJSON] = [:]
+    if r.code.isTransport {
+      call["UNLocationCode"] = .string(r.location.text)
+    } else {
+      object["eventLocation"] = .object(["UNLocationCode": .string(r.location.text)])
+    }
+    if let mode = r.mode { call["modeOfTransport"] = .string(mode.rawValue) }
+    if let vehicle = r.vehicle { call["exportVoyageNumber"] = .string(vehicle) }
+    if !call.isEmpty { object["transportCall"] = .object(call) }
+    if let emptyLaden = r.emptyLaden { object["emptyIndicatorCode"] = .string(emptyLaden.rawValue) }
+    if let shipment = r.shipment {
+      object["documentReferences"] = .array([.object(["documentReferenceType": .string("BKG"), "documentReferenceValue": .string(shipment)])])
+    }
+    if let seal = r.seal { object["seals"] = .array([.object(["sealNumber": .string(seal)])]) }
+    if let note = r.note { object["changeRemark"] = .string(note) }
+    return CanonicalJSON.object(object).text + "\n"
+  }
+}

@@ -1,0 +1,359 @@
+import Foundation
+import SQLite
+
+/// How `import events` treats a file.
+public struct EventImportOptions: Sendable {
+  /// Keep the good rows and report the bad ones, instead of refusing the whole file.
+  public var skipInvalid = false
+  /// Record rows that break a sequence rule as data-quality exceptions (as `event record --allow-gap`).
+  public var allowGap = false
+  /// Rows per write transaction: short, so other processes get the database between batches.
+  public var batchSize = 2_000
+  public var operatorName = "unknown"
+  public var now = EventTime.now()
+
+  public init() {}
+}
+
+public struct EventImportSummary: Sendable, Equatable {
+  public var rows = 0
+  public var imported = 0
+  /// Rows whose id was already recorded with identical content.
+  public var duplicates = 0
+  public var rejected = 0
+  public var batches = 0
+}
+
+/// Reports import progress (rows, bytes) to whoever is watching.
+public typealias ImportProgress = (_ rows: Int, _ bytes: Int) -> Void
+
+/// Checks rows the way `event record` does, with caches so that a million rows do not mean a
+/// million lookups of the same container, place and shipment. It can run dry (the validation
+/// pass) or against the database as rows are written (the write pass).
+final class ImportValidator {
+  let db: CorridorDatabase
+  let options: EventImportOptions
+
+  struct Box {
+    var state = SequenceRules.State()
+    var lastMilliseconds: Int64 = .min
+    var openShipment: String?
+    /// (id, content) hashes of this container's latest rows in this import: a row repeated in
+    /// the same file is a no-op in the dry run too, without remembering every id of the file.
+    var recent: [(id: Int, content: Int)] = []
+  }
+
+  struct ShipmentInfo {
+    var status: ShipmentStatus
+    let nodes: [LocationCode]
+    let containers: Set<ContainerNumber>
+    var delivered: Set<ContainerNumber> = []
+  }
+
+  private var boxes: [ContainerNumber: Box] = [:]
+  private var shipments: [String: ShipmentInfo?] = [:]
+  private var places: [String: LocationCode?] = [:]
+  private var routes: [String: Route] = [:]
+
+  init(db: CorridorDatabase, options: EventImportOptions) throws {
+    self.db = db
+    self.options = options
+    for route in try db.routes() { routes[route.code] = route }
+  }
+
+  struct Prepared {
+    var report: EventReport
+    let id: String
+    var exception: String?
+    var offRoute: Bool
+    var duplicate: Bool
+    var late: Bool
+  }
+
+  private func place(_ code: LocationCode) throws -> LocationCode {
+    if let cached = places[code.text] {
+      guard let cached else { throw CorridorError.invalid("unknown location \(code)", rule: "unknown-location") }
+      return cached
+    }
+    let resolved = try db.location(code.text)?.code
+    places[code.text] = resolved
+    guard let resolved else { throw CorridorError.invalid("unknown location \(code)", rule: "unknown-location") }
+    return resolved
+  }
+
+  private func shipment(_ ref: String) throws -> ShipmentInfo? {
+    if let cached = shipments[ref] { return cached }
+    let info = try db.shipment(ref).map { s in
+      ShipmentInfo(status: s.status, nodes: routes[s.booking.route]?.nodes ?? [], containers: Set(s.containers.map(\.container)))
+    }
+    shipments[ref] = info
+    return info
+  }
+
+  private func box(_ container: ContainerNumber) throws -> Box {
+    if let cached = boxes[container] { return cached }
+    _ = try db.requireContainer(container)
+    var box = Box()
+    let actual = try db.events(container: container).filter { $0.report.classifier == .ACT && !$0.retracted }
+    box.state =
+      SequenceRules.replay(
+        actual.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) }
+      ).state
+    box.lastMilliseconds = actual.last?.time.milliseconds ?? .min
+    box.openShipment = try db.openShipment(of: container)
+    boxes[container] = box
+    return box
+  }
+
+  /// The same rules as `event record`, in the same order.
+  func validate(_ input: EventReport) throws -> Prepared {
+    var report = input
+    let box = try box(report.container)
+    report.location = try place(report.location)
+    if report.shipment == nil { report.shipment = box.openShipment }
+    let id = report.id ?? report.derivedID
+    report.id = id
+    let hashes = (id: id.hashValue, content: report.hashValue)
+    if let seen = box.recent.first(where: { $0.id == hashes.id }) {
+      guard seen.content == hashes.content else {
+        throw CorridorError.invalid("event id \(id) appears twice in this file with different content", rule: "event-id-conflict")
+      }
+      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false)
+    }
+    if let existing = try db.event(id: id) {
+      var stored = existing.report
+      stored.id = id
+      guard stored == report else {
+        throw CorridorError.invalid(
+          "event id \(id) already exists with different content (\(existing.code.rawValue) at \(existing.location) \(existing.time))",
+          rule: "event-id-conflict")
+      }
+      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false)
+    }
+    var nodes: [LocationCode] = []
+    if let ref = report.shipment {
+      guard let info = try shipment(ref) else { throw CorridorError.invalid("unknown shipment \(ref)", rule: "unknown-shipment") }
+      guard info.containers.contains(report.container) else {
+        throw CorridorError.invalid("container \(report.container) is not on shipment \(ref)", rule: "not-on-shipment")
+      }
+      guard info.status.isOpen else {
+        throw CorridorError.invalid("shipment \(ref) is \(info.status.rawValue); it takes no more events", rule: "shipment-closed")
+      }
+      nodes = info.nodes
+    }
+    var exception: String?
+    var late = false
+    if report.classifier == .ACT {
+      if report.time.milliseconds > options.now.milliseconds + CorridorDatabase.futureToleranceMilliseconds {
+        throw CorridorError.invalid("actual event at \(report.time) is more than 15 minutes in the future", rule: "future-event")
+      }
+      var violation: SequenceRules.Violation?
+      if report.time.milliseconds >= box.lastMilliseconds {
+        if report.time.milliseconds == box.lastMilliseconds, let here = box.state.position.place, here != report.location {
+          violation = .init(
+            rule: "same-instant-different-places", message: "\(report.code.rawValue) at \(report.location) at the same instant as an event at \(here)"
+          )
+        } else {
+          violation = SequenceRules.check(report.code, at: report.location, in: box.state)
+        }
+      } else {
+        // A late row: replay the container's whole history with it inserted.
+        late = true
+        violation = try db.sequenceViolation(for: report, id: id)
+      }
+      if let violation {
+        guard options.allowGap else { throw CorridorError.invalid(violation.message, rule: violation.rule) }
+        exception = violation.rule
+      }
+    }
+    return Prepared(
+      report: report, id: id, exception: exception, offRoute: !nodes.isEmpty && !nodes.contains(report.location), duplicate: false,
+      late: late)
+  }
+
+  /// Moves the simulated state past an accepted row.
+  func apply(_ prepared: Prepared) {
+    guard !prepared.duplicate else { return }
+    let report = prepared.report
+    if var box = boxes[report.container] {
+      box.recent.append((prepared.id.hashValue, report.hashValue))
+      if box.recent.count > 64 { box.recent.removeFirst(box.recent.count - 64) }
+      boxes[report.container] = box
+    }
+    if prepared.late {
+      boxes[report.container] = nil  // reload from the database next time
+      return
+    }
+    guard report.classifier == .ACT, var box = boxes[report.container] else { return }
+    SequenceRules.apply(report.code, at: report.location, time: report.time, to: &box.state)
+    box.lastMilliseconds = max(box.lastMilliseconds, report.time.milliseconds)
+    if let ref = report.shipment, var info = shipments[ref] ?? nil, report.code == .GTOT || report.code == .STRP,
+      report.location == info.nodes.last
+    {
+      info.delivered.insert(report.container)
+      if info.delivered == info.containers { info.status = .delivered }
+      shipments[ref] = info
+      box.openShipment = nil
+    }
+    boxes[report.container] = box
+  }
+}
+
+extension CorridorDatabase {
+  /// Imports movement events from a file. See README "Importing events" for the semantics:
+  /// all or nothing for bad data (a validation pass reads the whole file before anything is
+  /// written), short batches for the write, idempotent re-runs.
+  public func importEvents(
+    path: String, format: EventFileFormat, options: EventImportOptions, reject: (ImportRow, CorridorError) -> Void = { _, _ in },
+    progress: ImportProgress? = nil
+  ) throws -> EventImportSummary {
+    func open() throws -> EventRowSource {
+      guard let handle = FileHandle(forReadingAtPath: path) else { throw CorridorError(.missingInput, "cannot read \(path): no such file") }
+      switch format {
+      case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: path)
+      case .ndjson: return NDJSONEventSource(handle: handle, file: path)
+      }
+    }
+    if !options.skipInvalid {
+      // Pass 1: validate everything, write nothing.
+      let validator = try ImportValidator(db: self, options: options)
+      let source = try open()
+      var rows = 0
+      while let row = try source.next() {
+        rows += 1
+        let report = try row.result.get()
+        do {
+          validator.apply(try validator.validate(report))
+        } catch let error as CorridorError {
+          throw located(error, row: row, path: path)
+        }
+        if rows % 10_000 == 0 { progress?(rows / 2, source.bytesRead / 2) }
+      }
+      try checkSpace(forImportOf: path)
+    }
+    // Pass 2: write in short batches.
+    let validator = try ImportValidator(db: self, options: options)
+    let source = try open()
+    var summary = EventImportSummary()
+    var pending: [(ImportRow, ImportValidator.Prepared?)] = []
+    var exhausted = false
+    while !exhausted {
+      pending.removeAll(keepingCapacity: true)
+      try mapSQLiteErrors {
+        try withBusyRetry {
+          try connection.transaction {
+            var first: Int64?
+            var last: Int64?
+            var inBatch = 0
+            while inBatch < options.batchSize {
+              guard let row = try source.next() else {
+                exhausted = true
+                break
+              }
+              summary.rows += 1
+              inBatch += 1
+              let prepared: ImportValidator.Prepared
+              do {
+                prepared = try validator.validate(try row.result.get())
+              } catch let error as CorridorError where error.kind == .invalidData {
+                let error = located(error, row: row, path: path)
+                guard options.skipInvalid else { throw error }
+                summary.rejected += 1
+                reject(row, error)
+                continue
+              }
+              if prepared.duplicate {
+                summary.duplicates += 1
+                continue
+              }
+              try insertImported(prepared, operator: options.operatorName)
+              validator.apply(prepared)
+              let seq = connection.lastInsertRowID
+              first = first ?? seq
+              last = seq
+              summary.imported += 1
+            }
+            if let first, let last {
+              let (digest, count) = try eventDigest(firstSeq: first, lastSeq: last)
+              let state = CanonicalJSON.object([
+                "count": .int(Int64(count)), "digest": .string(digest), "firstSeq": .int(first), "lastSeq": .int(last),
+                "source": .string((path as NSString).lastPathComponent),
+              ])
+              try appendAudit(
+                action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
+              summary.batches += 1
+            }
+          }
+        }
+      }
+      progress?(summary.rows, source.bytesRead)
+    }
+    return summary
+  }
+
+  /// Rewrites a row-level rule error so it names the file and line (rules do not know files).
+  func located(_ error: CorridorError, row: ImportRow, path: String) -> CorridorError {
+    if error.message.hasPrefix(path + ":") { return error }
+    return CorridorError(error.kind, "\(path):\(row.line):1: \(error.message)", hint: error.hint, rule: error.rule)
+  }
+
+  func insertImported(_ prepared: ImportValidator.Prepared, operator op: String) throws {
+    let statement = try connection.cachedStatement(
+      """
+      INSERT INTO events(id, container, shipment, code, classifier, at_ms, at_offset_minutes, location, mode, vehicle, empty_laden,
+                         seal, note, exception, off_route, recorded_at, operator)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    let r = prepared.report
+    try statement.bind(prepared.id, at: 1)
+    try statement.bind(r.container.text, at: 2)
+    try statement.bind(r.shipment, at: 3)
+    try statement.bind(r.code.rawValue, at: 4)
+    try statement.bind(r.classifier.rawValue, at: 5)
+    try statement.bind(r.time.milliseconds, at: 6)
+    try statement.bind(Int64(r.time.offsetMinutes), at: 7)
+    try statement.bind(r.location.text, at: 8)
+    try statement.bind(r.mode?.rawValue, at: 9)
+    try statement.bind(r.vehicle, at: 10)
+    try statement.bind(r.emptyLaden?.rawValue, at: 11)
+    try statement.bind(r.seal, at: 12)
+    try statement.bind(r.note, at: 13)
+    try statement.bind(prepared.exception, at: 14)
+    try statement.bind(prepared.offRoute, at: 15)
+    try statement.bind(Timestamps.nowUTC(), at: 16)
+    try statement.bind(op, at: 17)
+    try statement.run()
+  }
+
+  /// Retries a write transaction that met `SQLITE_BUSY` even after the busy timeout, so a long
+  /// import and other writers take turns instead of failing.
+  func withBusyRetry<T>(attempts: Int = 12, _ body: () throws -> T) throws -> T {
+    var attempt = 0
+    while true {
+      do {
+        return try body()
+      } catch let error as SQLiteError where error.isBusy && attempt < attempts {
+        attempt += 1
+        usleep(UInt32(50_000 * attempt))
+      }
+    }
+  }
+
+  /// Refuses to start writing when the disk obviously cannot hold the import, so a full disk
+  /// is reported before anything is written (a disk that fills up during the write is still
+  /// caught: exit 74 after the batches already committed).
+  func checkSpace(forImportOf path: String) throws {
+    let input = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+    let folder = (self.path as NSString).deletingLastPathComponent
+    guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder),
+      let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value
+    else { return }
+    // Measured: the database grows by about 2.5 bytes per byte of CSV (rows, four indexes, WAL).
+    let needed = input * 3
+    if free < needed {
+      throw CorridorError(
+        .io, "not enough disk space for this import: about \(needed / 1_048_576) MiB needed, \(free / 1_048_576) MiB free; nothing was written",
+        hint: "free space and retry")
+    }
+  }
+}
