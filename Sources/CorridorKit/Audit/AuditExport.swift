@@ -71,12 +71,11 @@ extension CorridorDatabase {
     try mapSQLiteErrors {
       let writer = try HashingWriter(path: path)
       if format == .csv { try writer.write(CSV.record(Self.auditCSVHeader)) }
-      let statement = try connection.prepare(
-        """
-        SELECT \(Self.auditColumns) FROM audit_log
-        WHERE (?1 IS NULL OR recorded_at >= ?1) AND (?2 IS NULL OR recorded_at < ?2) ORDER BY seq
-        """)
-      try statement.bind([SQLValue(from?.description), SQLValue(to?.adding(days: 1).description)])
+      var conditions = Conditions()
+      conditions.add("recorded_at >= ?", SQLValue(from?.description))
+      conditions.add("recorded_at < ?", SQLValue(to?.adding(days: 1).description))
+      let statement = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log \(conditions.sql) ORDER BY seq")
+      try statement.bind(conditions.arguments)
       var manifest = AuditManifest(
         entries: 0, firstSeq: nil, lastSeq: nil, prevHash: AuditEntry.genesis, headHash: AuditEntry.genesis, sha256: "", format: format,
         generatedAt: Timestamps.nowUTC(), generator: "corridor \(CorridorVersion.current)")

@@ -9,6 +9,15 @@ struct AuditedEntity {
   /// `SELECT <key> AS key, <columns…> FROM …`; a WHERE or ORDER BY is appended.
   let select: String
   let keyExpression: String
+  /// A WHERE clause on the natural key columns, so looking one row up uses an index
+  /// (`keyExpression = ?` on a compound key would scan the table), and how to split a key into
+  /// its arguments.
+  var lookup: String? = nil
+  var splitKey: (@Sendable (String) -> [SQLValue])? = nil
+
+  func lookupSQL() -> String { "\(select) WHERE \(lookup ?? "\(keyExpression) = ?")" }
+
+  func arguments(for key: String) -> [SQLValue] { splitKey?(key) ?? [.text(key)] }
 
   static let all: [AuditedEntity] = [
     AuditedEntity(
@@ -46,7 +55,11 @@ struct AuditedEntity {
       select: """
         SELECT shipment || '/' || container AS key, shipment, container, gross_kg AS grossKg, seals, assigned_at AS assignedAt, operator
         FROM shipment_containers
-        """, keyExpression: "shipment || '/' || container"),
+        """, keyExpression: "shipment || '/' || container", lookup: "shipment = ? AND container = ?",
+      splitKey: { key in
+        // The container number is the last 11 characters; a shipment reference may hold '/'.
+        [.text(String(key.dropLast(12))), .text(String(key.suffix(11)))]
+      }),
     AuditedEntity(
       name: "cancellation",
       select: "SELECT ref AS key, ref, reason, cancelled_at AS cancelledAt, operator FROM shipment_cancellations", keyExpression: "ref"),
@@ -62,7 +75,15 @@ struct AuditedEntity {
           route, leg, component, equipment, basis, amount_minor AS amountMinor, currency, valid_from AS validFrom, valid_to AS validTo,
           source, illustrative
         FROM tariffs
-        """, keyExpression: "route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from"),
+        """, keyExpression: "route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from",
+      lookup: "route = ? AND leg IS ? AND component = ? AND equipment = ? AND valid_from = ?",
+      splitKey: { key in
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 5 else { return [.text(key), .null, .null, .null, .null] }
+        let tail = parts.suffix(4)
+        let leg: SQLValue = tail.first == "route" ? .null : (Int64(tail.first ?? "").map { .integer($0) } ?? .null)
+        return [.text(parts.dropLast(4).joined(separator: "/")), leg] + tail.dropFirst().map { .text($0) }
+      }),
     AuditedEntity(
       name: "policy",
       select: """
@@ -72,7 +93,8 @@ struct AuditedEntity {
         """, keyExpression: "name"),
     AuditedEntity(
       name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",
-      keyExpression: "date || '/' || base || '/' || quote"),
+      keyExpression: "date || '/' || base || '/' || quote", lookup: "date = ? AND base = ? AND quote = ?",
+      splitKey: { key in key.split(separator: "/").map { .text(String($0)) } }),
   ]
 
   static let eventSelect = """
@@ -83,13 +105,25 @@ struct AuditedEntity {
 
   static func named(_ name: String) -> AuditedEntity? { all.first { $0.name == name } }
 
-  /// The canonical state of the statement's current row (columns after the key).
-  static func state(of statement: Statement) -> CanonicalJSON {
-    var members: [String: CanonicalJSON] = [:]
-    for index in 1..<statement.columnCount {
-      members[statement.columnName(at: index)] = CanonicalJSON(statement.value(at: index))
+  /// The canonical state of the statement's current row (the columns after the key), written
+  /// straight from the columns in sorted-name order: this runs once per imported and per
+  /// verified row, so it avoids building a dictionary per row.
+  static func stateText(of statement: Statement, order: [(index: Int32, name: String)]) -> String {
+    var out = "{"
+    for (position, column) in order.enumerated() {
+      if position > 0 { out += "," }
+      CanonicalJSON.writeString(column.name, to: &out)
+      out += ":"
+      CanonicalJSON(statement.value(at: column.index)).write(to: &out)
     }
-    return .object(members)
+    out += "}"
+    return out
+  }
+
+  /// Columns after the key, sorted by name (UTF-8 order, as canonical JSON sorts keys).
+  static func sortedColumns(of statement: Statement) -> [(index: Int32, name: String)] {
+    (1..<statement.columnCount).map { (index: $0, name: statement.columnName(at: $0)) }
+      .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
   }
 }
 
@@ -160,9 +194,9 @@ extension CorridorDatabase {
   /// Appends one entry for the current state of `entity`/`key`, in the caller's transaction.
   func audit(action: String, entity: String, key: String, operator op: String) throws {
     guard let definition = AuditedEntity.named(entity) else { return }
-    let statement = try connection.cachedStatement("\(definition.select) WHERE \(definition.keyExpression) = ?")
-    try statement.bind(key, at: 1)
-    let state = try statement.step() ? AuditedEntity.state(of: statement).text : "null"
+    let statement = try connection.cachedStatement(definition.lookupSQL())
+    try statement.bind(definition.arguments(for: key))
+    let state = try statement.step() ? AuditedEntity.stateText(of: statement, order: AuditedEntity.sortedColumns(of: statement)) : "null"
     statement.reset()
     try appendAudit(action: action, entity: entity, key: key, state: state, operator: op)
   }
@@ -195,17 +229,14 @@ extension CorridorDatabase {
     entity: String? = nil, key: String? = nil, operator op: String? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil
   ) throws -> [AuditEntry] {
     try mapSQLiteErrors {
-      let statement = try connection.prepare(
-        """
-        SELECT \(Self.auditColumns) FROM audit_log
-        WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR key = ?2) AND (?3 IS NULL OR operator = ?3)
-          AND (?4 IS NULL OR recorded_at >= ?4) AND (?5 IS NULL OR recorded_at < ?5)
-        ORDER BY seq LIMIT ?6
-        """)
-      try statement.bind([
-        SQLValue(entity), SQLValue(key), SQLValue(op), SQLValue(from?.description), SQLValue(to?.adding(days: 1).description),
-        .integer(Int64(limit ?? -1)),
-      ])
+      var conditions = Conditions()
+      conditions.add("entity = ?", SQLValue(entity))
+      conditions.add("key = ?", SQLValue(key))
+      conditions.add("operator = ?", SQLValue(op))
+      conditions.add("recorded_at >= ?", SQLValue(from?.description))
+      conditions.add("recorded_at < ?", SQLValue(to?.adding(days: 1).description))
+      let statement = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log \(conditions.sql) ORDER BY seq LIMIT ?")
+      try statement.bind(conditions.arguments + [.integer(Int64(limit ?? -1))])
       var entries: [AuditEntry] = []
       try statement.forEachRow { entries.append(Self.auditEntry($0)) }
       return entries

@@ -118,8 +118,9 @@ extension CorridorDatabase {
     try statement.bind(lastSeq, at: 2)
     var hasher = SHA256()
     var rows = 0
+    let order = AuditedEntity.sortedColumns(of: statement)
     try statement.forEachRow { row in
-      hasher.update(data: Array((AuditedEntity.state(of: row).text + "\n").utf8))
+      hasher.update(data: Array((AuditedEntity.stateText(of: row, order: order) + "\n").utf8))
       rows += 1
     }
     return (hex(hasher.finalize()), rows)
@@ -142,6 +143,7 @@ extension CorridorDatabase {
     }
     var hasAudited = try audited.step()
     var hasActual = try actual.step()
+    let order = AuditedEntity.sortedColumns(of: actual)
     var reported = 0
     func report(_ finding: AuditFinding) {
       reported += 1
@@ -151,7 +153,7 @@ extension CorridorDatabase {
       let auditedKey = hasAudited ? audited.string(at: 0) : nil
       let actualKey = hasActual ? actual.string(at: 0) : nil
       if let a = auditedKey, let b = actualKey, a == b {
-        let state = AuditedEntity.state(of: actual).text
+        let state = AuditedEntity.stateText(of: actual, order: order)
         let recorded = audited.string(at: 1)
         if state != recorded {
           report(

@@ -47,6 +47,12 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
 
   static func writeString(_ value: String, to out: inout String) {
     out += "\""
+    // Most strings need no escaping at all: copy them whole.
+    if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      out += value
+      out += "\""
+      return
+    }
     for scalar in value.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

@@ -57,9 +57,11 @@ extension CorridorDatabase {
 
   public func containers(number: ContainerNumber? = nil) throws -> [Container] {
     try mapSQLiteErrors {
-      try connection.fetchAll(
-        "SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator FROM containers WHERE ?1 IS NULL OR number = ?1 ORDER BY number",
-        [SQLValue(number?.text)]
+      var conditions = Conditions()
+      conditions.add("number = ?", SQLValue(number?.text))
+      return try connection.fetchAll(
+        "SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator FROM containers \(conditions.sql) ORDER BY number",
+        conditions.arguments
       ).compactMap { row in
         guard let sizeType = try? SizeType(parsing: row[1].text ?? "") else { return nil }
         return Container(

@@ -163,12 +163,17 @@ extension CorridorDatabase {
   /// Tariffs, optionally of one route and valid on one day.
   public func tariffs(route: String? = nil, on day: Day? = nil) throws -> [Tariff] {
     try mapSQLiteErrors {
-      try connection.fetchAll(
+      var conditions = Conditions()
+      conditions.add("route = ?", SQLValue(route))
+      if let day {
+        conditions.add("valid_from <= ?", .text(day.description))
+        conditions.add("(valid_to IS NULL OR valid_to >= ?)", .text(day.description))
+      }
+      return try connection.fetchAll(
         """
-        SELECT \(Self.tariffColumns) FROM tariffs
-        WHERE (?1 IS NULL OR route = ?1) AND (?2 IS NULL OR (valid_from <= ?2 AND (valid_to IS NULL OR valid_to >= ?2)))
+        SELECT \(Self.tariffColumns) FROM tariffs \(conditions.sql)
         ORDER BY route, leg IS NOT NULL, leg, component, equipment, valid_from
-        """, [SQLValue(route), SQLValue(day?.description)]
+        """, conditions.arguments
       ).compactMap(tariff)
     }
   }

@@ -160,11 +160,14 @@ extension CorridorDatabase {
   /// A container's events in time order (retracted ones included, marked).
   public func events(container: ContainerNumber, shipment: String? = nil) throws -> [MovementEvent] {
     try mapSQLiteErrors {
-      try connection.fetchAll(
+      var conditions = Conditions()
+      conditions.add("e.container = ?", .text(container.text))
+      conditions.add("e.shipment = ?", SQLValue(shipment))
+      return try connection.fetchAll(
         """
         SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
-        WHERE e.container = ?1 AND (?2 IS NULL OR e.shipment = ?2) ORDER BY e.at_ms, e.seq
-        """, [.text(container.text), SQLValue(shipment)]
+        \(conditions.sql) ORDER BY e.at_ms, e.seq
+        """, conditions.arguments
       ).map(movementEvent)
     }
   }

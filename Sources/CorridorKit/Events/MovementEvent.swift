@@ -1,3 +1,5 @@
+import Crypto
+
 /// DCSA Track & Trace event codes Corridor records: equipment (gate, load, stuffing, …),
 /// customs and border (3.0: CUSS, CUSI, CUSR, CROS), and transport (ARRI, DEPA).
 // swift-format-ignore: AlwaysUseLowerCamelCase
@@ -111,11 +113,17 @@ public struct EventReport: Sendable, Hashable {
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.
   public var derivedID: String {
+    var hasher = SHA256()
     let fields: [String] = [
       container.text, code.rawValue, String(time.milliseconds), String(time.offsetMinutes), location.text, shipment ?? "",
       classifier.rawValue, mode?.rawValue ?? "", vehicle ?? "", emptyLaden?.rawValue ?? "", seal ?? "", note ?? "",
     ]
-    return "ev-" + String(sha256Hex(Array(fields.joined(separator: "\u{1F}").utf8)).prefix(32))
+    for (index, field) in fields.enumerated() {
+      if index > 0 { hasher.update(data: [0x1F]) }
+      var field = field
+      field.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
+    return "ev-" + hex(hasher.finalize().prefix(16))
   }
 }
 

@@ -11,17 +11,17 @@ extension CorridorDatabase {
   ) throws -> Int {
     try mapSQLiteErrors {
       if format == .csv { try write(CSV.record(CSVEventSource.columns)) }
+      var conditions = Conditions("r.event_id IS NULL")
+      conditions.add("e.at_ms >= ?", SQLValue(from.map { $0.startMilliseconds }))
+      conditions.add("e.at_ms < ?", SQLValue(to.map { $0.adding(days: 1).startMilliseconds }))
+      conditions.add("e.container = ?", SQLValue(container?.text))
+      conditions.add("e.shipment = ?", SQLValue(shipment))
       let statement = try connection.prepare(
         """
         SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
-        WHERE r.event_id IS NULL AND (?1 IS NULL OR e.at_ms >= ?1) AND (?2 IS NULL OR e.at_ms < ?2)
-          AND (?3 IS NULL OR e.container = ?3) AND (?4 IS NULL OR e.shipment = ?4)
-        ORDER BY e.at_ms, e.container, e.id
+        \(conditions.sql) ORDER BY e.at_ms, e.container, e.id
         """)
-      try statement.bind([
-        SQLValue(from.map { $0.startMilliseconds }), SQLValue(to.map { $0.adding(days: 1).startMilliseconds }), SQLValue(container?.text),
-        SQLValue(shipment),
-      ])
+      try statement.bind(conditions.arguments)
       var count = 0
       try statement.forEachRow { row in
         let event = movementEvent(from: (0..<row.columnCount).map { row.value(at: $0) })

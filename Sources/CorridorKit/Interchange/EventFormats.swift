@@ -123,7 +123,7 @@ public final class CSVEventSource: EventRowSource {
 /// DCSA Track & Trace 2.2 equipment and transport events, one JSON object per line, mapped field
 /// by field (README "Event files"). Lines longer than `maxLineBytes` are refused, not buffered.
 public final class NDJSONEventSource: EventRowSource {
-  private let handle: FileHandle
+  private let handle: FileHandle?
   private let file: String
   private var buffer: [UInt8] = []
   private var position = 0
@@ -138,9 +138,18 @@ public final class NDJSONEventSource: EventRowSource {
     self.maxLineBytes = maxLineBytes
   }
 
+  /// Reads from bytes already in memory (tests, fuzzing).
+  public init(bytes: [UInt8], file: String, maxLineBytes: Int = 1 << 20) {
+    self.handle = nil
+    self.file = file
+    self.maxLineBytes = maxLineBytes
+    self.buffer = bytes
+    self.atEOF = true
+  }
+
   private func refill() -> Bool {
     if atEOF { return false }
-    guard let data = try? handle.read(upToCount: 1 << 16), !data.isEmpty else {
+    guard let data = try? handle?.read(upToCount: 1 << 16), !data.isEmpty else {
       atEOF = true
       return false
     }

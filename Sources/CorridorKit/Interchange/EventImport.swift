@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SQLite
 
@@ -51,6 +52,8 @@ final class ImportValidator {
   }
 
   private var boxes: [ContainerNumber: Box] = [:]
+  /// Prepared once: looked up for every row.
+  private let idExists: Statement
   private var shipments: [String: ShipmentInfo?] = [:]
   private var places: [String: LocationCode?] = [:]
   private var routes: [String: Route] = [:]
@@ -58,6 +61,7 @@ final class ImportValidator {
   init(db: CorridorDatabase, options: EventImportOptions) throws {
     self.db = db
     self.options = options
+    idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.routes() { routes[route.code] = route }
   }
 
@@ -100,7 +104,8 @@ final class ImportValidator {
         actual.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) }
       ).state
     box.lastMilliseconds = actual.last?.time.milliseconds ?? .min
-    box.openShipment = try db.openShipment(of: container)
+    let refs = try db.connection.fetchAll("SELECT shipment FROM shipment_containers WHERE container = ?", [.text(container.text)])
+    box.openShipment = try refs.compactMap { $0[0].text }.first { try shipment($0)?.status.isOpen == true }
     boxes[container] = box
     return box
   }
@@ -120,7 +125,10 @@ final class ImportValidator {
       }
       return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false)
     }
-    if let existing = try db.event(id: id) {
+    try idExists.bind(id, at: 1)
+    let known = try idExists.step()
+    idExists.reset()
+    if known, let existing = try db.event(id: id) {
       var stored = existing.report
       stored.id = id
       guard stored == report else {
@@ -231,60 +239,72 @@ extension CorridorDatabase {
       }
       try checkSpace(forImportOf: path)
     }
-    // Pass 2: write in short batches.
+    // Pass 2: write in short batches. Every row's references (container, place, shipment) are
+    // checked by the validator, so SQLite's own per-row foreign-key checks are switched off
+    // for the import: with them on, each INSERT opens and closes a statement journal, which
+    // cost more than the insert itself. `db check` still runs foreign_key_check over everything.
+    try mapSQLiteErrors { try connection.execute("PRAGMA foreign_keys = OFF") }
+    defer { try? connection.execute("PRAGMA foreign_keys = ON") }
     let validator = try ImportValidator(db: self, options: options)
     let source = try open()
+    let insert = try mapSQLiteErrors { try connection.prepare(Self.importInsertSQL) }
     var summary = EventImportSummary()
-    var pending: [(ImportRow, ImportValidator.Prepared?)] = []
     var exhausted = false
     while !exhausted {
-      pending.removeAll(keepingCapacity: true)
-      try mapSQLiteErrors {
-        try withBusyRetry {
-          try connection.transaction {
-            var first: Int64?
-            var last: Int64?
-            var inBatch = 0
-            while inBatch < options.batchSize {
-              guard let row = try source.next() else {
-                exhausted = true
-                break
+      do {
+        try mapSQLiteErrors {
+          try withBusyRetry {
+            try connection.transaction {
+              var first: Int64?
+              var last: Int64?
+              var inBatch = 0
+              var digest = SHA256()
+              let recordedAt = Timestamps.nowUTC()
+              while inBatch < options.batchSize {
+                guard let row = try source.next() else {
+                  exhausted = true
+                  break
+                }
+                summary.rows += 1
+                inBatch += 1
+                let prepared: ImportValidator.Prepared
+                do {
+                  prepared = try validator.validate(try row.result.get())
+                } catch let error as CorridorError where error.kind == .invalidData {
+                  let error = located(error, row: row, path: path)
+                  guard options.skipInvalid else { throw error }
+                  summary.rejected += 1
+                  reject(row, error)
+                  continue
+                }
+                if prepared.duplicate {
+                  summary.duplicates += 1
+                  continue
+                }
+                let state = try insertImported(prepared, with: insert, recordedAt: recordedAt, operator: options.operatorName)
+                digest.update(data: Array((state + "\n").utf8))
+                validator.apply(prepared)
+                let seq = connection.lastInsertRowID
+                first = first ?? seq
+                last = seq
+                summary.imported += 1
               }
-              summary.rows += 1
-              inBatch += 1
-              let prepared: ImportValidator.Prepared
-              do {
-                prepared = try validator.validate(try row.result.get())
-              } catch let error as CorridorError where error.kind == .invalidData {
-                let error = located(error, row: row, path: path)
-                guard options.skipInvalid else { throw error }
-                summary.rejected += 1
-                reject(row, error)
-                continue
+              if let first, let last {
+                let state = CanonicalJSON.object([
+                  "count": .int(last - first + 1), "digest": .string(hex(digest.finalize())), "firstSeq": .int(first), "lastSeq": .int(last),
+                  "source": .string((path as NSString).lastPathComponent),
+                ])
+                try appendAudit(
+                  action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
+                summary.batches += 1
               }
-              if prepared.duplicate {
-                summary.duplicates += 1
-                continue
-              }
-              try insertImported(prepared, operator: options.operatorName)
-              validator.apply(prepared)
-              let seq = connection.lastInsertRowID
-              first = first ?? seq
-              last = seq
-              summary.imported += 1
-            }
-            if let first, let last {
-              let (digest, count) = try eventDigest(firstSeq: first, lastSeq: last)
-              let state = CanonicalJSON.object([
-                "count": .int(Int64(count)), "digest": .string(digest), "firstSeq": .int(first), "lastSeq": .int(last),
-                "source": .string((path as NSString).lastPathComponent),
-              ])
-              try appendAudit(
-                action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
-              summary.batches += 1
             }
           }
         }
+      } catch let error as CorridorError where error.kind == .io && summary.batches > 0 {
+        throw CorridorError(
+          .io, "\(error.message) after \(summary.imported) events in \(summary.batches) batches were committed (consistent and audited)",
+          hint: "free space and run the same command again: it skips what is already recorded")
       }
       progress?(summary.rows, source.bytesRead)
     }
@@ -297,13 +317,15 @@ extension CorridorDatabase {
     return CorridorError(error.kind, "\(path):\(row.line):1: \(error.message)", hint: error.hint, rule: error.rule)
   }
 
-  func insertImported(_ prepared: ImportValidator.Prepared, operator op: String) throws {
-    let statement = try connection.cachedStatement(
-      """
-      INSERT INTO events(id, container, shipment, code, classifier, at_ms, at_offset_minutes, location, mode, vehicle, empty_laden,
-                         seal, note, exception, off_route, recorded_at, operator)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """)
+  static let importInsertSQL = """
+    INSERT INTO events(id, container, shipment, code, classifier, at_ms, at_offset_minutes, location, mode, vehicle, empty_laden,
+                       seal, note, exception, off_route, recorded_at, operator)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """
+
+  /// Inserts one validated row and returns its canonical audit state, rendered from the values
+  /// just written (the same rendering `audit verify` reads back from the table).
+  func insertImported(_ prepared: ImportValidator.Prepared, with statement: Statement, recordedAt: String, operator op: String) throws -> String {
     let r = prepared.report
     try statement.bind(prepared.id, at: 1)
     try statement.bind(r.container.text, at: 2)
@@ -320,9 +342,25 @@ extension CorridorDatabase {
     try statement.bind(r.note, at: 13)
     try statement.bind(prepared.exception, at: 14)
     try statement.bind(prepared.offRoute, at: 15)
-    try statement.bind(Timestamps.nowUTC(), at: 16)
+    try statement.bind(recordedAt, at: 16)
     try statement.bind(op, at: 17)
     try statement.run()
+    let text = { (value: String?) -> CanonicalJSON in value.map { .string($0) } ?? .null }
+    // Keys in canonical (sorted) order; values as SQLite stores them.
+    let fields: [(String, CanonicalJSON)] = [
+      ("atMs", .int(r.time.milliseconds)), ("atOffsetMinutes", .int(Int64(r.time.offsetMinutes))), ("classifier", .string(r.classifier.rawValue)),
+      ("code", .string(r.code.rawValue)), ("container", .string(r.container.text)), ("emptyLaden", text(r.emptyLaden?.rawValue)),
+      ("exception", text(prepared.exception)), ("id", .string(prepared.id)), ("location", .string(r.location.text)), ("mode", text(r.mode?.rawValue)),
+      ("note", text(r.note)), ("offRoute", .int(prepared.offRoute ? 1 : 0)), ("operator", .string(op)), ("recordedAt", .string(recordedAt)),
+      ("seal", text(r.seal)), ("seq", .int(connection.lastInsertRowID)), ("shipment", text(r.shipment)), ("vehicle", text(r.vehicle)),
+    ]
+    var out = "{"
+    for (index, (key, value)) in fields.enumerated() {
+      if index > 0 { out += "," }
+      out += "\"\(key)\":"
+      value.write(to: &out)
+    }
+    return out + "}"
   }
 
   /// Retries a write transaction that met `SQLITE_BUSY` even after the busy timeout, so a long
@@ -345,9 +383,18 @@ extension CorridorDatabase {
   func checkSpace(forImportOf path: String) throws {
     let input = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
     let folder = (self.path as NSString).deletingLastPathComponent
-    guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder),
-      let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value
-    else { return }
+    var free = Int64.max
+    if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder),
+      let bytes = (attributes[.systemFreeSize] as? NSNumber)?.int64Value
+    {
+      free = bytes
+    }
+    // A page limit (PRAGMA max_page_count) caps the file too.
+    if let pages = try? connection.fetchOne(
+      "SELECT m.max_page_count - c.page_count + f.freelist_count, s.page_size FROM pragma_max_page_count m, pragma_page_count c, pragma_freelist_count f, pragma_page_size s"
+    ), let left = pages[0].int64, let size = pages[1].int64 {
+      free = min(free, left * size)
+    }
     // Measured: the database grows by about 2.5 bytes per byte of CSV (rows, four indexes, WAL).
     let needed = input * 3
     if free < needed {

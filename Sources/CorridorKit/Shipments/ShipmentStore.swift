@@ -161,20 +161,22 @@ extension CorridorDatabase {
 
   private func shipments(refs: [String]?, filter: ShipmentFilter = ShipmentFilter()) throws -> [Shipment] {
     try mapSQLiteErrors {
+      var conditions = Conditions()
+      conditions.add("s.ref = ?", SQLValue(refs?.first))
+      conditions.add("r.corridor = ?", SQLValue(filter.corridor))
+      conditions.add("s.route = ?", SQLValue(filter.route))
+      conditions.add("st.status = ?", SQLValue(filter.status?.rawValue))
+      conditions.add("s.booked_on >= ?", SQLValue(filter.from?.description))
+      conditions.add("s.booked_on <= ?", SQLValue(filter.to?.description))
       let rows = try connection.fetchAll(
         """
         SELECT s.ref, s.route, s.shipper, s.consignee, s.commodity, s.hs_code, s.value_minor, s.currency, s.booked_on,
                s.created_at, s.operator, st.status, c.reason
         FROM shipments s JOIN routes r ON r.code = s.route JOIN shipment_status st ON st.ref = s.ref
         LEFT JOIN shipment_cancellations c ON c.ref = s.ref
-        WHERE (?1 IS NULL OR s.ref = ?1) AND (?2 IS NULL OR r.corridor = ?2) AND (?3 IS NULL OR s.route = ?3)
-          AND (?4 IS NULL OR st.status = ?4) AND (?5 IS NULL OR s.booked_on >= ?5) AND (?6 IS NULL OR s.booked_on <= ?6)
+        \(conditions.sql)
         ORDER BY s.booked_on, s.ref
-        """,
-        [
-          SQLValue(refs?.first), SQLValue(filter.corridor), SQLValue(filter.route), SQLValue(filter.status?.rawValue),
-          SQLValue(filter.from?.description), SQLValue(filter.to?.description),
-        ])
+        """, conditions.arguments)
       var assignments: [String: [Assignment]] = [:]
       let assignmentSQL =
         refs == nil

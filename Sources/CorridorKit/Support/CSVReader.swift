@@ -94,6 +94,13 @@ public final class CSVReader {
     var afterQuote = false  // just closed a quoted field: only , CR LF may follow
 
     func finishField() throws(CSVError) {
+      // ASCII needs no validation (the common case); anything else must be valid UTF-8.
+      if !field.contains(where: { $0 >= 0x80 }) {
+        fields.append(String(decoding: field, as: UTF8.self))
+        positions.append(fieldStart)
+        field.removeAll(keepingCapacity: true)
+        return
+      }
       guard let text = String(validating: field, as: UTF8.self) else {
         throw CSVError(line: fieldStart.line, column: fieldStart.column, message: "invalid UTF-8 in field \(fields.count + 1)")
       }

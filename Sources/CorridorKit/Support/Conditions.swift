@@ -1,0 +1,19 @@
+import SQLite
+
+/// A WHERE clause built from the filters actually given, so SQLite can use an index for each
+/// (`?1 IS NULL OR col = ?1` cannot use one, and turned lookups by key into table scans).
+struct Conditions {
+  private(set) var clauses: [String] = []
+  private(set) var arguments: [SQLValue] = []
+
+  init(_ fixed: String...) { clauses = fixed }
+
+  /// Adds `clause` (with one `?` per value) when `value` is present.
+  mutating func add(_ clause: String, _ value: SQLValue?) {
+    guard let value, !value.isNull else { return }
+    clauses.append(clause)
+    arguments.append(value)
+  }
+
+  var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import SQLite
+import Testing
+
+@testable import CorridorKit
+
+func writeFile(_ text: String, name: String = "events.csv") throws -> String {
+  let path = temporaryFolder() + "/" + name
+  try text.write(toFile: path, atomically: true, encoding: .utf8)
+  return path
+}
+
+let csvHeader = "id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note\n"
+
+extension Journey {
+  func importFile(_ path: String, format: EventFileFormat = .csv, skipInvalid: Bool = false, rejects: ((Int, CorridorError) -> Void)? = nil)
+    throws -> EventImportSummary
+  {
+    var options = EventImportOptions()
+    options.skipInvalid = skipInvalid
+    options.operatorName = "importer"
+    options.now = now
+    options.batchSize = 2
+    return try db.importEvents(path: path, format: format, options: options, reject: { row, error in rejects?(row.line, error) })
+  }
+
+  func auditCount() throws -> Int64 { try db.connection.scalarInt("SELECT count(*) FROM audit_log") ?? -1 }
+}
+
+@Suite struct ImportTests {
+  let goodRows = #"""
+    ,CSQU3054383,GTIN,2024-03-04T09:00:00+08:00,CNCQI,,ACT,,,LADEN,CN123,
+    ,CSQU3054383,LOAD,2024-03-05T08:00:00+08:00,CNCKG,,ACT,rail,X8001,LADEN,,
+    ,CSQU3054383,DEPA,2024-03-05T10:00:00+08:00,CNCQI,CQ24-0001,ACT,rail,X8001,LADEN,,"departed, ""on time"""
+
+    """#
+
+  @Test func importsValidRowsInAuditedBatches() throws {
+    let j = try Journey()
+    let before = try j.auditCount()
+    let summary = try j.importFile(try writeFile(csvHeader + goodRows))
+    #expect(summary == EventImportSummary(rows: 3, imported: 3, duplicates: 0, rejected: 0, batches: 2))
+    let events = try j.db.events(container: j.box)
+    #expect(events.map(\.code) == [.GTIN, .LOAD, .DEPA])
+    #expect(events[1].location.text == "CNCQI")  // alias resolved
+    #expect(events[2].report.note == "departed, \"on time\"")
+    #expect(events.allSatisfy { $0.report.shipment == "CQ24-0001" && $0.recordedBy == "importer" })
+    #expect(try j.auditCount() == before + 2)  // one entry per committed batch
+    #expect(try j.db.verifyAudit().intact)
+  }
+
+  @Test func aRowWithoutAnIdGetsTheSameIdAsEventRecord() throws {
+    let j = try Journey()
+    _ = try j.importFile(try writeFile(csvHeader + goodRows))
+    #expect(try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI") != .recorded(id: "x", exception: nil, offRoute: false))
+    let first = try #require(try j.db.events(container: j.box).first)
+    let report = EventReport(
+      container: j.box, code: .GTIN, time: try EventTime(parsing: "2024-03-04T09:00:00+08:00"), location: try LocationCode(parsing: "CNCQI"),
+      shipment: "CQ24-0001", emptyLaden: .LADEN, seal: "CN123")
+    #expect(first.id == report.derivedID)
+  }
+
+  @Test func rerunningTheSameFileAddsNothing() throws {
+    let j = try Journey()
+    let path = try writeFile(csvHeader + goodRows)
+    _ = try j.importFile(path)
+    let audit = try j.auditCount()
+    let again = try j.importFile(path)
+    #expect(again.imported == 0 && again.duplicates == 3)
+    #expect(try j.db.events(container: j.box).count == 3)
+    #expect(try j.auditCount() == audit)
+  }
+
+  @Test func allOrNothingByDefault() throws {
+    let j = try Journey()
+    let audit = try j.auditCount()
+    let bad = goodRows + ",CSQU3054383,ARRI,2024-03-08T10:00:00+08:00,CNXXX,,ACT,rail,,LADEN,,\n"
+    let path = try writeFile(csvHeader + bad)
+    let error = #expect(throws: CorridorError.self) { try j.importFile(path) }
+    #expect(error?.exitCode == 65)
+    #expect(error?.message.hasPrefix("\(path):5:") == true, "\(error?.message ?? "")")
+    #expect(error?.rule == "unknown-location")
+    #expect(try j.eventCount() == 0)
+    #expect(try j.auditCount() == audit)
+  }
+
+  @Test func sequenceRulesApplyToImportedRows() throws {
+    let j = try Journey()
+    let rows = ",CSQU3054383,LOAD,2024-03-05T08:00:00+08:00,CNCQI,,ACT,rail,,,,\n,CSQU3054383,LOAD,2024-03-05T09:00:00+08:00,CNCQI,,ACT,rail,,,,\n"
+    let error = #expect(throws: CorridorError.self) { try j.importFile(try writeFile(csvHeader + rows)) }
+    #expect(error?.rule == "load-when-loaded")
+    #expect(error?.message.contains(":3:") == true)
+    #expect(try j.eventCount() == 0)
+  }
+
+  @Test func skipInvalidKeepsTheGoodRowsAndReportsTheBad() throws {
+    let j = try Journey()
+    var rejected: [(Int, String?)] = []
+    let rows = goodRows + ",CSQU3054384,ARRI,2024-03-08T10:00:00+08:00,CNAKL,,ACT,,,,,\n,CSQU3054383,ARRI,not a time,CNAKL,,ACT,,,,,\n"
+    let summary = try j.importFile(try writeFile(csvHeader + rows), skipInvalid: true) { line, error in rejected.append((line, error.rule)) }
+    #expect(summary.imported == 3 && summary.rejected == 2)
+    #expect(rejected.map(\.0) == [5, 6])
+    #expect(rejected.map(\.1) == ["iso6346", "timestamp"])
+  }
+
+  @Test func headerRules() throws {
+    let j = try Journey()
+    let unknown = #expect(throws: CorridorError.self) { try j.importFile(try writeFile("id,container,code,at,location,colour\n")) }
+    #expect(unknown?.message.contains("unknown column \"colour\"") == true)
+    #expect(unknown?.message.contains(":1:31:") == true)
+    // A BOM and CRLF line ends are fine; the optional columns may be left out.
+    let crlf = "\u{FEFF}container,code,at,location\r\nCSQU3054383,GTIN,2024-03-04T09:00:00+08:00,CNCQI\r\n"
+    #expect(try j.importFile(try writeFile(crlf)).imported == 1)
+  }
+
+  @Test func dcsaNDJSONIsMappedFieldByField() throws {
+    let j = try Journey()
+    let lines = """
+      {"eventID":"E-1","eventType":"EQUIPMENT","equipmentEventTypeCode":"GTIN","eventDateTime":"2024-03-04T09:00:00+08:00","eventClassifierCode":"ACT","equipmentReference":"CSQU3054383","eventLocation":{"UNLocationCode":"CNCQI"},"emptyIndicatorCode":"LADEN","seals":[{"sealNumber":"CN123"}]}
+      {"eventID":"E-2","eventType":"EQUIPMENT","equipmentEventTypeCode":"LOAD","eventDateTime":"2024-03-05T08:00:00+08:00","eventClassifierCode":"ACT","equipmentReference":"CSQU3054383","eventLocation":{"UNLocationCode":"CNCQI"},"transportCall":{"modeOfTransport":"RAIL","exportVoyageNumber":"X8001"}}
+      {"eventID":"E-3","eventType":"TRANSPORT","transportEventTypeCode":"DEPA","eventDateTime":"2024-03-05T10:00:00+08:00","eventClassifierCode":"ACT","equipmentReference":"CSQU3054383","transportCall":{"UNLocationCode":"CNCQI","modeOfTransport":"RAIL"},"documentReferences":[{"documentReferenceType":"BKG","documentReferenceValue":"CQ24-0001"}],"changeRemark":"on time"}
+
+      """
+    _ = try j.importFile(try writeFile(lines, name: "events.ndjson"), format: .ndjson)
+    let events = try j.db.events(container: j.box)
+    #expect(events.map(\.id) == ["E-1", "E-2", "E-3"])
+    #expect(events[0].report.seal == "CN123" && events[0].report.emptyLaden == .LADEN)
+    #expect(events[1].report.mode == .RAIL && events[1].report.vehicle == "X8001")
+    #expect(events[2].report.shipment == "CQ24-0001" && events[2].report.note == "on time")
+  }
+
+  @Test(arguments: [EventFileFormat.csv, .ndjson])
+  func exportImportExportIsByteIdentical(format: EventFileFormat) throws {
+    let a = try Journey()
+    try a.departChongqing()
+    try a.record(.ARRI, "2024-03-08T10:00:00+08:00", "CNAKL", note: "wait, \"long\" queue\nat the pass")
+    try a.record(.ARRI, "2024-03-20T10:00:00+01:00", "DEDUI", classifier: .EST)
+    var first = ""
+    _ = try a.db.exportEvents(format: format) { first += $0 }
+
+    let b = try Journey()  // the same bookings, no events
+    _ = try b.importFile(try writeFile(first, name: "a.\(format.rawValue)"), format: format)
+    var second = ""
+    _ = try b.db.exportEvents(format: format) { second += $0 }
+    #expect(second == first)
+    #expect(first.contains("CNAKL"))
+  }
+
+  @Test func diskFullIsExit74AndLeavesTheDatabaseAsItWas() throws {
+    let j = try Journey()
+    var rows = ""
+    for minute in 0..<500 {
+      rows += ",CSQU3054383,INSP,2024-03-04T09:\(String(format: "%02d", minute / 10)):\(String(format: "%02d", minute % 60))+08:00,CNCQI,,ACT,,,,,\n"
+    }
+    let path = try writeFile(csvHeader + rows)
+    let pages = try #require(try j.db.connection.scalarInt("PRAGMA page_count"))
+    _ = try j.db.connection.scalarInt("PRAGMA max_page_count = \(pages + 2)")
+    let audit = try j.auditCount()
+    let error = #expect(throws: CorridorError.self) { try j.importFile(path) }
+    #expect(error?.exitCode == 74)
+    #expect(error?.message.contains("nothing was written") == true)
+    #expect(try j.eventCount() == 0)
+    #expect(try j.auditCount() == audit)
+  }
+}
+
+/// Seeded fuzzing of both readers: whatever the bytes, the result is rows or a located
+/// `CorridorError`, never a trap.
+@Suite struct ReaderFuzzTests {
+  struct Random {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state >> 11
+    }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+  }
+
+  static let csvSeed = Array(
+    (csvHeader + ",CSQU3054383,GTIN,2024-03-04T09:00:00+08:00,CNCQI,CQ24-0001,ACT,rail,X1,LADEN,S1,\"a, \"\"b\"\"\"\n").utf8)
+  static let jsonSeed =
+    Array(
+      #"{"eventID":"E-1","equipmentEventTypeCode":"GTIN","eventDateTime":"2024-03-04T09:00:00+08:00","equipmentReference":"CSQU3054383","eventLocation":{"UNLocationCode":"CNCQI"},"seals":[{"sealNumber":"S"}]}"#
+        .utf8) + [0x0A]
+
+  static func mutate(_ seed: [UInt8], _ random: inout Random) -> [UInt8] {
+    var bytes = seed
+    switch random.below(8) {
+    case 0: return (0..<random.below(300)).map { _ in UInt8(random.below(256)) }  // random bytes
+    case 1: return Array(bytes.prefix(random.below(bytes.count)))  // truncated
+    case 2: bytes.insert(contentsOf: [0xC3, 0x28, 0xFF], at: random.below(bytes.count))  // invalid UTF-8
+    case 3: bytes.insert(UInt8(ascii: "\""), at: random.below(bytes.count))  // unbalanced quote
+    case 4: bytes.insert(0, at: random.below(bytes.count))  // NUL
+    case 5: bytes.insert(contentsOf: Array(",,extra".utf8), at: random.below(bytes.count))  // wrong column count
+    case 6: bytes.insert(contentsOf: Array("{[\"\\u".utf8), at: random.below(bytes.count))  // structure
+    default:
+      for _ in 0..<1 + random.below(6) { bytes[random.below(bytes.count)] = UInt8(random.below(256)) }
+    }
+    return bytes
+  }
+
+  static func drain(_ source: () throws -> EventRowSource) -> Int {
+    var rows = 0
+    do {
+      let source = try source()
+      while let row = try source.next() {
+        rows += 1
+        if case .failure(let error) = row.result { #expect(!error.message.isEmpty) }
+      }
+    } catch let error as CorridorError {
+      #expect(error.exitCode == 65)
+      #expect(error.message.hasPrefix("fuzz:"), "\(error.message)")
+    } catch {
+      Issue.record("unexpected error type: \(error)")
+    }
+    return rows
+  }
+
+  @Test func tenThousandCasesOverBothReaders() {
+    var random = Random(state: 20_241_231)
+    for _ in 0..<5_000 {
+      let csv = Self.mutate(Self.csvSeed, &random)
+      _ = Self.drain { try CSVEventSource(reader: CSVReader(bytes: csv), file: "fuzz") }
+      let json = Self.mutate(Self.jsonSeed, &random)
+      _ = Self.drain { NDJSONEventSource(bytes: json, file: "fuzz") }
+    }
+  }
+
+  @Test func aTenMegabyteLineIsRefusedWithAPosition() {
+    let long = [UInt8](repeating: UInt8(ascii: "x"), count: 10 << 20)
+    let csv = Array(csvHeader.utf8) + long + [0x0A]
+    var error: CorridorError?
+    do {
+      let source = try CSVEventSource(reader: CSVReader(bytes: csv), file: "fuzz")
+      while try source.next() != nil {}
+    } catch let e as CorridorError { error = e } catch {}
+    #expect(error?.message.hasPrefix("fuzz:2:1:") == true, "\(error?.message ?? "none")")
+    let json = long + [0x0A]
+    do {
+      let source = NDJSONEventSource(bytes: json, file: "fuzz")
+      while try source.next() != nil {}
+      Issue.record("no error")
+    } catch let e as CorridorError {
+      #expect(e.message.hasPrefix("fuzz:1:1: line longer than"))
+    } catch {}
+  }
+}
