@@ -11,7 +11,7 @@ struct Corridor: ParsableCommand {
     version: CorridorVersion.current,
     subcommands: [
       Init.self, DB.self, ContainerGroup.self, LocationGroup.self, Network.self, Reference.self, ShipmentGroup.self, Event.self, Track.self,
-      Report.self, TariffGroup.self, PolicyGroup.self, FX.self, Cost.self, Audit.self, Import.self, ExportGroup.self, Dev.self,
+      Report.self, TariffGroup.self, PolicyGroup.self, FX.self, Cost.self, Audit.self, Import.self, ExportGroup.self, Dev.self, DemoRun.self,
     ]
   )
 

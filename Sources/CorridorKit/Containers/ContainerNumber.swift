@@ -86,7 +86,9 @@ public struct ContainerNumber: Hashable, Comparable, Sendable, CustomStringConve
   public init(parsing input: String) throws(CorridorError) {
     let normalised = Self.normalise(input)
     if let problem = Self.problem(in: normalised) {
-      throw .invalid("invalid container number \(input.debugDescription): \(problem.reason)", rule: "iso6346")
+      throw CorridorError(
+        .invalidData, "invalid container number \(input.debugDescription): \(problem.reason)",
+        hint: "compare with the number painted on the door: owner code, U/J/Z, 6-digit serial, check digit", rule: "iso6346")
     }
     text = normalised
   }

@@ -56,7 +56,8 @@ extension CorridorDatabase {
       }
       guard shipment.status.isOpen else {
         throw CorridorError.invalid(
-          "shipment \(ref) is \(shipment.status.rawValue); it takes no more events", rule: "shipment-closed")
+          "shipment \(ref) is \(shipment.status.rawValue); it takes no more events", rule: "shipment-closed",
+          hint: "record the event on the container's next shipment (--shipment REF), or retract the event that closed this one")
       }
       route = try self.route(shipment.booking.route)
     }
@@ -70,7 +71,11 @@ extension CorridorDatabase {
       }
       if let violation = try sequenceViolation(for: report, id: id) {
         guard allowGap else {
-          throw CorridorError.invalid(violation.message, rule: violation.rule, hint: "if the data really has a gap, record it with --allow-gap")
+          let hint =
+            violation.rule == "customs-hold"
+            ? "record the customs release (CUSR) at \(report.location) first"
+            : "check the time and place; if the data really has a gap, record it with --allow-gap"
+          throw CorridorError.invalid(violation.message, rule: violation.rule, hint: hint)
         }
         exception = violation.rule
       }

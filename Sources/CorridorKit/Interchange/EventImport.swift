@@ -245,6 +245,9 @@ extension CorridorDatabase {
     // cost more than the insert itself. `db check` still runs foreign_key_check over everything.
     try mapSQLiteErrors { try connection.execute("PRAGMA foreign_keys = OFF") }
     defer { try? connection.execute("PRAGMA foreign_keys = ON") }
+    // Event ids are content hashes, so the id index takes inserts at random places: a larger
+    // page cache (32 MiB, within the import's memory budget) keeps them off the disk.
+    try mapSQLiteErrors { try connection.execute("PRAGMA cache_size = -32768") }
     let validator = try ImportValidator(db: self, options: options)
     let source = try open()
     let insert = try mapSQLiteErrors { try connection.prepare(Self.importInsertSQL) }

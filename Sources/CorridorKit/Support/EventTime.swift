@@ -97,6 +97,7 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
   public var day: Day { Day(ordinal: (milliseconds >= 0 ? milliseconds : milliseconds - 86_399_999) / 86_400_000) }
 
   public static func now() -> EventTime {
-    EventTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), offsetMinutes: 0)
+    if let fixed = Timestamps.fixedEpochSeconds { return EventTime(milliseconds: fixed * 1000, offsetMinutes: 0) }
+    return EventTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), offsetMinutes: 0)
   }
 }

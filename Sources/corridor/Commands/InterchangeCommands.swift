@@ -31,7 +31,9 @@ struct InputFile {
 
   init(_ argument: String) throws {
     guard argument == "-" else {
-      guard FileManager.default.fileExists(atPath: argument) else { throw CorridorError(.missingInput, "cannot read \(argument): no such file") }
+      guard FileManager.default.fileExists(atPath: argument) else {
+        throw CorridorError(.missingInput, "cannot read \(argument): no such file", hint: "check the path, or pass - to read standard input")
+      }
       path = argument
       display = argument
       temporary = false

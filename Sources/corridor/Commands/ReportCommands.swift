@@ -169,7 +169,7 @@ extension Corridor.Report {
         rows: views.map {
           [
             ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), $0.value, $0.previousValue ?? "",
-            $0.changePercent.map { String($0) } ?? "", $0.currency,
+            $0.changePercent.map { String(format: "%.1f", $0) } ?? "", $0.currency,
           ]
         })
     }
