@@ -152,9 +152,7 @@ public enum AuditExportVerifier {
       count += 1
     }
     let reader = CSVReader(handle: handle, maxRecordBytes: 64 << 20)
-    func next() throws -> CSVRecord? {
-      do { return try reader.next() } catch { throw CorridorError.invalid("\(path):\(error.line):\(error.column): \(error.message)", rule: "csv") }
-    }
+    func next() throws -> CSVRecord? { try reader.next(file: path) }
     switch manifest.format {
     case .csv:
       guard let header = try next(), header.fields == CorridorDatabase.auditCSVHeader else {

@@ -26,44 +26,19 @@ public final class CSVEventSource: EventRowSource {
   ]
   private let reader: CSVReader
   private let file: String
-  private var index: [String: Int] = [:]
+  private let index: [String: Int]
 
   public var bytesRead: Int { reader.bytesRead }
 
   public init(reader: CSVReader, file: String) throws {
     self.reader = reader
     self.file = file
-    let header: CSVRecord?
-    do { header = try reader.next() } catch { throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv") }
-    guard let header else {
-      throw CorridorError.invalid("\(file):1:1: empty file, expected the header \(Self.columns.joined(separator: ","))", rule: "csv")
-    }
-    for (i, name) in header.fields.enumerated() {
-      let position = header.positions[i]
-      guard Self.columns.contains(name) else {
-        throw CorridorError.invalid(
-          "\(file):\(position.line):\(position.column): unknown column \(name.debugDescription); the columns are \(Self.columns.joined(separator: ","))",
-          rule: "csv")
-      }
-      guard index[name] == nil else {
-        throw CorridorError.invalid("\(file):\(position.line):\(position.column): duplicate column \(name)", rule: "csv")
-      }
-      index[name] = i
-    }
-    for required in ["container", "code", "at", "location"] where index[required] == nil {
-      throw CorridorError.invalid("\(file):1:1: missing column \(required)", rule: "csv")
-    }
+    index = try reader.header(file: file, columns: Self.columns, required: ["container", "code", "at", "location"])
   }
 
   public func next() throws -> ImportRow? {
-    let record: CSVRecord?
-    do {
-      record = try reader.next()
-    } catch {
-      // A syntax error cannot be skipped reliably: the reader's position is lost.
-      throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
-    }
-    guard let record else { return nil }
+    // A syntax error cannot be skipped reliably (the reader's position is lost): it throws.
+    guard let record = try reader.next(file: file) else { return nil }
     return ImportRow(line: record.line, result: Result { () throws(CorridorError) in try parse(record) })
   }
 

@@ -39,6 +39,10 @@ final class ImportValidator {
     var state = SequenceRules.State()
     var lastMilliseconds: Int64 = .min
     var openShipment: String?
+    /// Whether the database held events of this box when the import first met it. A derived id
+    /// hashes the container, so a box without earlier events cannot already have a row with
+    /// that id: the lookup is skipped (repeats within the file are caught by `recent`).
+    var hadEvents = true
     /// (id, content) hashes of this container's latest rows in this import: a row repeated in
     /// the same file is a no-op in the dry run too, without remembering every id of the file.
     var recent: [(id: Int, content: Int)] = []
@@ -104,6 +108,7 @@ final class ImportValidator {
         actual.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) }
       ).state
     box.lastMilliseconds = actual.last?.time.milliseconds ?? .min
+    box.hadEvents = try db.connection.scalarInt("SELECT 1 FROM events WHERE container = ? LIMIT 1", [.text(container.text)]) != nil
     let refs = try db.connection.fetchAll("SELECT shipment FROM shipment_containers WHERE container = ?", [.text(container.text)])
     box.openShipment = try refs.compactMap { $0[0].text }.first { try shipment($0)?.status.isOpen == true }
     boxes[container] = box
@@ -125,9 +130,12 @@ final class ImportValidator {
       }
       return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false)
     }
-    try idExists.bind(id, at: 1)
-    let known = try idExists.step()
-    idExists.reset()
+    var known = false
+    if box.hadEvents || input.id != nil {
+      try idExists.bind(id, at: 1)
+      known = try idExists.step()
+      idExists.reset()
+    }
     if known, let existing = try db.event(id: id) {
       var stored = existing.report
       stored.id = id
@@ -246,8 +254,8 @@ extension CorridorDatabase {
     try mapSQLiteErrors { try connection.execute("PRAGMA foreign_keys = OFF") }
     defer { try? connection.execute("PRAGMA foreign_keys = ON") }
     // Event ids are content hashes, so the id index takes inserts at random places: a larger
-    // page cache (32 MiB, within the import's memory budget) keeps them off the disk.
-    try mapSQLiteErrors { try connection.execute("PRAGMA cache_size = -32768") }
+    // page cache (16 MiB, within the import's 100 MB memory budget) keeps them off the disk.
+    try mapSQLiteErrors { try connection.execute("PRAGMA cache_size = -16384") }
     let validator = try ImportValidator(db: self, options: options)
     let source = try open()
     let insert = try mapSQLiteErrors { try connection.prepare(Self.importInsertSQL) }

@@ -60,13 +60,7 @@ public struct UNLOCODEImport {
     defer { try? handle.close() }
     let reader = CSVReader(handle: handle)
     var summary = Summary()
-    func read() throws(CorridorError) -> CSVRecord? {
-      do {
-        return try reader.next()
-      } catch {
-        throw .invalid("\(path):\(error.line):\(error.column): \(error.message)", rule: "csv")
-      }
-    }
+    func read() throws(CorridorError) -> CSVRecord? { try reader.next(file: path) }
     return try mapSQLiteErrors {
       try db.connection.transaction {
         guard let header = try read(), header.fields == expectedHeader else {

@@ -30,29 +30,8 @@ public struct ShipmentImport {
     reader: CSVReader, file: String, db: CorridorDatabase, skipInvalid: Bool, operator op: String,
     reject: (Rejection) -> Void = { _ in }
   ) throws -> Summary {
-    func read() throws(CorridorError) -> CSVRecord? {
-      do {
-        return try reader.next()
-      } catch {
-        throw .invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
-      }
-    }
-    guard let header = try read() else { throw CorridorError.invalid("\(file):1:1: empty file, expected a header row", rule: "csv") }
-    var index: [String: Int] = [:]
-    for (i, name) in header.fields.enumerated() {
-      guard columns.contains(name) else {
-        throw CorridorError.invalid(
-          "\(file):\(header.positions[i].line):\(header.positions[i].column): unknown column \(name.debugDescription); expected \(columns.joined(separator: ","))",
-          rule: "csv")
-      }
-      guard index[name] == nil else {
-        throw CorridorError.invalid("\(file):\(header.positions[i].line):\(header.positions[i].column): duplicate column \(name)", rule: "csv")
-      }
-      index[name] = i
-    }
-    if let missing = required.subtracting(index.keys).sorted().first {
-      throw CorridorError.invalid("\(file):1:1: missing column \(missing)", rule: "csv")
-    }
+    let index = try reader.header(file: file, columns: columns, required: required)
+    func read() throws(CorridorError) -> CSVRecord? { try reader.next(file: file) }
 
     var summary = Summary()
     try mapSQLiteErrors {

@@ -185,3 +185,37 @@ public final class CSVReader {
     }
   }
 }
+
+extension CSVReader {
+  /// The next record, with a syntax error turned into `FILE:LINE:COLUMN: message` (exit 65).
+  public func next(file: String) throws(CorridorError) -> CSVRecord? {
+    do {
+      return try next()
+    } catch {
+      throw .invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
+    }
+  }
+
+  /// Reads the header row and maps each known column to its index. Unknown, repeated and
+  /// missing required columns are errors naming their position.
+  public func header(file: String, columns: [String], required: Set<String>) throws(CorridorError) -> [String: Int] {
+    guard let header = try next(file: file) else {
+      throw .invalid("\(file):1:1: empty file, expected the header \(columns.joined(separator: ","))", rule: "csv")
+    }
+    var index: [String: Int] = [:]
+    for (i, name) in header.fields.enumerated() {
+      let position = header.positions[i]
+      guard columns.contains(name) else {
+        throw .invalid(
+          "\(file):\(position.line):\(position.column): unknown column \(name.debugDescription); the columns are \(columns.joined(separator: ","))",
+          rule: "csv")
+      }
+      guard index[name] == nil else { throw .invalid("\(file):\(position.line):\(position.column): duplicate column \(name)", rule: "csv") }
+      index[name] = i
+    }
+    if let missing = required.subtracting(index.keys).sorted().first {
+      throw .invalid("\(file):1:1: missing column \(missing)", rule: "csv")
+    }
+    return index
+  }
+}
