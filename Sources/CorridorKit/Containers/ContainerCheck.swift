@@ -3,10 +3,10 @@ public struct ContainerCheck: Sendable, Equatable, Encodable {
   public let number: String
   public let valid: Bool
   /// The check digit as written, when the last character is a digit.
-  public let checkDigit: Int?
+  @Nullable public var checkDigit: Int?
   /// The check digit the first ten characters call for, when they are well formed.
-  public let expectedCheckDigit: Int?
-  public let reason: String?
+  @Nullable public var expectedCheckDigit: Int?
+  @Nullable public var reason: String?
 
   public init(_ input: String) {
     let normalised = ContainerNumber.normalise(input)
@@ -24,15 +24,4 @@ public struct ContainerCheck: Sendable, Equatable, Encodable {
     reason = problem?.reason
   }
 
-  enum CodingKeys: String, CodingKey { case number, valid, checkDigit, expectedCheckDigit, reason }
-
-  /// Explicit nulls: scripts read every key on every element.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(number, forKey: .number)
-    try container.encode(valid, forKey: .valid)
-    try container.encode(checkDigit, forKey: .checkDigit)
-    try container.encode(expectedCheckDigit, forKey: .expectedCheckDigit)
-    try container.encode(reason, forKey: .reason)
-  }
 }

@@ -54,22 +54,11 @@ struct CostView: Encodable {
 
   struct LineView: Encodable {
     let component: String
-    let leg: Int?
+    @Nullable var leg: Int?
     let basis: String
     let gross: String
     let reductions: [ReductionView]
     let net: String
-
-    func encode(to encoder: any Encoder) throws {
-      enum K: String, CodingKey { case component, leg, basis, gross, reductions, net }
-      var c = encoder.container(keyedBy: K.self)
-      try c.encode(component, forKey: .component)
-      try c.encode(leg, forKey: .leg)
-      try c.encode(basis, forKey: .basis)
-      try c.encode(gross, forKey: .gross)
-      try c.encode(reductions, forKey: .reductions)
-      try c.encode(net, forKey: .net)
-    }
   }
 
   struct ContainerView: Encodable {
@@ -84,7 +73,7 @@ struct CostView: Encodable {
   let gross: String
   let reductions: String
   let net: String
-  let netPerTeu: String?
+  @Nullable var netPerTeu: String?
   let containers: [ContainerView]
 
   init(_ cost: ShipmentCost) {
@@ -105,19 +94,6 @@ struct CostView: Encodable {
             reductions: line.reductions.map { ReductionView(policy: $0.policy, amount: money($0.amount)) }, net: money(line.net))
         })
     }
-  }
-
-  func encode(to encoder: any Encoder) throws {
-    enum K: String, CodingKey { case shipment, currency, teu, gross, reductions, net, netPerTeu, containers }
-    var c = encoder.container(keyedBy: K.self)
-    try c.encode(shipment, forKey: .shipment)
-    try c.encode(currency, forKey: .currency)
-    try c.encode(teu, forKey: .teu)
-    try c.encode(gross, forKey: .gross)
-    try c.encode(reductions, forKey: .reductions)
-    try c.encode(net, forKey: .net)
-    try c.encode(netPerTeu, forKey: .netPerTeu)
-    try c.encode(containers, forKey: .containers)
   }
 
   static let lineHeaders = ["container", "component", "leg", "basis", "gross", "reductions", "net"]

@@ -71,24 +71,9 @@ extension Corridor.Report {
       let gross: String
       let reductions: String
       let net: String
-      let netPerTeu: String?
-      let netPerTeuKm: String?
+      @Nullable var netPerTeu: String?
+      @Nullable var netPerTeuKm: String?
       let currency: String
-
-      func encode(to encoder: any Encoder) throws {
-        enum K: String, CodingKey { case group, shipments, containers, teu, gross, reductions, net, netPerTeu, netPerTeuKm, currency }
-        var c = encoder.container(keyedBy: K.self)
-        try c.encode(group, forKey: .group)
-        try c.encode(shipments, forKey: .shipments)
-        try c.encode(containers, forKey: .containers)
-        try c.encode(teu, forKey: .teu)
-        try c.encode(gross, forKey: .gross)
-        try c.encode(reductions, forKey: .reductions)
-        try c.encode(net, forKey: .net)
-        try c.encode(netPerTeu, forKey: .netPerTeu)
-        try c.encode(netPerTeuKm, forKey: .netPerTeuKm)
-        try c.encode(currency, forKey: .currency)
-      }
     }
 
     func run() throws {
@@ -128,26 +113,13 @@ extension Corridor.Report {
 
     struct View: Encodable {
       let group: String
-      let parent: String?
+      @Nullable var parent: String?
       let shipments: Int
       let teu: Int
       let value: String
-      let previousValue: String?
-      let changePercent: Double?
+      @Nullable var previousValue: String?
+      @Nullable var changePercent: Double?
       let currency: String
-
-      func encode(to encoder: any Encoder) throws {
-        enum K: String, CodingKey { case group, parent, shipments, teu, value, previousValue, changePercent, currency }
-        var c = encoder.container(keyedBy: K.self)
-        try c.encode(group, forKey: .group)
-        try c.encode(parent, forKey: .parent)
-        try c.encode(shipments, forKey: .shipments)
-        try c.encode(teu, forKey: .teu)
-        try c.encode(value, forKey: .value)
-        try c.encode(previousValue, forKey: .previousValue)
-        try c.encode(changePercent, forKey: .changePercent)
-        try c.encode(currency, forKey: .currency)
-      }
     }
 
     func run() throws {
