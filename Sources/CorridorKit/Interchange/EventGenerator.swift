@@ -94,12 +94,18 @@ public struct EventGenerator {
         for step in journey(route, random: &random) {
           let ms = departure + step.minutes * 60_000
           let time = EventTime(milliseconds: ms, offsetMinutes: 480)
+          let vehicle = step.mode == nil ? nil : "T\(shipmentIndex)"
+          // Feeds carry event ids; these are the ids Corridor would derive from the content.
+          let id = EventReport(
+            container: box, code: step.code, time: time, location: step.place, shipment: ref, mode: step.mode, vehicle: vehicle,
+            emptyLaden: .LADEN
+          ).derivedID
           rows.append(
             (
               ms,
               CSV.record([
-                "", box.text, step.code.rawValue, time.description, step.place.text, ref, "ACT", step.mode?.rawValue.lowercased() ?? "",
-                step.mode == nil ? "" : "T\(shipmentIndex)", "LADEN", "", "",
+                id, box.text, step.code.rawValue, time.description, step.place.text, ref, "ACT", step.mode?.rawValue.lowercased() ?? "",
+                vehicle ?? "", "LADEN", "", "",
               ])
             ))
         }

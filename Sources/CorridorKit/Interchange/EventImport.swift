@@ -121,7 +121,8 @@ final class ImportValidator {
     let box = try box(report.container)
     report.location = try place(report.location)
     if report.shipment == nil { report.shipment = box.openShipment }
-    let id = report.id ?? report.derivedID
+    let derived = report.derivedID
+    let id = report.id ?? derived
     report.id = id
     let hashes = (id: id.hashValue, content: report.hashValue)
     if let seen = box.recent.first(where: { $0.id == hashes.id }) {
@@ -131,7 +132,8 @@ final class ImportValidator {
       return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false)
     }
     var known = false
-    if box.hadEvents || input.id != nil {
+    // An id that is not the content's own could be anywhere in the table: look it up.
+    if box.hadEvents || id != derived {
       try idExists.bind(id, at: 1)
       known = try idExists.step()
       idExists.reset()
@@ -193,7 +195,11 @@ final class ImportValidator {
     let report = prepared.report
     if var box = boxes[report.container] {
       box.recent.append((prepared.id.hashValue, report.hashValue))
-      if box.recent.count > 64 { box.recent.removeFirst(box.recent.count - 64) }
+      if box.recent.count > 64 {
+        // Older ids are forgotten from here on, so look them up in the database instead.
+        box.recent.removeFirst(box.recent.count - 64)
+        box.hadEvents = true
+      }
       boxes[report.container] = box
     }
     if prepared.late {
