@@ -260,3 +260,16 @@ extension ShipmentCost {
     #expect(try rows[1].netPerTeuKm?.majorUnitsText(.usd, digits: 4) == "0.1312")
   }
 }
+
+@Suite struct HostileNumbersTests {
+  @Test func hugeAmountsAndDistancesAreRefusedNotTrapped() throws {
+    #expect(throws: CorridorError.self) { try Money(parsing: "10000000000000.01", currency: .cny) }
+    #expect(try Money(parsing: "10000000000000.00", currency: .cny).minorUnits == 1_000_000_000_000_000)
+    let db = try freshDatabase()
+    let far = miniReference.replacingOccurrences(of: "\"distanceKm\": 3800", with: "\"distanceKm\": 9000000000000000000")
+    #expect(throws: CorridorError.self) { try load(far, into: db) }
+    let long = miniReference.replacingOccurrences(of: "\"transitHours\": 70", with: "\"transitHours\": 2562047788015215")
+    #expect(throws: CorridorError.self) { try load(long, into: db) }
+    #expect(throws: CorridorError.self) { try checkedSum(.max, 1) }
+  }
+}

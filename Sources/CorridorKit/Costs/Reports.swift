@@ -86,9 +86,9 @@ extension CorridorDatabase {
       row.shipments += 1
       row.containers += cost.containers.count
       row.teu += cost.teu
-      row.gross += cost.gross
-      row.reductions += cost.reductions
-      row.teuKm += Int64(cost.teu) * Int64(cost.routeKm)
+      row.gross = try checkedSum(row.gross, cost.gross)
+      row.reductions = try checkedSum(row.reductions, cost.reductions)
+      row.teuKm = try checkedSum(row.teuKm, Int64(cost.teu) * Int64(cost.routeKm))
       rows[group] = row
     }
     return rows.values.sorted { $0.group < $1.group }
@@ -131,9 +131,9 @@ extension CorridorDatabase {
           if target == year {
             row.shipments += 1
             row.teu += teuByShipment[booking.ref] ?? 0
-            row.value += value
+            row.value = try checkedSum(row.value, value)
           } else {
-            row.previousValue = (row.previousValue ?? 0) + value
+            row.previousValue = try checkedSum(row.previousValue ?? 0, value)
             row.previousShipments += 1
           }
           rows[group] = row
@@ -147,4 +147,11 @@ extension CorridorDatabase {
     let top = rows.values.filter { $0.parent == nil }.sorted { ($0.value, $1.group) > ($1.value, $0.group) }
     return top.flatMap { row in [row] + rows.values.filter { $0.parent == row.group }.sorted { $0.value > $1.value } }
   }
+}
+
+/// Adds two totals, refusing (exit 65) instead of trapping when hostile amounts would overflow.
+func checkedSum(_ a: Int64, _ b: Int64) throws -> Int64 {
+  let (sum, overflow) = a.addingReportingOverflow(b)
+  guard !overflow else { throw CorridorError.invalid("totals too large to add up exactly", rule: "amount") }
+  return sum
 }

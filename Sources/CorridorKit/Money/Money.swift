@@ -63,7 +63,9 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     if decimal.isNegative && !allowNegative {
       throw .invalid("invalid amount \(text): must not be negative", rule: "amount")
     }
-    guard let minor = decimal.exactMinorUnits(exponent: currency.exponent) else {
+    // At most 10^15 minor units (ten trillion yuan): totals over many shipments then stay far
+    // from the 64-bit limit.
+    guard let minor = decimal.exactMinorUnits(exponent: currency.exponent), minor.magnitude <= 1_000_000_000_000_000 else {
       throw .invalid(
         "invalid amount \(text) \(currency): \(currency) has \(currency.exponent) decimal places, or the amount is too large",
         rule: "amount")

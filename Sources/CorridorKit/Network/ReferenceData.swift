@@ -220,9 +220,12 @@ extension ReferenceData {
     let distanceCursor = try item.required("distanceKm")
     let distance = try distanceCursor.int()
     guard distance >= 0 else { throw distanceCursor.error("negative distance \(distance) km") }
+    // Bounds keep every sum of legs (and hours × 3,600,000 ms) far from overflow.
+    guard distance <= 50_000 else { throw distanceCursor.error("distance \(distance) km is longer than any corridor (at most 50,000)") }
     let hoursCursor = try item.required("transitHours")
     let hours = try hoursCursor.int()
     guard hours >= 0 else { throw hoursCursor.error("negative transit time \(hours) h") }
+    guard hours <= 20_000 else { throw hoursCursor.error("transit time \(hours) h is more than two years (at most 20,000)") }
     let border = try item.optional("borderCrossing")?.bool() ?? false
     var countries = try item.optional("borderCountries")?.string()
     if border, countries == nil, from.country != to.country { countries = "\(from.country)-\(to.country)" }

@@ -229,7 +229,7 @@ extension Corridor.Dev {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      guard events > 0 else { throw ValidationError("--events must be positive") }
+      guard (1...100_000_000).contains(events) else { throw ValidationError("--events must be between 1 and 100000000") }
       guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
         throw CorridorError(.cannotCreate, "cannot create \(out)")
       }

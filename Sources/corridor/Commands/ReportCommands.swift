@@ -32,7 +32,7 @@ extension Corridor.Report {
     }
 
     func run() throws {
-      guard staleHours > 0 else { throw ValidationError("--stale-hours must be positive") }
+      guard (1...1_000_000).contains(staleHours) else { throw ValidationError("--stale-hours must be between 1 and 1000000") }
       let now = try asOf.map(EventTime.init(parsing:)) ?? .now()
       let views = try database.open().exceptions(staleHours: staleHours, now: now).map {
         View(
