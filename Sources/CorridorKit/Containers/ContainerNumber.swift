@@ -84,6 +84,11 @@ public struct ContainerNumber: Hashable, Comparable, Sendable, CustomStringConve
 
   /// Parses operator input (`csqu 305438-3` → `CSQU3054383`).
   public init(parsing input: String) throws(CorridorError) {
+    // Files almost always carry the canonical form already: check it without copying.
+    if input.utf8.count == 11, Self.problem(in: input) == nil {
+      text = input
+      return
+    }
     let normalised = Self.normalise(input)
     if let problem = Self.problem(in: normalised) {
       throw CorridorError(

@@ -12,7 +12,7 @@ public enum EventCode: String, Sendable, CaseIterable {
   public var isTransport: Bool { self == .ARRI || self == .DEPA }
 
   public init(parsing text: String) throws(CorridorError) {
-    guard let code = EventCode(rawValue: text.uppercased()) else {
+    guard let code = EventCode(rawValue: text) ?? EventCode(rawValue: text.uppercased()) else {
       throw .invalid(
         "unknown event code \(text.debugDescription); expected one of \(EventCode.allCases.map(\.rawValue).joined(separator: " "))",
         rule: "event-code")
@@ -51,7 +51,7 @@ public enum EventClassifier: String, Sendable, CaseIterable {
   case ACT, EST, PLN
 
   public init(parsing text: String) throws(CorridorError) {
-    guard let value = EventClassifier(rawValue: text.uppercased()) else {
+    guard let value = EventClassifier(rawValue: text) ?? EventClassifier(rawValue: text.uppercased()) else {
       throw .invalid("unknown classifier \(text.debugDescription); expected ACT, EST or PLN", rule: "classifier")
     }
     self = value

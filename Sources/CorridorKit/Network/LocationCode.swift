@@ -17,6 +17,10 @@ public struct LocationCode: Hashable, Comparable, Sendable, CustomStringConverti
   /// Parses operator input (`cn cqi`, `CN-CQI` → `CNCQI`). Whether the place is known is the
   /// network's question, not this type's.
   public init(parsing input: String) throws(CorridorError) {
+    if Self.isWellFormed(input) {
+      self.text = input
+      return
+    }
     let text = String(input.uppercased().unicodeScalars.filter { $0 != " " && $0 != "-" })
     guard Self.isWellFormed(text) else {
       throw .invalid(
