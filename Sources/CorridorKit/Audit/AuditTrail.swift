@@ -144,14 +144,25 @@ public struct AuditEntry: Sendable, Equatable {
   public static func canonical(
     seq: Int64, recordedAt: String, operator op: String, action: String, entity: String, key: String, state: String
   ) -> String {
+    write(seq: seq, recordedAt: recordedAt, operator: op, action: action, entity: entity, key: key, state: state, hashes: nil)
+  }
+
+  /// The entry's JSON in key order; with `hashes`, `hash` and `prevHash` take their sorted
+  /// places ("hash" before "key", "prevHash" before "recordedAt") for the export line.
+  static func write(
+    seq: Int64, recordedAt: String, operator op: String, action: String, entity: String, key: String, state: String,
+    hashes: (prev: String, hash: String)?
+  ) -> String {
     var out = "{\"action\":"
     CanonicalJSON.writeString(action, to: &out)
     out += ",\"entity\":"
     CanonicalJSON.writeString(entity, to: &out)
+    if let hashes { out += ",\"hash\":\"\(hashes.hash)\"" }
     out += ",\"key\":"
     CanonicalJSON.writeString(key, to: &out)
     out += ",\"operator\":"
     CanonicalJSON.writeString(op, to: &out)
+    if let hashes { out += ",\"prevHash\":\"\(hashes.prev)\"" }
     out += ",\"recordedAt\":"
     CanonicalJSON.writeString(recordedAt, to: &out)
     out += ",\"seq\":\(seq),\"state\":\(state)}"
@@ -172,19 +183,9 @@ public struct AuditEntry: Sendable, Equatable {
 
   /// The export line: the canonical entry with `prevHash` and `hash` added (keys stay sorted).
   public var exportLine: String {
-    // "hash" sorts before "key", "prevHash" before "recordedAt".
-    var out = "{\"action\":"
-    CanonicalJSON.writeString(action, to: &out)
-    out += ",\"entity\":"
-    CanonicalJSON.writeString(entity, to: &out)
-    out += ",\"hash\":\"\(hash)\",\"key\":"
-    CanonicalJSON.writeString(key, to: &out)
-    out += ",\"operator\":"
-    CanonicalJSON.writeString(operatorName, to: &out)
-    out += ",\"prevHash\":\"\(prevHash)\",\"recordedAt\":"
-    CanonicalJSON.writeString(recordedAt, to: &out)
-    out += ",\"seq\":\(seq),\"state\":\(state)}"
-    return out
+    Self.write(
+      seq: seq, recordedAt: recordedAt, operator: operatorName, action: action, entity: entity, key: key, state: state,
+      hashes: (prevHash, hash))
   }
 
   public static let genesis = String(repeating: "0", count: 64)

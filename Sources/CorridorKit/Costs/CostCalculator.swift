@@ -225,7 +225,11 @@ extension CorridorDatabase {
   /// The cost of one shipment in `currency` (default CNY).
   public func cost(of ref: String, currency: Currency = .cny, fxAt: Day? = nil) throws -> ShipmentCost {
     let shipment = try requireShipment(ref)
-    let types = Dictionary(try containers().map { ($0.number, $0.sizeType) }, uniquingKeysWith: { a, _ in a })
-    return try CostCalculator(database: self).cost(of: shipment, sizeTypes: types, currency: currency, fxAt: fxAt)
+    return try CostCalculator(database: self).cost(of: shipment, sizeTypes: try sizeTypes(), currency: currency, fxAt: fxAt)
+  }
+
+  /// Every registered container's size type, for costing many shipments with one query.
+  func sizeTypes() throws -> [ContainerNumber: SizeType] {
+    Dictionary(try containers().map { ($0.number, $0.sizeType) }, uniquingKeysWith: { a, _ in a })
   }
 }

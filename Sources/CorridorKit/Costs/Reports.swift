@@ -68,7 +68,7 @@ extension CorridorDatabase {
     currency: Currency = .cny, fxAt: Day? = nil
   ) throws -> [CostReportRow] {
     let calculator = try CostCalculator(database: self)
-    let types = Dictionary(try containers().map { ($0.number, $0.sizeType) }, uniquingKeysWith: { a, _ in a })
+    let types = try sizeTypes()
     let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var rows: [String: CostReportRow] = [:]
     for shipment in try shipments(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) where shipment.status != .cancelled {

@@ -135,8 +135,9 @@ extension ReferenceData {
           source: try item.optional("source")?.string()))
     }
     // Tariffs and policies may refer to routes and corridors in this file or already loaded.
-    var routeLegCounts = Dictionary(try db.routes().map { ($0.code, $0.legs.count) }, uniquingKeysWith: { a, _ in a })
-    var routeCorridors = Dictionary(try db.routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
+    let known = try db.routes()
+    var routeLegCounts = Dictionary(known.map { ($0.code, $0.legs.count) }, uniquingKeysWith: { a, _ in a })
+    var routeCorridors = Dictionary(known.map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     for route in data.routes {
       routeLegCounts[route.code] = route.legs.count
       routeCorridors[route.code] = route.corridor

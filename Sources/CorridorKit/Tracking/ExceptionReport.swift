@@ -55,13 +55,8 @@ extension CorridorDatabase {
         ORDER BY e.at_ms
         """, [.integer(threshold)])
       {
-        let at = EventTime(milliseconds: row[3].int64 ?? 0, offsetMinutes: row[4].int ?? 0)
-        let hours = (now.milliseconds - at.milliseconds) / 3_600_000
-        items.append(
-          ExceptionItem(
-            kind: "stale", container: ContainerNumber(trusted: row[0].text ?? ""), shipment: row[1].text,
-            location: LocationCode(trusted: row[2].text ?? ""), at: at, eventID: row[5].text,
-            detail: "no actual event for \(hours) h since \(row[6].text ?? "") (threshold \(staleHours) h)"))
+        let hours = (now.milliseconds - (row[3].int64 ?? 0)) / 3_600_000
+        items.append(item(row, kind: "stale", detail: "no actual event for \(hours) h since \(row[6].text ?? "") (threshold \(staleHours) h)"))
       }
       // Customs holds still open past the threshold.
       for row in try connection.fetchAll(
@@ -74,15 +69,18 @@ extension CorridorDatabase {
         ORDER BY h.at_ms
         """, [.integer(threshold)])
       {
-        let at = EventTime(milliseconds: row[3].int64 ?? 0, offsetMinutes: row[4].int ?? 0)
-        let hours = (now.milliseconds - at.milliseconds) / 3_600_000
-        items.append(
-          ExceptionItem(
-            kind: "customs-hold", container: ContainerNumber(trusted: row[0].text ?? ""), shipment: row[1].text,
-            location: LocationCode(trusted: row[2].text ?? ""), at: at, eventID: row[5].text,
-            detail: "\(row[6].text ?? "") open for \(hours) h without CUSR (threshold \(staleHours) h)"))
+        let hours = (now.milliseconds - (row[3].int64 ?? 0)) / 3_600_000
+        items.append(item(row, kind: "customs-hold", detail: "\(row[6].text ?? "") open for \(hours) h without CUSR (threshold \(staleHours) h)"))
       }
       return items
     }
+  }
+
+  /// An item from a row of (container, shipment, location, at_ms, at_offset_minutes, id, code).
+  private func item(_ row: [SQLValue], kind: String, detail: String) -> ExceptionItem {
+    ExceptionItem(
+      kind: kind, container: ContainerNumber(trusted: row[0].text ?? ""), shipment: row[1].text,
+      location: LocationCode(trusted: row[2].text ?? ""), at: EventTime(milliseconds: row[3].int64 ?? 0, offsetMinutes: row[4].int ?? 0),
+      eventID: row[5].text, detail: detail)
   }
 }
