@@ -234,3 +234,24 @@ func auditedJourney() throws -> Journey {
     #expect(value.text == #"{"a":-5,"b":"quote \" backslash \\ newline \n tab \t bell \u0007 重庆 ł","c":[null,true]}"#)
   }
 }
+
+/// The byte writers bulk imports use render exactly what the String writer renders.
+@Suite struct CanonicalBytesTests {
+  @Test(arguments: ["plain", "", "quote \" and \\ back", "tab\tnew\nline\r", "\u{01}\u{1F}\u{08}\u{0C}", "中文 é"])
+  func stringsMatchTheStringWriter(_ value: String) {
+    var bytes: [UInt8] = []
+    CanonicalJSON.writeString(value, to: &bytes)
+    #expect(String(decoding: bytes, as: UTF8.self) == CanonicalJSON.string(value).text)
+  }
+
+  @Test func integersMatchTheStringWriter() {
+    for value: Int64 in [0, 7, -1, 1_672_534_980_000, .max, .min] {
+      var bytes: [UInt8] = []
+      CanonicalJSON.writeInt(value, to: &bytes)
+      #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+    }
+    var escaped = ""
+    CanonicalJSON.writeString("\u{01}", to: &escaped)
+    #expect(escaped == "\"\\u0001\"")
+  }
+}

@@ -46,32 +46,64 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
   }
 
   static func writeString(_ value: String, to out: inout String) {
-    out += "\""
     // Most strings need no escaping at all: copy them whole.
     if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      out += "\""
       out += value
       out += "\""
       return
     }
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
+    var bytes: [UInt8] = []
+    writeString(value, to: &bytes)
+    out += String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The same escaping into bytes (bulk imports render every row's state this way). Only `"`,
+  /// `\` and control characters are escaped: everything else, non-ASCII included, is copied.
+  static func writeString(_ value: String, to out: inout [UInt8]) {
+    out.append(0x22)
+    if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      out.append(contentsOf: value.utf8)
+      out.append(0x22)
+      return
+    }
+    for byte in value.utf8 {
+      switch byte {
+      case 0x22: out.append(contentsOf: [0x5C, 0x22])
+      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+      case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+      case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+      case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+      case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+      case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+      case ..<0x20:
+        let digits: StaticString = "0123456789abcdef"
+        out.append(contentsOf: Array("\\u00".utf8))
+        out.append(digits.utf8Start[Int(byte >> 4)])
+        out.append(digits.utf8Start[Int(byte & 0x0F)])
+      default: out.append(byte)
       }
     }
-    out += "\""
+    out.append(0x22)
+  }
+
+  /// An integer in canonical form (decimal digits), into bytes.
+  static func writeInt(_ value: Int64, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 19 digits at most, reversed below
+    let count = withUnsafeMutableBytes(of: &digits) { buffer in
+      var n = 0
+      repeat {
+        buffer[n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        n += 1
+      } while magnitude > 0
+      return n
+    }
+    withUnsafeBytes(of: &digits) { buffer in
+      for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+    }
   }
 
   /// The canonical form of a parsed JSON value (for re-verifying exports). Numbers must be

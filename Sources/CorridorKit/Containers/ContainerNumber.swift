@@ -67,12 +67,18 @@ public struct ContainerNumber: Hashable, Comparable, Sendable, CustomStringConve
 
   /// Checks a normalised candidate; nil when it is valid.
   public static func problem(in normalised: String) -> Problem? {
-    let bytes = Array(normalised.utf8)
-    guard bytes.count == 11, normalised.unicodeScalars.count == 11 else { return .length(normalised.count) }
+    var normalised = normalised
+    guard normalised.utf8.count == 11, normalised.unicodeScalars.count == 11 else { return .length(normalised.count) }
+    return normalised.withUTF8 { problem(inBytes: $0) }
+  }
+
+  /// `problem(in:)` for 11 bytes.
+  static func problem(inBytes bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
+    guard bytes.count == 11 else { return .length(bytes.count) }
     let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
     let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
     guard bytes[0..<3].allSatisfy(isLetter) else { return .ownerCode }
-    guard [UInt8(ascii: "U"), UInt8(ascii: "J"), UInt8(ascii: "Z")].contains(bytes[3]) else {
+    guard bytes[3] == UInt8(ascii: "U") || bytes[3] == UInt8(ascii: "J") || bytes[3] == UInt8(ascii: "Z") else {
       return .category(Character(Unicode.Scalar(bytes[3])))
     }
     guard bytes[4..<10].allSatisfy(isDigit) else { return .serial }
@@ -96,6 +102,16 @@ public struct ContainerNumber: Hashable, Comparable, Sendable, CustomStringConve
         hint: "compare with the number painted on the door: owner code, U/J/Z, 6-digit serial, check digit", rule: "iso6346")
     }
     text = normalised
+  }
+
+  /// Parses a field of a file: the canonical form without a String detour, anything else as
+  /// operator input.
+  init(parsing bytes: UnsafeBufferPointer<UInt8>) throws(CorridorError) {
+    guard Self.problem(inBytes: bytes) == nil else {
+      try self.init(parsing: String(decoding: bytes, as: UTF8.self))
+      return
+    }
+    self.init(trusted: String(decoding: bytes, as: UTF8.self))
   }
 
   /// For values read back from the database, where the schema and earlier parsing vouch for them.

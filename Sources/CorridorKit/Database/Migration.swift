@@ -32,15 +32,22 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
   hex(SHA256.hash(data: bytes))
 }
 
-func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-  let digits: [UInt8] = Array("0123456789abcdef".utf8)
-  var out: [UInt8] = []
-  out.reserveCapacity(64)
-  for byte in digest {
-    out.append(digits[Int(byte >> 4)])
-    out.append(digits[Int(byte & 0x0F)])
+func hex<D: Sequence>(_ digest: D, prefix: String = "") -> String where D.Element == UInt8 {
+  let digest = Array(digest)
+  var prefix = prefix
+  return prefix.withUTF8 { head in
+    String(unsafeUninitializedCapacity: head.count + 2 * digest.count) { out in
+      let digits: StaticString = "0123456789abcdef"
+      var i = head.count
+      _ = out.initialize(fromContentsOf: head)
+      for byte in digest {
+        out[i] = digits.utf8Start[Int(byte >> 4)]
+        out[i + 1] = digits.utf8Start[Int(byte & 0x0F)]
+        i += 2
+      }
+      return i
+    }
   }
-  return String(decoding: out, as: UTF8.self)
 }
 
 /// Applies migrations forward, each in its own transaction, and refuses databases it cannot

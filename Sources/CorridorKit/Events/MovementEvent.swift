@@ -74,7 +74,16 @@ public enum TransportModeCode: String, Sendable, CaseIterable {
 
 // swift-format-ignore: AlwaysUseLowerCamelCase
 // DCSA codes keep their codes: operators, files and the spec all spell them this way.
-public enum EmptyLaden: String, Sendable { case EMPTY, LADEN }
+public enum EmptyLaden: String, Sendable {
+  case EMPTY, LADEN
+
+  public init(parsing text: String) throws(CorridorError) {
+    guard let value = EmptyLaden(rawValue: text) ?? EmptyLaden(rawValue: text.uppercased()) else {
+      throw .invalid("expected EMPTY or LADEN, found \(text.debugDescription)", rule: "empty-laden")
+    }
+    self = value
+  }
+}
 
 /// An event as reported, before Corridor has checked it.
 public struct EventReport: Sendable, Hashable {
@@ -113,17 +122,28 @@ public struct EventReport: Sendable, Hashable {
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.
   public var derivedID: String {
-    var hasher = SHA256()
-    let fields: [String] = [
-      container.text, code.rawValue, String(time.milliseconds), String(time.offsetMinutes), location.text, shipment ?? "",
-      classifier.rawValue, mode?.rawValue ?? "", vehicle ?? "", emptyLaden?.rawValue ?? "", seal ?? "", note ?? "",
-    ]
-    for (index, field) in fields.enumerated() {
-      if index > 0 { hasher.update(data: [0x1F]) }
-      var field = field
-      field.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    // One buffer and one hash update, no String per field: imports derive an id for every row.
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(160)
+    func field(_ text: String?) {
+      bytes.append(0x1F)
+      if let text { bytes.append(contentsOf: text.utf8) }
     }
-    return "ev-" + hex(hasher.finalize().prefix(16))
+    bytes.append(contentsOf: container.text.utf8)
+    field(code.rawValue)
+    bytes.append(0x1F)
+    CanonicalJSON.writeInt(time.milliseconds, to: &bytes)
+    bytes.append(0x1F)
+    CanonicalJSON.writeInt(Int64(time.offsetMinutes), to: &bytes)
+    field(location.text)
+    field(shipment)
+    field(classifier.rawValue)
+    field(mode?.rawValue)
+    field(vehicle)
+    field(emptyLaden?.rawValue)
+    field(seal)
+    field(note)
+    return SHA256.hash(data: bytes).withUnsafeBytes { hex($0.prefix(16), prefix: "ev-") }
   }
 }
 

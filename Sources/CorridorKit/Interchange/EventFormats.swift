@@ -20,69 +20,80 @@ public protocol EventRowSource: AnyObject {
 }
 
 /// `id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note`.
+///
+/// Fields are parsed straight from the reader's bytes: a backfill is millions of rows, and a
+/// String per field cost more than the checks themselves.
 public final class CSVEventSource: EventRowSource {
   public static let columns = [
     "id", "container", "code", "at", "location", "shipment", "classifier", "mode", "vehicle", "emptyLaden", "seal", "note",
   ]
+  private enum Column: Int {
+    case id, container, code, at, location, shipment, classifier, mode, vehicle, emptyLaden, seal, note
+  }
   private let reader: CSVReader
   private let file: String
-  private let index: [String: Int]
+  /// The file's field index of each of `columns`, or nil when the header leaves it out.
+  private let slots: [Int?]
+  private let fieldCount: Int
 
   public var bytesRead: Int { reader.bytesRead }
 
   public init(reader: CSVReader, file: String) throws {
     self.reader = reader
     self.file = file
-    index = try reader.header(file: file, columns: Self.columns, required: ["container", "code", "at", "location"])
+    let index = try reader.header(file: file, columns: Self.columns, required: ["container", "code", "at", "location"])
+    slots = Self.columns.map { index[$0] }
+    fieldCount = index.count
   }
 
   public func next() throws -> ImportRow? {
     // A syntax error cannot be skipped reliably (the reader's position is lost): it throws.
-    guard let record = try reader.next(file: file) else { return nil }
-    return ImportRow(line: record.line, result: Result { () throws(CorridorError) in try parse(record) })
+    guard try reader.readRecord(file: file) else { return nil }
+    let ends = reader.fieldEnds
+    let positions = reader.fieldPositions
+    let result = reader.recordBytes.withUnsafeBufferPointer { bytes in
+      Result { () throws(CorridorError) in try parse(bytes, ends: ends, positions: positions) }
+    }
+    return ImportRow(line: positions[0].line, result: result)
   }
 
-  func parse(_ record: CSVRecord) throws(CorridorError) -> EventReport {
-    guard record.fields.count == index.count else {
-      throw .invalid("\(file):\(record.line):1: expected \(index.count) fields, found \(record.fields.count)", rule: "csv")
+  private func parse(
+    _ record: UnsafeBufferPointer<UInt8>, ends: [Int], positions: [(line: Int, column: Int)]
+  ) throws(CorridorError) -> EventReport {
+    guard ends.count == fieldCount else {
+      throw .invalid("\(file):\(positions[0].line):1: expected \(fieldCount) fields, found \(ends.count)", rule: "csv")
     }
-    func field(_ name: String) -> String? {
-      guard let i = index[name] else { return nil }
-      let value = record.fields[i]
-      return value.isEmpty ? nil : value
+    func bytes(_ column: Column) -> UnsafeBufferPointer<UInt8>? {
+      guard let i = slots[column.rawValue] else { return nil }
+      let range = CSVScanner.range(of: i, in: ends)
+      return range.isEmpty ? nil : UnsafeBufferPointer(rebasing: record[range])
     }
-    func located<T>(_ name: String, _ parse: (String) throws(CorridorError) -> T) throws(CorridorError) -> T? {
-      guard let text = field(name) else { return nil }
-      do {
-        return try parse(text)
-      } catch {
-        let position = record.positions[index[name] ?? 0]
-        throw CorridorError(error.kind, "\(file):\(position.line):\(position.column): \(name): \(error.message)", rule: error.rule)
-      }
+    func text(_ column: Column) -> String? { bytes(column).map { String(decoding: $0, as: UTF8.self) } }
+    func fail(_ column: Column, _ message: String, rule: String?) -> CorridorError {
+      let position = positions[slots[column.rawValue] ?? 0]
+      return .invalid("\(file):\(position.line):\(position.column): \(column): \(message)", rule: rule ?? "csv")
     }
-    func required<T>(_ name: String, _ parse: (String) throws(CorridorError) -> T) throws(CorridorError) -> T {
-      guard let value = try located(name, parse) else {
-        let position = record.positions[index[name] ?? 0]
-        throw .invalid("\(file):\(position.line):\(position.column): \(name) is required", rule: "csv")
+    func located<T>(_ column: Column, _ parse: (UnsafeBufferPointer<UInt8>) throws(CorridorError) -> T) throws(CorridorError) -> T? {
+      guard let field = bytes(column) else { return nil }
+      do { return try parse(field) } catch { throw fail(column, error.message, rule: error.rule) }
+    }
+    func required<T>(_ column: Column, _ parse: (UnsafeBufferPointer<UInt8>) throws(CorridorError) -> T) throws(CorridorError) -> T {
+      guard let value = try located(column, parse) else {
+        let position = positions[slots[column.rawValue] ?? 0]
+        throw .invalid("\(file):\(position.line):\(position.column): \(column) is required", rule: "csv")
       }
       return value
     }
-    var emptyLaden: EmptyLaden?
-    if let text = field("emptyLaden") {
-      guard let value = EmptyLaden(rawValue: text.uppercased()) else {
-        let position = record.positions[index["emptyLaden"] ?? 0]
-        throw .invalid("\(file):\(position.line):\(position.column): emptyLaden must be EMPTY or LADEN", rule: "csv")
-      }
-      emptyLaden = value
-    }
+    let string = { (b: UnsafeBufferPointer<UInt8>) in String(decoding: b, as: UTF8.self) }
     return EventReport(
-      id: field("id"), container: try required("container") { t throws(CorridorError) in try ContainerNumber(parsing: t) },
-      code: try required("code") { t throws(CorridorError) in try EventCode(parsing: t) },
-      time: try required("at") { t throws(CorridorError) in try EventTime(parsing: t) },
-      location: try required("location") { t throws(CorridorError) in try LocationCode(parsing: t) }, shipment: field("shipment"),
-      classifier: try located("classifier") { t throws(CorridorError) in try EventClassifier(parsing: t) } ?? .ACT,
-      mode: try located("mode") { t throws(CorridorError) in try TransportModeCode(parsing: t) }, vehicle: field("vehicle"),
-      emptyLaden: emptyLaden, seal: field("seal"), note: field("note"))
+      id: text(.id), container: try required(.container) { b throws(CorridorError) in try ContainerNumber(parsing: b) },
+      code: try required(.code) { b throws(CorridorError) in try EventCode(parsing: string(b)) },
+      time: try required(.at) { b throws(CorridorError) in try EventTime(parsing: b) },
+      location: try required(.location) { b throws(CorridorError) in try LocationCode(parsing: b) }, shipment: text(.shipment),
+      classifier: try located(.classifier) { b throws(CorridorError) in try EventClassifier(parsing: string(b)) } ?? .ACT,
+      mode: try located(.mode) { b throws(CorridorError) in try TransportModeCode(parsing: string(b)) }, vehicle: text(.vehicle),
+      emptyLaden: try located(.emptyLaden) { b throws(CorridorError) in try EmptyLaden(parsing: string(b)) }, seal: text(.seal),
+      note: text(.note))
   }
 
   /// The CSV line for a recorded event (the export writer).

@@ -35,7 +35,9 @@ final class ImportValidator {
   let db: CorridorDatabase
   let options: EventImportOptions
 
-  struct Box {
+  /// A class, so that the per-row updates change it in place (a struct in the dictionary was
+  /// copied, `recent` and all, on every row).
+  final class Box {
     var state = SequenceRules.State()
     var lastMilliseconds: Int64 = .min
     var openShipment: String?
@@ -76,6 +78,9 @@ final class ImportValidator {
     var offRoute: Bool
     var duplicate: Bool
     var late: Bool
+    let box: Box
+    /// (id, content) hashes, for `Box.recent`.
+    let hashes: (id: Int, content: Int)
   }
 
   private func place(_ code: LocationCode) throws -> LocationCode {
@@ -101,7 +106,7 @@ final class ImportValidator {
   private func box(_ container: ContainerNumber) throws -> Box {
     if let cached = boxes[container] { return cached }
     _ = try db.requireContainer(container)
-    var box = Box()
+    let box = Box()
     let actual = try db.events(container: container).filter { $0.report.classifier == .ACT && !$0.retracted }
     box.state =
       SequenceRules.replay(
@@ -121,15 +126,16 @@ final class ImportValidator {
     let box = try box(report.container)
     report.location = try place(report.location)
     if report.shipment == nil { report.shipment = box.openShipment }
-    let derived = report.derivedID
-    let id = report.id ?? derived
+    // The derived id is only needed when the row has none, or to skip the lookup below.
+    let derived = report.id == nil || !box.hadEvents ? report.derivedID : nil
+    let id = report.id ?? derived ?? ""
     report.id = id
     let hashes = (id: id.hashValue, content: report.hashValue)
     if let seen = box.recent.first(where: { $0.id == hashes.id }) {
       guard seen.content == hashes.content else {
         throw CorridorError.invalid("event id \(id) appears twice in this file with different content", rule: "event-id-conflict")
       }
-      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false)
+      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
     }
     var known = false
     // An id that is not the content's own could be anywhere in the table: look it up.
@@ -146,7 +152,7 @@ final class ImportValidator {
           "event id \(id) already exists with different content (\(existing.code.rawValue) at \(existing.location) \(existing.time))",
           rule: "event-id-conflict")
       }
-      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false)
+      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
     }
     var nodes: [LocationCode] = []
     if let ref = report.shipment {
@@ -186,30 +192,28 @@ final class ImportValidator {
     }
     return Prepared(
       report: report, id: id, exception: exception, offRoute: !nodes.isEmpty && !nodes.contains(report.location), duplicate: false,
-      late: late)
+      late: late, box: box, hashes: hashes)
   }
 
   /// Moves the simulated state past an accepted row.
   func apply(_ prepared: Prepared) {
     guard !prepared.duplicate else { return }
     let report = prepared.report
-    if var box = boxes[report.container] {
-      box.recent.append((prepared.id.hashValue, report.hashValue))
-      if box.recent.count > 64 {
-        // Older ids are forgotten from here on, so look them up in the database instead.
-        box.recent.removeFirst(box.recent.count - 64)
-        box.hadEvents = true
-      }
-      boxes[report.container] = box
+    let box = prepared.box
+    box.recent.append(prepared.hashes)
+    if box.recent.count > 64 {
+      // Older ids are forgotten from here on, so look them up in the database instead.
+      box.recent.removeFirst(box.recent.count - 64)
+      box.hadEvents = true
     }
     if prepared.late {
       boxes[report.container] = nil  // reload from the database next time
       return
     }
-    guard report.classifier == .ACT, var box = boxes[report.container] else { return }
+    guard report.classifier == .ACT else { return }
     SequenceRules.apply(report.code, at: report.location, time: report.time, to: &box.state)
     box.lastMilliseconds = max(box.lastMilliseconds, report.time.milliseconds)
-    if let ref = report.shipment, var info = shipments[ref] ?? nil, report.code == .GTOT || report.code == .STRP,
+    if let ref = report.shipment, report.code == .GTOT || report.code == .STRP, var info = shipments[ref] ?? nil,
       report.location == info.nodes.last
     {
       info.delivered.insert(report.container)
@@ -217,7 +221,6 @@ final class ImportValidator {
       shipments[ref] = info
       box.openShipment = nil
     }
-    boxes[report.container] = box
   }
 }
 
@@ -270,6 +273,7 @@ extension CorridorDatabase {
     let source = try open()
     let insert = try mapSQLiteErrors { try connection.prepare(Self.importInsertSQL) }
     var summary = EventImportSummary()
+    var state: [UInt8] = []
     var exhausted = false
     while !exhausted {
       do {
@@ -302,8 +306,8 @@ extension CorridorDatabase {
                   summary.duplicates += 1
                   continue
                 }
-                let state = try insertImported(prepared, with: insert, recordedAt: recordedAt, operator: options.operatorName)
-                digest.update(data: Array((state + "\n").utf8))
+                try insertImported(prepared, with: insert, recordedAt: recordedAt, operator: options.operatorName, state: &state)
+                state.withUnsafeBytes { digest.update(bufferPointer: $0) }
                 validator.apply(prepared)
                 let seq = connection.lastInsertRowID
                 first = first ?? seq
@@ -344,9 +348,12 @@ extension CorridorDatabase {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """
 
-  /// Inserts one validated row and returns its canonical audit state, rendered from the values
-  /// just written (the same rendering `audit verify` reads back from the table).
-  func insertImported(_ prepared: ImportValidator.Prepared, with statement: Statement, recordedAt: String, operator op: String) throws -> String {
+  /// Inserts one validated row and writes its canonical audit state and a newline into `state`,
+  /// rendered from the values just written: byte for byte what `audit verify` renders when it
+  /// reads the row back (`AuditedEntity.stateText`), without a String or a dictionary per row.
+  func insertImported(
+    _ prepared: ImportValidator.Prepared, with statement: Statement, recordedAt: String, operator op: String, state: inout [UInt8]
+  ) throws {
     let r = prepared.report
     try statement.bind(prepared.id, at: 1)
     try statement.bind(r.container.text, at: 2)
@@ -366,22 +373,54 @@ extension CorridorDatabase {
     try statement.bind(recordedAt, at: 16)
     try statement.bind(op, at: 17)
     try statement.run()
-    let text = { (value: String?) -> CanonicalJSON in value.map { .string($0) } ?? .null }
     // Keys in canonical (sorted) order; values as SQLite stores them.
-    let fields: [(String, CanonicalJSON)] = [
-      ("atMs", .int(r.time.milliseconds)), ("atOffsetMinutes", .int(Int64(r.time.offsetMinutes))), ("classifier", .string(r.classifier.rawValue)),
-      ("code", .string(r.code.rawValue)), ("container", .string(r.container.text)), ("emptyLaden", text(r.emptyLaden?.rawValue)),
-      ("exception", text(prepared.exception)), ("id", .string(prepared.id)), ("location", .string(r.location.text)), ("mode", text(r.mode?.rawValue)),
-      ("note", text(r.note)), ("offRoute", .int(prepared.offRoute ? 1 : 0)), ("operator", .string(op)), ("recordedAt", .string(recordedAt)),
-      ("seal", text(r.seal)), ("seq", .int(connection.lastInsertRowID)), ("shipment", text(r.shipment)), ("vehicle", text(r.vehicle)),
-    ]
-    var out = "{"
-    for (index, (key, value)) in fields.enumerated() {
-      if index > 0 { out += "," }
-      out += "\"\(key)\":"
-      value.write(to: &out)
+    state.removeAll(keepingCapacity: true)
+    func key(_ name: StaticString) {
+      state.append(state.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+      state.append(0x22)
+      state.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+      state.append(contentsOf: [0x22, UInt8(ascii: ":")])
     }
-    return out + "}"
+    func text(_ value: String?) {
+      if let value { CanonicalJSON.writeString(value, to: &state) } else { state.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
+    }
+    key("atMs")
+    CanonicalJSON.writeInt(r.time.milliseconds, to: &state)
+    key("atOffsetMinutes")
+    CanonicalJSON.writeInt(Int64(r.time.offsetMinutes), to: &state)
+    key("classifier")
+    text(r.classifier.rawValue)
+    key("code")
+    text(r.code.rawValue)
+    key("container")
+    text(r.container.text)
+    key("emptyLaden")
+    text(r.emptyLaden?.rawValue)
+    key("exception")
+    text(prepared.exception)
+    key("id")
+    text(prepared.id)
+    key("location")
+    text(r.location.text)
+    key("mode")
+    text(r.mode?.rawValue)
+    key("note")
+    text(r.note)
+    key("offRoute")
+    state.append(prepared.offRoute ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+    key("operator")
+    text(op)
+    key("recordedAt")
+    text(recordedAt)
+    key("seal")
+    text(r.seal)
+    key("seq")
+    CanonicalJSON.writeInt(connection.lastInsertRowID, to: &state)
+    key("shipment")
+    text(r.shipment)
+    key("vehicle")
+    text(r.vehicle)
+    state.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
   }
 
   /// Retries a write transaction that met `SQLITE_BUSY` even after the busy timeout, so a long

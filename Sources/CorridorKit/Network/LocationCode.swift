@@ -7,7 +7,11 @@ public struct LocationCode: Hashable, Comparable, Sendable, CustomStringConverti
 
   /// True when `text` has the shape of a UN/LOCODE (not whether the place exists).
   public static func isWellFormed(_ text: String) -> Bool {
-    let bytes = Array(text.utf8)
+    var text = text
+    return text.withUTF8 { isWellFormed($0) }
+  }
+
+  static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard bytes.count == 5 else { return false }
     let isLetter = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
     return bytes[0..<2].allSatisfy(isLetter)
@@ -28,6 +32,16 @@ public struct LocationCode: Hashable, Comparable, Sendable, CustomStringConverti
         rule: "unlocode")
     }
     self.text = text
+  }
+
+  /// Parses a field of a file: the canonical form without a String detour, anything else as
+  /// operator input.
+  init(parsing bytes: UnsafeBufferPointer<UInt8>) throws(CorridorError) {
+    guard Self.isWellFormed(bytes) else {
+      try self.init(parsing: String(decoding: bytes, as: UTF8.self))
+      return
+    }
+    self.init(trusted: String(decoding: bytes, as: UTF8.self))
   }
 
   init(trusted text: String) { self.text = text }

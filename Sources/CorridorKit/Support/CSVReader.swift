@@ -16,174 +16,228 @@ public struct CSVRecord: Sendable {
   public var line: Int { positions.first?.line ?? 0 }
 }
 
-/// A streaming RFC 4180 reader over bytes: a UTF-8 BOM is skipped, CRLF and LF both end a
+/// A streaming RFC 4180 reader over bytes: a UTF-8 BOM is skipped, CRLF, LF and CR end a
 /// record, quoted fields may hold commas, doubled quotes and line breaks. Memory stays flat: it
 /// holds one 64 KiB chunk and the current record. Everything hostile (invalid UTF-8, NUL bytes,
 /// an unterminated quote, a record longer than `maxRecordBytes`) is a `CSVError` with a
 /// position, never a crash.
+///
+/// Bulk imports read millions of records, so the reader works on bytes: `readRecord()` leaves
+/// the current record's unescaped fields back to back in one reused buffer (no allocation per
+/// field), and `next()` builds Strings from them for callers that want them.
 public final class CSVReader {
-  private let handle: FileHandle?
-  private var buffer: [UInt8] = []
-  private var position = 0
-  private var atEOF = false
-  private var line = 1
-  private var column = 1
-  private var startedFile = false
-  public let maxRecordBytes: Int
+  /// All mutable state lives in one struct, so a record is read under one exclusive access
+  /// instead of a runtime exclusivity check per byte run and per append.
+  private var scanner: CSVScanner
+
+  public var maxRecordBytes: Int { scanner.maxRecordBytes }
+  /// The current record's fields, unescaped, back to back.
+  public var recordBytes: [UInt8] { scanner.recordBytes }
+  /// Where each field of the current record ends in `recordBytes` (it starts where the
+  /// previous one ends).
+  public var fieldEnds: [Int] { scanner.fieldEnds }
+  /// Line and column where each field of the current record starts.
+  public var fieldPositions: [(line: Int, column: Int)] { scanner.fieldPositions }
   /// Bytes consumed so far (for progress).
-  public private(set) var bytesRead = 0
+  public var bytesRead: Int { scanner.bytesRead }
 
   public init(handle: FileHandle, maxRecordBytes: Int = 1 << 20) {
-    self.handle = handle
-    self.maxRecordBytes = maxRecordBytes
+    scanner = CSVScanner(handle: handle, buffer: [], atEOF: false, maxRecordBytes: maxRecordBytes)
   }
 
   /// Reads from bytes already in memory (embedded fixtures, tests).
   public init(bytes: [UInt8], maxRecordBytes: Int = 1 << 20) {
-    self.handle = nil
-    self.buffer = bytes
-    self.atEOF = true
+    scanner = CSVScanner(handle: nil, buffer: bytes, atEOF: true, maxRecordBytes: maxRecordBytes)
+  }
+
+  /// Reads the next record into `recordBytes`, `fieldEnds` and `fieldPositions`; false at the
+  /// end of input. Blank lines are skipped.
+  public func readRecord() throws(CSVError) -> Bool { try scanner.readRecord() }
+
+  /// The next record as Strings, or nil at the end of input. Blank lines are skipped.
+  public func next() throws(CSVError) -> CSVRecord? {
+    guard try readRecord() else { return nil }
+    return scanner.recordBytes.withUnsafeBufferPointer { bytes in
+      let fields = scanner.fieldEnds.indices.map {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[CSVScanner.range(of: $0, in: scanner.fieldEnds)]), as: UTF8.self)
+      }
+      return CSVRecord(fields: fields, positions: scanner.fieldPositions)
+    }
+  }
+}
+
+/// The reader's state and scanning loop.
+struct CSVScanner {
+  let handle: FileHandle?
+  var buffer: [UInt8]
+  var position = 0
+  var atEOF: Bool
+  /// Bytes of input before `buffer[0]`.
+  var bufferOffset = 0
+  var line = 1
+  /// Input offset of the current line's first byte (columns are byte columns, 1-based).
+  var lineStart = 0
+  var startedFile = false
+  let maxRecordBytes: Int
+  var recordBytes: [UInt8] = []
+  var fieldEnds: [Int] = []
+  var fieldPositions: [(line: Int, column: Int)] = []
+
+  init(handle: FileHandle?, buffer: [UInt8], atEOF: Bool, maxRecordBytes: Int) {
+    self.handle = handle
+    self.buffer = buffer
+    self.atEOF = atEOF
     self.maxRecordBytes = maxRecordBytes
   }
 
-  private func refill() -> Bool {
+  var bytesRead: Int { bufferOffset + position }
+
+  /// The bytes of field `index` in `recordBytes`, given the record's `fieldEnds`.
+  @inline(__always) static func range(of index: Int, in ends: [Int]) -> Range<Int> {
+    (index == 0 ? 0 : ends[index - 1])..<ends[index]
+  }
+
+  private mutating func refill() -> Bool {
     if atEOF { return false }
     let data = (try? handle?.read(upToCount: 1 << 16)) ?? nil
     guard let data, !data.isEmpty else {
       atEOF = true
       return false
     }
+    bufferOffset += buffer.count
     buffer = [UInt8](data)
     position = 0
     return true
   }
 
-  @inline(__always) private func nextByte() -> UInt8? {
-    if position >= buffer.count, !refill() { return nil }
-    let byte = buffer[position]
-    position += 1
-    bytesRead += 1
-    return byte
-  }
-
-  @inline(__always) private func peekByte() -> UInt8? {
+  @inline(__always) private mutating func peekByte() -> UInt8? {
     if position >= buffer.count, !refill() { return nil }
     return buffer[position]
   }
 
-  /// The next record, or nil at the end of input. Blank lines are skipped.
-  public func next() throws(CSVError) -> CSVRecord? {
+  /// Consumes a line feed at the current position.
+  @inline(__always) private mutating func newLine() {
+    position += 1
+    line += 1
+    lineStart = bytesRead
+  }
+
+  private var column: Int { bytesRead - lineStart + 1 }
+
+  private enum Mode { case unquoted, quoted, afterQuote }
+
+  mutating func readRecord() throws(CSVError) -> Bool {
     if !startedFile {
       startedFile = true
       if peekByte() == 0xEF {
-        var bom: [UInt8] = []
-        while bom.count < 3, let byte = peekByte(), byte == [0xEF, 0xBB, 0xBF][bom.count] {
-          bom.append(byte)
+        for expected: UInt8 in [0xEF, 0xBB, 0xBF] {
+          guard peekByte() == expected else { throw CSVError(line: 1, column: 1, message: "invalid UTF-8 at the start of the file") }
           position += 1
-          bytesRead += 1
         }
-        if bom.count != 3 { throw CSVError(line: 1, column: 1, message: "invalid UTF-8 at the start of the file") }
+        lineStart = bytesRead
       }
     }
-    var fields: [String] = []
-    var positions: [(line: Int, column: Int)] = []
-    var field: [UInt8] = []
-    var recordBytes = 0
+    recordBytes.removeAll(keepingCapacity: true)
+    fieldEnds.removeAll(keepingCapacity: true)
+    fieldPositions.removeAll(keepingCapacity: true)
+    while let byte = peekByte(), byte == 0x0A || byte == 0x0D {
+      if byte == 0x0A { newLine() } else { position += 1 }
+    }
+    guard peekByte() != nil else { return false }
+    let recordStart = bytesRead
     var fieldStart = (line: line, column: column)
-    var quoted = false
-    var afterQuote = false  // just closed a quoted field: only , CR LF may follow
+    var mode = Mode.unquoted
+    var highBits: UInt8 = 0  // OR of the current field's bytes: ASCII needs no UTF-8 check
 
     func finishField() throws(CSVError) {
-      // ASCII needs no validation (the common case); anything else must be valid UTF-8.
-      if !field.contains(where: { $0 >= 0x80 }) {
-        fields.append(String(decoding: field, as: UTF8.self))
-        positions.append(fieldStart)
-        field.removeAll(keepingCapacity: true)
-        return
+      let start = fieldEnds.last ?? 0
+      if highBits >= 0x80, String(validating: recordBytes[start...], as: UTF8.self) == nil {
+        throw CSVError(line: fieldStart.line, column: fieldStart.column, message: "invalid UTF-8 in field \(fieldEnds.count + 1)")
       }
-      guard let text = String(validating: field, as: UTF8.self) else {
-        throw CSVError(line: fieldStart.line, column: fieldStart.column, message: "invalid UTF-8 in field \(fields.count + 1)")
-      }
-      fields.append(text)
-      positions.append(fieldStart)
-      field.removeAll(keepingCapacity: true)
+      fieldEnds.append(recordBytes.count)
+      fieldPositions.append(fieldStart)
+      highBits = 0
     }
-
-    // Skip blank lines between records.
-    while let byte = peekByte(), byte == 0x0A || byte == 0x0D {
-      _ = nextByte()
-      if byte == 0x0A {
-        line += 1
-        column = 1
-      }
-    }
-    guard peekByte() != nil else { return nil }
-    fieldStart = (line, column)
 
     while true {
-      guard let byte = nextByte() else {
-        if quoted { throw CSVError(line: fieldStart.line, column: fieldStart.column, message: "unterminated quoted field") }
+      if position >= buffer.count, !refill() {
+        if mode == .quoted { throw CSVError(line: fieldStart.line, column: fieldStart.column, message: "unterminated quoted field") }
         try finishField()
-        return CSVRecord(fields: fields, positions: positions)
+        return true
       }
-      recordBytes += 1
-      if recordBytes > maxRecordBytes {
+      if bytesRead - recordStart >= maxRecordBytes {
         throw CSVError(line: fieldStart.line, column: fieldStart.column, message: "record longer than \(maxRecordBytes) bytes")
       }
-      if byte == 0 { throw CSVError(line: line, column: column, message: "NUL byte in input") }
-      if quoted {
-        if byte == UInt8(ascii: "\"") {
-          if peekByte() == UInt8(ascii: "\"") {
-            _ = nextByte()
-            recordBytes += 1
-            field.append(byte)
-            column += 2
-          } else {
-            quoted = false
-            afterQuote = true
-            column += 1
+      // Copy the run of ordinary bytes up to the next byte that means something, in one go.
+      let limit = min(buffer.count, position + (maxRecordBytes - (bytesRead - recordStart)))
+      var end = position
+      var byte: UInt8 = 0
+      buffer.withUnsafeBufferPointer { bytes in
+        switch mode {
+        case .unquoted, .afterQuote:
+          while end < limit {
+            byte = bytes[end]
+            if byte == 0x2C || byte == 0x0A || byte == 0x0D || byte == 0x22 || byte == 0 { break }
+            highBits |= byte
+            end += 1
           }
-        } else {
-          field.append(byte)
-          if byte == 0x0A {
-            line += 1
-            column = 1
-          } else {
-            column += 1
+        case .quoted:
+          while end < limit {
+            byte = bytes[end]
+            if byte == 0x22 || byte == 0x0A || byte == 0 { break }
+            highBits |= byte
+            end += 1
           }
         }
-        continue
       }
-      switch byte {
-      case UInt8(ascii: ","):
-        try finishField()
-        afterQuote = false
-        column += 1
-        fieldStart = (line, column)
-      case 0x0A, 0x0D:
-        if byte == 0x0D {
-          if peekByte() == 0x0A { _ = nextByte() }
-        }
-        try finishField()
-        line += 1
-        column = 1
-        return CSVRecord(fields: fields, positions: positions)
-      case UInt8(ascii: "\""):
-        if field.isEmpty && !afterQuote && column == fieldStart.column && line == fieldStart.line {
-          quoted = true
-          column += 1
-        } else {
-          throw CSVError(line: line, column: column, message: "stray quote inside an unquoted field (quote the whole field and double inner quotes)")
-        }
-      default:
-        if afterQuote {
+      if end > position {
+        if mode == .afterQuote {
           throw CSVError(line: line, column: column, message: "unexpected character after a closing quote (expected , or end of line)")
         }
-        field.append(byte)
-        column += 1
+        recordBytes.append(contentsOf: buffer[position..<end])
+        position = end
+        continue
+      }
+      if byte == 0 { throw CSVError(line: line, column: column, message: "NUL byte in input") }
+      switch (mode, byte) {
+      case (.quoted, 0x0A):
+        recordBytes.append(byte)
+        newLine()
+      case (.quoted, _):  // a quote: doubled, or the end of the field
+        position += 1
+        if peekByte() == 0x22 {
+          recordBytes.append(byte)
+          position += 1
+        } else {
+          mode = .afterQuote
+        }
+      case (_, 0x2C):
+        try finishField()
+        position += 1
+        mode = .unquoted
+        fieldStart = (line, column)
+      case (_, 0x0A), (_, 0x0D):
+        try finishField()
+        if byte == 0x0D {
+          position += 1
+          if peekByte() == 0x0A { newLine() } else { line += 1; lineStart = bytesRead }
+        } else {
+          newLine()
+        }
+        return true
+      default:  // a quote outside a quoted field
+        guard mode == .unquoted, recordBytes.count == (fieldEnds.last ?? 0) else {
+          if mode == .afterQuote {
+            throw CSVError(line: line, column: column, message: "unexpected character after a closing quote (expected , or end of line)")
+          }
+          throw CSVError(line: line, column: column, message: "stray quote inside an unquoted field (quote the whole field and double inner quotes)")
+        }
+        position += 1
+        mode = .quoted
       }
     }
   }
+
 }
 
 extension CSVReader {
@@ -191,6 +245,15 @@ extension CSVReader {
   public func next(file: String) throws(CorridorError) -> CSVRecord? {
     do {
       return try next()
+    } catch {
+      throw .invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
+    }
+  }
+
+  /// `readRecord()`, with a syntax error turned into `FILE:LINE:COLUMN: message` (exit 65).
+  public func readRecord(file: String) throws(CorridorError) -> Bool {
+    do {
+      return try readRecord()
     } catch {
       throw .invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
     }

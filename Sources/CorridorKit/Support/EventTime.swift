@@ -15,7 +15,8 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
   public static func < (a: EventTime, b: EventTime) -> Bool { a.milliseconds < b.milliseconds }
 
   public init(parsing text: String) throws(CorridorError) {
-    guard let parsed = Self.parse(Array(text.utf8)) else {
+    var text = text
+    guard let parsed = text.withUTF8({ Self.parse($0) }) else {
       throw .invalid(
         "invalid timestamp \(text.debugDescription): expected ISO 8601 with an offset, e.g. 2024-03-05T14:20:00+08:00 or …Z",
         rule: "timestamp")
@@ -23,7 +24,17 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
     self = parsed
   }
 
-  static func parse(_ b: [UInt8]) -> EventTime? {
+  /// Parses a field of a file without a String detour (the String is made only for the error).
+  init(parsing bytes: UnsafeBufferPointer<UInt8>) throws(CorridorError) {
+    guard let parsed = Self.parse(bytes) else {
+      try self.init(parsing: String(decoding: bytes, as: UTF8.self))
+      return
+    }
+    self = parsed
+  }
+
+  /// Parses the bytes of a timestamp; nil when they are not one.
+  public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> EventTime? {
     func digits(_ start: Int, _ count: Int) -> Int? {
       guard start + count <= b.count else { return nil }
       var value = 0
