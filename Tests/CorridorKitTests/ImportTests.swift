@@ -13,10 +13,12 @@ func writeFile(_ text: String, name: String = "events.csv") throws -> String {
 let csvHeader = "id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note\n"
 
 extension Journey {
-  func importFile(_ path: String, format: EventFileFormat = .csv, skipInvalid: Bool = false, rejects: ((Int, CorridorError) -> Void)? = nil)
-    throws -> EventImportSummary
-  {
+  func importFile(
+    _ path: String, format: EventFileFormat = .csv, skipInvalid: Bool = false, maxBoxes: Int = 16_384,
+    rejects: ((Int, CorridorError) -> Void)? = nil
+  ) throws -> EventImportSummary {
     var options = EventImportOptions()
+    options.maxBoxes = maxBoxes
     options.skipInvalid = skipInvalid
     options.operatorName = "importer"
     options.now = now
@@ -58,6 +60,41 @@ extension Journey {
       container: j.box, code: .GTIN, time: try EventTime(parsing: "2024-03-04T09:00:00+08:00"), location: try LocationCode(parsing: "CNCQI"),
       shipment: "CQ24-0001", emptyLaden: .LADEN, seal: "CN123")
     #expect(first.id == report.derivedID)
+  }
+
+  /// With room for two boxes, every box below is evicted between its rows: the dry run must get
+  /// back what it simulated (the box is loaded, under a customs hold), not what the database
+  /// knows (nothing), and the write pass must reload what it wrote.
+  @Test func evictedBoxesKeepTheirSimulatedState() throws {
+    let j = try Journey()
+    let others = try ["TSTU0000014", "TSTU0000020", "TSTU0000035"].map { try ContainerNumber(parsing: $0) }
+    for box in others {
+      try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+    }
+    func rows(for box: ContainerNumber, hour: Int) -> String {
+      ",\(box),GTIN,2024-03-04T0\(hour):00:00+08:00,CNCQI,,ACT,,,,,\n"
+    }
+    var file = csvHeader
+    file += ",CSQU3054383,GTIN,2024-03-04T01:00:00+08:00,CNCQI,,ACT,,,,,\n"
+    file += ",CSQU3054383,LOAD,2024-03-04T02:00:00+08:00,CNCQI,,ACT,,,,,\n"
+    file += ",CSQU3054383,CUSI,2024-03-04T03:00:00+08:00,CNCQI,,ACT,,,,,\n"
+    for (i, box) in others.enumerated() { file += rows(for: box, hour: 4 + i) }
+    file += ",CSQU3054383,CUSR,2024-03-05T01:00:00+08:00,CNCQI,,ACT,,,,,\n"
+    file += ",CSQU3054383,DEPA,2024-03-05T02:00:00+08:00,CNCQI,,ACT,,,,,\n"
+    let summary = try j.importFile(try writeFile(file), maxBoxes: 2)
+    #expect(summary.imported == 8)
+    #expect(try j.db.events(container: j.box).map(\.code) == [.GTIN, .LOAD, .CUSI, .CUSR, .DEPA])
+
+    // Without the release the hold is still there after eviction: the departure is refused
+    // and nothing of the file is written.
+    let k = try Journey()
+    for box in others {
+      try k.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+    }
+    let held = file.replacingOccurrences(of: ",CSQU3054383,CUSR,2024-03-05T01:00:00+08:00,CNCQI,,ACT,,,,,\n", with: "")
+    let error = #expect(throws: CorridorError.self) { try k.importFile(try writeFile(held), maxBoxes: 2) }
+    #expect(error?.rule == "customs-hold")
+    #expect(try k.eventCount() == 0)
   }
 
   @Test func rerunningTheSameFileAddsNothing() throws {

@@ -11,6 +11,8 @@ public struct EventImportOptions: Sendable {
   /// Rows per write transaction: short, so other processes get the database between batches.
   public var batchSize = 2_000
   public var operatorName = "unknown"
+  /// Containers whose state the validator keeps in memory at once (see `ImportValidator`).
+  public var maxBoxes = 16_384
   public var now = EventTime.now()
 
   public init() {}
@@ -48,6 +50,8 @@ final class ImportValidator {
     /// (id, content) hashes of this container's latest rows in this import: a row repeated in
     /// the same file is a no-op in the dry run too, without remembering every id of the file.
     var recent: [(id: Int, content: Int)] = []
+    /// The validator's clock when the box was last used, for eviction.
+    var touched = 0
   }
 
   struct ShipmentInfo {
@@ -58,15 +62,24 @@ final class ImportValidator {
   }
 
   private var boxes: [ContainerNumber: Box] = [:]
+  /// Boxes kept in memory at most: a backfill meets hundreds of thousands of containers, and
+  /// memory must not grow with the file. The least recently used half is evicted when full:
+  /// the write pass simply reloads an evicted box from the database (which has its rows); the
+  /// dry run, whose rows are not in the database, keeps evicted boxes in `spill`.
+  let maxBoxes: Int
+  private let spill: BoxSpill?
+  private var clock = 0
   /// Prepared once: looked up for every row.
   private let idExists: Statement
   private var shipments: [String: ShipmentInfo?] = [:]
   private var places: [String: LocationCode?] = [:]
   private var routes: [String: Route] = [:]
 
-  init(db: CorridorDatabase, options: EventImportOptions) throws {
+  init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool, maxBoxes: Int = 16_384) throws {
     self.db = db
     self.options = options
+    self.maxBoxes = max(2, maxBoxes)
+    spill = dryRun ? try BoxSpill() : nil
     idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.routes() { routes[route.code] = route }
   }
@@ -104,7 +117,25 @@ final class ImportValidator {
   }
 
   private func box(_ container: ContainerNumber) throws -> Box {
-    if let cached = boxes[container] { return cached }
+    clock += 1
+    if let cached = boxes[container] {
+      cached.touched = clock
+      return cached
+    }
+    if boxes.count >= maxBoxes {
+      for (evicted, box) in boxes.sorted(by: { $0.value.touched < $1.value.touched }).prefix(boxes.count / 2) {
+        try spill?.keep(box, of: evicted)
+        boxes[evicted] = nil
+      }
+    }
+    let box = try spill?.take(container) ?? load(container)
+    box.touched = clock
+    boxes[container] = box
+    return box
+  }
+
+  /// A box as the database knows it.
+  private func load(_ container: ContainerNumber) throws -> Box {
     _ = try db.requireContainer(container)
     let box = Box()
     let actual = try db.events(container: container).filter { $0.report.classifier == .ACT && !$0.retracted }
@@ -116,7 +147,6 @@ final class ImportValidator {
     box.hadEvents = try db.connection.scalarInt("SELECT 1 FROM events WHERE container = ? LIMIT 1", [.text(container.text)]) != nil
     let refs = try db.connection.fetchAll("SELECT shipment FROM shipment_containers WHERE container = ?", [.text(container.text)])
     box.openShipment = try refs.compactMap { $0[0].text }.first { try shipment($0)?.status.isOpen == true }
-    boxes[container] = box
     return box
   }
 
@@ -207,7 +237,9 @@ final class ImportValidator {
       box.hadEvents = true
     }
     if prepared.late {
-      boxes[report.container] = nil  // reload from the database next time
+      // The write pass reloads the box from the database, which now has the row in its place.
+      // The dry run keeps what it simulated: its rows are not in the database.
+      if spill == nil { boxes[report.container] = nil }
       return
     }
     guard report.classifier == .ACT else { return }
@@ -221,6 +253,74 @@ final class ImportValidator {
       shipments[ref] = info
       box.openShipment = nil
     }
+  }
+}
+
+/// The dry run's store for the simulated state of boxes evicted from memory: a private
+/// temporary SQLite file (SQLite deletes it when the connection closes), so memory stays flat
+/// however many containers a file names. What a box remembers of its recent ids is not kept:
+/// after eviction its rows are looked up in the database instead.
+final class BoxSpill {
+  private let connection: Connection
+  private let put: Statement
+  private let get: Statement
+  private let drop: Statement
+
+  init() throws {
+    connection = try Connection(path: "", options: .init(create: true, enableWAL: false))
+    try connection.execute("PRAGMA journal_mode = OFF")
+    try connection.execute("PRAGMA synchronous = OFF")
+    try connection.execute(
+      """
+      CREATE TABLE boxes(container TEXT PRIMARY KEY, kind INTEGER NOT NULL, place TEXT, holds TEXT NOT NULL, last_ms INTEGER NOT NULL,
+        open_shipment TEXT, had_events INTEGER NOT NULL) WITHOUT ROWID
+      """)
+    put = try connection.prepare("INSERT OR REPLACE INTO boxes VALUES (?, ?, ?, ?, ?, ?, ?)")
+    get = try connection.prepare("SELECT kind, place, holds, last_ms, open_shipment, had_events FROM boxes WHERE container = ?")
+    drop = try connection.prepare("DELETE FROM boxes WHERE container = ?")
+  }
+
+  func keep(_ box: ImportValidator.Box, of container: ContainerNumber) throws {
+    let (kind, place): (Int64, String?) =
+      switch box.state.position {
+      case .unknown: (0, nil)
+      case .inFacility(let l): (1, l.text)
+      case .outside(let l): (2, l.text)
+      case .onConveyance(let l): (3, l.text)
+      }
+    let holds = box.state.holds.map { "\($0.key.text)=\($0.value.milliseconds)=\($0.value.offsetMinutes)" }.joined(separator: " ")
+    try put.bind([
+      .text(container.text), .integer(kind), SQLValue(place), .text(holds), .integer(box.lastMilliseconds), SQLValue(box.openShipment),
+      .integer(box.hadEvents ? 1 : 0),
+    ])
+    try put.run()
+  }
+
+  /// The box kept for `container`, removed from the store; nil when none was kept.
+  func take(_ container: ContainerNumber) throws -> ImportValidator.Box? {
+    try get.bind(container.text, at: 1)
+    defer { get.reset() }
+    guard try get.step() else { return nil }
+    let box = ImportValidator.Box()
+    let place = get.value(at: 1).text.map { LocationCode(trusted: $0) }
+    switch (get.value(at: 0).int64, place) {
+    case (1, let place?): box.state.position = .inFacility(place)
+    case (2, let place?): box.state.position = .outside(place)
+    case (3, let place?): box.state.position = .onConveyance(place)
+    default: box.state.position = .unknown
+    }
+    for hold in (get.value(at: 2).text ?? "").split(separator: " ") {
+      let parts = hold.split(separator: "=")
+      guard parts.count == 3, let ms = Int64(parts[1]), let offset = Int(parts[2]) else { continue }
+      box.state.holds[LocationCode(trusted: String(parts[0]))] = EventTime(milliseconds: ms, offsetMinutes: offset)
+    }
+    box.lastMilliseconds = get.value(at: 3).int64 ?? .min
+    box.openShipment = get.value(at: 4).text
+    box.hadEvents = get.value(at: 5).int64 != 0
+    get.reset()
+    try drop.bind(container.text, at: 1)
+    try drop.run()
+    return box
   }
 }
 
@@ -241,7 +341,7 @@ extension CorridorDatabase {
     }
     if !options.skipInvalid {
       // Pass 1: validate everything, write nothing.
-      let validator = try ImportValidator(db: self, options: options)
+      let validator = try ImportValidator(db: self, options: options, dryRun: true, maxBoxes: options.maxBoxes)
       let source = try open()
       var rows = 0
       while let row = try source.next() {
@@ -269,7 +369,7 @@ extension CorridorDatabase {
     // many batches is then copied into the database once, not once per batch.
     try mapSQLiteErrors { try connection.execute("PRAGMA wal_autocheckpoint = 16384") }
     defer { try? connection.execute("PRAGMA wal_autocheckpoint = 1000") }
-    let validator = try ImportValidator(db: self, options: options)
+    let validator = try ImportValidator(db: self, options: options, dryRun: false, maxBoxes: options.maxBoxes)
     let source = try open()
     let insert = try mapSQLiteErrors { try connection.prepare(Self.importInsertSQL) }
     var summary = EventImportSummary()
