@@ -32,6 +32,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Equatable, Sendable {
   }
 
   public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
+  /// `SQLITE_CONSTRAINT_UNIQUE` (a macro Swift does not import).
+  public var isUniqueViolation: Bool { extendedCode == SQLITE_CONSTRAINT | (8 << 8) }
   public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
   public var isDiskFull: Bool { code == SQLITE_FULL }
   public var isNotADatabase: Bool { code == SQLITE_NOTADB }

@@ -97,6 +97,24 @@ extension Journey {
     #expect(try k.eventCount() == 0)
   }
 
+  /// The write pass leaves ids of boxes without history to the UNIQUE index: a collision with
+  /// another box's event is still answered as a conflict (here without a dry run, as with
+  /// --skip-invalid), and the good rows are kept.
+  @Test func anIdTakenByAnotherBoxIsAConflictInTheWritePass() throws {
+    let j = try Journey()
+    try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI", id: "E-1")
+    let other = try ContainerNumber(parsing: "TSTU0000014")
+    try j.db.addContainer(other, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+    let file =
+      csvHeader + "E-1,TSTU0000014,GTIN,2024-03-04T10:00:00+08:00,CNCQI,,ACT,,,,,\n"
+      + "E-2,TSTU0000014,GTIN,2024-03-04T11:00:00+08:00,CNCQI,,ACT,,,,,\n"
+    var rejected: [(Int, String?)] = []
+    let summary = try j.importFile(try writeFile(file), skipInvalid: true) { line, error in rejected.append((line, error.rule)) }
+    #expect(summary.imported == 1 && summary.rejected == 1)
+    #expect(rejected.map(\.0) == [2] && rejected.map(\.1) == ["event-id-conflict"])
+    #expect(try j.db.events(container: other).map(\.id) == ["E-2"])
+  }
+
   @Test func rerunningTheSameFileAddsNothing() throws {
     let j = try Journey()
     let path = try writeFile(csvHeader + goodRows)

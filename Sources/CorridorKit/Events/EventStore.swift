@@ -37,14 +37,7 @@ extension CorridorDatabase {
     report.id = id
 
     // Idempotency first: a resent event is answered before any rule looks at it.
-    if let existing = try event(id: id) {
-      var stored = existing.report
-      stored.id = id
-      if stored == report { return .duplicate(id: id) }
-      throw CorridorError.invalid(
-        "event id \(id) already exists with different content (\(existing.code.rawValue) at \(existing.location) \(existing.time))",
-        rule: "event-id-conflict", hint: "use a new --id, or retract the old event first")
-    }
+    if try isRecorded(report, id: id) { return .duplicate(id: id) }
 
     var route: Route?
     if let ref = report.shipment {
@@ -96,6 +89,18 @@ extension CorridorDatabase {
       ])
     try audit(action: "insert", entity: "event", key: id, operator: op)
     return .recorded(id: id, exception: exception, offRoute: offRoute)
+  }
+
+  /// True when an identical event is recorded under `id`, false when no event has that id;
+  /// throws when the id holds different content (an id names one event, forever).
+  func isRecorded(_ report: EventReport, id: String) throws -> Bool {
+    guard let existing = try event(id: id) else { return false }
+    var stored = existing.report
+    stored.id = id
+    if stored == report { return true }
+    throw CorridorError.invalid(
+      "event id \(id) already exists with different content (\(existing.code.rawValue) at \(existing.location) \(existing.time))",
+      rule: "event-id-conflict", hint: "give the event a new id, or retract the old event first")
   }
 
   /// Replays the container's actual events with the new one inserted at its time. Returns the

@@ -9,7 +9,7 @@ public struct EventImportOptions: Sendable {
   /// Record rows that break a sequence rule as data-quality exceptions (as `event record --allow-gap`).
   public var allowGap = false
   /// Rows per write transaction: short, so other processes get the database between batches.
-  public var batchSize = 2_000
+  public var batchSize = 10_000
   public var operatorName = "unknown"
   /// Containers whose state the validator keeps in memory at once (see `ImportValidator`).
   public var maxBoxes = 16_384
@@ -156,8 +156,10 @@ final class ImportValidator {
     let box = try box(report.container)
     report.location = try place(report.location)
     if report.shipment == nil { report.shipment = box.openShipment }
-    // The derived id is only needed when the row has none, or to skip the lookup below.
-    let derived = report.id == nil || !box.hadEvents ? report.derivedID : nil
+    // The derived id is only needed when the row has none, or for the dry run to skip the
+    // lookup below.
+    let dryRun = spill != nil
+    let derived = report.id == nil || (dryRun && !box.hadEvents) ? report.derivedID : nil
     let id = report.id ?? derived ?? ""
     report.id = id
     let hashes = (id: id.hashValue, content: report.hashValue)
@@ -168,20 +170,15 @@ final class ImportValidator {
       return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
     }
     var known = false
-    // An id that is not the content's own could be anywhere in the table: look it up.
-    if box.hadEvents || id != derived {
+    // A box with history may have this row already: look it up. So may any box for an id that
+    // is not the content's own; the dry run looks those up too, while the write pass leaves
+    // them to the id's UNIQUE index (`insertImported` answers a collision).
+    if box.hadEvents || (dryRun && id != derived) {
       try idExists.bind(id, at: 1)
       known = try idExists.step()
       idExists.reset()
     }
-    if known, let existing = try db.event(id: id) {
-      var stored = existing.report
-      stored.id = id
-      guard stored == report else {
-        throw CorridorError.invalid(
-          "event id \(id) already exists with different content (\(existing.code.rawValue) at \(existing.location) \(existing.time))",
-          rule: "event-id-conflict")
-      }
+    if known, try db.isRecorded(report, id: id) {
       return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
     }
     var nodes: [LocationCode] = []
@@ -364,7 +361,7 @@ extension CorridorDatabase {
     defer { try? connection.execute("PRAGMA foreign_keys = ON") }
     // Event ids are content hashes, so the id index takes inserts at random places: a larger
     // page cache (16 MiB, within the import's 100 MB memory budget) keeps them off the disk.
-    try mapSQLiteErrors { try connection.execute("PRAGMA cache_size = -16384") }
+    try mapSQLiteErrors { try connection.execute("PRAGMA cache_size = -32768") }
     // Checkpoint the WAL every 64 MiB instead of every 4 MiB: a page the id index touches in
     // many batches is then copied into the database once, not once per batch.
     try mapSQLiteErrors { try connection.execute("PRAGMA wal_autocheckpoint = 16384") }
@@ -393,8 +390,12 @@ extension CorridorDatabase {
                 summary.rows += 1
                 inBatch += 1
                 let prepared: ImportValidator.Prepared
+                let inserted: Bool
                 do {
                   prepared = try validator.validate(try row.result.get())
+                  inserted =
+                    try !prepared.duplicate
+                    && insertImported(prepared, with: insert, recordedAt: recordedAt, operator: options.operatorName, state: &state)
                 } catch let error as CorridorError where error.kind == .invalidData {
                   let error = located(error, row: row, path: path)
                   guard options.skipInvalid else { throw error }
@@ -402,11 +403,10 @@ extension CorridorDatabase {
                   reject(row, error)
                   continue
                 }
-                if prepared.duplicate {
+                guard inserted else {
                   summary.duplicates += 1
                   continue
                 }
-                try insertImported(prepared, with: insert, recordedAt: recordedAt, operator: options.operatorName, state: &state)
                 state.withUnsafeBytes { digest.update(bufferPointer: $0) }
                 validator.apply(prepared)
                 let seq = connection.lastInsertRowID
@@ -451,9 +451,10 @@ extension CorridorDatabase {
   /// Inserts one validated row and writes its canonical audit state and a newline into `state`,
   /// rendered from the values just written: byte for byte what `audit verify` renders when it
   /// reads the row back (`AuditedEntity.stateText`), without a String or a dictionary per row.
+  /// Returns false, writing nothing, when the id turns out to be recorded with this content.
   func insertImported(
     _ prepared: ImportValidator.Prepared, with statement: Statement, recordedAt: String, operator op: String, state: inout [UInt8]
-  ) throws {
+  ) throws -> Bool {
     let r = prepared.report
     try statement.bind(prepared.id, at: 1)
     try statement.bind(r.container.text, at: 2)
@@ -472,7 +473,13 @@ extension CorridorDatabase {
     try statement.bind(prepared.offRoute, at: 15)
     try statement.bind(recordedAt, at: 16)
     try statement.bind(op, at: 17)
-    try statement.run()
+    do {
+      try statement.run()
+    } catch let error as SQLiteError where error.isUniqueViolation {
+      // The write pass does not look up ids of boxes without history (see `validate`).
+      guard try isRecorded(prepared.report, id: prepared.id) else { throw error }
+      return false
+    }
     // Keys in canonical (sorted) order; values as SQLite stores them.
     state.removeAll(keepingCapacity: true)
     func key(_ name: StaticString) {
@@ -521,6 +528,7 @@ extension CorridorDatabase {
     key("vehicle")
     text(r.vehicle)
     state.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+    return true
   }
 
   /// Retries a write transaction that met `SQLITE_BUSY` even after the busy timeout, so a long
