@@ -11,6 +11,21 @@ public enum EventFileFormat: String, Sendable, CaseIterable {
 public struct ImportRow: Sendable {
   public let line: Int
   public let result: Result<EventReport, CorridorError>
+  /// The report's derived id as parsed (before its place and shipment are resolved), when it
+  /// was worked out ahead (`PrefetchingRowSource`).
+  public var derivedID: String?
+
+  public init(line: Int, result: Result<EventReport, CorridorError>, derivedID: String? = nil) {
+    self.line = line
+    self.result = result
+    self.derivedID = derivedID
+  }
+
+  /// The row with its derived id worked out.
+  func withDerivedID() -> ImportRow {
+    guard case .success(let report) = result else { return self }
+    return ImportRow(line: line, result: result, derivedID: report.derivedID)
+  }
 }
 
 /// A source of event rows.

@@ -12,7 +12,7 @@ public struct EventImportOptions: Sendable {
   public var batchSize = 10_000
   public var operatorName = "unknown"
   /// Containers whose state the validator keeps in memory at once (see `ImportValidator`).
-  public var maxBoxes = 16_384
+  public var maxBoxes = 32_768
   public var now = EventTime.now()
 
   public init() {}
@@ -47,11 +47,22 @@ final class ImportValidator {
     /// hashes the container, so a box without earlier events cannot already have a row with
     /// that id: the lookup is skipped (repeats within the file are caught by `recent`).
     var hadEvents = true
-    /// (id, content) hashes of this container's latest rows in this import: a row repeated in
+    /// The latest rows of this container in this import, as `RowHash`es: a row repeated in
     /// the same file is a no-op in the dry run too, without remembering every id of the file.
-    var recent: [(id: Int, content: Int)] = []
+    var recent: [RowHash] = []
     /// The validator's clock when the box was last used, for eviction.
     var touched = 0
+  }
+
+  /// A row in 8 bytes: 32 bits of its id's hash, 32 of its content's. Boxes remember their
+  /// latest rows this way, so that thousands of boxes fit in a few megabytes.
+  struct RowHash {
+    let bits: UInt64
+    init(id: String, report: EventReport) {
+      bits = UInt64(truncatingIfNeeded: id.hashValue) << 32 | UInt64(truncatingIfNeeded: report.hashValue) & 0xFFFF_FFFF
+    }
+    var id: UInt64 { bits >> 32 }
+    var content: UInt64 { bits & 0xFFFF_FFFF }
   }
 
   struct ShipmentInfo {
@@ -75,7 +86,7 @@ final class ImportValidator {
   private var places: [String: LocationCode?] = [:]
   private var routes: [String: Route] = [:]
 
-  init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool, maxBoxes: Int = 16_384) throws {
+  init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool, maxBoxes: Int = 32_768) throws {
     self.db = db
     self.options = options
     self.maxBoxes = max(2, maxBoxes)
@@ -92,8 +103,7 @@ final class ImportValidator {
     var duplicate: Bool
     var late: Bool
     let box: Box
-    /// (id, content) hashes, for `Box.recent`.
-    let hashes: (id: Int, content: Int)
+    let hashes: RowHash
   }
 
   private func place(_ code: LocationCode) throws -> LocationCode {
@@ -138,20 +148,24 @@ final class ImportValidator {
   private func load(_ container: ContainerNumber) throws -> Box {
     _ = try db.requireContainer(container)
     let box = Box()
-    let actual = try db.events(container: container).filter { $0.report.classifier == .ACT && !$0.retracted }
+    let all = try db.events(container: container)
+    let actual = all.filter { $0.report.classifier == .ACT && !$0.retracted }
     box.state =
       SequenceRules.replay(
         actual.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) }
       ).state
     box.lastMilliseconds = actual.last?.time.milliseconds ?? .min
-    box.hadEvents = try db.connection.scalarInt("SELECT 1 FROM events WHERE container = ? LIMIT 1", [.text(container.text)]) != nil
+    box.hadEvents = !all.isEmpty
     let refs = try db.connection.fetchAll("SELECT shipment FROM shipment_containers WHERE container = ?", [.text(container.text)])
     box.openShipment = try refs.compactMap { $0[0].text }.first { try shipment($0)?.status.isOpen == true }
     return box
   }
 
   /// The same rules as `event record`, in the same order.
-  func validate(_ input: EventReport) throws -> Prepared {
+  ///
+  /// - Parameter parsedDerivedID: the derived id of `input` as parsed, when the reader worked
+  ///   it out ahead.
+  func validate(_ input: EventReport, parsedDerivedID: String? = nil) throws -> Prepared {
     var report = input
     let box = try box(report.container)
     report.location = try place(report.location)
@@ -159,10 +173,15 @@ final class ImportValidator {
     // The derived id is only needed when the row has none, or for the dry run to skip the
     // lookup below.
     let dryRun = spill != nil
-    let derived = report.id == nil || (dryRun && !box.hadEvents) ? report.derivedID : nil
+    var derived: String?
+    if report.id == nil || (dryRun && !box.hadEvents) {
+      // Resolving an alias or filling in the shipment changes the content, and so the id.
+      let unchanged = report.location == input.location && report.shipment == input.shipment
+      derived = unchanged ? parsedDerivedID ?? report.derivedID : report.derivedID
+    }
     let id = report.id ?? derived ?? ""
     report.id = id
-    let hashes = (id: id.hashValue, content: report.hashValue)
+    let hashes = RowHash(id: id, report: report)
     if let seen = box.recent.first(where: { $0.id == hashes.id }) {
       guard seen.content == hashes.content else {
         throw CorridorError.invalid("event id \(id) appears twice in this file with different content", rule: "event-id-conflict")
@@ -329,23 +348,25 @@ extension CorridorDatabase {
     path: String, format: EventFileFormat, options: EventImportOptions, reject: (ImportRow, CorridorError) -> Void = { _, _ in },
     progress: ImportProgress? = nil
   ) throws -> EventImportSummary {
-    func open() throws -> EventRowSource {
-      guard let handle = FileHandle(forReadingAtPath: path) else { throw CorridorError(.missingInput, "cannot read \(path): no such file") }
-      switch format {
-      case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: path)
-      case .ndjson: return NDJSONEventSource(handle: handle, file: path)
+    func open() -> EventRowSource {
+      PrefetchingRowSource { () throws -> EventRowSource in
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CorridorError(.missingInput, "cannot read \(path): no such file") }
+        switch format {
+        case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: path)
+        case .ndjson: return NDJSONEventSource(handle: handle, file: path)
+        }
       }
     }
     if !options.skipInvalid {
       // Pass 1: validate everything, write nothing.
       let validator = try ImportValidator(db: self, options: options, dryRun: true, maxBoxes: options.maxBoxes)
-      let source = try open()
+      let source = open()
       var rows = 0
       while let row = try source.next() {
         rows += 1
         let report = try row.result.get()
         do {
-          validator.apply(try validator.validate(report))
+          validator.apply(try validator.validate(report, parsedDerivedID: row.derivedID))
         } catch let error as CorridorError {
           throw located(error, row: row, path: path)
         }
@@ -367,7 +388,7 @@ extension CorridorDatabase {
     try mapSQLiteErrors { try connection.execute("PRAGMA wal_autocheckpoint = 16384") }
     defer { try? connection.execute("PRAGMA wal_autocheckpoint = 1000") }
     let validator = try ImportValidator(db: self, options: options, dryRun: false, maxBoxes: options.maxBoxes)
-    let source = try open()
+    let source = open()
     let insert = try mapSQLiteErrors { try connection.prepare(Self.importInsertSQL) }
     var summary = EventImportSummary()
     var state: [UInt8] = []
@@ -392,7 +413,7 @@ extension CorridorDatabase {
                 let prepared: ImportValidator.Prepared
                 let inserted: Bool
                 do {
-                  prepared = try validator.validate(try row.result.get())
+                  prepared = try validator.validate(try row.result.get(), parsedDerivedID: row.derivedID)
                   inserted =
                     try !prepared.duplicate
                     && insertImported(prepared, with: insert, recordedAt: recordedAt, operator: options.operatorName, state: &state)

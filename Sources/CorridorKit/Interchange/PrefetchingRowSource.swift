@@ -1,0 +1,107 @@
+import Foundation
+
+/// Reads and parses an event file on a second thread, a few thousand rows ahead of the
+/// validator. Parsing and deriving ids need nothing from the database, so on a machine with
+/// two cores they overlap the validation and SQLite's inserts instead of adding to them.
+///
+/// Rows arrive in file order with their errors in place; the error that ends the file (a
+/// syntax error, an unreadable file) arrives after the rows before it, as from the source
+/// itself. Dropping the source stops the reader thread.
+final class PrefetchingRowSource: EventRowSource {
+  /// Rows handed over at once, and chunks in flight: small enough that memory stays flat.
+  static let chunkRows = 1_024
+  static let chunksInFlight = 8
+
+  private let channel = Channel()
+  private var chunk: [ImportRow] = []
+  private var index = 0
+  private var finished = false
+  private(set) var bytesRead = 0
+
+  /// - Parameter open: makes the real source; it runs on the reader thread, and so does every
+  ///   call to it.
+  init(open: @escaping @Sendable () throws -> EventRowSource) {
+    let channel = self.channel
+    let thread = Thread {
+      do {
+        let source = try open()
+        var rows: [ImportRow] = []
+        rows.reserveCapacity(Self.chunkRows)
+        while let row = try source.next() {
+          rows.append(row.withDerivedID())
+          if rows.count == Self.chunkRows {
+            guard channel.put(.rows(rows, bytesRead: source.bytesRead)) else { return }
+            rows.removeAll(keepingCapacity: true)
+          }
+        }
+        if !rows.isEmpty { guard channel.put(.rows(rows, bytesRead: source.bytesRead)) else { return } }
+        _ = channel.put(.end(nil))
+      } catch {
+        _ = channel.put(.end(error))
+      }
+    }
+    thread.name = "corridor-import-reader"
+    thread.start()
+  }
+
+  deinit { channel.cancel() }
+
+  func next() throws -> ImportRow? {
+    while index == chunk.count {
+      if finished { return nil }
+      switch channel.take() {
+      case .rows(let rows, let bytes):
+        chunk = rows
+        index = 0
+        bytesRead = bytes
+      case .end(let error):
+        finished = true
+        if let error { throw error }
+        return nil
+      }
+    }
+    index += 1
+    return chunk[index - 1]
+  }
+
+  enum Message: @unchecked Sendable {
+    case rows([ImportRow], bytesRead: Int)
+    /// The end of the file, or the error that ended it (errors are values; any Error is
+    /// handed over once and never shared).
+    case end(Error?)
+  }
+
+  /// A bounded queue between the reader thread and the importer.
+  final class Channel: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [Message] = []
+    private var cancelled = false
+
+    /// Waits for room; false when the consumer has gone.
+    func put(_ message: Message) -> Bool {
+      condition.lock()
+      defer { condition.unlock() }
+      while queue.count >= PrefetchingRowSource.chunksInFlight && !cancelled { condition.wait() }
+      guard !cancelled else { return false }
+      queue.append(message)
+      condition.broadcast()
+      return true
+    }
+
+    func take() -> Message {
+      condition.lock()
+      defer { condition.unlock() }
+      while queue.isEmpty { condition.wait() }
+      condition.broadcast()
+      return queue.removeFirst()
+    }
+
+    func cancel() {
+      condition.lock()
+      cancelled = true
+      queue.removeAll()
+      condition.broadcast()
+      condition.unlock()
+    }
+  }
+}
