@@ -14,11 +14,12 @@ let csvHeader = "id,container,code,at,location,shipment,classifier,mode,vehicle,
 
 extension Journey {
   func importFile(
-    _ path: String, format: EventFileFormat = .csv, skipInvalid: Bool = false, maxBoxes: Int = 16_384,
+    _ path: String, format: EventFileFormat = .csv, skipInvalid: Bool = false, maxBoxes: Int = 16_384, maxShipments: Int = 1_024,
     rejects: ((Int, CorridorError) -> Void)? = nil
   ) throws -> EventImportSummary {
     var options = EventImportOptions()
     options.maxBoxes = maxBoxes
+    options.maxShipments = maxShipments
     options.skipInvalid = skipInvalid
     options.operatorName = "importer"
     options.now = now
@@ -95,6 +96,31 @@ extension Journey {
     let error = #expect(throws: CorridorError.self) { try k.importFile(try writeFile(held), maxBoxes: 2) }
     #expect(error?.rule == "customs-hold")
     #expect(try k.eventCount() == 0)
+  }
+
+  /// A shipment the file delivers stays delivered in the validation pass after the validator
+  /// has forgotten it: a later row on it is refused before anything is written.
+  @Test func aShipmentDeliveredInTheFileStaysClosedAfterEviction() throws {
+    let j = try Journey()
+    var file = csvHeader
+    file += ",CSQU3054383,GTIN,2024-03-20T08:00:00+02:00,DEDUI,,ACT,,,,,\n"
+    file += ",CSQU3054383,GTOT,2024-03-20T09:00:00+02:00,DEDUI,,ACT,,,,,\n"  // CQ24-0001 delivered
+    for (index, number) in ["TSTU0000014", "TSTU0000020", "TSTU0000035"].enumerated() {
+      let box = try ContainerNumber(parsing: number)
+      try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      try j.db.createShipment(
+        ShipmentBooking(
+          ref: "S\(index)", route: "CQ-QZH-SIN", shipper: "s", consignee: "c", commodity: .general, hsCode: nil,
+          value: try Money(parsing: "1.00", currency: .cny), bookedOn: try Day(parsing: "2024-03-01")),
+        operator: "test")
+      try j.db.assign(box, to: "S\(index)", grossKg: nil, seals: [], operator: "test")
+      file += ",\(number),GTIN,2024-03-20T1\(index):00:00+08:00,CNCQI,,ACT,,,,,\n"
+    }
+    file += ",CSQU3054383,INSP,2024-03-21T09:00:00+02:00,DEDUI,CQ24-0001,ACT,,,,,\n"
+    let error = #expect(throws: CorridorError.self) { try j.importFile(try writeFile(file), maxShipments: 2) }
+    #expect(error?.rule == "shipment-closed")
+    #expect(error?.message.contains(":7:") == true, "\(error?.message ?? "")")
+    #expect(try j.eventCount() == 0)
   }
 
   /// The write pass leaves ids of boxes without history to the UNIQUE index: a collision with

@@ -13,6 +13,8 @@ public struct EventImportOptions: Sendable {
   public var operatorName = "unknown"
   /// Containers whose state the validator keeps in memory at once (see `ImportValidator`).
   public var maxBoxes = 32_768
+  /// Shipments the validator keeps in memory at once.
+  public var maxShipments = 1_024
   public var now = EventTime.now()
 
   public init() {}
@@ -82,7 +84,12 @@ final class ImportValidator {
   private var clock = 0
   /// Prepared once: looked up for every row.
   private let idExists: Statement
+  /// Shipments kept in memory, at most `maxShipments` of them, like boxes. What only this
+  /// import knows of a shipment is kept apart: the shipments it delivered (a short list of refs)
+  /// and the ones it has delivered some boxes of (kept in `shipments` until they are delivered).
   private var shipments: [String: ShipmentInfo?] = [:]
+  private var deliveredHere: Set<String> = []
+  let maxShipments: Int
   private var places: [String: LocationCode?] = [:]
   private var routes: [String: Route] = [:]
 
@@ -90,6 +97,7 @@ final class ImportValidator {
     self.db = db
     self.options = options
     self.maxBoxes = max(2, maxBoxes)
+    maxShipments = max(2, options.maxShipments)
     spill = dryRun ? try BoxSpill() : nil
     idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.routes() { routes[route.code] = route }
@@ -119,9 +127,13 @@ final class ImportValidator {
 
   private func shipment(_ ref: String) throws -> ShipmentInfo? {
     if let cached = shipments[ref] { return cached }
-    let info = try db.shipment(ref).map { s in
+    if shipments.count >= maxShipments {
+      shipments = shipments.filter { _, info in info.map { !$0.delivered.isEmpty && $0.status != .delivered } ?? false }
+    }
+    var info = try db.shipment(ref).map { s in
       ShipmentInfo(status: s.status, nodes: routes[s.booking.route]?.nodes ?? [], containers: Set(s.containers.map(\.container)))
     }
+    if deliveredHere.contains(ref) { info?.status = .delivered }
     shipments[ref] = info
     return info
   }
@@ -265,7 +277,11 @@ final class ImportValidator {
       report.location == info.nodes.last
     {
       info.delivered.insert(report.container)
-      if info.delivered == info.containers { info.status = .delivered }
+      if info.delivered == info.containers {
+        info.status = .delivered
+        info.delivered = []
+        deliveredHere.insert(ref)
+      }
       shipments[ref] = info
       box.openShipment = nil
     }
