@@ -93,10 +93,10 @@ final class ImportValidator {
   private var places: [String: LocationCode?] = [:]
   private var routes: [String: Route] = [:]
 
-  init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool, maxBoxes: Int = 32_768) throws {
+  init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool) throws {
     self.db = db
     self.options = options
-    self.maxBoxes = max(2, maxBoxes)
+    maxBoxes = max(2, options.maxBoxes)
     maxShipments = max(2, options.maxShipments)
     spill = dryRun ? try BoxSpill() : nil
     idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
@@ -375,7 +375,7 @@ extension CorridorDatabase {
     }
     if !options.skipInvalid {
       // Pass 1: validate everything, write nothing.
-      let validator = try ImportValidator(db: self, options: options, dryRun: true, maxBoxes: options.maxBoxes)
+      let validator = try ImportValidator(db: self, options: options, dryRun: true)
       let source = open()
       var rows = 0
       while let row = try source.next() {
@@ -403,7 +403,7 @@ extension CorridorDatabase {
     // many batches is then copied into the database once, not once per batch.
     try mapSQLiteErrors { try connection.execute("PRAGMA wal_autocheckpoint = 16384") }
     defer { try? connection.execute("PRAGMA wal_autocheckpoint = 1000") }
-    let validator = try ImportValidator(db: self, options: options, dryRun: false, maxBoxes: options.maxBoxes)
+    let validator = try ImportValidator(db: self, options: options, dryRun: false)
     let source = open()
     let insert = try mapSQLiteErrors { try connection.prepare(Self.importInsertSQL) }
     var summary = EventImportSummary()
