@@ -42,6 +42,10 @@ for box in "${BOXES[@]}"; do
 done
 imported=$(sqlite3 "$CORRIDOR_DB" "SELECT count(*) FROM events WHERE operator = 'bench'")
 recorded=$(sqlite3 "$CORRIDOR_DB" "SELECT count(*) FROM events WHERE operator LIKE 'rec-%'")
+# Sequence numbers are commit order: recorded events between the import's first and last row
+# were committed while the import was writing.
+during=$(sqlite3 "$CORRIDOR_DB" "SELECT count(*) FROM events WHERE operator LIKE 'rec-%'
+  AND seq BETWEEN (SELECT min(seq) FROM events WHERE operator = 'bench') AND (SELECT max(seq) FROM events WHERE operator = 'bench')")
 $BIN audit verify
-echo "imported $imported of $N; recorded $recorded of $((PER * 4))"
+echo "imported $imported of $N; recorded $recorded of $((PER * 4)), $during of them between the import's first and last batch"
 [ "$imported" -eq "$N" ] && [ "$recorded" -eq $((PER * 4)) ]

@@ -98,6 +98,47 @@ extension Journey {
     #expect(try k.eventCount() == 0)
   }
 
+  /// What the dry run keeps of an evicted box comes back whole.
+  @Test func spilledBoxesComeBackWhole() throws {
+    let spill = try BoxSpill()
+    let box = ImportValidator.Box()
+    let place = try LocationCode(parsing: "KZDOS")
+    box.state.position = .onConveyance(place)
+    box.state.holds[place] = try EventTime(parsing: "2024-03-09T14:00:00+05:00")
+    box.lastMilliseconds = 1_710_000_000_000
+    box.openShipment = "CQ24-0001"
+    box.known = [.init(bits: 1), .init(bits: .max), .init(bits: 0x0123_4567_89AB_CDEF)]
+    box.knownIsComplete = false
+    let container = try ContainerNumber(parsing: "CSQU3054383")
+    try spill.keep(box, of: container)
+    let back = try #require(try spill.take(container))
+    #expect(back.state == box.state)
+    #expect(back.lastMilliseconds == box.lastMilliseconds && back.openShipment == "CQ24-0001")
+    #expect(back.known.map(\.bits) == box.known.map(\.bits) && !back.knownIsComplete)
+    #expect(try spill.take(container) == nil)  // taken, not copied
+  }
+
+  /// A box with a longer history than the validator remembers: a resent old row is still
+  /// recognised as recorded (looked up), not judged again by the sequence rules, in both passes.
+  @Test func aResentOldRowOfALongHistoryIsADuplicate() throws {
+    let j = try Journey()
+    try j.record(.GTIN, "2024-03-01T00:00:00Z", "CNCQI")
+    func at(hour: Int) -> String { String(format: "2024-03-%02dT%02d:00:00Z", 1 + hour / 24, hour % 24) }
+    for pair in 0..<150 {
+      try j.record(.LOAD, at(hour: 2 * pair + 1), "CNCQI")
+      try j.record(.DISC, at(hour: 2 * pair + 2), "CNCQI")
+    }
+    #expect(try j.eventCount() == 301)
+    let file =
+      csvHeader + ",CSQU3054383,LOAD,2024-03-01T01:00:00Z,CNCQI,CQ24-0001,ACT,,,,,\n"
+      + ",CSQU3054383,LOAD,2024-03-20T00:00:00Z,CNCQI,CQ24-0001,ACT,,,,,\n"
+    let path = try writeFile(file)
+    let summary = try j.importFile(path)
+    #expect(summary.duplicates == 1 && summary.imported == 1)
+    let again = try j.importFile(path, skipInvalid: true)
+    #expect(again.duplicates == 2 && again.imported == 0 && again.rejected == 0)
+  }
+
   /// A shipment the file delivers stays delivered in the validation pass after the validator
   /// has forgotten it: a later row on it is refused before anything is written.
   @Test func aShipmentDeliveredInTheFileStaysClosedAfterEviction() throws {
@@ -242,6 +283,28 @@ extension Journey {
     #expect(error?.message.contains("nothing was written") == true)
     #expect(try j.eventCount() == 0)
     #expect(try j.auditCount() == audit)
+  }
+}
+
+extension ImportTests {
+  /// When the disk fills in the middle of the write pass (here without the space check, as with
+  /// --skip-invalid), the committed batches stay, are counted right and verify; the batch being
+  /// written is rolled back.
+  @Test func aDiskThatFillsMidWriteKeepsTheCommittedBatches() throws {
+    let j = try Journey()
+    var rows = ""
+    for minute in 0..<600 {
+      rows += ",CSQU3054383,INSP,2024-03-0\(1 + minute / 120)T0\(minute / 60 % 2):\(String(format: "%02d", minute % 60)):00+08:00,CNCQI,,ACT,,,,,\n"
+    }
+    let path = try writeFile(csvHeader + rows)
+    let pages = try #require(try j.db.connection.scalarInt("PRAGMA page_count"))
+    _ = try j.db.connection.scalarInt("PRAGMA max_page_count = \(pages + 6)")
+    let error = #expect(throws: CorridorError.self) { try j.importFile(path, skipInvalid: true) }
+    #expect(error?.exitCode == 74)
+    let kept = try j.eventCount()
+    #expect(kept > 0 && kept < 600)
+    #expect(error?.message.contains("after \(kept) events in \(kept / 2) batches were committed") == true, "\(error?.message ?? "")")
+    #expect(try j.db.verifyAudit().intact)
   }
 }
 

@@ -27,6 +27,14 @@ public struct EventImportSummary: Sendable, Equatable {
   public var duplicates = 0
   public var rejected = 0
   public var batches = 0
+
+  mutating func add(_ other: EventImportSummary) {
+    rows += other.rows
+    imported += other.imported
+    duplicates += other.duplicates
+    rejected += other.rejected
+    batches += other.batches
+  }
 }
 
 /// Reports import progress (rows, bytes) to whoever is watching.
@@ -40,32 +48,35 @@ final class ImportValidator {
   let options: EventImportOptions
 
   /// A class, so that the per-row updates change it in place (a struct in the dictionary was
-  /// copied, `recent` and all, on every row).
+  /// copied, `known` and all, on every row).
   final class Box {
     var state = SequenceRules.State()
     var lastMilliseconds: Int64 = .min
     var openShipment: String?
-    /// Whether the database held events of this box when the import first met it. A derived id
-    /// hashes the container, so a box without earlier events cannot already have a row with
-    /// that id: the lookup is skipped (repeats within the file are caught by `recent`).
-    var hadEvents = true
-    /// The latest rows of this container in this import, as `RowHash`es: a row repeated in
-    /// the same file is a no-op in the dry run too, without remembering every id of the file.
-    var recent: [RowHash] = []
+    /// The ids this box has (its events in the database when the import met it, then the rows
+    /// this import accepted), newest last, at most `knownLimit`. While `knownIsComplete`, an id
+    /// not in the list is not the box's; and a derived id hashes the container, so it cannot be
+    /// another box's either: re-runs and new boxes need no lookups.
+    var known: [RowHash] = []
+    var knownIsComplete = true
     /// The validator's clock when the box was last used, for eviction.
     var touched = 0
   }
 
   /// A row in 8 bytes: 32 bits of its id's hash, 32 of its content's. Boxes remember their
-  /// latest rows this way, so that thousands of boxes fit in a few megabytes.
+  /// rows this way, so that thousands of boxes fit in a few megabytes.
   struct RowHash {
     let bits: UInt64
     init(id: String, report: EventReport) {
       bits = UInt64(truncatingIfNeeded: id.hashValue) << 32 | UInt64(truncatingIfNeeded: report.hashValue) & 0xFFFF_FFFF
     }
+    init(bits: UInt64) { self.bits = bits }
     var id: UInt64 { bits >> 32 }
     var content: UInt64 { bits & 0xFFFF_FFFF }
   }
+
+  /// Ids a box remembers; a box with a longer history looks the rest up in the database.
+  static let knownLimit = 256
 
   struct ShipmentInfo {
     var status: ShipmentStatus
@@ -167,7 +178,12 @@ final class ImportValidator {
         actual.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) }
       ).state
     box.lastMilliseconds = actual.last?.time.milliseconds ?? .min
-    box.hadEvents = !all.isEmpty
+    box.known = all.suffix(Self.knownLimit).map { event in
+      var report = event.report
+      report.id = event.id
+      return RowHash(id: event.id, report: report)
+    }
+    box.knownIsComplete = all.count <= Self.knownLimit
     let refs = try db.connection.fetchAll("SELECT shipment FROM shipment_containers WHERE container = ?", [.text(container.text)])
     box.openShipment = try refs.compactMap { $0[0].text }.first { try shipment($0)?.status.isOpen == true }
     return box
@@ -182,11 +198,11 @@ final class ImportValidator {
     let box = try box(report.container)
     report.location = try place(report.location)
     if report.shipment == nil { report.shipment = box.openShipment }
-    // The derived id is only needed when the row has none, or for the dry run to skip the
-    // lookup below.
+    // The derived id is needed when the row has none, or for the dry run to tell whether an id
+    // it does not know could be another box's.
     let dryRun = spill != nil
     var derived: String?
-    if report.id == nil || (dryRun && !box.hadEvents) {
+    if report.id == nil || (dryRun && box.knownIsComplete) {
       // Resolving an alias or filling in the shipment changes the content, and so the id.
       let unchanged = report.location == input.location && report.shipment == input.shipment
       derived = unchanged ? parsedDerivedID ?? report.derivedID : report.derivedID
@@ -194,23 +210,20 @@ final class ImportValidator {
     let id = report.id ?? derived ?? ""
     report.id = id
     let hashes = RowHash(id: id, report: report)
-    if let seen = box.recent.first(where: { $0.id == hashes.id }) {
-      guard seen.content == hashes.content else {
-        throw CorridorError.invalid("event id \(id) appears twice in this file with different content", rule: "event-id-conflict")
-      }
-      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
+    let duplicate = Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
+    if let seen = box.known.last(where: { $0.id == hashes.id }) {
+      if try seen.content == hashes.content || db.isRecorded(report, id: id) { return duplicate }
+      throw CorridorError.invalid("event id \(id) appears twice in this file with different content", rule: "event-id-conflict")
     }
-    var known = false
-    // A box with history may have this row already: look it up. So may any box for an id that
-    // is not the content's own; the dry run looks those up too, while the write pass leaves
-    // them to the id's UNIQUE index (`insertImported` answers a collision).
-    if box.hadEvents || (dryRun && id != derived) {
+    // An id the box does not know may still be in the database: when the box's list is not
+    // complete (looked up, so that a resent old row is not judged by the sequence rules), or
+    // when the id is not the content's own (any box could have it: the dry run looks it up, the
+    // write pass leaves it to the id's UNIQUE index and `insertImported` answers a collision).
+    if !box.knownIsComplete || (dryRun && id != derived) {
       try idExists.bind(id, at: 1)
-      known = try idExists.step()
+      let known = try idExists.step()
       idExists.reset()
-    }
-    if known, try db.isRecorded(report, id: id) {
-      return Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
+      if known, try db.isRecorded(report, id: id) { return duplicate }
     }
     var nodes: [LocationCode] = []
     if let ref = report.shipment {
@@ -258,11 +271,11 @@ final class ImportValidator {
     guard !prepared.duplicate else { return }
     let report = prepared.report
     let box = prepared.box
-    box.recent.append(prepared.hashes)
-    if box.recent.count > 64 {
+    box.known.append(prepared.hashes)
+    if box.known.count > Self.knownLimit {
       // Older ids are forgotten from here on, so look them up in the database instead.
-      box.recent.removeFirst(box.recent.count - 64)
-      box.hadEvents = true
+      box.known.removeFirst(box.known.count - Self.knownLimit)
+      box.knownIsComplete = false
     }
     if prepared.late {
       // The write pass reloads the box from the database, which now has the row in its place.
@@ -290,8 +303,7 @@ final class ImportValidator {
 
 /// The dry run's store for the simulated state of boxes evicted from memory: a private
 /// temporary SQLite file (SQLite deletes it when the connection closes), so memory stays flat
-/// however many containers a file names. What a box remembers of its recent ids is not kept:
-/// after eviction its rows are looked up in the database instead.
+/// however many containers a file names.
 final class BoxSpill {
   private let connection: Connection
   private let put: Statement
@@ -305,10 +317,11 @@ final class BoxSpill {
     try connection.execute(
       """
       CREATE TABLE boxes(container TEXT PRIMARY KEY, kind INTEGER NOT NULL, place TEXT, holds TEXT NOT NULL, last_ms INTEGER NOT NULL,
-        open_shipment TEXT, had_events INTEGER NOT NULL) WITHOUT ROWID
+        open_shipment TEXT, known BLOB NOT NULL, known_is_complete INTEGER NOT NULL) WITHOUT ROWID
       """)
-    put = try connection.prepare("INSERT OR REPLACE INTO boxes VALUES (?, ?, ?, ?, ?, ?, ?)")
-    get = try connection.prepare("SELECT kind, place, holds, last_ms, open_shipment, had_events FROM boxes WHERE container = ?")
+    put = try connection.prepare("INSERT OR REPLACE INTO boxes VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    get = try connection.prepare(
+      "SELECT kind, place, holds, last_ms, open_shipment, known, known_is_complete FROM boxes WHERE container = ?")
     drop = try connection.prepare("DELETE FROM boxes WHERE container = ?")
   }
 
@@ -323,9 +336,24 @@ final class BoxSpill {
     let holds = box.state.holds.map { "\($0.key.text)=\($0.value.milliseconds)=\($0.value.offsetMinutes)" }.joined(separator: " ")
     try put.bind([
       .text(container.text), .integer(kind), SQLValue(place), .text(holds), .integer(box.lastMilliseconds), SQLValue(box.openShipment),
-      .integer(box.hadEvents ? 1 : 0),
+      .blob(Self.encode(box.known)), .integer(box.knownIsComplete ? 1 : 0),
     ])
     try put.run()
+  }
+
+  static func encode(_ known: [ImportValidator.RowHash]) -> [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(known.count * 8)
+    for hash in known { withUnsafeBytes(of: hash.bits.littleEndian) { bytes.append(contentsOf: $0) } }
+    return bytes
+  }
+
+  static func decode(_ bytes: [UInt8]) -> [ImportValidator.RowHash] {
+    stride(from: 0, to: bytes.count - bytes.count % 8, by: 8).map { start in
+      var bits: UInt64 = 0
+      for index in (start..<start + 8).reversed() { bits = bits << 8 | UInt64(bytes[index]) }
+      return ImportValidator.RowHash(bits: bits)
+    }
   }
 
   /// The box kept for `container`, removed from the store; nil when none was kept.
@@ -348,7 +376,8 @@ final class BoxSpill {
     }
     box.lastMilliseconds = get.value(at: 3).int64 ?? .min
     box.openShipment = get.value(at: 4).text
-    box.hadEvents = get.value(at: 5).int64 != 0
+    if case .blob(let bytes) = get.value(at: 5) { box.known = Self.decode(bytes) }
+    box.knownIsComplete = get.value(at: 6).int64 == 1
     get.reset()
     try drop.bind(container.text, at: 1)
     try drop.run()
@@ -410,6 +439,8 @@ extension CorridorDatabase {
     var state: [UInt8] = []
     var exhausted = false
     while !exhausted {
+      // Counted apart until the batch commits: a batch that fails is rolled back whole.
+      var batch = EventImportSummary()
       do {
         try mapSQLiteErrors {
           try withBusyRetry {
@@ -424,7 +455,7 @@ extension CorridorDatabase {
                   exhausted = true
                   break
                 }
-                summary.rows += 1
+                batch.rows += 1
                 inBatch += 1
                 let prepared: ImportValidator.Prepared
                 let inserted: Bool
@@ -436,12 +467,12 @@ extension CorridorDatabase {
                 } catch let error as CorridorError where error.kind == .invalidData {
                   let error = located(error, row: row, path: path)
                   guard options.skipInvalid else { throw error }
-                  summary.rejected += 1
+                  batch.rejected += 1
                   reject(row, error)
                   continue
                 }
                 guard inserted else {
-                  summary.duplicates += 1
+                  batch.duplicates += 1
                   continue
                 }
                 state.withUnsafeBytes { digest.update(bufferPointer: $0) }
@@ -449,7 +480,7 @@ extension CorridorDatabase {
                 let seq = connection.lastInsertRowID
                 first = first ?? seq
                 last = seq
-                summary.imported += 1
+                batch.imported += 1
               }
               if let first, let last {
                 let state = CanonicalJSON.object([
@@ -458,16 +489,18 @@ extension CorridorDatabase {
                 ])
                 try appendAudit(
                   action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
-                summary.batches += 1
+                batch.batches += 1
               }
             }
           }
         }
       } catch let error as CorridorError where error.kind == .io && summary.batches > 0 {
         throw CorridorError(
-          .io, "\(error.message) after \(summary.imported) events in \(summary.batches) batches were committed (consistent and audited)",
+          .io,
+          "\(error.message) after \(summary.imported) events in \(summary.batches) batches were committed (consistent and audited)",
           hint: "free space and run the same command again: it skips what is already recorded")
       }
+      summary.add(batch)
       progress?(summary.rows, source.bytesRead)
     }
     return summary
@@ -587,6 +620,10 @@ extension CorridorDatabase {
   /// caught: exit 74 after the batches already committed).
   func checkSpace(forImportOf path: String) throws {
     let input = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+    // Measured: the database grows by 2.3 to 2.8 bytes per byte of CSV (rows and four indexes),
+    // and the WAL beside it takes up to the checkpoint interval (64 MiB) and one batch's pages.
+    let rows = input * 3
+    var needed = rows + 128 << 20
     let folder = (self.path as NSString).deletingLastPathComponent
     var free = Int64.max
     if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder),
@@ -594,14 +631,12 @@ extension CorridorDatabase {
     {
       free = bytes
     }
-    // A page limit (PRAGMA max_page_count) caps the file too.
+    // A page limit (PRAGMA max_page_count) caps the database file, not the WAL.
     if let pages = try? connection.fetchOne(
       "SELECT m.max_page_count - c.page_count + f.freelist_count, s.page_size FROM pragma_max_page_count m, pragma_page_count c, pragma_freelist_count f, pragma_page_size s"
-    ), let left = pages[0].int64, let size = pages[1].int64 {
-      free = min(free, left * size)
+    ), let left = pages[0].int64, let size = pages[1].int64, left * size < rows {
+      (free, needed) = (left * size, rows)
     }
-    // Measured: the database grows by about 2.5 bytes per byte of CSV (rows, four indexes, WAL).
-    let needed = input * 3
     if free < needed {
       throw CorridorError(
         .io, "not enough disk space for this import: about \(needed / 1_048_576) MiB needed, \(free / 1_048_576) MiB free; nothing was written",

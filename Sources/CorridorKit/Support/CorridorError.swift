@@ -63,7 +63,7 @@ extension CorridorError {
         .busy, "\(prefix)the database is busy (another corridor process held it past the timeout)",
         hint: "retry; long imports release the database between batches")
     } else if error.isDiskFull {
-      self.init(.io, "\(prefix)the disk is full (\(error.message)); nothing was written", hint: "free space and retry")
+      self.init(.io, "\(prefix)the disk is full (\(error.message)); the write was rolled back", hint: "free space and retry")
     } else if error.isReadOnly {
       self.init(.io, "\(prefix)the database is read-only (\(error.message))", hint: "check the file's permissions")
     } else if error.isIOError {
