@@ -27,6 +27,7 @@ echo "events: $N; uninterrupted import ${full_ms} ms; $KILLS kills"
 
 for kill in $(seq 1 "$KILLS"); do
   delay_ms=$(( RANDOM * RANDOM % full_ms ))
+  before=$(sqlite3 "$CORRIDOR_DB" 'SELECT count(*) FROM events')
   $BIN import events "$WORK/events.csv" --quiet --operator bench >/dev/null 2>&1 &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
@@ -34,11 +35,14 @@ for kill in $(seq 1 "$KILLS"); do
   wait "$pid" 2>/dev/null || true
   $BIN db check >/dev/null
   $BIN audit verify >/dev/null
-  printf 'kill %2d after %6d ms (%s): db check ok, audit verify ok, %s events\n' "$kill" "$delay_ms" "$outcome" \
-    "$(sqlite3 "$CORRIDOR_DB" 'SELECT count(*) FROM events')"
+  after=$(sqlite3 "$CORRIDOR_DB" 'SELECT count(*) FROM events')
+  printf 'kill %2d after %6d ms (%s): db check ok, audit verify ok, %7d events (+%d)\n' "$kill" "$delay_ms" "$outcome" "$after" \
+    $((after - before))
 done
 
+start=$(date +%s%N)
 $BIN import events "$WORK/events.csv" --quiet --operator bench
+echo "the last run took $(( ($(date +%s%N) - start) / 1000000 )) ms"
 $BIN db check
 $BIN audit verify
 count=$(sqlite3 "$CORRIDOR_DB" 'SELECT count(*) FROM events')

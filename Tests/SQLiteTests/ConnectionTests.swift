@@ -145,6 +145,33 @@ func temporaryPath(_ name: String = "test.db") -> String {
     #expect(try waiter.scalarInt("SELECT count(*) FROM t") == 2)
   }
 
+  /// A bulk writer leaves only short gaps between its transactions; a waiting writer must get
+  /// through one of them rather than wait for the end (SQLite's own timeout handler sleeps up
+  /// to 100 ms between attempts and mostly missed them).
+  @Test func waiterGetsThroughShortGapsBetweenTransactions() throws {
+    let path = temporaryPath()
+    let setup = try Connection(path: path, options: .init(create: true))
+    try setup.execute("CREATE TABLE t(who TEXT)")
+    let cycles: Int64 = 8
+    let thread = Thread { [path] in
+      guard let bulk = try? Connection(path: path) else { return }
+      for _ in 0..<cycles {
+        try? bulk.transaction {
+          try bulk.execute("INSERT INTO t VALUES ('bulk')")
+          Thread.sleep(forTimeInterval: 0.3)
+        }
+        Thread.sleep(forTimeInterval: 0.01)
+      }
+    }
+    thread.start()
+    Thread.sleep(forTimeInterval: 0.05)
+    let waiter = try Connection(path: path, options: .init(busyTimeoutMilliseconds: 5_000))
+    try waiter.transaction { try waiter.execute("INSERT INTO t VALUES ('waiter')") }
+    let bulkBefore = try waiter.scalarInt("SELECT count(*) FROM t WHERE rowid < (SELECT rowid FROM t WHERE who = 'waiter')")
+    #expect((bulkBefore ?? cycles) <= 2, "the waiter got in only after \(bulkBefore ?? -1) of \(cycles) transactions")
+    while try setup.scalarInt("SELECT count(*) FROM t WHERE who = 'bulk'") ?? 0 < cycles { Thread.sleep(forTimeInterval: 0.05) }
+  }
+
   @Test func writerGivesUpAfterTheTimeoutWithBusy() throws {
     let path = temporaryPath()
     let holder = try Connection(path: path, options: .init(create: true))

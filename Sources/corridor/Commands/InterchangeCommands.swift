@@ -113,7 +113,7 @@ extension Corridor.Import {
     @Flag(name: .customLong("skip-invalid"), help: "Import the good rows; write the bad ones to --rejects.") var skipInvalid = false
     @Option(help: "Where --skip-invalid writes the rejected rows (CSV: line, rule, error).") var rejects: String?
     @Flag(name: .customLong("allow-gap"), help: "Keep rows that break a sequence rule as data-quality exceptions.") var allowGap = false
-    @Option(name: .customLong("batch-size"), help: "Rows per write transaction.") var batchSize = 10_000
+    @Option(name: .customLong("batch-size"), help: "Rows per write transaction.") var batchSize = 25_000
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
