@@ -64,10 +64,9 @@ final class PrefetchingRowSource: EventRowSource {
     return chunk[index - 1]
   }
 
-  enum Message: @unchecked Sendable {
+  enum Message: Sendable {
     case rows([ImportRow], bytesRead: Int)
-    /// The end of the file, or the error that ended it (errors are values; any Error is
-    /// handed over once and never shared).
+    /// The end of the file, or the error that ended it.
     case end(Error?)
   }
 
