@@ -2,13 +2,8 @@
 # Audit trail at scale: `audit verify` and `audit export` (both formats) over 1,000,000 entries,
 # with time and peak RSS; next to it, the sqlite3 shell reading the same rows (a floor for the
 # scan). Run from the repository root: Benchmarks/scripts/audit-1m.sh [ENTRIES]
-set -euo pipefail
 N=${1:-1000000}
-cd "$(dirname "$0")/../.."
-swift build -c release --product corridor >/dev/null
-BIN=$(swift build -c release --show-bin-path)/corridor
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 "$BIN" init --db "$WORK/a.db" --operator bench >/dev/null 2>&1
 /usr/bin/time -f "fill      %e s  %M KB" "$BIN" dev audit-fill --entries "$N" --db "$WORK/a.db" >/dev/null
 /usr/bin/time -f "sqlite3   %e s  %M KB (SELECT of every entry)" sqlite3 "$WORK/a.db" "SELECT * FROM audit_log" >/dev/null

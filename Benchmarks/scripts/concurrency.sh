@@ -3,14 +3,9 @@
 # one `corridor event record` command at a time. Every event must be present afterwards and no
 # command may fail (no "database is locked" reaching anyone). Run from the repository root:
 #   Benchmarks/scripts/concurrency.sh 1000000
-set -euo pipefail
 N=${1:-1000000}
 PER=${PER:-1000}
-cd "$(dirname "$0")/../.."
-swift build -c release --product corridor >/dev/null
-BIN=$(swift build -c release --show-bin-path)/corridor
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 export CORRIDOR_DB="$WORK/c.db"
 
 $BIN init --operator bench >/dev/null 2>&1

@@ -7,15 +7,10 @@
 # a random number of events between target k-1 and target k (KILLS targets spread over N), then
 # kills within the next 0-300 ms, so kills fall inside write transactions, between them, and
 # (on the first runs) inside the validation pass.
-set -euo pipefail
 N=${1:-1000000}
 KILLS=${2:-20}
 RANDOM=${SEED:-7}
-cd "$(dirname "$0")/../.."
-swift build -c release --product corridor >/dev/null
-BIN=$(swift build -c release --show-bin-path)/corridor
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 export CORRIDOR_DB="$WORK/c.db"
 count() { sqlite3 "$CORRIDOR_DB" 'SELECT count(*) FROM events'; }
 

@@ -6,12 +6,8 @@
 # 2. The space runs out in the middle of the write pass (another process fills the disk after
 #    the import's space check): exit 74, the committed batches are kept (consistent and audited),
 #    and once space is freed the same command finishes the job.
-set -euo pipefail
 N=${1:-300000}
-cd "$(dirname "$0")/../.."
-swift build -c release --product corridor >/dev/null
-BIN=$(swift build -c release --show-bin-path)/corridor
-WORK=$(mktemp -d)
+source "$(dirname "$0")/common.sh"
 SMALL="$WORK/small"
 mkdir -p "$SMALL"
 trap 'umount "$SMALL" 2>/dev/null || true; rm -rf "$WORK"' EXIT

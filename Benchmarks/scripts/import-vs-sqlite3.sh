@@ -3,14 +3,9 @@
 # database, side by side with the sqlite3 shell's `.import` of the same CSV into a table with the
 # same columns and indexes as the events table. Run from the repository root:
 #   Benchmarks/scripts/import-vs-sqlite3.sh 1000000
-set -euo pipefail
 N=${1:-1000000}
 RUNS=${RUNS:-3}
-cd "$(dirname "$0")/../.."
-swift build -c release --product corridor >/dev/null
-BIN=$(swift build -c release --show-bin-path)/corridor
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 
 $BIN init --db "$WORK/base.db" --operator bench >/dev/null 2>&1
 $BIN dev generate --events "$N" --seed 1 --out "$WORK/events.csv" --db "$WORK/base.db" --operator bench >/dev/null

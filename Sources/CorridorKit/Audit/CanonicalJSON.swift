@@ -76,11 +76,7 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
       case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
       case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
       case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-      case ..<0x20:
-        let digits: StaticString = "0123456789abcdef"
-        out.append(contentsOf: Array("\\u00".utf8))
-        out.append(digits.utf8Start[Int(byte >> 4)])
-        out.append(digits.utf8Start[Int(byte & 0x0F)])
+      case ..<0x20: out.append(contentsOf: hex([byte], prefix: "\\u00").utf8)
       default: out.append(byte)
       }
     }
@@ -89,21 +85,7 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
 
   /// An integer in canonical form (decimal digits), into bytes.
   static func writeInt(_ value: Int64, to out: inout [UInt8]) {
-    if value < 0 { out.append(UInt8(ascii: "-")) }
-    var magnitude = value.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 19 digits at most, reversed below
-    let count = withUnsafeMutableBytes(of: &digits) { buffer in
-      var n = 0
-      repeat {
-        buffer[n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-        magnitude /= 10
-        n += 1
-      } while magnitude > 0
-      return n
-    }
-    withUnsafeBytes(of: &digits) { buffer in
-      for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
-    }
+    out.append(contentsOf: String(value).utf8)  // up to 15 digits fit a small string: no allocation
   }
 
   /// The canonical form of a parsed JSON value (for re-verifying exports). Numbers must be

@@ -122,7 +122,7 @@ public struct EventReport: Sendable, Hashable {
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.
   public var derivedID: String {
-    // One buffer and one hash update, no String per field: imports derive an id for every row.
+    // One buffer and one hash update: imports derive an id for every row.
     var bytes: [UInt8] = []
     bytes.reserveCapacity(160)
     func field(_ text: String?) {
@@ -131,10 +131,8 @@ public struct EventReport: Sendable, Hashable {
     }
     bytes.append(contentsOf: container.text.utf8)
     field(code.rawValue)
-    bytes.append(0x1F)
-    CanonicalJSON.writeInt(time.milliseconds, to: &bytes)
-    bytes.append(0x1F)
-    CanonicalJSON.writeInt(Int64(time.offsetMinutes), to: &bytes)
+    field(String(time.milliseconds))
+    field(String(time.offsetMinutes))
     field(location.text)
     field(shipment)
     field(classifier.rawValue)

@@ -214,9 +214,11 @@ final class ImportValidator {
     let id = report.id ?? derived ?? ""
     report.id = id
     let hashes = RowHash(id: id, report: report)
-    let duplicate = Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
+    func duplicate() -> Prepared {
+      Prepared(report: report, id: id, exception: nil, offRoute: false, duplicate: true, late: false, box: box, hashes: hashes)
+    }
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
-      if try seen.content == hashes.content || db.isRecorded(report, id: id) { return duplicate }
+      if try seen.content == hashes.content || db.isRecorded(report, id: id) { return duplicate() }
       throw CorridorError.invalid("event id \(id) appears twice in this file with different content", rule: "event-id-conflict")
     }
     // An id the box does not know may still be in the database: when the box's list is not
@@ -227,7 +229,7 @@ final class ImportValidator {
       try idExists.bind(id, at: 1)
       let known = try idExists.step()
       idExists.reset()
-      if known, try db.isRecorded(report, id: id) { return duplicate }
+      if known, try db.isRecorded(report, id: id) { return duplicate() }
     }
     var nodes: [LocationCode] = []
     if let ref = report.shipment {
@@ -429,7 +431,7 @@ extension CorridorDatabase {
     try mapSQLiteErrors { try connection.execute("PRAGMA foreign_keys = OFF") }
     defer { try? connection.execute("PRAGMA foreign_keys = ON") }
     // Event ids are content hashes, so the id index takes inserts at random places: a larger
-    // page cache (16 MiB, within the import's 100 MB memory budget) keeps them off the disk.
+    // page cache (32 MiB, within the import's 100 MB memory budget) keeps them off the disk.
     try mapSQLiteErrors { try connection.execute("PRAGMA cache_size = -32768") }
     // Checkpoint the WAL every 64 MiB instead of every 4 MiB: a page the id index touches in
     // many batches is then copied into the database once, not once per batch.
@@ -552,7 +554,7 @@ extension CorridorDatabase {
     do {
       try statement.run()
     } catch let error as SQLiteError where error.isUniqueViolation {
-      // The write pass does not look up ids of boxes without history (see `validate`).
+      // The write pass leaves ids a box does not know to this index (see `validate`).
       guard try isRecorded(prepared.report, id: prepared.id) else { throw error }
       return false
     }
