@@ -15,23 +15,35 @@ struct Corridor: ParsableCommand {
     ]
   )
 
-  /// Runs the command line, mapping domain errors to one stderr line and their sysexits code.
+  /// Runs the command line, mapping every failure to one stderr line (and a hint) and its
+  /// sysexits code; `--help` and `--version` print as the argument parser does.
   static func runMain() -> Never {
     do {
       var command = try parseAsRoot()
-      do {
-        try command.run()
-      } catch let error as CorridorError {
-        Console.error(error)
-        Foundation.exit(error.exitCode)
-      }
+      try command.run()
       Foundation.exit(0)
     } catch let error as CorridorError {
       Console.error(error)
       Foundation.exit(error.exitCode)
     } catch {
-      exit(withError: error)
+      guard exitCode(for: error) != .success else { exit(withError: error) }
+      Console.error(usageError(error))
+      Foundation.exit(64)
     }
+  }
+
+  /// The argument parser's message in the house format: `corridor: error: …` and a hint that
+  /// names the command's help, instead of `Error:` and a usage block.
+  static func usageError(_ error: Error) -> CorridorError {
+    let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+    let trimmed = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+    var hint = "see `corridor --help`"
+    if let see = fullMessage(for: error).split(separator: "\n").first(where: { $0.contains("See '") }),
+      let open = see.firstIndex(of: "'"), let close = see.lastIndex(of: "'"), open < close
+    {
+      hint = "see `\(see[see.index(after: open)..<close])`"
+    }
+    return CorridorError(.usage, trimmed, hint: hint)
   }
 }
 

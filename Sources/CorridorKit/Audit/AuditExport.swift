@@ -29,35 +29,22 @@ public struct AuditManifest: Sendable, Equatable {
   }
 }
 
-/// Buffered writing to a file while hashing every byte, so an export streams in constant memory.
+/// Writing to an output while hashing every byte, so an export streams in constant memory.
 final class HashingWriter {
-  private let handle: FileHandle
-  private var buffer: [UInt8] = []
+  private let file: OutputFile
   private var hasher = SHA256()
 
-  init(path: String) throws {
-    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-      throw CorridorError(.cannotCreate, "cannot create \(path)")
-    }
-    self.handle = handle
-    buffer.reserveCapacity(1 << 16)
+  init(_ file: OutputFile) {
+    self.file = file
   }
 
   func write(_ text: String) throws {
-    buffer.append(contentsOf: text.utf8)
-    if buffer.count >= 1 << 16 { try flush() }
-  }
-
-  func flush() throws {
-    guard !buffer.isEmpty else { return }
-    hasher.update(data: buffer)
-    do { try handle.write(contentsOf: buffer) } catch { throw CorridorError(.io, "write failed: \(error.localizedDescription)") }
-    buffer.removeAll(keepingCapacity: true)
+    hasher.update(data: Array(text.utf8))
+    try file.write(text)
   }
 
   func finish() throws -> String {
-    try flush()
-    try? handle.close()
+    try file.commit()
     return hex(hasher.finalize())
   }
 }
@@ -65,11 +52,21 @@ final class HashingWriter {
 extension CorridorDatabase {
   static let auditCSVHeader = ["seq", "recordedAt", "operator", "action", "entity", "key", "state", "prevHash", "hash"]
 
-  /// Streams the entries recorded between `from` and `to` (UTC dates, inclusive) to `path` and
-  /// writes `path.manifest.json`.
+  /// The same, to `path` and `path.manifest.json`, neither of which may be the database.
   public func exportAudit(from: Day?, to: Day?, format: AuditExportFormat, path: String) throws -> AuditManifest {
+    let protected = Self.files(at: self.path)
+    return try exportAudit(
+      from: from, to: to, format: format, to: OutputFile(path: path, protecting: protected),
+      manifest: OutputFile(path: path + ".manifest.json", protecting: protected))
+  }
+
+  /// Streams the entries recorded between `from` and `to` (UTC dates, inclusive) to `file` and
+  /// then writes the manifest (`FILE.manifest.json` by convention) to `manifestFile`.
+  public func exportAudit(
+    from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest manifestFile: OutputFile
+  ) throws -> AuditManifest {
     try mapSQLiteErrors {
-      let writer = try HashingWriter(path: path)
+      let writer = HashingWriter(file)
       if format == .csv { try writer.write(CSV.record(Self.auditCSVHeader)) }
       var conditions = Conditions()
       conditions.add("recorded_at >= ?", SQLValue(from?.description))
@@ -103,10 +100,8 @@ extension CorridorDatabase {
         manifest.headHash = manifest.prevHash
       }
       manifest.sha256 = try writer.finish()
-      let manifestPath = path + ".manifest.json"
-      guard FileManager.default.createFile(atPath: manifestPath, contents: Data(manifest.json.utf8)) else {
-        throw CorridorError(.cannotCreate, "cannot create \(manifestPath)")
-      }
+      try manifestFile.write(manifest.json)
+      try manifestFile.commit()
       return manifest
     }
   }
@@ -117,11 +112,8 @@ extension CorridorDatabase {
 public enum AuditExportVerifier {
   public static func verify(path: String) throws -> AuditManifest {
     let manifestPath = path + ".manifest.json"
-    guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
-      throw CorridorError(.missingInput, "cannot read \(manifestPath)")
-    }
-    let manifest = try parseManifest([UInt8](manifestData), file: manifestPath)
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw CorridorError(.missingInput, "cannot read \(path)") }
+    let manifest = try parseManifest(try InputFile.contents(manifestPath), file: manifestPath)
+    let handle = try InputFile.open(path)
     defer { try? handle.close() }
 
     // The file's digest first: one changed byte anywhere is caught here.

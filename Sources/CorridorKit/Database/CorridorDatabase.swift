@@ -13,6 +13,17 @@ public enum DatabaseLocation {
   }
 }
 
+extension CorridorDatabase {
+  /// The database file and the files SQLite keeps beside it, which no output may overwrite.
+  public static func files(at path: String) -> [OutputFile.Protected] {
+    [
+      .init(path: path, role: "the database"), .init(path: path + "-wal", role: "the database's write-ahead log"),
+      .init(path: path + "-shm", role: "the database's shared-memory index"),
+      .init(path: path + "-journal", role: "the database's rollback journal"),
+    ]
+  }
+}
+
 /// An open Corridor database: a SQLite connection whose schema this binary has checked and
 /// brought up to date.
 public final class CorridorDatabase {

@@ -394,16 +394,22 @@ extension CorridorDatabase {
   /// Imports movement events from a file. See README "Importing events" for the semantics:
   /// all or nothing for bad data (a validation pass reads the whole file before anything is
   /// written), short batches for the write, idempotent re-runs.
+  ///
+  /// - Parameter name: what messages call the file (`<stdin>` for a spooled standard input),
+  ///   when it is not `path`.
   public func importEvents(
-    path: String, format: EventFileFormat, options: EventImportOptions, reject: (ImportRow, CorridorError) -> Void = { _, _ in },
-    progress: ImportProgress? = nil
+    path: String, name: String? = nil, format: EventFileFormat, options: EventImportOptions,
+    reject: (ImportRow, CorridorError) -> Void = { _, _ in }, progress: ImportProgress? = nil
   ) throws -> EventImportSummary {
+    let file = name ?? path
+    // Checked here too, so that a folder or a missing file is exit 66 before any pass starts.
+    try InputFile.open(path, name: file).close()
     func open() -> EventRowSource {
       PrefetchingRowSource { () throws -> EventRowSource in
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CorridorError(.missingInput, "cannot read \(path): no such file") }
+        let handle = try InputFile.open(path, name: file)
         switch format {
-        case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: path)
-        case .ndjson: return NDJSONEventSource(handle: handle, file: path)
+        case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: file)
+        case .ndjson: return NDJSONEventSource(handle: handle, file: file)
         }
       }
     }
@@ -418,7 +424,7 @@ extension CorridorDatabase {
         do {
           validator.apply(try validator.validate(report, parsedDerivedID: row.derivedID))
         } catch let error as CorridorError {
-          throw located(error, row: row, path: path)
+          throw located(error, row: row, path: file)
         }
         if rows % 10_000 == 0 { progress?(rows / 2, source.bytesRead / 2) }
       }
@@ -470,7 +476,7 @@ extension CorridorDatabase {
                     try !prepared.duplicate
                     && insertImported(prepared, with: insert, recordedAt: recordedAt, operator: options.operatorName, state: &state)
                 } catch let error as CorridorError where error.kind == .invalidData {
-                  let error = located(error, row: row, path: path)
+                  let error = located(error, row: row, path: file)
                   guard options.skipInvalid else { throw error }
                   batch.rejected += 1
                   reject(row, error)
@@ -490,7 +496,7 @@ extension CorridorDatabase {
               if let first, let last {
                 let state = CanonicalJSON.object([
                   "count": .int(last - first + 1), "digest": .string(hex(digest.finalize())), "firstSeq": .int(first), "lastSeq": .int(last),
-                  "source": .string((path as NSString).lastPathComponent),
+                  "source": .string((file as NSString).lastPathComponent),
                 ])
                 try appendAudit(
                   action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)

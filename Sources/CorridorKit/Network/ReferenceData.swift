@@ -242,10 +242,7 @@ extension ReferenceData {
 extension CorridorDatabase {
   /// Reads, validates and loads a reference file in one transaction: all of it or none of it.
   public func loadReference(file path: String, operator op: String) throws -> ReferenceLoadSummary {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw CorridorError(.missingInput, "cannot read \(path): no such file")
-    }
-    return try loadReference(bytes: [UInt8](data), file: path, operator: op)
+    try loadReference(bytes: try InputFile.contents(path), file: path, operator: op)
   }
 
   public func loadReference(bytes: [UInt8], file: String, operator op: String) throws -> ReferenceLoadSummary {

@@ -54,9 +54,7 @@ public struct UNLOCODEImport {
   }
 
   public static func run(path: String, db: CorridorDatabase, operator op: String) throws -> Summary {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw CorridorError(.missingInput, "cannot read \(path): no such file")
-    }
+    let handle = try InputFile.open(path)
     defer { try? handle.close() }
     let reader = CSVReader(handle: handle)
     var summary = Summary()

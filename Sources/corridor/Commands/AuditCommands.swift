@@ -43,8 +43,11 @@ extension Corridor.Audit {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      let manifest = try database.open().exportAudit(
-        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), format: format, path: out)
+      let db = try database.open()
+      let file = try database.output(out)
+      let manifestFile = try database.output(out + ".manifest.json")
+      let manifest = try db.exportAudit(
+        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), format: format, to: file, manifest: manifestFile)
       Console.line(
         "exported \(manifest.entries) entries (\(manifest.firstSeq.map(String.init) ?? "-")…\(manifest.lastSeq.map(String.init) ?? "-")) to \(out); sha256 \(manifest.sha256); manifest \(out).manifest.json"
       )
@@ -73,7 +76,7 @@ extension Corridor.Audit {
     @Option(name: .customLong("operator"), help: "Only this operator.") var operatorName: String?
     @Option(help: "From this day (UTC).") var from: String?
     @Option(help: "To this day (UTC, inclusive).") var to: String?
-    @Option(help: "At most this many entries.") var limit: Int?
+    @Option(parsing: .unconditional, help: "At most this many entries.") var limit: Int?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 

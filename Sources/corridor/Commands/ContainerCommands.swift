@@ -75,8 +75,8 @@ extension Corridor.ContainerGroup {
     @Argument(help: "Container number, e.g. CSQU3054383.") var number: String
     @Option(name: .customLong("type"), help: "ISO 6346 size-type code, e.g. 22G1, 42G1, 45G1, 45R1, 22T1, L5G1, 42GP.")
     var sizeType: String
-    @Option(name: .customLong("tare-kg"), help: "Tare weight in kg.") var tareKg: Int?
-    @Option(name: .customLong("max-gross-kg"), help: "Maximum gross weight in kg.") var maxGrossKg: Int?
+    @Option(name: .customLong("tare-kg"), parsing: .unconditional, help: "Tare weight in kg.") var tareKg: Int?
+    @Option(name: .customLong("max-gross-kg"), parsing: .unconditional, help: "Maximum gross weight in kg.") var maxGrossKg: Int?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
 

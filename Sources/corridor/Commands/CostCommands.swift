@@ -114,11 +114,11 @@ extension Corridor.TariffGroup {
     static let configuration = CommandConfiguration(
       abstract: "Add a tariff; one overlapping another for the same route, leg, component and equipment is refused.")
     @Option(help: "Route code.") var route: String
-    @Option(help: "1-based leg; omit for the whole route.") var leg: Int?
+    @Option(parsing: .unconditional, help: "1-based leg; omit for the whole route.") var leg: Int?
     @Option(help: "base, thc, baf, border, customs, security, documentation or other.") var component: String
     @Option(help: "20, 40, 45 or any.") var equipment: String
     @Option(help: "container, teu or shipment.") var basis: String
-    @Option(help: "Amount, a decimal such as 6500.00.") var amount: String
+    @Option(parsing: .unconditional, help: "Amount, a decimal such as 6500.00.") var amount: String
     @Option(help: "ISO 4217 currency.") var currency: String
     @Option(help: "Valid from, YYYY-MM-DD.") var from: String
     @Option(help: "Valid to (inclusive), YYYY-MM-DD.") var to: String?
@@ -184,7 +184,7 @@ extension Corridor.PolicyGroup {
     @Option(help: "Corridor code.") var corridor: String
     @Option(help: "Only this route of the corridor.") var route: String?
     @Option(help: "percent, per-teu or per-container.") var kind: String
-    @Option(help: "Percentage, or amount for fixed kinds (decimal).") var value: String
+    @Option(parsing: .unconditional, help: "Percentage, or amount for fixed kinds (decimal).") var value: String
     @Option(help: "Currency of a fixed amount.") var currency: String?
     @Option(help: "Components it reduces, comma-separated (default base).") var components: String = "base"
     @Option(help: "Most one container can get.") var cap: String?
@@ -266,7 +266,7 @@ extension Corridor.FX {
     @Option(help: "YYYY-MM-DD.") var date: String
     @Option(help: "Base currency, e.g. USD.") var base: String
     @Option(help: "Quote currency, e.g. CNY.") var quote: String
-    @Option(help: "Exact decimal, e.g. 7.2988.") var rate: String
+    @Option(parsing: .unconditional, help: "Exact decimal, e.g. 7.2988.") var rate: String
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
 

@@ -24,35 +24,46 @@ extension Corridor {
 
 /// An input path, with `-` for standard input spooled to a temporary file (the import reads
 /// its input twice: a validation pass, then the write pass).
-struct InputFile {
+///
+/// The spool file is unlinked as soon as it is created and read back through
+/// `/proc/self/fd/N`, so nothing is left behind even after kill -9.
+struct CommandInput {
+  /// What the command opens.
   let path: String
+  /// What messages call it.
   let display: String
-  private let temporary: Bool
+  private let spool: FileHandle?
 
   init(_ argument: String) throws {
     guard argument == "-" else {
-      guard FileManager.default.fileExists(atPath: argument) else {
-        throw CorridorError(.missingInput, "cannot read \(argument): no such file", hint: "check the path, or pass - to read standard input")
-      }
+      try InputFile.open(argument).close()
       path = argument
       display = argument
-      temporary = false
+      spool = nil
       return
     }
-    let spool = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-stdin-\(UUID().uuidString)").path
-    guard FileManager.default.createFile(atPath: spool, contents: nil), let out = FileHandle(forWritingAtPath: spool) else {
-      throw CorridorError(.cannotCreate, "cannot spool standard input to \(spool)")
+    let folder = FileManager.default.temporaryDirectory.path
+    guard let (fd, spoolPath) = OutputFile.temporaryFile(in: folder, prefix: "corridor-stdin-") else {
+      throw CorridorError(.cannotCreate, "cannot spool standard input in \(folder): \(OutputFile.errnoText())")
     }
-    while let chunk = try? FileHandle.standardInput.read(upToCount: 1 << 16), !chunk.isEmpty { out.write(chunk) }
-    try? out.close()
-    path = spool
-    display = "-"
-    temporary = true
+    unlink(spoolPath)
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+      if count < 0, errno == EINTR { continue }
+      guard count >= 0 else { throw CorridorError(.io, "cannot read standard input: \(String(cString: strerror(errno)))") }
+      if count == 0 { break }
+      if let failure = chunk.withUnsafeBytes({ OutputFile.writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[..<count])) }) {
+        throw CorridorError(.io, "cannot spool standard input in \(folder): \(String(cString: strerror(failure)))", hint: "free space in $TMPDIR")
+      }
+    }
+    spool = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    path = "/proc/self/fd/\(fd)"
+    display = "<stdin>"
   }
 
-  func cleanUp() {
-    if temporary { try? FileManager.default.removeItem(atPath: path) }
-  }
+  /// Input files and outputs must differ: the command's input, unless it is standard input.
+  var files: [String] { spool == nil ? [path] : [] }
 }
 
 /// Progress on stderr, only when it is a terminal.
@@ -73,33 +84,33 @@ final class ProgressLine {
     let elapsed = max(Date().timeIntervalSince(start), 0.001)
     let share = total > 0 ? Double(bytes) / Double(total) : 0
     let eta = share > 0 ? elapsed / share - elapsed : 0
-    FileHandle.standardError.write(
-      Data(String(format: "\r%d rows, %.0f rows/s, %.0f%%, ETA %.0f s   ", rows, Double(rows) / elapsed, share * 100, eta).utf8))
+    Console.toStandardError(String(format: "\r%d rows, %.0f rows/s, %.0f%%, ETA %.0f s   ", rows, Double(rows) / elapsed, share * 100, eta))
   }
 
   func finish() {
-    if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if enabled { Console.toStandardError("\r\u{1B}[K") }
   }
 }
 
 /// Writes rejected rows to the rejects file as CSV: line, rule, error.
 final class RejectsFile {
-  let handle: FileHandle?
+  let file: OutputFile?
+  /// The first failed write, reported when the import ends (the reject callback cannot throw).
+  private(set) var failure: Error?
 
-  init(_ path: String?) throws {
-    guard let path else {
-      handle = nil
-      return
-    }
-    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-      throw CorridorError(.cannotCreate, "cannot create rejects file \(path)")
-    }
-    self.handle = handle
-    handle.write(Data(CSV.record(["line", "rule", "error"]).utf8))
+  init(_ path: String?, database: DatabaseOptions, input: CommandInput) throws {
+    file = try path.map { try database.output($0, inputs: input.files) }
+    try file?.write(CSV.record(["line", "rule", "error"]))
   }
 
   func write(line: Int, error: CorridorError) {
-    handle?.write(Data(CSV.record([String(line), error.rule ?? "", error.message]).utf8))
+    guard failure == nil else { return }
+    do { try file?.write(CSV.record([String(line), error.rule ?? "", error.message])) } catch { failure = error }
+  }
+
+  func commit() throws {
+    if let failure { throw failure }
+    try file?.commit()
   }
 }
 
@@ -113,7 +124,7 @@ extension Corridor.Import {
     @Flag(name: .customLong("skip-invalid"), help: "Import the good rows; write the bad ones to --rejects.") var skipInvalid = false
     @Option(help: "Where --skip-invalid writes the rejected rows (CSV: line, rule, error).") var rejects: String?
     @Flag(name: .customLong("allow-gap"), help: "Keep rows that break a sequence rule as data-quality exceptions.") var allowGap = false
-    @Option(name: .customLong("batch-size"), help: "Rows per write transaction.") var batchSize = 25_000
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Rows per write transaction.") var batchSize = 25_000
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
@@ -124,8 +135,7 @@ extension Corridor.Import {
     }
 
     func run() throws {
-      let input = try InputFile(file)
-      defer { input.cleanUp() }
+      let input = try CommandInput(file)
       let db = try database.open()
       let detected = format ?? ([".ndjson", ".jsonl", ".json"].contains { file.lowercased().hasSuffix($0) } ? .ndjson : .csv)
       var options = EventImportOptions()
@@ -133,14 +143,15 @@ extension Corridor.Import {
       options.allowGap = allowGap
       options.batchSize = batchSize
       options.operatorName = op.resolved
-      let rejectsFile = try RejectsFile(rejects)
+      let rejectsFile = try RejectsFile(rejects, database: database, input: input)
       let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? NSNumber)?.intValue ?? 0
       let progress = ProgressLine(total: size, quiet: quiet)
       defer { progress.finish() }
       let summary = try db.importEvents(
-        path: input.path, format: detected, options: options, reject: { row, error in rejectsFile.write(line: row.line, error: error) },
-        progress: progress.update)
+        path: input.path, name: input.display, format: detected, options: options,
+        reject: { row, error in rejectsFile.write(line: row.line, error: error) }, progress: progress.update)
       progress.finish()
+      try rejectsFile.commit()
       Console.line(
         "\(input.display): \(summary.rows) rows: \(summary.imported) imported, \(summary.duplicates) already recorded, \(summary.rejected) rejected (\(summary.batches) batches)"
       )
@@ -161,14 +172,14 @@ extension Corridor.Import {
     }
 
     func run() throws {
-      let input = try InputFile(file)
-      defer { input.cleanUp() }
+      let input = try CommandInput(file)
       let db = try database.open()
-      guard let handle = FileHandle(forReadingAtPath: input.path) else { throw CorridorError(.missingInput, "cannot read \(file)") }
-      let rejectsFile = try RejectsFile(rejects)
+      let handle = try InputFile.open(input.path, name: input.display)
+      let rejectsFile = try RejectsFile(rejects, database: database, input: input)
       let summary = try ShipmentImport.run(
         reader: CSVReader(handle: handle), file: input.display, db: db, skipInvalid: skipInvalid, operator: op.resolved,
         reject: { rejectsFile.write(line: $0.line, error: CorridorError.invalid($0.message)) })
+      try rejectsFile.commit()
       Console.line(
         "\(input.display): \(summary.imported) bookings imported, \(summary.unchanged) unchanged, \(summary.rejected) rejected; \(summary.containers) containers"
       )
@@ -189,31 +200,12 @@ extension Corridor.ExportGroup {
 
     func run() throws {
       let db = try database.open()
-      let handle: FileHandle
-      if let out {
-        guard FileManager.default.createFile(atPath: out, contents: nil), let file = FileHandle(forWritingAtPath: out) else {
-          throw CorridorError(.cannotCreate, "cannot create \(out)")
-        }
-        handle = file
-      } else {
-        handle = FileHandle.standardOutput
-      }
-      var buffer: [UInt8] = []
+      let output = try out.map { try database.output($0) } ?? .standardOutput()
       let count = try db.exportEvents(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), container: try container.map(Parse.container),
-        shipment: shipment, format: format
-      ) { text in
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count > 1 << 16 {
-          handle.write(Data(buffer))
-          buffer.removeAll(keepingCapacity: true)
-        }
-      }
-      handle.write(Data(buffer))
-      if let out {
-        try? handle.close()
-        Console.notice("exported \(count) events to \(out)")
-      }
+        shipment: shipment, format: format, write: output.write)
+      try output.commit()
+      if let out { Console.notice("exported \(count) events to \(out)") }
     }
   }
 }
@@ -222,27 +214,17 @@ extension Corridor.Dev {
   struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Book shipments and containers and write N valid events (complete journeys) as CSV, deterministically.")
-    @Option(help: "How many events.") var events: Int
-    @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "How many events.") var events: Int
+    @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Output CSV file.") var out: String
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
       guard (1...100_000_000).contains(events) else { throw ValidationError("--events must be between 1 and 100000000") }
-      guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
-        throw CorridorError(.cannotCreate, "cannot create \(out)")
-      }
-      var buffer: [UInt8] = []
-      let count = try EventGenerator(events: events, seed: seed).run(db: try database.open(), operator: op.resolved) { line in
-        buffer.append(contentsOf: line.utf8)
-        if buffer.count > 1 << 16 {
-          handle.write(Data(buffer))
-          buffer.removeAll(keepingCapacity: true)
-        }
-      }
-      handle.write(Data(buffer))
-      try? handle.close()
+      let output = try database.output(out)
+      let count = try EventGenerator(events: events, seed: seed).run(db: try database.open(), operator: op.resolved, write: output.write)
+      try output.commit()
       Console.line("wrote \(count) events to \(out)")
     }
   }
@@ -250,7 +232,7 @@ extension Corridor.Dev {
   struct AuditFill: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "audit-fill", abstract: "Append N synthetic `note` entries to the audit trail (benchmarks of verify and export).")
-    @Option(help: "How many entries.") var entries: Int
+    @Option(parsing: .unconditional, help: "How many entries.") var entries: Int
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {

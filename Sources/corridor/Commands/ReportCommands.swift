@@ -14,7 +14,7 @@ extension Corridor.Report {
   struct Exceptions: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Allow-gap and off-route events, silent containers in transit, long customs holds.")
-    @Option(name: .customLong("stale-hours"), help: "Hours of silence (or of an open hold) that count as an exception.")
+    @Option(name: .customLong("stale-hours"), parsing: .unconditional, help: "Hours of silence (or of an open hold) that count as an exception.")
     var staleHours: Int = 72
     @Option(name: .customLong("as-of"), help: "Judge staleness as of this instant (ISO 8601 with offset). Default: now.")
     var asOf: String?
@@ -103,8 +103,8 @@ extension Corridor.Report {
   struct Exports: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Declared export value, shipments and TEU per group, with the year-on-year change.")
-    @Option(help: "Year to report.") var year: Int
-    @Option(help: "Year to compare with.") var compare: Int?
+    @Option(parsing: .unconditional, help: "Year to report.") var year: Int
+    @Option(parsing: .unconditional, help: "Year to compare with.") var compare: Int?
     @Option(help: "Group by commodity (default), corridor or destination-country.") var by: ExportGrouping = .commodity
     @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
     @Option(name: .customLong("fx-at"), help: "Convert every value at this date's rate (e.g. the year-end rate).") var fxAt: String?

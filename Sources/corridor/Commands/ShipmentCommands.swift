@@ -63,7 +63,7 @@ extension Corridor.ShipmentGroup {
     @Option(help: "Consignee name.") var consignee: String
     @Option(help: "Commodity: \(Commodity.allCases.map(\.rawValue).joined(separator: ", ")).") var commodity: String
     @Option(name: .customLong("hs"), help: "HS code, 6 to 10 digits.") var hs: String?
-    @Option(help: "Declared value, a decimal such as 1250000.00.") var value: String
+    @Option(parsing: .unconditional, help: "Declared value, a decimal such as 1250000.00.") var value: String
     @Option(help: "ISO 4217 currency of the value.") var currency: String
     @Option(help: "Booking date, YYYY-MM-DD.") var booked: String
     @OptionGroup var database: DatabaseOptions
@@ -83,7 +83,7 @@ extension Corridor.ShipmentGroup {
     static let configuration = CommandConfiguration(abstract: "Put a registered container on a shipment.")
     @Argument(help: "Shipment reference.") var ref: String
     @Argument(help: "Container number.") var container: String
-    @Option(name: .customLong("gross-kg"), help: "Gross weight in kg (within the container's max gross).") var grossKg: Int?
+    @Option(name: .customLong("gross-kg"), parsing: .unconditional, help: "Gross weight in kg (within the container's max gross).") var grossKg: Int?
     @Option(name: .customLong("seal"), help: "Seal number (repeatable).") var seals: [String] = []
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions

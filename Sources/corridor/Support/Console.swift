@@ -2,9 +2,22 @@ import CorridorKit
 import Foundation
 
 /// Everything the CLI writes goes through here: results on stdout, notices and errors on stderr.
+///
+/// Writes are checked (FileHandle's `write` traps on a full disk or a closed descriptor). A
+/// result that cannot be written is exit 74: whatever the command committed stays committed,
+/// and the message says so. A notice that cannot be written is dropped: there is nowhere left
+/// to report it.
 enum Console {
   static func out(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    var text = text
+    let failure = text.withUTF8 { OutputFile.writeAll(1, UnsafeRawBufferPointer($0)) }
+    if let failure {
+      error(
+        CorridorError(
+          .io, "cannot write to standard output: \(String(cString: strerror(failure)))",
+          hint: "anything the command wrote to the database is committed; only its output was lost"))
+      exit(74)
+    }
   }
 
   static func line(_ text: String) {
@@ -12,7 +25,7 @@ enum Console {
   }
 
   @Sendable static func notice(_ text: String) {
-    FileHandle.standardError.write(Data("corridor: \(text)\n".utf8))
+    toStandardError("corridor: \(text)\n")
   }
 
   static func error(_ error: CorridorError) {
@@ -20,6 +33,11 @@ enum Console {
     if let rule = error.rule, !error.message.contains("[\(rule)]") { text += " [\(rule)]" }
     text += "\n"
     if let hint = error.hint { text += "corridor: hint: \(hint)\n" }
-    FileHandle.standardError.write(Data(text.utf8))
+    toStandardError(text)
+  }
+
+  static func toStandardError(_ text: String) {
+    var text = text
+    _ = text.withUTF8 { OutputFile.writeAll(2, UnsafeRawBufferPointer($0)) }
   }
 }

@@ -14,6 +14,27 @@ struct DatabaseOptions: ParsableArguments {
     DatabaseLocation.resolve(explicit: db, environment: ProcessInfo.processInfo.environment)
   }
 
+  func validate() throws {
+    // An empty --db used to fall back to the default database silently; `:memory:` and SQLite's
+    // URI names make a database that is gone when the command exits.
+    if db == "" { throw ValidationError("--db is empty; give the database file's path") }
+    if let db, db == ":memory:" || db.hasPrefix("file:") {
+      throw ValidationError("--db \(db) is not a file: an in-memory or URI database keeps nothing; give a file path")
+    }
+  }
+
+  /// The files no output of a command may be: the database and the files SQLite keeps beside it.
+  var protectedFiles: [OutputFile.Protected] { CorridorDatabase.files(at: path) }
+
+  /// Opens an output file that must be neither the database nor one of `inputs`, and says so
+  /// when it replaces an existing file.
+  func output(_ path: String, inputs: [String] = []) throws -> OutputFile {
+    let file = try OutputFile(
+      path: path, protecting: protectedFiles + inputs.map { OutputFile.Protected(path: $0, role: "an input of this command") })
+    if file.replacesExisting { Console.notice("replacing the existing file \(path)") }
+    return file
+  }
+
   /// Opens the existing database, applying pending migrations and saying so on stderr.
   func open() throws -> CorridorDatabase {
     try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
