@@ -38,6 +38,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Equatable, Sendable {
   public var isDiskFull: Bool { code == SQLITE_FULL }
   public var isNotADatabase: Bool { code == SQLITE_NOTADB }
   public var isReadOnly: Bool { code == SQLITE_READONLY }
+  /// The file is damaged: `SQLITE_CORRUPT`, or `SQLITE_NOTADB` on a file that was a database.
+  public var isCorrupt: Bool { code == SQLITE_CORRUPT }
+  public var isCannotOpen: Bool { code == SQLITE_CANTOPEN }
   public var isIOError: Bool { code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL }
 
   public var description: String {

@@ -212,7 +212,7 @@ public enum AuditExportVerifier {
       entity: try text("entity"), key: try text("key"), state: state.text, prevHash: try text("prevHash"), hash: try text("hash"))
   }
 
-  static func parseManifest(_ bytes: [UInt8], file: String) throws -> AuditManifest {
+  public static func parseManifest(_ bytes: [UInt8], file: String) throws -> AuditManifest {
     let root: JSONNode
     do { root = try JSONParser.parse(bytes) } catch {
       throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "manifest")

@@ -10,28 +10,92 @@ public struct AuditFinding: Sendable, Equatable {
   public let message: String
 }
 
+/// A head of the chain kept outside the database (printed by `audit verify`, or the last
+/// export's manifest): with it, entries deleted from the end of the chain are detected, which
+/// the chain alone cannot show (the remaining entries still chain correctly).
+public struct AuditAnchor: Sendable, Equatable {
+  public let seq: Int64
+  public let hash: String
+
+  public init(seq: Int64, hash: String) {
+    self.seq = seq
+    self.hash = hash
+  }
+
+  /// `SEQ:HASH`, as `audit verify` prints it.
+  public init(parsing text: String) throws(CorridorError) {
+    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+    guard parts.count == 2, let seq = Int64(parts[0]), seq >= 1, parts[1].count == 64,
+      parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+    else {
+      throw CorridorError(.usage, "invalid anchor \(text.debugDescription): expected SEQ:HASH as `audit verify` prints it (64 hex digits)")
+    }
+    self.init(seq: seq, hash: parts[1])
+  }
+
+  public var description: String { "\(seq):\(hash)" }
+}
+
 public struct AuditVerification: Sendable {
   public let entries: Int64
   public let head: String
+  /// The last entry's sequence number (0 for an empty trail).
+  public let headSeq: Int64
   /// Sorted by sequence number (findings without one last).
   public let findings: [AuditFinding]
   public var intact: Bool { findings.isEmpty }
 }
 
 extension CorridorDatabase {
-  static let appendOnlyTriggers = [
-    "audit_log_no_update", "audit_log_no_delete", "events_no_update", "events_no_delete", "event_retractions_no_update",
-    "event_retractions_no_delete",
-  ]
-
-  /// Recomputes the hash chain and checks every audited row against its latest audited state.
-  public func verifyAudit() throws -> AuditVerification {
-    try mapSQLiteErrors {
-      var findings: [AuditFinding] = []
-      let present = Set(try connection.fetchAll("SELECT name FROM sqlite_schema WHERE type = 'trigger'").compactMap { $0[0].text })
-      for trigger in Self.appendOnlyTriggers where !present.contains(trigger) {
-        findings.append(AuditFinding(seq: nil, kind: "trigger", message: "trigger \(trigger) was dropped: the table is no longer append-only"))
+  /// Every trigger the schema should have, with its full definition as the migrations create
+  /// it (the last migration that creates a trigger wins). Read from the embedded migrations, so
+  /// the definition lives in one place: a trigger of the same name that never fires (`WHEN 0`)
+  /// differs from it.
+  static let expectedTriggers: [String: String] = {
+    var triggers: [String: String] = [:]
+    for migration in Migration.embedded {
+      var rest = Substring(migration.sql)
+      while let start = rest.range(of: "CREATE TRIGGER ") {
+        let statement = rest[start.lowerBound...]
+        guard let end = statement.range(of: "END;") else { break }
+        let text = String(statement[..<end.lowerBound]) + "END"
+        let name = text.dropFirst("CREATE TRIGGER ".count).prefix { $0 != " " && $0 != "\n" }
+        triggers[String(name)] = text
+        rest = statement[end.upperBound...]
       }
+    }
+    return triggers
+  }()
+
+  /// Findings about the append-only triggers: missing, redefined, or triggers nobody shipped.
+  func triggerFindings() throws -> [AuditFinding] {
+    var present: [String: String] = [:]
+    for row in try connection.fetchAll("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'") {
+      present[row[0].text ?? ""] = row[1].text ?? ""
+    }
+    var findings: [AuditFinding] = []
+    for (name, definition) in Self.expectedTriggers.sorted(by: { $0.key < $1.key }) {
+      guard let actual = present[name] else {
+        findings.append(AuditFinding(seq: nil, kind: "trigger", message: "trigger \(name) was dropped: the table is no longer append-only"))
+        continue
+      }
+      if actual != definition {
+        findings.append(
+          AuditFinding(
+            seq: nil, kind: "trigger", message: "trigger \(name) was replaced by another definition: \(actual.debugDescription)"))
+      }
+    }
+    for name in present.keys.sorted() where Self.expectedTriggers[name] == nil {
+      findings.append(AuditFinding(seq: nil, kind: "trigger", message: "trigger \(name) was not created by corridor"))
+    }
+    return findings
+  }
+
+  /// Recomputes the hash chain and checks every audited row against its latest audited state,
+  /// and, given an anchor, that the chain still reaches it.
+  public func verifyAudit(anchor: AuditAnchor? = nil) throws -> AuditVerification {
+    try mapSQLiteErrors {
+      var findings = try triggerFindings()
 
       // 1. The chain.
       var expectedSeq: Int64 = 1
@@ -45,6 +109,13 @@ extension CorridorDatabase {
         defer {
           previous = entry.hash
           expectedSeq = entry.seq + 1
+        }
+        if let anchor, entry.seq == anchor.seq, entry.hash != anchor.hash {
+          findings.append(
+            AuditFinding(
+              seq: entry.seq, kind: "anchor",
+              message:
+                "audit entry \(entry.seq) has hash \(entry.hash.prefix(12))…, the anchor says \(anchor.hash.prefix(12))…: the trail was rewritten"))
         }
         guard !chainBroken else { return }
         if entry.seq != expectedSeq {
@@ -87,8 +158,17 @@ extension CorridorDatabase {
             ))
         }
       }
+      let headSeq = expectedSeq - 1
+      if let anchor, headSeq < anchor.seq {
+        findings.append(
+          AuditFinding(
+            seq: headSeq + 1, kind: "anchor",
+            message:
+              "the trail ends at entry \(headSeq) but the anchor is entry \(anchor.seq): entries \(headSeq + 1)…\(anchor.seq) were deleted from its end"
+          ))
+      }
       let sorted = findings.sorted { ($0.seq ?? .max) < ($1.seq ?? .max) }
-      return AuditVerification(entries: count, head: previous, findings: sorted)
+      return AuditVerification(entries: count, head: previous, headSeq: headSeq, findings: sorted)
     }
   }
 

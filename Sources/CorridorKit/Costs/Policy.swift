@@ -96,7 +96,8 @@ extension Policy {
   static func parse(_ item: JSONCursor, corridors: Set<String>, routeCorridors: [String: String], db: CorridorDatabase) throws -> Policy {
     func string(_ key: String) throws -> String { try item.required(key).string() }
     func located<T>(_ cursor: JSONCursor, _ parse: (String) throws(CorridorError) -> T) throws -> T {
-      do { return try parse(try cursor.string()) } catch let error as CorridorError { throw cursor.error(error.message) }
+      let text = try cursor.string()
+      do { return try parse(text) } catch let error as CorridorError { throw cursor.error(error.message) }
     }
     let corridorCursor = try item.required("corridor")
     let corridor = try corridorCursor.string()

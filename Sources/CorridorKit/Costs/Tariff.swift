@@ -130,7 +130,8 @@ extension Tariff {
     }
     func field<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T {
       let cursor = try item.required(key)
-      do { return try parse(try cursor.string()) } catch let error as CorridorError { throw cursor.error(error.message) }
+      let text = try cursor.string()
+      do { return try parse(text) } catch let error as CorridorError { throw cursor.error(error.message) }
     }
     let currency = try field("currency") { text throws(CorridorError) in try Currency(parsing: text) }
     let tariff = Tariff(
@@ -140,7 +141,8 @@ extension Tariff {
       amount: try field("amount") { text throws(CorridorError) in try Money(parsing: text, currency: currency) },
       validFrom: try field("validFrom") { text throws(CorridorError) in try Day(parsing: text) },
       validTo: try item.optional("validTo").map { cursor in
-        do { return try Day(parsing: try cursor.string()) } catch let error as CorridorError { throw cursor.error(error.message) }
+        let text = try cursor.string()
+        do { return try Day(parsing: text) } catch let error as CorridorError { throw cursor.error(error.message) }
       }, source: try item.optional("source")?.string(), illustrative: try item.optional("illustrative")?.bool() ?? false)
     do { try tariff.checkWindow() } catch { throw item.error(error.message) }
     return tariff
@@ -188,6 +190,14 @@ extension CorridorDatabase {
         let route = try requireRoute(tariff.route)
         if let leg = tariff.leg, !(1...route.legs.count).contains(leg) {
           throw CorridorError.invalid("route \(route.code) has legs 1…\(route.legs.count), not \(leg)", rule: "leg")
+        }
+        // `tariff add` never replaces: a tariff with the same key and other content used to be
+        // overwritten while the CLI said "added". A reference file states the whole truth and
+        // may update one (`upsert`); here the operator ends the old one first.
+        if let same = try tariffs(route: tariff.route).first(where: tariff.sameIdentity), same != tariff {
+          throw CorridorError.invalid(
+            "a tariff \(same.describe) already exists with other content", rule: "tariff-overlap",
+            hint: "end the existing tariff (validTo) and add the new one from a later day, or change it with `corridor reference load`")
         }
         var counts = ReferenceLoadSummary.Counts()
         try upsert(tariff, operator: op, counts: &counts)

@@ -69,18 +69,67 @@ public final class CorridorDatabase {
     do {
       // WAL waits until the file is known to be ours: switching writes the header.
       connection = try Connection(path: path, options: .init(create: mode == .create, enableWAL: false))
+      try migrator.validate(connection, path: path)
+      try connection.enableWAL()
+      if migrate {
+        for migration in try migrator.migrate(connection, path: path, waiting: notice) {
+          notice("applied migration \(migration.name) to \(path)")
+        }
+      }
     } catch let error as SQLiteError {
-      if error.code == 14 /* SQLITE_CANTOPEN */ {
+      if let folder = Self.unwritableFolder(of: path), error.isCannotOpen || error.isReadOnly || error.isIOError {
+        throw CorridorError(
+          .io, "cannot use \(path): its folder \(folder) is not writable, and SQLite keeps \(path)-wal and \(path)-shm beside it",
+          hint: "make the folder writable, or copy the database to a writable folder")
+      }
+      if error.isCannotOpen {
         throw CorridorError(mode == .create ? .cannotCreate : .io, "cannot open \(path): \(error.message)")
       }
       throw CorridorError(error, context: path)
     }
-    try migrator.validate(connection, path: path)
-    try mapSQLiteErrors { try connection.enableWAL() }
-    if migrate {
-      for migration in try migrator.migrate(connection, path: path) {
-        notice("applied migration \(migration.name) to \(path)")
+  }
+
+  /// The database's folder when this process cannot create files in it.
+  static func unwritableFolder(of path: String) -> String? {
+    let folder = (path as NSString).deletingLastPathComponent
+    let shown = folder.isEmpty ? "." : folder
+    return access(shown, W_OK) == 0 ? nil : shown
+  }
+
+  /// What `db check` reports: the migration ledger, `PRAGMA integrity_check` and
+  /// `PRAGMA foreign_key_check`, on a read-only connection that neither migrates nor changes
+  /// anything, so that a damaged file is described instead of refused. Empty when healthy.
+  /// See <https://sqlite.org/pragma.html#pragma_integrity_check>.
+  public static func check(path: String, migrator: Migrator = Migrator()) throws -> [String] {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw CorridorError(.missingInput, "no database at \(path)", hint: "run `corridor init` (or pass --db / set CORRIDOR_DB)")
+    }
+    let connection: Connection
+    do {
+      connection = try Connection(path: path, options: .init(readOnly: true, enableWAL: false))
+    } catch let error as SQLiteError {
+      return ["open: \(error.message)"]
+    }
+    var findings: [String] = []
+    func collect(_ label: String, _ body: () throws -> Void) {
+      do { try body() } catch let error as CorridorError { findings.append("\(label): \(error.message)") } catch let error as SQLiteError {
+        findings.append("\(label): \(error.isNotADatabase ? "not a SQLite database (the header is damaged)" : error.message)")
+      } catch { findings.append("\(label): \(error)") }
+    }
+    collect("schema") { try migrator.validate(connection, path: path) }
+    collect("integrity") {
+      for row in try connection.fetchAll("PRAGMA integrity_check") {
+        if let text = row.first?.text, text != "ok" { findings.append("integrity: \(text)") }
       }
     }
+    collect("foreign key") {
+      for row in try connection.fetchAll("PRAGMA foreign_key_check") {
+        let table = row[0].text ?? "?"
+        let rowid = row[1].int64.map(String.init) ?? "?"
+        let parent = row[2].text ?? "?"
+        findings.append("foreign key: \(table) row \(rowid) refers to a missing \(parent) row")
+      }
+    }
+    return findings
   }
 }

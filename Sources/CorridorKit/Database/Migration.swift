@@ -1,4 +1,6 @@
 import Crypto
+import Dispatch
+import Foundation
 import SQLite
 
 /// One schema change, as shipped in `migrations/NNNN_description.sql`.
@@ -68,8 +70,10 @@ public struct Migrator {
   /// Versions and checksums recorded in the database; empty for a fresh file.
   func applied(in db: Connection) throws -> [(version: Int, name: String, sha256: String, appliedAt: String)] {
     guard try hasLedger(db) else { return [] }
-    return try db.fetchAll("SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version")
-      .map { ($0[0].int ?? 0, $0[1].text ?? "", $0[2].text ?? "", $0[3].text ?? "") }
+    return try db.fetchAll("SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version").map {
+      // A version that is not an integer (a non-STRICT copy of the ledger) reads as 0: damaged.
+      ($0[0].int ?? 0, $0[1].text ?? "", $0[2].text ?? "", $0[3].text ?? "")
+    }
   }
 
   func hasLedger(_ db: Connection) throws -> Bool {
@@ -93,7 +97,17 @@ public struct Migrator {
         hint: "point --db at a Corridor database, or run `corridor init --db NEWFILE`")
     }
     let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
-    for row in try applied(in: db) {
+    let ledger = try applied(in: db)
+    // Tables but an empty ledger: someone emptied schema_migrations. Migrating would try to
+    // create tables that exist; the file needs a look, not a migration.
+    if ledger.isEmpty, objectCount > 1 {
+      throw CorridorError.damaged(path, "schema_migrations is empty but the database has \(objectCount - 1) other schema objects")
+    }
+    let latest = migrations.last?.version ?? 0
+    for row in ledger {
+      if row.version < 1 || (row.version <= latest && known[row.version] == nil) {
+        throw CorridorError.damaged(path, "schema_migrations records version \(row.version) (\(row.name)), which no corridor release has")
+      }
       guard let migration = known[row.version] else {
         throw CorridorError(
           .invalidData,
@@ -116,25 +130,61 @@ public struct Migrator {
 
   /// Applies every pending migration in order, each in its own IMMEDIATE transaction together
   /// with its ledger row, so a failing migration leaves the database at the previous version.
+  ///
+  /// Several processes may start together on a database one migration behind (after an
+  /// upgrade): each migration is applied under the write lock, and whoever takes the lock first
+  /// re-reads the ledger, so the others find it applied, wait for it (`waitSeconds` at most,
+  /// saying so through `waiting`) and carry on.
+  ///
+  /// Foreign keys are off while migrations run, as SQLite's procedure for rebuilding a table
+  /// requires, and `foreign_key_check` must be clean before each one commits.
   @discardableResult
-  public func migrate(_ db: Connection, path: String, now: () -> String = Timestamps.nowUTC) throws -> [Migration] {
+  public func migrate(
+    _ db: Connection, path: String, now: () -> String = Timestamps.nowUTC, waitSeconds: Int = 600,
+    waiting: (String) -> Void = { _ in }
+  ) throws -> [Migration] {
     try validate(db, path: path)
-    let done = Set(try applied(in: db).map(\.version))
+    let pending = Set(migrations.map(\.version)).subtracting(try applied(in: db).map(\.version))
+    guard !pending.isEmpty else { return [] }
+    try db.execute("PRAGMA foreign_keys = OFF")
+    defer { try? db.execute("PRAGMA foreign_keys = ON") }
     var appliedNow: [Migration] = []
-    for migration in migrations where !done.contains(migration.version) {
-      do {
-        try db.transaction(.immediate) {
-          try db.execute(migration.sql)
-          try db.execute(
-            "INSERT INTO schema_migrations(version, name, sha256, applied_at) VALUES (?, ?, ?, ?)",
-            [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .text(now())])
+    for migration in migrations where pending.contains(migration.version) {
+      var toldWaiting = false
+      let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(waitSeconds) * 1_000_000_000
+      while true {
+        do {
+          let applied = try db.transaction(.immediate) { () throws -> Bool in
+            if try db.scalarInt("SELECT count(*) FROM schema_migrations WHERE version = ?", [.integer(Int64(migration.version))]) == 1 {
+              return false
+            }
+            try db.execute(migration.sql)
+            if let orphan = try db.fetchOne("PRAGMA foreign_key_check") {
+              throw CorridorError(
+                .internal,
+                "migration \(migration.name) would leave a \(orphan[0].text ?? "?") row referring to a missing \(orphan[2].text ?? "?") row; the database stays at the previous version",
+                hint: "run `corridor db check` and report it")
+            }
+            try db.execute(
+              "INSERT INTO schema_migrations(version, name, sha256, applied_at) VALUES (?, ?, ?, ?)",
+              [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .text(now())])
+            return true
+          }
+          if applied { appliedNow.append(migration) }
+          break
+        } catch let error as SQLiteError where error.isBusy && DispatchTime.now().uptimeNanoseconds < deadline {
+          if !toldWaiting {
+            waiting("waiting for another corridor process to finish with \(path) before migrating it")
+            toldWaiting = true
+          }
+          usleep(100_000)
+        } catch let error as SQLiteError {
+          if error.isBusy || error.isIOError || error.isReadOnly || error.isCorrupt { throw CorridorError(error, context: path) }
+          throw CorridorError(
+            .internal, "migration \(migration.name) failed: \(error.message); the database stays at the previous version",
+            hint: "run `corridor db check` to see whether the database holds values this version refuses")
         }
-      } catch let error as SQLiteError {
-        if error.isBusy || error.isIOError || error.isReadOnly { throw CorridorError(error, context: migration.name) }
-        throw CorridorError(
-          .internal, "migration \(migration.name) failed: \(error.message); the database stays at the previous version")
       }
-      appliedNow.append(migration)
     }
     return appliedNow
   }

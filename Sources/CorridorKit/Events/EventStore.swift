@@ -37,7 +37,17 @@ extension CorridorDatabase {
     report.id = id
 
     // Idempotency first: a resent event is answered before any rule looks at it.
-    if try isRecorded(report, id: id) { return .duplicate(id: id) }
+    if try isRecorded(report, id: id) {
+      // Recording a retracted event again used to answer "nothing changed" and leave it
+      // retracted. An id names one event forever; the same content needs a new id. (Imports
+      // count such rows as already recorded: re-running a day's file adds nothing.)
+      if let event = try event(id: id), event.retracted {
+        throw CorridorError.invalid(
+          "event \(id) was recorded with this content and then retracted (\(event.retractionReason ?? "no reason given")); it stays retracted",
+          rule: "event-retracted", hint: "to record it again, give it a new id: --id NEW-ID")
+      }
+      return .duplicate(id: id)
+    }
 
     var route: Route?
     if let ref = report.shipment {

@@ -106,18 +106,21 @@ public struct EventReport: Sendable, Hashable {
     classifier: EventClassifier = .ACT, mode: TransportModeCode? = nil, vehicle: String? = nil, emptyLaden: EmptyLaden? = nil,
     seal: String? = nil, note: String? = nil
   ) {
-    self.id = id
+    // Empty means absent, whichever way the event came in: `--seal ""` was stored as "" but
+    // exported as absent, so the export did not re-import; `--id ""` reached the schema.
+    func absentIfEmpty(_ text: String?) -> String? { text?.isEmpty == true ? nil : text }
+    self.id = absentIfEmpty(id)
     self.container = container
     self.code = code
     self.time = time
     self.location = location
-    self.shipment = shipment
+    self.shipment = absentIfEmpty(shipment)
     self.classifier = classifier
     self.mode = mode
-    self.vehicle = vehicle
+    self.vehicle = absentIfEmpty(vehicle)
     self.emptyLaden = emptyLaden
-    self.seal = seal
-    self.note = note
+    self.seal = absentIfEmpty(seal)
+    self.note = absentIfEmpty(note)
   }
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.

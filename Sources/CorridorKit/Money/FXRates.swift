@@ -19,7 +19,8 @@ public struct FXRate: Sendable, Equatable {
   static func parse(_ item: JSONCursor) throws -> FXRate {
     func located<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T {
       let cursor = try item.required(key)
-      do { return try parse(try cursor.string()) } catch let error as CorridorError { throw cursor.error(error.message) }
+      let text = try cursor.string()
+      do { return try parse(text) } catch let error as CorridorError { throw cursor.error(error.message) }
     }
     let rateCursor = try item.required("rate")
     guard let rate = try? ExactDecimal(parsing: try rateCursor.string()) else {

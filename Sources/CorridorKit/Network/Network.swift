@@ -41,6 +41,12 @@ public struct Leg: Sendable, Equatable {
   public var gaugeChange: Bool
   public var transshipment: Bool
   public var source: String?
+
+  /// Longer than any corridor; the same bound holds for a whole route, and the schema's CHECK
+  /// states it too, so every sum of legs stays far from overflow.
+  public static let maxDistanceKm = 50_000
+  /// More than two years; hours become milliseconds when an ETA is worked out.
+  public static let maxTransitHours = 20_000
 }
 
 /// A route: an ordered, contiguous list of legs belonging to one corridor.
@@ -57,4 +63,7 @@ public struct Route: Sendable, Equatable {
   public var totalHours: Int { legs.reduce(0) { $0 + $1.transitHours } }
   /// Every node in order: origin, then each leg's end.
   public var nodes: [LocationCode] { legs.isEmpty ? [] : [legs[0].from] + legs.map(\.to) }
+
+  /// More legs than any corridor has nodes.
+  public static let maxLegs = 100
 }

@@ -75,12 +75,31 @@ extension ReferenceData {
       }
       data.locations.append(location)
     }
+    func aliasOwner(_ alias: String) throws -> String? {
+      try db.connection.scalarText("SELECT code FROM location_aliases WHERE alias = ?", [.text(alias)])
+    }
     for (item, location) in zip(try top.optional("locations")?.elements() ?? [], data.locations) {
+      // An alias shadows a real code silently (lookups try aliases first), so a location may
+      // not take a code that is another location's alias.
+      if let owner = try aliasOwner(location.code.text), owner != location.code.text {
+        throw try item.required("code").error("\(location.code.text) is an alias of \(owner); a location cannot have an alias's code")
+      }
       for (index, alias) in location.aliases.enumerated() {
         let at = try item.required("aliases").elements()[index]
         let isLocationInDatabase = try db.connection.scalarInt("SELECT count(*) FROM locations WHERE code = ?", [.text(alias)]) == 1
-        if locationCodes.contains(alias) || isLocationInDatabase {
+        let owner = try aliasOwner(alias)
+        // A database where an older UN/LOCODE import added a place under an alias's code
+        // keeps loading: the alias already points here and still wins every lookup.
+        if locationCodes.contains(alias) || (isLocationInDatabase && owner != location.code.text) {
           throw at.error("alias \(alias) is itself a location code")
+        }
+        // Taking an alias from another location changes that location too: only when this
+        // file lists it without the alias, so that both changes are audited.
+        if let owner, owner != location.code.text,
+          data.locations.first(where: { $0.code.text == owner }).map({ $0.aliases.contains(alias) }) ?? true
+        {
+          throw at.error(
+            "alias \(alias) belongs to \(owner); to move it, list \(owner) in this file without it", rule: "alias-taken")
         }
         if let other = aliasTargets[alias], other != location.code.text {
           throw at.error("alias \(alias) is already given to \(other)")
@@ -95,6 +114,7 @@ extension ReferenceData {
       guard !code.isEmpty else { throw try item.required("code").error("empty corridor code") }
       guard corridorCodes.insert(code).inserted else { throw try item.required("code").error("duplicate corridor code \(code)") }
       let name = try item.required("name").string()
+      guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty corridor name") }
       data.corridors.append(CorridorInfo(code: code, name: name, source: try item.optional("source")?.string()))
     }
 
@@ -129,9 +149,28 @@ extension ReferenceData {
         }
         legs.append(leg)
       }
+      // A route is a path: a node visited twice is a typo that would make progress and ETAs
+      // meaningless. The totals are bounded like a leg (ETAs add hours to instants).
+      var seen: [LocationCode: Int] = [:]
+      for (index, node) in ([legs[0].from] + legs.map(\.to)).enumerated() {
+        if let first = seen[node] {
+          throw try item.required("legs").error(
+            "route \(code) visits \(node) twice (node \(first + 1) and node \(index + 1)); a route cannot have a cycle", rule: "route-cycle")
+        }
+        seen[node] = index
+      }
+      let totalKm = legs.reduce(0) { $0 + $1.distanceKm }
+      let totalHours = legs.reduce(0) { $0 + $1.transitHours }
+      guard legs.count <= Route.maxLegs, totalKm <= Leg.maxDistanceKm, totalHours <= Leg.maxTransitHours else {
+        throw try item.required("legs").error(
+          "route \(code) has \(legs.count) legs, \(totalKm) km and \(totalHours) h; at most \(Route.maxLegs) legs, \(Leg.maxDistanceKm) km and \(Leg.maxTransitHours) h in all",
+          rule: "route-bounds")
+      }
+      let name = try item.required("name").string()
+      guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty route name") }
       data.routes.append(
         Route(
-          code: code, corridor: corridor, name: try item.required("name").string(), legs: legs,
+          code: code, corridor: corridor, name: name, legs: legs,
           source: try item.optional("source")?.string()))
     }
     // Tariffs and policies may refer to routes and corridors in this file or already loaded.
@@ -222,11 +261,15 @@ extension ReferenceData {
     let distance = try distanceCursor.int()
     guard distance >= 0 else { throw distanceCursor.error("negative distance \(distance) km") }
     // Bounds keep every sum of legs (and hours × 3,600,000 ms) far from overflow.
-    guard distance <= 50_000 else { throw distanceCursor.error("distance \(distance) km is longer than any corridor (at most 50,000)") }
+    guard distance <= Leg.maxDistanceKm else {
+      throw distanceCursor.error("distance \(distance) km is longer than any corridor (at most \(Leg.maxDistanceKm))")
+    }
     let hoursCursor = try item.required("transitHours")
     let hours = try hoursCursor.int()
     guard hours >= 0 else { throw hoursCursor.error("negative transit time \(hours) h") }
-    guard hours <= 20_000 else { throw hoursCursor.error("transit time \(hours) h is more than two years (at most 20,000)") }
+    guard hours <= Leg.maxTransitHours else {
+      throw hoursCursor.error("transit time \(hours) h is more than two years (at most \(Leg.maxTransitHours))")
+    }
     let border = try item.optional("borderCrossing")?.bool() ?? false
     var countries = try item.optional("borderCountries")?.string()
     if border, countries == nil, from.country != to.country { countries = "\(from.country)-\(to.country)" }

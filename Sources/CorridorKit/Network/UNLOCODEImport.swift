@@ -12,7 +12,13 @@ public struct UNLOCODEImport {
   public struct Summary: Sendable, Equatable {
     public var inserted = 0
     public var alreadyKnown = 0
+    /// Rows marked for deletion (`X`) and country header rows.
     public var skipped = 0
+    /// Rows that are not a usable place: a malformed code, no name, a country without a zone.
+    public var invalid = 0
+    /// Codes that are aliases of known locations: the alias keeps winning lookups (carriers
+    /// write CNCKG, Chongqing's airport code, for the Tuanjiecun rail terminal).
+    public var aliases = 0
   }
 
   static let timeZones: [String: String] = [
@@ -78,8 +84,16 @@ public struct UNLOCODEImport {
           }
           let f = record.fields
           let code = f[1] + f[2]
-          guard f[0] != "X", !f[2].isEmpty, LocationCode.isWellFormed(code), !f[3].isEmpty, let zone = timeZones[f[1]] else {
+          guard f[0] != "X", !f[2].isEmpty else {
             summary.skipped += 1
+            continue
+          }
+          guard LocationCode.isWellFormed(code), !f[3].trimmingSpaces.isEmpty, let zone = timeZones[f[1]] else {
+            summary.invalid += 1
+            continue
+          }
+          if try db.connection.scalarInt("SELECT count(*) FROM location_aliases WHERE alias = ?", [.text(code)]) == 1 {
+            summary.aliases += 1
             continue
           }
           let coordinates = coordinates(f[10])

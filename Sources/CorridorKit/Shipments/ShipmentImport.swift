@@ -77,12 +77,18 @@ public struct ShipmentImport {
       commodity: try located("commodity") { try Commodity(parsing: $0) }, hsCode: hs,
       value: try located("value") { try Money(parsing: $0, currency: currency) }, bookedOn: try located("booked") { try Day(parsing: $0) })
     let boxes: [(ContainerNumber, SizeType)] = try located("containers") { text in
-      try text.split(separator: ";", omittingEmptySubsequences: true).map { pair in
+      var seen: Set<ContainerNumber> = []
+      return try text.split(separator: ";", omittingEmptySubsequences: true).map { pair in
         let parts = pair.split(separator: ":", maxSplits: 1).map { String($0).trimmingSpaces }
         guard parts.count == 2 else {
           throw CorridorError.invalid("expected NUMBER:SIZETYPE pairs separated by ';', found \(String(pair).debugDescription)", rule: "csv")
         }
-        return (try ContainerNumber(parsing: parts[0]), try SizeType(parsing: parts[1]))
+        let number = try ContainerNumber(parsing: parts[0])
+        // A box listed twice was counted twice and assigned once.
+        guard seen.insert(number).inserted else {
+          throw CorridorError.invalid("container \(number) is listed twice in this booking", rule: "duplicate-container")
+        }
+        return (number, try SizeType(parsing: parts[1]))
       }
     }
     var changed = try located("ref") { _ in try db.createShipment(booking, operator: op) }

@@ -39,6 +39,13 @@ public struct CorridorError: Error, CustomStringConvertible, Equatable, Sendable
     CorridorError(.invalidData, message, hint: hint, rule: rule)
   }
 
+  /// A database file that is damaged: exit 74, pointing to `db check` and backups.
+  public static func damaged(_ path: String?, _ what: String) -> CorridorError {
+    CorridorError(
+      .io, "the database\(path.map { " \($0)" } ?? "") is damaged: \(what)",
+      hint: "run `corridor db check` to see what is broken, and restore from a backup; nothing was changed")
+  }
+
   public var exitCode: Int32 {
     switch kind {
     case .usage: 64
@@ -68,6 +75,8 @@ extension CorridorError {
       self.init(.io, "\(prefix)the database is read-only (\(error.message))", hint: "check the file's permissions")
     } else if error.isIOError {
       self.init(.io, "\(prefix)I/O error: \(error.message)")
+    } else if error.isCorrupt {
+      self = .damaged(context, error.message)
     } else if error.isNotADatabase {
       self.init(
         .invalidData, "\(prefix)not a SQLite database; it was left untouched", hint: "check --db / CORRIDOR_DB, or run `corridor init --db NEWFILE`")

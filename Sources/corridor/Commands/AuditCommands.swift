@@ -15,13 +15,22 @@ extension AuditExportFormat: ExpressibleByArgument {}
 extension Corridor.Audit {
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Recompute the hash chain and check every audited row against its audited state (exit 65 on any finding).")
+      abstract: "Recompute the hash chain and check every audited row against its audited state (exit 65 on any finding).",
+      discussion: """
+        Keep the printed anchor (SEQ:HASH) outside the database, or keep the last export's manifest: given back with \
+        --anchor, it shows whether entries were deleted from the end of the trail, which the chain alone cannot show.
+        """)
+    @Option(help: "SEQ:HASH printed by an earlier verify, or an export's FILE.manifest.json: the chain must still reach it.")
+    var anchor: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      let result = try database.open().verifyAudit()
+      let anchor = try anchor.map(Self.anchor)
+      let result = try database.open().verifyAudit(anchor: anchor)
       guard let first = result.findings.first else {
-        Console.line("intact: \(result.entries) entries, head \(result.head)")
+        Console.line(
+          "intact: \(result.entries) entries, head \(result.head); anchor \(result.headSeq):\(result.head)"
+            + (anchor.map { " (reaches the anchor at entry \($0.seq))" } ?? ""))
         return
       }
       for finding in result.findings {
@@ -33,6 +42,21 @@ extension Corridor.Audit {
     }
   }
 
+}
+
+extension Corridor.Audit.Verify {
+  /// `SEQ:HASH`, or a manifest whose lastSeq and headHash are the anchor.
+  static func anchor(_ text: String) throws -> AuditAnchor {
+    guard text.hasSuffix(".json") else { return try AuditAnchor(parsing: text) }
+    let manifest = try AuditExportVerifier.parseManifest(try InputFile.contents(text), file: text)
+    guard let seq = manifest.lastSeq else {
+      throw CorridorError(.usage, "\(text) is the manifest of an empty export; it anchors nothing", hint: "pass SEQ:HASH instead")
+    }
+    return AuditAnchor(seq: seq, hash: manifest.headHash)
+  }
+}
+
+extension Corridor.Audit {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write the entries recorded in a date range to FILE and FILE.manifest.json, streaming.")

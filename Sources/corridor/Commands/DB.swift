@@ -61,18 +61,19 @@ extension Corridor.DB {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Run SQLite's integrity and foreign-key checks; exit 65 on any finding.")
+      abstract: "Check the migration ledger and run SQLite's integrity and foreign-key checks, read-only; exit 65 on any finding.")
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      let db = try database.open()
-      let findings = try db.check()
+      let path = database.path
+      let findings = try CorridorDatabase.check(path: path)
       if findings.isEmpty {
         Console.line("ok: integrity and foreign keys")
         return
       }
       findings.forEach(Console.line)
-      throw CorridorError.invalid("\(findings.count) finding(s) in \(db.path)", rule: "db-check")
+      throw CorridorError.invalid(
+        "\(findings.count) finding(s) in \(path)", rule: "db-check", hint: "restore from a backup, or export what is readable")
     }
   }
 }

@@ -75,7 +75,8 @@ extension Corridor.LocationGroup {
     func run() throws {
       let summary = try UNLOCODEImport.run(path: file, db: try database.open(), operator: op.resolved)
       Console.line(
-        "imported \(summary.inserted) locations; \(summary.alreadyKnown) already known; \(summary.skipped) rows skipped (deleted or headers)")
+        "imported \(summary.inserted) locations; \(summary.alreadyKnown) already known; \(summary.aliases) kept as aliases; "
+          + "\(summary.skipped) rows skipped (deleted or headers); \(summary.invalid) invalid rows")
     }
   }
 }

@@ -126,6 +126,8 @@ extension Corridor.Report {
       guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {
         throw ValidationError("years must be between 1900 and 2200")
       }
+      // Comparing a year with itself counted every shipment twice.
+      if compare == year { throw ValidationError("--compare \(year) is the reported year; compare with another year") }
       let currency = try Currency(parsing: currency)
       let rows = try database.open().exportReport(
         year: year, compare: compare, by: by, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
