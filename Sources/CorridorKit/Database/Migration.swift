@@ -155,7 +155,9 @@ public struct Migrator {
       while true {
         do {
           let applied = try db.transaction(.immediate) { () throws -> Bool in
-            if try db.scalarInt("SELECT count(*) FROM schema_migrations WHERE version = ?", [.integer(Int64(migration.version))]) == 1 {
+            if try hasLedger(db),
+              try db.scalarInt("SELECT count(*) FROM schema_migrations WHERE version = ?", [.integer(Int64(migration.version))]) == 1
+            {
               return false
             }
             try db.execute(migration.sql)
