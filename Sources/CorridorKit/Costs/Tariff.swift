@@ -152,14 +152,14 @@ extension Tariff {
 extension CorridorDatabase {
   static let tariffColumns = "route, leg, component, equipment, basis, amount_minor, currency, valid_from, valid_to, source, illustrative"
 
-  func tariff(from row: [SQLValue]) -> Tariff? {
-    guard let component = CostComponent(rawValue: row[2].text ?? ""), let equipment = Equipment(rawValue: row[3].text ?? ""),
-      let basis = TariffBasis(rawValue: row[4].text ?? ""), let from = try? Day(parsing: row[7].text ?? "")
-    else { return nil }
-    return Tariff(
-      route: row[0].text ?? "", leg: row[1].int, component: component, equipment: equipment, basis: basis,
-      amount: Money(minorUnits: row[5].int64 ?? 0, currency: Currency(trusted: row[6].text ?? "CNY")), validFrom: from,
-      validTo: row[8].text.flatMap { try? Day(parsing: $0) }, source: row[9].text, illustrative: row[10].int == 1)
+  /// A tariff row. One the ledger cannot read stops the command: skipping it gave a lower cost.
+  func tariff(from row: Row) throws(RowDecodingError) -> Tariff {
+    Tariff(
+      route: try row.text("route"), leg: try row.optionalInt("leg", in: 1...Route.maxLegs), component: try row.code("component"),
+      equipment: try row.code("equipment"), basis: try row.code("basis"),
+      amount: Money(minorUnits: try row.minorUnits("amount_minor"), currency: try row.currency("currency")),
+      validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.optionalText("source"),
+      illustrative: try row.bool("illustrative"))
   }
 
   /// Tariffs, optionally of one route and valid on one day.
@@ -171,12 +171,12 @@ extension CorridorDatabase {
         conditions.add("valid_from <= ?", .text(day.description))
         conditions.add("(valid_to IS NULL OR valid_to >= ?)", .text(day.description))
       }
-      return try connection.fetchAll(
+      return try connection.rows(
         """
         SELECT \(Self.tariffColumns) FROM tariffs \(conditions.sql)
         ORDER BY route, leg IS NOT NULL, leg, component, equipment, valid_from
         """, conditions.arguments
-      ).compactMap(tariff)
+      ).map(tariff)
     }
   }
 

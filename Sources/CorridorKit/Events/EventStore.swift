@@ -116,20 +116,29 @@ extension CorridorDatabase {
   /// Replays the container's actual events with the new one inserted at its time. Returns the
   /// rule the new event breaks, or the first rule it makes a later event break.
   func sequenceViolation(for report: EventReport, id: String) throws -> SequenceRules.Violation? {
+    try sequenceCheck(for: report, id: id).violation
+  }
+
+  /// The same, with `pending` steps that are not in the database yet (an import's validation
+  /// pass: the file's earlier rows for this box), and the box's state after the new event.
+  func sequenceCheck(
+    for report: EventReport, id: String, pending: [SequenceRules.Step] = []
+  ) throws -> (violation: SequenceRules.Violation?, state: SequenceRules.State) {
     let existing = try events(container: report.container).filter { $0.report.classifier == .ACT && !$0.retracted }
-    let steps = existing.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) }
+    let steps = existing.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) } + pending
     let newStep = SequenceRules.Step(id: id, code: report.code, location: report.location, time: report.time, seq: .max)
     // Events that already broke a rule (recorded with --allow-gap) do not block new ones.
     let before = Set(SequenceRules.replay(steps).violations.map(\.step.id))
-    let after = SequenceRules.replay(steps + [newStep]).violations
-    if let own = after.first(where: { $0.step.id == id }) { return own.violation }
+    let (state, after) = SequenceRules.replay(steps + [newStep])
+    if let own = after.first(where: { $0.step.id == id }) { return (own.violation, state) }
     if let later = after.first(where: { !before.contains($0.step.id) }) {
-      return SequenceRules.Violation(
+      let violation = SequenceRules.Violation(
         rule: later.violation.rule,
         message: "this late event would break the later event \(later.step.id) (\(later.step.code.rawValue) at \(later.step.location) "
           + "\(later.step.time)): \(later.violation.message)")
+      return (violation, state)
     }
-    return nil
+    return (nil, state)
   }
 
   /// Withdraws an event (DCSA retraction). The event stays in the log, marked; rules and
@@ -154,24 +163,27 @@ extension CorridorDatabase {
 
   static let eventColumns = """
     e.seq, e.id, e.container, e.shipment, e.code, e.classifier, e.at_ms, e.at_offset_minutes, e.location, e.mode, e.vehicle,
-    e.empty_laden, e.seal, e.note, e.exception, e.off_route, e.recorded_at, e.operator, r.reason, r.event_id IS NOT NULL
+    e.empty_laden, e.seal, e.note, e.exception, e.off_route, e.recorded_at, e.operator, r.reason AS retraction_reason,
+    r.event_id IS NOT NULL AS retracted
     """
 
-  func movementEvent(from row: [SQLValue]) -> MovementEvent {
+  func movementEvent(from row: Row) throws(RowDecodingError) -> MovementEvent {
+    let id = try row.text("id")
     let report = EventReport(
-      id: row[1].text, container: ContainerNumber(trusted: row[2].text ?? ""), code: EventCode(rawValue: row[4].text ?? "") ?? .INSP,
-      time: EventTime(milliseconds: row[6].int64 ?? 0, offsetMinutes: row[7].int ?? 0), location: LocationCode(trusted: row[8].text ?? ""),
-      shipment: row[3].text, classifier: EventClassifier(rawValue: row[5].text ?? "") ?? .ACT,
-      mode: row[9].text.flatMap(TransportModeCode.init(rawValue:)), vehicle: row[10].text,
-      emptyLaden: row[11].text.flatMap(EmptyLaden.init(rawValue:)), seal: row[12].text, note: row[13].text)
+      id: id, container: try row.container("container"), code: try row.code("code"),
+      time: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"), location: try row.location("location"),
+      shipment: try row.optionalText("shipment"), classifier: try row.code("classifier"), mode: try row.optionalCode("mode"),
+      vehicle: try row.optionalText("vehicle"), emptyLaden: try row.optionalCode("empty_laden"), seal: try row.optionalText("seal"),
+      note: try row.optionalText("note"))
     return MovementEvent(
-      seq: row[0].int64 ?? 0, id: row[1].text ?? "", report: report, exception: row[14].text, offRoute: row[15].int == 1,
-      retracted: row[19].int == 1, retractionReason: row[18].text, recordedAt: row[16].text ?? "", recordedBy: row[17].text ?? "")
+      seq: try row.int64("seq"), id: id, report: report, exception: try row.optionalText("exception"), offRoute: try row.bool("off_route"),
+      retracted: try row.bool("retracted"), retractionReason: try row.optionalText("retraction_reason"),
+      recordedAt: try row.text("recorded_at"), recordedBy: try row.text("operator"))
   }
 
   public func event(id: String) throws -> MovementEvent? {
     try mapSQLiteErrors {
-      try connection.fetchOne(
+      try connection.row(
         "SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id WHERE e.id = ?", [.text(id)]
       ).map(movementEvent)
     }
@@ -183,7 +195,7 @@ extension CorridorDatabase {
       var conditions = Conditions()
       conditions.add("e.container = ?", .text(container.text))
       conditions.add("e.shipment = ?", SQLValue(shipment))
-      return try connection.fetchAll(
+      return try connection.rows(
         """
         SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
         \(conditions.sql) ORDER BY e.at_ms, e.seq

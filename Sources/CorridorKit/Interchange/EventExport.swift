@@ -23,8 +23,8 @@ extension CorridorDatabase {
         """)
       try statement.bind(conditions.arguments)
       var count = 0
-      try statement.forEachRow { row in
-        let event = movementEvent(from: (0..<row.columnCount).map { row.value(at: $0) })
+      try statement.forEachNamedRow { row in
+        let event = try movementEvent(from: row)
         try write(format == .csv ? CSVEventSource.line(event) : NDJSONEventSource.line(event))
         count += 1
       }

@@ -61,6 +61,11 @@ final class ImportValidator {
     var knownIsComplete = true
     /// The validator's clock when the box was last used, for eviction.
     var touched = 0
+    /// The dry run's accepted actual rows of this box, which the database does not have yet:
+    /// a late row is replayed with them, as the write pass replays it with the written rows
+    /// (without them, a late row that conflicts with an earlier row of the same file passed
+    /// the dry run and stopped the write pass halfway).
+    var pending: [SequenceRules.Step] = []
   }
 
   /// A row in 16 bytes: 64-bit hashes of its id and of its content. Boxes remember their rows
@@ -127,7 +132,13 @@ final class ImportValidator {
     var late: Bool
     let box: Box
     let hashes: RowHash
+    /// For a late row in the dry run: the box's state with the row in its place.
+    var stateAfterLate: SequenceRules.State? = nil
   }
+
+  /// Orders the dry run's pending steps after the database's rows at the same instant, in file
+  /// order (the write pass gives them increasing `seq`s).
+  private var pendingSeq = Int64.max / 2
 
   private func place(_ code: LocationCode) throws -> LocationCode {
     if let cached = places[code.text] {
@@ -244,6 +255,7 @@ final class ImportValidator {
     }
     var exception: String?
     var late = false
+    var stateAfterLate: SequenceRules.State?
     if report.classifier == .ACT {
       if report.time.milliseconds > options.now.milliseconds + CorridorDatabase.futureToleranceMilliseconds {
         throw CorridorError.invalid("actual event at \(report.time) is more than 15 minutes in the future", rule: "future-event")
@@ -260,7 +272,9 @@ final class ImportValidator {
       } else {
         // A late row: replay the container's whole history with it inserted.
         late = true
-        violation = try db.sequenceViolation(for: report, id: id)
+        let check = try db.sequenceCheck(for: report, id: id, pending: box.pending)
+        violation = check.violation
+        stateAfterLate = check.state
       }
       if let violation {
         guard options.allowGap else { throw CorridorError.invalid(violation.message, rule: violation.rule) }
@@ -269,7 +283,7 @@ final class ImportValidator {
     }
     return Prepared(
       report: report, id: id, exception: exception, offRoute: !nodes.isEmpty && !nodes.contains(report.location), duplicate: false,
-      late: late, box: box, hashes: hashes)
+      late: late, box: box, hashes: hashes, stateAfterLate: stateAfterLate)
   }
 
   /// Moves the simulated state past an accepted row.
@@ -283,10 +297,18 @@ final class ImportValidator {
       box.known.removeFirst(box.known.count - Self.knownLimit)
       box.knownIsComplete = false
     }
+    if spill != nil, report.classifier == .ACT {
+      pendingSeq += 1
+      box.pending.append(.init(id: prepared.id, code: report.code, location: report.location, time: report.time, seq: pendingSeq))
+    }
     if prepared.late {
       // The write pass reloads the box from the database, which now has the row in its place.
-      // The dry run keeps what it simulated: its rows are not in the database.
-      if spill == nil { boxes[report.container] = nil }
+      // The dry run takes the replayed state: its rows are not in the database.
+      if spill == nil {
+        boxes[report.container] = nil
+      } else if let state = prepared.stateAfterLate {
+        box.state = state
+      }
       return
     }
     guard report.classifier == .ACT else { return }
@@ -323,11 +345,11 @@ final class BoxSpill {
     try connection.execute(
       """
       CREATE TABLE boxes(container TEXT PRIMARY KEY, kind INTEGER NOT NULL, place TEXT, holds TEXT NOT NULL, last_ms INTEGER NOT NULL,
-        open_shipment TEXT, known BLOB NOT NULL, known_is_complete INTEGER NOT NULL) WITHOUT ROWID
+        open_shipment TEXT, known BLOB NOT NULL, known_is_complete INTEGER NOT NULL, pending BLOB NOT NULL) WITHOUT ROWID
       """)
-    put = try connection.prepare("INSERT OR REPLACE INTO boxes VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    put = try connection.prepare("INSERT OR REPLACE INTO boxes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
     get = try connection.prepare(
-      "SELECT kind, place, holds, last_ms, open_shipment, known, known_is_complete FROM boxes WHERE container = ?")
+      "SELECT kind, place, holds, last_ms, open_shipment, known, known_is_complete, pending FROM boxes WHERE container = ?")
     drop = try connection.prepare("DELETE FROM boxes WHERE container = ?")
   }
 
@@ -342,7 +364,7 @@ final class BoxSpill {
     let holds = box.state.holds.map { "\($0.key.text)=\($0.value.milliseconds)=\($0.value.offsetMinutes)" }.joined(separator: " ")
     try put.bind([
       .text(container.text), .integer(kind), SQLValue(place), .text(holds), .integer(box.lastMilliseconds), SQLValue(box.openShipment),
-      .blob(Self.encode(box.known)), .integer(box.knownIsComplete ? 1 : 0),
+      .blob(Self.encode(box.known)), .integer(box.knownIsComplete ? 1 : 0), .blob(Self.encode(box.pending)),
     ])
     try put.run()
   }
@@ -354,6 +376,49 @@ final class BoxSpill {
       for word in [hash.id, hash.content] { withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) } }
     }
     return bytes
+  }
+
+  /// Steps as length-prefixed fields (ids are arbitrary text, so no separator is safe).
+  static func encode(_ steps: [SequenceRules.Step]) -> [UInt8] {
+    var bytes: [UInt8] = []
+    func word<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    func text(_ value: String) {
+      word(UInt32(value.utf8.count))
+      bytes.append(contentsOf: value.utf8)
+    }
+    for step in steps {
+      text(step.id)
+      text(step.code.rawValue)
+      text(step.location.text)
+      word(step.time.milliseconds)
+      word(Int32(step.time.offsetMinutes))
+      word(step.seq)
+    }
+    return bytes
+  }
+
+  static func decodeSteps(_ bytes: [UInt8]) -> [SequenceRules.Step] {
+    var at = 0
+    func word<T: FixedWidthInteger>(_: T.Type) -> T? {
+      guard at + MemoryLayout<T>.size <= bytes.count else { return nil }
+      var value: T = 0
+      for (i, byte) in bytes[at..<at + MemoryLayout<T>.size].enumerated() { value |= T(truncatingIfNeeded: byte) << (8 * i) }
+      at += MemoryLayout<T>.size
+      return value
+    }
+    func text() -> String? {
+      guard let count = word(UInt32.self).map(Int.init), at + count <= bytes.count else { return nil }
+      defer { at += count }
+      return String(decoding: bytes[at..<at + count], as: UTF8.self)
+    }
+    var steps: [SequenceRules.Step] = []
+    while at < bytes.count, let id = text(), let code = text().flatMap(EventCode.init(rawValue:)), let place = text(),
+      let ms = word(Int64.self), let offset = word(Int32.self), let seq = word(Int64.self)
+    {
+      steps.append(
+        .init(id: id, code: code, location: LocationCode(trusted: place), time: EventTime(milliseconds: ms, offsetMinutes: Int(offset)), seq: seq))
+    }
+    return steps
   }
 
   static func decode(_ bytes: [UInt8]) -> [ImportValidator.RowHash] {
@@ -383,6 +448,7 @@ final class BoxSpill {
     box.openShipment = get.value(at: 4).text
     if case .blob(let bytes) = get.value(at: 5) { box.known = Self.decode(bytes) }
     box.knownIsComplete = get.value(at: 6).int64 == 1
+    if case .blob(let bytes) = get.value(at: 7) { box.pending = Self.decodeSteps(bytes) }
     get.reset()
     try drop.bind(container.text, at: 1)
     try drop.run()
@@ -563,6 +629,10 @@ extension CorridorDatabase {
       // The write pass leaves ids a box does not know to this index (see `validate`).
       guard try isRecorded(prepared.report, id: prepared.id) else { throw error }
       return false
+    } catch let error as SQLiteError where error.isConstraintViolation {
+      // The validation pass refuses everything the schema does (a test holds them together);
+      // should they ever differ, the row is still refused with its line, not a raw SQLite error.
+      throw CorridorError.invalid("the database refused this row: \(error.message)", rule: "schema")
     }
     // Keys in canonical (sorted) order; values as SQLite stores them.
     state.removeAll(keepingCapacity: true)

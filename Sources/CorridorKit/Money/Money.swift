@@ -49,6 +49,10 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     self.currency = currency
   }
 
+  /// At most 10^15 minor units (ten trillion yuan): totals over many shipments then stay far
+  /// from the 64-bit limit. Amount columns state the same bound in a CHECK.
+  public static let maxMinorUnits: Int64 = 1_000_000_000_000_000
+
   public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
 
   /// Parses `6500`, `6500.5`, `6500.50` (at most the currency's exponent of decimals; trailing
@@ -65,7 +69,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     }
     // At most 10^15 minor units (ten trillion yuan): totals over many shipments then stay far
     // from the 64-bit limit.
-    guard let minor = decimal.exactMinorUnits(exponent: currency.exponent), minor.magnitude <= 1_000_000_000_000_000 else {
+    guard let minor = decimal.exactMinorUnits(exponent: currency.exponent), minor.magnitude <= Self.maxMinorUnits else {
       throw .invalid(
         "invalid amount \(text) \(currency): \(currency) has \(currency.exponent) decimal places, or the amount is too large",
         rule: "amount")

@@ -64,18 +64,19 @@ extension CorridorDatabase {
       guard let row = try connection.fetchOne("SELECT code, corridor, name, source FROM routes WHERE code = ?", [.text(code)]) else {
         return nil
       }
-      let legs = try connection.fetchAll(
+      let legs = try connection.rows(
         """
         SELECT from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
                gauge_change, transshipment, source
         FROM legs WHERE route = ? ORDER BY seq
         """, [.text(code)]
-      ).map {
+      ).map { row throws(RowDecodingError) in
         Leg(
-          from: LocationCode(trusted: $0[0].text ?? ""), to: LocationCode(trusted: $0[1].text ?? ""),
-          mode: TransportMode(rawValue: $0[2].text ?? "") ?? .rail, distanceKm: $0[3].int ?? 0, transitHours: $0[4].int ?? 0,
-          borderCrossing: $0[5].int == 1, borderCountries: $0[6].text, gaugeChange: $0[7].int == 1, transshipment: $0[8].int == 1,
-          source: $0[9].text)
+          from: try row.location("from_location"), to: try row.location("to_location"), mode: try row.code("mode"),
+          distanceKm: try row.int("distance_km", in: 0...Leg.maxDistanceKm),
+          transitHours: try row.int("transit_hours", in: 0...Leg.maxTransitHours), borderCrossing: try row.bool("border_crossing"),
+          borderCountries: try row.optionalText("border_countries"), gaugeChange: try row.bool("gauge_change"),
+          transshipment: try row.bool("transshipment"), source: try row.optionalText("source"))
       }
       return Route(code: row[0].text ?? "", corridor: row[1].text ?? "", name: row[2].text ?? "", legs: legs, source: row[3].text)
     }

@@ -59,6 +59,12 @@ extension CorridorDatabase {
     _ container: ContainerNumber, to ref: String, grossKg: Int? = nil, seals: [String] = [], operator op: String
   ) throws -> Bool {
     if let grossKg, grossKg <= 0 { throw CorridorError.invalid("gross weight must be positive, got \(grossKg) kg", rule: "weight") }
+    // Empty seals are absent (as everywhere); seals are stored space-separated, so one with a
+    // space would come back as two.
+    let seals = seals.filter { !$0.isEmpty }
+    if let bad = seals.first(where: { $0.contains(where: \.isWhitespace) }) {
+      throw CorridorError.invalid("seal number \(bad.debugDescription) contains a space", rule: "seal")
+    }
     return try mapSQLiteErrors {
       try connection.transaction {
         let shipment = try requireShipment(ref)
@@ -168,7 +174,7 @@ extension CorridorDatabase {
       conditions.add("st.status = ?", SQLValue(filter.status?.rawValue))
       conditions.add("s.booked_on >= ?", SQLValue(filter.from?.description))
       conditions.add("s.booked_on <= ?", SQLValue(filter.to?.description))
-      let rows = try connection.fetchAll(
+      let rows = try connection.rows(
         """
         SELECT s.ref, s.route, s.shipper, s.consignee, s.commodity, s.hs_code, s.value_minor, s.currency, s.booked_on,
                s.created_at, s.operator, st.status, c.reason
@@ -182,23 +188,21 @@ extension CorridorDatabase {
         refs == nil
         ? "SELECT shipment, container, gross_kg, seals FROM shipment_containers ORDER BY shipment, rowid"
         : "SELECT shipment, container, gross_kg, seals FROM shipment_containers WHERE shipment = ? ORDER BY rowid"
-      for row in try connection.fetchAll(assignmentSQL, refs.map { [SQLValue($0.first)] } ?? []) {
-        assignments[row[0].text ?? "", default: []].append(
+      for row in try connection.rows(assignmentSQL, refs.map { [SQLValue($0.first)] } ?? []) {
+        assignments[try row.text("shipment"), default: []].append(
           Assignment(
-            container: ContainerNumber(trusted: row[1].text ?? ""), grossKg: row[2].int,
-            seals: (row[3].text ?? "").split(separator: " ").map(String.init)))
+            container: try row.container("container"), grossKg: try row.optionalInt("gross_kg", in: 1...Int(Int32.max)),
+            seals: (try row.optionalText("seals") ?? "").split(separator: " ").map(String.init)))
       }
-      return rows.map { row in
-        let currency = Currency(trusted: row[7].text ?? "CNY")
+      return try rows.map { row throws(RowDecodingError) in
         let booking = ShipmentBooking(
-          ref: row[0].text ?? "", route: row[1].text ?? "", shipper: row[2].text ?? "", consignee: row[3].text ?? "",
-          commodity: Commodity(rawValue: row[4].text ?? "") ?? .general, hsCode: row[5].text,
-          value: Money(minorUnits: row[6].int64 ?? 0, currency: currency),
-          bookedOn: (try? Day(parsing: row[8].text ?? "")) ?? Day(ordinal: 0))
+          ref: try row.text("ref"), route: try row.text("route"), shipper: try row.text("shipper"), consignee: try row.text("consignee"),
+          commodity: try row.code("commodity"), hsCode: try row.optionalText("hs_code"),
+          value: Money(minorUnits: try row.minorUnits("value_minor"), currency: try row.currency("currency")),
+          bookedOn: try row.day("booked_on"))
         return Shipment(
-          booking: booking, status: ShipmentStatus(rawValue: row[11].text ?? "") ?? .booked,
-          containers: assignments[booking.ref] ?? [], createdAt: row[9].text ?? "", createdBy: row[10].text ?? "",
-          cancellationReason: row[12].text)
+          booking: booking, status: try row.code("status"), containers: assignments[booking.ref] ?? [],
+          createdAt: try row.text("created_at"), createdBy: try row.text("operator"), cancellationReason: try row.optionalText("reason"))
       }
     }
   }

@@ -95,5 +95,7 @@ func mapSQLiteErrors<T>(_ body: () throws -> T) throws -> T {
     return try body()
   } catch let error as SQLiteError {
     throw CorridorError(error)
+  } catch let error as RowDecodingError {
+    throw CorridorError.damaged(nil, error.description)
   }
 }

@@ -14,11 +14,19 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
   public static func < (a: EventTime, b: EventTime) -> Bool { a.milliseconds < b.milliseconds }
 
+  /// Instants Corridor stores: 0000-01-01T00:00:00Z through 9999-12-31T23:59:59.999Z, what a
+  /// four-digit year can say. The `events.at_ms` CHECK states the same bounds (a test compares
+  /// them), so the parser refuses everything the schema would refuse.
+  public static let storableMilliseconds: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+  /// Offsets from UTC Corridor stores: ±18:00, as ISO 8601 profiles (and `events.at_offset_minutes`)
+  /// allow; real zones stay within -12:00…+14:00.
+  public static let storableOffsetMinutes: ClosedRange<Int> = -1080...1080
+
   public init(parsing text: String) throws(CorridorError) {
     var text = text
     guard let parsed = text.withUTF8({ Self.parse($0) }) else {
       throw .invalid(
-        "invalid timestamp \(text.debugDescription): expected ISO 8601 with an offset, e.g. 2024-03-05T14:20:00+08:00 or …Z",
+        "invalid timestamp \(text.debugDescription): expected ISO 8601 with an offset up to ±18:00 in years 0000-9999, e.g. 2024-03-05T14:20:00+08:00 or …Z",
         rule: "timestamp")
     }
     self = parsed
@@ -77,7 +85,7 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
       guard let hh = digits(i + 1, 2) else { return nil }
       var j = i + 3
       if j < b.count, b[j] == UInt8(ascii: ":") { j += 1 }
-      guard let mm = digits(j, 2), hh <= 18, mm < 60 else { return nil }
+      guard let mm = digits(j, 2), mm < 60, storableOffsetMinutes.contains(hh * 60 + mm) else { return nil }
       offset = sign * (hh * 60 + mm)
       i = j + 2
     } else {
@@ -86,7 +94,9 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
     guard i == b.count else { return nil }
     let days = CivilDate.toDays(year: Int64(year), month: month, day: day)
     let local = ((days * 24 + Int64(hour)) * 60 + Int64(minute)) * 60 + Int64(second)
-    return EventTime(milliseconds: (local - Int64(offset) * 60) * 1000 + Int64(millis), offsetMinutes: offset)
+    let milliseconds = (local - Int64(offset) * 60) * 1000 + Int64(millis)
+    guard storableMilliseconds.contains(milliseconds) else { return nil }
+    return EventTime(milliseconds: milliseconds, offsetMinutes: offset)
   }
 
   /// As written: local time at the original offset.
