@@ -82,6 +82,24 @@ extension CorridorDatabase {
     }
   }
 
+  public func requireCorridor(_ code: String) throws -> CorridorInfo {
+    guard let corridor = try corridor(code) else {
+      throw CorridorError.invalid("unknown corridor \(code)", rule: "unknown-corridor", hint: "list them with `corridor network corridors`")
+    }
+    return corridor
+  }
+
+  /// Refuses filters that name nothing: an unknown `--corridor`, `--route`, `--shipment` or
+  /// `--container` answered with an empty list and exit 0, which reads as "nothing there".
+  public func requireFilters(
+    corridor: String? = nil, route: String? = nil, shipment: String? = nil, container: ContainerNumber? = nil
+  ) throws {
+    if let corridor { _ = try requireCorridor(corridor) }
+    if let route { _ = try requireRoute(route) }
+    if let shipment { _ = try requireShipment(shipment) }
+    if let container { _ = try requireContainer(container) }
+  }
+
   /// The route, or an invalid-data error naming it.
   public func requireRoute(_ code: String) throws -> Route {
     guard let route = try route(code) else {

@@ -47,7 +47,8 @@ public struct ShipmentBooking: Sendable, Equatable {
     self.shipper = shipper
     self.consignee = consignee
     self.commodity = commodity
-    self.hsCode = hsCode
+    // Empty means absent, as for every optional field.
+    self.hsCode = hsCode?.isEmpty == true ? nil : hsCode
     self.value = value
     self.bookedOn = bookedOn
   }

@@ -159,7 +159,9 @@ extension Corridor.TariffGroup {
     }
 
     func run() throws {
-      let views = try database.open().tariffs(route: route, on: try at.map(Day.init(parsing:))).map {
+      let db = try database.open()
+      try db.requireFilters(route: route)
+      let views = try db.tariffs(route: route, on: try at.map(Day.init(parsing:))).map {
         View(
           route: $0.route, leg: $0.leg, component: $0.component.rawValue, equipment: $0.equipment.rawValue, basis: $0.basis.rawValue,
           amount: $0.amount.amountText, currency: $0.amount.currency.code, validFrom: $0.validFrom.description,

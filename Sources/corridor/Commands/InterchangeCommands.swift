@@ -200,10 +200,12 @@ extension Corridor.ExportGroup {
 
     func run() throws {
       let db = try database.open()
+      let container = try container.map(Parse.container)
+      try db.requireFilters(shipment: shipment, container: container)
       let output = try out.map { try database.output($0) } ?? .standardOutput()
       let count = try db.exportEvents(
-        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), container: try container.map(Parse.container),
-        shipment: shipment, format: format, write: output.write)
+        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), container: container, shipment: shipment,
+        format: format, write: output.write)
       try output.commit()
       if let out { Console.notice("exported \(count) events to \(out)") }
     }

@@ -96,9 +96,7 @@ extension Corridor.Network {
 
     func run() throws {
       let db = try database.open()
-      if let corridor, try db.corridor(corridor) == nil {
-        throw CorridorError.invalid("unknown corridor \(corridor)", rule: "unknown-corridor", hint: "list them with `corridor network corridors`")
-      }
+      try db.requireFilters(corridor: corridor)
       let views = try db.routes(corridor: corridor).map { RouteView($0, withLegs: false) }
       try Render.emit(
         output.format, json: views, headers: ["code", "corridor", "origin", "destination", "legs", "km", "hours", "name"],

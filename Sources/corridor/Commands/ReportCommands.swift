@@ -78,7 +78,9 @@ extension Corridor.Report {
 
     func run() throws {
       let currency = try Currency(parsing: currency)
-      let rows = try database.open().costReport(
+      let db = try database.open()
+      try db.requireFilters(corridor: corridor, route: route)
+      let rows = try db.costReport(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,
         currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
       let money = { (minor: Int64) in Money(minorUnits: minor, currency: currency).amountText }

@@ -132,7 +132,9 @@ extension Corridor.ShipmentGroup {
     func run() throws {
       let filter = ShipmentFilter(
         corridor: corridor, route: route, status: status, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)))
-      let views = try database.open().shipments(filter).map(ShipmentView.init)
+      let db = try database.open()
+      try db.requireFilters(corridor: corridor, route: route)
+      let views = try db.shipments(filter).map(ShipmentView.init)
       try Render.emit(output.format, json: views, headers: ShipmentView.headers, rows: views.map(\.row))
     }
   }
