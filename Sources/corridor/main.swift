@@ -47,4 +47,7 @@ struct Corridor: ParsableCommand {
   }
 }
 
+// A write past a file-size limit (`ulimit -f`) fails with EFBIG, reported as exit 74 like a full
+// disk, instead of killing the process half-way through a file.
+signal(SIGXFSZ, SIG_IGN)
 Corridor.runMain()

@@ -130,6 +130,33 @@ import Testing
     #expect(try CLI.run(["export", "events", "--out", folder, "--db", db]).status == 73)
   }
 
+  @Test func aFileThatCannotBeWrittenToTheEndLeavesTheOldContent() throws {
+    let (folder, db) = try journey()
+    for _ in 0..<40 {
+      _ = try CLI.run(["event", "record", "CSQU3054383", "INSP", "--at", "2025-01-03T10:00:00+08:00", "--location", "CNCQI", "--db", db])
+    }
+    let old = Data("old content\n".utf8)
+    let existing = folder + "/existing.ndjson"
+    #expect(FileManager.default.createFile(atPath: existing, contents: old))
+    // A file-size limit above the -shm file but below the export: it fails part-way, as on a full
+    // disk. (The database is only read: the previous command checkpointed it.)
+    for out in [existing, folder + "/new.ndjson"] {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", "ulimit -f 160; exec \"$0\" \"$@\"", CLI.binary.path, "audit", "export", "--out", out, "--db", db]
+      let err = Pipe()
+      process.standardError = err
+      try process.run()
+      let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 74, "\(message)")
+      #expect(message.contains("cannot write \(out)"))
+    }
+    #expect(bytes(existing) == old)
+    #expect(!FileManager.default.fileExists(atPath: folder + "/new.ndjson"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.hasPrefix(".corridor-out-") })
+  }
+
   // MARK: - 3. The default import is all or nothing
 
   @Test func aLateRowThatConflictsWithAnEarlierRowOfTheFileWritesNothing() throws {
