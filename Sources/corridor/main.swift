@@ -24,7 +24,7 @@ struct Corridor: ParsableCommand {
       Foundation.exit(0)
     } catch let error as CorridorError {
       Console.error(error)
-      Foundation.exit(error.exitCode)
+      Foundation.exit(Console.exitCode(error.kind))
     } catch {
       guard exitCode(for: error) != .success else { exit(withError: error) }
       Console.error(usageError(error))

@@ -67,3 +67,9 @@ enum CLI {
     try JSONSerialization.jsonObject(with: Data(text.utf8))
   }
 }
+
+/// A shared fixture that could not be built.
+struct CLISetupError: Error, CustomStringConvertible {
+  let message: String
+  var description: String { message }
+}

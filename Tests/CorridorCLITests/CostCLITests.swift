@@ -4,14 +4,19 @@ import Testing
 /// The seed figures: `corridor init --sample` reproduces Chongqing Customs' published 2024
 /// export figures through the CLI.
 @Suite(.serialized) struct CostCLITests {
-  static let db: String = {
+  /// Built once for the suite; a failed set-up fails every test that uses it, with its reason.
+  static let db: Result<String, CLISetupError> = {
     let path = CLI.temporaryFolder() + "/sample.db"
-    _ = try? CLI.run(["init", "--sample", "--db", path])
-    return path
+    do {
+      let result = try CLI.run(["init", "--sample", "--db", path])
+      return result.status == 0 ? .success(path) : .failure(CLISetupError(message: "init --sample exited \(result.status): \(result.stderr)"))
+    } catch {
+      return .failure(CLISetupError(message: "init --sample did not run: \(error)"))
+    }
   }()
 
   func rows(_ args: [String]) throws -> [[String: Any]] {
-    let result = try CLI.run(args + ["--db", Self.db, "--format", "json"])
+    let result = try CLI.run(args + ["--db", try Self.db.get(), "--format", "json"])
     #expect(result.status == 0, "\(result.stderr)")
     return try #require(try CLI.json(result.stdout) as? [[String: Any]])
   }
@@ -52,7 +57,7 @@ import Testing
   }
 
   @Test func costOfOneShipmentJSON() throws {
-    let result = try CLI.run(["cost", "CQ24-MOT-01", "--db", Self.db, "--format", "json"])
+    let result = try CLI.run(["cost", "CQ24-MOT-01", "--db", try Self.db.get(), "--format", "json"])
     let object = try #require(try CLI.json(result.stdout) as? [String: Any])
     for key in ["shipment", "currency", "teu", "gross", "reductions", "net", "netPerTeu", "containers"] {
       #expect(object.keys.contains(key), "missing \(key)")
@@ -63,7 +68,7 @@ import Testing
   }
 
   @Test func missingRateIsExit65() throws {
-    let result = try CLI.run(["cost", "CQ24-MOT-01", "--currency", "EUR", "--fx-at", "2022-01-01", "--db", Self.db])
+    let result = try CLI.run(["cost", "CQ24-MOT-01", "--currency", "EUR", "--fx-at", "2022-01-01", "--db", try Self.db.get()])
     #expect(result.status == 65)
     #expect(result.stderr.contains("on or before 2022-01-01"))
   }

@@ -197,7 +197,7 @@ func auditedJourney() throws -> Journey {
     bytes[middle] = bytes[middle] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
     try bytes.write(to: URL(fileURLWithPath: path))
     let error = #expect(throws: CorridorError.self) { try AuditExportVerifier.verify(path: path) }
-    #expect(error?.rule == "export-digest")
+    #expect(error?.rule == .exportDigest)
   }
 
   @Test func editedExportWithARecomputedDigestFailsTheChain() throws {
@@ -211,12 +211,12 @@ func auditedJourney() throws -> Journey {
     forged.sha256 = sha256Hex(Array(text.utf8))
     try forged.json.write(toFile: path + ".manifest.json", atomically: true, encoding: .utf8)
     let error = #expect(throws: CorridorError.self) { try AuditExportVerifier.verify(path: path) }
-    #expect(error?.rule == "export-chain")
+    #expect(error?.rule == .exportChain)
   }
 
   @Test func partialExportChainsFromItsPrevHash() throws {
     let j = try auditedJourney()
-    let today = Day(ordinal: (Int64(Date().timeIntervalSince1970) / 86_400))
+    let today = j.now.day
     let path = temporaryFolder() + "/today.ndjson"
     let manifest = try j.db.exportAudit(from: today, to: today, format: .ndjson, path: path)
     #expect(manifest.entries > 0)

@@ -15,8 +15,8 @@ import Testing
   @Test func wrongCheckDigitNamesTheRightOne() {
     #expect(ContainerNumber.problem(in: "CSQU3054384") == .checkDigit(found: 4, expected: 3))
     let error = #expect(throws: CorridorError.self) { try ContainerNumber(parsing: "CSQU3054384") }
-    #expect(error?.exitCode == 65)
-    #expect(error?.message.contains("check digit for this number is 3") == true)
+    #expect(error?.kind == .invalidData)
+    #expect(error?.text.contains("check digit for this number is 3") == true)
   }
 
   @Test func wrongCategoryLetter() {
@@ -97,7 +97,7 @@ import Testing
   @Test(arguments: ["", "22G", "22G12", "92G1", "M5G1", "27G1", "22X1", "22QQ", "1AAA"])
   func unknownCodesAreRejected(code: String) {
     let error = #expect(throws: CorridorError.self) { try SizeType(parsing: code) }
-    #expect(error?.rule == "size-type")
+    #expect(error?.rule == .sizeType)
   }
 
   @Test func lowerCaseIsAccepted() throws {

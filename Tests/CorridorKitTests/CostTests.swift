@@ -192,8 +192,8 @@ extension ShipmentCost {
     try l.tariff(.forty, .container, "1000.00", "EUR")
     try l.ship("S1", ["42G1"])
     let error = #expect(throws: CorridorError.self) { try l.cost("S1") }
-    #expect(error?.exitCode == 65)
-    #expect(error?.message.contains("EUR/CNY on or before 2024-03-01") == true)
+    #expect(error?.kind == .invalidData)
+    #expect(error?.text.contains("EUR/CNY on or before 2024-03-01") == true)
   }
 
   @Test func overlappingTariffsAreRefused() throws {
@@ -201,7 +201,7 @@ extension ShipmentCost {
     try l.tariff(.forty, .container, "1000.00", "USD", from: "2024-01-01", to: "2024-06-30")
     try l.tariff(.forty, .container, "1100.00", "USD", from: "2024-07-01")
     let error = #expect(throws: CorridorError.self) { try l.tariff(.forty, .container, "1200.00", "USD", from: "2024-06-01") }
-    #expect(error?.rule == "tariff-overlap")
+    #expect(error?.rule == .tariffOverlap)
     try l.tariff(.twenty, .container, "600.00", "USD", from: "2024-06-01")  // another equipment: fine
     let file = """
       {"tariffs": [
@@ -210,7 +210,7 @@ extension ShipmentCost {
       ]}
       """
     let loadError = #expect(throws: CorridorError.self) { try load(file, into: l.db) }
-    #expect(loadError?.rule == "tariff-overlap")
+    #expect(loadError?.rule == .tariffOverlap)
     #expect(try l.db.tariffs().count == 3)
   }
 

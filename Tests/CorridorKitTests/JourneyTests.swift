@@ -112,7 +112,7 @@ import Testing
     var changed = booking
     changed.consignee = "Someone else"
     let error = #expect(throws: CorridorError.self) { try j.db.createShipment(changed, operator: "test") }
-    #expect(error?.rule == "shipment-exists")
+    #expect(error?.rule == .shipmentExists)
     var badHS = booking
     badHS.ref = "X"
     badHS.hsCode = "84713"
@@ -132,7 +132,7 @@ import Testing
         ref: "CQ24-0002", route: "CQ-QZH-SIN", shipper: "s", consignee: "c", commodity: .general, hsCode: nil, value: .zero(.cny),
         bookedOn: try Day(parsing: "2024-03-02")), operator: "test")
     let error = #expect(throws: CorridorError.self) { try j.db.assign(j.box, to: "CQ24-0002", operator: "test") }
-    #expect(error?.rule == "container-busy")
+    #expect(error?.rule == .containerBusy)
     try j.db.cancelShipment("CQ24-0001", reason: "rebooked", operator: "test")
     try j.db.assign(j.box, to: "CQ24-0002", operator: "test")
   }
@@ -142,7 +142,7 @@ import Testing
     let other = try ContainerNumber(parsing: "TCNU7200794")
     try j.db.addContainer(other, sizeType: try SizeType(parsing: "22G1"), tareKg: 2200, maxGrossKg: 30_480, operator: "test")
     let error = #expect(throws: CorridorError.self) { try j.db.assign(other, to: "CQ24-0001", grossKg: 30_481, operator: "test") }
-    #expect(error?.rule == "overweight")
+    #expect(error?.rule == .overweight)
     try j.db.assign(other, to: "CQ24-0001", grossKg: 30_480, operator: "test")
   }
 

@@ -38,8 +38,8 @@ import Testing
     let last = edited.removeLast()
     edited.append(Migration(version: last.version, name: last.name, sql: last.sql + "\n-- edited"))
     let error = #expect(throws: CorridorError.self) { _ = try CorridorDatabase(path: path, migrator: Migrator(migrations: edited)) }
-    #expect(error?.exitCode == 65)
-    #expect(error?.message.contains("was edited") == true)
+    #expect(error?.kind == .invalidData)
+    #expect(error?.text.contains("was edited") == true)
     #expect(fileBytes(path) == before)
   }
 
@@ -48,7 +48,7 @@ import Testing
     _ = try CorridorDatabase(path: path, mode: .create)
     let older = Migrator(migrations: Array(shipped.dropLast()))
     let error = #expect(throws: CorridorError.self) { _ = try CorridorDatabase(path: path, migrator: older) }
-    #expect(error?.message.contains("newer than this corridor binary") == true)
+    #expect(error?.text.contains("newer than this corridor binary") == true)
   }
 
   @Test func nonSQLiteFileIsRefusedAndLeftByteIdentical() throws {
@@ -56,8 +56,8 @@ import Testing
     let junk = Data("this is a spreadsheet, not a database\n".utf8) + Data(repeating: 7, count: 5000)
     #expect(FileManager.default.createFile(atPath: path, contents: junk))
     let error = #expect(throws: CorridorError.self) { _ = try CorridorDatabase(path: path) }
-    #expect(error?.exitCode == 65)
-    #expect(error?.message.contains("not a SQLite database") == true)
+    #expect(error?.kind == .invalidData)
+    #expect(error?.text.contains("not a SQLite database") == true)
     #expect(fileBytes(path) == junk)
     #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
   }
@@ -70,7 +70,7 @@ import Testing
     }
     let before = fileBytes(path)
     let error = #expect(throws: CorridorError.self) { _ = try CorridorDatabase(path: path) }
-    #expect(error?.message.contains("not a Corridor database") == true)
+    #expect(error?.text.contains("not a Corridor database") == true)
     #expect(fileBytes(path) == before)
   }
 
@@ -83,7 +83,7 @@ import Testing
     let error = #expect(throws: CorridorError.self) {
       _ = try CorridorDatabase(path: path, mode: .create, migrator: Migrator(migrations: broken))
     }
-    #expect(error?.message.contains("9999_broken.sql") == true)
+    #expect(error?.text.contains("9999_broken.sql") == true)
     let db = try Connection(path: path)
     #expect(try db.scalarInt("SELECT max(version) FROM schema_migrations") == Int64(shipped.count))
     #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 'half'") == 0)
@@ -91,7 +91,7 @@ import Testing
 
   @Test func missingDatabaseIsExit66WithHint() {
     let error = #expect(throws: CorridorError.self) { _ = try CorridorDatabase(path: temporaryFolder() + "/none.db") }
-    #expect(error?.exitCode == 66)
+    #expect(error?.kind == .missingInput)
     #expect(error?.hint?.contains("corridor init") == true)
   }
 

@@ -104,16 +104,16 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     let broken = miniReference.replacingOccurrences(of: find, with: replace)
     #expect(broken != miniReference)
     let error = #expect(throws: CorridorError.self) { try load(broken, into: db, file: "bad.json") }
-    #expect(error?.exitCode == 65)
-    #expect(error?.message.hasPrefix("bad.json:") == true)
-    #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    #expect(error?.kind == .invalidData)
+    #expect(error?.text.hasPrefix("bad.json:") == true)
+    #expect(error?.text.contains(expected) == true, "\(error?.message ?? "")")
     #expect(try networkSnapshot(db) == before)
   }
 
   @Test func jsonSyntaxErrorsGiveLineAndColumn() throws {
     let db = try freshDatabase()
     let error = #expect(throws: CorridorError.self) { try load("{\n  \"locations\": [\n    {\"code\": \"CNCQI\",}\n  ]\n}", into: db) }
-    #expect(error?.message.hasPrefix("ref.json:3:22:") == true, "\(error?.message ?? "")")
+    #expect(error?.text.hasPrefix("ref.json:3:22:") == true, "\(error?.message ?? "")")
   }
 
   @Test func routesMayUseLocationsLoadedEarlier() throws {
@@ -177,7 +177,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
       """
     #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
     let error = #expect(throws: CorridorError.self) { try UNLOCODEImport.run(path: path, db: db, operator: "test") }
-    #expect(error?.message.hasPrefix("\(path):3:") == true, "\(error?.message ?? "")")
+    #expect(error?.text.hasPrefix("\(path):3:") == true, "\(error?.message ?? "")")
     #expect(try db.location("LALPQ") == nil)
   }
 }

@@ -75,7 +75,7 @@ extension CorridorDatabase {
       try statement.bind(conditions.arguments)
       var manifest = AuditManifest(
         entries: 0, firstSeq: nil, lastSeq: nil, prevHash: AuditEntry.genesis, headHash: AuditEntry.genesis, sha256: "", format: format,
-        generatedAt: Timestamps.nowUTC(), generator: "corridor \(CorridorVersion.current)")
+        generatedAt: clock.nowUTC(), generator: "corridor \(CorridorVersion.current)")
       try statement.forEachRow { row in
         let entry = Self.auditEntry(row)
         if manifest.firstSeq == nil {
@@ -122,7 +122,7 @@ public enum AuditExportVerifier {
     let digest = hex(hasher.finalize())
     guard digest == manifest.sha256 else {
       throw CorridorError.invalid(
-        "\(path): SHA-256 \(digest) does not match the manifest's \(manifest.sha256): the file was modified", rule: "export-digest")
+        "\(path): SHA-256 \(digest) does not match the manifest's \(manifest.sha256): the file was modified", rule: .exportDigest)
     }
     try handle.seek(toOffset: 0)
 
@@ -131,13 +131,13 @@ public enum AuditExportVerifier {
     var expectedSeq = manifest.firstSeq
     func check(_ entry: AuditEntry, line: Int) throws {
       guard entry.prevHash == previous else {
-        throw CorridorError.invalid("\(path):\(line): entry \(entry.seq) does not chain from the previous entry", rule: "export-chain")
+        throw CorridorError.invalid("\(path):\(line): entry \(entry.seq) does not chain from the previous entry", rule: .exportChain)
       }
       if let expected = expectedSeq, entry.seq != expected {
-        throw CorridorError.invalid("\(path):\(line): expected entry \(expected), found \(entry.seq)", rule: "export-chain")
+        throw CorridorError.invalid("\(path):\(line): expected entry \(expected), found \(entry.seq)", rule: .exportChain)
       }
       guard AuditEntry.hash(prevHash: entry.prevHash, canonical: entry.canonical) == entry.hash else {
-        throw CorridorError.invalid("\(path):\(line): entry \(entry.seq)'s hash does not match its content", rule: "export-chain")
+        throw CorridorError.invalid("\(path):\(line): entry \(entry.seq)'s hash does not match its content", rule: .exportChain)
       }
       previous = entry.hash
       expectedSeq = entry.seq + 1
@@ -148,12 +148,12 @@ public enum AuditExportVerifier {
     switch manifest.format {
     case .csv:
       guard let header = try next(), header.fields == CorridorDatabase.auditCSVHeader else {
-        throw CorridorError.invalid("\(path):1:1: not a corridor audit CSV export", rule: "export-format")
+        throw CorridorError.invalid("not a corridor audit CSV export", rule: .exportFormat, at: SourcePosition(file: path, line: 1, column: 1))
       }
       while let record = try next() {
         let f = record.fields
         guard f.count == 9, let seq = Int64(f[0]) else {
-          throw CorridorError.invalid("\(path):\(record.line):1: expected 9 fields", rule: "export-format")
+          throw CorridorError.invalid("expected 9 fields", rule: .exportFormat, at: SourcePosition(file: path, line: record.line, column: 1))
         }
         try check(
           AuditEntry(
@@ -182,13 +182,13 @@ public enum AuditExportVerifier {
       try handleLine(pending)
     }
     guard count == manifest.entries else {
-      throw CorridorError.invalid("\(path): \(count) entries, the manifest says \(manifest.entries)", rule: "export-count")
+      throw CorridorError.invalid("\(path): \(count) entries, the manifest says \(manifest.entries)", rule: .exportCount)
     }
     guard previous == manifest.headHash else {
-      throw CorridorError.invalid("\(path): the last entry's hash does not match the manifest's headHash", rule: "export-chain")
+      throw CorridorError.invalid("\(path): the last entry's hash does not match the manifest's headHash", rule: .exportChain)
     }
     if count > 0, expectedSeq.map({ $0 - 1 }) != manifest.lastSeq {
-      throw CorridorError.invalid("\(path): the last entry is not the manifest's lastSeq", rule: "export-count")
+      throw CorridorError.invalid("\(path): the last entry is not the manifest's lastSeq", rule: .exportCount)
     }
     return manifest
   }
@@ -196,17 +196,17 @@ public enum AuditExportVerifier {
   static func parseLine(_ bytes: [UInt8], file: String, line: Int) throws -> AuditEntry {
     let node: JSONNode
     do { node = try JSONParser.parse(bytes) } catch {
-      throw CorridorError.invalid("\(file):\(line):\(error.column): \(error.message)", rule: "export-format")
+      throw CorridorError.invalid("\(error.message)", rule: .exportFormat, at: SourcePosition(file: file, line: line, column: error.column))
     }
     func text(_ key: String) throws -> String {
       guard case .string(let value) = node[key]?.value else {
-        throw CorridorError.invalid("\(file):\(line):1: missing \(key)", rule: "export-format")
+        throw CorridorError.invalid("missing \(key)", rule: .exportFormat, at: SourcePosition(file: file, line: line, column: 1))
       }
       return value
     }
     guard case .number(let seqText) = node["seq"]?.value, let seq = Int64(seqText), let stateNode = node["state"],
       let state = CanonicalJSON(stateNode)
-    else { throw CorridorError.invalid("\(file):\(line):1: missing seq or state", rule: "export-format") }
+    else { throw CorridorError.invalid("missing seq or state", rule: .exportFormat, at: SourcePosition(file: file, line: line, column: 1)) }
     return AuditEntry(
       seq: seq, recordedAt: try text("recordedAt"), operatorName: try text("operator"), action: try text("action"),
       entity: try text("entity"), key: try text("key"), state: state.text, prevHash: try text("prevHash"), hash: try text("hash"))
@@ -215,7 +215,7 @@ public enum AuditExportVerifier {
   public static func parseManifest(_ bytes: [UInt8], file: String) throws -> AuditManifest {
     let root: JSONNode
     do { root = try JSONParser.parse(bytes) } catch {
-      throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "manifest")
+      throw CorridorError.invalid("\(error.message)", rule: .manifest, at: SourcePosition(file: file, line: error.line, column: error.column))
     }
     let top = JSONCursor(root: root, file: file)
     func int(_ key: String) throws -> Int64? {
@@ -223,7 +223,7 @@ public enum AuditExportVerifier {
       return Int64(try cursor.int())
     }
     guard let format = AuditExportFormat(rawValue: try top.required("format").string()) else {
-      throw try top.required("format").error("unknown format", rule: "manifest")
+      throw try top.required("format").error("unknown format", rule: .manifest)
     }
     return AuditManifest(
       entries: try int("entries") ?? 0, firstSeq: try int("firstSeq"), lastSeq: try int("lastSeq"),

@@ -97,27 +97,32 @@ struct AuditedEntity {
       splitKey: { key in key.split(separator: "/").map { .text(String($0)) } }),
   ]
 
-  static let eventSelect = """
-    SELECT id AS key, seq, id, container, shipment, code, classifier, at_ms AS atMs, at_offset_minutes AS atOffsetMinutes, location,
-      mode, vehicle, empty_laden AS emptyLaden, seal, note, exception, off_route AS offRoute, recorded_at AS recordedAt, operator
-    FROM events
-    """
+  static let eventSelect = EventColumns.select
 
   static func named(_ name: String) -> AuditedEntity? { all.first { $0.name == name } }
 
   /// The canonical state of the statement's current row (the columns after the key), written
-  /// straight from the columns in sorted-name order: this runs once per imported and per
-  /// verified row, so it avoids building a dictionary per row.
+  /// straight from the columns in sorted-name order: this runs once per verified row, so it
+  /// avoids building a dictionary per row.
   static func stateText(of statement: Statement, order: [(index: Int32, name: String)]) -> String {
-    var out = "{"
-    for (position, column) in order.enumerated() {
-      if position > 0 { out += "," }
-      CanonicalJSON.writeString(column.name, to: &out)
-      out += ":"
-      CanonicalJSON(statement.value(at: column.index)).write(to: &out)
+    var out: [UInt8] = []
+    writeState(names: order.map(\.name), to: &out) { statement.value(at: order[$0].index) }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The one renderer of an audited state: `{"name":value,…}` with `names` already in canonical
+  /// order and `value(i)` the i-th value as SQLite stores it. `event record`'s audit entry,
+  /// `audit verify` and the import's batch digests all write through here, so they cannot
+  /// render the same row differently.
+  static func writeState(names: [String], to out: inout [UInt8], value: (Int) -> SQLValue) {
+    out.append(UInt8(ascii: "{"))
+    for (index, name) in names.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      CanonicalJSON.writeString(name, to: &out)
+      out.append(UInt8(ascii: ":"))
+      CanonicalJSON.write(value(index), to: &out)
     }
-    out += "}"
-    return out
+    out.append(UInt8(ascii: "}"))
   }
 
   /// Columns after the key, sorted by name (UTF-8 order, as canonical JSON sorts keys).
@@ -207,7 +212,7 @@ extension CorridorDatabase {
     let head = try connection.fetchOne("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
     let seq = (head?[0].int64 ?? 0) + 1
     let prevHash = head?[1].text ?? AuditEntry.genesis
-    let recordedAt = Timestamps.nowUTC()
+    let recordedAt = clock.nowUTC()
     let canonical = AuditEntry.canonical(seq: seq, recordedAt: recordedAt, operator: op, action: action, entity: entity, key: key, state: state)
     try connection.execute(
       "INSERT INTO audit_log(seq, recorded_at, operator, action, entity, key, state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

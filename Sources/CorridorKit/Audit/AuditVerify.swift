@@ -216,9 +216,10 @@ extension CorridorDatabase {
     try audited.bind(entity.name, at: 1)
     let actual = try connection.prepare("\(entity.select) ORDER BY key")
     let ranges = batches.map { ($0.firstSeq, $0.lastSeq) }
+    let seqColumn = (0..<actual.columnCount).first { actual.columnName(at: $0) == "seq" }
     func inBatch(_ row: Statement) -> Bool {
-      guard entity.name == "event" else { return false }
-      let seq = row.int64(at: 1)
+      guard entity.name == "event", let seqColumn else { return false }
+      let seq = row.int64(at: seqColumn)
       return ranges.contains { $0.0 <= seq && seq <= $0.1 }
     }
     var hasAudited = try audited.step()

@@ -99,7 +99,7 @@ public struct ContainerNumber: Hashable, Comparable, Sendable, CustomStringConve
     if let problem = Self.problem(in: normalised) {
       throw CorridorError(
         .invalidData, "invalid container number \(input.debugDescription): \(problem.reason)",
-        hint: "compare with the number painted on the door: owner code, U/J/Z, 6-digit serial, check digit", rule: "iso6346")
+        hint: "compare with the number painted on the door: owner code, U/J/Z, 6-digit serial, check digit", rule: .iso6346)
     }
     text = normalised
   }

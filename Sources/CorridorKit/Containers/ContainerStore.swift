@@ -17,12 +17,12 @@ extension CorridorDatabase {
   public func addContainer(
     _ number: ContainerNumber, sizeType: SizeType, tareKg: Int? = nil, maxGrossKg: Int? = nil, operator op: String
   ) throws -> Bool {
-    if let tareKg, tareKg <= 0 { throw CorridorError.invalid("tare must be a positive number of kg, got \(tareKg)", rule: "weight") }
+    if let tareKg, tareKg <= 0 { throw CorridorError.invalid("tare must be a positive number of kg, got \(tareKg)", rule: .weight) }
     if let maxGrossKg, maxGrossKg <= 0 {
-      throw CorridorError.invalid("max gross must be a positive number of kg, got \(maxGrossKg)", rule: "weight")
+      throw CorridorError.invalid("max gross must be a positive number of kg, got \(maxGrossKg)", rule: .weight)
     }
     if let tareKg, let maxGrossKg, tareKg >= maxGrossKg {
-      throw CorridorError.invalid("tare \(tareKg) kg is not below max gross \(maxGrossKg) kg", rule: "weight")
+      throw CorridorError.invalid("tare \(tareKg) kg is not below max gross \(maxGrossKg) kg", rule: .weight)
     }
     return try mapSQLiteErrors {
       try connection.transaction {
@@ -31,11 +31,11 @@ extension CorridorDatabase {
           throw CorridorError.invalid(
             "container \(number) is already registered as \(existing.sizeType.code)"
               + " (tare \(existing.tareKg.map(String.init) ?? "-"), max gross \(existing.maxGrossKg.map(String.init) ?? "-"))",
-            rule: "container-exists")
+            rule: .containerExists)
         }
         try connection.execute(
           "INSERT INTO containers(number, size_type, tare_kg, max_gross_kg, created_at, operator) VALUES (?, ?, ?, ?, ?, ?)",
-          [.text(number.text), .text(sizeType.code), SQLValue(tareKg), SQLValue(maxGrossKg), .text(Timestamps.nowUTC()), .text(op)])
+          [.text(number.text), .text(sizeType.code), SQLValue(tareKg), SQLValue(maxGrossKg), .text(clock.nowUTC()), .text(op)])
         try audit(action: "insert", entity: "container", key: number.text, operator: op)
         return true
       }
@@ -50,7 +50,7 @@ extension CorridorDatabase {
   public func requireContainer(_ number: ContainerNumber) throws -> Container {
     guard let container = try container(number) else {
       throw CorridorError.invalid(
-        "unknown container \(number)", rule: "unknown-container", hint: "register it with `corridor container add \(number) --type CODE`")
+        "unknown container \(number)", rule: .unknownContainer, hint: "register it with `corridor container add \(number) --type CODE`")
     }
     return container
   }

@@ -43,19 +43,19 @@ public struct SizeType: Hashable, Sendable, CustomStringConvertible {
     let code = input.uppercased().trimmingSpaces
     let characters = Array(code)
     guard characters.count == 4 else {
-      throw .invalid("unknown size-type code \(input.debugDescription): expected 4 characters such as 22G1 or 45R1", rule: "size-type")
+      throw .invalid("unknown size-type code \(input.debugDescription): expected 4 characters such as 22G1 or 45R1", rule: .sizeType)
     }
     guard let length = Self.lengths[characters[0]] else {
       throw .invalid(
-        "unknown size-type code \(code): length code \(characters[0]) is not 2 (20 ft), 4 (40 ft) or L (45 ft)", rule: "size-type")
+        "unknown size-type code \(code): length code \(characters[0]) is not 2 (20 ft), 4 (40 ft) or L (45 ft)", rule: .sizeType)
     }
     guard let height = Self.heights[characters[1]] else {
       throw .invalid(
         "unknown size-type code \(code): height code \(characters[1]) is not 0, 2, 4 or 5 (8 ft, 8 ft 6 in, 9 ft, 9 ft 6 in)",
-        rule: "size-type")
+        rule: .sizeType)
     }
     guard let group = Self.types[String(characters[2...3])] else {
-      throw .invalid("unknown size-type code \(code): type \(String(characters[2...3])) is not an ISO 6346 type code", rule: "size-type")
+      throw .invalid("unknown size-type code \(code): type \(String(characters[2...3])) is not an ISO 6346 type code", rule: .sizeType)
     }
     self.code = code
     self.lengthFeet = length

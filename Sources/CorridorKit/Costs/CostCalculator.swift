@@ -102,7 +102,7 @@ public struct CostCalculator {
   ) throws -> ShipmentCost {
     let booked = shipment.booking.bookedOn
     guard let route = routes[shipment.booking.route] else {
-      throw CorridorError.invalid("unknown route \(shipment.booking.route)", rule: "unknown-route")
+      throw CorridorError.invalid("unknown route \(shipment.booking.route)", rule: .unknownRoute)
     }
     let valid = (tariffsByRoute[route.code] ?? []).filter { $0.isValid(on: booked) }
     let keys = Set(valid.map { LineKey(leg: $0.leg, component: $0.component) }).sorted()
@@ -139,7 +139,7 @@ public struct CostCalculator {
         case .container: gross = tariff.amount.minorUnits
         case .teu:
           let (value, overflow) = tariff.amount.minorUnits.multipliedReportingOverflow(by: Int64(type.teu))
-          guard !overflow else { throw CorridorError.invalid("tariff amount too large", rule: "amount") }
+          guard !overflow else { throw CorridorError.invalid("tariff amount too large", rule: .amount) }
           gross = value
         case .shipment: gross = spread[index] ?? 0
         }
@@ -180,7 +180,7 @@ public struct CostCalculator {
   }
 
   func round(_ value: Exact) throws -> Int64 {
-    do { return try value.roundedHalfEven() } catch { throw CorridorError.invalid("amount too large", rule: "amount") }
+    do { return try value.roundedHalfEven() } catch { throw CorridorError.invalid("amount too large", rule: .amount) }
   }
 
   /// Applies one policy to one container's lines (step 3).
@@ -216,7 +216,7 @@ public struct CostCalculator {
         }
       }
     } catch is Exact.Overflow {
-      throw CorridorError.invalid("policy \(policy.name): amounts too large to compute exactly", rule: "amount")
+      throw CorridorError.invalid("policy \(policy.name): amounts too large to compute exactly", rule: .amount)
     }
   }
 }

@@ -10,7 +10,7 @@ public enum PolicyKind: String, Sendable, CaseIterable {
 
   public init(parsing text: String) throws(CorridorError) {
     guard let value = PolicyKind(rawValue: text.lowercased()) else {
-      throw .invalid("unknown policy kind \(text.debugDescription); expected percent, per-teu or per-container", rule: "policy-kind")
+      throw .invalid("unknown policy kind \(text.debugDescription); expected percent, per-teu or per-container", rule: .policyKind)
     }
     self = value
   }
@@ -69,22 +69,22 @@ public struct Policy: Sendable, Equatable {
 
   /// Checks the fields that depend on each other. Network references are checked by the caller.
   public func validate() throws(CorridorError) {
-    guard !name.trimmingSpaces.isEmpty else { throw .invalid("a policy needs a name", rule: "policy") }
-    guard value.units > 0 else { throw .invalid("policy \(name): value must be positive", rule: "policy") }
+    guard !name.trimmingSpaces.isEmpty else { throw .invalid("a policy needs a name", rule: .policy) }
+    guard value.units > 0 else { throw .invalid("policy \(name): value must be positive", rule: .policy) }
     switch kind {
     case .percent:
-      guard currency == nil else { throw .invalid("policy \(name): a percent policy takes no currency", rule: "policy") }
+      guard currency == nil else { throw .invalid("policy \(name): a percent policy takes no currency", rule: .policy) }
       guard let percent = try? Exact(value), !(percent > Exact(100)) else {
-        throw .invalid("policy \(name): more than 100 percent", rule: "policy")
+        throw .invalid("policy \(name): more than 100 percent", rule: .policy)
       }
     case .perTEU, .perContainer:
-      guard let currency else { throw .invalid("policy \(name): a \(kind.rawValue) policy needs a currency", rule: "policy") }
+      guard let currency else { throw .invalid("policy \(name): a \(kind.rawValue) policy needs a currency", rule: .policy) }
       guard value.exactMinorUnits(exponent: currency.exponent) != nil else {
-        throw .invalid("policy \(name): \(value) has more decimals than \(currency) allows", rule: "policy")
+        throw .invalid("policy \(name): \(value) has more decimals than \(currency) allows", rule: .policy)
       }
     }
-    guard !components.isEmpty else { throw .invalid("policy \(name): no components", rule: "policy") }
-    if let validTo, validTo < validFrom { throw .invalid("policy \(name): validTo is before validFrom", rule: "validity") }
+    guard !components.isEmpty else { throw .invalid("policy \(name): no components", rule: .policy) }
+    if let validTo, validTo < validFrom { throw .invalid("policy \(name): validTo is before validFrom", rule: .validity) }
   }
 }
 
@@ -175,12 +175,12 @@ extension CorridorDatabase {
     return try mapSQLiteErrors {
       try connection.transaction {
         guard try corridor(policy.corridor) != nil else {
-          throw CorridorError.invalid("unknown corridor \(policy.corridor)", rule: "unknown-corridor")
+          throw CorridorError.invalid("unknown corridor \(policy.corridor)", rule: .unknownCorridor)
         }
         if let code = policy.route {
           let route = try requireRoute(code)
           guard route.corridor == policy.corridor else {
-            throw CorridorError.invalid("route \(code) belongs to \(route.corridor), not \(policy.corridor)", rule: "policy")
+            throw CorridorError.invalid("route \(code) belongs to \(route.corridor), not \(policy.corridor)", rule: .policy)
           }
         }
         var counts = ReferenceLoadSummary.Counts()

@@ -125,7 +125,7 @@ extension CorridorDatabase {
         let converted = try fx.convert(
           Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)
         let value: Int64
-        do { value = try converted.roundedHalfEven() } catch { throw CorridorError.invalid("value too large", rule: "amount") }
+        do { value = try converted.roundedHalfEven() } catch { throw CorridorError.invalid("value too large", rule: .amount) }
         for (group, parent) in groups(of: booking) {
           var row = rows[group] ?? ExportReportRow(group: group, parent: parent)
           if target == year {
@@ -152,6 +152,6 @@ extension CorridorDatabase {
 /// Adds two totals, refusing (exit 65) instead of trapping when hostile amounts would overflow.
 func checkedSum(_ a: Int64, _ b: Int64) throws -> Int64 {
   let (sum, overflow) = a.addingReportingOverflow(b)
-  guard !overflow else { throw CorridorError.invalid("totals too large to add up exactly", rule: "amount") }
+  guard !overflow else { throw CorridorError.invalid("totals too large to add up exactly", rule: .amount) }
   return sum
 }

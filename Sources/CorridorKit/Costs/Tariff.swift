@@ -11,7 +11,7 @@ public enum CostComponent: String, Sendable, CaseIterable, Comparable {
     guard let value = CostComponent(rawValue: text.lowercased()) else {
       throw .invalid(
         "unknown cost component \(text.debugDescription); expected \(Self.allCases.map(\.rawValue).joined(separator: ", "))",
-        rule: "component")
+        rule: .component)
     }
     self = value
   }
@@ -26,7 +26,7 @@ public enum Equipment: String, Sendable, CaseIterable {
 
   public init(parsing text: String) throws(CorridorError) {
     guard let value = Equipment(rawValue: text.lowercased()) else {
-      throw .invalid("unknown equipment \(text.debugDescription); expected 20, 40, 45 or any", rule: "equipment")
+      throw .invalid("unknown equipment \(text.debugDescription); expected 20, 40, 45 or any", rule: .equipment)
     }
     self = value
   }
@@ -50,7 +50,7 @@ public enum TariffBasis: String, Sendable, CaseIterable {
 
   public init(parsing text: String) throws(CorridorError) {
     guard let value = TariffBasis(rawValue: text.lowercased()) else {
-      throw .invalid("unknown basis \(text.debugDescription); expected container, teu or shipment", rule: "basis")
+      throw .invalid("unknown basis \(text.debugDescription); expected container, teu or shipment", rule: .basis)
     }
     self = value
   }
@@ -113,7 +113,7 @@ public struct Tariff: Sendable, Equatable {
 
   func checkWindow() throws(CorridorError) {
     if let validTo, validTo < validFrom {
-      throw .invalid("tariff \(describe): validTo is before validFrom", rule: "validity")
+      throw .invalid("tariff \(describe): validTo is before validFrom", rule: .validity)
     }
   }
 }
@@ -189,14 +189,14 @@ extension CorridorDatabase {
       try connection.transaction {
         let route = try requireRoute(tariff.route)
         if let leg = tariff.leg, !(1...route.legs.count).contains(leg) {
-          throw CorridorError.invalid("route \(route.code) has legs 1…\(route.legs.count), not \(leg)", rule: "leg")
+          throw CorridorError.invalid("route \(route.code) has legs 1…\(route.legs.count), not \(leg)", rule: .leg)
         }
         // `tariff add` never replaces: a tariff with the same key and other content used to be
         // overwritten while the CLI said "added". A reference file states the whole truth and
         // may update one (`upsert`); here the operator ends the old one first.
         if let same = try tariffs(route: tariff.route).first(where: tariff.sameIdentity), same != tariff {
           throw CorridorError.invalid(
-            "a tariff \(same.describe) already exists with other content", rule: "tariff-overlap",
+            "a tariff \(same.describe) already exists with other content", rule: .tariffOverlap,
             hint: "end the existing tariff (validTo) and add the new one from a later day, or change it with `corridor reference load`")
         }
         var counts = ReferenceLoadSummary.Counts()
@@ -214,7 +214,7 @@ extension CorridorDatabase {
     }
     if let clash = existing.first(where: { $0.overlaps(tariff) && !tariff.sameIdentity($0) }) {
       throw CorridorError.invalid(
-        "tariff \(tariff.describe) overlaps the existing \(clash.describe)", rule: "tariff-overlap",
+        "tariff \(tariff.describe) overlaps the existing \(clash.describe)", rule: .tariffOverlap,
         hint: "end the existing tariff (validTo) before the new one starts")
     }
     let replacing = existing.first(where: tariff.sameIdentity)

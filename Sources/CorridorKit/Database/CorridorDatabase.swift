@@ -29,6 +29,8 @@ extension CorridorDatabase {
 public final class CorridorDatabase {
   public let connection: Connection
   public let path: String
+  /// "Now" for every write (`recorded_at`, audit entries) and for the future-event rule.
+  public let clock: Clock
 
   /// How to treat the file on open.
   public enum OpenMode: Sendable {
@@ -41,10 +43,11 @@ public final class CorridorDatabase {
   /// Opens and validates the database, then applies pending migrations. `notice` receives one
   /// line per migration applied (the CLI prints them on stderr).
   public init(
-    path: String, mode: OpenMode = .existing, migrate: Bool = true, migrator: Migrator = Migrator(),
+    path: String, mode: OpenMode = .existing, migrate: Bool = true, migrator: Migrator = Migrator(), clock: Clock = .system,
     notice: (String) -> Void = { _ in }
   ) throws {
     self.path = path
+    self.clock = clock
     let fileManager = FileManager.default
     var isDirectory: ObjCBool = false
     let exists = fileManager.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -72,7 +75,7 @@ public final class CorridorDatabase {
       try migrator.validate(connection, path: path)
       try connection.enableWAL()
       if migrate {
-        for migration in try migrator.migrate(connection, path: path, waiting: notice) {
+        for migration in try migrator.migrate(connection, path: path, now: clock.nowUTC, waiting: notice) {
           notice("applied migration \(migration.name) to \(path)")
         }
       }

@@ -140,7 +140,7 @@ public struct Migrator {
   /// requires, and `foreign_key_check` must be clean before each one commits.
   @discardableResult
   public func migrate(
-    _ db: Connection, path: String, now: () -> String = Timestamps.nowUTC, waitSeconds: Int = 600,
+    _ db: Connection, path: String, now: () -> String = Clock.system.nowUTC, waitSeconds: Int = 600,
     waiting: (String) -> Void = { _ in }
   ) throws -> [Migration] {
     try validate(db, path: path)

@@ -21,8 +21,7 @@ public struct Demo {
 
   /// Builds the demo into a new database at `path`.
   public func build(path: String) throws -> (CorridorDatabase, Summary) {
-    Timestamps.fixClock(at: Self.clock)
-    let db = try CorridorDatabase(path: path, mode: .create)
+    let db = try CorridorDatabase(path: path, mode: .create, clock: .fixed(Self.clock))
     let op = "demo"
     _ = try db.loadShippedReference(operator: op)
     _ = try db.loadSampleShipments(operator: op)

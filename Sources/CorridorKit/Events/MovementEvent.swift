@@ -15,7 +15,7 @@ public enum EventCode: String, Sendable, CaseIterable {
     guard let code = EventCode(rawValue: text) ?? EventCode(rawValue: text.uppercased()) else {
       throw .invalid(
         "unknown event code \(text.debugDescription); expected one of \(EventCode.allCases.map(\.rawValue).joined(separator: " "))",
-        rule: "event-code")
+        rule: .eventCode)
     }
     self = code
   }
@@ -52,7 +52,7 @@ public enum EventClassifier: String, Sendable, CaseIterable {
 
   public init(parsing text: String) throws(CorridorError) {
     guard let value = EventClassifier(rawValue: text) ?? EventClassifier(rawValue: text.uppercased()) else {
-      throw .invalid("unknown classifier \(text.debugDescription); expected ACT, EST or PLN", rule: "classifier")
+      throw .invalid("unknown classifier \(text.debugDescription); expected ACT, EST or PLN", rule: .classifier)
     }
     self = value
   }
@@ -66,7 +66,7 @@ public enum TransportModeCode: String, Sendable, CaseIterable {
 
   public init(parsing text: String) throws(CorridorError) {
     guard let value = TransportModeCode(rawValue: text.uppercased()) else {
-      throw .invalid("unknown mode \(text.debugDescription); expected rail, vessel, truck or barge", rule: "mode")
+      throw .invalid("unknown mode \(text.debugDescription); expected rail, vessel, truck or barge", rule: .mode)
     }
     self = value
   }
@@ -79,7 +79,7 @@ public enum EmptyLaden: String, Sendable {
 
   public init(parsing text: String) throws(CorridorError) {
     guard let value = EmptyLaden(rawValue: text) ?? EmptyLaden(rawValue: text.uppercased()) else {
-      throw .invalid("expected EMPTY or LADEN, found \(text.debugDescription)", rule: "empty-laden")
+      throw .invalid("expected EMPTY or LADEN, found \(text.debugDescription)", rule: .emptyLaden)
     }
     self = value
   }
@@ -121,6 +121,31 @@ public struct EventReport: Sendable, Hashable {
     self.emptyLaden = emptyLaden
     self.seal = absentIfEmpty(seal)
     self.note = absentIfEmpty(note)
+  }
+
+  /// Identical content, the written offset included: a report resent with another offset for
+  /// the same instant is a different report (its derived id differs too).
+  public static func == (a: EventReport, b: EventReport) -> Bool {
+    a.id == b.id && a.container == b.container && a.code == b.code && a.time == b.time
+      && a.time.offsetMinutes == b.time.offsetMinutes && a.location == b.location && a.shipment == b.shipment
+      && a.classifier == b.classifier && a.mode == b.mode && a.vehicle == b.vehicle && a.emptyLaden == b.emptyLaden
+      && a.seal == b.seal && a.note == b.note
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(id)
+    hasher.combine(container)
+    hasher.combine(code)
+    hasher.combine(time.milliseconds)
+    hasher.combine(time.offsetMinutes)
+    hasher.combine(location)
+    hasher.combine(shipment)
+    hasher.combine(classifier)
+    hasher.combine(mode)
+    hasher.combine(vehicle)
+    hasher.combine(emptyLaden)
+    hasher.combine(seal)
+    hasher.combine(note)
   }
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.

@@ -76,7 +76,8 @@ public final class CSVEventSource: EventRowSource {
     _ record: UnsafeBufferPointer<UInt8>, ends: [Int], positions: [(line: Int, column: Int)]
   ) throws(CorridorError) -> EventReport {
     guard ends.count == fieldCount else {
-      throw .invalid("\(file):\(positions[0].line):1: expected \(fieldCount) fields, found \(ends.count)", rule: "csv")
+      throw .invalid(
+        "expected \(fieldCount) fields, found \(ends.count)", rule: .csv, at: SourcePosition(file: file, line: positions[0].line, column: 1))
     }
     func bytes(_ column: Column) -> UnsafeBufferPointer<UInt8>? {
       guard let i = slots[column.rawValue] else { return nil }
@@ -84,9 +85,9 @@ public final class CSVEventSource: EventRowSource {
       return range.isEmpty ? nil : UnsafeBufferPointer(rebasing: record[range])
     }
     func text(_ column: Column) -> String? { bytes(column).map { String(decoding: $0, as: UTF8.self) } }
-    func fail(_ column: Column, _ message: String, rule: String?) -> CorridorError {
+    func fail(_ column: Column, _ message: String, rule: RuleID?) -> CorridorError {
       let position = positions[slots[column.rawValue] ?? 0]
-      return .invalid("\(file):\(position.line):\(position.column): \(column): \(message)", rule: rule ?? "csv")
+      return .invalid("\(column): \(message)", rule: rule ?? .csv, at: SourcePosition(file: file, line: position.line, column: position.column))
     }
     func located<T>(_ column: Column, _ parse: (UnsafeBufferPointer<UInt8>) throws(CorridorError) -> T) throws(CorridorError) -> T? {
       guard let field = bytes(column) else { return nil }
@@ -95,7 +96,7 @@ public final class CSVEventSource: EventRowSource {
     func required<T>(_ column: Column, _ parse: (UnsafeBufferPointer<UInt8>) throws(CorridorError) -> T) throws(CorridorError) -> T {
       guard let value = try located(column, parse) else {
         let position = positions[slots[column.rawValue] ?? 0]
-        throw .invalid("\(file):\(position.line):\(position.column): \(column) is required", rule: "csv")
+        throw .invalid("\(column) is required", rule: .csv, at: SourcePosition(file: file, line: position.line, column: position.column))
       }
       return value
     }
@@ -171,7 +172,8 @@ public final class NDJSONEventSource: EventRowSource {
       bytes.append(contentsOf: buffer[start..<position])
       bytesRead += position - start
       if bytes.count > maxLineBytes {
-        throw CorridorError.invalid("\(file):\(line + 1):1: line longer than \(maxLineBytes) bytes", rule: "ndjson")
+        throw CorridorError.invalid(
+          "line longer than \(maxLineBytes) bytes", rule: .ndjson, at: SourcePosition(file: file, line: line + 1, column: 1))
       }
       if position < buffer.count {
         position += 1
@@ -199,10 +201,14 @@ public final class NDJSONEventSource: EventRowSource {
 
   func parse(_ bytes: [UInt8], line: Int) throws(CorridorError) -> EventReport {
     let node: JSONNode
-    do { node = try JSONParser.parse(bytes) } catch { throw .invalid("\(file):\(line):\(error.column): \(error.message)", rule: "ndjson") }
-    guard case .object = node.value else { throw .invalid("\(file):\(line):1: expected a JSON object", rule: "ndjson") }
-    func fail(_ at: JSONNode, _ message: String, rule: String? = nil) -> CorridorError {
-      .invalid("\(file):\(line):\(at.column): \(message)", rule: rule ?? "ndjson")
+    do { node = try JSONParser.parse(bytes) } catch {
+      throw .invalid("\(error.message)", rule: .ndjson, at: SourcePosition(file: file, line: line, column: error.column))
+    }
+    guard case .object = node.value else {
+      throw .invalid("expected a JSON object", rule: .ndjson, at: SourcePosition(file: file, line: line, column: 1))
+    }
+    func fail(_ at: JSONNode, _ message: String, rule: RuleID? = nil) -> CorridorError {
+      .invalid("\(message)", rule: rule ?? .ndjson, at: SourcePosition(file: file, line: line, column: at.column))
     }
     func string(_ n: JSONNode?, _ name: String) throws(CorridorError) -> String? {
       guard let n, !n.isNull else { return nil }

@@ -71,7 +71,7 @@ public struct EventGenerator {
   public func run(db: CorridorDatabase, operator op: String, write: (String) throws -> Void) throws -> Int {
     var random = Random(state: seed)
     let routes = try db.routes()
-    guard !routes.isEmpty else { throw CorridorError.invalid("no routes: load the network first (corridor init)", rule: "generate") }
+    guard !routes.isEmpty else { throw CorridorError.invalid("no routes: load the network first (corridor init)", rule: .generate) }
     let start = EventTime(milliseconds: Day(year: 2023, month: 1, day: 1).startMilliseconds, offsetMinutes: 480)
     try write(CSV.record(CSVEventSource.columns))
     var written = 0

@@ -36,8 +36,8 @@ public struct FXRate: Sendable, Equatable {
   }
 
   public static func validate(rate: ExactDecimal, base: Currency, quote: Currency) throws(CorridorError) {
-    guard rate.units > 0 else { throw .invalid("exchange rate \(rate) must be positive", rule: "fx-rate") }
-    guard base != quote else { throw .invalid("an exchange rate needs two different currencies", rule: "fx-rate") }
+    guard rate.units > 0 else { throw .invalid("exchange rate \(rate) must be positive", rule: .fxRate) }
+    guard base != quote else { throw .invalid("an exchange rate needs two different currencies", rule: .fxRate) }
   }
 }
 
@@ -84,10 +84,10 @@ public struct FXTable: Sendable {
         return try toCNY.times(fromCNY)
       }
     } catch is Exact.Overflow {
-      throw CorridorError.invalid("exchange rate \(base)/\(quote) is out of range", rule: "fx-rate")
+      throw CorridorError.invalid("exchange rate \(base)/\(quote) is out of range", rule: .fxRate)
     }
     throw CorridorError.invalid(
-      "no exchange rate for \(base)/\(quote) on or before \(day)", rule: "missing-fx-rate",
+      "no exchange rate for \(base)/\(quote) on or before \(day)", rule: .missingFxRate,
       hint: "add one with `corridor fx add --date \(day) --base \(base) --quote \(quote == .cny ? base : quote) --rate R`")
   }
 
@@ -99,7 +99,7 @@ public struct FXTable: Sendable {
       let scale = try Exact(numerator: Int128(to.scale), denominator: Int128(from.scale))
       return try minor.times(rate).times(scale)
     } catch {
-      throw CorridorError.invalid("amount too large to convert \(from) to \(to)", rule: "amount")
+      throw CorridorError.invalid("amount too large to convert \(from) to \(to)", rule: .amount)
     }
   }
 }

@@ -19,7 +19,7 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     let code = text.uppercased()
     guard let exponent = Self.known[code] else {
       throw .invalid(
-        "unknown currency \(text.debugDescription); known: \(Self.known.keys.sorted().joined(separator: ", "))", rule: "currency")
+        "unknown currency \(text.debugDescription); known: \(Self.known.keys.sorted().joined(separator: ", "))", rule: .currency)
     }
     self.code = code
     self.exponent = exponent
@@ -62,17 +62,17 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     do {
       decimal = try ExactDecimal(parsing: text)
     } catch {
-      throw .invalid("invalid amount \(text.debugDescription): expected a decimal such as 6500.00", rule: "amount")
+      throw .invalid("invalid amount \(text.debugDescription): expected a decimal such as 6500.00", rule: .amount)
     }
     if decimal.isNegative && !allowNegative {
-      throw .invalid("invalid amount \(text): must not be negative", rule: "amount")
+      throw .invalid("invalid amount \(text): must not be negative", rule: .amount)
     }
     // At most 10^15 minor units (ten trillion yuan): totals over many shipments then stay far
     // from the 64-bit limit.
     guard let minor = decimal.exactMinorUnits(exponent: currency.exponent), minor.magnitude <= Self.maxMinorUnits else {
       throw .invalid(
         "invalid amount \(text) \(currency): \(currency) has \(currency.exponent) decimal places, or the amount is too large",
-        rule: "amount")
+        rule: .amount)
     }
     self.init(minorUnits: minor, currency: currency)
   }

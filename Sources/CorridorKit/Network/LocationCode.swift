@@ -29,7 +29,7 @@ public struct LocationCode: Hashable, Comparable, Sendable, CustomStringConverti
     guard Self.isWellFormed(text) else {
       throw .invalid(
         "invalid UN/LOCODE \(input.debugDescription): expected 2 country letters and 3 letters or digits 2-9 (e.g. CNCQI)",
-        rule: "unlocode")
+        rule: .unlocode)
     }
     self.text = text
   }

@@ -28,7 +28,7 @@ extension CorridorDatabase {
     let code = try LocationCode(parsing: input)
     guard let location = try location(code.text) else {
       throw CorridorError.invalid(
-        "unknown location \(code.text)", rule: "unknown-location",
+        "unknown location \(code.text)", rule: .unknownLocation,
         hint: "load it with `corridor reference load FILE` or `corridor location import-unlocode FILE`")
     }
     return location.code
@@ -84,7 +84,7 @@ extension CorridorDatabase {
 
   public func requireCorridor(_ code: String) throws -> CorridorInfo {
     guard let corridor = try corridor(code) else {
-      throw CorridorError.invalid("unknown corridor \(code)", rule: "unknown-corridor", hint: "list them with `corridor network corridors`")
+      throw CorridorError.invalid("unknown corridor \(code)", rule: .unknownCorridor, hint: "list them with `corridor network corridors`")
     }
     return corridor
   }
@@ -103,7 +103,7 @@ extension CorridorDatabase {
   /// The route, or an invalid-data error naming it.
   public func requireRoute(_ code: String) throws -> Route {
     guard let route = try route(code) else {
-      throw CorridorError.invalid("unknown route \(code)", rule: "unknown-route", hint: "list routes with `corridor network routes`")
+      throw CorridorError.invalid("unknown route \(code)", rule: .unknownRoute, hint: "list routes with `corridor network routes`")
     }
     return route
   }

@@ -60,7 +60,7 @@ extension ReferenceData {
     do {
       root = try JSONParser.parse(bytes)
     } catch {
-      throw CorridorError.invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "json")
+      throw CorridorError.invalid("\(error.message)", rule: .json, at: SourcePosition(file: file, line: error.line, column: error.column))
     }
     let top = JSONCursor(root: root, file: file)
     guard case .object = root.value else { throw top.error("expected an object with locations, corridors, routes, …") }
@@ -99,7 +99,7 @@ extension ReferenceData {
           data.locations.first(where: { $0.code.text == owner }).map({ $0.aliases.contains(alias) }) ?? true
         {
           throw at.error(
-            "alias \(alias) belongs to \(owner); to move it, list \(owner) in this file without it", rule: "alias-taken")
+            "alias \(alias) belongs to \(owner); to move it, list \(owner) in this file without it", rule: .aliasTaken)
         }
         if let other = aliasTargets[alias], other != location.code.text {
           throw at.error("alias \(alias) is already given to \(other)")
@@ -155,7 +155,7 @@ extension ReferenceData {
       for (index, node) in ([legs[0].from] + legs.map(\.to)).enumerated() {
         if let first = seen[node] {
           throw try item.required("legs").error(
-            "route \(code) visits \(node) twice (node \(first + 1) and node \(index + 1)); a route cannot have a cycle", rule: "route-cycle")
+            "route \(code) visits \(node) twice (node \(first + 1) and node \(index + 1)); a route cannot have a cycle", rule: .routeCycle)
         }
         seen[node] = index
       }
@@ -164,7 +164,7 @@ extension ReferenceData {
       guard legs.count <= Route.maxLegs, totalKm <= Leg.maxDistanceKm, totalHours <= Leg.maxTransitHours else {
         throw try item.required("legs").error(
           "route \(code) has \(legs.count) legs, \(totalKm) km and \(totalHours) h; at most \(Route.maxLegs) legs, \(Leg.maxDistanceKm) km and \(Leg.maxTransitHours) h in all",
-          rule: "route-bounds")
+          rule: .routeBounds)
       }
       let name = try item.required("name").string()
       guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty route name") }
@@ -186,7 +186,7 @@ extension ReferenceData {
     for item in tariffItems {
       let tariff = try Tariff.parse(item, routeLegCounts: routeLegCounts)
       if let clash = data.tariffs.first(where: { $0.overlaps(tariff) }) {
-        throw item.error("tariff \(tariff.describe) overlaps \(clash.describe) earlier in the file", rule: "tariff-overlap")
+        throw item.error("tariff \(tariff.describe) overlaps \(clash.describe) earlier in the file", rule: .tariffOverlap)
       }
       data.tariffs.append(tariff)
     }
@@ -319,8 +319,8 @@ extension CorridorDatabase {
     for (index, tariff) in data.tariffs.enumerated() {
       do {
         try upsert(tariff, operator: op, counts: &summary.tariffs)
-      } catch let error as CorridorError where error.rule == "tariff-overlap" {
-        throw CorridorError.invalid("\(file): $.tariffs[\(index)]: \(error.message)", rule: "tariff-overlap", hint: error.hint)
+      } catch let error as CorridorError where error.rule == .tariffOverlap {
+        throw CorridorError.invalid("\(file): $.tariffs[\(index)]: \(error.message)", rule: .tariffOverlap, hint: error.hint)
       }
     }
     for policy in data.policies { try upsert(policy, operator: op, counts: &summary.policies) }

@@ -69,7 +69,7 @@ public struct UNLOCODEImport {
       try db.connection.transaction {
         guard let header = try read(), header.fields == expectedHeader else {
           throw CorridorError.invalid(
-            "\(path):1:1: expected the UN/LOCODE header \(expectedHeader.joined(separator: ","))", rule: "csv")
+            "expected the UN/LOCODE header \(expectedHeader.joined(separator: ","))", rule: .csv, at: SourcePosition(file: path, line: 1, column: 1))
         }
         let insert = try db.connection.prepare(
           """
@@ -80,7 +80,8 @@ public struct UNLOCODEImport {
           guard let record = try read() else { break }
           guard record.fields.count == expectedHeader.count else {
             throw CorridorError.invalid(
-              "\(path):\(record.line):1: expected \(expectedHeader.count) columns, found \(record.fields.count)", rule: "csv")
+              "expected \(expectedHeader.count) columns, found \(record.fields.count)", rule: .csv,
+              at: SourcePosition(file: path, line: record.line, column: 1))
           }
           let f = record.fields
           let code = f[1] + f[2]

@@ -12,7 +12,7 @@ public enum Commodity: String, Sendable, CaseIterable {
     guard let value = Commodity(rawValue: text.lowercased()) else {
       throw .invalid(
         "unknown commodity \(text.debugDescription); expected one of \(Commodity.allCases.map(\.rawValue).joined(separator: ", "))",
-        rule: "commodity")
+        rule: .commodity)
     }
     self = value
   }
@@ -56,7 +56,7 @@ public struct ShipmentBooking: Sendable, Equatable {
   /// HS codes are 6 to 10 digits.
   public static func validateHSCode(_ code: String) throws(CorridorError) {
     guard (6...10).contains(code.utf8.count), code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-      throw .invalid("invalid HS code \(code.debugDescription): expected 6 to 10 digits", rule: "hs-code")
+      throw .invalid("invalid HS code \(code.debugDescription): expected 6 to 10 digits", rule: .hsCode)
     }
   }
 }

@@ -58,7 +58,7 @@ public struct ShipmentImport {
   ) throws -> Bool {
     guard record.fields.count == index.count else {
       throw CorridorError.invalid(
-        "\(file):\(record.line):1: expected \(index.count) fields, found \(record.fields.count)", rule: "csv")
+        "expected \(index.count) fields, found \(record.fields.count)", rule: .csv, at: SourcePosition(file: file, line: record.line, column: 1))
     }
     func at(_ column: String) -> String { index[column].map { record.fields[$0] } ?? "" }
     func located<T>(_ column: String, _ parse: (String) throws -> T) throws -> T {
@@ -67,7 +67,8 @@ public struct ShipmentImport {
       } catch let error as CorridorError {
         let position = index[column].map { record.positions[$0] } ?? (line: record.line, column: 1)
         throw CorridorError(
-          error.kind, "\(file):\(position.line):\(position.column): \(column): \(error.message)", hint: error.hint, rule: error.rule)
+          error.kind, "\(column): \(error.message)", hint: error.hint, rule: error.rule,
+          at: SourcePosition(file: file, line: position.line, column: position.column))
       }
     }
     let currency = try located("currency") { try Currency(parsing: $0) }
@@ -81,12 +82,12 @@ public struct ShipmentImport {
       return try text.split(separator: ";", omittingEmptySubsequences: true).map { pair in
         let parts = pair.split(separator: ":", maxSplits: 1).map { String($0).trimmingSpaces }
         guard parts.count == 2 else {
-          throw CorridorError.invalid("expected NUMBER:SIZETYPE pairs separated by ';', found \(String(pair).debugDescription)", rule: "csv")
+          throw CorridorError.invalid("expected NUMBER:SIZETYPE pairs separated by ';', found \(String(pair).debugDescription)", rule: .csv)
         }
         let number = try ContainerNumber(parsing: parts[0])
         // A box listed twice was counted twice and assigned once.
         guard seen.insert(number).inserted else {
-          throw CorridorError.invalid("container \(number) is listed twice in this booking", rule: "duplicate-container")
+          throw CorridorError.invalid("container \(number) is listed twice in this booking", rule: .duplicateContainer)
         }
         return (number, try SizeType(parsing: parts[1]))
       }

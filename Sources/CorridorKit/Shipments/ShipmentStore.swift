@@ -23,9 +23,9 @@ extension CorridorDatabase {
   @discardableResult
   public func createShipment(_ booking: ShipmentBooking, operator op: String) throws -> Bool {
     if let hs = booking.hsCode { try ShipmentBooking.validateHSCode(hs) }
-    guard !booking.ref.trimmingSpaces.isEmpty else { throw CorridorError.invalid("empty shipment reference", rule: "shipment-ref") }
+    guard !booking.ref.trimmingSpaces.isEmpty else { throw CorridorError.invalid("empty shipment reference", rule: .shipmentRef) }
     guard !booking.shipper.trimmingSpaces.isEmpty, !booking.consignee.trimmingSpaces.isEmpty else {
-      throw CorridorError.invalid("shipper and consignee must not be empty", rule: "party")
+      throw CorridorError.invalid("shipper and consignee must not be empty", rule: .party)
     }
     return try mapSQLiteErrors {
       try connection.transaction {
@@ -33,7 +33,7 @@ extension CorridorDatabase {
         if let existing = try shipment(booking.ref) {
           if existing.booking == booking { return false }
           throw CorridorError.invalid(
-            "shipment \(booking.ref) already exists with different details", rule: "shipment-exists",
+            "shipment \(booking.ref) already exists with different details", rule: .shipmentExists,
             hint: "use a new reference, or `corridor shipment show \(booking.ref)`")
         }
         try connection.execute(
@@ -44,7 +44,7 @@ extension CorridorDatabase {
           [
             .text(booking.ref), .text(booking.route), .text(booking.shipper), .text(booking.consignee), .text(booking.commodity.rawValue),
             SQLValue(booking.hsCode), .integer(booking.value.minorUnits), .text(booking.value.currency.code),
-            .text(booking.bookedOn.description), .text(Timestamps.nowUTC()), .text(op),
+            .text(booking.bookedOn.description), .text(clock.nowUTC()), .text(op),
           ])
         try audit(action: "insert", entity: "shipment", key: booking.ref, operator: op)
         return true
@@ -58,41 +58,41 @@ extension CorridorDatabase {
   public func assign(
     _ container: ContainerNumber, to ref: String, grossKg: Int? = nil, seals: [String] = [], operator op: String
   ) throws -> Bool {
-    if let grossKg, grossKg <= 0 { throw CorridorError.invalid("gross weight must be positive, got \(grossKg) kg", rule: "weight") }
+    if let grossKg, grossKg <= 0 { throw CorridorError.invalid("gross weight must be positive, got \(grossKg) kg", rule: .weight) }
     // Empty seals are absent (as everywhere); seals are stored space-separated, so one with a
     // space would come back as two.
     let seals = seals.filter { !$0.isEmpty }
     if let bad = seals.first(where: { $0.contains(where: \.isWhitespace) }) {
-      throw CorridorError.invalid("seal number \(bad.debugDescription) contains a space", rule: "seal")
+      throw CorridorError.invalid("seal number \(bad.debugDescription) contains a space", rule: .seal)
     }
     return try mapSQLiteErrors {
       try connection.transaction {
         let shipment = try requireShipment(ref)
         guard shipment.status.isOpen else {
-          throw CorridorError.invalid("shipment \(ref) is \(shipment.status.rawValue); it takes no more containers", rule: "shipment-closed")
+          throw CorridorError.invalid("shipment \(ref) is \(shipment.status.rawValue); it takes no more containers", rule: .shipmentClosed)
         }
         let box = try requireContainer(container)
         if let grossKg, let max = box.maxGrossKg, grossKg > max {
           throw CorridorError.invalid(
-            "gross weight \(grossKg) kg exceeds \(container)'s max gross \(max) kg", rule: "overweight")
+            "gross weight \(grossKg) kg exceeds \(container)'s max gross \(max) kg", rule: .overweight)
         }
         if let grossKg, let tare = box.tareKg, grossKg < tare {
-          throw CorridorError.invalid("gross weight \(grossKg) kg is below \(container)'s tare \(tare) kg", rule: "weight")
+          throw CorridorError.invalid("gross weight \(grossKg) kg is below \(container)'s tare \(tare) kg", rule: .weight)
         }
         if let existing = shipment.containers.first(where: { $0.container == container }) {
           if existing.grossKg == grossKg && existing.seals == seals { return false }
-          throw CorridorError.invalid("\(container) is already on \(ref) with other weight or seals", rule: "already-assigned")
+          throw CorridorError.invalid("\(container) is already on \(ref) with other weight or seals", rule: .alreadyAssigned)
         }
         if let other = try openShipment(of: container) {
           throw CorridorError.invalid(
-            "\(container) is already on open shipment \(other) (a container is on at most one open shipment)", rule: "container-busy",
+            "\(container) is already on open shipment \(other) (a container is on at most one open shipment)", rule: .containerBusy,
             hint: "deliver or cancel \(other) first")
         }
         try connection.execute(
           "INSERT INTO shipment_containers(shipment, container, gross_kg, seals, assigned_at, operator) VALUES (?, ?, ?, ?, ?, ?)",
           [
             .text(ref), .text(container.text), SQLValue(grossKg), seals.isEmpty ? .null : .text(seals.joined(separator: " ")),
-            .text(Timestamps.nowUTC()), .text(op),
+            .text(clock.nowUTC()), .text(op),
           ])
         try audit(action: "insert", entity: "assignment", key: "\(ref)/\(container.text)", operator: op)
         return true
@@ -103,18 +103,18 @@ extension CorridorDatabase {
   /// Cancels an open shipment; cancelling it again is a no-op (returns false).
   @discardableResult
   public func cancelShipment(_ ref: String, reason: String, operator op: String) throws -> Bool {
-    guard !reason.trimmingSpaces.isEmpty else { throw CorridorError.invalid("a cancellation needs a reason", rule: "reason") }
+    guard !reason.trimmingSpaces.isEmpty else { throw CorridorError.invalid("a cancellation needs a reason", rule: .reason) }
     return try mapSQLiteErrors {
       try connection.transaction {
         let shipment = try requireShipment(ref)
         switch shipment.status {
         case .cancelled: return false
         case .delivered:
-          throw CorridorError.invalid("shipment \(ref) is delivered and cannot be cancelled", rule: "shipment-closed")
+          throw CorridorError.invalid("shipment \(ref) is delivered and cannot be cancelled", rule: .shipmentClosed)
         default:
           try connection.execute(
             "INSERT INTO shipment_cancellations(ref, reason, cancelled_at, operator) VALUES (?, ?, ?, ?)",
-            [.text(ref), .text(reason), .text(Timestamps.nowUTC()), .text(op)])
+            [.text(ref), .text(reason), .text(clock.nowUTC()), .text(op)])
           try audit(action: "insert", entity: "cancellation", key: ref, operator: op)
           return true
         }
@@ -128,9 +128,17 @@ extension CorridorDatabase {
       try connection.scalarText(
         """
         SELECT sc.shipment FROM shipment_containers sc JOIN shipment_status st ON st.ref = sc.shipment
-        WHERE sc.container = ? AND st.status NOT IN ('delivered', 'cancelled') ORDER BY sc.assigned_at DESC LIMIT 1
+        WHERE sc.container = ? AND st.status NOT IN ('delivered', 'cancelled') ORDER BY sc.assigned_at DESC, sc.rowid DESC LIMIT 1
         """, [.text(container.text)])
     }
+  }
+
+  /// The shipments a container was assigned to, the most recent first (the order in which
+  /// `openShipment(of:)` picks; an import judges "open" by what it has seen of the file).
+  func shipmentRefs(of container: ContainerNumber) throws -> [String] {
+    try connection.rows(
+      "SELECT shipment FROM shipment_containers WHERE container = ? ORDER BY assigned_at DESC, rowid DESC", [.text(container.text)]
+    ).map { try $0.text("shipment") }
   }
 
   /// The most recent shipment a container was assigned to, open or not.
@@ -156,7 +164,7 @@ extension CorridorDatabase {
 
   public func requireShipment(_ ref: String) throws -> Shipment {
     guard let shipment = try shipment(ref) else {
-      throw CorridorError.invalid("unknown shipment \(ref)", rule: "unknown-shipment", hint: "list them with `corridor shipment list`")
+      throw CorridorError.invalid("unknown shipment \(ref)", rule: .unknownShipment, hint: "list them with `corridor shipment list`")
     }
     return shipment
   }

@@ -246,7 +246,7 @@ extension CSVReader {
     do {
       return try next()
     } catch {
-      throw .invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
+      throw .invalid("\(error.message)", rule: .csv, at: SourcePosition(file: file, line: error.line, column: error.column))
     }
   }
 
@@ -255,7 +255,7 @@ extension CSVReader {
     do {
       return try readRecord()
     } catch {
-      throw .invalid("\(file):\(error.line):\(error.column): \(error.message)", rule: "csv")
+      throw .invalid("\(error.message)", rule: .csv, at: SourcePosition(file: file, line: error.line, column: error.column))
     }
   }
 
@@ -263,21 +263,24 @@ extension CSVReader {
   /// missing required columns are errors naming their position.
   public func header(file: String, columns: [String], required: Set<String>) throws(CorridorError) -> [String: Int] {
     guard let header = try next(file: file) else {
-      throw .invalid("\(file):1:1: empty file, expected the header \(columns.joined(separator: ","))", rule: "csv")
+      throw .invalid(
+        "empty file, expected the header \(columns.joined(separator: ","))", rule: .csv, at: SourcePosition(file: file, line: 1, column: 1))
     }
     var index: [String: Int] = [:]
     for (i, name) in header.fields.enumerated() {
       let position = header.positions[i]
       guard columns.contains(name) else {
         throw .invalid(
-          "\(file):\(position.line):\(position.column): unknown column \(name.debugDescription); the columns are \(columns.joined(separator: ","))",
-          rule: "csv")
+          "unknown column \(name.debugDescription); the columns are \(columns.joined(separator: ","))", rule: .csv,
+          at: SourcePosition(file: file, line: position.line, column: position.column))
       }
-      guard index[name] == nil else { throw .invalid("\(file):\(position.line):\(position.column): duplicate column \(name)", rule: "csv") }
+      guard index[name] == nil else {
+        throw .invalid("duplicate column \(name)", rule: .csv, at: SourcePosition(file: file, line: position.line, column: position.column))
+      }
       index[name] = i
     }
     if let missing = required.subtracting(index.keys).sorted().first {
-      throw .invalid("\(file):1:1: missing column \(missing)", rule: "csv")
+      throw .invalid("missing column \(missing)", rule: .csv, at: SourcePosition(file: file, line: 1, column: 1))
     }
     return index
   }

@@ -1,8 +1,24 @@
 import SQLite
 
+/// A place in an input file: 1-based line and byte column.
+public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
+  public let file: String
+  public let line: Int
+  public let column: Int
+
+  public init(file: String, line: Int, column: Int) {
+    self.file = file
+    self.line = line
+    self.column = column
+  }
+
+  public var description: String { "\(file):\(line):\(column)" }
+}
+
 /// The one error type of the domain library. Every failure a user can cause maps to one of
-/// these kinds, and each kind to one documented exit code (sysexits), so the CLI needs no
-/// knowledge of where an error came from.
+/// these kinds; the edges map kinds to what they speak (the CLI to sysexits codes, a server to
+/// HTTP statuses), so the domain knows no exit codes. A position and a rule are fields, not text
+/// inside the message to be parsed back out.
 public struct CorridorError: Error, CustomStringConvertible, Equatable, Sendable {
   public enum Kind: Sendable, Equatable {
     /// Bad command line (exit 64).
@@ -22,22 +38,36 @@ public struct CorridorError: Error, CustomStringConvertible, Equatable, Sendable
   }
 
   public let kind: Kind
+  /// What is wrong, without the position (that is `position`).
   public let message: String
   /// What to do about it, when there is something useful to say.
   public let hint: String?
-  /// The name of the broken rule, for invalid data (e.g. `check-digit`, `load-when-loaded`).
-  public let rule: String?
+  /// The broken rule, for invalid data (e.g. `check-digit`, `load-when-loaded`).
+  public let rule: RuleID?
+  /// Where in which file, for errors about a file's content.
+  public private(set) var position: SourcePosition?
 
-  public init(_ kind: Kind, _ message: String, hint: String? = nil, rule: String? = nil) {
+  public init(_ kind: Kind, _ message: String, hint: String? = nil, rule: RuleID? = nil, at position: SourcePosition? = nil) {
     self.kind = kind
     self.message = message
     self.hint = hint
     self.rule = rule
+    self.position = position
   }
 
-  public static func invalid(_ message: String, rule: String? = nil, hint: String? = nil) -> CorridorError {
-    CorridorError(.invalidData, message, hint: hint, rule: rule)
+  public static func invalid(_ message: String, rule: RuleID? = nil, hint: String? = nil, at position: SourcePosition? = nil) -> CorridorError {
+    CorridorError(.invalidData, message, hint: hint, rule: rule, at: position)
   }
+
+  /// The same error at `position`, unless it already has one (the innermost reader knows best).
+  public func located(_ position: SourcePosition) -> CorridorError {
+    var copy = self
+    if copy.position == nil { copy.position = position }
+    return copy
+  }
+
+  /// `FILE:LINE:COLUMN: message`, or the message.
+  public var text: String { position.map { "\($0): \(message)" } ?? message }
 
   /// A database file that is damaged: exit 74, pointing to `db check` and backups.
   public static func damaged(_ path: String?, _ what: String) -> CorridorError {
@@ -46,19 +76,7 @@ public struct CorridorError: Error, CustomStringConvertible, Equatable, Sendable
       hint: "run `corridor db check` to see what is broken, and restore from a backup; nothing was changed")
   }
 
-  public var exitCode: Int32 {
-    switch kind {
-    case .usage: 64
-    case .invalidData: 65
-    case .missingInput: 66
-    case .internal: 70
-    case .cannotCreate: 73
-    case .io: 74
-    case .busy: 75
-    }
-  }
-
-  public var description: String { message }
+  public var description: String { text }
 }
 
 extension CorridorError {
@@ -81,7 +99,7 @@ extension CorridorError {
       self.init(
         .invalidData, "\(prefix)not a SQLite database; it was left untouched", hint: "check --db / CORRIDOR_DB, or run `corridor init --db NEWFILE`")
     } else if error.isConstraintViolation {
-      self.init(.invalidData, "\(prefix)rejected by the schema: \(error.message)", rule: "schema")
+      self.init(.invalidData, "\(prefix)rejected by the schema: \(error.message)", rule: .schema)
     } else {
       self.init(.internal, "\(prefix)\(error.description)")
     }

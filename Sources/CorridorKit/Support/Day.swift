@@ -22,7 +22,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
       let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10), (1...12).contains(m),
       (1...CivilDate.daysInMonth(year: Int64(y), month: m)).contains(d)
     else {
-      throw .invalid("invalid date \(text.debugDescription): expected YYYY-MM-DD", rule: "date")
+      throw .invalid("invalid date \(text.debugDescription): expected YYYY-MM-DD", rule: .date)
     }
     ordinal = CivilDate.toDays(year: Int64(y), month: m, day: d)
   }

@@ -12,7 +12,11 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
     self.offsetMinutes = offsetMinutes
   }
 
+  /// Instants compare as instants: `<` and `==` agree, so 10:00+08:00 equals 02:00Z. The written
+  /// offset is data (kept, shown, hashed into derived ids), not part of the order.
   public static func < (a: EventTime, b: EventTime) -> Bool { a.milliseconds < b.milliseconds }
+  public static func == (a: EventTime, b: EventTime) -> Bool { a.milliseconds == b.milliseconds }
+  public func hash(into hasher: inout Hasher) { hasher.combine(milliseconds) }
 
   /// Instants Corridor stores: 0000-01-01T00:00:00Z through 9999-12-31T23:59:59.999Z, what a
   /// four-digit year can say. The `events.at_ms` CHECK states the same bounds (a test compares
@@ -27,7 +31,7 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
     guard let parsed = text.withUTF8({ Self.parse($0) }) else {
       throw .invalid(
         "invalid timestamp \(text.debugDescription): expected ISO 8601 with an offset up to ±18:00 in years 0000-9999, e.g. 2024-03-05T14:20:00+08:00 or …Z",
-        rule: "timestamp")
+        rule: .timestamp)
     }
     self = parsed
   }
@@ -116,9 +120,4 @@ public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible
   }
 
   public var day: Day { Day(ordinal: (milliseconds >= 0 ? milliseconds : milliseconds - 86_399_999) / 86_400_000) }
-
-  public static func now() -> EventTime {
-    if let fixed = Timestamps.fixedEpochSeconds { return EventTime(milliseconds: fixed * 1000, offsetMinutes: 0) }
-    return EventTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)), offsetMinutes: 0)
-  }
 }

@@ -18,8 +18,8 @@ public struct JSONCursor {
   }
 
   /// An invalid-data error located at this value.
-  public func error(_ message: String, rule: String = "reference") -> CorridorError {
-    .invalid("\(file):\(node.line):\(node.column): \(path): \(message)", rule: rule)
+  public func error(_ message: String, rule: RuleID = .reference) -> CorridorError {
+    .invalid("\(path): \(message)", rule: rule, at: SourcePosition(file: file, line: node.line, column: node.column))
   }
 
   /// The member, or nil when it is absent or null (optional keys).

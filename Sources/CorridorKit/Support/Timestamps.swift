@@ -1,20 +1,8 @@
 import Foundation
 
-/// Formats for instants stored and shown by Corridor: ISO 8601, UTC, whole seconds.
+/// Formats for instants stored and shown by Corridor: ISO 8601, UTC, whole seconds. (Now comes
+/// from a `Clock`.)
 public enum Timestamps {
-  /// A fixed clock, for the demo: the same seed then gives the same database, byte for byte,
-  /// audit hashes included. Set once, before any work, on one thread.
-  nonisolated(unsafe) static var fixedEpochSeconds: Int64?
-
-  public static func fixClock(at time: EventTime) { fixedEpochSeconds = time.milliseconds / 1000 }
-
-  static var nowEpochSeconds: Int64 { fixedEpochSeconds ?? Int64(Date().timeIntervalSince1970) }
-
-  /// The current instant as `YYYY-MM-DDTHH:MM:SSZ`.
-  @Sendable public static func nowUTC() -> String {
-    formatUTC(epochSeconds: nowEpochSeconds)
-  }
-
   /// Formats seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, no leap seconds).
   public static func formatUTC(epochSeconds: Int64) -> String {
     format(epochSeconds: epochSeconds, offsetMinutes: 0)

@@ -15,7 +15,7 @@ public struct ExceptionItem: Sendable, Equatable {
 extension CorridorDatabase {
   /// Exceptions as of `now`: events recorded with `--allow-gap` or off their route, containers
   /// in transit with no actual event for `staleHours`, customs holds open longer than that.
-  public func exceptions(staleHours: Int = 72, now: EventTime = .now()) throws -> [ExceptionItem] {
+  public func exceptions(staleHours: Int = 72, now: EventTime) throws -> [ExceptionItem] {
     let threshold = now.milliseconds - Int64(staleHours) * 3_600_000
     return try mapSQLiteErrors {
       var items: [ExceptionItem] = []

@@ -73,7 +73,7 @@ extension CorridorDatabase {
 
     let nodes = route?.nodes ?? []
     let final = nodes.last
-    let delivery = actual.last { ($0.code == .GTOT || $0.code == .STRP) && $0.location == final }
+    let delivery = actual.last { Delivery.delivers($0.code, classifier: $0.report.classifier, at: $0.location, finalNode: final) }
     // The furthest route node the box has reached, moving forward only.
     var nodeIndex = 0
     for event in actual {

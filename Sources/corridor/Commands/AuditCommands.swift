@@ -38,7 +38,7 @@ extension Corridor.Audit {
       }
       throw CorridorError.invalid(
         "audit trail not intact: \(result.findings.count) finding(s); first at \(first.seq.map { "seq \($0)" } ?? "schema"): \(first.message)",
-        rule: "audit-verify")
+        rule: .auditVerify)
     }
   }
 

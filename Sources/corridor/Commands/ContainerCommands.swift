@@ -64,7 +64,7 @@ extension Corridor.ContainerGroup {
       if let bad = checks.first(where: { !$0.valid }) {
         let count = checks.filter { !$0.valid }.count
         throw CorridorError.invalid(
-          "\(count) invalid container number(s); first: \(bad.number): \(bad.reason ?? "")", rule: "iso6346",
+          "\(count) invalid container number(s); first: \(bad.number): \(bad.reason ?? "")", rule: .iso6346,
           hint: "compare with the number painted on the door: owner code, U/J/Z, 6-digit serial, check digit")
       }
     }

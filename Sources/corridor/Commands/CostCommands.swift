@@ -200,7 +200,7 @@ extension Corridor.PolicyGroup {
 
     func run() throws {
       guard let value = try? ExactDecimal(parsing: value) else {
-        throw CorridorError.invalid("invalid --value \(value.debugDescription): expected a decimal", rule: "policy")
+        throw CorridorError.invalid("invalid --value \(value.debugDescription): expected a decimal", rule: .policy)
       }
       if (cap == nil) != (capCurrency == nil) { throw ValidationError("--cap and --cap-currency go together") }
       let db = try database.open()
@@ -274,7 +274,7 @@ extension Corridor.FX {
 
     func run() throws {
       guard let value = try? ExactDecimal(parsing: rate) else {
-        throw CorridorError.invalid("invalid rate \(rate.debugDescription): expected a decimal such as 7.2988", rule: "fx-rate")
+        throw CorridorError.invalid("invalid rate \(rate.debugDescription): expected a decimal such as 7.2988", rule: .fxRate)
       }
       let item = FXRate(date: try Day(parsing: date), base: try Currency(parsing: base), quote: try Currency(parsing: quote), rate: value)
       let changed = try database.open().addFXRate(item, operator: op.resolved)

@@ -73,7 +73,7 @@ extension Corridor.DB {
       }
       findings.forEach(Console.line)
       throw CorridorError.invalid(
-        "\(findings.count) finding(s) in \(path)", rule: "db-check", hint: "restore from a backup, or export what is readable")
+        "\(findings.count) finding(s) in \(path)", rule: .dbCheck, hint: "restore from a backup, or export what is readable")
     }
   }
 }

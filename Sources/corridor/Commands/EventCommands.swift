@@ -46,8 +46,12 @@ extension Corridor.Event {
         mode: try mode.map(TransportModeCode.init(parsing:)), vehicle: vehicle, emptyLaden: empty ? .EMPTY : laden ? .LADEN : nil,
         seal: seal, note: note)
       switch try database.open().record(report, allowGap: allowGap, operator: op.resolved) {
-      case .duplicate(let id):
+      case .duplicate(let id, retraction: nil):
         Console.line("event \(id) was already recorded with identical content; nothing changed")
+      case .duplicate(let id, retraction: let reason?):
+        Console.line(
+          "event \(id) was recorded with this content and then retracted (\(reason)); it stays retracted, nothing changed; "
+            + "to record it again, give it a new id: --id NEW-ID")
       case .recorded(let id, let exception, let offRoute):
         var line = "recorded \(id): \(report.container) \(report.code.rawValue) at \(report.location) \(report.time)"
         if let exception { line += " (data-quality exception: \(exception))" }

@@ -105,7 +105,7 @@ final class RejectsFile {
 
   func write(line: Int, error: CorridorError) {
     guard failure == nil else { return }
-    do { try file?.write(CSV.record([String(line), error.rule ?? "", error.message])) } catch { failure = error }
+    do { try file?.write(CSV.record([String(line), error.rule?.name ?? "", error.text])) } catch { failure = error }
   }
 
   func commit() throws {

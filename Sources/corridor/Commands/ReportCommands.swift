@@ -33,8 +33,8 @@ extension Corridor.Report {
 
     func run() throws {
       guard (1...1_000_000).contains(staleHours) else { throw ValidationError("--stale-hours must be between 1 and 1000000") }
-      let now = try asOf.map(EventTime.init(parsing:)) ?? .now()
-      let views = try database.open().exceptions(staleHours: staleHours, now: now).map {
+      let db = try database.open()
+      let views = try db.exceptions(staleHours: staleHours, now: try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()).map {
         View(
           kind: $0.kind, container: $0.container.text, shipment: $0.shipment, location: $0.location.text, at: $0.at.description,
           eventId: $0.eventID, detail: $0.detail)

@@ -8,6 +8,19 @@ import Foundation
 /// and the message says so. A notice that cannot be written is dropped: there is nowhere left
 /// to report it.
 enum Console {
+  /// The sysexits code of each kind of failure: the CLI's edge, not the domain's business.
+  static func exitCode(_ kind: CorridorError.Kind) -> Int32 {
+    switch kind {
+    case .usage: 64
+    case .invalidData: 65
+    case .missingInput: 66
+    case .internal: 70
+    case .cannotCreate: 73
+    case .io: 74
+    case .busy: 75
+    }
+  }
+
   static func out(_ text: String) {
     var text = text
     let failure = text.withUTF8 { OutputFile.writeAll(1, UnsafeRawBufferPointer($0)) }
@@ -29,8 +42,8 @@ enum Console {
   }
 
   static func error(_ error: CorridorError) {
-    var text = "corridor: error: \(error.message)"
-    if let rule = error.rule, !error.message.contains("[\(rule)]") { text += " [\(rule)]" }
+    var text = "corridor: error: \(error.text)"
+    if let rule = error.rule, !error.message.contains("[\(rule.name)]") { text += " [\(rule.name)]" }
     text += "\n"
     if let hint = error.hint { text += "corridor: hint: \(hint)\n" }
     toStandardError(text)

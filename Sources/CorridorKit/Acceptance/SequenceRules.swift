@@ -28,10 +28,17 @@ public enum SequenceRules {
     public var position: Position = .unknown
     /// Places with an open customs hold (CUSS or CUSI there, no CUSR yet), and since when.
     public var holds: [LocationCode: EventTime] = [:]
+    /// The latest actual event so far (its instant, place and code): the same-instant rule
+    /// compares the next event with it.
+    public var lastMilliseconds: Int64?
+    public var lastLocation: LocationCode?
+    public var lastCode: EventCode?
+
+    public init() {}
   }
 
   public struct Violation: Sendable, Equatable {
-    public let rule: String
+    public let rule: RuleID
     public let message: String
   }
 
@@ -59,29 +66,29 @@ public enum SequenceRules {
     switch code {
     case .GTIN:
       if position.isLoaded {
-        return Violation(rule: "gate-in-while-loaded", message: "GTIN at \(place) while the container is still loaded on a conveyance")
+        return Violation(rule: .gateInWhileLoaded, message: "GTIN at \(place) while the container is still loaded on a conveyance")
       }
       if case .inFacility(let other) = position, other != place {
-        return Violation(rule: "gate-in-while-in-facility", message: "GTIN at \(place) while the container is inside the facility at \(other)")
+        return Violation(rule: .gateInWhileInFacility, message: "GTIN at \(place) while the container is inside the facility at \(other)")
       }
     case .GTOT:
       guard case .inFacility(let here) = position, here == place else {
         return Violation(
-          rule: "gate-out-not-in-facility", message: "GTOT from \(place), a facility the container is not in (\(describe(position)))")
+          rule: .gateOutNotInFacility, message: "GTOT from \(place), a facility the container is not in (\(describe(position)))")
       }
       if hold { return holdViolation(code, place) }
     case .LOAD:
       if position.isLoaded {
-        return Violation(rule: "load-when-loaded", message: "LOAD at \(place) while the container is already loaded")
+        return Violation(rule: .loadWhenLoaded, message: "LOAD at \(place) while the container is already loaded")
       }
       if let here = position.place, here != place {
-        return Violation(rule: "load-not-at-place", message: "LOAD at \(place) but the container is at \(here)")
+        return Violation(rule: .loadNotAtPlace, message: "LOAD at \(place) but the container is at \(here)")
       }
       if hold { return holdViolation(code, place) }
     case .DISC, .DEPA, .ARRI, .CROS:
       guard position.isLoaded else {
         return Violation(
-          rule: "\(code.rawValue.lowercased())-when-not-loaded",
+          rule: notLoadedRule[code] ?? .discWhenNotLoaded,
           message: "\(code.rawValue) at \(place) but the container is not loaded (\(describe(position)))")
       }
       if code == .DEPA, hold { return holdViolation(code, place) }
@@ -91,8 +98,12 @@ public enum SequenceRules {
     return nil
   }
 
+  static let notLoadedRule: [EventCode: RuleID] = [
+    .DISC: .discWhenNotLoaded, .DEPA: .depaWhenNotLoaded, .ARRI: .arriWhenNotLoaded, .CROS: .crosWhenNotLoaded,
+  ]
+
   static func holdViolation(_ code: EventCode, _ place: LocationCode) -> Violation {
-    Violation(rule: "customs-hold", message: "\(code.rawValue) at \(place) while customs holds the container there (no CUSR yet)")
+    Violation(rule: .customsHold, message: "\(code.rawValue) at \(place) while customs holds the container there (no CUSR yet)")
   }
 
   static func describe(_ position: Position) -> String {
@@ -118,26 +129,32 @@ public enum SequenceRules {
     }
   }
 
+  /// One step of the replay: the rule `step` breaks after `state`, if any; then its effect,
+  /// which applies either way. Checking a new event after the latest one is exactly this step,
+  /// so the incremental check and the replay cannot disagree.
+  public static func advance(_ state: inout State, by step: Step) -> Violation? {
+    let violation: Violation?
+    if state.lastMilliseconds == step.time.milliseconds, let place = state.lastLocation, place != step.location {
+      violation = Violation(
+        rule: .sameInstantDifferentPlaces,
+        message: "\(step.code.rawValue) at \(step.location) at the same instant as \(state.lastCode?.rawValue ?? "an event") at \(place)")
+    } else {
+      violation = check(step.code, at: step.location, in: state)
+    }
+    apply(step.code, at: step.location, time: step.time, to: &state)
+    state.lastMilliseconds = step.time.milliseconds
+    state.lastLocation = step.location
+    state.lastCode = step.code
+    return violation
+  }
+
   /// Replays steps in time order (ties by sequence) and returns the state and every violation.
   public static func replay(_ steps: [Step]) -> (state: State, violations: [(step: Step, violation: Violation)]) {
     let ordered = steps.sorted { ($0.time.milliseconds, $0.seq) < ($1.time.milliseconds, $1.seq) }
     var state = State()
     var violations: [(Step, Violation)] = []
-    for (index, step) in ordered.enumerated() {
-      if index > 0, ordered[index - 1].time.milliseconds == step.time.milliseconds, ordered[index - 1].location != step.location {
-        violations.append(
-          (
-            step,
-            Violation(
-              rule: "same-instant-different-places",
-              message:
-                "\(step.code.rawValue) at \(step.location) at the same instant as \(ordered[index - 1].code.rawValue) at \(ordered[index - 1].location)"
-            )
-          ))
-      } else if let violation = check(step.code, at: step.location, in: state) {
-        violations.append((step, violation))
-      }
-      apply(step.code, at: step.location, time: step.time, to: &state)
+    for step in ordered {
+      if let violation = advance(&state, by: step) { violations.append((step, violation)) }
     }
     return (state, violations)
   }

@@ -1,0 +1,211 @@
+import Crypto
+import Foundation
+import SQLite
+
+/// How `import events` treats a file.
+public struct EventImportOptions: Sendable {
+  /// Keep the good rows and report the bad ones, instead of refusing the whole file.
+  public var skipInvalid = false
+  /// Record rows that break a sequence rule as data-quality exceptions (as `event record --allow-gap`).
+  public var allowGap = false
+  /// Rows per write transaction: short, so other processes get the database between batches.
+  public var batchSize = 25_000
+  public var operatorName = "unknown"
+  /// Containers whose state the import keeps in memory at once (see `ImportFacts`).
+  public var maxBoxes = 32_768
+  /// Shipments the import keeps in memory at once.
+  public var maxShipments = 1_024
+  /// The clock for the future-event rule; nil: the database's clock.
+  public var now: EventTime?
+
+  public init() {}
+}
+
+public struct EventImportSummary: Sendable, Equatable {
+  public var rows = 0
+  public var imported = 0
+  /// Rows whose id was already recorded with identical content.
+  public var duplicates = 0
+  public var rejected = 0
+  public var batches = 0
+
+  mutating func add(_ other: EventImportSummary) {
+    rows += other.rows
+    imported += other.imported
+    duplicates += other.duplicates
+    rejected += other.rejected
+    batches += other.batches
+  }
+}
+
+/// Reports import progress (rows, bytes) to whoever is watching.
+public typealias ImportProgress = (_ rows: Int, _ bytes: Int) -> Void
+
+extension CorridorDatabase {
+  /// Imports movement events from a file. See README "Importing events" for the semantics:
+  /// all or nothing for bad data (a validation pass reads the whole file before anything is
+  /// written), short batches for the write, idempotent re-runs.
+  ///
+  /// - Parameter name: what messages call the file (`<stdin>` for a spooled standard input),
+  ///   when it is not `path`.
+  public func importEvents(
+    path: String, name: String? = nil, format: EventFileFormat, options: EventImportOptions,
+    reject: (ImportRow, CorridorError) -> Void = { _, _ in }, progress: ImportProgress? = nil
+  ) throws -> EventImportSummary {
+    let file = name ?? path
+    // Checked here too, so that a folder or a missing file is exit 66 before any pass starts.
+    try InputFile.open(path, name: file).close()
+    func open() -> EventRowSource {
+      PrefetchingRowSource { () throws -> EventRowSource in
+        let handle = try InputFile.open(path, name: file)
+        switch format {
+        case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: file)
+        case .ndjson: return NDJSONEventSource(handle: handle, file: file)
+        }
+      }
+    }
+    if !options.skipInvalid {
+      // Pass 1: validate everything, write nothing.
+      let facts = try ImportFacts(db: self, options: options, dryRun: true)
+      let source = open()
+      var rows = 0
+      while let row = try source.next() {
+        rows += 1
+        let report = try row.result.get()
+        do {
+          facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID))
+        } catch let error as CorridorError {
+          throw located(error, row: row, path: file)
+        }
+        if rows % 10_000 == 0 { progress?(rows / 2, source.bytesRead / 2) }
+      }
+      try checkSpace(forImportOf: path)
+    }
+    // Pass 2: write in short batches. Every row's references (container, place, shipment) are
+    // checked by the validator, so SQLite's own per-row foreign-key checks are switched off
+    // for the import: with them on, each INSERT opens and closes a statement journal, which
+    // cost more than the insert itself. `db check` still runs foreign_key_check over everything.
+    try mapSQLiteErrors { try connection.execute("PRAGMA foreign_keys = OFF") }
+    defer { try? connection.execute("PRAGMA foreign_keys = ON") }
+    // Event ids are content hashes, so the id index takes inserts at random places: a larger
+    // page cache (32 MiB, within the import's 100 MB memory budget) keeps them off the disk.
+    try mapSQLiteErrors { try connection.execute("PRAGMA cache_size = -32768") }
+    // Checkpoint the WAL every 64 MiB instead of every 4 MiB: a page the id index touches in
+    // many batches is then copied into the database once, not once per batch.
+    try mapSQLiteErrors { try connection.execute("PRAGMA wal_autocheckpoint = 16384") }
+    defer { try? connection.execute("PRAGMA wal_autocheckpoint = 1000") }
+    var facts = try ImportFacts(db: self, options: options, dryRun: false)
+    let source = open()
+    let insert = try mapSQLiteErrors { try connection.prepare(EventColumns.insertSQL) }
+    var summary = EventImportSummary()
+    var values: [SQLValue] = []
+    var state: [UInt8] = []
+    var exhausted = false
+    while !exhausted {
+      // The batch's rows are read before its transaction, so that a retry after a busy
+      // database goes over the same rows again: none lost, none counted twice.
+      var rows: [ImportRow] = []
+      rows.reserveCapacity(min(options.batchSize, 1 << 16))
+      while rows.count < options.batchSize, let row = try source.next() { rows.append(row) }
+      exhausted = rows.count < options.batchSize
+      var attempt = 0
+      // Counted apart until the batch commits: a batch that fails is rolled back whole, and its
+      // rejects are reported once, after the commit.
+      var batch = EventImportSummary()
+      var rejects: [(ImportRow, CorridorError)] = []
+      do {
+        try mapSQLiteErrors {
+          try withBusyRetry {
+            attempt += 1
+            // A rolled-back attempt left the facts ahead of the database: start them afresh
+            // from the database (which the write pass's facts are built on).
+            if attempt > 1 { facts = try ImportFacts(db: self, options: options, dryRun: false) }
+            batch = EventImportSummary()
+            rejects = []
+            try connection.transaction {
+              var first: Int64?
+              var last: Int64?
+              var digest = SHA256()
+              let recordedAt = clock.nowUTC()
+              for row in rows {
+                batch.rows += 1
+                let prepared: ImportFacts.Prepared
+                do {
+                  prepared = try facts.decide(try row.result.get(), parsedDerivedID: row.derivedID)
+                  guard let accepted = prepared.accepted,
+                    try insertImported(
+                      .init(accepted: accepted, recordedAt: recordedAt, operatorName: options.operatorName), with: insert, values: &values)
+                  else {
+                    batch.duplicates += 1
+                    continue
+                  }
+                } catch let error as CorridorError where error.kind == .invalidData {
+                  let error = located(error, row: row, path: file)
+                  guard options.skipInvalid else { throw error }
+                  batch.rejected += 1
+                  rejects.append((row, error))
+                  continue
+                }
+                let seq = connection.lastInsertRowID
+                EventColumns.writeState(values: values, seq: seq, to: &state)
+                state.withUnsafeBytes { digest.update(bufferPointer: $0) }
+                facts.apply(prepared)
+                first = first ?? seq
+                last = seq
+                batch.imported += 1
+              }
+              if let first, let last {
+                let state = CanonicalJSON.object([
+                  "count": .int(last - first + 1), "digest": .string(hex(digest.finalize())), "firstSeq": .int(first), "lastSeq": .int(last),
+                  "source": .string((file as NSString).lastPathComponent),
+                ])
+                try appendAudit(
+                  action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
+                batch.batches += 1
+              }
+            }
+          }
+        }
+      } catch let error as CorridorError where error.kind == .io && summary.batches > 0 {
+        throw CorridorError(
+          .io,
+          "\(error.message) after \(summary.imported) events in \(summary.batches) batches were committed (consistent and audited)",
+          hint: "free space and run the same command again: it skips what is already recorded")
+      }
+      for (row, error) in rejects { reject(row, error) }
+      summary.add(batch)
+      progress?(summary.rows, source.bytesRead)
+      // A moment with the database free: writers waiting on the busy handler (which retries
+      // every 1 to 3 ms) take their turn here instead of waiting for the whole import.
+      if !exhausted { usleep(5_000) }
+    }
+    return summary
+  }
+
+  /// Rewrites a row-level rule error so it names the file and line (rules do not know files).
+  func located(_ error: CorridorError, row: ImportRow, path: String) -> CorridorError {
+    error.located(SourcePosition(file: path, line: row.line, column: 1))
+  }
+
+  /// Inserts one accepted row; its values are left in `values` for its audited state. Returns
+  /// false, writing nothing, when the id turns out to be recorded with this content.
+  func insertImported(_ row: EventColumns.Row, with statement: Statement, values: inout [SQLValue]) throws -> Bool {
+    do {
+      try EventColumns.insert(row, with: statement, values: &values)
+      return true
+    } catch let error as SQLiteError where error.isUniqueViolation {
+      // The write pass leaves ids a box does not know to this index (see `ImportFacts.recorded`).
+      var report = row.accepted.report
+      report.id = row.accepted.id
+      switch try recordedMatch(report, id: row.accepted.id) {
+      case .same: return false
+      case .different(let existing): throw EventAcceptance.idConflict(row.accepted.id, existing: existing)
+      case .none: throw error
+      }
+    } catch let error as SQLiteError where error.isConstraintViolation {
+      // The validation pass refuses everything the schema does (a test holds them together);
+      // should they ever differ, the row is still refused with its line, not a raw SQLite error.
+      throw CorridorError.invalid("the database refused this row: \(error.message)", rule: .schema)
+    }
+  }
+}

@@ -1,0 +1,258 @@
+import SQLite
+
+/// The acceptance engine's facts for an import: the database's, kept in caches so that a
+/// million rows do not mean a million lookups of the same container, place and shipment, plus
+/// what the file has done so far. It serves the validation pass (a dry run: the file's rows are
+/// not in the database, so their effect lives here, spilled to a private file when memory is
+/// full) and the write pass (whose rows are in the database as they are written). The rules
+/// themselves are `EventAcceptance`'s; nothing here decides.
+final class ImportFacts: AcceptanceContext {
+  let db: CorridorDatabase
+  let options: EventImportOptions
+  let now: EventTime
+
+  /// A class, so that the per-row updates change it in place (a struct in the dictionary was
+  /// copied, `known` and all, on every row).
+  final class Box {
+    var facts = ContainerFacts(state: SequenceRules.State(), openShipment: nil)
+    /// The ids this box has (its events in the database when the import met it, then the rows
+    /// this import accepted), newest last, at most `knownLimit`. While `knownIsComplete`, an id
+    /// not in the list is not the box's; and a derived id hashes the container, so it cannot be
+    /// another box's either: re-runs and new boxes need no lookups.
+    var known: [RowHash] = []
+    var knownIsComplete = true
+    /// The validator's clock when the box was last used, for eviction.
+    var touched = 0
+    /// The dry run's accepted actual rows of this box, which the database does not have yet:
+    /// a late row is replayed with them, as the write pass replays it with the written rows
+    /// (without them, a late row that conflicts with an earlier row of the same file passed
+    /// the dry run and stopped the write pass halfway).
+    var pending: [SequenceRules.Step] = []
+  }
+
+  /// A row in 16 bytes: 64-bit hashes of its id and of its content. Boxes remember their rows
+  /// this way, so that thousands of boxes fit in a few megabytes. (32-bit halves were tried:
+  /// over millions of rows an id collision, read as a conflict, became likely.)
+  struct RowHash {
+    let id: UInt64
+    let content: UInt64
+    init(id: String, report: EventReport) {
+      self.id = UInt64(truncatingIfNeeded: id.hashValue)
+      content = UInt64(truncatingIfNeeded: report.hashValue)
+    }
+    init(id: UInt64, content: UInt64) {
+      self.id = id
+      self.content = content
+    }
+  }
+
+  /// Ids a box remembers; a box with a longer history looks the rest up in the database.
+  static let knownLimit = 256
+
+  private var boxes: [ContainerNumber: Box] = [:]
+  /// Boxes kept in memory at most: a backfill meets hundreds of thousands of containers, and
+  /// memory must not grow with the file. The least recently used half is evicted when full:
+  /// the write pass simply reloads an evicted box from the database (which has its rows); the
+  /// dry run, whose rows are not in the database, keeps evicted boxes in `spill`.
+  let maxBoxes: Int
+  private let spill: BoxSpill?
+  private var dryRun: Bool { spill != nil }
+  private var clock = 0
+  /// Prepared once: looked up for every row.
+  private let idExists: Statement
+  /// Shipments kept in memory, at most `maxShipments` of them, like boxes. What only this
+  /// import knows of a shipment is kept apart: the shipments it delivered (a short list of refs)
+  /// and the containers it has delivered of the others (kept until the shipment is delivered).
+  private var shipments: [String: ShipmentFacts?] = [:]
+  private var deliveredBoxes: [String: Set<ContainerNumber>] = [:]
+  private var deliveredHere: Set<String> = []
+  let maxShipments: Int
+  private var places: [String: LocationCode?] = [:]
+  private var routes: [String: Route] = [:]
+  /// The row being decided, and its derived id when the reader worked it out ahead.
+  private var input: EventReport?
+  private var parsedDerivedID: String?
+  /// Orders the dry run's pending steps after the database's rows at the same instant, in file
+  /// order (the write pass gives them increasing `seq`s).
+  private var pendingSeq = Int64.max / 2
+
+  init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool) throws {
+    self.db = db
+    self.options = options
+    now = options.now ?? db.clock.now()
+    maxBoxes = max(2, options.maxBoxes)
+    maxShipments = max(2, options.maxShipments)
+    spill = dryRun ? try BoxSpill() : nil
+    idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
+    for route in try db.routes() { routes[route.code] = route }
+  }
+
+  /// A decided row: what the write pass inserts, or a duplicate to count.
+  struct Prepared {
+    let decision: EventAcceptance.Decision
+    let box: Box
+    let hashes: RowHash
+
+    var accepted: EventAcceptance.Accepted? {
+      if case .accepted(let accepted) = decision { return accepted }
+      return nil
+    }
+  }
+
+  /// Decides one row with the engine, over this import's facts.
+  ///
+  /// - Parameter parsedDerivedID: the derived id of `report` as parsed, when the reader worked
+  ///   it out ahead.
+  func decide(_ report: EventReport, parsedDerivedID: String? = nil) throws -> Prepared {
+    input = report
+    self.parsedDerivedID = parsedDerivedID
+    let decision = try EventAcceptance.decide(report, allowGap: options.allowGap, in: self)
+    // The engine has asked for the box: it is cached.
+    guard let box = boxes[report.container] else { throw CorridorError(.internal, "container \(report.container) was not loaded") }
+    let id: String
+    let resolved: EventReport
+    switch decision {
+    case .accepted(let accepted):
+      (id, resolved) = (accepted.id, accepted.report)
+    case .duplicate(let duplicate, _):
+      (id, resolved) = (duplicate, report)
+    }
+    return Prepared(decision: decision, box: box, hashes: RowHash(id: id, report: resolved))
+  }
+
+  /// Moves the facts past an accepted row (a duplicate changes nothing).
+  func apply(_ prepared: Prepared) {
+    guard let accepted = prepared.accepted else { return }
+    let box = prepared.box
+    box.known.append(prepared.hashes)
+    if box.known.count > Self.knownLimit {
+      // Older ids are forgotten from here on, so look them up in the database instead.
+      box.known.removeFirst(box.known.count - Self.knownLimit)
+      box.knownIsComplete = false
+    }
+    let report = accepted.report
+    guard report.classifier == .ACT else { return }
+    if let state = accepted.stateAfter { box.facts.state = state }
+    if dryRun {
+      pendingSeq += 1
+      box.pending.append(.init(id: accepted.id, code: report.code, location: report.location, time: report.time, seq: pendingSeq))
+    }
+    guard let ref = report.shipment, case var info?? = shipments[ref],
+      Delivery.delivers(report.code, classifier: report.classifier, at: report.location, finalNode: info.nodes.last)
+    else { return }
+    deliveredBoxes[ref, default: []].insert(report.container)
+    if deliveredBoxes[ref] == info.containers {
+      info.status = .delivered
+      deliveredBoxes[ref] = nil
+      deliveredHere.insert(ref)
+      shipments[ref] = info
+    }
+    if box.facts.openShipment == ref { box.facts.openShipment = nil }
+  }
+
+  // MARK: - AcceptanceContext
+
+  func container(_ number: ContainerNumber) throws -> ContainerFacts? {
+    try box(number)?.facts
+  }
+
+  func place(_ code: LocationCode) throws -> LocationCode? {
+    if let cached = places[code.text] { return cached }
+    let resolved = try db.location(code.text)?.code
+    places[code.text] = resolved
+    return resolved
+  }
+
+  func shipment(_ ref: String) throws -> ShipmentFacts? {
+    if let cached = shipments[ref] { return cached }
+    if shipments.count >= maxShipments {
+      // Keep the ones this import has delivered some boxes of: that is known nowhere else.
+      shipments = shipments.filter { ref, _ in deliveredBoxes[ref] != nil }
+    }
+    var facts = try db.shipment(ref).map { s in
+      ShipmentFacts(status: s.status, nodes: routes[s.booking.route]?.nodes ?? [], containers: Set(s.containers.map(\.container)))
+    }
+    if deliveredHere.contains(ref) { facts?.status = .delivered }
+    shipments[ref] = facts
+    return facts
+  }
+
+  func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
+    guard let box = boxes[report.container] else { return try db.recordedMatch(report, id: id) }
+    let hashes = RowHash(id: id, report: report)
+    if let seen = box.known.last(where: { $0.id == hashes.id }) {
+      if seen.content == hashes.content { return .same(retraction: nil) }
+      let stored = try db.recordedMatch(report, id: id)
+      return stored == .none ? .different(existing: "an earlier row of this file") : stored
+    }
+    // An id the box does not know may still be in the database: when the box's list is not
+    // complete (looked up, so that a resent old row is not judged by the sequence rules), or
+    // when the id is not the content's own (any box could have it: the dry run looks it up, the
+    // write pass leaves it to the id's UNIQUE index and `insertImported` answers a collision).
+    var lookUp = !box.knownIsComplete
+    if !lookUp, dryRun, let input {
+      var resolved = report
+      resolved.id = nil
+      lookUp = id != derivedID(of: resolved, asReceived: input)
+    }
+    guard lookUp else { return .none }
+    try idExists.bind(id, at: 1)
+    let exists = try idExists.step()
+    idExists.reset()
+    return exists ? try db.recordedMatch(report, id: id) : .none
+  }
+
+  func history(of container: ContainerNumber) throws -> [SequenceRules.Step] {
+    try db.actualSteps(of: container) + (boxes[container]?.pending ?? [])
+  }
+
+  func derivedID(of resolved: EventReport, asReceived: EventReport) -> String {
+    // Resolving an alias or filling in the shipment changes the content, and so the id.
+    let unchanged = resolved.location == asReceived.location && resolved.shipment == asReceived.shipment
+    return unchanged ? parsedDerivedID ?? resolved.derivedID : resolved.derivedID
+  }
+
+  // MARK: - Boxes
+
+  /// The box for `container`, from memory, the spill or the database; nil when the container
+  /// is not registered.
+  private func box(_ container: ContainerNumber) throws -> Box? {
+    clock += 1
+    if let cached = boxes[container] {
+      cached.touched = clock
+      return cached
+    }
+    guard let box = try spill?.take(container) ?? load(container) else { return nil }
+    if boxes.count >= maxBoxes {
+      for (evicted, box) in boxes.sorted(by: { $0.value.touched < $1.value.touched }).prefix(boxes.count / 2) {
+        try spill?.keep(box, of: evicted)
+        boxes[evicted] = nil
+      }
+    }
+    box.touched = clock
+    boxes[container] = box
+    return box
+  }
+
+  /// A box as the database knows it.
+  private func load(_ container: ContainerNumber) throws -> Box? {
+    guard try db.container(container) != nil else { return nil }
+    let box = Box()
+    let all = try db.events(container: container)
+    box.facts.state =
+      SequenceRules.replay(
+        all.filter { $0.report.classifier == .ACT && !$0.retracted }.map {
+          SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq)
+        }
+      ).state
+    box.known = all.suffix(Self.knownLimit).map { event in
+      var report = event.report
+      report.id = event.id
+      return RowHash(id: event.id, report: report)
+    }
+    box.knownIsComplete = all.count <= Self.knownLimit
+    // The most recent open shipment, as `event record` takes it, open as this import knows it.
+    box.facts.openShipment = try db.shipmentRefs(of: container).first { try shipment($0)?.status.isOpen == true }
+    return box
+  }
+}
