@@ -209,9 +209,9 @@ extension CorridorDatabase {
 
   /// Appends an entry with an explicit state (bulk batches), in the caller's transaction.
   func appendAudit(action: String, entity: String, key: String, state: String, operator op: String) throws {
-    let head = try connection.fetchOne("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-    let seq = (head?[0].int64 ?? 0) + 1
-    let prevHash = head?[1].text ?? AuditEntry.genesis
+    let head = try connection.row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    let seq = try (head?.int64("seq", in: 0...(Int64.max - 1)) ?? 0) + 1
+    let prevHash = try head?.text("hash") ?? AuditEntry.genesis
     let recordedAt = clock.nowUTC()
     let canonical = AuditEntry.canonical(seq: seq, recordedAt: recordedAt, operator: op, action: action, entity: entity, key: key, state: state)
     try connection.execute(

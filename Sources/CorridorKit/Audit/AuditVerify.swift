@@ -70,8 +70,8 @@ extension CorridorDatabase {
   /// Findings about the append-only triggers: missing, redefined, or triggers nobody shipped.
   func triggerFindings() throws -> [AuditFinding] {
     var present: [String: String] = [:]
-    for row in try connection.fetchAll("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'") {
-      present[row[0].text ?? ""] = row[1].text ?? ""
+    for row in try connection.rows("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'") {
+      present[try row.text("name")] = try row.text("sql")
     }
     var findings: [AuditFinding] = []
     for (name, definition) in Self.expectedTriggers.sorted(by: { $0.key < $1.key }) {
@@ -181,13 +181,15 @@ extension CorridorDatabase {
   }
 
   func eventBatches() throws -> [EventBatch] {
-    try connection.fetchAll("SELECT seq, state FROM audit_log WHERE entity = 'event-batch' ORDER BY seq").compactMap { row in
-      guard let node = try? JSONParser.parse(Array((row[1].text ?? "").utf8)),
+    // A batch entry whose state does not parse pins nothing down: its events then show up as
+    // unaudited rows, and its own hash no longer matches if it was edited.
+    try connection.rows("SELECT seq, state FROM audit_log WHERE entity = 'event-batch' ORDER BY seq").compactMap { row in
+      guard let node = try? JSONParser.parse(Array(try row.text("state").utf8)),
         case .number(let first) = node["firstSeq"]?.value, case .number(let last) = node["lastSeq"]?.value,
         case .number(let count) = node["count"]?.value, case .string(let digest) = node["digest"]?.value,
         let firstSeq = Int64(first), let lastSeq = Int64(last), let rows = Int(count)
       else { return nil }
-      return EventBatch(seq: row[0].int64 ?? 0, firstSeq: firstSeq, lastSeq: lastSeq, count: rows, digest: digest)
+      return EventBatch(seq: try row.int64("seq"), firstSeq: firstSeq, lastSeq: lastSeq, count: rows, digest: digest)
     }
   }
 

@@ -59,14 +59,14 @@ extension CorridorDatabase {
     try mapSQLiteErrors {
       var conditions = Conditions()
       conditions.add("number = ?", SQLValue(number?.text))
-      return try connection.fetchAll(
+      return try connection.rows(
         "SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator FROM containers \(conditions.sql) ORDER BY number",
         conditions.arguments
-      ).compactMap { row in
-        guard let sizeType = try? SizeType(parsing: row[1].text ?? "") else { return nil }
-        return Container(
-          number: ContainerNumber(trusted: row[0].text ?? ""), sizeType: sizeType, tareKg: row[2].int, maxGrossKg: row[3].int,
-          createdAt: row[4].text ?? "", createdBy: row[5].text ?? "")
+      ).map { row throws(RowDecodingError) in
+        Container(
+          number: try row.container("number"), sizeType: try row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) },
+          tareKg: try row.optionalInt("tare_kg", in: 1...Int(Int32.max)), maxGrossKg: try row.optionalInt("max_gross_kg", in: 1...Int(Int32.max)),
+          createdAt: try row.text("created_at"), createdBy: try row.text("operator"))
       }
     }
   }

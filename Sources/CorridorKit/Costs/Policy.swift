@@ -145,25 +145,32 @@ extension Policy {
 extension CorridorDatabase {
   public func policies() throws -> [Policy] {
     try mapSQLiteErrors {
-      try connection.fetchAll(
+      // A policy the ledger cannot read stops the command: skipping it gave a higher cost.
+      try connection.rows(
         """
         SELECT name, corridor, route, kind, value, currency, components, cap_minor, cap_currency, origin, commodities,
                valid_from, valid_to, source, illustrative
         FROM policies ORDER BY valid_from, name
         """
-      ).compactMap { row in
-        guard let kind = PolicyKind(rawValue: row[3].text ?? ""), let value = try? ExactDecimal(parsing: row[4].text ?? ""),
-          let from = try? Day(parsing: row[11].text ?? "")
-        else { return nil }
-        let capCurrency = row[8].text.map(Currency.init(trusted:))
+      ).map { row throws(RowDecodingError) in
+        let cap = try row.optionalInt64("cap_minor", in: 0...Money.maxMinorUnits)
+        let capCurrency = try row.isNull("cap_currency") ? nil : try row.currency("cap_currency")
         return Policy(
-          name: row[0].text ?? "", corridor: row[1].text ?? "", route: row[2].text, kind: kind, value: value,
-          currency: row[5].text.map(Currency.init(trusted:)),
-          components: (row[6].text ?? "base").split(separator: ",").compactMap { CostComponent(rawValue: String($0)) },
-          cap: row[7].int64.flatMap { minor in capCurrency.map { Money(minorUnits: minor, currency: $0) } },
-          origin: row[9].text.map(LocationCode.init(trusted:)),
-          commodities: row[10].text.map { $0.split(separator: ",").compactMap { Commodity(rawValue: String($0)) } },
-          validFrom: from, validTo: row[12].text.flatMap { try? Day(parsing: $0) }, source: row[13].text, illustrative: row[14].int == 1)
+          name: try row.text("name"), corridor: try row.text("corridor"), route: try row.optionalText("route"), kind: try row.code("kind"),
+          value: try row.parsed("value", "exact decimal") { try? ExactDecimal(parsing: $0) },
+          currency: try row.isNull("currency") ? nil : try row.currency("currency"),
+          components: try row.parsed("components", "comma-separated cost components") { text in
+            let parts = text.split(separator: ",").map { CostComponent(rawValue: String($0)) }
+            return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
+          },
+          cap: cap.flatMap { minor in capCurrency.map { Money(minorUnits: minor, currency: $0) } },
+          origin: try row.isNull("origin") ? nil : try row.location("origin"),
+          commodities: try row.optionalParsed("commodities", "comma-separated commodities") { text in
+            let parts = text.split(separator: ",").map { Commodity(rawValue: String($0)) }
+            return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
+          },
+          validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.optionalText("source"),
+          illustrative: try row.bool("illustrative"))
       }
     }
   }

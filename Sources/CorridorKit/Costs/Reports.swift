@@ -1,3 +1,5 @@
+import SQLite
+
 /// `report costs`: freight cost per group of shipments.
 public struct CostReportRow: Sendable {
   public let group: String
@@ -103,7 +105,11 @@ extension CorridorDatabase {
     let fx = try fxTable()
     let routeInfo = Dictionary(try routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     let teuByShipment = Dictionary(
-      try mapSQLiteErrors { try connection.fetchAll("SELECT shipment, teu FROM shipment_teu") }.map { ($0[0].text ?? "", $0[1].int ?? 0) },
+      try mapSQLiteErrors {
+        try connection.rows("SELECT shipment, teu FROM shipment_teu").map { row throws(RowDecodingError) in
+          (try row.text("shipment"), try row.int("teu", in: 0...Int(Int32.max)))
+        }
+      },
       uniquingKeysWith: { a, _ in a })
 
     func groups(of booking: ShipmentBooking) -> [(group: String, parent: String?)] {

@@ -126,11 +126,9 @@ public final class CorridorDatabase {
       }
     }
     collect("foreign key") {
-      for row in try connection.fetchAll("PRAGMA foreign_key_check") {
-        let table = row[0].text ?? "?"
-        let rowid = row[1].int64.map(String.init) ?? "?"
-        let parent = row[2].text ?? "?"
-        findings.append("foreign key: \(table) row \(rowid) refers to a missing \(parent) row")
+      for row in try connection.rows("PRAGMA foreign_key_check") {
+        let rowid = try row.optionalInt64("rowid").map(String.init) ?? "(no rowid)"
+        findings.append("foreign key: \(try row.text("table")) row \(rowid) refers to a missing \(try row.text("parent")) row")
       }
     }
     return findings

@@ -70,9 +70,13 @@ public struct Migrator {
   /// Versions and checksums recorded in the database; empty for a fresh file.
   func applied(in db: Connection) throws -> [(version: Int, name: String, sha256: String, appliedAt: String)] {
     guard try hasLedger(db) else { return [] }
-    return try db.fetchAll("SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version").map {
-      // A version that is not an integer (a non-STRICT copy of the ledger) reads as 0: damaged.
-      ($0[0].int ?? 0, $0[1].text ?? "", $0[2].text ?? "", $0[3].text ?? "")
+    do {
+      return try db.rows("SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version").map {
+        row throws(RowDecodingError) in
+        (try row.int("version", in: Int(Int32.min)...Int(Int32.max)), try row.text("name"), try row.text("sha256"), try row.text("applied_at"))
+      }
+    } catch let error as RowDecodingError {
+      throw CorridorError.damaged(nil, "the migration ledger cannot be read: \(error)")
     }
   }
 
@@ -161,10 +165,10 @@ public struct Migrator {
               return false
             }
             try db.execute(migration.sql)
-            if let orphan = try db.fetchOne("PRAGMA foreign_key_check") {
+            if let orphan = try db.row("PRAGMA foreign_key_check") {
               throw CorridorError(
                 .internal,
-                "migration \(migration.name) would leave a \(orphan[0].text ?? "?") row referring to a missing \(orphan[2].text ?? "?") row; the database stays at the previous version",
+                "migration \(migration.name) would leave a \((try? orphan.text("table")) ?? "?") row referring to a missing \((try? orphan.text("parent")) ?? "?") row; the database stays at the previous version",
                 hint: "run `corridor db check` and report it")
             }
             try db.execute(

@@ -107,11 +107,15 @@ public struct FXTable: Sendable {
 extension CorridorDatabase {
   public func fxRates() throws -> [FXRate] {
     try mapSQLiteErrors {
-      try connection.fetchAll("SELECT date, base, quote, rate, source FROM fx_rates ORDER BY date, base, quote").compactMap { row in
-        guard let day = try? Day(parsing: row[0].text ?? ""), let rate = try? ExactDecimal(parsing: row[3].text ?? "") else { return nil }
-        return FXRate(
-          date: day, base: Currency(trusted: row[1].text ?? ""), quote: Currency(trusted: row[2].text ?? ""), rate: rate,
-          source: row[4].text)
+      // A rate the ledger cannot read stops the command: skipping it converted at another rate.
+      try connection.rows("SELECT date, base, quote, rate, source FROM fx_rates ORDER BY date, base, quote").map {
+        row throws(RowDecodingError) in
+        FXRate(
+          date: try row.day("date"), base: try row.currency("base"), quote: try row.currency("quote"),
+          rate: try row.parsed("rate", "positive exact decimal") { text in
+            (try? ExactDecimal(parsing: text)).flatMap { $0.isNegative || $0.isZero ? nil : $0 }
+          },
+          source: try row.optionalText("source"))
       }
     }
   }
@@ -133,10 +137,8 @@ extension CorridorDatabase {
 
   func upsert(_ rate: FXRate, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
     let key: [SQLValue] = [.text(rate.date.description), .text(rate.base.code), .text(rate.quote.code)]
-    let existing = try connection.fetchOne("SELECT rate, source FROM fx_rates WHERE date = ? AND base = ? AND quote = ?", key)
-    if let existing, existing[0].text.flatMap({ try? ExactDecimal(parsing: $0) }).map({ $0.description == rate.rate.description }) == true,
-      existing[1].text == rate.source
-    {
+    let existing = try connection.row("SELECT rate, source FROM fx_rates WHERE date = ? AND base = ? AND quote = ?", key)
+    if let existing, try existing.text("rate") == rate.rate.description, try existing.optionalText("source") == rate.source {
       counts.unchanged += 1
       return
     }

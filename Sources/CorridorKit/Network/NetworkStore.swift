@@ -1,25 +1,27 @@
+import Foundation
 import SQLite
 
 /// Reading the network from the database.
 extension CorridorDatabase {
   static let locationColumns = "code, name, kind, time_zone, latitude, longitude, source"
 
-  private func location(from row: [SQLValue], aliases: [String]) -> Location {
+  private func location(from row: Row, aliases: [String]) throws(RowDecodingError) -> Location {
     Location(
-      code: LocationCode(trusted: row[0].text ?? ""), name: row[1].text ?? "",
-      kind: LocationKind(rawValue: row[2].text ?? "") ?? .city, timeZone: row[3].text ?? "UTC",
-      latitude: row[4].double, longitude: row[5].double, aliases: aliases, source: row[6].text)
+      code: try row.location("code"), name: try row.text("name"), kind: try row.code("kind"),
+      timeZone: try row.parsed("time_zone", "IANA time zone") { TimeZone(identifier: $0) == nil ? nil : $0 },
+      latitude: try row.optionalDouble("latitude"), longitude: try row.optionalDouble("longitude"), aliases: aliases,
+      source: try row.optionalText("source"))
   }
 
   /// The location with this code or alias, or nil.
   public func location(_ code: String) throws -> Location? {
     try mapSQLiteErrors {
       let canonical = try connection.scalarText("SELECT code FROM location_aliases WHERE alias = ?", [.text(code)]) ?? code
-      guard let row = try connection.fetchOne("SELECT \(Self.locationColumns) FROM locations WHERE code = ?", [.text(canonical)])
+      guard let row = try connection.row("SELECT \(Self.locationColumns) FROM locations WHERE code = ?", [.text(canonical)])
       else { return nil }
-      let aliases = try connection.fetchAll("SELECT alias FROM location_aliases WHERE code = ? ORDER BY alias", [.text(canonical)])
-        .compactMap { $0[0].text }
-      return location(from: row, aliases: aliases)
+      let aliases = try connection.rows("SELECT alias FROM location_aliases WHERE code = ? ORDER BY alias", [.text(canonical)])
+        .map { try $0.text("alias") }
+      return try location(from: row, aliases: aliases)
     }
   }
 
@@ -37,20 +39,20 @@ extension CorridorDatabase {
   public func locations(country: String? = nil) throws -> [Location] {
     try mapSQLiteErrors {
       var aliases: [String: [String]] = [:]
-      for row in try connection.fetchAll("SELECT code, alias FROM location_aliases ORDER BY alias") {
-        aliases[row[0].text ?? "", default: []].append(row[1].text ?? "")
+      for row in try connection.rows("SELECT code, alias FROM location_aliases ORDER BY alias") {
+        aliases[try row.text("code"), default: []].append(try row.text("alias"))
       }
-      return try connection.fetchAll(
+      return try connection.rows(
         "SELECT \(Self.locationColumns) FROM locations WHERE ?1 IS NULL OR country = ?1 ORDER BY code", [SQLValue(country)]
       )
-      .map { location(from: $0, aliases: aliases[$0[0].text ?? ""] ?? []) }
+      .map { row throws(RowDecodingError) in try location(from: row, aliases: aliases[try row.text("code")] ?? []) }
     }
   }
 
   public func corridors() throws -> [CorridorInfo] {
     try mapSQLiteErrors {
-      try connection.fetchAll("SELECT code, name, source FROM corridors ORDER BY code").map {
-        CorridorInfo(code: $0[0].text ?? "", name: $0[1].text ?? "", source: $0[2].text)
+      try connection.rows("SELECT code, name, source FROM corridors ORDER BY code").map { row throws(RowDecodingError) in
+        CorridorInfo(code: try row.text("code"), name: try row.text("name"), source: try row.optionalText("source"))
       }
     }
   }
@@ -61,7 +63,7 @@ extension CorridorDatabase {
 
   public func route(_ code: String) throws -> Route? {
     try mapSQLiteErrors {
-      guard let row = try connection.fetchOne("SELECT code, corridor, name, source FROM routes WHERE code = ?", [.text(code)]) else {
+      guard let row = try connection.row("SELECT code, corridor, name, source FROM routes WHERE code = ?", [.text(code)]) else {
         return nil
       }
       let legs = try connection.rows(
@@ -78,7 +80,9 @@ extension CorridorDatabase {
           borderCountries: try row.optionalText("border_countries"), gaugeChange: try row.bool("gauge_change"),
           transshipment: try row.bool("transshipment"), source: try row.optionalText("source"))
       }
-      return Route(code: row[0].text ?? "", corridor: row[1].text ?? "", name: row[2].text ?? "", legs: legs, source: row[3].text)
+      return Route(
+        code: try row.text("code"), corridor: try row.text("corridor"), name: try row.text("name"), legs: legs,
+        source: try row.optionalText("source"))
     }
   }
 
@@ -110,7 +114,9 @@ extension CorridorDatabase {
 
   public func routes(corridor: String? = nil) throws -> [Route] {
     try mapSQLiteErrors {
-      try connection.fetchAll("SELECT code FROM routes WHERE ?1 IS NULL OR corridor = ?1 ORDER BY corridor, code", [SQLValue(corridor)])
-    }.compactMap { try route($0[0].text ?? "") }
+      // A route listed here exists: a nil from `route` would be a row deleted in between.
+      try connection.rows("SELECT code FROM routes WHERE ?1 IS NULL OR corridor = ?1 ORDER BY corridor, code", [SQLValue(corridor)])
+        .compactMap { try route(try $0.text("code")) }
+    }
   }
 }

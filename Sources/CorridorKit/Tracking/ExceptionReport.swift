@@ -19,32 +19,23 @@ extension CorridorDatabase {
     let threshold = now.milliseconds - Int64(staleHours) * 3_600_000
     return try mapSQLiteErrors {
       var items: [ExceptionItem] = []
-      for row in try connection.fetchAll(
+      for row in try connection.rows(
         """
         SELECT id, container, shipment, location, at_ms, at_offset_minutes, code, exception, off_route
         FROM live_events WHERE exception IS NOT NULL OR off_route = 1 ORDER BY at_ms, seq
         """)
       {
-        let base = (
-          container: ContainerNumber(trusted: row[1].text ?? ""), shipment: row[2].text, location: LocationCode(trusted: row[3].text ?? ""),
-          at: EventTime(milliseconds: row[4].int64 ?? 0, offsetMinutes: row[5].int ?? 0)
-        )
-        let code = row[6].text ?? ""
-        if let rule = row[7].text {
-          items.append(
-            ExceptionItem(
-              kind: "allow-gap", container: base.container, shipment: base.shipment, location: base.location, at: base.at,
-              eventID: row[0].text, detail: "\(code) recorded despite rule \(rule)"))
+        let code = try row.code("code", as: EventCode.self).rawValue
+        if let rule = try row.optionalParsed("exception", "rule", RuleID.init(stored:)) {
+          items.append(try item(row, kind: "allow-gap", detail: "\(code) recorded despite rule \(rule)"))
         }
-        if row[8].int == 1 {
+        if try row.bool("off_route") {
           items.append(
-            ExceptionItem(
-              kind: "off-route", container: base.container, shipment: base.shipment, location: base.location, at: base.at,
-              eventID: row[0].text, detail: "\(code) at \(base.location), which is not on the shipment's route"))
+            try item(row, kind: "off-route", detail: "\(code) at \(try row.location("location")), which is not on the shipment's route"))
         }
       }
       // In transit but silent: the newest actual event of each container on an in-transit shipment.
-      for row in try connection.fetchAll(
+      for row in try connection.rows(
         """
         SELECT sc.container, sc.shipment, e.location, e.at_ms, e.at_offset_minutes, e.id, e.code
         FROM shipment_containers sc JOIN shipment_status st ON st.ref = sc.shipment AND st.status IN ('in-transit', 'customs-hold')
@@ -55,11 +46,14 @@ extension CorridorDatabase {
         ORDER BY e.at_ms
         """, [.integer(threshold)])
       {
-        let hours = (now.milliseconds - (row[3].int64 ?? 0)) / 3_600_000
-        items.append(item(row, kind: "stale", detail: "no actual event for \(hours) h since \(row[6].text ?? "") (threshold \(staleHours) h)"))
+        let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
+        items.append(
+          try item(
+            row, kind: "stale",
+            detail: "no actual event for \(hours) h since \(try row.code("code", as: EventCode.self).rawValue) (threshold \(staleHours) h)"))
       }
       // Customs holds still open past the threshold.
-      for row in try connection.fetchAll(
+      for row in try connection.rows(
         """
         SELECT h.container, h.shipment, h.location, h.at_ms, h.at_offset_minutes, h.id, h.code FROM live_events h
         WHERE h.classifier = 'ACT' AND h.code IN ('CUSS', 'CUSI') AND h.at_ms < ?
@@ -69,18 +63,22 @@ extension CorridorDatabase {
         ORDER BY h.at_ms
         """, [.integer(threshold)])
       {
-        let hours = (now.milliseconds - (row[3].int64 ?? 0)) / 3_600_000
-        items.append(item(row, kind: "customs-hold", detail: "\(row[6].text ?? "") open for \(hours) h without CUSR (threshold \(staleHours) h)"))
+        let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
+        items.append(
+          try item(
+            row, kind: "customs-hold",
+            detail: "\(try row.code("code", as: EventCode.self).rawValue) open for \(hours) h without CUSR (threshold \(staleHours) h)"))
       }
       return items
     }
   }
 
   /// An item from a row of (container, shipment, location, at_ms, at_offset_minutes, id, code).
-  private func item(_ row: [SQLValue], kind: String, detail: String) -> ExceptionItem {
+  func item(_ row: Row, kind: String, detail: String) throws(RowDecodingError) -> ExceptionItem {
     ExceptionItem(
-      kind: kind, container: ContainerNumber(trusted: row[0].text ?? ""), shipment: row[1].text,
-      location: LocationCode(trusted: row[2].text ?? ""), at: EventTime(milliseconds: row[3].int64 ?? 0, offsetMinutes: row[4].int ?? 0),
-      eventID: row[5].text, detail: detail)
+      kind: kind, container: try row.container("container"), shipment: try row.optionalText("shipment"),
+      location: try row.location("location"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
+      eventID: try row.optionalText("id"), detail: detail)
   }
+
 }

@@ -33,9 +33,13 @@ extension CorridorDatabase {
       free = bytes
     }
     // A page limit (PRAGMA max_page_count) caps the database file, not the WAL.
-    if let pages = try? connection.fetchOne(
-      "SELECT m.max_page_count - c.page_count + f.freelist_count, s.page_size FROM pragma_max_page_count m, pragma_page_count c, pragma_freelist_count f, pragma_page_size s"
-    ), let left = pages[0].int64, let size = pages[1].int64, left * size < rows {
+    if let pages = try? connection.row(
+      """
+      SELECT m.max_page_count - c.page_count + f.freelist_count AS free_pages, s.page_size AS page_size
+      FROM pragma_max_page_count m, pragma_page_count c, pragma_freelist_count f, pragma_page_size s
+      """), let left = try? pages.int64("free_pages"), let size = try? pages.int64("page_size", in: 1...65_536),
+      left.multipliedReportingOverflow(by: size).partialValue < rows
+    {
       (free, needed) = (left * size, rows)
     }
     if free < needed {
