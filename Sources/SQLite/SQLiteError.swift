@@ -31,21 +31,42 @@ public struct SQLiteError: Error, CustomStringConvertible, Equatable, Sendable {
     )
   }
 
-  public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
+  /// The primary result code as a type, so callers compare named codes, not numbers.
+  public var resultCode: ResultCode { ResultCode(rawValue: code) }
+
+  public var isConstraintViolation: Bool { resultCode == .constraint }
   /// `SQLITE_CONSTRAINT_UNIQUE` (a macro Swift does not import).
   public var isUniqueViolation: Bool { extendedCode == SQLITE_CONSTRAINT | (8 << 8) }
-  public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
-  public var isDiskFull: Bool { code == SQLITE_FULL }
-  public var isNotADatabase: Bool { code == SQLITE_NOTADB }
-  public var isReadOnly: Bool { code == SQLITE_READONLY }
-  /// The file is damaged: `SQLITE_CORRUPT`, or `SQLITE_NOTADB` on a file that was a database.
-  public var isCorrupt: Bool { code == SQLITE_CORRUPT }
-  public var isCannotOpen: Bool { code == SQLITE_CANTOPEN }
-  public var isIOError: Bool { code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_FULL }
+  public var isBusy: Bool { resultCode == .busy || resultCode == .locked }
+  public var isDiskFull: Bool { resultCode == .full }
+  public var isNotADatabase: Bool { resultCode == .notADatabase }
+  public var isReadOnly: Bool { resultCode == .readOnly }
+  /// The file is damaged (`SQLITE_CORRUPT`).
+  public var isCorrupt: Bool { resultCode == .corrupt }
+  public var isCannotOpen: Bool { resultCode == .cannotOpen }
+  public var isIOError: Bool { resultCode == .ioError || resultCode == .cannotOpen || resultCode == .full }
 
   public var description: String {
     var text = "SQLite error \(code) (extended \(extendedCode)): \(message)"
     if let sql { text += " — in: \(sql)" }
     return text
   }
+}
+
+/// SQLite's primary result codes that Corridor acts on. See <https://sqlite.org/rescode.html>.
+public struct ResultCode: RawRepresentable, Hashable, Sendable {
+  public let rawValue: Int32
+  public init(rawValue: Int32) { self.rawValue = rawValue }
+
+  public static let busy = ResultCode(rawValue: SQLITE_BUSY)
+  public static let locked = ResultCode(rawValue: SQLITE_LOCKED)
+  public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
+  public static let ioError = ResultCode(rawValue: SQLITE_IOERR)
+  public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
+  public static let full = ResultCode(rawValue: SQLITE_FULL)
+  public static let cannotOpen = ResultCode(rawValue: SQLITE_CANTOPEN)
+  public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+  public static let misuse = ResultCode(rawValue: SQLITE_MISUSE)
+  public static let range = ResultCode(rawValue: SQLITE_RANGE)
+  public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
 }

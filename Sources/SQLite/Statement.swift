@@ -20,11 +20,26 @@ public final class Statement {
   /// memory-safe.
   @usableFromInline let database: OpaquePointer
 
+  /// Compiles exactly one statement: SQL with a second statement after the first is refused
+  /// (SQLite would silently ignore it), as is SQL with none.
   init(connection: Connection, sql: String) throws {
     var statement: OpaquePointer?
-    let rc = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+    var rest = ""
+    let rc = sql.withCString { text in
+      var tail: UnsafePointer<CChar>?
+      let rc = sqlite3_prepare_v3(connection.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+      if let tail { rest = String(cString: tail) }
+      return rc
+    }
     guard rc == SQLITE_OK, let statement else {
+      if rc == SQLITE_OK { throw SQLiteError(extendedCode: SQLITE_MISUSE, message: "no SQL statement", sql: sql) }
       throw SQLiteError(connection: connection.handle, code: rc, sql: sql)
+    }
+    guard rest.allSatisfy({ $0.isWhitespace || $0 == ";" }) else {
+      sqlite3_finalize(statement)
+      throw SQLiteError(
+        extendedCode: SQLITE_MISUSE, message: "a second statement follows the first: \(String(rest.drop { $0.isWhitespace || $0 == ";" }))",
+        sql: sql)
     }
     self.database = connection.handle
     self.sql = sql
@@ -104,8 +119,13 @@ public final class Statement {
     }
   }
 
-  /// Binds `values` to parameters 1…n after clearing earlier bindings.
+  /// Binds `values` to parameters 1…n after clearing earlier bindings. The count must match the
+  /// statement's parameters: a missing argument would silently be NULL.
   public func bind(_ values: [SQLValue]) throws {
+    let parameters = Int(sqlite3_bind_parameter_count(handle))
+    guard values.count == parameters else {
+      throw SQLiteError(extendedCode: SQLITE_RANGE, message: "\(values.count) arguments for \(parameters) parameters", sql: sql)
+    }
     sqlite3_clear_bindings(handle)
     for (offset, value) in values.enumerated() {
       try bind(value, at: Int32(offset + 1))

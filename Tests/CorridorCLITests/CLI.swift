@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the real `corridor` binary in a child process: exit codes and stderr are behaviour.
 struct CLIResult {
@@ -72,4 +73,40 @@ enum CLI {
 struct CLISetupError: Error, CustomStringConvertible {
   let message: String
   var description: String { message }
+}
+
+/// Fixtures shared by the suites that try the binary against hostile input.
+enum Fixture {
+  /// A database with the shipped reference data, one booked container and its first events.
+  static func journey() throws -> (folder: String, db: String) {
+    let folder = CLI.temporaryFolder()
+    let db = folder + "/c.db"
+    for step in [
+      ["init", "--db", db],
+      ["container", "add", "CSQU3054383", "--type", "42G1", "--db", db],
+      [
+        "shipment", "create", "S1", "--route", "CQ-AKL-DUI", "--shipper", "a", "--consignee", "b", "--commodity", "laptops",
+        "--value", "100.00", "--currency", "USD", "--booked", "2025-01-02", "--db", db,
+      ],
+      ["shipment", "assign", "S1", "CSQU3054383", "--db", db],
+      ["event", "record", "CSQU3054383", "GTIN", "--at", "2025-01-03T09:00:00+08:00", "--location", "CNCQI", "--db", db],
+    ] {
+      let result = try CLI.run(step)
+      #expect(result.status == 0, "\(step): \(result.stderr)")
+    }
+    return (folder, db)
+  }
+
+  /// Runs python3 with a script that gets the database path as argv[1] (the sqlite3 module:
+  /// how a user with the shell would write around Corridor).
+  @discardableResult
+  static func python(_ script: String, _ db: String) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, db]
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+
 }

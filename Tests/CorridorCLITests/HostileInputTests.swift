@@ -5,26 +5,6 @@ import Testing
 /// binary: outputs that could destroy inputs, special files, full disks, damaged databases,
 /// hostile stored values, racing processes. Every test fails on the code before its fix.
 @Suite struct HostileInputTests {
-  /// A database with the shipped reference data, one booked container and its first events.
-  func journey() throws -> (folder: String, db: String) {
-    let folder = CLI.temporaryFolder()
-    let db = folder + "/c.db"
-    for step in [
-      ["init", "--db", db],
-      ["container", "add", "CSQU3054383", "--type", "42G1", "--db", db],
-      [
-        "shipment", "create", "S1", "--route", "CQ-AKL-DUI", "--shipper", "a", "--consignee", "b", "--commodity", "laptops",
-        "--value", "100.00", "--currency", "USD", "--booked", "2025-01-02", "--db", db,
-      ],
-      ["shipment", "assign", "S1", "CSQU3054383", "--db", db],
-      ["event", "record", "CSQU3054383", "GTIN", "--at", "2025-01-03T09:00:00+08:00", "--location", "CNCQI", "--db", db],
-    ] {
-      let result = try CLI.run(step)
-      #expect(result.status == 0, "\(step): \(result.stderr)")
-    }
-    return (folder, db)
-  }
-
   /// Runs the binary with standard output sent to `path` (a device, a file).
   func run(_ arguments: [String], stdoutTo path: String) throws -> (status: Int32, stderr: String) {
     let process = Process()
@@ -39,24 +19,12 @@ import Testing
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
-  /// Runs python3 with a script that gets the database path as argv[1] (the sqlite3 module:
-  /// how a user with the shell would write around Corridor).
-  @discardableResult
-  func python(_ script: String, _ db: String) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, db]
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
-  }
-
   func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
   // MARK: - 1. Outputs never destroy the database or an input
 
   @Test func outputsThatAreTheDatabaseOrAnInputAreRefused() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     try FileManager.default.linkItem(atPath: db, toPath: folder + "/hard.db")
     try FileManager.default.createSymbolicLink(atPath: folder + "/soft.db", withDestinationPath: db)
     let before = try #require(bytes(db))
@@ -84,7 +52,7 @@ import Testing
   }
 
   @Test func replacingAnExistingFileIsSaid() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let out = folder + "/events.csv"
     #expect(FileManager.default.createFile(atPath: out, contents: Data("old\n".utf8)))
     let result = try CLI.run(["export", "events", "--out", out, "--db", db])
@@ -96,7 +64,7 @@ import Testing
   // MARK: - 2. Special files stay what they are
 
   @Test func symlinksAreFollowedAndFIFOsWrittenInPlace() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let target = folder + "/target.csv"
     #expect(FileManager.default.createFile(atPath: target, contents: Data("old".utf8)))
     try FileManager.default.createSymbolicLink(atPath: folder + "/link.csv", withDestinationPath: target)
@@ -119,7 +87,7 @@ import Testing
   }
 
   @Test func aFullDeviceIsExit74AndAFolderExit73() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     for command in [["export", "events", "--out", "/dev/full"], ["audit", "export", "--out", "/dev/full"]] {
       let result = try CLI.run(command + ["--db", db])
       #expect(result.status == 74, "\(command): \(result.stderr)")
@@ -131,7 +99,7 @@ import Testing
   }
 
   @Test func aFileThatCannotBeWrittenToTheEndLeavesTheOldContent() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     for _ in 0..<40 {
       _ = try CLI.run(["event", "record", "CSQU3054383", "INSP", "--at", "2025-01-03T10:00:00+08:00", "--location", "CNCQI", "--db", db])
     }
@@ -160,7 +128,7 @@ import Testing
   // MARK: - 3. The default import is all or nothing
 
   @Test func aLateRowThatConflictsWithAnEarlierRowOfTheFileWritesNothing() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let file = folder + "/late.csv"
     let rows = [
       "id,container,code,at,location",
@@ -184,7 +152,7 @@ import Testing
   }
 
   @Test func valuesTheSchemaRefusesAreRefusedByTheValidationPassWithTheirPosition() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let csv = folder + "/offset.csv"
     let body = "id,container,code,at,location\n,CSQU3054383,LOAD,2025-01-04T08:00:00+08:00,CNCQI\n,CSQU3054383,DEPA,2025-01-04T10:00:00+18:30,CNCQI\n"
     #expect(FileManager.default.createFile(atPath: csv, contents: Data(body.utf8)))
@@ -206,7 +174,7 @@ import Testing
   // MARK: - 4 and 9. Aliases
 
   @Test func aReferenceLoadCannotTakeAnAliasFromAnotherLocation() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let file = folder + "/alias.json"
     let json = #"{"locations":[{"code":"CNXYZ","name":"X","country":"CN","kind":"city","timeZone":"Asia/Shanghai","aliases":["CNCKG"]}]}"#
     #expect(FileManager.default.createFile(atPath: file, contents: Data(json.utf8)))
@@ -255,7 +223,7 @@ import Testing
   // MARK: - 5. A failed write never traps
 
   @Test func aFullStandardOutputIsExit74AfterTheWorkIsCommitted() throws {
-    let (_, db) = try journey()
+    let (_, db) = try Fixture.journey()
     let check = try run(["container", "check", "CSQU3054383"], stdoutTo: "/dev/full")
     #expect(check.status == 74, "\(check.stderr)")
     #expect(check.stderr.contains("cannot write to standard output"))
@@ -274,11 +242,12 @@ import Testing
   // MARK: - 6. Processes racing to migrate
 
   @Test func processesStartingTogetherOnAnOlderDatabaseAllSucceed() throws {
-    let (_, db) = try journey()
+    let (_, db) = try Fixture.journey()
     // One migration behind, as after an upgrade (0007 rebuilds its tables: applying it again
     // to a database that has them is what the first process to start will do).
     #expect(
-      try python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM schema_migrations WHERE version = 7'); c.commit()", db)
+      try Fixture.python(
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM schema_migrations WHERE version = 7'); c.commit()", db)
         == 0)
     var processes: [(Process, Pipe)] = []
     for index in 0..<6 {
@@ -309,7 +278,7 @@ import Testing
   // MARK: - 7. Damaged databases
 
   @Test func damagedDatabasesAreDescribedNotTrapped() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     #expect(try CLI.run(["db", "check", "--db", db]).status == 0)
     let size = try #require(try FileManager.default.attributesOfItem(atPath: db)[.size] as? NSNumber).intValue
 
@@ -318,7 +287,8 @@ import Testing
     #expect(truncate(truncated, off_t(size / 3)) == 0)
     let emptied = folder + "/emptied.db"
     try FileManager.default.copyItem(atPath: db, toPath: emptied)
-    #expect(try python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM schema_migrations'); c.commit()", emptied) == 0)
+    #expect(
+      try Fixture.python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM schema_migrations'); c.commit()", emptied) == 0)
     let overwritten = folder + "/overwritten.db"
     try FileManager.default.copyItem(atPath: db, toPath: overwritten)
     let handle = try #require(FileHandle(forWritingAtPath: overwritten))
@@ -346,7 +316,7 @@ import Testing
   // MARK: - 8. Values the code cannot add up
 
   @Test func theSchemaRefusesOutOfBoundsValuesAndCommandsNeverTrapOnThem() throws {
-    let (_, db) = try journey()
+    let (_, db) = try Fixture.journey()
     // Without ignore_check_constraints, the schema refuses them (exit 1 from python).
     for sql in [
       "UPDATE legs SET distance_km = 9223372036854775000 WHERE route = 'CQ-AKL-DUI' AND seq = 1",
@@ -354,7 +324,7 @@ import Testing
       "UPDATE tariffs SET amount_minor = 9223372036854775000",
       "UPDATE shipments SET value_minor = 9223372036854775000",
     ] {
-      #expect(try python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"\(sql)\"); c.commit()", db) != 0, "\(sql)")
+      #expect(try Fixture.python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"\(sql)\"); c.commit()", db) != 0, "\(sql)")
     }
     // Written around the schema, they stop the command with the table and column.
     let hostile = """
@@ -365,7 +335,7 @@ import Testing
       c.execute('UPDATE events SET at_ms = 9223372036854775000')
       c.commit()
       """
-    #expect(try python(hostile, db) == 0)
+    #expect(try Fixture.python(hostile, db) == 0)
     for command in [["track", "CSQU3054383"], ["export", "events"], ["cost", "S1"], ["report", "costs"], ["network", "route", "CQ-AKL-DUI"]] {
       let result = try CLI.run(command + ["--db", db])
       #expect(result.status == 74, "\(command): \(result.stderr)")
@@ -376,14 +346,14 @@ import Testing
   // MARK: - 10 to 16. Wrong results
 
   @Test func comparingAYearWithItselfIsRefused() throws {
-    let (_, db) = try journey()
+    let (_, db) = try Fixture.journey()
     let result = try CLI.run(["report", "exports", "--year", "2024", "--compare", "2024", "--db", db])
     #expect(result.status == 64)
     #expect(result.stderr.hasPrefix("corridor: error: --compare 2024 is the reported year"))
   }
 
   @Test func emptySealsAndNotesAreAbsentSoAnExportReimports() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let record = try CLI.run([
       "event", "record", "CSQU3054383", "LOAD", "--at", "2025-01-04T08:00:00+08:00", "--location", "CNCQI", "--seal", "", "--note", "",
       "--vehicle", "", "--id", "", "--db", db,
@@ -397,7 +367,7 @@ import Testing
   }
 
   @Test func recordingARetractedEventAgainSaysSo() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let arguments = ["event", "record", "CSQU3054383", "LOAD", "--at", "2025-01-04T08:00:00+08:00", "--location", "CNCQI", "--db", db]
     let first = try CLI.run(arguments)
     let id = try #require(first.stdout.split(separator: " ").dropFirst().first.map { String($0.dropLast()) })
@@ -417,7 +387,7 @@ import Testing
   }
 
   @Test func tariffAddNeverReplacesSilently() throws {
-    let (_, db) = try journey()
+    let (_, db) = try Fixture.journey()
     let base = [
       "tariff", "add", "--route", "CQ-AKL-DUI", "--component", "other", "--equipment", "40", "--basis", "container", "--currency", "CNY",
       "--from", "2030-01-01", "--db", db,
@@ -433,7 +403,7 @@ import Testing
   }
 
   @Test func cyclicAndOversizedRoutesAreRefused() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let leg = { (from: String, to: String, km: Int) in
       #"{"from":"\#(from)","to":"\#(to)","mode":"rail","distanceKm":\#(km),"transitHours":10}"#
     }
@@ -452,7 +422,7 @@ import Testing
   }
 
   @Test func aBookingListingABoxTwiceIsRefused() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let file = folder + "/bookings.csv"
     let body = """
       ref,route,shipper,consignee,commodity,hs,value,currency,booked,containers
@@ -469,7 +439,7 @@ import Testing
   // MARK: - 15. audit verify
 
   @Test func auditVerifyComparesTriggerDefinitionsAndAnAnchorFindsATruncatedTail() throws {
-    let (_, db) = try journey()
+    let (_, db) = try Fixture.journey()
     let neutered = """
       import sqlite3,sys
       c=sqlite3.connect(sys.argv[1])
@@ -477,12 +447,12 @@ import Testing
       c.execute("CREATE TRIGGER events_no_delete BEFORE DELETE ON events WHEN 0 BEGIN SELECT RAISE(ABORT, 'x'); END")
       c.commit()
       """
-    #expect(try python(neutered, db) == 0)
+    #expect(try Fixture.python(neutered, db) == 0)
     let verify = try CLI.run(["audit", "verify", "--db", db])
     #expect(verify.status == 65)
     #expect(verify.stdout.contains("events_no_delete was replaced"))
 
-    let (_, other) = try journey()
+    let (_, other) = try Fixture.journey()
     let intact = try CLI.run(["audit", "verify", "--db", other])
     let anchor = try #require(intact.stdout.components(separatedBy: "anchor ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
     let truncate = """
@@ -495,7 +465,7 @@ import Testing
       for text in sql.values(): c.execute(text)
       c.commit()
       """
-    #expect(try python(truncate, other) == 0)
+    #expect(try Fixture.python(truncate, other) == 0)
     // Without an anchor the shorter chain is consistent (documented); with one it is not.
     #expect(try CLI.run(["audit", "verify", "--db", other]).status == 0)
     let anchored = try CLI.run(["audit", "verify", "--anchor", anchor, "--db", other])
@@ -506,7 +476,7 @@ import Testing
   // MARK: - 17 to 20. Errors
 
   @Test func usageErrorsFollowTheHouseFormat() throws {
-    let (_, db) = try journey()
+    let (_, db) = try Fixture.journey()
     let missing = try CLI.run(["track"])
     #expect(missing.status == 64 || missing.status == 65)
     let unknown = try CLI.run(["db", "status", "--no-such-flag"])
@@ -523,7 +493,7 @@ import Testing
   }
 
   @Test func schemaMessagesDoNotLeak() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let offset = try CLI.run(["event", "record", "CSQU3054383", "LOAD", "--at", "2025-01-04T08:00:00+18:59", "--location", "CNCQI", "--db", db])
     #expect(offset.status == 65)
     #expect(offset.stderr.contains("[timestamp]"))
@@ -547,7 +517,7 @@ import Testing
   }
 
   @Test func standardInputIsNamedAndLeavesNoSpoolFile() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     let spool = folder + "/tmp"
     try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
     let result = try CLI.run(
@@ -560,7 +530,7 @@ import Testing
   }
 
   @Test func smallerFindings() throws {
-    let (folder, db) = try journey()
+    let (folder, db) = try Fixture.journey()
     // A folder as input is missing input, not an empty file.
     #expect(try CLI.run(["import", "events", folder, "--db", db]).status == 66)
     #expect(try CLI.run(["reference", "load", folder, "--db", db]).status == 66)
@@ -578,7 +548,7 @@ import Testing
     #expect(try CLI.run(["init", "--db", ":memory:"]).status == 64)
     // A ledger version no release has is damage, not "newer than this binary".
     #expect(
-      try python(
+      try Fixture.python(
         "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO schema_migrations VALUES (-1, 'x', '\(String(repeating: "0", count: 64))', 'now')\"); c.commit()",
         db) == 0)
     let version = try CLI.run(["shipment", "list", "--db", db])

@@ -65,7 +65,7 @@ func temporaryPath(_ name: String = "test.db") -> String {
     try db.execute("INSERT INTO u VALUES ('a')")
     let sql = "INSERT INTO u VALUES (?)"
     let error = #expect(throws: SQLiteError.self) { try db.execute(sql, ["a"]) }
-    #expect(error?.code == 19)
+    #expect(error?.resultCode == .constraint)
     #expect(error?.extendedCode == 1555)  // SQLITE_CONSTRAINT_PRIMARYKEY
     #expect(error?.message.contains("UNIQUE constraint failed: u.k") == true)
     #expect(error?.sql == sql)
@@ -206,5 +206,24 @@ func temporaryPath(_ name: String = "test.db") -> String {
     }
     #expect(try statement?.step() == true)
     #expect(statement?.int64(at: 0) == 42)
+  }
+
+  @Test func aSecondStatementAfterTheFirstIsRefused() throws {
+    let db = try Connection(path: temporaryPath(), options: .init(create: true))
+    try db.execute("CREATE TABLE t(x INTEGER)")
+    let error = #expect(throws: SQLiteError.self) { try db.prepare("INSERT INTO t VALUES (1); DROP TABLE t") }
+    #expect(error?.resultCode == .misuse)
+    #expect(error?.message.contains("DROP TABLE t") == true)
+    #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name = 't'") == 1)
+    _ = try db.prepare("INSERT INTO t VALUES (1);  ")  // a trailing semicolon is one statement
+  }
+
+  @Test func theArgumentCountMustMatchTheParameters() throws {
+    let db = try Connection(path: temporaryPath(), options: .init(create: true))
+    try db.execute("CREATE TABLE t(x INTEGER, y INTEGER)")
+    let few = #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO t VALUES (?, ?)", [.integer(1)]) }
+    #expect(few?.resultCode == .range)
+    #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO t VALUES (?)", [.integer(1), .integer(2)]) }
+    #expect(try db.scalarInt("SELECT count(*) FROM t") == 0)
   }
 }
