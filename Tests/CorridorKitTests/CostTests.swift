@@ -77,11 +77,11 @@ extension ShipmentCost {
     var l = try Ledger()
     try l.tariff(.forty, .container, "1000.00", "USD")
     try l.ship("S1", ["42G1"])
-    #expect(try l.cost("S1", "USD").gross == 100_000)  // 1,000.00 USD
+    #expect(try l.cost("S1", "USD").gross.minorUnits == 100_000)  // 1,000.00 USD
     let cny = try l.cost("S1")
-    #expect(cny.gross == 729_880)  // 1,000 × 7.2988 = 7,298.80 CNY
+    #expect(cny.gross.minorUnits == 729_880)  // 1,000 × 7.2988 = 7,298.80 CNY
     #expect(cny.teu == 2)
-    #expect(cny.netPerTeu == 364_940)  // 7,298.80 / 2
+    #expect(cny.netPerTeu?.minorUnits == 364_940)  // 7,298.80 / 2
   }
 
   @Test func teuBasisAndLengthSpecificBeatsAny() throws {
@@ -90,10 +90,10 @@ extension ShipmentCost {
     try l.tariff(.forty, .teu, "450.00", "CNY")
     try l.ship("S1", ["22G1", "42G1", "L5G1"])
     let cost = try l.cost("S1")
-    #expect(cost.line(0, .base)?.gross == 50_000)  // 20 ft: any, 500 × 1 TEU
-    #expect(cost.line(1, .base)?.gross == 90_000)  // 40 ft: its own tariff, 450 × 2 TEU
-    #expect(cost.line(2, .base)?.gross == 100_000)  // 45 ft: no 45 tariff, any: 500 × 2 TEU
-    #expect(cost.gross == 240_000)
+    #expect(cost.line(0, .base)?.gross.minorUnits == 50_000)  // 20 ft: any, 500 × 1 TEU
+    #expect(cost.line(1, .base)?.gross.minorUnits == 90_000)  // 40 ft: its own tariff, 450 × 2 TEU
+    #expect(cost.line(2, .base)?.gross.minorUnits == 100_000)  // 45 ft: no 45 tariff, any: 500 × 2 TEU
+    #expect(cost.gross.minorUnits == 240_000)
   }
 
   @Test func shipmentBasisSpreadByTEUWithTheRemainderOnTheLast() throws {
@@ -102,8 +102,8 @@ extension ShipmentCost {
     try l.ship("S1", ["22G1", "42G1", "22G1"])
     let cost = try l.cost("S1")
     // 10,001 fen over 4 TEU: ⌊10,001 × 1/4⌋ = 2,500; ⌊10,001 × 2/4⌋ = 5,000; last 10,001 − 7,500 = 2,501.
-    #expect(cost.containers.map { $0.lines.first?.gross } == [2_500, 5_000, 2_501])
-    #expect(cost.gross == 10_001)
+    #expect(cost.containers.map { $0.lines.first?.gross.minorUnits } == [2_500, 5_000, 2_501])
+    #expect(cost.gross.minorUnits == 10_001)
   }
 
   @Test func percentPoliciesStackFromTheGrossWithoutCompounding() throws {
@@ -113,8 +113,12 @@ extension ShipmentCost {
     try l.policy("B ten", .percent, "10")
     try l.ship("S1", ["42G1"])
     let line = try #require(try l.cost("S1", "USD").line(0, .base))
-    #expect(line.reductions == [.init(policy: "A twenty", amount: 20_000), .init(policy: "B ten", amount: 10_000)])  // 200 + 100, not 200 + 80
-    #expect(line.net == 70_000)
+    #expect(
+      line.reductions == [
+        .init(policy: "A twenty", amount: Money(minorUnits: 20_000, currency: .usd)),
+        .init(policy: "B ten", amount: Money(minorUnits: 10_000, currency: .usd)),
+      ])  // 200 + 100, not 200 + 80
+    #expect(line.net.minorUnits == 70_000)
   }
 
   @Test func reductionsNeverExceedTheGross() throws {
@@ -124,8 +128,8 @@ extension ShipmentCost {
     try l.policy("B fifty", .percent, "50")
     try l.ship("S1", ["42G1"])
     let line = try #require(try l.cost("S1", "USD").line(0, .base))
-    #expect(line.reductions.map(\.amount) == [80_000, 20_000])  // the second only gets what is left
-    #expect(line.net == 0)
+    #expect(line.reductions.map(\.amount.minorUnits) == [80_000, 20_000])  // the second only gets what is left
+    #expect(line.net.minorUnits == 0)
   }
 
   @Test func capPerContainer() throws {
@@ -134,7 +138,7 @@ extension ShipmentCost {
     try l.policy("Half, capped", .percent, "50", cap: Money(minorUnits: 30_000, currency: .usd))
     try l.ship("S1", ["42G1", "42G1"])
     let cost = try l.cost("S1", "USD")
-    #expect(cost.containers.map { $0.reductions } == [30_000, 30_000])  // 500 capped at 300, per container
+    #expect(cost.containers.map { $0.reductions.minorUnits } == [30_000, 30_000])  // 500 capped at 300, per container
   }
 
   @Test func fixedAmountsConvertIntoTheLineCurrencyExactly() throws {
@@ -144,8 +148,8 @@ extension ShipmentCost {
     try l.ship("S1", ["42G1"])
     // 100 CNY × 2 TEU = 200 CNY = 200 / 7.2988 USD, kept exact in the USD line, converted back at
     // the same booked-date rate: exactly 200.00 CNY; in USD 27.40176… → 27.40.
-    #expect(try l.cost("S1").line(0, .base)?.reductions.first?.amount == 20_000)
-    #expect(try l.cost("S1", "USD").line(0, .base)?.reductions.first?.amount == 2_740)
+    #expect(try l.cost("S1").line(0, .base)?.reductions.first?.amount.minorUnits == 20_000)
+    #expect(try l.cost("S1", "USD").line(0, .base)?.reductions.first?.amount.minorUnits == 2_740)
   }
 
   @Test func perContainerAmountIsUsedUpLineByLine() throws {
@@ -156,7 +160,7 @@ extension ShipmentCost {
     try l.ship("S1", ["42G1"])
     let cost = try l.cost("S1")
     // 400 per container: 300 on leg 1 (all of it), the remaining 100 on leg 2.
-    #expect(cost.containers[0].lines.map { $0.reductions.first?.amount } == [30_000, 10_000])
+    #expect(cost.containers[0].lines.map { $0.reductions.first?.amount.minorUnits } == [30_000, 10_000])
   }
 
   @Test func halfToEvenOnAHalfMinorUnit() throws {
@@ -165,9 +169,9 @@ extension ShipmentCost {
     try l.tariff(.forty, .container, "1.35", "USD", component: .thc)
     try l.ship("S1", ["42G1"])
     let cost = try l.cost("S1")
-    #expect(cost.line(0, .base)?.gross == 912)  // 1.25 × 7.3 = 9.125 → 9.12 (2 is even)
-    #expect(cost.line(0, .thc)?.gross == 986)  // 1.35 × 7.3 = 9.855 → 9.86 (6 is even)
-    #expect(cost.gross == 1_898)  // totals are sums of rounded lines
+    #expect(cost.line(0, .base)?.gross.minorUnits == 912)  // 1.25 × 7.3 = 9.125 → 9.12 (2 is even)
+    #expect(cost.line(0, .thc)?.gross.minorUnits == 986)  // 1.35 × 7.3 = 9.855 → 9.86 (6 is even)
+    #expect(cost.gross.minorUnits == 1_898)  // totals are sums of rounded lines
   }
 
   @Test func crossRatesGoThroughCNY() throws {
@@ -175,7 +179,7 @@ extension ShipmentCost {
     try l.rate("2024-01-01", "EUR", "CNY", "7.8")
     try l.tariff(.forty, .container, "100.00", "EUR")
     try l.ship("S1", ["42G1"])
-    #expect(try l.cost("S1", "USD").gross == 10_833)  // 100 × 7.8 / 7.2 = 108.333… → 108.33
+    #expect(try l.cost("S1", "USD").gross.minorUnits == 10_833)  // 100 × 7.8 / 7.2 = 108.333… → 108.33
   }
 
   @Test func latestRateOnOrBeforeTheDateAndFxAt() throws {
@@ -183,8 +187,8 @@ extension ShipmentCost {
     try l.rate("2024-12-31", "USD", "CNY", "7.0")
     try l.tariff(.forty, .container, "1000.00", "USD")
     try l.ship("S1", ["42G1"])
-    #expect(try l.cost("S1").gross == 729_880)  // booked 2024-03-01: the 2024-01-01 rate
-    #expect(try l.cost("S1", fxAt: "2024-12-31").gross == 700_000)
+    #expect(try l.cost("S1").gross.minorUnits == 729_880)  // booked 2024-03-01: the 2024-01-01 rate
+    #expect(try l.cost("S1", fxAt: "2024-12-31").gross.minorUnits == 700_000)
   }
 
   @Test func missingRateNamesThePairAndDate() throws {
@@ -221,8 +225,8 @@ extension ShipmentCost {
     try l.policy("Expired", .percent, "10", from: "2023-01-01", to: "2023-12-31")
     try l.ship("EV", ["42G1"], commodity: .electricVehicles)
     try l.ship("LAP", ["42G1"], commodity: .laptops)
-    #expect(try l.cost("EV", "USD").reductions == 10_000)  // electric vehicles are automobiles
-    #expect(try l.cost("LAP", "USD").reductions == 0)
+    #expect(try l.cost("EV", "USD").reductions.minorUnits == 10_000)  // electric vehicles are automobiles
+    #expect(try l.cost("LAP", "USD").reductions.minorUnits == 0)
   }
 
   @Test func policyValidation() throws {
@@ -254,8 +258,8 @@ extension ShipmentCost {
     try l.ship("S2", ["42G1", "42G1"], booked: "2024-04-02")
     let rows = try l.db.costReport(by: .month, currency: .usd)
     #expect(rows.map(\.group) == ["2024-03", "2024-04"])
-    #expect(rows.map(\.net) == [100_000, 200_000])
-    #expect(rows[1].netPerTeu == 50_000)
+    #expect(rows.map(\.net.minorUnits) == [100_000, 200_000])
+    #expect(rows[1].netPerTeu?.minorUnits == 50_000)
     // 2,000 USD over 4 TEU × 3,812 km = 0.1312 USD per TEU-km (13.116… cents).
     #expect(try rows[1].netPerTeuKm?.majorUnitsText(.usd, digits: 4) == "0.1312")
   }
@@ -271,5 +275,24 @@ extension ShipmentCost {
     let long = miniReference.replacingOccurrences(of: "\"transitHours\": 70", with: "\"transitHours\": 2562047788015215")
     #expect(throws: CorridorError.self) { try load(long, into: db) }
     #expect(throws: CorridorError.self) { try checkedSum(.max, 1) }
+  }
+}
+
+@Suite struct MoneyArithmeticTests {
+  @Test func twoCurrenciesAreNeverAdded() throws {
+    let cny = Money(minorUnits: 100, currency: .cny)
+    let usd = Money(minorUnits: 100, currency: .usd)
+    let error = #expect(throws: CorridorError.self) { try cny.plus(usd) }
+    #expect(error?.kind == .internal)
+    #expect(throws: CorridorError.self) { try Money.sum([cny, cny, usd], in: .cny) }
+    #expect(try Money.sum([cny, cny], in: .cny).minorUnits == 200)
+    #expect(try Money.sum([Money](), in: .usd) == .zero(.usd))
+  }
+
+  @Test func totalsTooLargeAreRefusedNotTrapped() {
+    let huge = Money(minorUnits: .max - 1, currency: .cny)
+    let error = #expect(throws: CorridorError.self) { try huge.plus(Money(minorUnits: 2, currency: .cny)) }
+    #expect(error?.rule == .amount)
+    #expect(throws: CorridorError.self) { try huge.minus(Money(minorUnits: .min, currency: .cny)) }
   }
 }

@@ -18,26 +18,46 @@
 public struct ShipmentCost: Sendable {
   public struct Reduction: Sendable, Equatable {
     public let policy: String
-    public let amount: Int64
+    public let amount: Money
   }
 
+  /// Amounts are `Money` wherever they are added, so a sum of two currencies cannot happen
+  /// silently; totals are worked out once, when the cost is built.
   public struct Line: Sendable {
     public let component: CostComponent
     public let leg: Int?
     public let basis: TariffBasis
-    public let gross: Int64
+    public let gross: Money
     public let reductions: [Reduction]
-    public var reductionTotal: Int64 { reductions.reduce(0) { $0 + $1.amount } }
-    public var net: Int64 { gross - reductionTotal }
+    public let reductionTotal: Money
+    public let net: Money
+
+    init(component: CostComponent, leg: Int?, basis: TariffBasis, gross: Money, reductions: [Reduction]) throws {
+      self.component = component
+      self.leg = leg
+      self.basis = basis
+      self.gross = gross
+      self.reductions = reductions
+      reductionTotal = try Money.sum(reductions.map(\.amount), in: gross.currency)
+      net = try gross.minus(reductionTotal)
+    }
   }
 
   public struct ContainerCost: Sendable {
     public let container: ContainerNumber
     public let teu: Int
     public let lines: [Line]
-    public var gross: Int64 { lines.reduce(0) { $0 + $1.gross } }
-    public var reductions: Int64 { lines.reduce(0) { $0 + $1.reductionTotal } }
-    public var net: Int64 { gross - reductions }
+    public let gross: Money
+    public let reductions: Money
+    public var net: Money { Money(minorUnits: gross.minorUnits - reductions.minorUnits, currency: gross.currency) }
+
+    init(container: ContainerNumber, teu: Int, lines: [Line], currency: Currency) throws {
+      self.container = container
+      self.teu = teu
+      self.lines = lines
+      gross = try Money.sum(lines.map(\.gross), in: currency)
+      reductions = try Money.sum(lines.map(\.reductionTotal), in: currency)
+    }
   }
 
   public let shipment: String
@@ -45,24 +65,26 @@ public struct ShipmentCost: Sendable {
   public let containers: [ContainerCost]
   /// Route length, for cost per TEU-km.
   public let routeKm: Int
+  public let gross: Money
+  public let reductions: Money
+  /// Never below zero and never above the gross (reductions are bounded by it), so it cannot overflow.
+  public var net: Money { Money(minorUnits: gross.minorUnits - reductions.minorUnits, currency: currency) }
 
-  public var teu: Int { containers.reduce(0) { $0 + $1.teu } }
-  public var gross: Int64 { containers.reduce(0) { $0 + $1.gross } }
-  public var reductions: Int64 { containers.reduce(0) { $0 + $1.reductions } }
-  public var net: Int64 { gross - reductions }
-  /// Reductions per policy, summed over lines.
-  public var reductionsByPolicy: [String: Int64] {
-    var totals: [String: Int64] = [:]
-    for line in containers.flatMap(\.lines) {
-      for reduction in line.reductions { totals[reduction.policy, default: 0] += reduction.amount }
-    }
-    return totals
+  init(shipment: String, currency: Currency, containers: [ContainerCost], routeKm: Int) throws {
+    self.shipment = shipment
+    self.currency = currency
+    self.containers = containers
+    self.routeKm = routeKm
+    gross = try Money.sum(containers.map(\.gross), in: currency)
+    reductions = try Money.sum(containers.map(\.reductions), in: currency)
   }
 
+  public var teu: Int { containers.reduce(0) { $0 + $1.teu } }
+
   /// Net per TEU, rounded half-to-even; nil without containers.
-  public var netPerTeu: Int64? {
-    guard teu > 0 else { return nil }
-    return try? Exact(numerator: Int128(net), denominator: Int128(teu)).roundedHalfEven()
+  public var netPerTeu: Money? {
+    guard teu > 0, let minor = try? Exact(numerator: Int128(net.minorUnits), denominator: Int128(teu)).roundedHalfEven() else { return nil }
+    return Money(minorUnits: minor, currency: currency)
   }
 }
 
@@ -170,13 +192,16 @@ public struct CostCalculator {
           var rounded = try round(try fx.convert(amount, from: from, to: currency, on: day))
           rounded = min(rounded, gross - used)
           used += rounded
-          reductions.append(.init(policy: policy, amount: rounded))
+          reductions.append(.init(policy: policy, amount: Money(minorUnits: rounded, currency: currency)))
         }
-        costLines.append(.init(component: line.key.component, leg: line.key.leg, basis: line.tariff.basis, gross: gross, reductions: reductions))
+        costLines.append(
+          try .init(
+            component: line.key.component, leg: line.key.leg, basis: line.tariff.basis, gross: Money(minorUnits: gross, currency: currency),
+            reductions: reductions))
       }
-      costs.append(.init(container: box.0, teu: box.1?.teu ?? 0, lines: costLines))
+      costs.append(try .init(container: box.0, teu: box.1?.teu ?? 0, lines: costLines, currency: currency))
     }
-    return ShipmentCost(shipment: shipment.ref, currency: currency, containers: costs, routeKm: route.totalKm)
+    return try ShipmentCost(shipment: shipment.ref, currency: currency, containers: costs, routeKm: route.totalKm)
   }
 
   func round(_ value: Exact) throws -> Int64 {

@@ -6,20 +6,27 @@ public struct CostReportRow: Sendable {
   public var shipments = 0
   public var containers = 0
   public var teu = 0
-  public var gross: Int64 = 0
-  public var reductions: Int64 = 0
+  public var gross: Money
+  public var reductions: Money
   /// Σ TEU × route km, for cost per TEU-km.
   public var teuKm: Int64 = 0
-  public var net: Int64 { gross - reductions }
+  public var net: Money { Money(minorUnits: gross.minorUnits - reductions.minorUnits, currency: gross.currency) }
+
+  init(group: String, currency: Currency) {
+    self.group = group
+    gross = .zero(currency)
+    reductions = .zero(currency)
+  }
 
   /// Net per TEU, rounded half-to-even to the minor unit.
-  public var netPerTeu: Int64? {
-    teu == 0 ? nil : try? Exact(numerator: Int128(net), denominator: Int128(teu)).roundedHalfEven()
+  public var netPerTeu: Money? {
+    guard teu > 0, let minor = try? Exact(numerator: Int128(net.minorUnits), denominator: Int128(teu)).roundedHalfEven() else { return nil }
+    return Money(minorUnits: minor, currency: net.currency)
   }
 
   /// Net per TEU-km in minor units, exact; shown with 4 decimals of the major unit.
   public var netPerTeuKm: Exact? {
-    teuKm == 0 ? nil : try? Exact(numerator: Int128(net), denominator: Int128(teuKm))
+    teuKm == 0 ? nil : try? Exact(numerator: Int128(net.minorUnits), denominator: Int128(teuKm))
   }
 }
 
@@ -84,12 +91,12 @@ extension CorridorDatabase {
         case .commodity: booking.commodity.rawValue
         case .shipper: booking.shipper
         }
-      var row = rows[group] ?? CostReportRow(group: group)
+      var row = rows[group] ?? CostReportRow(group: group, currency: currency)
       row.shipments += 1
       row.containers += cost.containers.count
       row.teu += cost.teu
-      row.gross = try checkedSum(row.gross, cost.gross)
-      row.reductions = try checkedSum(row.reductions, cost.reductions)
+      row.gross = try row.gross.plus(cost.gross)
+      row.reductions = try row.reductions.plus(cost.reductions)
       row.teuKm = try checkedSum(row.teuKm, Int64(cost.teu) * Int64(cost.routeKm))
       rows[group] = row
     }

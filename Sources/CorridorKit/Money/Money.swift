@@ -83,4 +83,29 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
   public var description: String { "\(amountText) \(currency)" }
 
   public var decimal: ExactDecimal { ExactDecimal(units: minorUnits, scale: currency.exponent) }
+
+  // MARK: - Arithmetic: one currency, no overflow
+
+  /// The sum, refusing two currencies (a bug, exit 70: amounts are converted before they are
+  /// added) and totals too large to add up exactly (exit 65, never a trap).
+  public func plus(_ other: Money) throws(CorridorError) -> Money {
+    guard other.currency == currency else {
+      throw CorridorError(.internal, "cannot add \(other) to \(self): amounts in two currencies")
+    }
+    let (sum, overflow) = minorUnits.addingReportingOverflow(other.minorUnits)
+    guard !overflow else { throw .invalid("totals too large to add up exactly", rule: .amount) }
+    return Money(minorUnits: sum, currency: currency)
+  }
+
+  public func minus(_ other: Money) throws(CorridorError) -> Money {
+    guard other.minorUnits != .min else { throw .invalid("amount too large", rule: .amount) }
+    return try plus(Money(minorUnits: -other.minorUnits, currency: other.currency))
+  }
+
+  /// The sum of `amounts`, all in `currency` (zero for none).
+  public static func sum(_ amounts: some Sequence<Money>, in currency: Currency) throws(CorridorError) -> Money {
+    var total = Money.zero(currency)
+    for amount in amounts { total = try total.plus(amount) }
+    return total
+  }
 }

@@ -77,7 +77,7 @@ struct CostView: Encodable {
   let containers: [ContainerView]
 
   init(_ cost: ShipmentCost) {
-    let money = { (minor: Int64) in Money(minorUnits: minor, currency: cost.currency).amountText }
+    let money = { (amount: Money) in amount.amountText }
     shipment = cost.shipment
     currency = cost.currency.code
     teu = cost.teu

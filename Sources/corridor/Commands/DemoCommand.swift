@@ -34,17 +34,20 @@ extension Corridor {
       let year = Day(year: 2024, month: 1, day: 1)
       let costs = try database.costReport(from: year, to: Day(year: 2024, month: 12, day: 31), by: .corridor)
       Console.line("\n== Freight cost by corridor, 2024, CNY: corridor report costs --from 2024-01-01 --to 2024-12-31 --db \(path)")
-      let money = { (minor: Int64) in Money(minorUnits: minor, currency: .cny).amountText }
       Console.out(
         Render.table(
           ["corridor", "shipments", "TEU", "gross", "reductions", "net", "net/TEU"],
           costs.map {
-            [$0.group, String($0.shipments), String($0.teu), money($0.gross), money($0.reductions), money($0.net), $0.netPerTeu.map(money) ?? ""]
+            [
+              $0.group, String($0.shipments), String($0.teu), $0.gross.amountText, $0.reductions.amountText, $0.net.amountText,
+              $0.netPerTeu?.amountText ?? "",
+            ]
           }))
 
       Console.line(
         "\n== Chongqing exports 2024 against 2023: corridor report exports --year 2024 --compare 2023 --by commodity --db \(path)")
       let exports = try database.exportReport(year: 2024, compare: 2023, by: .commodity)
+      let money = { (minor: Int64) in Money(minorUnits: minor, currency: .cny).amountText }
       Console.out(
         Render.table(
           ["commodity", "shipments", "TEU", "value CNY", "2023", "change %"],

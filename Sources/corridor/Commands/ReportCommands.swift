@@ -83,12 +83,11 @@ extension Corridor.Report {
       let rows = try db.costReport(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,
         currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
-      let money = { (minor: Int64) in Money(minorUnits: minor, currency: currency).amountText }
-      let views = try rows.map {
+      let views = try rows.map { row in
         View(
-          group: $0.group, shipments: $0.shipments, containers: $0.containers, teu: $0.teu, gross: money($0.gross),
-          reductions: money($0.reductions), net: money($0.net), netPerTeu: $0.netPerTeu.map(money),
-          netPerTeuKm: try $0.netPerTeuKm?.majorUnitsText(currency, digits: 4), currency: currency.code)
+          group: row.group, shipments: row.shipments, containers: row.containers, teu: row.teu, gross: row.gross.amountText,
+          reductions: row.reductions.amountText, net: row.net.amountText, netPerTeu: row.netPerTeu?.amountText,
+          netPerTeuKm: try row.netPerTeuKm?.majorUnitsText(currency, digits: 4), currency: currency.code)
       }
       try Render.emit(
         output.format, json: views,
