@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
   name: "Corridor",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "corridor", targets: ["corridor"]),
     .library(name: "CorridorKit", targets: ["CorridorKit"]),

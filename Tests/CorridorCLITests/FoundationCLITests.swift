@@ -73,4 +73,37 @@ import Testing
     #expect(help.status == 0)
     #expect(help.stdout.contains("migrate"))
   }
+
+  /// Scripts pass the common options to every command: every leaf command's help lists `--db`.
+  @Test func everyCommandAcceptsTheDatabaseOption() throws {
+    var queue: [[String]] = [[]]
+    var leaves: [[String]] = []
+    while let path = queue.popLast() {
+      let help = try CLI.run(path + ["--help"]).stdout
+      guard let section = help.components(separatedBy: "SUBCOMMANDS:").dropFirst().first else {
+        leaves.append(path)
+        #expect(help.contains("--db <db>"), "corridor \(path.joined(separator: " ")) has no --db")
+        continue
+      }
+      // Subcommand lines are "  name   abstract"; the section ends with a "See 'corridor help …'" line.
+      for line in section.split(separator: "\n") where line.hasPrefix("  ") && !line.hasPrefix("   ") {
+        guard let name = line.split(separator: " ").first.map(String.init), name != "help", name.first?.isLowercase == true,
+          path.count < 3
+        else { continue }
+        queue.append(path + [name])
+      }
+    }
+    #expect(leaves.count > 30)
+    #expect(try CLI.run(["container", "check", "CSQU3054383", "--db", CLI.temporaryFolder() + "/unused.db"]).status == 0)
+  }
+
+  /// Tables group money digits for people; JSON and CSV keep the plain decimal for machines.
+  @Test func tablesGroupMoneyDigits() throws {
+    let db = CLI.temporaryFolder() + "/s.db"
+    #expect(try CLI.run(["init", "--sample", "--db", db]).status == 0)
+    let arguments = ["report", "exports", "--year", "2024", "--db", db]
+    #expect(try CLI.run(arguments).stdout.contains("145,000,000,000.00"))
+    #expect(try CLI.run(arguments + ["--format", "json"]).stdout.contains("\"145000000000.00\""))
+    #expect(try CLI.run(arguments + ["--format", "csv"]).stdout.contains(",145000000000.00,"))
+  }
 }

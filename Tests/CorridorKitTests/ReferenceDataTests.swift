@@ -116,6 +116,38 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(error?.text.hasPrefix("ref.json:3:22:") == true, "\(error?.message ?? "")")
   }
 
+  /// Every reference resolves against the file's own sections as well as the database: a
+  /// policy's origin defined in the same file (loading into `init --empty` used to fail).
+  @Test func aPolicyOriginMayBeALocationOfTheSameFile() throws {
+    let db = try freshDatabase()
+    let file = #"""
+      {"locations": [{"code": "CNXQZ", "name": "Somewhere", "country": "CN", "kind": "city", "timeZone": "Asia/Shanghai", "aliases": ["CNXQY"]},
+                     {"code": "LAVTE", "name": "Vientiane", "country": "LA", "kind": "city", "timeZone": "Asia/Vientiane"}],
+       "corridors": [{"code": "CN-LA", "name": "China-Laos railway"}],
+       "routes": [{"code": "R", "corridor": "CN-LA", "name": "r", "legs": [{"from": "CNXQZ", "to": "LAVTE", "mode": "rail", "distanceKm": 1, "transitHours": 1}]}],
+       "policies": [{"name": "From here", "corridor": "CN-LA", "kind": "percent", "value": "10", "origin": "CNXQY", "validFrom": "2025-01-01"}]}
+      """#
+    let summary = try load(file, into: db)
+    #expect(summary.policies.inserted == 1)
+    #expect(try db.policies().first?.origin?.text == "CNXQZ")  // the alias resolved to its location
+  }
+
+  @Test func anEmptyCommodityListIsRefused() throws {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "t")
+    let file =
+      #"{"policies": [{"name": "Nothing", "corridor": "CN-LA", "kind": "percent", "value": "10", "commodities": [], "validFrom": "2025-01-01"}]}"#
+    let error = #expect(throws: CorridorError.self) { try load(file, into: db) }
+    #expect(error?.text.contains("omit commodities for every commodity") == true)
+    #expect(error?.position?.line == 1)
+    #expect(throws: CorridorError.self) {
+      try db.addPolicy(
+        Policy(
+          name: "Nothing", corridor: "CN-LA", kind: .percent, value: try ExactDecimal(parsing: "10"), commodities: [],
+          validFrom: try Day(parsing: "2025-01-01")), operator: "t")
+    }
+  }
+
   @Test func routesMayUseLocationsLoadedEarlier() throws {
     let db = try freshDatabase()
     _ = try load(miniReference, into: db)

@@ -84,6 +84,10 @@ public struct Policy: Sendable, Equatable {
       }
     }
     guard !components.isEmpty else { throw .invalid("policy \(name): no components", rule: .policy) }
+    // An empty list loaded and then silently never applied.
+    if let commodities, commodities.isEmpty {
+      throw .invalid("policy \(name): an empty commodity list applies to nothing; omit commodities for every commodity", rule: .policy)
+    }
     if let validTo, validTo < validFrom { throw .invalid("policy \(name): validTo is before validFrom", rule: .validity) }
   }
 }
@@ -93,7 +97,11 @@ extension Exact {
 }
 
 extension Policy {
-  static func parse(_ item: JSONCursor, corridors: Set<String>, routeCorridors: [String: String], db: CorridorDatabase) throws -> Policy {
+  /// - Parameter resolve: finds a place in the file being loaded or in the database (by code
+  ///   or alias), as every reference in a reference file does.
+  static func parse(
+    _ item: JSONCursor, corridors: Set<String>, routeCorridors: [String: String], resolve: (JSONCursor) throws -> LocationCode
+  ) throws -> Policy {
     func string(_ key: String) throws -> String { try item.required(key).string() }
     func located<T>(_ cursor: JSONCursor, _ parse: (String) throws(CorridorError) -> T) throws -> T {
       let text = try cursor.string()
@@ -117,12 +125,7 @@ extension Policy {
       let capCurrency = try located(capCurrencyCursor) { text throws(CorridorError) in try Currency(parsing: text) }
       cap = try located(capCursor) { text throws(CorridorError) in try Money(parsing: text, currency: capCurrency) }
     }
-    var origin: LocationCode?
-    if let originCursor = item.optional("origin") {
-      let text = try originCursor.string()
-      guard LocationCode.isWellFormed(text), let known = try db.location(text) else { throw originCursor.error("unknown location \(text)") }
-      origin = known.code
-    }
+    let origin = try item.optional("origin").map(resolve)
     let components =
       try item.optional("components")?.elements().map { cursor in
         try located(cursor) { text throws(CorridorError) in try CostComponent(parsing: text) }
@@ -137,7 +140,7 @@ extension Policy {
       validFrom: try located(try item.required("validFrom")) { text throws(CorridorError) in try Day(parsing: text) },
       validTo: try item.optional("validTo").map { try located($0) { text throws(CorridorError) in try Day(parsing: text) } },
       source: try item.optional("source")?.string(), illustrative: try item.optional("illustrative")?.bool() ?? false)
-    do { try policy.validate() } catch { throw item.error(error.message) }
+    do { try policy.validate() } catch { throw item.error(error.message, rule: error.rule ?? .policy) }
     return policy
   }
 }

@@ -192,7 +192,7 @@ extension ReferenceData {
     }
     var policyNames: Set<String> = []
     for item in try top.optional("policies")?.elements() ?? [] {
-      let policy = try Policy.parse(item, corridors: knownCorridors, routeCorridors: routeCorridors, db: db)
+      let policy = try Policy.parse(item, corridors: knownCorridors, routeCorridors: routeCorridors, resolve: resolve)
       guard policyNames.insert(policy.name).inserted else { throw try item.required("name").error("duplicate policy \(policy.name)") }
       data.policies.append(policy)
     }

@@ -82,6 +82,8 @@ extension Corridor.Audit {
     static let configuration = CommandConfiguration(
       commandName: "verify-export", abstract: "Check an export and its manifest on their own, without the database.")
     @Argument(help: "Export file (its manifest is FILE.manifest.json).") var file: String
+    /// Accepted and unused: scripts pass `--db` to every command.
+    @OptionGroup var database: DatabaseOptions
 
     func run() throws {
       let manifest = try AuditExportVerifier.verify(path: file)

@@ -50,6 +50,8 @@ extension Corridor.ContainerGroup {
     @Argument(help: "Container numbers; spaces, hyphens and lower case are accepted (\"csqu 305438-3\").")
     var numbers: [String]
     @OptionGroup var output: FormatOptions
+    /// Accepted and unused: scripts pass `--db` to every command.
+    @OptionGroup var database: DatabaseOptions
 
     func run() throws {
       let checks = numbers.map(ContainerCheck.init)

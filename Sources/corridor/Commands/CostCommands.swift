@@ -34,10 +34,11 @@ extension Corridor {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(CostView.lineHeaders, view.lineRows))
       case .table:
+        let money = Render.grouped
         Console.line(
-          "\(view.shipment): \(view.teu) TEU, gross \(view.gross), reductions \(view.reductions), net \(view.net) \(view.currency)"
-            + (view.netPerTeu.map { " (\($0) per TEU)" } ?? ""))
-        Console.out(Render.table(CostView.lineHeaders, view.lineRows))
+          "\(view.shipment): \(view.teu) TEU, gross \(money(view.gross)), reductions \(money(view.reductions)), net \(money(view.net)) "
+            + view.currency + (view.netPerTeu.map { " (\(money($0)) per TEU)" } ?? ""))
+        Console.out(Render.table(CostView.lineHeaders, view.lineRows, money: ["gross", "net"]))
       }
     }
   }
@@ -174,7 +175,7 @@ extension Corridor.TariffGroup {
             $0.route, $0.leg.map(String.init) ?? "route", $0.component, $0.equipment, $0.basis, $0.amount, $0.currency, $0.validFrom,
             $0.validTo ?? "",
           ]
-        })
+        }, money: ["amount"])
     }
   }
 }

@@ -42,7 +42,7 @@ extension Corridor {
               $0.group, String($0.shipments), String($0.teu), $0.gross.amountText, $0.reductions.amountText, $0.net.amountText,
               $0.netPerTeu?.amountText ?? "",
             ]
-          }))
+          }, money: ["gross", "reductions", "net", "net/TEU"]))
 
       Console.line(
         "\n== Chongqing exports 2024 against 2023: corridor report exports --year 2024 --compare 2023 --by commodity --db \(path)")
@@ -56,10 +56,12 @@ extension Corridor {
               ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), money($0.value), $0.previousValue.map(money) ?? "",
               $0.changePercent?.text(fractionDigits: 1) ?? "",
             ]
-          }))
+          }, money: ["value CNY", "2023"]))
       let usd = try database.exportReport(year: 2024, by: .commodity, currency: .usd, fxAt: Day(year: 2024, month: 12, day: 31))
       if let autos = usd.first(where: { $0.group == "automobiles" }) {
-        Console.line("  automobiles at the 2024 year-end rate (USD/CNY 7.2988): \(Money(minorUnits: autos.value, currency: .usd).amountText) USD")
+        Console.line(
+          "  automobiles at the 2024 year-end rate (USD/CNY 7.2988): \(Render.grouped(Money(minorUnits: autos.value, currency: .usd).amountText)) USD"
+        )
       }
 
       Console.line("\n== corridor audit verify --db \(path)")

@@ -97,7 +97,7 @@ extension Corridor.Report {
             $0.group, String($0.shipments), String($0.containers), String($0.teu), $0.gross, $0.reductions, $0.net, $0.netPerTeu ?? "",
             $0.netPerTeuKm ?? "", $0.currency,
           ]
-        })
+        }, money: ["gross", "reductions", "net", "netPerTeu"])
     }
   }
 
@@ -146,7 +146,7 @@ extension Corridor.Report {
             ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), $0.value, $0.previousValue ?? "",
             $0.changePercent.map { String(format: "%.1f", $0) } ?? "", $0.currency,
           ]
-        })
+        }, money: ["value", "previousValue"])
     }
   }
 }

@@ -107,7 +107,7 @@ extension Corridor.ShipmentGroup {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(ShipmentView.headers, [view.row]))
       case .table:
-        Console.out(Render.table(ShipmentView.headers, [view.row]))
+        Console.out(Render.table(ShipmentView.headers, [view.row], money: ["value"]))
         if !view.containers.isEmpty {
           Console.line("")
           Console.out(
@@ -135,7 +135,7 @@ extension Corridor.ShipmentGroup {
       let db = try database.open()
       try db.requireFilters(corridor: corridor, route: route)
       let views = try db.shipments(filter).map(ShipmentView.init)
-      try Render.emit(output.format, json: views, headers: ShipmentView.headers, rows: views.map(\.row))
+      try Render.emit(output.format, json: views, headers: ShipmentView.headers, rows: views.map(\.row), money: ["value"])
     }
   }
 

@@ -3,8 +3,12 @@ import Foundation
 
 /// Renders rows for the three read formats. Tables are for people; JSON and CSV are contracts.
 enum Render {
-  /// An aligned text table.
-  static func table(_ headers: [String], _ rows: [[String]]) -> String {
+  /// An aligned text table. Cells under a `money` header get their digits grouped
+  /// (`145,000,000,000.00`): tables are for people; JSON and CSV keep the plain decimal.
+  static func table(_ headers: [String], _ rows: [[String]], money: Set<String> = []) -> String {
+    let moneyColumns = Set(headers.indices.filter { money.contains(headers[$0]) })
+    let rows =
+      moneyColumns.isEmpty ? rows : rows.map { row in row.enumerated().map { moneyColumns.contains($0.offset) ? grouped($0.element) : $0.element } }
     var widths = headers.map(\.count)
     for row in rows {
       for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -17,6 +21,25 @@ enum Render {
     var out = line(headers) + "\n"
     for row in rows { out += line(row) + "\n" }
     return out
+  }
+
+  /// A decimal amount with its integer digits in groups of three; anything else unchanged.
+  static func grouped(_ amount: String) -> String {
+    let sign = amount.hasPrefix("-") ? "-" : ""
+    let body = amount.dropFirst(sign.count)
+    let integer = body.prefix { $0 != "." }
+    let fraction = body.dropFirst(integer.count)
+    guard !integer.isEmpty, integer.allSatisfy(\.isASCII), integer.allSatisfy(\.isNumber),
+      fraction.isEmpty || (fraction.dropFirst().allSatisfy(\.isNumber) && fraction.count > 1)
+    else { return amount }
+    var groups: [Substring] = []
+    var end = integer.endIndex
+    while end > integer.startIndex {
+      let start = integer.index(end, offsetBy: -3, limitedBy: integer.startIndex) ?? integer.startIndex
+      groups.insert(integer[start..<end], at: 0)
+      end = start
+    }
+    return sign + groups.joined(separator: ",") + fraction
   }
 
   static func csv(_ headers: [String], _ rows: [[String]]) -> String {
@@ -33,11 +56,11 @@ enum Render {
 
   /// Prints `value` as JSON, or its rows as a table or CSV.
   static func emit<T: Encodable>(
-    _ format: OutputFormat, json value: T, headers: [String], rows: @autoclosure () -> [[String]]
+    _ format: OutputFormat, json value: T, headers: [String], rows: @autoclosure () -> [[String]], money: Set<String> = []
   ) throws {
     switch format {
     case .json: Console.out(try json(value))
-    case .table: Console.out(table(headers, rows()))
+    case .table: Console.out(table(headers, rows(), money: money))
     case .csv: Console.out(csv(headers, rows()))
     }
   }
