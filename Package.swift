@@ -34,10 +34,13 @@ let package = Package(
       ],
       plugins: ["EmbedResources"]
     ),
+    // Generators for benchmarks and load tests: kept out of the shipped library.
+    .target(name: "CorridorDevTools", dependencies: ["CorridorKit", "SQLite"]),
     .executableTarget(
       name: "corridor",
       dependencies: [
         "CorridorKit",
+        "CorridorDevTools",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

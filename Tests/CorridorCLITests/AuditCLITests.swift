@@ -66,4 +66,15 @@ import Testing
     #expect(rows.count == 1)
     #expect(rows.first?["key"] as? String == "CSQU3054383")
   }
+
+  /// The benchmark filler (in CorridorDevTools, outside the shipped library) chains its entries
+  /// with the trail's own hash: the trail stays intact.
+  @Test func syntheticEntriesKeepTheChainIntact() throws {
+    let db = CLI.temporaryFolder() + "/fill.db"
+    #expect(try CLI.run(["init", "--empty", "--db", db]).status == 0)
+    #expect(try CLI.run(["dev", "audit-fill", "--entries", "60001", "--db", db]).status == 0)
+    let verify = try CLI.run(["audit", "verify", "--db", db])
+    #expect(verify.status == 0, "\(verify.stdout)")
+    #expect(verify.stdout.hasPrefix("intact: 60001 entries"))
+  }
 }

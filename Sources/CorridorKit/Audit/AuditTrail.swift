@@ -249,26 +249,3 @@ extension CorridorDatabase {
     }
   }
 }
-
-extension CorridorDatabase {
-  /// Benchmark support: appends `count` entries of entity `note` (not a table, so nothing to
-  /// compare rows against) with a state the size of a typical event's, chained as usual.
-  public func appendSyntheticAuditEntries(_ count: Int) throws {
-    try mapSQLiteErrors {
-      var done = 0
-      while done < count {
-        try connection.transaction {
-          for _ in 0..<min(50_000, count - done) {
-            done += 1
-            let state = CanonicalJSON.object([
-              "container": .string("CSQU3054383"), "code": .string("GTIN"), "atMs": .int(Int64(done) * 60_000), "location": .string("CNCQI"),
-              "note": .string("synthetic entry \(done) for benchmarks: gate-in at Tuanjiecun, loaded on train X8001"),
-              "operator": .string("benchmark"),
-            ])
-            try appendAudit(action: "insert", entity: "note", key: "note-\(done)", state: state.text, operator: "benchmark")
-          }
-        }
-      }
-    }
-  }
-}

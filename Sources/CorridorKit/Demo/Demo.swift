@@ -29,8 +29,7 @@ public struct Demo {
 
     // Journeys for every sample container, cut at the demo clock, written as one event file and
     // imported the way an operator would import a carrier's feed.
-    var random = EventGenerator.Random(state: seed)
-    let generator = EventGenerator(events: 0, seed: seed)
+    var random = JourneyModel.Random(state: seed)
     let routes = Dictionary(try db.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     var lines: [String] = [CSV.record(CSVEventSource.columns)]
     var boxIndex = 0
@@ -41,7 +40,7 @@ public struct Demo {
       for assignment in shipment.containers {
         boxIndex += 1
         summary.containers += 1
-        var steps = generator.journey(route, random: &random)
+        var steps = JourneyModel.journey(route, random: &random)
         if boxIndex % 400 == 7, steps.count > 2 { steps.remove(at: 1) }  // the LOAD never reached us
         for step in steps {
           let ms = departure + step.minutes * 60_000

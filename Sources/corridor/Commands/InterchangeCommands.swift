@@ -1,4 +1,5 @@
 import ArgumentParser
+import CorridorDevTools
 import CorridorKit
 import Foundation
 
@@ -238,7 +239,7 @@ extension Corridor.Dev {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      try database.open().appendSyntheticAuditEntries(entries)
+      try CorridorDevTools.AuditFill.append(entries, to: try database.open())
       Console.line("appended \(entries) entries")
     }
   }
