@@ -106,26 +106,11 @@ extension Corridor.Audit {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let seq: Int64
-      let recordedAt: String
-      let `operator`: String
-      let action: String
-      let entity: String
-      let key: String
-      let state: String
-      let hash: String
-    }
-
     func run() throws {
       let views = try database.open().auditLog(
         entity: entity, key: key, operator: operatorName, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
         limit: limit
-      ).map {
-        View(
-          seq: $0.seq, recordedAt: $0.recordedAt, operator: $0.operatorName, action: $0.action, entity: $0.entity, key: $0.key, state: $0.state,
-          hash: $0.hash)
-      }
+      ).map(AuditEntryView.init)
       try Render.emit(
         output.format, json: views, headers: ["seq", "recordedAt", "operator", "action", "entity", "key", "hash"],
         rows: views.map { [String($0.seq), $0.recordedAt, $0.operator, $0.action, $0.entity, $0.key, String($0.hash.prefix(16))] })

@@ -11,38 +11,6 @@ extension Corridor {
   }
 }
 
-/// JSON face of a registered container.
-struct ContainerView: Encodable {
-  let number: String
-  let sizeType: String
-  let lengthFeet: Int
-  let height: String
-  let typeGroup: String
-  let teu: Int
-  let tareKg: Int?
-  let maxGrossKg: Int?
-  let createdAt: String
-  let createdBy: String
-
-  init(_ c: Container) {
-    number = c.number.text
-    sizeType = c.sizeType.code
-    lengthFeet = c.sizeType.lengthFeet
-    height = c.sizeType.height.rawValue
-    typeGroup = c.sizeType.typeGroup.rawValue
-    teu = c.sizeType.teu
-    tareKg = c.tareKg
-    maxGrossKg = c.maxGrossKg
-    createdAt = c.createdAt
-    createdBy = c.createdBy
-  }
-
-  static let headers = ["number", "sizeType", "length", "height", "type", "teu", "tareKg", "maxGrossKg"]
-  var row: [String] {
-    [number, sizeType, "\(lengthFeet) ft", height, typeGroup, String(teu), tareKg.map(String.init) ?? "", maxGrossKg.map(String.init) ?? ""]
-  }
-}
-
 extension Corridor.ContainerGroup {
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

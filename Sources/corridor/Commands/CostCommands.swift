@@ -44,72 +44,6 @@ extension Corridor {
   }
 }
 
-/// The `cost` JSON contract: `{shipment, currency, teu, gross, reductions, net, netPerTeu,
-/// containers: [{container, teu, lines: [{component, leg, basis, gross, reductions: [{policy,
-/// amount}], net}]}]}`, money as decimal strings.
-struct CostView: Encodable {
-  struct ReductionView: Encodable {
-    let policy: String
-    let amount: String
-  }
-
-  struct LineView: Encodable {
-    let component: String
-    @Nullable var leg: Int?
-    let basis: String
-    let gross: String
-    let reductions: [ReductionView]
-    let net: String
-  }
-
-  struct ContainerView: Encodable {
-    let container: String
-    let teu: Int
-    let lines: [LineView]
-  }
-
-  let shipment: String
-  let currency: String
-  let teu: Int
-  let gross: String
-  let reductions: String
-  let net: String
-  @Nullable var netPerTeu: String?
-  let containers: [ContainerView]
-
-  init(_ cost: ShipmentCost) {
-    let money = { (amount: Money) in amount.amountText }
-    shipment = cost.shipment
-    currency = cost.currency.code
-    teu = cost.teu
-    gross = money(cost.gross)
-    reductions = money(cost.reductions)
-    net = money(cost.net)
-    netPerTeu = cost.netPerTeu.map(money)
-    containers = cost.containers.map { box in
-      ContainerView(
-        container: box.container.text, teu: box.teu,
-        lines: box.lines.map { line in
-          LineView(
-            component: line.component.rawValue, leg: line.leg, basis: line.basis.rawValue, gross: money(line.gross),
-            reductions: line.reductions.map { ReductionView(policy: $0.policy, amount: money($0.amount)) }, net: money(line.net))
-        })
-    }
-  }
-
-  static let lineHeaders = ["container", "component", "leg", "basis", "gross", "reductions", "net"]
-  var lineRows: [[String]] {
-    containers.flatMap { box in
-      box.lines.map { line in
-        [
-          box.container, line.component, line.leg.map(String.init) ?? "route", line.basis, line.gross,
-          line.reductions.map { "\($0.policy) \($0.amount)" }.joined(separator: "; "), line.net,
-        ]
-      }
-    }
-  }
-}
-
 extension Corridor.TariffGroup {
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -145,29 +79,10 @@ extension Corridor.TariffGroup {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let route: String
-      let leg: Int?
-      let component: String
-      let equipment: String
-      let basis: String
-      let amount: String
-      let currency: String
-      let validFrom: String
-      let validTo: String?
-      let source: String?
-      let illustrative: Bool
-    }
-
     func run() throws {
       let db = try database.open()
       try db.requireFilters(route: route)
-      let views = try db.tariffs(route: route, on: try at.map(Day.init(parsing:))).map {
-        View(
-          route: $0.route, leg: $0.leg, component: $0.component.rawValue, equipment: $0.equipment.rawValue, basis: $0.basis.rawValue,
-          amount: $0.amount.amountText, currency: $0.amount.currency.code, validFrom: $0.validFrom.description,
-          validTo: $0.validTo?.description, source: $0.source, illustrative: $0.illustrative)
-      }
+      let views = try db.tariffs(route: route, on: try at.map(Day.init(parsing:))).map(TariffView.init)
       try Render.emit(
         output.format, json: views, headers: ["route", "leg", "component", "equipment", "basis", "amount", "currency", "from", "to"],
         rows: views.map {
@@ -224,32 +139,8 @@ extension Corridor.PolicyGroup {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let name: String
-      let corridor: String
-      let route: String?
-      let kind: String
-      let value: String
-      let currency: String?
-      let components: [String]
-      let cap: String?
-      let capCurrency: String?
-      let origin: String?
-      let commodities: [String]?
-      let validFrom: String
-      let validTo: String?
-      let source: String?
-      let illustrative: Bool
-    }
-
     func run() throws {
-      let views = try database.open().policies().map {
-        View(
-          name: $0.name, corridor: $0.corridor, route: $0.route, kind: $0.kind.rawValue, value: $0.value.description,
-          currency: $0.currency?.code, components: $0.components.map(\.rawValue), cap: $0.cap?.amountText, capCurrency: $0.cap?.currency.code,
-          origin: $0.origin?.text, commodities: $0.commodities?.map(\.rawValue), validFrom: $0.validFrom.description,
-          validTo: $0.validTo?.description, source: $0.source, illustrative: $0.illustrative)
-      }
+      let views = try database.open().policies().map(PolicyView.init)
       try Render.emit(
         output.format, json: views, headers: ["name", "corridor", "route", "kind", "value", "components", "cap", "from", "to"],
         rows: views.map {
@@ -288,17 +179,8 @@ extension Corridor.FX {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let date: String
-      let base: String
-      let quote: String
-      let rate: String
-    }
-
     func run() throws {
-      let views = try database.open().fxRates().map {
-        View(date: $0.date.description, base: $0.base.code, quote: $0.quote.code, rate: $0.rate.description)
-      }
+      let views = try database.open().fxRates().map(FXRateView.init)
       try Render.emit(
         output.format, json: views, headers: ["date", "base", "quote", "rate"], rows: views.map { [$0.date, $0.base, $0.quote, $0.rate] })
     }

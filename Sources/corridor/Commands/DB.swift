@@ -29,30 +29,10 @@ extension Corridor.DB {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct Row: Encodable {
-      let version: Int
-      let name: String
-      let state: String
-      let appliedAt: String?
-    }
-
-    struct Report: Encodable {
-      let database: String
-      let currentVersion: Int
-      let latestVersion: Int
-      let migrations: [Row]
-    }
-
     func run() throws {
       let db = try CorridorDatabase(path: database.path, mode: .existing, migrate: false)
-      let rows = try db.migrationStatus().map {
-        Row(version: $0.version, name: $0.name, state: $0.appliedAt == nil ? "pending" : "applied", appliedAt: $0.appliedAt)
-      }
-      let report = Report(
-        database: db.path,
-        currentVersion: rows.last { $0.appliedAt != nil }?.version ?? 0,
-        latestVersion: rows.last?.version ?? 0,
-        migrations: rows)
+      let report = MigrationStatusView(database: db.path, statuses: try db.migrationStatus())
+      let rows = report.migrations
       try Render.emit(
         output.format, json: report, headers: ["version", "name", "state", "appliedAt"],
         rows: rows.map { [String($0.version), $0.name, $0.state, $0.appliedAt ?? ""] })

@@ -11,31 +11,6 @@ extension Corridor {
   }
 }
 
-struct LocationView: Encodable {
-  let code: String
-  let name: String
-  let country: String
-  let kind: String
-  let timeZone: String
-  let latitude: Double?
-  let longitude: Double?
-  let aliases: [String]
-
-  init(_ l: Location) {
-    code = l.code.text
-    name = l.name
-    country = l.country
-    kind = l.kind.rawValue
-    timeZone = l.timeZone
-    latitude = l.latitude
-    longitude = l.longitude
-    aliases = l.aliases
-  }
-
-  static let headers = ["code", "name", "country", "kind", "timeZone", "aliases"]
-  var row: [String] { [code, name, country, kind, timeZone, aliases.joined(separator: " ")] }
-}
-
 extension Corridor.LocationGroup {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show a location by code or alias.")

@@ -10,80 +10,16 @@ extension Corridor {
   }
 }
 
-struct LegView: Encodable {
-  let leg: Int
-  let from: String
-  let to: String
-  let mode: String
-  let distanceKm: Int
-  let transitHours: Int
-  let cumulativeKm: Int
-  let cumulativeHours: Int
-  let borderCrossing: Bool
-  let borderCountries: String?
-  let gaugeChange: Bool
-  let transshipment: Bool
-  let source: String?
-
-  /// Legs with running totals of distance and time.
-  static func views(_ route: Route) -> [LegView] {
-    var km = 0
-    var hours = 0
-    return route.legs.enumerated().map { index, leg in
-      km += leg.distanceKm
-      hours += leg.transitHours
-      return LegView(
-        leg: index + 1, from: leg.from.text, to: leg.to.text, mode: leg.mode.rawValue, distanceKm: leg.distanceKm,
-        transitHours: leg.transitHours, cumulativeKm: km, cumulativeHours: hours, borderCrossing: leg.borderCrossing,
-        borderCountries: leg.borderCountries, gaugeChange: leg.gaugeChange, transshipment: leg.transshipment, source: leg.source)
-    }
-  }
-}
-
-struct RouteView: Encodable {
-  let code: String
-  let corridor: String
-  let name: String
-  let origin: String
-  let destination: String
-  let legCount: Int
-  let totalKm: Int
-  let totalHours: Int
-  let borderCrossings: Int
-  let gaugeChanges: Int
-  let legs: [LegView]?
-
-  init(_ route: Route, withLegs: Bool) {
-    code = route.code
-    corridor = route.corridor
-    name = route.name
-    origin = route.origin?.text ?? ""
-    destination = route.destination?.text ?? ""
-    legCount = route.legs.count
-    totalKm = route.totalKm
-    totalHours = route.totalHours
-    borderCrossings = route.legs.filter(\.borderCrossing).count
-    gaugeChanges = route.legs.filter(\.gaugeChange).count
-    legs = withLegs ? LegView.views(route) : nil
-  }
-}
-
 extension Corridor.Network {
   struct Corridors: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "corridors", abstract: "List the corridors.")
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let code: String
-      let name: String
-      let routes: Int
-    }
-
     func run() throws {
       let db = try database.open()
       let routes = try db.routes()
-      let views = try db.corridors().map { c in View(code: c.code, name: c.name, routes: routes.filter { $0.corridor == c.code }.count) }
+      let views = try db.corridors().map { c in CorridorView(c, routes: routes.filter { $0.corridor == c.code }.count) }
       try Render.emit(output.format, json: views, headers: ["code", "name", "routes"], rows: views.map { [$0.code, $0.name, String($0.routes)] })
     }
   }

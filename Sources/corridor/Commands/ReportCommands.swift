@@ -21,24 +21,11 @@ extension Corridor.Report {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let kind: String
-      let container: String
-      let shipment: String?
-      let location: String
-      let at: String
-      let eventId: String?
-      let detail: String
-    }
-
     func run() throws {
       guard (1...1_000_000).contains(staleHours) else { throw ValidationError("--stale-hours must be between 1 and 1000000") }
       let db = try database.open()
-      let views = try db.exceptions(staleHours: staleHours, now: try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()).map {
-        View(
-          kind: $0.kind, container: $0.container.text, shipment: $0.shipment, location: $0.location.text, at: $0.at.description,
-          eventId: $0.eventID, detail: $0.detail)
-      }
+      let views = try db.exceptions(staleHours: staleHours, now: try asOf.map(EventTime.init(parsing:)) ?? db.clock.now())
+        .map(ExceptionItemView.init)
       try Render.emit(
         output.format, json: views, headers: ["kind", "container", "shipment", "location", "at", "detail"],
         rows: views.map { [$0.kind, $0.container, $0.shipment ?? "", $0.location, $0.at, $0.detail] })
@@ -63,19 +50,6 @@ extension Corridor.Report {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let group: String
-      let shipments: Int
-      let containers: Int
-      let teu: Int
-      let gross: String
-      let reductions: String
-      let net: String
-      @Nullable var netPerTeu: String?
-      @Nullable var netPerTeuKm: String?
-      let currency: String
-    }
-
     func run() throws {
       let currency = try Currency(parsing: currency)
       let db = try database.open()
@@ -83,12 +57,7 @@ extension Corridor.Report {
       let rows = try db.costReport(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,
         currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
-      let views = try rows.map { row in
-        View(
-          group: row.group, shipments: row.shipments, containers: row.containers, teu: row.teu, gross: row.gross.amountText,
-          reductions: row.reductions.amountText, net: row.net.amountText, netPerTeu: row.netPerTeu?.amountText,
-          netPerTeuKm: try row.netPerTeuKm?.majorUnitsText(currency, digits: 4), currency: currency.code)
-      }
+      let views = try rows.map(CostReportView.init)
       try Render.emit(
         output.format, json: views,
         headers: ["group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency"],
@@ -112,17 +81,6 @@ extension Corridor.Report {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
-    struct View: Encodable {
-      let group: String
-      @Nullable var parent: String?
-      let shipments: Int
-      let teu: Int
-      let value: String
-      @Nullable var previousValue: String?
-      @Nullable var changePercent: Double?
-      let currency: String
-    }
-
     func run() throws {
       guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {
         throw ValidationError("years must be between 1900 and 2200")
@@ -132,13 +90,7 @@ extension Corridor.Report {
       let currency = try Currency(parsing: currency)
       let rows = try database.open().exportReport(
         year: year, compare: compare, by: by, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
-      let money = { (minor: Int64) in Money(minorUnits: minor, currency: currency).amountText }
-      let views = rows.map {
-        View(
-          group: $0.group, parent: $0.parent, shipments: $0.shipments, teu: $0.teu, value: money($0.value),
-          previousValue: $0.previousValue.map(money), changePercent: $0.changePercent.flatMap { Double($0.description) },
-          currency: currency.code)
-      }
+      let views = rows.map { ExportReportView($0, currency: currency) }
       try Render.emit(
         output.format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
         rows: views.map {

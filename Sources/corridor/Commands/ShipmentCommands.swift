@@ -11,47 +11,6 @@ extension Corridor {
   }
 }
 
-struct ShipmentView: Encodable {
-  struct ContainerLine: Encodable {
-    let container: String
-    let grossKg: Int?
-    let seals: [String]
-  }
-
-  let ref: String
-  let route: String
-  let shipper: String
-  let consignee: String
-  let commodity: String
-  let hsCode: String?
-  let value: String
-  let currency: String
-  let booked: String
-  let status: String
-  let cancellationReason: String?
-  let containers: [ContainerLine]
-
-  init(_ s: Shipment) {
-    ref = s.ref
-    route = s.booking.route
-    shipper = s.booking.shipper
-    consignee = s.booking.consignee
-    commodity = s.booking.commodity.rawValue
-    hsCode = s.booking.hsCode
-    value = s.booking.value.amountText
-    currency = s.booking.value.currency.code
-    booked = s.booking.bookedOn.description
-    status = s.status.rawValue
-    cancellationReason = s.cancellationReason
-    containers = s.containers.map { ContainerLine(container: $0.container.text, grossKg: $0.grossKg, seals: $0.seals) }
-  }
-
-  static let headers = ["ref", "route", "booked", "status", "commodity", "value", "currency", "containers", "shipper", "consignee"]
-  var row: [String] {
-    [ref, route, booked, status, commodity, value, currency, String(containers.count), shipper, consignee]
-  }
-}
-
 extension ShipmentStatus: ExpressibleByArgument {}
 
 extension Corridor.ShipmentGroup {
