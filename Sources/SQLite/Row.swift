@@ -149,7 +149,7 @@ extension Connection {
     let statement = try cachedStatement(sql)
     try statement.bind(arguments)
     defer { statement.reset() }
-    let columns = Row.Columns(statement: statement)
+    let columns = statement.rowColumns
     var rows: [Row] = []
     while try statement.step() { rows.append(Row(statement: statement, columns: columns)) }
     return rows
@@ -161,14 +161,14 @@ extension Connection {
     try statement.bind(arguments)
     defer { statement.reset() }
     guard try statement.step() else { return nil }
-    return Row(statement: statement, columns: Row.Columns(statement: statement))
+    return Row(statement: statement, columns: statement.rowColumns)
   }
 }
 
 extension Statement {
   /// Calls `body` with each row, read by name; the statement is reset afterwards.
   public func forEachNamedRow(_ body: (Row) throws -> Void) throws {
-    let columns = Row.Columns(statement: self)
+    let columns = rowColumns
     try forEachRow { try body(Row(statement: $0, columns: columns)) }
   }
 }

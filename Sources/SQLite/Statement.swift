@@ -19,6 +19,9 @@ public final class Statement {
   /// close until the last statement is finalized, so a statement outliving its connection stays
   /// memory-safe.
   @usableFromInline let database: OpaquePointer
+  /// The result columns' names and tables, worked out on first use: they do not change for a
+  /// compiled statement, and asking SQLite for a column's table is not cheap.
+  lazy var rowColumns = Row.Columns(statement: self)
 
   /// Compiles exactly one statement: SQL with a second statement after the first is refused
   /// (SQLite would silently ignore it), as is SQL with none.

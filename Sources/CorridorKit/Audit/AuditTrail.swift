@@ -104,31 +104,52 @@ struct AuditedEntity {
   /// The canonical state of the statement's current row (the columns after the key), written
   /// straight from the columns in sorted-name order: this runs once per verified row, so it
   /// avoids building a dictionary per row.
-  static func stateText(of statement: Statement, order: [(index: Int32, name: String)]) -> String {
+  static func stateText(of statement: Statement, order: StateOrder) -> String {
     var out: [UInt8] = []
-    writeState(names: order.map(\.name), to: &out) { statement.value(at: order[$0].index) }
+    order.layout.write(to: &out) { statement.value(at: order.indices[$0]) }
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// The one renderer of an audited state: `{"name":value,…}` with `names` already in canonical
-  /// order and `value(i)` the i-th value as SQLite stores it. `event record`'s audit entry,
-  /// `audit verify` and the import's batch digests all write through here, so they cannot
-  /// render the same row differently.
-  static func writeState(names: [String], to out: inout [UInt8], value: (Int) -> SQLValue) {
-    out.append(UInt8(ascii: "{"))
-    for (index, name) in names.enumerated() {
-      if index > 0 { out.append(UInt8(ascii: ",")) }
-      CanonicalJSON.writeString(name, to: &out)
-      out.append(UInt8(ascii: ":"))
-      CanonicalJSON.write(value(index), to: &out)
+  /// The one renderer of an audited state, `{"name":value,…}`, for fields whose names are in
+  /// canonical order. `event record`'s audit entry, `audit verify` and the import's batch digests
+  /// all write through here, so they cannot render the same row differently. The keys are
+  /// rendered once per layout (this runs for every imported and every verified row).
+  struct StateLayout: Sendable {
+    /// `"name":` for each field.
+    let keys: [[UInt8]]
+
+    init(names: [String]) {
+      keys = names.map { name in
+        var key: [UInt8] = []
+        CanonicalJSON.writeString(name, to: &key)
+        key.append(UInt8(ascii: ":"))
+        return key
+      }
     }
-    out.append(UInt8(ascii: "}"))
+
+    /// Writes the state, `value(i)` being the i-th field's value as SQLite stores it.
+    func write(to out: inout [UInt8], value: (Int) -> SQLValue) {
+      out.append(UInt8(ascii: "{"))
+      for (index, key) in keys.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: key)
+        CanonicalJSON.write(value(index), to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// Which statement columns make the state, in canonical order, and their layout.
+  struct StateOrder {
+    let indices: [Int32]
+    let layout: StateLayout
   }
 
   /// Columns after the key, sorted by name (UTF-8 order, as canonical JSON sorts keys).
-  static func sortedColumns(of statement: Statement) -> [(index: Int32, name: String)] {
-    (1..<statement.columnCount).map { (index: $0, name: statement.columnName(at: $0)) }
+  static func sortedColumns(of statement: Statement) -> StateOrder {
+    let columns = (1..<statement.columnCount).map { (index: $0, name: statement.columnName(at: $0)) }
       .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+    return StateOrder(indices: columns.map(\.index), layout: StateLayout(names: columns.map(\.name)))
   }
 }
 

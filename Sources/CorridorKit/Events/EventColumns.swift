@@ -15,8 +15,9 @@ enum EventColumns {
   struct Column: Sendable {
     let name: String
     let column: String
-    /// Nil for `seq`, which SQLite assigns.
-    let value: (@Sendable (Row) -> SQLValue)?
+    /// Nil for `seq`, which SQLite assigns. Borrowing: a row is not copied (nor its strings
+    /// retained) once per column.
+    let value: (@Sendable (borrowing Row) -> SQLValue)?
   }
 
   static let all: [Column] = [
@@ -40,38 +41,41 @@ enum EventColumns {
     .init(name: "vehicle", column: "vehicle") { SQLValue($0.accepted.report.vehicle) },
   ]
 
-  static let names = all.map(\.name)
-  static let written = all.filter { $0.value != nil }
+  static let layout = AuditedEntity.StateLayout(names: all.map(\.name))
+  static let seqIndex = all.firstIndex { $0.value == nil } ?? 0
 
-  static let insertSQL =
-    "INSERT INTO events(\(written.map(\.column).joined(separator: ", "))) VALUES (\(written.map { _ in "?" }.joined(separator: ", ")))"
+  static let insertSQL: String = {
+    let written = all.filter { $0.value != nil }
+    return "INSERT INTO events(\(written.map(\.column).joined(separator: ", "))) VALUES (\(written.map { _ in "?" }.joined(separator: ", ")))"
+  }()
 
   static let select =
     "SELECT id AS key, " + all.map { $0.name == $0.column ? $0.column : "\($0.column) AS \($0.name)" }.joined(separator: ", ")
     + " FROM events"
 
-  /// Inserts `row` with `statement` (prepared from `insertSQL`); the values are left in `values`
-  /// for `writeState`.
-  static func insert(_ row: Row, with statement: Statement, values: inout [SQLValue]) throws {
+  /// Inserts `row` with `statement` (prepared from `insertSQL`); the values are left in `values`,
+  /// in `all`'s order (`seq` still NULL), for `writeState`.
+  static func insert(_ row: borrowing Row, with statement: Statement, values: inout [SQLValue]) throws {
     values.removeAll(keepingCapacity: true)
-    for (index, column) in written.enumerated() {
-      guard let value = column.value?(row) else { continue }
+    var parameter: Int32 = 0
+    for column in all {
+      guard let value = column.value?(row) else {
+        values.append(.null)
+        continue
+      }
       values.append(value)
-      try statement.bind(value, at: Int32(index + 1))
+      parameter += 1
+      try statement.bind(value, at: parameter)
     }
     try statement.run()
   }
 
   /// The inserted row's audited state (`values` from `insert`, `seq` as SQLite assigned it),
   /// followed by a newline: byte for byte what `audit verify` renders reading the row back.
-  static func writeState(values: [SQLValue], seq: Int64, to out: inout [UInt8]) {
+  static func writeState(values: inout [SQLValue], seq: Int64, to out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)
-    var next = 0
-    AuditedEntity.writeState(names: names, to: &out) { index in
-      guard all[index].value != nil else { return .integer(seq) }
-      defer { next += 1 }
-      return values[next]
-    }
+    values[seqIndex] = .integer(seq)
+    layout.write(to: &out) { values[$0] }
     out.append(0x0A)
   }
 }

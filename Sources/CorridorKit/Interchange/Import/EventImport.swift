@@ -102,12 +102,11 @@ extension CorridorDatabase {
     var state: [UInt8] = []
     var exhausted = false
     while !exhausted {
-      // The batch's rows are read before its transaction, so that a retry after a busy
-      // database goes over the same rows again: none lost, none counted twice.
+      // The batch's rows are kept as they are read, so that a retry after a busy database goes
+      // over the same rows again (none lost, none counted twice) while the first attempt still
+      // streams: the reader thread parses ahead while rows are written.
       var rows: [ImportRow] = []
       rows.reserveCapacity(min(options.batchSize, 1 << 16))
-      while rows.count < options.batchSize, let row = try source.next() { rows.append(row) }
-      exhausted = rows.count < options.batchSize
       var attempt = 0
       // Counted apart until the batch commits: a batch that fails is rolled back whole, and its
       // rejects are reported once, after the commit.
@@ -127,7 +126,17 @@ extension CorridorDatabase {
               var last: Int64?
               var digest = SHA256()
               let recordedAt = clock.nowUTC()
-              for row in rows {
+              for index in 0..<options.batchSize {
+                let row: ImportRow
+                if index < rows.count {
+                  row = rows[index]
+                } else if let next = try source.next() {
+                  rows.append(next)
+                  row = next
+                } else {
+                  exhausted = true
+                  break
+                }
                 batch.rows += 1
                 let prepared: ImportFacts.Prepared
                 do {
@@ -147,7 +156,7 @@ extension CorridorDatabase {
                   continue
                 }
                 let seq = connection.lastInsertRowID
-                EventColumns.writeState(values: values, seq: seq, to: &state)
+                EventColumns.writeState(values: &values, seq: seq, to: &state)
                 state.withUnsafeBytes { digest.update(bufferPointer: $0) }
                 facts.apply(prepared)
                 first = first ?? seq

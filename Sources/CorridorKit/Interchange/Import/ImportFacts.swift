@@ -72,6 +72,8 @@ final class ImportFacts: AcceptanceContext {
   /// The row being decided, and its derived id when the reader worked it out ahead.
   private var input: EventReport?
   private var parsedDerivedID: String?
+  /// The row's hashes as `recorded` worked them out (hashing a report is not cheap: once a row).
+  private var rowHash: RowHash?
   /// Orders the dry run's pending steps after the database's rows at the same instant, in file
   /// order (the write pass gives them increasing `seq`s).
   private var pendingSeq = Int64.max / 2
@@ -106,6 +108,7 @@ final class ImportFacts: AcceptanceContext {
   func decide(_ report: EventReport, parsedDerivedID: String? = nil) throws -> Prepared {
     input = report
     self.parsedDerivedID = parsedDerivedID
+    rowHash = nil
     let decision = try EventAcceptance.decide(report, allowGap: options.allowGap, in: self)
     // The engine has asked for the box: it is cached.
     guard let box = boxes[report.container] else { throw CorridorError(.internal, "container \(report.container) was not loaded") }
@@ -117,7 +120,7 @@ final class ImportFacts: AcceptanceContext {
     case .duplicate(let duplicate, _):
       (id, resolved) = (duplicate, report)
     }
-    return Prepared(decision: decision, box: box, hashes: RowHash(id: id, report: resolved))
+    return Prepared(decision: decision, box: box, hashes: rowHash ?? RowHash(id: id, report: resolved))
   }
 
   /// Moves the facts past an accepted row (a duplicate changes nothing).
@@ -180,6 +183,7 @@ final class ImportFacts: AcceptanceContext {
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let box = boxes[report.container] else { return try db.recordedMatch(report, id: id) }
     let hashes = RowHash(id: id, report: report)
+    rowHash = hashes
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
       if seen.content == hashes.content { return .same(retraction: nil) }
       let stored = try db.recordedMatch(report, id: id)
