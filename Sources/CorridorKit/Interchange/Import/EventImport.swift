@@ -73,7 +73,7 @@ extension CorridorDatabase {
         rows += 1
         let report = try row.result.get()
         do {
-          facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID))
+          try facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID))
         } catch let error as CorridorError {
           throw located(error, row: row, path: file)
         }
@@ -158,7 +158,7 @@ extension CorridorDatabase {
                 let seq = connection.lastInsertRowID
                 EventColumns.writeState(values: &values, seq: seq, to: &state)
                 state.withUnsafeBytes { digest.update(bufferPointer: $0) }
-                facts.apply(prepared)
+                try facts.apply(prepared)
                 first = first ?? seq
                 last = seq
                 batch.imported += 1

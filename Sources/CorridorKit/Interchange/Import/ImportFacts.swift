@@ -77,6 +77,10 @@ final class ImportFacts: AcceptanceContext {
   /// Orders the dry run's pending steps after the database's rows at the same instant, in file
   /// order (the write pass gives them increasing `seq`s).
   private var pendingSeq = Int64.max / 2
+  /// The dry run's pending steps held in memory, over all boxes: bounded like the boxes, so
+  /// memory does not grow with the file (each box's rows go to the spill with the box).
+  private var pendingSteps = 0
+  static let maxPendingSteps = 65_536
 
   init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool) throws {
     self.db = db
@@ -124,7 +128,7 @@ final class ImportFacts: AcceptanceContext {
   }
 
   /// Moves the facts past an accepted row (a duplicate changes nothing).
-  func apply(_ prepared: Prepared) {
+  func apply(_ prepared: Prepared) throws {
     guard let accepted = prepared.accepted else { return }
     let box = prepared.box
     box.known.append(prepared.hashes)
@@ -136,10 +140,18 @@ final class ImportFacts: AcceptanceContext {
     let report = accepted.report
     guard report.classifier == .ACT else { return }
     if let state = accepted.stateAfter { box.facts.state = state }
+    noteDelivery(of: report, in: box)
     if dryRun {
       pendingSeq += 1
       box.pending.append(.init(id: accepted.id, code: report.code, location: report.location, time: report.time, seq: pendingSeq))
+      pendingSteps += 1
+      if pendingSteps > Self.maxPendingSteps { try evictHalf() }
     }
+  }
+
+  /// Keeps what only this import knows: the boxes it delivered, and the shipments all of whose
+  /// boxes it delivered (delivery is `Delivery.delivers`).
+  private func noteDelivery(of report: EventReport, in box: Box) {
     guard let ref = report.shipment, case var info?? = shipments[ref],
       Delivery.delivers(report.code, classifier: report.classifier, at: report.location, finalNode: info.nodes.last)
     else { return }
@@ -227,15 +239,21 @@ final class ImportFacts: AcceptanceContext {
       return cached
     }
     guard let box = try spill?.take(container) ?? load(container) else { return nil }
-    if boxes.count >= maxBoxes {
-      for (evicted, box) in boxes.sorted(by: { $0.value.touched < $1.value.touched }).prefix(boxes.count / 2) {
-        try spill?.keep(box, of: evicted)
-        boxes[evicted] = nil
-      }
-    }
+    pendingSteps += box.pending.count
+    if boxes.count >= maxBoxes { try evictHalf() }
     box.touched = clock
     boxes[container] = box
     return box
+  }
+
+  /// Moves the least recently used half of the boxes out of memory: to the spill in the dry run,
+  /// nowhere in the write pass (the database has their rows).
+  private func evictHalf() throws {
+    for (evicted, box) in boxes.sorted(by: { $0.value.touched < $1.value.touched }).prefix(boxes.count / 2) {
+      try spill?.keep(box, of: evicted)
+      pendingSteps -= box.pending.count
+      boxes[evicted] = nil
+    }
   }
 
   /// A box as the database knows it.
