@@ -130,10 +130,21 @@ struct AuditedEntity {
     /// Writes the state, `value(i)` being the i-th field's value as SQLite stores it.
     func write(to out: inout [UInt8], value: (Int) -> SQLValue) {
       out.append(UInt8(ascii: "{"))
-      for (index, key) in keys.enumerated() {
+      for index in keys.indices {
         if index > 0 { out.append(UInt8(ascii: ",")) }
-        out.append(contentsOf: key)
+        keys[index].withUnsafeBufferPointer { out.append(contentsOf: $0) }
         CanonicalJSON.write(value(index), to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
+    }
+
+    /// The same for values already in field order (the import's hot path: no closure a field).
+    func write(_ values: [SQLValue], to out: inout [UInt8]) {
+      out.append(UInt8(ascii: "{"))
+      for index in keys.indices {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        keys[index].withUnsafeBufferPointer { out.append(contentsOf: $0) }
+        CanonicalJSON.write(values[index], to: &out)
       }
       out.append(UInt8(ascii: "}"))
     }

@@ -62,8 +62,14 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
   /// `\` and control characters are escaped: everything else, non-ASCII included, is copied.
   static func writeString(_ value: String, to out: inout [UInt8]) {
     out.append(0x22)
-    if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-      out.append(contentsOf: value.utf8)
+    // Most strings need no escaping: one pass over the contiguous bytes, then one copy.
+    var plain = value
+    let copied = plain.withUTF8 { bytes -> Bool in
+      for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+      out.append(contentsOf: bytes)
+      return true
+    }
+    if copied {
       out.append(0x22)
       return
     }

@@ -75,7 +75,7 @@ enum EventColumns {
   static func writeState(values: inout [SQLValue], seq: Int64, to out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)
     values[seqIndex] = .integer(seq)
-    layout.write(to: &out) { values[$0] }
+    layout.write(values, to: &out)
     out.append(0x0A)
   }
 }

@@ -74,6 +74,8 @@ final class ImportFacts: AcceptanceContext {
   private var parsedDerivedID: String?
   /// The row's hashes as `recorded` worked them out (hashing a report is not cheap: once a row).
   private var rowHash: RowHash?
+  /// The row's box, as `container` found it (one dictionary lookup a row, not three).
+  private var currentBox: Box?
   /// Orders the dry run's pending steps after the database's rows at the same instant, in file
   /// order (the write pass gives them increasing `seq`s).
   private var pendingSeq = Int64.max / 2
@@ -113,9 +115,10 @@ final class ImportFacts: AcceptanceContext {
     input = report
     self.parsedDerivedID = parsedDerivedID
     rowHash = nil
+    currentBox = nil
     let decision = try EventAcceptance.decide(report, allowGap: options.allowGap, in: self)
-    // The engine has asked for the box: it is cached.
-    guard let box = boxes[report.container] else { throw CorridorError(.internal, "container \(report.container) was not loaded") }
+    // The engine has asked for the box first: it is loaded.
+    guard let box = currentBox else { throw CorridorError(.internal, "container \(report.container) was not loaded") }
     let id: String
     let resolved: EventReport
     switch decision {
@@ -168,7 +171,8 @@ final class ImportFacts: AcceptanceContext {
   // MARK: - AcceptanceContext
 
   func container(_ number: ContainerNumber) throws -> ContainerFacts? {
-    try box(number)?.facts
+    currentBox = try box(number)
+    return currentBox?.facts
   }
 
   func place(_ code: LocationCode) throws -> LocationCode? {
@@ -193,7 +197,7 @@ final class ImportFacts: AcceptanceContext {
   }
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
-    guard let box = boxes[report.container] else { return try db.recordedMatch(report, id: id) }
+    guard let box = currentBox ?? boxes[report.container] else { return try db.recordedMatch(report, id: id) }
     let hashes = RowHash(id: id, report: report)
     rowHash = hashes
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
