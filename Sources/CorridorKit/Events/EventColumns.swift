@@ -12,40 +12,45 @@ enum EventColumns {
     let operatorName: String
   }
 
-  struct Column: Sendable {
-    let name: String
-    let column: String
-    /// Nil for `seq`, which SQLite assigns. Borrowing: a row is not copied (nor its strings
-    /// retained) once per column.
-    let value: (@Sendable (borrowing Row) -> SQLValue)?
-  }
-
-  static let all: [Column] = [
-    .init(name: "atMs", column: "at_ms") { .integer($0.accepted.report.time.milliseconds) },
-    .init(name: "atOffsetMinutes", column: "at_offset_minutes") { .integer(Int64($0.accepted.report.time.offsetMinutes)) },
-    .init(name: "classifier", column: "classifier") { .text($0.accepted.report.classifier.rawValue) },
-    .init(name: "code", column: "code") { .text($0.accepted.report.code.rawValue) },
-    .init(name: "container", column: "container") { .text($0.accepted.report.container.text) },
-    .init(name: "emptyLaden", column: "empty_laden") { SQLValue($0.accepted.report.emptyLaden?.rawValue) },
-    .init(name: "exception", column: "exception") { SQLValue($0.accepted.exception?.name) },
-    .init(name: "id", column: "id") { .text($0.accepted.id) },
-    .init(name: "location", column: "location") { .text($0.accepted.report.location.text) },
-    .init(name: "mode", column: "mode") { SQLValue($0.accepted.report.mode?.rawValue) },
-    .init(name: "note", column: "note") { SQLValue($0.accepted.report.note) },
-    .init(name: "offRoute", column: "off_route") { SQLValue($0.accepted.offRoute) },
-    .init(name: "operator", column: "operator") { .text($0.operatorName) },
-    .init(name: "recordedAt", column: "recorded_at") { .text($0.recordedAt) },
-    .init(name: "seal", column: "seal") { SQLValue($0.accepted.report.seal) },
-    .init(name: "seq", column: "seq", value: nil),
-    .init(name: "shipment", column: "shipment") { SQLValue($0.accepted.report.shipment) },
-    .init(name: "vehicle", column: "vehicle") { SQLValue($0.accepted.report.vehicle) },
+  /// (state key, column), sorted by key: the canonical order of the audited state.
+  static let all: [(name: String, column: String)] = [
+    ("atMs", "at_ms"), ("atOffsetMinutes", "at_offset_minutes"), ("classifier", "classifier"), ("code", "code"),
+    ("container", "container"), ("emptyLaden", "empty_laden"), ("exception", "exception"), ("id", "id"), ("location", "location"),
+    ("mode", "mode"), ("note", "note"), ("offRoute", "off_route"), ("operator", "operator"), ("recordedAt", "recorded_at"),
+    ("seal", "seal"), ("seq", "seq"), ("shipment", "shipment"), ("vehicle", "vehicle"),
   ]
 
+  /// The row's values in `all`'s order, `seq` NULL until SQLite assigns it. One function rather
+  /// than a closure a column: this runs for every imported row. (A misplaced value would make the
+  /// import's digests disagree with `audit verify`, which the import tests check.)
+  static func values(_ row: Row, into values: inout [SQLValue]) {
+    let report = row.accepted.report
+    values.removeAll(keepingCapacity: true)
+    values.append(.integer(report.time.milliseconds))
+    values.append(.integer(Int64(report.time.offsetMinutes)))
+    values.append(.text(report.classifier.rawValue))
+    values.append(.text(report.code.rawValue))
+    values.append(.text(report.container.text))
+    values.append(SQLValue(report.emptyLaden?.rawValue))
+    values.append(SQLValue(row.accepted.exception?.name))
+    values.append(.text(row.accepted.id))
+    values.append(.text(report.location.text))
+    values.append(SQLValue(report.mode?.rawValue))
+    values.append(SQLValue(report.note))
+    values.append(SQLValue(row.accepted.offRoute))
+    values.append(.text(row.operatorName))
+    values.append(.text(row.recordedAt))
+    values.append(SQLValue(report.seal))
+    values.append(.null)  // seq
+    values.append(SQLValue(report.shipment))
+    values.append(SQLValue(report.vehicle))
+  }
+
   static let layout = AuditedEntity.StateLayout(names: all.map(\.name))
-  static let seqIndex = all.firstIndex { $0.value == nil } ?? 0
+  static let seqIndex = all.firstIndex { $0.column == "seq" } ?? 0
 
   static let insertSQL: String = {
-    let written = all.filter { $0.value != nil }
+    let written = all.filter { $0.column != "seq" }
     return "INSERT INTO events(\(written.map(\.column).joined(separator: ", "))) VALUES (\(written.map { _ in "?" }.joined(separator: ", ")))"
   }()
 
@@ -55,15 +60,10 @@ enum EventColumns {
 
   /// Inserts `row` with `statement` (prepared from `insertSQL`); the values are left in `values`,
   /// in `all`'s order (`seq` still NULL), for `writeState`.
-  static func insert(_ row: borrowing Row, with statement: Statement, values: inout [SQLValue]) throws {
-    values.removeAll(keepingCapacity: true)
+  static func insert(_ row: Row, with statement: Statement, values: inout [SQLValue]) throws {
+    Self.values(row, into: &values)
     var parameter: Int32 = 0
-    for column in all {
-      guard let value = column.value?(row) else {
-        values.append(.null)
-        continue
-      }
-      values.append(value)
+    for (index, value) in values.enumerated() where index != seqIndex {
       parameter += 1
       try statement.bind(value, at: parameter)
     }

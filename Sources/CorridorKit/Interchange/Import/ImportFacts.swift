@@ -82,7 +82,7 @@ final class ImportFacts: AcceptanceContext {
   /// The dry run's pending steps held in memory, over all boxes: bounded like the boxes, so
   /// memory does not grow with the file (each box's rows go to the spill with the box).
   private var pendingSteps = 0
-  static let maxPendingSteps = 65_536
+  static let maxPendingSteps = 131_072
 
   init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool) throws {
     self.db = db
@@ -95,16 +95,11 @@ final class ImportFacts: AcceptanceContext {
     for route in try db.routes() { routes[route.code] = route }
   }
 
-  /// A decided row: what the write pass inserts, or a duplicate to count.
+  /// A decided row: what the write pass inserts, or nil for a duplicate to count.
   struct Prepared {
-    let decision: EventAcceptance.Decision
+    let accepted: EventAcceptance.Accepted?
     let box: Box
     let hashes: RowHash
-
-    var accepted: EventAcceptance.Accepted? {
-      if case .accepted(let accepted) = decision { return accepted }
-      return nil
-    }
   }
 
   /// Decides one row with the engine, over this import's facts.
@@ -119,15 +114,12 @@ final class ImportFacts: AcceptanceContext {
     let decision = try EventAcceptance.decide(report, allowGap: options.allowGap, in: self)
     // The engine has asked for the box first: it is loaded.
     guard let box = currentBox else { throw CorridorError(.internal, "container \(report.container) was not loaded") }
-    let id: String
-    let resolved: EventReport
     switch decision {
     case .accepted(let accepted):
-      (id, resolved) = (accepted.id, accepted.report)
-    case .duplicate(let duplicate, _):
-      (id, resolved) = (duplicate, report)
+      return Prepared(accepted: accepted, box: box, hashes: rowHash ?? RowHash(id: accepted.id, report: accepted.report))
+    case .duplicate(let id, _):
+      return Prepared(accepted: nil, box: box, hashes: rowHash ?? RowHash(id: id, report: report))
     }
-    return Prepared(decision: decision, box: box, hashes: rowHash ?? RowHash(id: id, report: resolved))
   }
 
   /// Moves the facts past an accepted row (a duplicate changes nothing).
