@@ -4,7 +4,13 @@
 /// the view to `ShipmentStatus.derived` on every status.
 public enum Delivery {
   public static func delivers(_ code: EventCode, classifier: EventClassifier, at place: LocationCode, finalNode: LocationCode?) -> Bool {
-    classifier == .ACT && (code == .GTOT || code == .STRP) && place == finalNode
+    canDeliver(code, classifier: classifier) && place == finalNode
+  }
+
+  /// Whether an event of this kind delivers anywhere it is the final node: lets a caller skip
+  /// looking the route up for the other events.
+  public static func canDeliver(_ code: EventCode, classifier: EventClassifier) -> Bool {
+    classifier == .ACT && (code == .GTOT || code == .STRP)
   }
 }
 

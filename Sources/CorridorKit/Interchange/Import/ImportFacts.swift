@@ -147,7 +147,7 @@ final class ImportFacts: AcceptanceContext {
   /// Keeps what only this import knows: the boxes it delivered, and the shipments all of whose
   /// boxes it delivered (delivery is `Delivery.delivers`).
   private func noteDelivery(of report: EventReport, in box: Box) {
-    guard let ref = report.shipment, case var info?? = shipments[ref],
+    guard Delivery.canDeliver(report.code, classifier: report.classifier), let ref = report.shipment, case var info?? = shipments[ref],
       Delivery.delivers(report.code, classifier: report.classifier, at: report.location, finalNode: info.nodes.last)
     else { return }
     deliveredBoxes[ref, default: []].insert(report.container)
