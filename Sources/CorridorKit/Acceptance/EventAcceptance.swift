@@ -94,17 +94,9 @@ public enum EventAcceptance {
   /// - Parameter allowGap: accept an event that breaks a sequence rule, keeping the rule as a
   ///   data-quality exception (real data has missing gate-ins).
   public static func decide(_ input: EventReport, allowGap: Bool, in context: some AcceptanceContext) throws -> Decision {
-    guard let box = try context.container(input.container) else {
-      throw CorridorError.invalid(
-        "unknown container \(input.container)", rule: .unknownContainer,
-        hint: "register it with `corridor container add \(input.container) --type CODE`")
-    }
+    guard let box = try context.container(input.container) else { throw CorridorError.unknownContainer(input.container) }
     var report = input
-    guard let place = try context.place(input.location) else {
-      throw CorridorError.invalid(
-        "unknown location \(input.location.text)", rule: .unknownLocation,
-        hint: "load it with `corridor reference load FILE` or `corridor location import-unlocode FILE`")
-    }
+    guard let place = try context.place(input.location) else { throw CorridorError.unknownLocation(input.location.text) }
     report.location = place
     if report.shipment == nil { report.shipment = box.openShipment }
     let id = report.id ?? context.derivedID(of: report, asReceived: input)
@@ -120,7 +112,7 @@ public enum EventAcceptance {
     var nodes: [LocationCode] = []
     if let ref = report.shipment {
       guard let shipment = try context.shipment(ref) else {
-        throw CorridorError.invalid("unknown shipment \(ref)", rule: .unknownShipment, hint: "list them with `corridor shipment list`")
+        throw CorridorError.unknownShipment(ref)
       }
       guard shipment.containers.contains(report.container) else {
         throw CorridorError.invalid(

@@ -48,10 +48,7 @@ extension CorridorDatabase {
 
   /// The container, or an invalid-data error with a hint to register it.
   public func requireContainer(_ number: ContainerNumber) throws -> Container {
-    guard let container = try container(number) else {
-      throw CorridorError.invalid(
-        "unknown container \(number)", rule: .unknownContainer, hint: "register it with `corridor container add \(number) --type CODE`")
-    }
+    guard let container = try container(number) else { throw CorridorError.unknownContainer(number) }
     return container
   }
 

@@ -28,11 +28,7 @@ extension CorridorDatabase {
   /// Parses operator input and resolves aliases to the canonical code of a known location.
   public func resolveLocation(_ input: String) throws -> LocationCode {
     let code = try LocationCode(parsing: input)
-    guard let location = try location(code.text) else {
-      throw CorridorError.invalid(
-        "unknown location \(code.text)", rule: .unknownLocation,
-        hint: "load it with `corridor reference load FILE` or `corridor location import-unlocode FILE`")
-    }
+    guard let location = try location(code.text) else { throw CorridorError.unknownLocation(code.text) }
     return location.code
   }
 

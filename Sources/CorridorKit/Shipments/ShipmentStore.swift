@@ -164,7 +164,7 @@ extension CorridorDatabase {
 
   public func requireShipment(_ ref: String) throws -> Shipment {
     guard let shipment = try shipment(ref) else {
-      throw CorridorError.invalid("unknown shipment \(ref)", rule: .unknownShipment, hint: "list them with `corridor shipment list`")
+      throw CorridorError.unknownShipment(ref)
     }
     return shipment
   }

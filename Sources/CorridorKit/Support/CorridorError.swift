@@ -69,6 +69,21 @@ public struct CorridorError: Error, CustomStringConvertible, Equatable, Sendable
   /// `FILE:LINE:COLUMN: message`, or the message.
   public var text: String { position.map { "\($0): \(message)" } ?? message }
 
+  /// References to things that are not there, worded once for every command and door.
+  public static func unknownContainer(_ number: ContainerNumber) -> CorridorError {
+    .invalid("unknown container \(number)", rule: .unknownContainer, hint: "register it with `corridor container add \(number) --type CODE`")
+  }
+
+  public static func unknownLocation(_ code: String) -> CorridorError {
+    .invalid(
+      "unknown location \(code)", rule: .unknownLocation,
+      hint: "load it with `corridor reference load FILE` or `corridor location import-unlocode FILE`")
+  }
+
+  public static func unknownShipment(_ ref: String) -> CorridorError {
+    .invalid("unknown shipment \(ref)", rule: .unknownShipment, hint: "list them with `corridor shipment list`")
+  }
+
   /// A database file that is damaged: exit 74, pointing to `db check` and backups.
   public static func damaged(_ path: String?, _ what: String) -> CorridorError {
     CorridorError(
