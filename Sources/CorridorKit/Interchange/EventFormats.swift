@@ -21,10 +21,18 @@ public struct ImportRow: Sendable {
     self.derivedID = derivedID
   }
 
-  /// The row with its derived id worked out.
+  /// The row's hashes as parsed (its id, else the derived one), worked out on the reader
+  /// thread with the derived id: the import uses them when resolving the row changed nothing.
+  var rowHash: ImportFacts.RowHash?
+
+  /// The row with its derived id and hashes worked out.
   func withDerivedID() -> ImportRow {
-    guard case .success(let report) = result else { return self }
-    return ImportRow(line: line, result: result, derivedID: report.derivedID)
+    guard case .success(var report) = result else { return self }
+    let derived = report.derivedID
+    var row = ImportRow(line: line, result: result, derivedID: derived)
+    if report.id == nil { report.id = derived }
+    row.rowHash = ImportFacts.RowHash(id: report.id ?? derived, report: report)
+    return row
   }
 }
 

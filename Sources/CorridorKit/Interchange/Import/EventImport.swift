@@ -73,7 +73,7 @@ extension CorridorDatabase {
         rows += 1
         let report = try row.result.get()
         do {
-          try facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID))
+          try facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash))
         } catch let error as CorridorError {
           throw located(error, row: row, path: file)
         }
@@ -140,7 +140,7 @@ extension CorridorDatabase {
                 batch.rows += 1
                 let prepared: ImportFacts.Prepared
                 do {
-                  prepared = try facts.decide(try row.result.get(), parsedDerivedID: row.derivedID)
+                  prepared = try facts.decide(try row.result.get(), parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash)
                   guard let accepted = prepared.accepted,
                     try insertImported(
                       .init(accepted: accepted, recordedAt: recordedAt, operatorName: options.operatorName), with: insert, values: &values)

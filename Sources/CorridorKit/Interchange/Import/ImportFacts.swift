@@ -74,6 +74,8 @@ final class ImportFacts: AcceptanceContext {
   private var parsedDerivedID: String?
   /// The row's hashes as `recorded` worked them out (hashing a report is not cheap: once a row).
   private var rowHash: RowHash?
+  /// The row's hashes as parsed, valid when resolving changed nothing.
+  private var parsedRowHash: RowHash?
   /// The row's box, as `container` found it (one dictionary lookup a row, not three).
   private var currentBox: Box?
   /// Orders the dry run's pending steps after the database's rows at the same instant, in file
@@ -106,9 +108,10 @@ final class ImportFacts: AcceptanceContext {
   ///
   /// - Parameter parsedDerivedID: the derived id of `report` as parsed, when the reader worked
   ///   it out ahead.
-  func decide(_ report: EventReport, parsedDerivedID: String? = nil) throws -> Prepared {
+  func decide(_ report: EventReport, parsedDerivedID: String? = nil, parsedRowHash: RowHash? = nil) throws -> Prepared {
     input = report
     self.parsedDerivedID = parsedDerivedID
+    self.parsedRowHash = parsedRowHash
     rowHash = nil
     currentBox = nil
     let decision = try EventAcceptance.decide(report, allowGap: options.allowGap, in: self)
@@ -190,7 +193,8 @@ final class ImportFacts: AcceptanceContext {
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let box = currentBox ?? boxes[report.container] else { return try db.recordedMatch(report, id: id) }
-    let hashes = RowHash(id: id, report: report)
+    let unchanged = input.map { report.location == $0.location && report.shipment == $0.shipment && ($0.id == nil || $0.id == id) } ?? false
+    let hashes = unchanged ? parsedRowHash ?? RowHash(id: id, report: report) : RowHash(id: id, report: report)
     rowHash = hashes
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
       if seen.content == hashes.content { return .same(retraction: nil) }
