@@ -84,7 +84,7 @@ final class ImportFacts: AcceptanceContext {
   /// The dry run's pending steps held in memory, over all boxes: bounded like the boxes, so
   /// memory does not grow with the file (each box's rows go to the spill with the box).
   private var pendingSteps = 0
-  static let maxPendingSteps = 131_072
+  static let maxPendingSteps = 65_536
 
   init(db: CorridorDatabase, options: EventImportOptions, dryRun: Bool) throws {
     self.db = db
