@@ -95,51 +95,50 @@ public enum EventAcceptance {
   ///   data-quality exception (real data has missing gate-ins).
   public static func decide(_ input: EventReport, allowGap: Bool, in context: some AcceptanceContext) throws -> Decision {
     guard let box = try context.container(input.container) else { throw CorridorError.unknownContainer(input.container) }
-    var report = input
+    // One copy of the report, resolved in place (imports decide millions of rows).
+    var accepted = Accepted(report: input, id: "", exception: nil, offRoute: false, late: false, stateAfter: nil)
     guard let place = try context.place(input.location) else { throw CorridorError.unknownLocation(input.location.text) }
-    report.location = place
-    if report.shipment == nil { report.shipment = box.openShipment }
-    let id = report.id ?? context.derivedID(of: report, asReceived: input)
-    report.id = id
+    accepted.report.location = place
+    if accepted.report.shipment == nil { accepted.report.shipment = box.openShipment }
+    let id = input.id ?? context.derivedID(of: accepted.report, asReceived: input)
+    accepted.report.id = id
+    accepted.id = id
 
     // Idempotency first: a resent event is answered before any rule looks at it.
-    switch try context.recorded(report, id: id) {
+    switch try context.recorded(accepted.report, id: id) {
     case .same(let retraction): return .duplicate(id: id, retraction: retraction)
     case .different(let existing): throw idConflict(id, existing: existing)
     case .none: break
     }
 
-    var nodes: [LocationCode] = []
-    if let ref = report.shipment {
-      guard let shipment = try context.shipment(ref) else {
-        throw CorridorError.unknownShipment(ref)
-      }
-      guard shipment.containers.contains(report.container) else {
+    let container = input.container
+    if let ref = accepted.report.shipment {
+      guard let shipment = try context.shipment(ref) else { throw CorridorError.unknownShipment(ref) }
+      guard shipment.containers.contains(container) else {
         throw CorridorError.invalid(
-          "container \(report.container) is not on shipment \(ref)", rule: .notOnShipment,
-          hint: "assign it with `corridor shipment assign \(ref) \(report.container)`")
+          "container \(container) is not on shipment \(ref)", rule: .notOnShipment,
+          hint: "assign it with `corridor shipment assign \(ref) \(container)`")
       }
       guard shipment.status.isOpen else {
         throw CorridorError.invalid(
           "shipment \(ref) is \(shipment.status.rawValue); it takes no more events", rule: .shipmentClosed,
           hint: "record the event on the container's next shipment (--shipment REF), or retract the event that closed this one")
       }
-      nodes = shipment.nodes
+      accepted.offRoute = !shipment.nodes.isEmpty && !shipment.nodes.contains(place)
     }
 
-    var accepted = Accepted(
-      report: report, id: id, exception: nil, offRoute: !nodes.isEmpty && !nodes.contains(place), late: false, stateAfter: nil)
-    guard report.classifier == .ACT else { return .accepted(accepted) }
-    if report.time.milliseconds > context.now.milliseconds + futureToleranceMilliseconds {
+    guard input.classifier == .ACT else { return .accepted(accepted) }
+    let time = input.time
+    if time.milliseconds > context.now.milliseconds + futureToleranceMilliseconds {
       throw CorridorError.invalid(
-        "actual event at \(report.time) is more than 15 minutes in the future (now \(context.now.utc))", rule: .futureEvent,
+        "actual event at \(time) is more than 15 minutes in the future (now \(context.now.utc))", rule: .futureEvent,
         hint: "use --classifier EST for a forecast")
     }
-    let step = SequenceRules.Step(id: id, code: report.code, location: place, time: report.time, seq: .max)
+    let step = SequenceRules.Step(id: id, code: input.code, location: place, time: time, seq: .max)
     let violation: SequenceRules.Violation?
-    if let last = box.state.lastMilliseconds, report.time.milliseconds < last {
+    if let last = box.state.lastMilliseconds, time.milliseconds < last {
       accepted.late = true
-      (violation, accepted.stateAfter) = lateViolation(step, history: try context.history(of: report.container))
+      (violation, accepted.stateAfter) = lateViolation(step, history: try context.history(of: container))
     } else {
       // After the latest event, one step of the replay is the whole replay.
       var state = box.state

@@ -70,7 +70,10 @@ final class ImportFacts: AcceptanceContext {
   private var places: [String: LocationCode?] = [:]
   private var routes: [String: Route] = [:]
   /// The row being decided, and its derived id when the reader worked it out ahead.
-  private var input: EventReport?
+  /// What the row said of its place, shipment and id (copying the whole report cost more).
+  private var inputLocation = LocationCode(trusted: "")
+  private var inputShipment: String?
+  private var inputID: String?
   private var parsedDerivedID: String?
   /// The row's hashes as `recorded` worked them out (hashing a report is not cheap: once a row).
   private var rowHash: RowHash?
@@ -109,7 +112,7 @@ final class ImportFacts: AcceptanceContext {
   /// - Parameter parsedDerivedID: the derived id of `report` as parsed, when the reader worked
   ///   it out ahead.
   func decide(_ report: EventReport, parsedDerivedID: String? = nil, parsedRowHash: RowHash? = nil) throws -> Prepared {
-    input = report
+    (inputLocation, inputShipment, inputID) = (report.location, report.shipment, report.id)
     self.parsedDerivedID = parsedDerivedID
     self.parsedRowHash = parsedRowHash
     rowHash = nil
@@ -193,8 +196,8 @@ final class ImportFacts: AcceptanceContext {
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let box = currentBox ?? boxes[report.container] else { return try db.recordedMatch(report, id: id) }
-    let unchanged = input.map { report.location == $0.location && report.shipment == $0.shipment && ($0.id == nil || $0.id == id) } ?? false
-    let hashes = unchanged ? parsedRowHash ?? RowHash(id: id, report: report) : RowHash(id: id, report: report)
+    let unchanged = report.location == inputLocation && report.shipment == inputShipment
+    let hashes = unchanged && (inputID == nil || inputID == id) ? parsedRowHash ?? RowHash(id: id, report: report) : RowHash(id: id, report: report)
     rowHash = hashes
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
       if seen.content == hashes.content { return .same(retraction: nil) }
@@ -206,10 +209,9 @@ final class ImportFacts: AcceptanceContext {
     // when the id is not the content's own (any box could have it: the dry run looks it up, the
     // write pass leaves it to the id's UNIQUE index and `insertImported` answers a collision).
     var lookUp = !box.knownIsComplete
-    if !lookUp, dryRun, let input {
-      var resolved = report
-      resolved.id = nil
-      lookUp = id != derivedID(of: resolved, asReceived: input)
+    if !lookUp, dryRun {
+      // A derived id ignores the report's own id.
+      lookUp = id != (unchanged ? parsedDerivedID ?? report.derivedID : report.derivedID)
     }
     guard lookUp else { return .none }
     try idExists.bind(id, at: 1)
@@ -224,7 +226,7 @@ final class ImportFacts: AcceptanceContext {
 
   func derivedID(of resolved: EventReport, asReceived: EventReport) -> String {
     // Resolving an alias or filling in the shipment changes the content, and so the id.
-    let unchanged = resolved.location == asReceived.location && resolved.shipment == asReceived.shipment
+    let unchanged = resolved.location == inputLocation && resolved.shipment == inputShipment
     return unchanged ? parsedDerivedID ?? resolved.derivedID : resolved.derivedID
   }
 
