@@ -54,11 +54,11 @@ public protocol AcceptanceContext {
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step]
   /// The id derived from the resolved report's content (an import may have worked it out ahead
   /// from the report as received, when resolving changed nothing).
-  func derivedID(of resolved: EventReport, asReceived: EventReport) -> String
+  func derivedID(of resolved: EventReport) -> String
 }
 
 extension AcceptanceContext {
-  public func derivedID(of resolved: EventReport, asReceived: EventReport) -> String { resolved.derivedID }
+  public func derivedID(of resolved: EventReport) -> String { resolved.derivedID }
 }
 
 /// The one engine that decides whether a movement event is accepted: every way in (`event
@@ -100,7 +100,7 @@ public enum EventAcceptance {
     guard let place = try context.place(input.location) else { throw CorridorError.unknownLocation(input.location.text) }
     accepted.report.location = place
     if accepted.report.shipment == nil { accepted.report.shipment = box.openShipment }
-    let id = input.id ?? context.derivedID(of: accepted.report, asReceived: input)
+    let id = input.id ?? context.derivedID(of: accepted.report)
     accepted.report.id = id
     accepted.id = id
 

@@ -148,6 +148,13 @@ public enum SequenceRules {
     return violation
   }
 
+  /// The events the rules judge by: actual and not retracted, as steps.
+  public static func steps(of events: [MovementEvent]) -> [Step] {
+    events.filter { $0.report.classifier == .ACT && !$0.retracted }.map {
+      Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq)
+    }
+  }
+
   /// Replays steps in time order (ties by sequence) and returns the state and every violation.
   public static func replay(_ steps: [Step]) -> (state: State, violations: [(step: Step, violation: Violation)]) {
     let ordered = steps.sorted { ($0.time.milliseconds, $0.seq) < ($1.time.milliseconds, $1.seq) }

@@ -49,7 +49,7 @@ public struct ShipmentCost: Sendable {
     public let lines: [Line]
     public let gross: Money
     public let reductions: Money
-    public var net: Money { Money(minorUnits: gross.minorUnits - reductions.minorUnits, currency: gross.currency) }
+    public var net: Money { gross.less(reductions) }
 
     init(container: ContainerNumber, teu: Int, lines: [Line], currency: Currency) throws {
       self.container = container
@@ -68,7 +68,7 @@ public struct ShipmentCost: Sendable {
   public let gross: Money
   public let reductions: Money
   /// Never below zero and never above the gross (reductions are bounded by it), so it cannot overflow.
-  public var net: Money { Money(minorUnits: gross.minorUnits - reductions.minorUnits, currency: currency) }
+  public var net: Money { gross.less(reductions) }
 
   init(shipment: String, currency: Currency, containers: [ContainerCost], routeKm: Int) throws {
     self.shipment = shipment
@@ -82,10 +82,7 @@ public struct ShipmentCost: Sendable {
   public var teu: Int { containers.reduce(0) { $0 + $1.teu } }
 
   /// Net per TEU, rounded half-to-even; nil without containers.
-  public var netPerTeu: Money? {
-    guard teu > 0, let minor = try? Exact(numerator: Int128(net.minorUnits), denominator: Int128(teu)).roundedHalfEven() else { return nil }
-    return Money(minorUnits: minor, currency: currency)
-  }
+  public var netPerTeu: Money? { net.per(teu) }
 }
 
 /// Computes `ShipmentCost`s. Holds the network, tariffs, policies and rates it needs, so a

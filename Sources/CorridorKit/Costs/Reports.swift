@@ -10,7 +10,7 @@ public struct CostReportRow: Sendable {
   public var reductions: Money
   /// Σ TEU × route km, for cost per TEU-km.
   public var teuKm: Int64 = 0
-  public var net: Money { Money(minorUnits: gross.minorUnits - reductions.minorUnits, currency: gross.currency) }
+  public var net: Money { gross.less(reductions) }
 
   init(group: String, currency: Currency) {
     self.group = group
@@ -19,10 +19,7 @@ public struct CostReportRow: Sendable {
   }
 
   /// Net per TEU, rounded half-to-even to the minor unit.
-  public var netPerTeu: Money? {
-    guard teu > 0, let minor = try? Exact(numerator: Int128(net.minorUnits), denominator: Int128(teu)).roundedHalfEven() else { return nil }
-    return Money(minorUnits: minor, currency: net.currency)
-  }
+  public var netPerTeu: Money? { net.per(teu) }
 
   /// Net per TEU-km in minor units, exact; shown with 4 decimals of the major unit.
   public var netPerTeuKm: Exact? {

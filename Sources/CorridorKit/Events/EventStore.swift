@@ -40,17 +40,13 @@ extension CorridorDatabase {
   /// Whether `id` is taken in the database, and by what.
   func recordedMatch(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let existing = try event(id: id) else { return .none }
-    var stored = existing.report
-    stored.id = id
-    guard stored == report else { return .different(existing: "\(existing.code.rawValue) at \(existing.location) \(existing.time)") }
+    guard existing.report == report else { return .different(existing: "\(existing.code.rawValue) at \(existing.location) \(existing.time)") }
     return .same(retraction: existing.retracted ? existing.retractionReason ?? "" : nil)
   }
 
   /// A container's actual, unretracted events as the replay sees them.
   func actualSteps(of container: ContainerNumber) throws -> [SequenceRules.Step] {
-    try events(container: container).filter { $0.report.classifier == .ACT && !$0.retracted }.map {
-      SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq)
-    }
+    SequenceRules.steps(of: try events(container: container))
   }
 
   /// Withdraws an event (DCSA retraction). The event stays in the log, marked; rules and

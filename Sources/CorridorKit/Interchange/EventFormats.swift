@@ -30,8 +30,9 @@ public struct ImportRow: Sendable {
     guard case .success(var report) = result else { return self }
     let derived = report.derivedID
     var row = ImportRow(line: line, result: result, derivedID: derived)
-    if report.id == nil { report.id = derived }
-    row.rowHash = ImportFacts.RowHash(id: report.id ?? derived, report: report)
+    let id = report.id ?? derived
+    report.id = id
+    row.rowHash = ImportFacts.RowHash(id: id, report: report)
     return row
   }
 }

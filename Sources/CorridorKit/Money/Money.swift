@@ -102,6 +102,18 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     return try plus(Money(minorUnits: -other.minorUnits, currency: other.currency))
   }
 
+  /// A gross less its reductions. Reductions never exceed the gross (the calculator bounds
+  /// them line by line) and both are sums of bounded amounts, so this cannot overflow.
+  public func less(_ reductions: Money) -> Money {
+    Money(minorUnits: minorUnits.subtractingReportingOverflow(reductions.minorUnits).partialValue, currency: currency)
+  }
+
+  /// The amount per unit (per TEU), rounded half-to-even to the minor unit; nil for no units.
+  public func per(_ units: Int) -> Money? {
+    guard units > 0, let minor = try? Exact(numerator: Int128(minorUnits), denominator: Int128(units)).roundedHalfEven() else { return nil }
+    return Money(minorUnits: minor, currency: currency)
+  }
+
   /// The sum of `amounts`, all in `currency` (zero for none).
   public static func sum(_ amounts: some Sequence<Money>, in currency: Currency) throws(CorridorError) -> Money {
     var total = Money.zero(currency)

@@ -71,6 +71,8 @@ public struct UNLOCODEImport {
           throw CorridorError.invalid(
             "expected the UN/LOCODE header \(expectedHeader.joined(separator: ","))", rule: .csv, at: SourcePosition(file: path, line: 1, column: 1))
         }
+        // Read once: the list has tens of thousands of rows.
+        let aliases = Set(try db.connection.rows("SELECT alias FROM location_aliases").map { try $0.text("alias") })
         let insert = try db.connection.prepare(
           """
           INSERT INTO locations(code, name, country, kind, time_zone, latitude, longitude, source)
@@ -93,7 +95,7 @@ public struct UNLOCODEImport {
             summary.invalid += 1
             continue
           }
-          if try db.connection.scalarInt("SELECT count(*) FROM location_aliases WHERE alias = ?", [.text(code)]) == 1 {
+          if aliases.contains(code) {
             summary.aliases += 1
             continue
           }

@@ -68,8 +68,7 @@ extension CorridorDatabase {
     let history = try events(container: container, shipment: ref)
     let live = history.filter { !$0.retracted }
     let actual = live.filter { $0.report.classifier == .ACT }
-    let replay = SequenceRules.replay(
-      actual.map { SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq) })
+    let replay = SequenceRules.replay(SequenceRules.steps(of: actual))
 
     let nodes = route?.nodes ?? []
     let final = nodes.last

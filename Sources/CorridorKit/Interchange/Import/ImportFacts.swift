@@ -69,7 +69,6 @@ final class ImportFacts: AcceptanceContext {
   let maxShipments: Int
   private var places: [String: LocationCode?] = [:]
   private var routes: [String: Route] = [:]
-  /// The row being decided, and its derived id when the reader worked it out ahead.
   /// What the row said of its place, shipment and id (copying the whole report cost more).
   private var inputLocation = LocationCode(trusted: "")
   private var inputShipment: String?
@@ -196,8 +195,8 @@ final class ImportFacts: AcceptanceContext {
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let box = currentBox ?? boxes[report.container] else { return try db.recordedMatch(report, id: id) }
-    let unchanged = report.location == inputLocation && report.shipment == inputShipment
-    let hashes = unchanged && (inputID == nil || inputID == id) ? parsedRowHash ?? RowHash(id: id, report: report) : RowHash(id: id, report: report)
+    let hashes =
+      isAsParsed(report) && (inputID == nil || inputID == id) ? parsedRowHash ?? RowHash(id: id, report: report) : RowHash(id: id, report: report)
     rowHash = hashes
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
       if seen.content == hashes.content { return .same(retraction: nil) }
@@ -209,10 +208,7 @@ final class ImportFacts: AcceptanceContext {
     // when the id is not the content's own (any box could have it: the dry run looks it up, the
     // write pass leaves it to the id's UNIQUE index and `insertImported` answers a collision).
     var lookUp = !box.knownIsComplete
-    if !lookUp, dryRun {
-      // A derived id ignores the report's own id.
-      lookUp = id != (unchanged ? parsedDerivedID ?? report.derivedID : report.derivedID)
-    }
+    if !lookUp, dryRun { lookUp = id != derivedID(of: report) }
     guard lookUp else { return .none }
     try idExists.bind(id, at: 1)
     let exists = try idExists.step()
@@ -224,10 +220,15 @@ final class ImportFacts: AcceptanceContext {
     try db.actualSteps(of: container) + (boxes[container]?.pending ?? [])
   }
 
-  func derivedID(of resolved: EventReport, asReceived: EventReport) -> String {
-    // Resolving an alias or filling in the shipment changes the content, and so the id.
-    let unchanged = resolved.location == inputLocation && resolved.shipment == inputShipment
-    return unchanged ? parsedDerivedID ?? resolved.derivedID : resolved.derivedID
+  func derivedID(of resolved: EventReport) -> String {
+    isAsParsed(resolved) ? parsedDerivedID ?? resolved.derivedID : resolved.derivedID
+  }
+
+  /// Whether resolving the row left its content as parsed: resolving an alias or filling in the
+  /// shipment changes the content, and so its derived id and hashes. (A derived id ignores the
+  /// report's own id.)
+  private func isAsParsed(_ resolved: EventReport) -> Bool {
+    resolved.location == inputLocation && resolved.shipment == inputShipment
   }
 
   // MARK: - Boxes
@@ -263,17 +264,8 @@ final class ImportFacts: AcceptanceContext {
     guard try db.container(container) != nil else { return nil }
     let box = Box()
     let all = try db.events(container: container)
-    box.facts.state =
-      SequenceRules.replay(
-        all.filter { $0.report.classifier == .ACT && !$0.retracted }.map {
-          SequenceRules.Step(id: $0.id, code: $0.code, location: $0.location, time: $0.time, seq: $0.seq)
-        }
-      ).state
-    box.known = all.suffix(Self.knownLimit).map { event in
-      var report = event.report
-      report.id = event.id
-      return RowHash(id: event.id, report: report)
-    }
+    box.facts.state = SequenceRules.replay(SequenceRules.steps(of: all)).state
+    box.known = all.suffix(Self.knownLimit).map { RowHash(id: $0.id, report: $0.report) }
     box.knownIsComplete = all.count <= Self.knownLimit
     // The most recent open shipment, as `event record` takes it, open as this import knows it.
     box.facts.openShipment = try db.shipmentRefs(of: container).first { try shipment($0)?.status.isOpen == true }
