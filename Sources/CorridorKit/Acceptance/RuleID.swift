@@ -63,6 +63,7 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   public static let emptyLaden = RuleID("empty-laden")
   public static let equipment = RuleID("equipment")
   public static let eventCode = RuleID("event-code")
+  public static let emissionFactor = RuleID("emission-factor")
   public static let eventRetracted = RuleID("event-retracted")
   public static let exportChain = RuleID("export-chain")
   public static let exportCount = RuleID("export-count")
@@ -70,6 +71,7 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   public static let exportFormat = RuleID("export-format")
   public static let fxRate = RuleID("fx-rate")
   public static let generate = RuleID("generate")
+  public static let hubFactor = RuleID("hub-factor")
   public static let hsCode = RuleID("hs-code")
   public static let iso6346 = RuleID("iso6346")
   public static let json = RuleID("json")
@@ -93,6 +95,7 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   public static let sizeType = RuleID("size-type")
   public static let tariffOverlap = RuleID("tariff-overlap")
   public static let timestamp = RuleID("timestamp")
+  public static let traction = RuleID("traction")
   public static let unknownCorridor = RuleID("unknown-corridor")
   public static let unknownEvent = RuleID("unknown-event")
   public static let unknownRoute = RuleID("unknown-route")
@@ -104,9 +107,11 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   static let all: [RuleID] =
     eventRules + [
       .aliasTaken, .alreadyAssigned, .amount, .auditVerify, .basis, .classifier, .commodity, .component, .containerBusy, .containerExists, .csv,
-      .currency, .date, .dbCheck, .duplicateContainer, .emptyLaden, .equipment, .eventCode, .eventRetracted, .exportChain, .exportCount,
-      .exportDigest, .exportFormat, .fxRate, .generate, .hsCode, .iso6346, .json, .leg, .manifest, .missingFxRate, .mode, .ndjson, .overweight,
+      .currency, .date, .dbCheck, .duplicateContainer, .emissionFactor, .emptyLaden, .equipment, .eventCode, .eventRetracted, .exportChain,
+      .exportCount,
+      .exportDigest, .exportFormat, .fxRate, .generate, .hubFactor, .hsCode, .iso6346, .json, .leg, .manifest, .missingFxRate, .mode, .ndjson,
+      .overweight,
       .party, .policy, .policyKind, .reason, .reference, .routeBounds, .routeCycle, .schema, .seal, .shipmentExists, .shipmentRef, .sizeType,
-      .tariffOverlap, .timestamp, .unknownCorridor, .unknownEvent, .unknownRoute, .unlocode, .validity, .weight,
+      .tariffOverlap, .timestamp, .traction, .unknownCorridor, .unknownEvent, .unknownRoute, .unlocode, .validity, .weight,
     ]
 }

@@ -28,12 +28,17 @@ struct AuditedEntity {
         FROM locations l
         """, keyExpression: "l.code"),
     AuditedEntity(name: "corridor", select: "SELECT code AS key, code, name, source FROM corridors", keyExpression: "code"),
+    // A leg without a traction renders as before migration 0008 added the column, so the states
+    // recorded earlier still verify.
     AuditedEntity(
       name: "route",
       select: """
         SELECT r.code AS key, r.code, r.corridor, r.name, r.source,
-          (SELECT json_group_array(json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing,
-                                              border_countries, gauge_change, transshipment, source))
+          (SELECT json_group_array(CASE WHEN traction IS NULL
+             THEN json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
+                             gauge_change, transshipment, source)
+             ELSE json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
+                             gauge_change, transshipment, source, traction) END)
            FROM (SELECT * FROM legs g WHERE g.route = r.code ORDER BY seq)) AS legs
         FROM routes r
         """, keyExpression: "r.code"),
@@ -91,6 +96,22 @@ struct AuditedEntity {
           origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative
         FROM policies
         """, keyExpression: "name"),
+    AuditedEntity(
+      name: "emissionFactor",
+      select: """
+        SELECT mode || '/' || ifnull(region, '') || '/' || valid_from AS key, mode, region, unit, wtw, ttw, valid_from AS validFrom,
+          valid_to AS validTo, source
+        FROM emission_factors
+        """, keyExpression: "mode || '/' || ifnull(region, '') || '/' || valid_from", lookup: "mode = ? AND region IS ? AND valid_from = ?",
+      splitKey: { key in
+        // A mode has no '/', nor has a date; a region may.
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 3 else { return [.text(key), .null, .null] }
+        let region = parts.dropFirst().dropLast().joined(separator: "/")
+        return [.text(parts[0]), region.isEmpty ? .null : .text(region), .text(parts[parts.count - 1])]
+      }),
+    AuditedEntity(
+      name: "hubFactor", select: "SELECT kind AS key, kind, unit, wtw, ttw, source FROM hub_factors", keyExpression: "kind"),
     AuditedEntity(
       name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",
       keyExpression: "date || '/' || base || '/' || quote", lookup: "date = ? AND base = ? AND quote = ?",

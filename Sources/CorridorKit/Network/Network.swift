@@ -41,6 +41,8 @@ public struct Leg: Sendable, Equatable {
   public var gaugeChange: Bool
   public var transshipment: Bool
   public var source: String?
+  /// Electric or diesel, for a rail leg's emission factor; nil where not known.
+  public var traction: Traction? = nil
 
   /// Longer than any corridor; the same bound holds for a whole route, and the schema's CHECK
   /// states it too, so every sum of legs stays far from overflow.

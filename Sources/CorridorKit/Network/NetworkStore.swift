@@ -65,7 +65,7 @@ extension CorridorDatabase {
       let legs = try connection.rows(
         """
         SELECT from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
-               gauge_change, transshipment, source
+               gauge_change, transshipment, source, traction
         FROM legs WHERE route = ? ORDER BY seq
         """, [.text(code)]
       ).map { row throws(RowDecodingError) in
@@ -74,7 +74,7 @@ extension CorridorDatabase {
           distanceKm: try row.int("distance_km", in: 0...Leg.maxDistanceKm),
           transitHours: try row.int("transit_hours", in: 0...Leg.maxTransitHours), borderCrossing: try row.bool("border_crossing"),
           borderCountries: try row.optionalText("border_countries"), gaugeChange: try row.bool("gauge_change"),
-          transshipment: try row.bool("transshipment"), source: try row.optionalText("source"))
+          transshipment: try row.bool("transshipment"), source: try row.optionalText("source"), traction: try row.optionalCode("traction"))
       }
       return Route(
         code: try row.text("code"), corridor: try row.text("corridor"), name: try row.text("name"), legs: legs,

@@ -11,6 +11,8 @@ public struct ReferenceData: Sendable {
   public var tariffs: [Tariff] = []
   public var policies: [Policy] = []
   public var fxRates: [FXRate] = []
+  public var emissionFactors: [EmissionFactor] = []
+  public var hubFactors: [HubFactor] = []
 
   public init() {}
 }
@@ -29,9 +31,11 @@ public struct ReferenceLoadSummary: Sendable, Equatable {
   public var tariffs = Counts()
   public var policies = Counts()
   public var fxRates = Counts()
+  public var emissionFactors = Counts()
+  public var hubFactors = Counts()
 
   public var changed: Bool {
-    [locations, corridors, routes, tariffs, policies, fxRates].contains { $0.inserted + $0.updated > 0 }
+    [locations, corridors, routes, tariffs, policies, fxRates, emissionFactors, hubFactors].contains { $0.inserted + $0.updated > 0 }
   }
 
   public static func + (a: Self, b: Self) -> Self {
@@ -45,6 +49,8 @@ public struct ReferenceLoadSummary: Sendable, Equatable {
     sum.tariffs = add(a.tariffs, b.tariffs)
     sum.policies = add(a.policies, b.policies)
     sum.fxRates = add(a.fxRates, b.fxRates)
+    sum.emissionFactors = add(a.emissionFactors, b.emissionFactors)
+    sum.hubFactors = add(a.hubFactors, b.hubFactors)
     return sum
   }
 }
@@ -204,6 +210,23 @@ extension ReferenceData {
       }
       data.fxRates.append(rate)
     }
+    // A region is a country (the leg's destination country) or a corridor, of this file or loaded.
+    func isRegion(_ text: String) -> Bool {
+      knownCorridors.contains(text) || (text.utf8.count == 2 && text.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A })
+    }
+    for item in try top.optional("emissionFactors")?.elements() ?? [] {
+      let factor = try EmissionFactor.parse(item, isRegion: isRegion)
+      if let clash = data.emissionFactors.first(where: { $0.overlaps(factor) }) {
+        throw item.error("emission factor \(factor.describe) overlaps \(clash.describe) earlier in the file", rule: .validity)
+      }
+      data.emissionFactors.append(factor)
+    }
+    var hubKinds: Set<HubKind> = []
+    for item in try top.optional("hubFactors")?.elements() ?? [] {
+      let factor = try HubFactor.parse(item)
+      guard hubKinds.insert(factor.kind).inserted else { throw try item.required("kind").error("duplicate hub factor \(factor.kind.rawValue)") }
+      data.hubFactors.append(factor)
+    }
     return data
   }
 
@@ -270,13 +293,21 @@ extension ReferenceData {
     guard hours <= Leg.maxTransitHours else {
       throw hoursCursor.error("transit time \(hours) h is more than two years (at most \(Leg.maxTransitHours))")
     }
+    var traction: Traction?
+    if let cursor = item.optional("traction") {
+      guard let value = Traction(rawValue: try cursor.string()) else {
+        throw cursor.error("unknown traction; expected one of \(Traction.allCases.map(\.rawValue).joined(separator: ", ")) or null")
+      }
+      traction = value
+    }
     let border = try item.optional("borderCrossing")?.bool() ?? false
     var countries = try item.optional("borderCountries")?.string()
     if border, countries == nil, from.country != to.country { countries = "\(from.country)-\(to.country)" }
     return Leg(
       from: from, to: to, mode: mode, distanceKm: distance, transitHours: hours, borderCrossing: border,
       borderCountries: countries, gaugeChange: try item.optional("gaugeChange")?.bool() ?? false,
-      transshipment: try item.optional("transshipment")?.bool() ?? false, source: try item.optional("source")?.string())
+      transshipment: try item.optional("transshipment")?.bool() ?? false, source: try item.optional("source")?.string(),
+      traction: traction)
   }
 }
 
@@ -325,6 +356,8 @@ extension CorridorDatabase {
     }
     for policy in data.policies { try upsert(policy, operator: op, counts: &summary.policies) }
     for rate in data.fxRates { try upsert(rate, operator: op, counts: &summary.fxRates) }
+    for factor in data.emissionFactors { try upsert(factor, operator: op, counts: &summary.emissionFactors) }
+    for factor in data.hubFactors { try upsert(factor, operator: op, counts: &summary.hubFactors) }
     return summary
   }
 
@@ -386,13 +419,14 @@ extension CorridorDatabase {
       try connection.execute(
         """
         INSERT INTO legs(route, seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing,
-                         border_countries, gauge_change, transshipment, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         border_countries, gauge_change, transshipment, source, traction)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
           .text(route.code), .integer(Int64(index + 1)), .text(leg.from.text), .text(leg.to.text), .text(leg.mode.rawValue),
           .integer(Int64(leg.distanceKm)), .integer(Int64(leg.transitHours)), SQLValue(leg.borderCrossing),
           SQLValue(leg.borderCountries), SQLValue(leg.gaugeChange), SQLValue(leg.transshipment), SQLValue(leg.source),
+          SQLValue(leg.traction?.rawValue),
         ])
     }
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }

@@ -5,7 +5,7 @@ extension Corridor {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Operational and freight-cost reports.",
-      subcommands: [Costs.self, Exports.self, Exceptions.self]
+      subcommands: [Costs.self, Exports.self, Exceptions.self, Emissions.self]
     )
   }
 }
@@ -35,6 +35,7 @@ extension Corridor.Report {
 
 extension CostGrouping: ExpressibleByArgument {}
 extension ExportGrouping: ExpressibleByArgument {}
+extension EmissionGrouping: ExpressibleByArgument {}
 
 extension Corridor.Report {
   struct Costs: ParsableCommand {

@@ -1,0 +1,72 @@
+/// `report emissions`: emissions per group of shipments, with intensities. Every figure is the
+/// sum of the shipments' own (rounded) figures, so a report reconciles with `emissions SHIPMENT`.
+public struct EmissionReportRow: Sendable {
+  public let group: String
+  public var shipments = 0
+  /// Shipments with at least one container weighed by the default per TEU.
+  public var estimatedShipments = 0
+  public var containers = 0
+  public var teu = 0
+  public var kgKm: Int64 = 0
+  public var wtwGrams: Int64 = 0
+  public var ttwGrams: Int64 = 0
+
+  init(group: String) { self.group = group }
+
+  /// WTW grams per TEU, rounded half-to-even to the gram; nil without TEU.
+  public var wtwGramsPerTEU: Int64? {
+    teu == 0 ? nil : try? Exact(numerator: Int128(wtwGrams), denominator: Int128(teu)).roundedHalfEven()
+  }
+
+  /// WTW grams per tonne-km in thousandths (milligrams), rounded half-to-even; nil without activity.
+  public var wtwMilligramsPerTonneKm: Int64? {
+    kgKm == 0 ? nil : try? Exact(numerator: Int128(wtwGrams) * 1_000_000, denominator: Int128(kgKm)).roundedHalfEven()
+  }
+
+  mutating func add(_ emissions: ShipmentEmissions) throws {
+    shipments += 1
+    if emissions.estimated { estimatedShipments += 1 }
+    containers += emissions.containers.count
+    teu += emissions.teu
+    kgKm = try checkedSum(kgKm, emissions.kgKm)
+    wtwGrams = try checkedSum(wtwGrams, emissions.wtwGrams)
+    ttwGrams = try checkedSum(ttwGrams, emissions.ttwGrams)
+  }
+}
+
+public enum EmissionGrouping: String, Sendable, CaseIterable {
+  case corridor, route, month, shipper
+}
+
+extension CorridorDatabase {
+  /// Emissions of the shipments booked in `from…to` (cancelled ones excluded), grouped. A
+  /// shipment whose emissions cannot be computed (a missing factor) stops the report: a total
+  /// without it would be too low.
+  public func emissionReport(
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: EmissionGrouping = .corridor
+  ) throws -> [EmissionReportRow] {
+    let calculator = try EmissionCalculator(database: self)
+    let types = try sizeTypes()
+    var rows: [String: EmissionReportRow] = [:]
+    for shipment in try shipments(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) where shipment.status != .cancelled {
+      let emissions: ShipmentEmissions
+      do {
+        emissions = try calculator.emissions(of: shipment, sizeTypes: types)
+      } catch let error as CorridorError {
+        throw CorridorError(error.kind, "shipment \(shipment.ref): \(error.message)", hint: error.hint, rule: error.rule)
+      }
+      let booking = shipment.booking
+      let group =
+        switch grouping {
+        case .corridor: emissions.corridor
+        case .route: booking.route
+        case .month: booking.bookedOn.month
+        case .shipper: booking.shipper
+        }
+      var row = rows[group] ?? EmissionReportRow(group: group)
+      try row.add(emissions)
+      rows[group] = row
+    }
+    return rows.values.sorted { $0.group < $1.group }
+  }
+}
