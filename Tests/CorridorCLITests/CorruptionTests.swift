@@ -34,6 +34,10 @@ import Testing
     Case(
       sql: "UPDATE tariffs SET equipment = '99' WHERE id = (SELECT min(id) FROM tariffs)", command: ["report", "costs"], names: "tariffs.equipment"),
     Case(sql: "UPDATE policies SET value = 'abc'", command: ["policy", "list"], names: "policies.value"),
+    Case(sql: "UPDATE emission_factors SET wtw = 'abc'", command: ["emissions", "S1"], names: "emission_factors.wtw"),
+    Case(sql: "UPDATE emission_factors SET unit = 'g/mile'", command: ["report", "emissions"], names: "emission_factors.unit"),
+    Case(sql: "UPDATE hub_factors SET ttw = '-3'", command: ["emissions", "S1"], names: "hub_factors.ttw"),
+    Case(sql: "UPDATE legs SET traction = 'steam' WHERE route = 'CQ-AKL-DUI'", command: ["emissions", "S1"], names: "legs.traction"),
     Case(sql: "UPDATE policies SET commodities = 'gold'", command: ["cost", "S1"], names: "policies.commodities"),
     Case(sql: "UPDATE fx_rates SET rate = 'abc'", command: ["fx", "list"], names: "fx_rates.rate"),
     Case(
