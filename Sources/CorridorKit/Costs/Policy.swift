@@ -103,10 +103,7 @@ extension Policy {
     _ item: JSONCursor, corridors: Set<String>, routeCorridors: [String: String], resolve: (JSONCursor) throws -> LocationCode
   ) throws -> Policy {
     func string(_ key: String) throws -> String { try item.required(key).string() }
-    func located<T>(_ cursor: JSONCursor, _ parse: (String) throws(CorridorError) -> T) throws -> T {
-      let text = try cursor.string()
-      do { return try parse(text) } catch let error as CorridorError { throw cursor.error(error.message) }
-    }
+    func located<T>(_ cursor: JSONCursor, _ parse: (String) throws(CorridorError) -> T) throws -> T { try cursor.parsed(parse) }
     let corridorCursor = try item.required("corridor")
     let corridor = try corridorCursor.string()
     guard corridors.contains(corridor) else { throw corridorCursor.error("unknown corridor \(corridor)") }

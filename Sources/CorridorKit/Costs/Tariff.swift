@@ -128,11 +128,7 @@ extension Tariff {
       leg = try legCursor.int()
       guard let leg, (1...legCount).contains(leg) else { throw legCursor.error("route \(route) has legs 1…\(legCount)") }
     }
-    func field<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T {
-      let cursor = try item.required(key)
-      let text = try cursor.string()
-      do { return try parse(text) } catch let error as CorridorError { throw cursor.error(error.message) }
-    }
+    func field<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T { try item.required(key).parsed(parse) }
     let currency = try field("currency") { text throws(CorridorError) in try Currency(parsing: text) }
     let tariff = Tariff(
       route: route, leg: leg, component: try field("component") { text throws(CorridorError) in try CostComponent(parsing: text) },
@@ -140,10 +136,8 @@ extension Tariff {
       basis: try field("basis") { text throws(CorridorError) in try TariffBasis(parsing: text) },
       amount: try field("amount") { text throws(CorridorError) in try Money(parsing: text, currency: currency) },
       validFrom: try field("validFrom") { text throws(CorridorError) in try Day(parsing: text) },
-      validTo: try item.optional("validTo").map { cursor in
-        let text = try cursor.string()
-        do { return try Day(parsing: text) } catch let error as CorridorError { throw cursor.error(error.message) }
-      }, source: try item.optional("source")?.string(), illustrative: try item.optional("illustrative")?.bool() ?? false)
+      validTo: try item.optional("validTo").map { cursor in try cursor.parsed { text throws(CorridorError) in try Day(parsing: text) } },
+      source: try item.optional("source")?.string(), illustrative: try item.optional("illustrative")?.bool() ?? false)
     do { try tariff.checkWindow() } catch { throw item.error(error.message) }
     return tariff
   }

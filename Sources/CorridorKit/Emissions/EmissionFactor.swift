@@ -138,42 +138,31 @@ func parseFactorValue(_ cursor: JSONCursor) throws -> ExactDecimal {
   return value
 }
 
-/// WTW includes TTW (well-to-tank + tank-to-wheel), so a TTW above the WTW is a typo.
-func checkTTW(_ item: JSONCursor, wtw: ExactDecimal, ttw: ExactDecimal) throws {
+/// A factor's `wtw` and `ttw`. WTW includes TTW (well-to-tank + tank-to-wheel), so a TTW above
+/// the WTW is a typo.
+func parseWTWAndTTW(_ item: JSONCursor) throws -> (wtw: ExactDecimal, ttw: ExactDecimal) {
+  let wtw = try parseFactorValue(try item.required("wtw"))
+  let ttw = try parseFactorValue(try item.required("ttw"))
   guard let w = try? Exact(wtw), let t = try? Exact(ttw), !(w < t) else {
     throw try item.required("ttw").error("ttw \(ttw) is above wtw \(wtw); well-to-wheel includes tank-to-wheel")
   }
+  return (wtw, ttw)
 }
 
 extension EmissionFactor {
   /// - Parameter isRegion: whether a text names a country or a corridor.
   static func parse(_ item: JSONCursor, isRegion: (String) throws -> Bool) throws -> EmissionFactor {
-    func field<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T {
-      let cursor = try item.required(key)
-      let text = try cursor.string()
-      do { return try parse(text) } catch { throw cursor.error(error.message) }
-    }
     var region: String?
     if let cursor = item.optional("region") {
       let text = try cursor.string()
       guard try isRegion(text) else { throw cursor.error("unknown region \(text.debugDescription): a country code (CN) or a corridor code") }
       region = text
     }
-    let unitCursor = try item.required("unit")
-    guard let unit = EmissionUnit(rawValue: try unitCursor.string()) else {
-      throw unitCursor.error("unknown unit; expected one of \(EmissionUnit.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    let wtw = try parseFactorValue(try item.required("wtw"))
-    let ttw = try parseFactorValue(try item.required("ttw"))
-    try checkTTW(item, wtw: wtw, ttw: ttw)
-    var validTo: Day?
-    if let cursor = item.optional("validTo") {
-      let text = try cursor.string()
-      do { validTo = try Day(parsing: text) } catch { throw cursor.error(error.message) }
-    }
+    let (wtw, ttw) = try parseWTWAndTTW(item)
+    let validTo = try item.optional("validTo").map { cursor in try cursor.parsed { text throws(CorridorError) in try Day(parsing: text) } }
     let factor = EmissionFactor(
-      mode: try field("mode") { text throws(CorridorError) in try EmissionMode(parsing: text) }, region: region, unit: unit, wtw: wtw,
-      ttw: ttw, validFrom: try field("validFrom") { text throws(CorridorError) in try Day(parsing: text) }, validTo: validTo,
+      mode: try item.required("mode").code("emission mode"), region: region, unit: try item.required("unit").code("unit"), wtw: wtw,
+      ttw: ttw, validFrom: try item.required("validFrom").parsed { text throws(CorridorError) in try Day(parsing: text) }, validTo: validTo,
       source: try parseSource(item))
     if let validTo, validTo < factor.validFrom { throw try item.required("validTo").error("validTo is before validFrom") }
     return factor
@@ -182,18 +171,10 @@ extension EmissionFactor {
 
 extension HubFactor {
   static func parse(_ item: JSONCursor) throws -> HubFactor {
-    let kindCursor = try item.required("kind")
-    guard let kind = HubKind(rawValue: try kindCursor.string()) else {
-      throw kindCursor.error("unknown hub kind; expected one of \(HubKind.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    let unitCursor = try item.required("unit")
-    guard let unit = HubUnit(rawValue: try unitCursor.string()) else {
-      throw unitCursor.error("unknown unit; expected one of \(HubUnit.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    let wtw = try parseFactorValue(try item.required("wtw"))
-    let ttw = try parseFactorValue(try item.required("ttw"))
-    try checkTTW(item, wtw: wtw, ttw: ttw)
-    return HubFactor(kind: kind, unit: unit, wtw: wtw, ttw: ttw, source: try parseSource(item))
+    let (wtw, ttw) = try parseWTWAndTTW(item)
+    return HubFactor(
+      kind: try item.required("kind").code("hub kind"), unit: try item.required("unit").code("unit"), wtw: wtw, ttw: ttw,
+      source: try parseSource(item))
   }
 }
 

@@ -17,11 +17,7 @@ public struct FXRate: Sendable, Equatable {
   }
 
   static func parse(_ item: JSONCursor) throws -> FXRate {
-    func located<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T {
-      let cursor = try item.required(key)
-      let text = try cursor.string()
-      do { return try parse(text) } catch let error as CorridorError { throw cursor.error(error.message) }
-    }
+    func located<T>(_ key: String, _ parse: (String) throws(CorridorError) -> T) throws -> T { try item.required(key).parsed(parse) }
     let rateCursor = try item.required("rate")
     guard let rate = try? ExactDecimal(parsing: try rateCursor.string()) else {
       throw rateCursor.error("expected a decimal string such as \"7.2988\"")

@@ -243,10 +243,7 @@ extension ReferenceData {
     guard country == code.country else {
       throw try item.required("country").error("country \(country) does not match the code's country \(code.country)")
     }
-    let kindCursor = try item.required("kind")
-    guard let kind = LocationKind(rawValue: try kindCursor.string()) else {
-      throw kindCursor.error("unknown kind; expected one of \(LocationKind.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
+    let kind: LocationKind = try item.required("kind").code("kind")
     let zoneCursor = try item.required("timeZone")
     let zone = try zoneCursor.string()
     guard TimeZone(identifier: zone) != nil else { throw zoneCursor.error("unknown IANA time zone \(zone)") }
@@ -276,10 +273,7 @@ extension ReferenceData {
     let from = try resolve(try item.required("from"))
     let to = try resolve(try item.required("to"))
     guard from != to else { throw try item.required("to").error("a leg must end somewhere else than it starts") }
-    let modeCursor = try item.required("mode")
-    guard let mode = TransportMode(rawValue: try modeCursor.string()) else {
-      throw modeCursor.error("unknown mode; expected one of \(TransportMode.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
+    let mode: TransportMode = try item.required("mode").code("mode")
     let distanceCursor = try item.required("distanceKm")
     let distance = try distanceCursor.int()
     guard distance >= 0 else { throw distanceCursor.error("negative distance \(distance) km") }
@@ -293,13 +287,7 @@ extension ReferenceData {
     guard hours <= Leg.maxTransitHours else {
       throw hoursCursor.error("transit time \(hours) h is more than two years (at most \(Leg.maxTransitHours))")
     }
-    var traction: Traction?
-    if let cursor = item.optional("traction") {
-      guard let value = Traction(rawValue: try cursor.string()) else {
-        throw cursor.error("unknown traction; expected one of \(Traction.allCases.map(\.rawValue).joined(separator: ", ")) or null")
-      }
-      traction = value
-    }
+    let traction: Traction? = try item.optional("traction")?.code("traction")
     let border = try item.optional("borderCrossing")?.bool() ?? false
     var countries = try item.optional("borderCountries")?.string()
     if border, countries == nil, from.country != to.country { countries = "\(from.country)-\(to.country)" }

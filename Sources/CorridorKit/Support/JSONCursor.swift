@@ -71,4 +71,18 @@ public struct JSONCursor {
   public func strings() throws -> [String] {
     try elements().map { try $0.string() }
   }
+
+  /// A string parsed by a value type's own parser, its error located here.
+  public func parsed<T>(_ parse: (String) throws(CorridorError) -> T) throws -> T {
+    let text = try string()
+    do { return try parse(text) } catch { throw self.error(error.message) }
+  }
+
+  /// One of a closed set of codes: `unknown kind; expected one of …` otherwise.
+  public func code<T: RawRepresentable & CaseIterable>(_ what: String, as type: T.Type = T.self) throws -> T where T.RawValue == String {
+    guard let value = T(rawValue: try string()) else {
+      throw error("unknown \(what); expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return value
+  }
 }
