@@ -247,11 +247,17 @@ extension CorridorDatabase {
   /// The cost of one shipment in `currency` (default CNY).
   public func cost(of ref: String, currency: Currency = .cny, fxAt: Day? = nil) throws -> ShipmentCost {
     let shipment = try requireShipment(ref)
-    return try CostCalculator(database: self).cost(of: shipment, sizeTypes: try sizeTypes(), currency: currency, fxAt: fxAt)
+    return try CostCalculator(database: self).cost(of: shipment, sizeTypes: try sizeTypes(of: shipment), currency: currency, fxAt: fxAt)
   }
 
-  /// Every registered container's size type, for costing many shipments with one query.
-  func sizeTypes() throws -> [ContainerNumber: SizeType] {
-    Dictionary(try containers().map { ($0.number, $0.sizeType) }, uniquingKeysWith: { a, _ in a })
+  /// The size types of one shipment's containers: a year's ledger has hundreds of thousands of
+  /// containers, and neither one shipment's cost nor a report (one shipment at a time) may read
+  /// them all.
+  func sizeTypes(of shipment: Shipment) throws -> [ContainerNumber: SizeType] {
+    var types: [ContainerNumber: SizeType] = [:]
+    for assignment in shipment.containers {
+      types[assignment.container] = try containers(number: assignment.container).first?.sizeType
+    }
+    return types
   }
 }

@@ -74,11 +74,11 @@ extension CorridorDatabase {
     currency: Currency = .cny, fxAt: Day? = nil
   ) throws -> [CostReportRow] {
     let calculator = try CostCalculator(database: self)
-    let types = try sizeTypes()
     let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var rows: [String: CostReportRow] = [:]
-    for shipment in try shipments(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) where shipment.status != .cancelled {
-      let cost = try calculator.cost(of: shipment, sizeTypes: types, currency: currency, fxAt: fxAt)
+    try forEachShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
+      guard shipment.status != .cancelled else { return }
+      let cost = try calculator.cost(of: shipment, sizeTypes: try sizeTypes(of: shipment), currency: currency, fxAt: fxAt)
       let booking = shipment.booking
       let group =
         switch grouping {
@@ -130,7 +130,8 @@ extension CorridorDatabase {
     for target in [year] + (compare.map { [$0] } ?? []) {
       let from = Day(year: Int64(target), month: 1, day: 1)
       let to = Day(year: Int64(target), month: 12, day: 31)
-      for shipment in try shipments(ShipmentFilter(from: from, to: to)) where shipment.status != .cancelled {
+      try forEachShipment(ShipmentFilter(from: from, to: to)) { shipment in
+        guard shipment.status != .cancelled else { return }
         let booking = shipment.booking
         let converted = try fx.convert(
           Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)

@@ -46,12 +46,12 @@ extension CorridorDatabase {
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: EmissionGrouping = .corridor
   ) throws -> [EmissionReportRow] {
     let calculator = try EmissionCalculator(database: self)
-    let types = try sizeTypes()
     var rows: [String: EmissionReportRow] = [:]
-    for shipment in try shipments(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) where shipment.status != .cancelled {
+    try forEachShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
+      guard shipment.status != .cancelled else { return }
       let emissions: ShipmentEmissions
       do {
-        emissions = try calculator.emissions(of: shipment, sizeTypes: types)
+        emissions = try calculator.emissions(of: shipment, sizeTypes: try sizeTypes(of: shipment))
       } catch let error as CorridorError {
         throw CorridorError(error.kind, "shipment \(shipment.ref): \(error.message)", hint: error.hint, rule: error.rule)
       }

@@ -235,6 +235,6 @@ extension CorridorDatabase {
   /// The emissions of one shipment, optionally beside a comparison mode mix.
   public func emissions(of ref: String, compare: [ComparisonLeg] = []) throws -> ShipmentEmissions {
     let shipment = try requireShipment(ref)
-    return try EmissionCalculator(database: self).emissions(of: shipment, sizeTypes: try sizeTypes(), compare: compare)
+    return try EmissionCalculator(database: self).emissions(of: shipment, sizeTypes: try sizeTypes(of: shipment), compare: compare)
   }
 }

@@ -1,19 +1,27 @@
 import SQLite
 
-/// Filters for `shipment list`.
+/// Filters for `shipment list` and the reports, and a page of the list: at most `limit`
+/// shipments after the one named `after`, in (booked date, reference) order.
 public struct ShipmentFilter: Sendable {
   public var corridor: String?
   public var route: String?
   public var status: ShipmentStatus?
   public var from: Day?
   public var to: Day?
+  public var limit: Int?
+  public var after: String?
 
-  public init(corridor: String? = nil, route: String? = nil, status: ShipmentStatus? = nil, from: Day? = nil, to: Day? = nil) {
+  public init(
+    corridor: String? = nil, route: String? = nil, status: ShipmentStatus? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil,
+    after: String? = nil
+  ) {
     self.corridor = corridor
     self.route = route
     self.status = status
     self.from = from
     self.to = to
+    self.limit = limit
+    self.after = after
   }
 }
 
@@ -159,7 +167,9 @@ extension CorridorDatabase {
   }
 
   public func shipment(_ ref: String) throws -> Shipment? {
-    try shipments(refs: [ref]).first
+    var found: Shipment?
+    try forEachShipment(ref: ref, filter: ShipmentFilter()) { found = $0 }
+    return found
   }
 
   public func requireShipment(_ ref: String) throws -> Shipment {
@@ -170,19 +180,34 @@ extension CorridorDatabase {
   }
 
   public func shipments(_ filter: ShipmentFilter = ShipmentFilter()) throws -> [Shipment] {
-    try shipments(refs: nil, filter: filter)
+    var all: [Shipment] = []
+    try forEachShipment(filter) { all.append($0) }
+    return all
   }
 
-  private func shipments(refs: [String]?, filter: ShipmentFilter = ShipmentFilter()) throws -> [Shipment] {
+  /// Calls `body` with each shipment the filter selects, in (booked date, reference) order, one
+  /// at a time: a year's ledger has tens of thousands of shipments and hundreds of thousands of
+  /// containers, and a report or a list must not hold them all. A shipment's status is worked
+  /// out only when the filter asks for one or the shipment is returned.
+  public func forEachShipment(_ filter: ShipmentFilter, _ body: (Shipment) throws -> Void) throws {
+    try forEachShipment(ref: nil, filter: filter, body)
+  }
+
+  private func forEachShipment(ref: String?, filter: ShipmentFilter, _ body: (Shipment) throws -> Void) throws {
+    if let after = filter.after, try shipmentStatus(after) == nil {
+      throw CorridorError.invalid(
+        "unknown shipment \(after) in --after", rule: .unknownShipment, hint: "page with the last reference of the previous page")
+    }
     try mapSQLiteErrors {
       var conditions = Conditions()
-      conditions.add("s.ref = ?", SQLValue(refs?.first))
+      conditions.add("s.ref = ?", SQLValue(ref))
       conditions.add("r.corridor = ?", SQLValue(filter.corridor))
       conditions.add("s.route = ?", SQLValue(filter.route))
       conditions.add("st.status = ?", SQLValue(filter.status?.rawValue))
       conditions.add("s.booked_on >= ?", SQLValue(filter.from?.description))
       conditions.add("s.booked_on <= ?", SQLValue(filter.to?.description))
-      let rows = try connection.rows(
+      conditions.add("(s.booked_on, s.ref) > (SELECT booked_on, ref FROM shipments WHERE ref = ?)", SQLValue(filter.after))
+      let statement = try connection.prepare(
         """
         SELECT s.ref, s.route, s.shipper, s.consignee, s.commodity, s.hs_code, s.value_minor, s.currency, s.booked_on,
                s.created_at, s.operator, st.status, c.reason
@@ -190,28 +215,30 @@ extension CorridorDatabase {
         LEFT JOIN shipment_cancellations c ON c.ref = s.ref
         \(conditions.sql)
         ORDER BY s.booked_on, s.ref
-        """, conditions.arguments)
-      var assignments: [String: [Assignment]] = [:]
-      let assignmentSQL =
-        refs == nil
-        ? "SELECT shipment, container, gross_kg, seals FROM shipment_containers ORDER BY shipment, rowid"
-        : "SELECT shipment, container, gross_kg, seals FROM shipment_containers WHERE shipment = ? ORDER BY rowid"
-      for row in try connection.rows(assignmentSQL, refs.map { [SQLValue($0.first)] } ?? []) {
-        assignments[try row.text("shipment"), default: []].append(
-          Assignment(
-            container: try row.container("container"), grossKg: try row.optionalInt("gross_kg", in: 1...Int(Int32.max)),
-            seals: (try row.optionalText("seals") ?? "").split(separator: " ").map(String.init)))
-      }
-      return try rows.map { row throws(RowDecodingError) in
+        \(filter.limit.map { "LIMIT \(max(0, $0))" } ?? "")
+        """)
+      try statement.bind(conditions.arguments)
+      try statement.forEachNamedRow { row in
         let booking = ShipmentBooking(
           ref: try row.text("ref"), route: try row.text("route"), shipper: try row.text("shipper"), consignee: try row.text("consignee"),
           commodity: try row.code("commodity"), hsCode: try row.optionalText("hs_code"),
           value: Money(minorUnits: try row.minorUnits("value_minor"), currency: try row.currency("currency")),
           bookedOn: try row.day("booked_on"))
-        return Shipment(
-          booking: booking, status: try row.code("status"), containers: assignments[booking.ref] ?? [],
-          createdAt: try row.text("created_at"), createdBy: try row.text("operator"), cancellationReason: try row.optionalText("reason"))
+        try body(
+          Shipment(
+            booking: booking, status: try row.code("status"), containers: try assignments(of: booking.ref),
+            createdAt: try row.text("created_at"), createdBy: try row.text("operator"), cancellationReason: try row.optionalText("reason")))
       }
+    }
+  }
+
+  /// A shipment's containers, in the order they were assigned.
+  func assignments(of ref: String) throws -> [Assignment] {
+    try connection.rows("SELECT container, gross_kg, seals FROM shipment_containers WHERE shipment = ? ORDER BY rowid", [.text(ref)]).map {
+      row throws(RowDecodingError) in
+      Assignment(
+        container: try row.container("container"), grossKg: try row.optionalInt("gross_kg", in: 1...Int(Int32.max)),
+        seals: (try row.optionalText("seals") ?? "").split(separator: " ").map(String.init))
     }
   }
 }

@@ -12,6 +12,31 @@ public struct ExceptionItem: Sendable, Equatable {
   public let detail: String
 }
 
+/// The queries behind `report exceptions`, each answered through a narrow index (migration 0009)
+/// rather than by reading every event; a test checks their plans.
+enum ExceptionQueries {
+  static let flagged = """
+    SELECT id, container, shipment, location, at_ms, at_offset_minutes, code, exception, off_route
+    FROM live_events WHERE exception IS NOT NULL OR off_route = 1 ORDER BY at_ms, seq
+    """
+  static let statuses = "SELECT ref, status FROM shipment_status ORDER BY ref"
+  /// The newest actual event of each container of one shipment, when older than a threshold.
+  static let silent = """
+    SELECT sc.container, sc.shipment, e.location, e.at_ms, e.at_offset_minutes, e.id, e.code
+    FROM shipment_containers sc JOIN live_events e ON e.seq = (
+      SELECT l.seq FROM live_events l WHERE l.container = sc.container AND l.shipment = sc.shipment AND l.classifier = 'ACT'
+      ORDER BY l.at_ms DESC, l.seq DESC LIMIT 1)
+    WHERE sc.shipment = ? AND e.at_ms < ?
+    """
+  static let openHolds = """
+    SELECT h.container, h.shipment, h.location, h.at_ms, h.at_offset_minutes, h.id, h.code FROM live_events h
+    WHERE h.code IN ('CUSS', 'CUSI') AND h.classifier = 'ACT' AND h.at_ms < ?
+      AND NOT EXISTS (SELECT 1 FROM live_events r WHERE r.container = h.container AND r.location = h.location
+                      AND r.code = 'CUSR' AND r.classifier = 'ACT' AND r.at_ms >= h.at_ms)
+    ORDER BY h.at_ms
+    """
+}
+
 extension CorridorDatabase {
   /// Exceptions as of `now`: events recorded with `--allow-gap` or off their route, containers
   /// in transit with no actual event for `staleHours`, customs holds open longer than that.
@@ -19,12 +44,7 @@ extension CorridorDatabase {
     let threshold = now.milliseconds - Int64(staleHours) * 3_600_000
     return try mapSQLiteErrors {
       var items: [ExceptionItem] = []
-      for row in try connection.rows(
-        """
-        SELECT id, container, shipment, location, at_ms, at_offset_minutes, code, exception, off_route
-        FROM live_events WHERE exception IS NOT NULL OR off_route = 1 ORDER BY at_ms, seq
-        """)
-      {
+      for row in try connection.rows(ExceptionQueries.flagged) {
         let code = try row.code("code", as: EventCode.self).rawValue
         if let rule = try row.optionalParsed("exception", "rule", RuleID.init(stored:)) {
           items.append(try item(row, kind: "allow-gap", detail: "\(code) recorded despite rule \(rule)"))
@@ -34,35 +54,29 @@ extension CorridorDatabase {
             try item(row, kind: "off-route", detail: "\(code) at \(try row.location("location")), which is not on the shipment's route"))
         }
       }
-      // In transit but silent: the newest actual event of each container on an in-transit shipment.
-      for row in try connection.rows(
-        """
-        SELECT sc.container, sc.shipment, e.location, e.at_ms, e.at_offset_minutes, e.id, e.code
-        FROM shipment_containers sc JOIN shipment_status st ON st.ref = sc.shipment AND st.status IN ('in-transit', 'customs-hold')
-        JOIN live_events e ON e.seq = (
-          SELECT l.seq FROM live_events l WHERE l.container = sc.container AND l.shipment = sc.shipment AND l.classifier = 'ACT'
-          ORDER BY l.at_ms DESC, l.seq DESC LIMIT 1)
-        WHERE e.at_ms < ?
-        ORDER BY e.at_ms
-        """, [.integer(threshold)])
-      {
-        let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
-        items.append(
-          try item(
-            row, kind: "stale",
-            detail: "no actual event for \(hours) h since \(try row.code("code", as: EventCode.self).rawValue) (threshold \(staleHours) h)"))
+      // Each shipment's status once: which are open (in transit or held) and which are closed.
+      var open: [String] = []
+      var closed: Set<String> = []
+      for row in try connection.rows(ExceptionQueries.statuses) {
+        let status: ShipmentStatus = try row.code("status")
+        if status == .inTransit || status == .customsHold { open.append(try row.text("ref")) }
+        if !status.isOpen { closed.insert(try row.text("ref")) }
       }
-      // Customs holds still open past the threshold.
-      for row in try connection.rows(
-        """
-        SELECT h.container, h.shipment, h.location, h.at_ms, h.at_offset_minutes, h.id, h.code FROM live_events h
-        WHERE h.classifier = 'ACT' AND h.code IN ('CUSS', 'CUSI') AND h.at_ms < ?
-          AND NOT EXISTS (SELECT 1 FROM live_events r WHERE r.container = h.container AND r.location = h.location
-                          AND r.code = 'CUSR' AND r.classifier = 'ACT' AND r.at_ms >= h.at_ms)
-          AND (h.shipment IS NULL OR h.shipment NOT IN (SELECT ref FROM shipment_status WHERE status IN ('delivered', 'cancelled')))
-        ORDER BY h.at_ms
-        """, [.integer(threshold)])
-      {
+      // In transit but silent: the newest actual event of each container on an open shipment.
+      var stale: [ExceptionItem] = []
+      for ref in open {
+        for row in try connection.rows(ExceptionQueries.silent, [.text(ref), .integer(threshold)]) {
+          let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
+          stale.append(
+            try item(
+              row, kind: "stale",
+              detail: "no actual event for \(hours) h since \(try row.code("code", as: EventCode.self).rawValue) (threshold \(staleHours) h)"))
+        }
+      }
+      items += stale.sorted { $0.at.milliseconds < $1.at.milliseconds }
+      // Customs holds still open past the threshold, on shipments not closed.
+      for row in try connection.rows(ExceptionQueries.openHolds, [.integer(threshold)]) {
+        if let ref = try row.optionalText("shipment"), closed.contains(ref) { continue }
         let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
         items.append(
           try item(

@@ -85,12 +85,19 @@ extension Corridor.ShipmentGroup {
     @Option(help: "Only this status: booked, in-transit, customs-hold, delivered, cancelled.") var status: ShipmentStatus?
     @Option(help: "Booked on or after this date.") var from: String?
     @Option(help: "Booked on or before this date.") var to: String?
+    @Option(parsing: .unconditional, help: "At most this many shipments (a page).") var limit: Int?
+    @Option(help: "Only shipments after this one (the last reference of the previous page).") var after: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
+    func validate() throws {
+      if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() throws {
       let filter = ShipmentFilter(
-        corridor: corridor, route: route, status: status, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)))
+        corridor: corridor, route: route, status: status, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
+        limit: limit, after: after)
       let db = try database.open()
       try db.requireFilters(corridor: corridor, route: route)
       let views = try db.shipments(filter).map(ShipmentView.init)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# One year of Chongqing in one file (issue 14): builds a database of N generated events (default
+# 10,000,000: about 630,000 containers on 15,000 bookings, all four corridors, late events, customs
+# holds and releases, boxes mid-journey), then times the everyday commands with hyperfine, each
+# beside the same question asked of the database in the sqlite3 shell where one exists, and prints
+# one table. Run from the repository root:
+#   Benchmarks/scripts/year.sh [EVENTS]
+# YEAR_DIR=/some/folder keeps the database (and reuses it on the next run: building 10M events
+# takes about ten minutes on a 2-core machine); without it everything goes in a scratch folder.
+N=${1:-10000000}
+source "$(dirname "$0")/common.sh"
+DIR=${YEAR_DIR:-$WORK}
+mkdir -p "$DIR"
+DB="$DIR/year-$N.db"
+export CORRIDOR_DB="$DB" CORRIDOR_OPERATOR=bench
+
+if [ ! -f "$DB" ]; then
+  rm -f "$DB.tmp"*
+  "$BIN" init --db "$DB.tmp" >/dev/null 2>&1
+  /usr/bin/time -f "generate  %e s  %M KB" "$BIN" dev generate --events "$N" --seed 1 --out "$DIR/events-$N.csv" --db "$DB.tmp" >/dev/null
+  /usr/bin/time -f "import    %e s  %M KB" "$BIN" import events "$DIR/events-$N.csv" --quiet --db "$DB.tmp" >/dev/null
+  mv "$DB.tmp" "$DB"
+fi
+"$BIN" db migrate >/dev/null 2>&1
+LAST_MS=$(sqlite3 "$DB" "SELECT max(at_ms) FROM events")
+AS_OF=$(date -u -d "@$((LAST_MS / 1000))" +%Y-%m-%dT%H:%M:%SZ)
+SHIPMENT=$(sqlite3 "$DB" "SELECT ref FROM shipments ORDER BY rowid LIMIT 1 OFFSET (SELECT count(*) / 2 FROM shipments)")
+CONTAINER=$(sqlite3 "$DB" "SELECT container FROM shipment_containers WHERE shipment = '$SHIPMENT' LIMIT 1")
+YEAR=$(sqlite3 "$DB" "SELECT substr(min(booked_on), 1, 4) FROM shipments")
+echo "database: $(sqlite3 "$DB" "SELECT count(*) FROM events") events, $(sqlite3 "$DB" "SELECT count(*) FROM containers") containers, $(sqlite3 "$DB" "SELECT count(*) FROM shipments") shipments, $(du -h "$DB" | cut -f1); as of $AS_OF"
+
+ROWS=()
+# time LABEL TARGET COMMAND [SQL]: hyperfine's mean, and the sqlite3 shell on SQL when given.
+time_it() {
+  local label=$1 target=$2 command=$3 sql=${4:-}
+  hyperfine --warmup 1 --runs 3 --export-json "$WORK/h.json" "$command" >/dev/null 2>&1 || { ROWS+=("$label|failed|$target|"); return; }
+  local mean
+  mean=$(python3 -c "import json; print('%.3f s' % json.load(open('$WORK/h.json'))['results'][0]['mean'])")
+  local peak
+  peak=$( { /usr/bin/time -f "%M" bash -c "$command" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  local shell=""
+  if [ -n "$sql" ]; then
+    hyperfine --runs 3 --export-json "$WORK/s.json" "sqlite3 '$DB' \"$sql\"" >/dev/null 2>&1 &&
+      shell=$(python3 -c "import json; print('%.3f s' % json.load(open('$WORK/s.json'))['results'][0]['mean'])")
+  fi
+  ROWS+=("$label|$mean, $((peak / 1024)) MB|$target|$shell")
+}
+
+time_it "report exceptions --as-of" "< 1 s" "$BIN report exceptions --as-of $AS_OF"
+time_it "cost $SHIPMENT" "< 50 ms" "$BIN cost $SHIPMENT" \
+  "SELECT count(*) FROM shipment_containers sc JOIN containers c ON c.number = sc.container WHERE sc.shipment = '$SHIPMENT'"
+time_it "report costs --from/--to (one year)" "< 2 s, flat memory" "$BIN report costs --from $YEAR-01-01 --to $YEAR-12-31" \
+  "SELECT s.route, count(*), sum(t.teu) FROM shipments s JOIN shipment_teu t ON t.shipment = s.ref WHERE s.booked_on BETWEEN '$YEAR-01-01' AND '$YEAR-12-31' GROUP BY s.route"
+time_it "report exports --year --by commodity" "< 1 s" "$BIN report exports --year $YEAR --by commodity" \
+  "SELECT commodity, count(*), sum(value_minor) FROM shipments WHERE booked_on BETWEEN '$YEAR-01-01' AND '$YEAR-12-31' GROUP BY commodity"
+time_it "shipment list --status in-transit --limit 50" "< 1 s" "$BIN shipment list --status in-transit --limit 50" \
+  "SELECT ref FROM shipment_status WHERE status = 'in-transit' LIMIT 50"
+time_it "audit verify" "streaming" "$BIN audit verify" "SELECT count(*), max(seq) FROM audit_log"
+"$BIN" audit checkpoint >/dev/null 2>&1 || true
+time_it "audit verify --since-checkpoint" "< 1 s" "$BIN audit verify --since-checkpoint"
+time_it "track $CONTAINER" "< 50 ms" "$BIN track $CONTAINER" \
+  "SELECT * FROM events WHERE container = '$CONTAINER' ORDER BY at_ms DESC LIMIT 1"
+time_it "emissions $SHIPMENT" "< 50 ms" "$BIN emissions $SHIPMENT"
+
+echo
+echo "| command | corridor (mean, peak RSS) | target | sqlite3 shell |"
+echo "|---|---|---|---|"
+for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
