@@ -52,3 +52,47 @@ import Testing
     #expect(throws: CorridorError.self) { try db.shipments(ShipmentFilter(after: "NOPE")) }
   }
 }
+
+@Suite struct AuditCheckpointTests {
+  func ledger() throws -> CorridorDatabase {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "t")
+    return db
+  }
+
+  @Test func aDailyVerifyReadsOnlyWhatCameAfterTheCheckpoint() throws {
+    let db = try ledger()
+    #expect(throws: CorridorError.self) { try db.verifyAudit(sinceCheckpoint: true) }
+    let full = try db.checkpointAudit(operator: "t")
+    #expect(full.intact)
+    #expect(try db.auditCheckpoint() == AuditAnchor(seq: full.headSeq, hash: full.head))
+    try db.addContainer(try ContainerNumber(parsing: "CSQU3054383"), sizeType: try SizeType(parsing: "42G1"), operator: "t")
+    let daily = try db.verifyAudit(sinceCheckpoint: true)
+    // The checkpoint entry and the container: nothing before them is read again.
+    #expect(daily.intact && daily.entries == 2 && daily.headSeq == full.headSeq + 2)
+    #expect(try db.verifyAudit().head == daily.head)
+  }
+
+  @Test func tamperingAfterTheCheckpointIsCaughtByBoth() throws {
+    let db = try ledger()
+    _ = try db.checkpointAudit(operator: "t")
+    try db.addContainer(try ContainerNumber(parsing: "CSQU3054383"), sizeType: try SizeType(parsing: "42G1"), operator: "t")
+    try db.connection.execute("UPDATE containers SET tare_kg = 5")
+    #expect(try db.verifyAudit(sinceCheckpoint: true).findings.map(\.kind) == ["row-changed"])
+    #expect(try db.verifyAudit().findings.map(\.kind) == ["row-changed"])
+  }
+
+  @Test func tamperingBeforeTheCheckpointIsCaughtByTheFullVerify() throws {
+    let db = try ledger()
+    _ = try db.checkpointAudit(operator: "t")
+    try db.connection.execute("UPDATE locations SET name = 'X' WHERE code = 'CNCQI'")
+    #expect(try db.verifyAudit(sinceCheckpoint: true).intact)  // what a daily check does not read
+    #expect(try db.verifyAudit().findings.map(\.kind) == ["row-changed"])
+    // Rewriting the checkpointed entry itself (triggers dropped to do it) is caught by both.
+    let checkpoint = try #require(try db.auditCheckpoint())
+    try db.connection.execute("DROP TRIGGER audit_log_no_update")
+    try db.connection.execute("UPDATE audit_log SET hash = replace(hash, substr(hash, 1, 1), 'x') WHERE seq = \(checkpoint.seq)")
+    #expect(try db.verifyAudit(sinceCheckpoint: true).findings.map(\.kind).contains("checkpoint"))
+    #expect(try db.verifyAudit().findings.map(\.kind).contains("hash"))
+  }
+}

@@ -91,18 +91,70 @@ extension CorridorDatabase {
     return findings
   }
 
-  /// Recomputes the hash chain and checks every audited row against its latest audited state,
-  /// and, given an anchor, that the chain still reaches it.
-  public func verifyAudit(anchor: AuditAnchor? = nil) throws -> AuditVerification {
+  /// The newest checkpoint: a prefix of the chain that `audit checkpoint` verified, itself an
+  /// entry of the chain (entity `audit-checkpoint`, state `{"hash":…,"seq":…}`).
+  public func auditCheckpoint() throws -> AuditAnchor? {
     try mapSQLiteErrors {
+      guard let row = try connection.row("SELECT state FROM audit_log WHERE entity = 'audit-checkpoint' ORDER BY seq DESC LIMIT 1") else {
+        return nil
+      }
+      let state = try row.text("state")
+      guard let node = try? JSONParser.parse(Array(state.utf8)), case .number(let seq) = node["seq"]?.value,
+        case .string(let hash) = node["hash"]?.value, let anchor = try? AuditAnchor(parsing: "\(seq):\(hash)")
+      else { throw CorridorError.damaged(path, "the audit checkpoint \(state.debugDescription) cannot be read") }
+      return anchor
+    }
+  }
+
+  /// Verifies the whole trail and, when it is intact, appends a checkpoint for its head, so that
+  /// `verifyAudit(sinceCheckpoint: true)` re-hashes only what comes after it.
+  public func checkpointAudit(operator op: String) throws -> AuditVerification {
+    let result = try verifyAudit()
+    guard result.intact, result.headSeq > 0 else { return result }
+    try mapSQLiteErrors {
+      try connection.transaction {
+        let state = CanonicalJSON.object(["hash": .string(result.head), "seq": .int(result.headSeq)]).text
+        try appendAudit(action: "checkpoint", entity: "audit-checkpoint", key: String(result.headSeq), state: state, operator: op)
+      }
+    }
+    return result
+  }
+
+  /// Recomputes the hash chain and checks every audited row against its latest audited state,
+  /// and, given an anchor, that the chain still reaches it. `sinceCheckpoint` starts from the
+  /// newest checkpoint instead: the checkpointed entry must still carry its hash, the chain is
+  /// re-hashed from there, and only what was audited after it is compared with the rows (a daily
+  /// check; the full verify still catches tampering before the checkpoint).
+  public func verifyAudit(anchor: AuditAnchor? = nil, sinceCheckpoint: Bool = false) throws -> AuditVerification {
+    let start = sinceCheckpoint ? try auditCheckpoint() : nil
+    if sinceCheckpoint, start == nil {
+      throw CorridorError.invalid(
+        "the audit trail has no checkpoint yet", rule: .auditVerify, hint: "run `corridor audit checkpoint` once (it verifies everything first)")
+    }
+    return try mapSQLiteErrors {
       var findings = try triggerFindings()
 
-      // 1. The chain.
+      // 1. The chain, from the checkpoint when there is one: its entry must still be what was verified.
       var expectedSeq: Int64 = 1
       var previous = AuditEntry.genesis
       var count: Int64 = 0
       var chainBroken = false
-      let chain = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log ORDER BY seq")
+      if let start {
+        let stored = try connection.scalarText("SELECT hash FROM audit_log WHERE seq = ?", [.integer(start.seq)])
+        if stored != start.hash {
+          chainBroken = true
+          findings.append(
+            AuditFinding(
+              seq: start.seq, kind: "checkpoint",
+              message:
+                "audit entry \(start.seq) is not the one the checkpoint verified (hash \(stored.map { "\($0.prefix(12))…" } ?? "missing")): run a full `audit verify`"
+            ))
+        }
+        expectedSeq = start.seq + 1
+        previous = start.hash
+      }
+      let chain = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log WHERE seq >= ? ORDER BY seq")
+      try chain.bind(expectedSeq, at: 1)
       try chain.forEachRow { row in
         count += 1
         let entry = Self.auditEntry(row)
@@ -142,10 +194,15 @@ extension CorridorDatabase {
         }
       }
 
-      // 2. Every audited row against its latest audited state.
-      let batches = try eventBatches()
-      for entity in AuditedEntity.all {
-        try compareRows(entity, batches: batches, findings: &findings)
+      // 2. Every audited row against its latest audited state (since the checkpoint: the keys
+      // audited after it, and the event batches after it).
+      let batches = try eventBatches().filter { $0.seq > (start?.seq ?? 0) }
+      if let start {
+        try compareRowsAudited(after: start.seq, findings: &findings)
+      } else {
+        for entity in AuditedEntity.all {
+          try compareRows(entity, batches: batches, findings: &findings)
+        }
       }
       for batch in batches {
         let (digest, rows) = try eventDigest(firstSeq: batch.firstSeq, lastSeq: batch.lastSeq)
@@ -169,6 +226,33 @@ extension CorridorDatabase {
       }
       let sorted = findings.sorted { ($0.seq ?? .max) < ($1.seq ?? .max) }
       return AuditVerification(entries: count, head: previous, headSeq: headSeq, findings: sorted)
+    }
+  }
+
+  /// Compares each row audited after `seq` with its latest audited state, one lookup per key.
+  func compareRowsAudited(after seq: Int64, findings: inout [AuditFinding]) throws {
+    let latest = try connection.prepare(
+      """
+      SELECT entity, key, state, max(seq) AS seq FROM audit_log WHERE seq > ? AND entity NOT IN ('event-batch', 'audit-checkpoint')
+      GROUP BY entity, key ORDER BY seq
+      """)
+    try latest.bind(seq, at: 1)
+    try latest.forEachNamedRow { row in
+      guard let entity = AuditedEntity.named(try row.text("entity")) else { return }
+      let key = try row.text("key")
+      let entry = try row.int64("seq")
+      let recorded = try row.text("state")
+      let lookup = try connection.cachedStatement(entity.lookupSQL())
+      try lookup.bind(entity.arguments(for: key))
+      let state = try lookup.step() ? AuditedEntity.stateText(of: lookup, order: AuditedEntity.sortedColumns(of: lookup)) : "null"
+      lookup.reset()
+      guard state != recorded else { return }
+      findings.append(
+        state == "null"
+          ? AuditFinding(seq: entry, kind: "row-deleted", message: "\(entity.name) \(key) was deleted outside corridor (audit entry \(entry))")
+          : AuditFinding(
+            seq: entry, kind: "row-changed",
+            message: "\(entity.name) \(key) differs from audit entry \(entry): \(Self.difference(recorded, state))"))
     }
   }
 

@@ -5,7 +5,7 @@ extension Corridor {
   struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "The tamper-evident audit trail: verify it, export it for customs and auditors, browse it.",
-      subcommands: [Verify.self, Export.self, VerifyExport.self, Log.self]
+      subcommands: [Verify.self, Checkpoint.self, Export.self, VerifyExport.self, Log.self]
     )
   }
 }
@@ -22,14 +22,18 @@ extension Corridor.Audit {
         """)
     @Option(help: "SEQ:HASH printed by an earlier verify, or an export's FILE.manifest.json: the chain must still reach it.")
     var anchor: String?
+    @Flag(
+      name: .customLong("since-checkpoint"),
+      help: "Only what was added since the last `audit checkpoint` (a daily check; the full verify stays the default).")
+    var sinceCheckpoint = false
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
       let anchor = try anchor.map(Self.anchor)
-      let result = try database.open().verifyAudit(anchor: anchor)
+      let result = try database.open().verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
       guard let first = result.findings.first else {
         Console.line(
-          "intact: \(result.entries) entries, head \(result.head); anchor \(result.headSeq):\(result.head)"
+          "intact\(sinceCheckpoint ? " since the checkpoint" : ""): \(result.entries) entries, head \(result.head); anchor \(result.headSeq):\(result.head)"
             + (anchor.map { " (reaches the anchor at entry \($0.seq))" } ?? ""))
         return
       }
@@ -75,6 +79,24 @@ extension Corridor.Audit {
       Console.line(
         "exported \(manifest.entries) entries (\(manifest.firstSeq.map(String.init) ?? "-")…\(manifest.lastSeq.map(String.init) ?? "-")) to \(out); sha256 \(manifest.sha256); manifest \(out).manifest.json"
       )
+    }
+  }
+
+  struct Checkpoint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Verify the whole trail and record its head as a checkpoint, for `audit verify --since-checkpoint`.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let result = try database.open().checkpointAudit(operator: op.resolved)
+      guard let first = result.findings.first else {
+        Console.line("checkpoint at entry \(result.headSeq): \(result.head)")
+        return
+      }
+      throw CorridorError.invalid(
+        "audit trail not intact, no checkpoint recorded: \(result.findings.count) finding(s); first at \(first.seq.map { "seq \($0)" } ?? "schema"): \(first.message)",
+        rule: .auditVerify, hint: "run `corridor audit verify` for the list")
     }
   }
 
