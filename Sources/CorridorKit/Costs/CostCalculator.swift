@@ -108,6 +108,25 @@ public struct CostCalculator {
     var headroom: Exact
   }
 
+  /// What steps 3 and 4 depend on for one container: its lines (tariff and gross) and its TEU.
+  struct ContainerSignature: Hashable {
+    let lines: [Line]
+    let teu: Int?
+
+    /// On one shipment (one route, one booked date), a leg-or-route, component and equipment name
+    /// one tariff: overlapping tariffs are refused.
+    struct Line: Hashable {
+      let key: LineKey
+      let equipment: Equipment
+      let gross: Int64
+    }
+
+    init(lines: [WorkingLine], teu: Int?) {
+      self.lines = lines.map { Line(key: $0.key, equipment: $0.tariff.equipment, gross: $0.gross) }
+      self.teu = teu
+    }
+  }
+
   struct LineKey: Hashable, Comparable {
     let leg: Int?
     let component: CostComponent
@@ -166,37 +185,42 @@ public struct CostCalculator {
       }
     }
 
-    // 3: reductions, exact, in each line's currency.
+    // 3–4 depend only on a container's working lines and TEU: the boxes of one size type on a
+    // shipment (a China-Europe train is 41 forty-foot boxes) are worked out once.
     let eligible = policies.filter { $0.applies(to: route, commodity: shipment.booking.commodity, bookedOn: booked) }
-    for index in boxes.indices {
-      guard let type = boxes[index].1 else { continue }
-      for policy in eligible {
-        try reduce(&lines[index], by: policy, teu: type.teu, on: booked)
-      }
-    }
-
-    // 4: convert each line once and round.
     let day = fxAt ?? booked
+    var done: [ContainerSignature: [ShipmentCost.Line]] = [:]
     var costs: [ShipmentCost.ContainerCost] = []
     for (index, box) in boxes.enumerated() {
-      var costLines: [ShipmentCost.Line] = []
-      for line in lines[index] {
-        let from = line.tariff.amount.currency
-        let gross = try round(try fx.convert(Exact(line.gross), from: from, to: currency, on: day))
-        var reductions: [ShipmentCost.Reduction] = []
-        var used: Int64 = 0
-        for (policy, amount) in line.reductions {
-          var rounded = try round(try fx.convert(amount, from: from, to: currency, on: day))
-          rounded = min(rounded, gross - used)
-          used += rounded
-          reductions.append(.init(policy: policy, amount: Money(minorUnits: rounded, currency: currency)))
+      let signature = ContainerSignature(lines: lines[index], teu: box.1?.teu)
+      if done[signature] == nil {
+        // 3: reductions, exact, in each line's currency.
+        if let type = box.1 {
+          for policy in eligible {
+            try reduce(&lines[index], by: policy, teu: type.teu, on: booked)
+          }
         }
-        costLines.append(
-          try .init(
-            component: line.key.component, leg: line.key.leg, basis: line.tariff.basis, gross: Money(minorUnits: gross, currency: currency),
-            reductions: reductions))
+        // 4: convert each line once and round.
+        var costLines: [ShipmentCost.Line] = []
+        for line in lines[index] {
+          let from = line.tariff.amount.currency
+          let gross = try round(try fx.convert(Exact(line.gross), from: from, to: currency, on: day))
+          var reductions: [ShipmentCost.Reduction] = []
+          var used: Int64 = 0
+          for (policy, amount) in line.reductions {
+            var rounded = try round(try fx.convert(amount, from: from, to: currency, on: day))
+            rounded = min(rounded, gross - used)
+            used += rounded
+            reductions.append(.init(policy: policy, amount: Money(minorUnits: rounded, currency: currency)))
+          }
+          costLines.append(
+            try .init(
+              component: line.key.component, leg: line.key.leg, basis: line.tariff.basis, gross: Money(minorUnits: gross, currency: currency),
+              reductions: reductions))
+        }
+        done[signature] = costLines
       }
-      costs.append(try .init(container: box.0, teu: box.1?.teu ?? 0, lines: costLines, currency: currency))
+      costs.append(try .init(container: box.0, teu: box.1?.teu ?? 0, lines: done[signature] ?? [], currency: currency))
     }
     return try ShipmentCost(shipment: shipment.ref, currency: currency, containers: costs, routeKm: route.totalKm)
   }
@@ -255,8 +279,13 @@ extension CorridorDatabase {
   /// them all.
   func sizeTypes(of shipment: Shipment) throws -> [ContainerNumber: SizeType] {
     var types: [ContainerNumber: SizeType] = [:]
-    for assignment in shipment.containers {
-      types[assignment.container] = try containers(number: assignment.container).first?.sizeType
+    try mapSQLiteErrors {
+      for row in try connection.rows(
+        "SELECT c.number, c.size_type FROM shipment_containers sc JOIN containers c ON c.number = sc.container WHERE sc.shipment = ?",
+        [.text(shipment.ref)])
+      {
+        types[try row.container("number")] = try row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) }
+      }
     }
     return types
   }
