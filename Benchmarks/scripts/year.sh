@@ -36,8 +36,9 @@ time_it() {
   hyperfine --warmup 1 --runs 3 --export-json "$WORK/h.json" "$command" >/dev/null 2>&1 || { ROWS+=("$label|failed|$target|"); return; }
   local mean
   mean=$(python3 -c "import json; print('%.3f s' % json.load(open('$WORK/h.json'))['results'][0]['mean'])")
+  /usr/bin/time -f "%M" -o "$WORK/rss" bash -c "$command >/dev/null 2>&1"
   local peak
-  peak=$( { /usr/bin/time -f "%M" bash -c "$command" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  peak=$(tail -1 "$WORK/rss")
   local shell=""
   if [ -n "$sql" ]; then
     hyperfine --runs 3 --export-json "$WORK/s.json" "sqlite3 '$DB' \"$sql\"" >/dev/null 2>&1 &&

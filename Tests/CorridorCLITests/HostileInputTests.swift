@@ -247,7 +247,8 @@ import Testing
       try Fixture.python(
         """
         import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript('DROP INDEX events_flagged; DROP INDEX events_customs_holds; \
-        DROP INDEX events_customs_holds_container; DROP INDEX events_deliveries; DROP VIEW shipment_status; \
+        DROP INDEX events_customs_holds_container; DROP INDEX events_customs_releases; DROP INDEX events_deliveries; \
+        DROP VIEW shipment_status; \
         CREATE VIEW shipment_status AS SELECT ref, route, NULL AS status FROM shipments; DELETE FROM schema_migrations WHERE version = 9;'); c.commit()
         """, db) == 0)
     var processes: [(Process, Pipe)] = []

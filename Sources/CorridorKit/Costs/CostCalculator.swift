@@ -276,17 +276,26 @@ extension CorridorDatabase {
 
   /// The size types of one shipment's containers: a year's ledger has hundreds of thousands of
   /// containers, and neither one shipment's cost nor a report (one shipment at a time) may read
-  /// them all.
-  func sizeTypes(of shipment: Shipment) throws -> [ContainerNumber: SizeType] {
+  /// them all. `parsed` keeps the codes already parsed, for a report's many shipments.
+  func sizeTypes(of shipment: Shipment, parsed: inout [String: SizeType]) throws -> [ContainerNumber: SizeType] {
+    let numbers = Dictionary(shipment.containers.map { ($0.container.text, $0.container) }, uniquingKeysWith: { a, _ in a })
     var types: [ContainerNumber: SizeType] = [:]
     try mapSQLiteErrors {
       for row in try connection.rows(
-        "SELECT c.number, c.size_type FROM shipment_containers sc JOIN containers c ON c.number = sc.container WHERE sc.shipment = ?",
+        "SELECT sc.container, c.size_type FROM shipment_containers sc JOIN containers c ON c.number = sc.container WHERE sc.shipment = ?",
         [.text(shipment.ref)])
       {
-        types[try row.container("number")] = try row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) }
+        let code = try row.text("size_type")
+        let type = try parsed[code] ?? row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) }
+        parsed[code] = type
+        if let number = numbers[try row.text("container")] { types[number] = type }
       }
     }
     return types
+  }
+
+  func sizeTypes(of shipment: Shipment) throws -> [ContainerNumber: SizeType] {
+    var parsed: [String: SizeType] = [:]
+    return try sizeTypes(of: shipment, parsed: &parsed)
   }
 }

@@ -76,9 +76,10 @@ extension CorridorDatabase {
     let calculator = try CostCalculator(database: self)
     let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var rows: [String: CostReportRow] = [:]
+    var parsedTypes: [String: SizeType] = [:]
     try forEachShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
       guard shipment.status != .cancelled else { return }
-      let cost = try calculator.cost(of: shipment, sizeTypes: try sizeTypes(of: shipment), currency: currency, fxAt: fxAt)
+      let cost = try calculator.cost(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes), currency: currency, fxAt: fxAt)
       let booking = shipment.booking
       let group =
         switch grouping {

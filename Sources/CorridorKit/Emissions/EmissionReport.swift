@@ -47,11 +47,12 @@ extension CorridorDatabase {
   ) throws -> [EmissionReportRow] {
     let calculator = try EmissionCalculator(database: self)
     var rows: [String: EmissionReportRow] = [:]
+    var parsedTypes: [String: SizeType] = [:]
     try forEachShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
       guard shipment.status != .cancelled else { return }
       let emissions: ShipmentEmissions
       do {
-        emissions = try calculator.emissions(of: shipment, sizeTypes: try sizeTypes(of: shipment))
+        emissions = try calculator.emissions(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes))
       } catch let error as CorridorError {
         throw CorridorError(error.kind, "shipment \(shipment.ref): \(error.message)", hint: error.hint, rule: error.rule)
       }
