@@ -132,6 +132,10 @@ extension CorridorDatabase {
         "the audit trail has no checkpoint yet", rule: .auditVerify, hint: "run `corridor audit checkpoint` once (it verifies everything first)")
     }
     return try mapSQLiteErrors {
+      // Sorting a table by an audited key expression (an assignment's `shipment/container`) may
+      // need a temporary index as large as the table: on disk, not in memory, for a verify.
+      try connection.execute("PRAGMA temp_store = FILE")
+      defer { try? connection.execute("PRAGMA temp_store = MEMORY") }
       var findings = try triggerFindings()
 
       // 1. The chain, from the checkpoint when there is one: its entry must still be what was verified.
@@ -294,21 +298,44 @@ extension CorridorDatabase {
 
   /// Merge-joins the table's rows (by key) with the latest audited state per key.
   func compareRows(_ entity: AuditedEntity, batches: [EventBatch], findings: inout [AuditFinding]) throws {
-    let audited = try connection.prepare(
-      """
-      SELECT key, state, seq FROM audit_log
-      WHERE entity = ?1 AND seq IN (SELECT max(seq) FROM audit_log WHERE entity = ?1 GROUP BY key) ORDER BY key
-      """)
+    // Every entry of the entity in (key, seq) order, straight from the index, keeping the last of
+    // each key: memory stays flat however many keys a year of imports audited.
+    let audited = try connection.prepare("SELECT key, state, seq FROM audit_log WHERE entity = ? ORDER BY key, seq")
     try audited.bind(entity.name, at: 1)
+    var lookahead: (key: String, state: String, seq: Int64)?
+    func read() -> (key: String, state: String, seq: Int64) { (audited.string(at: 0), audited.string(at: 1), audited.int64(at: 2)) }
+    if try audited.step() { lookahead = read() }
+    func nextLatest() throws -> (key: String, state: String, seq: Int64)? {
+      guard var latest = lookahead else { return nil }
+      while true {
+        guard try audited.step() else {
+          lookahead = nil
+          return latest
+        }
+        let entry = read()
+        guard entry.key == latest.key else {
+          lookahead = entry
+          return latest
+        }
+        latest = entry
+      }
+    }
     let actual = try connection.prepare("\(entity.select) ORDER BY key")
-    let ranges = batches.map { ($0.firstSeq, $0.lastSeq) }
+    // Sorted by first seq and searched by halves: a year's import is 400 batches, asked about for
+    // each of its ten million events.
+    let ranges = batches.map { ($0.firstSeq, $0.lastSeq) }.sorted { $0.0 < $1.0 }
     let seqColumn = (0..<actual.columnCount).first { actual.columnName(at: $0) == "seq" }
     func inBatch(_ row: Statement) -> Bool {
       guard entity.name == "event", let seqColumn else { return false }
       let seq = row.int64(at: seqColumn)
-      return ranges.contains { $0.0 <= seq && seq <= $0.1 }
+      var (low, high) = (0, ranges.count)
+      while low < high {
+        let middle = (low + high) / 2
+        if ranges[middle].0 <= seq { low = middle + 1 } else { high = middle }
+      }
+      return low > 0 && seq <= ranges[low - 1].1
     }
-    var hasAudited = try audited.step()
+    var latest = try nextLatest()
     var hasActual = try actual.step()
     let order = AuditedEntity.sortedColumns(of: actual)
     var reported = 0
@@ -316,28 +343,25 @@ extension CorridorDatabase {
       reported += 1
       if reported <= 20 { findings.append(finding) }
     }
-    while hasAudited || hasActual {
-      let auditedKey = hasAudited ? audited.string(at: 0) : nil
+    while latest != nil || hasActual {
       let actualKey = hasActual ? actual.string(at: 0) : nil
-      if let a = auditedKey, let b = actualKey, a == b {
+      if let entry = latest, let b = actualKey, entry.key == b {
         let state = AuditedEntity.stateText(of: actual, order: order)
-        let recorded = audited.string(at: 1)
-        if state != recorded {
+        if state != entry.state {
           report(
             AuditFinding(
-              seq: audited.int64(at: 2), kind: "row-changed",
-              message: "\(entity.name) \(a) differs from audit entry \(audited.int64(at: 2)): \(Self.difference(recorded, state))"))
+              seq: entry.seq, kind: "row-changed",
+              message: "\(entity.name) \(b) differs from audit entry \(entry.seq): \(Self.difference(entry.state, state))"))
         }
-        hasAudited = try audited.step()
+        latest = try nextLatest()
         hasActual = try actual.step()
-      } else if let a = auditedKey, actualKey == nil || a.utf8.lexicographicallyPrecedes(actualKey?.utf8 ?? "".utf8) {
-        if audited.string(at: 1) != "null" {
+      } else if let entry = latest, actualKey == nil || entry.key.utf8.lexicographicallyPrecedes(actualKey?.utf8 ?? "".utf8) {
+        if entry.state != "null" {
           report(
             AuditFinding(
-              seq: audited.int64(at: 2), kind: "row-deleted",
-              message: "\(entity.name) \(a) was deleted outside corridor (audit entry \(audited.int64(at: 2)))"))
+              seq: entry.seq, kind: "row-deleted", message: "\(entity.name) \(entry.key) was deleted outside corridor (audit entry \(entry.seq))"))
         }
-        hasAudited = try audited.step()
+        latest = try nextLatest()
       } else {
         if !inBatch(actual) {
           report(
