@@ -51,6 +51,16 @@ import Testing
     #expect(pages == [["C", "A"], ["B", "D"], ["E"]])
     #expect(throws: CorridorError.self) { try db.shipments(ShipmentFilter(after: "NOPE")) }
   }
+
+  @Test func containersPageInNumberOrder() throws {
+    let db = try freshDatabase()
+    let numbers = try ["CSQU3054383", "MSCU1234566", "TGHU9876542", "TGHU1000002"].map { try ContainerNumber(parsing: $0) }
+    for number in numbers { try db.addContainer(number, sizeType: try SizeType(parsing: "22G1"), operator: "t") }
+    let first = try db.containers(after: nil, limit: 3).map(\.number.text)
+    #expect(first == ["CSQU3054383", "MSCU1234566", "TGHU1000002"])
+    #expect(try db.containers(after: try ContainerNumber(parsing: "TGHU1000002"), limit: 3).map(\.number.text) == ["TGHU9876542"])
+    #expect(try db.containers().count == 4)
+  }
 }
 
 @Suite struct AuditCheckpointTests {

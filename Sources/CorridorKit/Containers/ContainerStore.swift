@@ -53,11 +53,24 @@ extension CorridorDatabase {
   }
 
   public func containers(number: ContainerNumber? = nil) throws -> [Container] {
+    try containers(number: number, after: nil, limit: nil)
+  }
+
+  /// A page of containers in number order: at most `limit` after the one numbered `after`.
+  public func containers(after: ContainerNumber?, limit: Int?) throws -> [Container] {
+    try containers(number: nil, after: after, limit: limit)
+  }
+
+  private func containers(number: ContainerNumber?, after: ContainerNumber?, limit: Int?) throws -> [Container] {
     try mapSQLiteErrors {
       var conditions = Conditions()
       conditions.add("number = ?", SQLValue(number?.text))
+      conditions.add("number > ?", SQLValue(after?.text))
       return try connection.rows(
-        "SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator FROM containers \(conditions.sql) ORDER BY number",
+        """
+        SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator FROM containers \(conditions.sql) ORDER BY number
+        \(limit.map { "LIMIT \(max(0, $0))" } ?? "")
+        """,
         conditions.arguments
       ).map { row throws(RowDecodingError) in
         Container(

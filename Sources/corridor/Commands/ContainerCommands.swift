@@ -77,11 +77,18 @@ extension Corridor.ContainerGroup {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List registered containers.")
+    @Option(parsing: .unconditional, help: "At most this many containers (a page).") var limit: Int?
+    @Option(help: "Only containers numbered after this one (the last of the previous page).") var after: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
+    func validate() throws {
+      if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() throws {
-      let views = try database.open().containers().map(ContainerView.init)
+      let after = try after.map { try ContainerNumber(parsing: $0) }
+      let views = try database.open().containers(after: after, limit: limit).map(ContainerView.init)
       try Render.emit(output.format, json: views, headers: ContainerView.headers, rows: views.map(\.row))
     }
   }
