@@ -5,17 +5,15 @@ struct DatabaseFacts: AcceptanceContext {
   let now: EventTime
 
   func container(_ number: ContainerNumber) throws -> ContainerFacts? {
-    guard try db.container(number) != nil else { return nil }
+    guard try db.isRegistered(number) else { return nil }
     return ContainerFacts(state: SequenceRules.replay(try history(of: number)).state, openShipment: try db.openShipment(of: number))
   }
 
   func place(_ code: LocationCode) throws -> LocationCode? { try db.location(code.text)?.code }
 
   func shipment(_ ref: String) throws -> ShipmentFacts? {
-    guard let shipment = try db.shipment(ref) else { return nil }
-    return ShipmentFacts(
-      status: shipment.status, nodes: try db.route(shipment.booking.route)?.nodes ?? [],
-      containers: Set(shipment.containers.map(\.container)))
+    guard let shipment = try db.shipmentFacts(ref) else { return nil }
+    return ShipmentFacts(status: shipment.status, nodes: try db.route(shipment.route)?.nodes ?? [], containers: shipment.containers)
   }
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch { try db.recordedMatch(report, id: id) }

@@ -46,6 +46,16 @@ extension CorridorDatabase {
     try containers(number: number).first
   }
 
+  /// Whether the container is registered: one index probe, for the import's many boxes.
+  func isRegistered(_ number: ContainerNumber) throws -> Bool {
+    try mapSQLiteErrors {
+      let statement = try connection.cachedStatement("SELECT 1 FROM containers WHERE number = ?")
+      defer { statement.reset() }
+      try statement.bind(number.text, at: 1)
+      return try statement.step()
+    }
+  }
+
   /// The container, or an invalid-data error with a hint to register it.
   public func requireContainer(_ number: ContainerNumber) throws -> Container {
     guard let container = try container(number) else { throw CorridorError.unknownContainer(number) }

@@ -100,15 +100,20 @@ extension CorridorDatabase {
   /// A container's events in time order (retracted ones included, marked).
   public func events(container: ContainerNumber, shipment: String? = nil) throws -> [MovementEvent] {
     try mapSQLiteErrors {
-      var conditions = Conditions()
-      conditions.add("e.container = ?", .text(container.text))
-      conditions.add("e.shipment = ?", SQLValue(shipment))
-      return try connection.rows(
-        """
-        SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
-        \(conditions.sql) ORDER BY e.at_ms, e.seq
-        """, conditions.arguments
+      // Two fixed texts rather than built ones: the import looks up every box it meets.
+      try connection.rows(
+        shipment == nil ? Self.eventsOfContainer : Self.eventsOfContainerOnShipment,
+        [.text(container.text)] + (shipment.map { [.text($0)] } ?? [])
       ).map(movementEvent)
     }
   }
+
+  static let eventsOfContainer = """
+    SELECT \(eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
+    WHERE e.container = ? ORDER BY e.at_ms, e.seq
+    """
+  static let eventsOfContainerOnShipment = """
+    SELECT \(eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
+    WHERE e.container = ? AND e.shipment = ? ORDER BY e.at_ms, e.seq
+    """
 }

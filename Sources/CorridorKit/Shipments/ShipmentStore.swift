@@ -232,6 +232,22 @@ extension CorridorDatabase {
     }
   }
 
+  /// What the acceptance engine needs of a shipment (its status, route and containers), through
+  /// fixed queries: an import asks it of every shipment it meets.
+  func shipmentFacts(_ ref: String) throws -> (status: ShipmentStatus, route: String, containers: Set<ContainerNumber>)? {
+    try mapSQLiteErrors {
+      guard
+        let row = try connection.row(
+          "SELECT s.route, st.status FROM shipments s JOIN shipment_status st ON st.ref = s.ref WHERE s.ref = ?", [.text(ref)])
+      else { return nil }
+      let head = (status: try row.code("status", as: ShipmentStatus.self), route: try row.text("route"))
+      let containers = try connection.rows("SELECT container FROM shipment_containers WHERE shipment = ?", [.text(ref)]).map {
+        row throws(RowDecodingError) in try row.container("container")
+      }
+      return (head.status, head.route, Set(containers))
+    }
+  }
+
   /// A shipment's containers, in the order they were assigned.
   func assignments(of ref: String) throws -> [Assignment] {
     try connection.rows("SELECT container, gross_kg, seals FROM shipment_containers WHERE shipment = ? ORDER BY rowid", [.text(ref)]).map {

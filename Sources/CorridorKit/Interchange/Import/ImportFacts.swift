@@ -185,9 +185,7 @@ final class ImportFacts: AcceptanceContext {
       // Keep the ones this import has delivered some boxes of: that is known nowhere else.
       shipments = shipments.filter { ref, _ in deliveredBoxes[ref] != nil }
     }
-    var facts = try db.shipment(ref).map { s in
-      ShipmentFacts(status: s.status, nodes: routes[s.booking.route]?.nodes ?? [], containers: Set(s.containers.map(\.container)))
-    }
+    var facts = try db.shipmentFacts(ref).map { s in ShipmentFacts(status: s.status, nodes: routes[s.route]?.nodes ?? [], containers: s.containers) }
     if deliveredHere.contains(ref) { facts?.status = .delivered }
     shipments[ref] = facts
     return facts
@@ -261,7 +259,7 @@ final class ImportFacts: AcceptanceContext {
 
   /// A box as the database knows it.
   private func load(_ container: ContainerNumber) throws -> Box? {
-    guard try db.container(container) != nil else { return nil }
+    guard try db.isRegistered(container) else { return nil }
     let box = Box()
     let all = try db.events(container: container)
     box.facts.state = SequenceRules.replay(SequenceRules.steps(of: all)).state
