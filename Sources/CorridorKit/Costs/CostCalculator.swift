@@ -136,7 +136,7 @@ public struct CostCalculator {
   }
 
   public func cost(
-    of shipment: Shipment, sizeTypes: [ContainerNumber: SizeType], currency: Currency, fxAt: Day? = nil
+    of shipment: BookedShipment, sizeTypes: [ContainerNumber: SizeType], currency: Currency, fxAt: Day? = nil
   ) throws -> ShipmentCost {
     let booked = shipment.booking.bookedOn
     guard let route = routes[shipment.booking.route] else {
@@ -270,14 +270,14 @@ public struct CostCalculator {
 extension CorridorDatabase {
   /// The cost of one shipment in `currency` (default CNY).
   public func cost(of ref: String, currency: Currency = .cny, fxAt: Day? = nil) throws -> ShipmentCost {
-    let shipment = try requireShipment(ref)
+    let shipment = try requireShipment(ref).booked
     return try CostCalculator(database: self).cost(of: shipment, sizeTypes: try sizeTypes(of: shipment), currency: currency, fxAt: fxAt)
   }
 
   /// The size types of one shipment's containers: a year's ledger has hundreds of thousands of
   /// containers, and neither one shipment's cost nor a report (one shipment at a time) may read
   /// them all. `parsed` keeps the codes already parsed, for a report's many shipments.
-  func sizeTypes(of shipment: Shipment, parsed: inout [String: SizeType]) throws -> [ContainerNumber: SizeType] {
+  func sizeTypes(of shipment: BookedShipment, parsed: inout [String: SizeType]) throws -> [ContainerNumber: SizeType] {
     let numbers = Dictionary(shipment.containers.map { ($0.container.text, $0.container) }, uniquingKeysWith: { a, _ in a })
     var types: [ContainerNumber: SizeType] = [:]
     try mapSQLiteErrors {
@@ -294,7 +294,7 @@ extension CorridorDatabase {
     return types
   }
 
-  func sizeTypes(of shipment: Shipment) throws -> [ContainerNumber: SizeType] {
+  func sizeTypes(of shipment: BookedShipment) throws -> [ContainerNumber: SizeType] {
     var parsed: [String: SizeType] = [:]
     return try sizeTypes(of: shipment, parsed: &parsed)
   }

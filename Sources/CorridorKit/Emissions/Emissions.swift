@@ -147,7 +147,7 @@ public struct EmissionCalculator {
     return (try grams(factor.wtw, times: activity), try grams(factor.ttw, times: activity))
   }
 
-  public func emissions(of shipment: Shipment, sizeTypes: [ContainerNumber: SizeType], compare: [ComparisonLeg] = []) throws
+  public func emissions(of shipment: BookedShipment, sizeTypes: [ContainerNumber: SizeType], compare: [ComparisonLeg] = []) throws
     -> ShipmentEmissions
   {
     let booked = shipment.booking.bookedOn
@@ -234,7 +234,7 @@ public struct EmissionCalculator {
 extension CorridorDatabase {
   /// The emissions of one shipment, optionally beside a comparison mode mix.
   public func emissions(of ref: String, compare: [ComparisonLeg] = []) throws -> ShipmentEmissions {
-    let shipment = try requireShipment(ref)
+    let shipment = try requireShipment(ref).booked
     return try EmissionCalculator(database: self).emissions(of: shipment, sizeTypes: try sizeTypes(of: shipment), compare: compare)
   }
 }

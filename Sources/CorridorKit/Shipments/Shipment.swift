@@ -67,6 +67,15 @@ public struct Assignment: Sendable, Equatable {
   public var seals: [String]
 }
 
+/// A booking and its containers: all that costing and emissions need of a shipment (no status,
+/// which is worked out from events and costs a report more than the rest).
+public struct BookedShipment: Sendable, Equatable {
+  public var booking: ShipmentBooking
+  public var containers: [Assignment]
+
+  public var ref: String { booking.ref }
+}
+
 public struct Shipment: Sendable, Equatable {
   public var booking: ShipmentBooking
   public var status: ShipmentStatus
@@ -76,4 +85,5 @@ public struct Shipment: Sendable, Equatable {
   public var cancellationReason: String?
 
   public var ref: String { booking.ref }
+  public var booked: BookedShipment { BookedShipment(booking: booking, containers: containers) }
 }
