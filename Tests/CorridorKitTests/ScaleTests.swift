@@ -106,3 +106,47 @@ import Testing
     #expect(try db.verifyAudit().findings.map(\.kind).contains("hash"))
   }
 }
+
+/// `report exceptions` through the indexes of migration 0009: released and retracted holds are not
+/// reported, a retracted last event does not count, a closed shipment has none.
+@Suite struct ExceptionIndexTests {
+  @Test func staleBoxesAndOpenHoldsExactly() throws {
+    let start = Day(year: 2025, month: 3, day: 1).startMilliseconds
+    func at(_ hours: Int) -> EventTime { EventTime(milliseconds: start + Int64(hours) * 3_600_000, offsetMinutes: 0) }
+    let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create, clock: .fixed(at(300)))
+    _ = try db.loadShippedReference(operator: "t")
+    try db.createShipment(
+      ShipmentBooking(
+        ref: "S1", route: "CQ-AKL-DUI", shipper: "a", consignee: "b", commodity: .laptops, hsCode: nil, value: .zero(.cny),
+        bookedOn: try Day(parsing: "2025-02-01")), operator: "t")
+    let a = try ContainerNumber(parsing: "CSQU3054383")
+    let b = try ContainerNumber(parsing: "MSCU1234566")
+    for box in [a, b] {
+      try db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t")
+      try db.assign(box, to: "S1", operator: "t")
+    }
+    @discardableResult
+    func record(_ box: ContainerNumber, _ code: EventCode, _ hours: Int) throws -> String {
+      guard
+        case .recorded(let id, _, _) = try db.record(
+          EventReport(container: box, code: code, time: at(hours), location: try LocationCode(parsing: "CNCQI")), allowGap: true, operator: "t")
+      else { throw CorridorError.invalid("not recorded") }
+      return id
+    }
+    for (code, hours) in [(EventCode.GTIN, 0), (.CUSI, 1), (.CUSR, 2), (.LOAD, 3), (.DEPA, 4)] { try record(a, code, hours) }
+    try record(b, .GTIN, 0)
+    let hold = try record(b, .CUSS, 100)
+    let retracted = try record(b, .CUSI, 250)
+    try db.retract(eventID: retracted, reason: "sent in error", operator: "t")
+
+    let items = try db.exceptions(staleHours: 72, now: at(300))
+    #expect(items.map(\.kind) == ["stale", "stale", "customs-hold"])
+    #expect(items.map(\.container) == [a, b, b])
+    #expect(items[1].detail.hasPrefix("no actual event for 200 h since CUSS"))
+    #expect(items[2].eventID == hold && items[2].detail.hasPrefix("CUSS open for 200 h"))
+    #expect(try db.exceptions(staleHours: 250, now: at(300)).map(\.container) == [a])
+
+    try db.cancelShipment("S1", reason: "test", operator: "t")
+    #expect(try db.exceptions(staleHours: 72, now: at(300)).isEmpty)
+  }
+}
