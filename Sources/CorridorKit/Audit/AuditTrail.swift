@@ -253,11 +253,16 @@ extension CorridorDatabase {
   /// Appends one entry for the current state of `entity`/`key`, in the caller's transaction.
   func audit(action: String, entity: String, key: String, operator op: String) throws {
     guard let definition = AuditedEntity.named(entity) else { return }
-    let statement = try connection.cachedStatement(definition.lookupSQL())
-    try statement.bind(definition.arguments(for: key))
-    let state = try statement.step() ? AuditedEntity.stateText(of: statement, order: AuditedEntity.sortedColumns(of: statement)) : "null"
-    statement.reset()
-    try appendAudit(action: action, entity: entity, key: key, state: state, operator: op)
+    try appendAudit(action: action, entity: entity, key: key, state: try currentState(definition, key: key), operator: op)
+  }
+
+  /// The row's state as the trail renders it, or `null` when there is no such row: what an entry
+  /// records when written and what `audit verify` compares it with.
+  func currentState(_ entity: AuditedEntity, key: String) throws -> String {
+    let statement = try connection.cachedStatement(entity.lookupSQL())
+    defer { statement.reset() }
+    try statement.bind(entity.arguments(for: key))
+    return try statement.step() ? AuditedEntity.stateText(of: statement, order: AuditedEntity.sortedColumns(of: statement)) : "null"
   }
 
   /// Appends an entry with an explicit state (bulk batches), in the caller's transaction.

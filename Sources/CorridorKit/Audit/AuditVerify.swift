@@ -245,19 +245,20 @@ extension CorridorDatabase {
       guard let entity = AuditedEntity.named(try row.text("entity")) else { return }
       let key = try row.text("key")
       let entry = try row.int64("seq")
-      let recorded = try row.text("state")
-      let lookup = try connection.cachedStatement(entity.lookupSQL())
-      try lookup.bind(entity.arguments(for: key))
-      let state = try lookup.step() ? AuditedEntity.stateText(of: lookup, order: AuditedEntity.sortedColumns(of: lookup)) : "null"
-      lookup.reset()
-      guard state != recorded else { return }
-      findings.append(
-        state == "null"
-          ? AuditFinding(seq: entry, kind: "row-deleted", message: "\(entity.name) \(key) was deleted outside corridor (audit entry \(entry))")
-          : AuditFinding(
-            seq: entry, kind: "row-changed",
-            message: "\(entity.name) \(key) differs from audit entry \(entry): \(Self.difference(recorded, state))"))
+      let finding = Self.stateFinding(
+        entity.name, key: key, entry: entry, recorded: try row.text("state"), current: try currentState(entity, key: key))
+      if let finding { findings.append(finding) }
     }
+  }
+
+  /// What a row's current state (`null`: the row is gone) says against its latest audited one, if
+  /// anything.
+  static func stateFinding(_ entity: String, key: String, entry: Int64, recorded: String, current: String) -> AuditFinding? {
+    guard current != recorded else { return nil }
+    return current == "null"
+      ? AuditFinding(seq: entry, kind: "row-deleted", message: "\(entity) \(key) was deleted outside corridor (audit entry \(entry))")
+      : AuditFinding(
+        seq: entry, kind: "row-changed", message: "\(entity) \(key) differs from audit entry \(entry): \(difference(recorded, current))")
   }
 
   struct EventBatch {
@@ -329,13 +330,12 @@ extension CorridorDatabase {
     // checked by their batch's digest, so only the few audited one by one are read in full.
     let isEvent = entity.name == "event"
     let actual = try connection.prepare(isEvent ? "SELECT id AS key, seq FROM events ORDER BY id" : "\(entity.select) ORDER BY key")
-    let full = isEvent ? try connection.prepare(entity.lookupSQL()) : actual
     // Sorted by first seq and searched by halves: a year's import is 400 batches, asked about for
     // each of its ten million events.
     let ranges = batches.map { ($0.firstSeq, $0.lastSeq) }.sorted { $0.0 < $1.0 }
     let seqColumn = (0..<actual.columnCount).first { actual.columnName(at: $0) == "seq" }
     func inBatch(_ row: Statement) -> Bool {
-      guard entity.name == "event", let seqColumn else { return false }
+      guard isEvent, let seqColumn else { return false }
       let seq = row.int64(at: seqColumn)
       var (low, high) = (0, ranges.count)
       while low < high {
@@ -346,7 +346,7 @@ extension CorridorDatabase {
     }
     var latest = try nextLatest()
     var hasActual = try actual.step()
-    let order = AuditedEntity.sortedColumns(of: full)
+    let order = AuditedEntity.sortedColumns(of: actual)
     var reported = 0
     func report(_ finding: AuditFinding) {
       reported += 1
@@ -355,27 +355,15 @@ extension CorridorDatabase {
     while latest != nil || hasActual {
       let actualKey = hasActual ? actual.string(at: 0) : nil
       if let entry = latest, let b = actualKey, entry.key == b {
-        var state: String
-        if isEvent {
-          try full.bind(b, at: 1)
-          state = try full.step() ? AuditedEntity.stateText(of: full, order: order) : "null"
-          full.reset()
-        } else {
-          state = AuditedEntity.stateText(of: actual, order: order)
-        }
-        if state != entry.state {
-          report(
-            AuditFinding(
-              seq: entry.seq, kind: "row-changed",
-              message: "\(entity.name) \(b) differs from audit entry \(entry.seq): \(Self.difference(entry.state, state))"))
+        let state = isEvent ? try currentState(entity, key: b) : AuditedEntity.stateText(of: actual, order: order)
+        if let finding = Self.stateFinding(entity.name, key: b, entry: entry.seq, recorded: entry.state, current: state) {
+          report(finding)
         }
         latest = try nextLatest()
         hasActual = try actual.step()
       } else if let entry = latest, actualKey == nil || entry.key.utf8.lexicographicallyPrecedes(actualKey?.utf8 ?? "".utf8) {
-        if entry.state != "null" {
-          report(
-            AuditFinding(
-              seq: entry.seq, kind: "row-deleted", message: "\(entity.name) \(entry.key) was deleted outside corridor (audit entry \(entry.seq))"))
+        if let finding = Self.stateFinding(entity.name, key: entry.key, entry: entry.seq, recorded: entry.state, current: "null") {
+          report(finding)
         }
         latest = try nextLatest()
       } else {

@@ -32,6 +32,14 @@ public struct EmissionsView: Encodable, Sendable {
     public let wtw: String
     public let ttw: String
     public let source: String
+
+    init(_ factor: HubFactor) {
+      kind = factor.kind.rawValue
+      unit = factor.unit.rawValue
+      wtw = factor.wtw.description
+      ttw = factor.ttw.description
+      source = factor.source
+    }
   }
 
   public struct LegView: Encodable, Sendable {
@@ -114,9 +122,7 @@ public struct EmissionsView: Encodable, Sendable {
         hubs: box.hubs.map { hub in
           HubView(
             location: hub.location.text, kind: hub.factor.kind.rawValue,
-            factor: HubFactorView(
-              kind: hub.factor.kind.rawValue, unit: hub.factor.unit.rawValue, wtw: hub.factor.wtw.description, ttw: hub.factor.ttw.description,
-              source: hub.factor.source), wtwKg: thousandths(hub.wtwGrams), ttwKg: thousandths(hub.ttwGrams))
+            factor: HubFactorView(hub.factor), wtwKg: thousandths(hub.wtwGrams), ttwKg: thousandths(hub.ttwGrams))
         }, wtwKg: thousandths(box.wtwGrams), ttwKg: thousandths(box.ttwGrams))
     }
     if let lines = emissions.comparison, let wtw = emissions.comparisonWtwGrams, let ttw = emissions.comparisonTtwGrams {

@@ -77,7 +77,7 @@ extension CorridorDatabase {
     let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var rows: [String: CostReportRow] = [:]
     var parsedTypes: [String: SizeType] = [:]
-    try forEachBookedShipment(corridor: corridor, route: route, from: from, to: to) { shipment in
+    try forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
       let cost = try calculator.cost(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes), currency: currency, fxAt: fxAt)
       let booking = shipment.booking
       let group =
@@ -130,7 +130,7 @@ extension CorridorDatabase {
     for target in [year] + (compare.map { [$0] } ?? []) {
       let from = Day(year: Int64(target), month: 1, day: 1)
       let to = Day(year: Int64(target), month: 12, day: 31)
-      try forEachBookedShipment(corridor: nil, route: nil, from: from, to: to) { shipment in
+      try forEachBookedShipment(ShipmentFilter(from: from, to: to)) { shipment in
         let booking = shipment.booking
         let converted = try fx.convert(
           Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)

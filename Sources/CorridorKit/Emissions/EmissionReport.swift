@@ -48,7 +48,7 @@ extension CorridorDatabase {
     let calculator = try EmissionCalculator(database: self)
     var rows: [String: EmissionReportRow] = [:]
     var parsedTypes: [String: SizeType] = [:]
-    try forEachBookedShipment(corridor: corridor, route: route, from: from, to: to) { shipment in
+    try forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
       let emissions: ShipmentEmissions
       do {
         emissions = try calculator.emissions(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes))

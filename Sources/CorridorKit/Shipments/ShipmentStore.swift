@@ -194,23 +194,19 @@ extension CorridorDatabase {
   }
 
   private func forEachShipment(ref: String?, filter: ShipmentFilter, _ body: (Shipment) throws -> Void) throws {
-    if let after = filter.after, try shipmentStatus(after) == nil {
+    if let after = filter.after, try mapSQLiteErrors({ try connection.row("SELECT 1 FROM shipments WHERE ref = ?", [.text(after)]) }) == nil {
       throw CorridorError.invalid(
         "unknown shipment \(after) in --after", rule: .unknownShipment, hint: "page with the last reference of the previous page")
     }
     try mapSQLiteErrors {
       var conditions = Conditions()
       conditions.add("s.ref = ?", SQLValue(ref))
-      conditions.add("r.corridor = ?", SQLValue(filter.corridor))
-      conditions.add("s.route = ?", SQLValue(filter.route))
+      conditions.addBookingFilters(filter)
       conditions.add("st.status = ?", SQLValue(filter.status?.rawValue))
-      conditions.add("s.booked_on >= ?", SQLValue(filter.from?.description))
-      conditions.add("s.booked_on <= ?", SQLValue(filter.to?.description))
       conditions.add("(s.booked_on, s.ref) > (SELECT booked_on, ref FROM shipments WHERE ref = ?)", SQLValue(filter.after))
       let statement = try connection.prepare(
         """
-        SELECT s.ref, s.route, s.shipper, s.consignee, s.commodity, s.hs_code, s.value_minor, s.currency, s.booked_on,
-               s.created_at, s.operator, st.status, c.reason
+        SELECT \(Self.bookingColumns), s.created_at, s.operator, st.status, c.reason
         FROM shipments s JOIN routes r ON r.code = s.route JOIN shipment_status st ON st.ref = s.ref
         LEFT JOIN shipment_cancellations c ON c.ref = s.ref
         \(conditions.sql)
@@ -228,24 +224,18 @@ extension CorridorDatabase {
     }
   }
 
-  /// Calls `body` with each shipment booked in `from…to` (and on `corridor`/`route`) that is not
-  /// cancelled, as a booking and its containers, in (booked date, reference) order: what the cost,
-  /// export and emissions reports read. No status is worked out, so a year's report does not pay
-  /// for ten thousand of them.
-  func forEachBookedShipment(
-    corridor: String?, route: String?, from: Day?, to: Day?, _ body: (BookedShipment) throws -> Void
-  ) throws {
+  /// Calls `body` with each shipment the filter's corridor, route and booked dates select that is
+  /// not cancelled, as a booking and its containers, in (booked date, reference) order: what the
+  /// cost, export and emissions reports read. No status is worked out, so a year's report does not
+  /// pay for ten thousand of them.
+  func forEachBookedShipment(_ filter: ShipmentFilter, _ body: (BookedShipment) throws -> Void) throws {
     try mapSQLiteErrors {
-      var conditions = Conditions()
-      conditions.add("r.corridor = ?", SQLValue(corridor))
-      conditions.add("s.route = ?", SQLValue(route))
-      conditions.add("s.booked_on >= ?", SQLValue(from?.description))
-      conditions.add("s.booked_on <= ?", SQLValue(to?.description))
+      var conditions = Conditions("NOT EXISTS (SELECT 1 FROM shipment_cancellations c WHERE c.ref = s.ref)")
+      conditions.addBookingFilters(filter)
       let statement = try connection.prepare(
         """
-        SELECT s.ref, s.route, s.shipper, s.consignee, s.commodity, s.hs_code, s.value_minor, s.currency, s.booked_on
-        FROM shipments s JOIN routes r ON r.code = s.route
-        \(conditions.sql.isEmpty ? "WHERE" : conditions.sql + " AND") NOT EXISTS (SELECT 1 FROM shipment_cancellations c WHERE c.ref = s.ref)
+        SELECT \(Self.bookingColumns) FROM shipments s JOIN routes r ON r.code = s.route
+        \(conditions.sql)
         ORDER BY s.booked_on, s.ref
         """)
       try statement.bind(conditions.arguments)
@@ -256,7 +246,9 @@ extension CorridorDatabase {
     }
   }
 
-  /// A booking from a row with the shipments table's columns.
+  static let bookingColumns = "s.ref, s.route, s.shipper, s.consignee, s.commodity, s.hs_code, s.value_minor, s.currency, s.booked_on"
+
+  /// A booking from a row with `bookingColumns`.
   func booking(_ row: Row) throws(RowDecodingError) -> ShipmentBooking {
     ShipmentBooking(
       ref: try row.text("ref"), route: try row.text("route"), shipper: try row.text("shipper"), consignee: try row.text("consignee"),
@@ -289,5 +281,16 @@ extension CorridorDatabase {
         container: try row.container("container"), grossKg: try row.optionalInt("gross_kg", in: 1...Int(Int32.max)),
         seals: (try row.optionalText("seals") ?? "").split(separator: " ").map(String.init))
     }
+  }
+}
+
+extension Conditions {
+  /// The corridor, route and booked-date filters every shipment query shares (`s` the shipments,
+  /// `r` their routes).
+  mutating func addBookingFilters(_ filter: ShipmentFilter) {
+    add("r.corridor = ?", SQLValue(filter.corridor))
+    add("s.route = ?", SQLValue(filter.route))
+    add("s.booked_on >= ?", SQLValue(filter.from?.description))
+    add("s.booked_on <= ?", SQLValue(filter.to?.description))
   }
 }
