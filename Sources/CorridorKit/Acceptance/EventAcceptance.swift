@@ -99,7 +99,16 @@ public enum EventAcceptance {
     var accepted = Accepted(report: input, id: "", exception: nil, offRoute: false, late: false, stateAfter: nil)
     guard let place = try context.place(input.location) else { throw CorridorError.unknownLocation(input.location.text) }
     accepted.report.location = place
-    if accepted.report.shipment == nil { accepted.report.shipment = box.openShipment }
+    if accepted.report.shipment == nil {
+      // A carrier's booking reference puts the event on the shipment it names; one Corridor does
+      // not know is kept as data, and the event takes the container's open shipment.
+      if let booking = input.carrierBooking, try context.shipment(booking) != nil {
+        accepted.report.shipment = booking
+      } else {
+        accepted.report.shipment = box.openShipment
+      }
+    }
+    if accepted.report.carrierBooking == accepted.report.shipment { accepted.report.carrierBooking = nil }
     let id = input.id ?? context.derivedID(of: accepted.report)
     accepted.report.id = id
     accepted.id = id

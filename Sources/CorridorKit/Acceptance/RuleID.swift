@@ -62,6 +62,8 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   public static let duplicateContainer = RuleID("duplicate-container")
   public static let emptyLaden = RuleID("empty-laden")
   public static let equipment = RuleID("equipment")
+  public static let edifact = RuleID("edifact")
+  public static let edifactMapping = RuleID("edifact-mapping")
   public static let eventCode = RuleID("event-code")
   public static let emissionFactor = RuleID("emission-factor")
   public static let eventRetracted = RuleID("event-retracted")
@@ -107,7 +109,8 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   static let all: [RuleID] =
     eventRules + [
       .aliasTaken, .alreadyAssigned, .amount, .auditVerify, .basis, .classifier, .commodity, .component, .containerBusy, .containerExists, .csv,
-      .currency, .date, .dbCheck, .duplicateContainer, .emissionFactor, .emptyLaden, .equipment, .eventCode, .eventRetracted, .exportChain,
+      .currency, .date, .dbCheck, .duplicateContainer, .edifact, .edifactMapping, .emissionFactor, .emptyLaden, .equipment, .eventCode,
+      .eventRetracted, .exportChain,
       .exportCount,
       .exportDigest, .exportFormat, .fxRate, .generate, .hubFactor, .hsCode, .iso6346, .json, .leg, .manifest, .missingFxRate, .mode, .ndjson,
       .overweight,

@@ -136,8 +136,14 @@ struct AuditedEntity {
   /// all write through here, so they cannot render the same row differently. The keys are
   /// rendered once per layout (this runs for every imported and every verified row).
   struct StateLayout: Sendable {
+    /// Fields added to an audited table after entries were written: left out of the state when
+    /// NULL, so that the entries written before them still verify.
+    static let addedLater: Set<String> = ["carrierBooking"]
+
     /// `"name":` for each field.
     let keys: [[UInt8]]
+    /// Whether the field is left out when NULL (`addedLater`).
+    let omittedWhenNull: [Bool]
 
     init(names: [String]) {
       keys = names.map { name in
@@ -146,28 +152,27 @@ struct AuditedEntity {
         key.append(UInt8(ascii: ":"))
         return key
       }
+      omittedWhenNull = names.map(Self.addedLater.contains)
     }
 
     /// Writes the state, `value(i)` being the i-th field's value as SQLite stores it.
     func write(to out: inout [UInt8], value: (Int) -> SQLValue) {
       out.append(UInt8(ascii: "{"))
+      var first = true
       for index in keys.indices {
-        if index > 0 { out.append(UInt8(ascii: ",")) }
+        let field = value(index)
+        if omittedWhenNull[index], case .null = field { continue }
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
         keys[index].withUnsafeBufferPointer { out.append(contentsOf: $0) }
-        CanonicalJSON.write(value(index), to: &out)
+        CanonicalJSON.write(field, to: &out)
       }
       out.append(UInt8(ascii: "}"))
     }
 
     /// The same for values already in field order (the import's hot path: no closure a field).
     func write(_ values: [SQLValue], to out: inout [UInt8]) {
-      out.append(UInt8(ascii: "{"))
-      for index in keys.indices {
-        if index > 0 { out.append(UInt8(ascii: ",")) }
-        keys[index].withUnsafeBufferPointer { out.append(contentsOf: $0) }
-        CanonicalJSON.write(values[index], to: &out)
-      }
-      out.append(UInt8(ascii: "}"))
+      write(to: &out) { values[$0] }
     }
   }
 

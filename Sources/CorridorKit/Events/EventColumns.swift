@@ -14,7 +14,8 @@ enum EventColumns {
 
   /// (state key, column), sorted by key: the canonical order of the audited state.
   static let all: [(name: String, column: String)] = [
-    ("atMs", "at_ms"), ("atOffsetMinutes", "at_offset_minutes"), ("classifier", "classifier"), ("code", "code"),
+    ("atMs", "at_ms"), ("atOffsetMinutes", "at_offset_minutes"), ("carrierBooking", "carrier_booking"), ("classifier", "classifier"),
+    ("code", "code"),
     ("container", "container"), ("emptyLaden", "empty_laden"), ("exception", "exception"), ("id", "id"), ("location", "location"),
     ("mode", "mode"), ("note", "note"), ("offRoute", "off_route"), ("operator", "operator"), ("recordedAt", "recorded_at"),
     ("seal", "seal"), ("seq", "seq"), ("shipment", "shipment"), ("vehicle", "vehicle"),
@@ -28,6 +29,7 @@ enum EventColumns {
     values.removeAll(keepingCapacity: true)
     values.append(.integer(report.time.milliseconds))
     values.append(.integer(Int64(report.time.offsetMinutes)))
+    values.append(SQLValue(report.carrierBooking))
     values.append(.text(report.classifier.rawValue))
     values.append(.text(report.code.rawValue))
     values.append(.text(report.container.text))

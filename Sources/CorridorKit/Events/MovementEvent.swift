@@ -100,11 +100,15 @@ public struct EventReport: Sendable, Hashable {
   public var emptyLaden: EmptyLaden?
   public var seal: String?
   public var note: String?
+  /// A carrier's booking reference as a terminal or railway reported it (EDIFACT RFF+BN), kept
+  /// when it is not a Corridor shipment: the engine puts the event on the shipment it names when
+  /// there is one (see `EventAcceptance.decide`).
+  public var carrierBooking: String?
 
   public init(
     id: String? = nil, container: ContainerNumber, code: EventCode, time: EventTime, location: LocationCode, shipment: String? = nil,
     classifier: EventClassifier = .ACT, mode: TransportModeCode? = nil, vehicle: String? = nil, emptyLaden: EmptyLaden? = nil,
-    seal: String? = nil, note: String? = nil
+    seal: String? = nil, note: String? = nil, carrierBooking: String? = nil
   ) {
     // Empty means absent, whichever way the event came in: `--seal ""` was stored as "" but
     // exported as absent, so the export did not re-import; `--id ""` reached the schema.
@@ -121,6 +125,7 @@ public struct EventReport: Sendable, Hashable {
     self.emptyLaden = emptyLaden
     self.seal = absentIfEmpty(seal)
     self.note = absentIfEmpty(note)
+    self.carrierBooking = absentIfEmpty(carrierBooking)
   }
 
   /// Identical content, the written offset included: a report resent with another offset for
@@ -129,7 +134,7 @@ public struct EventReport: Sendable, Hashable {
     a.id == b.id && a.container == b.container && a.code == b.code && a.time == b.time
       && a.time.offsetMinutes == b.time.offsetMinutes && a.location == b.location && a.shipment == b.shipment
       && a.classifier == b.classifier && a.mode == b.mode && a.vehicle == b.vehicle && a.emptyLaden == b.emptyLaden
-      && a.seal == b.seal && a.note == b.note
+      && a.seal == b.seal && a.note == b.note && a.carrierBooking == b.carrierBooking
   }
 
   public func hash(into hasher: inout Hasher) {
@@ -146,6 +151,7 @@ public struct EventReport: Sendable, Hashable {
     hasher.combine(emptyLaden)
     hasher.combine(seal)
     hasher.combine(note)
+    hasher.combine(carrierBooking)
   }
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.
@@ -169,6 +175,8 @@ public struct EventReport: Sendable, Hashable {
     field(emptyLaden?.rawValue)
     field(seal)
     field(note)
+    // Only when present: ids derived before carrier references existed stay the same.
+    if let carrierBooking { field(carrierBooking) }
     return SHA256.hash(data: bytes).withUnsafeBytes { hex($0.prefix(16), prefix: "ev-") }
   }
 }

@@ -10,7 +10,9 @@ extension CorridorDatabase {
     write: (String) throws -> Void
   ) throws -> Int {
     try mapSQLiteErrors {
+      let iftsta = format == .edifact || format == .iftsta ? IFTSTAWriter() : nil
       if format == .csv { try write(CSV.record(CSVEventSource.columns)) }
+      try iftsta?.begin(write)
       var conditions = Conditions("r.event_id IS NULL")
       conditions.add("e.at_ms >= ?", SQLValue(from.map { $0.startMilliseconds }))
       conditions.add("e.at_ms < ?", SQLValue(to.map { $0.adding(days: 1).startMilliseconds }))
@@ -25,9 +27,14 @@ extension CorridorDatabase {
       var count = 0
       try statement.forEachNamedRow { row in
         let event = try movementEvent(from: row)
-        try write(format == .csv ? CSVEventSource.line(event) : NDJSONEventSource.line(event))
+        switch format {
+        case .csv: try write(CSVEventSource.line(event))
+        case .ndjson: try write(NDJSONEventSource.line(event))
+        case .edifact, .iftsta: try iftsta?.add(event, write)
+        }
         count += 1
       }
+      try iftsta?.finish(write)
       return count
     }
   }

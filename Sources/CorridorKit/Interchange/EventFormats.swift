@@ -5,6 +5,9 @@ import Foundation
 /// same bytes, so export → import → export is byte-identical.
 public enum EventFileFormat: String, Sendable, CaseIterable {
   case csv, ndjson
+  /// UN/EDIFACT CODECO, COARRI and IFTSTA in; `iftsta` is the same reader, and what the export
+  /// writes (IFTSTA D00B) for either name.
+  case edifact, iftsta
 }
 
 /// One parsed row, or why it could not be parsed.
@@ -24,12 +27,19 @@ public struct ImportRow: Sendable {
   /// The row's hashes as parsed (its id, else the derived one), worked out on the reader
   /// thread with the derived id: the import uses them when resolving the row changed nothing.
   var rowHash: ImportFacts.RowHash?
+  /// Where the row is, when a line number does not say it (EDIFACT: interchange, message, segment).
+  public var position: SourcePosition?
+  /// The container's ISO 6346 size-type code as the row gives it (EDIFACT EQD), for
+  /// `--register-containers`.
+  public var sizeType: String?
 
   /// The row with its derived id and hashes worked out.
   func withDerivedID() -> ImportRow {
     guard case .success(var report) = result else { return self }
     let derived = report.derivedID
     var row = ImportRow(line: line, result: result, derivedID: derived)
+    row.position = position
+    row.sizeType = sizeType
     let id = report.id ?? derived
     report.id = id
     row.rowHash = ImportFacts.RowHash(id: id, report: report)
@@ -41,18 +51,27 @@ public struct ImportRow: Sendable {
 public protocol EventRowSource: AnyObject {
   func next() throws -> ImportRow?
   var bytesRead: Int { get }
+  /// What the file held that has no Corridor event, counted by what it was (EDIFACT status
+  /// codes, message types, unknown segments): reported, never guessed.
+  var unmapped: [String: Int] { get }
 }
 
-/// `id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note`.
+extension EventRowSource {
+  public var unmapped: [String: Int] { [:] }
+}
+
+/// `id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note,carrierBooking`
+/// (columns found by name; any but the four required may be left out).
 ///
 /// Fields are parsed straight from the reader's bytes: a backfill is millions of rows, and a
 /// String per field cost more than the checks themselves.
 public final class CSVEventSource: EventRowSource {
   public static let columns = [
     "id", "container", "code", "at", "location", "shipment", "classifier", "mode", "vehicle", "emptyLaden", "seal", "note",
+    "carrierBooking",
   ]
   private enum Column: Int {
-    case id, container, code, at, location, shipment, classifier, mode, vehicle, emptyLaden, seal, note
+    case id, container, code, at, location, shipment, classifier, mode, vehicle, emptyLaden, seal, note, carrierBooking
   }
   private let reader: CSVReader
   private let file: String
@@ -118,7 +137,7 @@ public final class CSVEventSource: EventRowSource {
       classifier: try located(.classifier) { b throws(CorridorError) in try EventClassifier(parsing: string(b)) } ?? .ACT,
       mode: try located(.mode) { b throws(CorridorError) in try TransportModeCode(parsing: string(b)) }, vehicle: text(.vehicle),
       emptyLaden: try located(.emptyLaden) { b throws(CorridorError) in try EmptyLaden(parsing: string(b)) }, seal: text(.seal),
-      note: text(.note))
+      note: text(.note), carrierBooking: text(.carrierBooking))
   }
 
   /// The CSV line for a recorded event (the export writer).
@@ -127,6 +146,7 @@ public final class CSVEventSource: EventRowSource {
     return CSV.record([
       event.id, r.container.text, r.code.rawValue, r.time.description, r.location.text, r.shipment ?? "", r.classifier.rawValue,
       r.mode?.rawValue.lowercased() ?? "", r.vehicle ?? "", r.emptyLaden?.rawValue ?? "", r.seal ?? "", r.note ?? "",
+      r.carrierBooking ?? "",
     ])
   }
 }
@@ -246,12 +266,15 @@ public final class NDJSONEventSource: EventRowSource {
     guard let time = try parsed(node["eventDateTime"], "eventDateTime", { t throws(CorridorError) in try EventTime(parsing: t) }) else {
       throw fail(node, "missing eventDateTime")
     }
-    var shipment: String?
+    // The first booking reference is the shipment; a second is a carrier's booking reference
+    // (as the export writes them).
+    var bookings: [String] = []
     if let references = node["documentReferences"], case .array(let items) = references.value {
       for item in items where (try string(item["documentReferenceType"], "documentReferenceType")) == "BKG" {
-        shipment = try string(item["documentReferenceValue"], "documentReferenceValue")
+        if let value = try string(item["documentReferenceValue"], "documentReferenceValue") { bookings.append(value) }
       }
     }
+    guard bookings.count <= 2 else { throw fail(node["documentReferences"] ?? node, "more than two BKG document references") }
     var seal: String?
     if let seals = node["seals"], case .array(let items) = seals.value, let first = items.first {
       seal = try string(first["sealNumber"], "sealNumber")
@@ -264,12 +287,13 @@ public final class NDJSONEventSource: EventRowSource {
       emptyLaden = value
     }
     return EventReport(
-      id: try string(node["eventID"], "eventID"), container: container, code: code, time: time, location: location, shipment: shipment,
+      id: try string(node["eventID"], "eventID"), container: container, code: code, time: time, location: location,
+      shipment: bookings.first,
       classifier: try parsed(node["eventClassifierCode"], "eventClassifierCode") { t throws(CorridorError) in try EventClassifier(parsing: t) }
         ?? .ACT,
       mode: try parsed(call?["modeOfTransport"], "modeOfTransport") { t throws(CorridorError) in try TransportModeCode(parsing: t) },
       vehicle: try string(call?["exportVoyageNumber"], "exportVoyageNumber"), emptyLaden: emptyLaden, seal: seal,
-      note: try string(node["changeRemark"], "changeRemark"))
+      note: try string(node["changeRemark"], "changeRemark"), carrierBooking: bookings.count == 2 ? bookings[1] : nil)
   }
 
   /// The DCSA line for a recorded event (the export writer). `eventCreatedDateTime` repeats
@@ -293,8 +317,11 @@ public final class NDJSONEventSource: EventRowSource {
     if let vehicle = r.vehicle { call["exportVoyageNumber"] = .string(vehicle) }
     if !call.isEmpty { object["transportCall"] = .object(call) }
     if let emptyLaden = r.emptyLaden { object["emptyIndicatorCode"] = .string(emptyLaden.rawValue) }
-    if let shipment = r.shipment {
-      object["documentReferences"] = .array([.object(["documentReferenceType": .string("BKG"), "documentReferenceValue": .string(shipment)])])
+    // The shipment first, then a carrier's booking reference the event kept.
+    let bookings = [r.shipment, r.carrierBooking].compactMap { $0 }
+    if !bookings.isEmpty {
+      object["documentReferences"] = .array(
+        bookings.map { .object(["documentReferenceType": .string("BKG"), "documentReferenceValue": .string($0)]) })
     }
     if let seal = r.seal { object["seals"] = .array([.object(["sealNumber": .string(seal)])]) }
     if let note = r.note { object["changeRemark"] = .string(note) }

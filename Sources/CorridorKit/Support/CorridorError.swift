@@ -1,18 +1,22 @@
 import SQLite
 
-/// A place in an input file: 1-based line and byte column.
+/// A place in an input file: 1-based line and byte column, or, for files without lines to speak
+/// of (EDIFACT), a description such as "interchange 1001, message 7, segment 12, byte 3456".
 public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
   public let file: String
   public let line: Int
   public let column: Int
+  /// Where, when line and column do not say it (`line` is then a running number, e.g. the segment).
+  public let detail: String?
 
-  public init(file: String, line: Int, column: Int) {
+  public init(file: String, line: Int, column: Int, detail: String? = nil) {
     self.file = file
     self.line = line
     self.column = column
+    self.detail = detail
   }
 
-  public var description: String { "\(file):\(line):\(column)" }
+  public var description: String { detail.map { "\(file): \($0)" } ?? "\(file):\(line):\(column)" }
 }
 
 /// The one error type of the domain library. Every failure a user can cause maps to one of
@@ -70,8 +74,15 @@ public struct CorridorError: Error, CustomStringConvertible, Equatable, Sendable
   public var text: String { position.map { "\($0): \(message)" } ?? message }
 
   /// References to things that are not there, worded once for every command and door.
-  public static func unknownContainer(_ number: ContainerNumber) -> CorridorError {
-    .invalid("unknown container \(number)", rule: .unknownContainer, hint: "register it with `corridor container add \(number) --type CODE`")
+  /// - Parameter sizeType: the size-type code the row gave (EDIFACT EQD), which the import can
+  ///   register the container from.
+  public static func unknownContainer(_ number: ContainerNumber, sizeType: String? = nil) -> CorridorError {
+    .invalid(
+      "unknown container \(number)", rule: .unknownContainer,
+      hint: sizeType.map {
+        "import with --register-containers to register it as \($0) from the file, or `corridor container add \(number) --type \($0)`"
+      }
+        ?? "register it with `corridor container add \(number) --type CODE`")
   }
 
   public static func unknownLocation(_ code: String) -> CorridorError {

@@ -14,7 +14,7 @@ extension Corridor {
 
   struct ExportGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "export", abstract: "Export movement events as CSV or DCSA T&T 2.2 NDJSON.", subcommands: [Events.self])
+      commandName: "export", abstract: "Export movement events as CSV, DCSA T&T 2.2 NDJSON or EDIFACT IFTSTA.", subcommands: [Events.self])
   }
 
   struct Dev: ParsableCommand {
@@ -119,9 +119,14 @@ extension Corridor.Import {
   struct Events: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Import movement events; every row is checked like `event record`.",
-      discussion: "CSV columns: id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note. NDJSON: DCSA T&T 2.2 events.")
+      discussion:
+        "CSV columns: id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note,carrierBooking. NDJSON: DCSA T&T 2.2 events. EDIFACT: CODECO, COARRI and IFTSTA (D95B, D00B)."
+    )
     @Argument(help: "Input file, or - for standard input.") var file: String
-    @Option(help: "csv or ndjson (default: from the extension, else csv).") var format: EventFileFormat?
+    @Option(help: "csv, ndjson or edifact (default: EDIFACT when the file starts with UNA or UNB, else from the extension, else csv).")
+    var format: EventFileFormat?
+    @Flag(name: .customLong("register-containers"), help: "Register unknown containers from EDIFACT EQD's number and size-type (audited).")
+    var registerContainers = false
     @Flag(name: .customLong("skip-invalid"), help: "Import the good rows; write the bad ones to --rejects.") var skipInvalid = false
     @Option(help: "Where --skip-invalid writes the rejected rows (CSV: line, rule, error).") var rejects: String?
     @Flag(name: .customLong("allow-gap"), help: "Keep rows that break a sequence rule as data-quality exceptions.") var allowGap = false
@@ -138,10 +143,12 @@ extension Corridor.Import {
     func run() throws {
       let input = try CommandInput(file)
       let db = try database.open()
-      let detected = format ?? ([".ndjson", ".jsonl", ".json"].contains { file.lowercased().hasSuffix($0) } ? .ndjson : .csv)
+      let byName: EventFileFormat = [".ndjson", ".jsonl", ".json"].contains { file.lowercased().hasSuffix($0) } ? .ndjson : .csv
+      let detected = try format ?? (EDIFACTDetection.looksLikeEDIFACT(path: input.path) ? .edifact : byName)
       var options = EventImportOptions()
       options.skipInvalid = skipInvalid
       options.allowGap = allowGap
+      options.registerContainers = registerContainers
       options.batchSize = batchSize
       options.operatorName = op.resolved
       let rejectsFile = try RejectsFile(rejects, database: database, input: input)
@@ -156,6 +163,10 @@ extension Corridor.Import {
       Console.line(
         "\(input.display): \(summary.rows) rows: \(summary.imported) imported, \(summary.duplicates) already recorded, \(summary.rejected) rejected (\(summary.batches) batches)"
       )
+      if !summary.unmapped.isEmpty {
+        Console.line(
+          "not mapped (no Corridor event): " + summary.unmapped.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
+      }
     }
   }
 
@@ -195,7 +206,7 @@ extension Corridor.ExportGroup {
     @Option(help: "Events on or before this day (UTC).") var to: String?
     @Option(help: "Only this container.") var container: String?
     @Option(help: "Only this shipment.") var shipment: String?
-    @Option(help: "csv (default) or ndjson (DCSA T&T 2.2).") var format: EventFileFormat = .csv
+    @Option(help: "csv (default), ndjson (DCSA T&T 2.2) or iftsta (UN/EDIFACT IFTSTA D00B).") var format: EventFileFormat = .csv
     @Option(help: "Output file (default: standard output).") var out: String?
     @OptionGroup var database: DatabaseOptions
 

@@ -17,6 +17,9 @@ public struct EventImportOptions: Sendable {
   public var maxShipments = 1_024
   /// The clock for the future-event rule; nil: the database's clock.
   public var now: EventTime?
+  /// Register a row's unknown container from the size-type code it carries (EDIFACT EQD),
+  /// audited, instead of refusing the row.
+  public var registerContainers = false
 
   public init() {}
 }
@@ -28,6 +31,8 @@ public struct EventImportSummary: Sendable, Equatable {
   public var duplicates = 0
   public var rejected = 0
   public var batches = 0
+  /// What the file held that has no Corridor event, by what it was (EDIFACT).
+  public var unmapped: [String: Int] = [:]
 
   mutating func add(_ other: EventImportSummary) {
     rows += other.rows
@@ -55,12 +60,14 @@ extension CorridorDatabase {
     let file = name ?? path
     // Checked here too, so that a folder or a missing file is exit 66 before any pass starts.
     try InputFile.open(path, name: file).close()
-    func open() -> EventRowSource {
+    let zones = format == .edifact || format == .iftsta ? try placeTimeZones() : [:]
+    func open() -> PrefetchingRowSource {
       PrefetchingRowSource { () throws -> EventRowSource in
         let handle = try InputFile.open(path, name: file)
         switch format {
         case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: file)
         case .ndjson: return NDJSONEventSource(handle: handle, file: file)
+        case .edifact, .iftsta: return EDIFACTEventSource(handle: handle, file: file, zones: zones)
         }
       }
     }
@@ -73,6 +80,7 @@ extension CorridorDatabase {
         rows += 1
         let report = try row.result.get()
         do {
+          try register(report, of: row, in: facts, options: options, write: false)
           try facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash))
         } catch let error as CorridorError {
           throw located(error, row: row, path: file)
@@ -140,7 +148,9 @@ extension CorridorDatabase {
                 batch.rows += 1
                 let prepared: ImportFacts.Prepared
                 do {
-                  prepared = try facts.decide(try row.result.get(), parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash)
+                  let report = try row.result.get()
+                  try register(report, of: row, in: facts, options: options, write: true)
+                  prepared = try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash)
                   guard let accepted = prepared.accepted,
                     try insertImported(
                       .init(accepted: accepted, recordedAt: recordedAt, operatorName: options.operatorName), with: insert, values: &values)
@@ -188,12 +198,27 @@ extension CorridorDatabase {
       // every 1 to 3 ms) take their turn here instead of waiting for the whole import.
       if !exhausted { usleep(5_000) }
     }
+    summary.unmapped = source.unmapped
     return summary
+  }
+
+  /// `--register-containers`: registers the row's container from its size-type code when it is
+  /// not registered (audited, in the batch's transaction), so the engine then finds it.
+  private func register(_ report: EventReport, of row: ImportRow, in facts: ImportFacts, options: EventImportOptions, write: Bool) throws {
+    guard options.registerContainers, let code = row.sizeType, try !facts.knows(report.container) else { return }
+    let sizeType = try SizeType(parsing: code)
+    if write { try addContainer(report.container, sizeType: sizeType, operator: options.operatorName) }
+    try facts.register(report.container)
   }
 
   /// Rewrites a row-level rule error so it names the file and line (rules do not know files).
   func located(_ error: CorridorError, row: ImportRow, path: String) -> CorridorError {
-    error.located(SourcePosition(file: path, line: row.line, column: 1))
+    var error = error
+    // A row that carries its container's size-type (EDIFACT) can register it: the hint says how.
+    if error.rule == .unknownContainer, let sizeType = row.sizeType, case .success(let report) = row.result {
+      error = .unknownContainer(report.container, sizeType: sizeType)
+    }
+    return error.located(row.position ?? SourcePosition(file: path, line: row.line, column: 1))
   }
 
   /// Inserts one accepted row; its values are left in `values` for its audited state. Returns

@@ -73,6 +73,7 @@ final class ImportFacts: AcceptanceContext {
   private var inputLocation = LocationCode(trusted: "")
   private var inputShipment: String?
   private var inputID: String?
+  private var inputCarrierBooking: String?
   private var parsedDerivedID: String?
   /// The row's hashes as `recorded` worked them out (hashing a report is not cheap: once a row).
   private var rowHash: RowHash?
@@ -111,7 +112,7 @@ final class ImportFacts: AcceptanceContext {
   /// - Parameter parsedDerivedID: the derived id of `report` as parsed, when the reader worked
   ///   it out ahead.
   func decide(_ report: EventReport, parsedDerivedID: String? = nil, parsedRowHash: RowHash? = nil) throws -> Prepared {
-    (inputLocation, inputShipment, inputID) = (report.location, report.shipment, report.id)
+    (inputLocation, inputShipment, inputID, inputCarrierBooking) = (report.location, report.shipment, report.id, report.carrierBooking)
     self.parsedDerivedID = parsedDerivedID
     self.parsedRowHash = parsedRowHash
     rowHash = nil
@@ -226,10 +227,22 @@ final class ImportFacts: AcceptanceContext {
   /// shipment changes the content, and so its derived id and hashes. (A derived id ignores the
   /// report's own id.)
   private func isAsParsed(_ resolved: EventReport) -> Bool {
-    resolved.location == inputLocation && resolved.shipment == inputShipment
+    resolved.location == inputLocation && resolved.shipment == inputShipment && resolved.carrierBooking == inputCarrierBooking
   }
 
   // MARK: - Boxes
+
+  /// Whether the container is registered (or registered by this import).
+  func knows(_ container: ContainerNumber) throws -> Bool { try box(container) != nil }
+
+  /// A container this import registers (`--register-containers`): no events, no shipment.
+  func register(_ container: ContainerNumber) throws {
+    if boxes.count >= maxBoxes { try evictHalf() }
+    clock += 1
+    let box = Box()
+    box.touched = clock
+    boxes[container] = box
+  }
 
   /// The box for `container`, from memory, the spill or the database; nil when the container
   /// is not registered.

@@ -17,6 +17,7 @@ final class PrefetchingRowSource: EventRowSource {
   private var index = 0
   private var finished = false
   private(set) var bytesRead = 0
+  private(set) var unmapped: [String: Int] = [:]
 
   /// - Parameter open: makes the real source; it runs on the reader thread, and so does every
   ///   call to it.
@@ -35,9 +36,9 @@ final class PrefetchingRowSource: EventRowSource {
           }
         }
         if !rows.isEmpty { guard channel.put(.rows(rows, bytesRead: source.bytesRead)) else { return } }
-        _ = channel.put(.end(nil))
+        _ = channel.put(.end(nil, unmapped: source.unmapped))
       } catch {
-        _ = channel.put(.end(error))
+        _ = channel.put(.end(error, unmapped: [:]))
       }
     }
     thread.name = "corridor-import-reader"
@@ -54,8 +55,9 @@ final class PrefetchingRowSource: EventRowSource {
         chunk = rows
         index = 0
         bytesRead = bytes
-      case .end(let error):
+      case .end(let error, let counts):
         finished = true
+        unmapped = counts
         if let error { throw error }
         return nil
       }
@@ -66,8 +68,8 @@ final class PrefetchingRowSource: EventRowSource {
 
   enum Message: Sendable {
     case rows([ImportRow], bytesRead: Int)
-    /// The end of the file, or the error that ended it.
-    case end(Error?)
+    /// The end of the file, or the error that ended it; what the source could not map.
+    case end(Error?, unmapped: [String: Int])
   }
 
   /// A bounded queue between the reader thread and the importer.

@@ -1,0 +1,151 @@
+import Foundation
+
+/// One message of an interchange, UNH to UNT, with where it came from.
+public struct EDIFACTMessage: Sendable {
+  /// UNB's sender identification and interchange control reference (0004, 0020).
+  public let sender: String
+  public let interchange: String
+  /// UNH's message reference number (0062) and message type (0065, e.g. CODECO).
+  public let reference: String
+  public let type: String
+  /// Directory version and release (0052, 0054), e.g. "D" and "95B".
+  public let version: String
+  public let release: String
+  /// The segments between UNH and UNT.
+  public let segments: [EDIFACTSegment]
+  /// The file-wide number (1-based) of UNH: segment `i` of `segments` is `firstSegment + 1 + i`.
+  public let firstSegment: Int
+  /// UNH's own segment number within the message is 1, so `segments[i]` is number `i + 2`.
+  public func position(of index: Int, file: String) -> SourcePosition {
+    let offset = index < segments.count ? segments[index].offset : segments.last?.offset ?? 0
+    return SourcePosition(
+      file: file, line: firstSegment + 1 + index, column: 1,
+      detail: "interchange \(interchange), message \(reference), segment \(index + 2), byte \(offset)")
+  }
+}
+
+/// Reads messages out of a stream of interchanges, checking the envelopes: UNB/UNZ and UNH/UNT
+/// pairs, UNT's segment count, UNZ's message (or group) count, UNG/UNE groups, and matching
+/// control references. A broken envelope is an error naming the interchange, the message, the
+/// segment number and the byte offset; nothing of the file is imported then (all or nothing).
+final class EDIFACTInterchangeReader {
+  /// A message with more segments is refused: messages are held whole while they are mapped.
+  static let maxMessageSegments = 200_000
+
+  private let tokenizer: EDIFACTTokenizer
+  private let file: String
+  /// File-wide segment count.
+  private var segmentNumber = 0
+  private var interchange: (sender: String, reference: String, messages: Int, groups: Int)?
+  private var group: (reference: String, messages: Int)?
+  private var sawInterchange = false
+
+  var bytesRead: Int { tokenizer.bytesRead }
+
+  init(tokenizer: EDIFACTTokenizer, file: String) {
+    self.tokenizer = tokenizer
+    self.file = file
+  }
+
+  private func error(_ message: String, offset: Int, messageRef: String? = nil, segmentInMessage: Int? = nil) -> CorridorError {
+    var place: [String] = []
+    if let interchange { place.append("interchange \(interchange.reference)") }
+    if let messageRef { place.append("message \(messageRef)") }
+    place.append("segment \(segmentInMessage ?? segmentNumber)")
+    place.append("byte \(offset)")
+    return .invalid(
+      message, rule: .edifact, at: SourcePosition(file: file, line: segmentNumber, column: 1, detail: place.joined(separator: ", ")))
+  }
+
+  /// The next message of any type, or nil at the end of the file.
+  func next() throws(CorridorError) -> EDIFACTMessage? {
+    var message: (reference: String, type: String, version: String, release: String, segments: [EDIFACTSegment], first: Int)?
+    while true {
+      let read: EDIFACTSegment?
+      do { read = try tokenizer.next() } catch let syntax {
+        segmentNumber += 1
+        throw error(
+          syntax.message, offset: syntax.offset, messageRef: message?.reference, segmentInMessage: message.map { $0.segments.count + 2 })
+      }
+      guard let segment = read else {
+        if let message {
+          throw error(
+            "the file ends inside message \(message.reference) (no UNT)", offset: tokenizer.bytesRead, messageRef: message.reference,
+            segmentInMessage: message.segments.count + 2)
+        }
+        if let interchange { throw error("the file ends inside interchange \(interchange.reference) (no UNZ)", offset: tokenizer.bytesRead) }
+        if !sawInterchange { throw error("no interchange (UNB) in the file: not UN/EDIFACT", offset: 0) }
+        return nil
+      }
+      segmentNumber += 1
+      let inMessage = message.map { $0.segments.count + 2 }
+      func fail(_ text: String) -> CorridorError {
+        error(text, offset: segment.offset, messageRef: message?.reference, segmentInMessage: inMessage)
+      }
+      switch segment.tag {
+      case "UNB":
+        if let interchange { throw fail("UNB inside interchange \(interchange.reference) (its UNZ is missing)") }
+        guard let syntax = segment[0, 0] else { throw fail("UNB has no syntax identifier") }
+        guard let charset = EDIFACTCharset(syntax: syntax) else {
+          throw fail("unknown syntax level \(syntax.debugDescription); expected UNOA, UNOB, UNOC, UNOW or UNOY")
+        }
+        guard let reference = segment[4, 0] else { throw fail("UNB has no interchange control reference") }
+        tokenizer.charset = charset
+        interchange = (segment[1, 0] ?? "", reference, 0, 0)
+        sawInterchange = true
+      case "UNZ":
+        guard let current = interchange else { throw fail("UNZ outside an interchange") }
+        if let message { throw fail("UNZ inside message \(message.reference) (its UNT is missing)") }
+        if let group { throw fail("UNZ inside group \(group.reference) (its UNE is missing)") }
+        let expected = current.groups > 0 ? current.groups : current.messages
+        guard segment[0, 0] == String(expected) else {
+          throw fail("UNZ counts \(segment[0, 0] ?? "nothing") \(current.groups > 0 ? "groups" : "messages"); the interchange has \(expected)")
+        }
+        guard segment[1, 0] == current.reference else {
+          throw fail("UNZ reference \(segment[1, 0] ?? "(none)") does not match UNB's \(current.reference)")
+        }
+        interchange = nil
+        tokenizer.charset = .ascii("UNOB")
+      case "UNG":
+        guard interchange != nil, message == nil, group == nil else { throw fail("UNG outside an interchange or inside a group or message") }
+        group = (segment[4, 0] ?? "", 0)
+      case "UNE":
+        guard let current = group, message == nil else { throw fail("UNE without its UNG, or inside a message") }
+        guard segment[0, 0] == String(current.messages) else {
+          throw fail("UNE counts \(segment[0, 0] ?? "nothing") messages; the group has \(current.messages)")
+        }
+        guard segment[1, 0] == current.reference else { throw fail("UNE reference does not match UNG's \(current.reference)") }
+        group = nil
+        interchange?.groups += 1
+      case "UNH":
+        guard interchange != nil else { throw fail("UNH outside an interchange (no UNB before it)") }
+        if let message { throw fail("UNH inside message \(message.reference) (its UNT is missing)") }
+        guard let reference = segment[0, 0] else { throw fail("UNH has no message reference") }
+        guard let type = segment[1, 0] else { throw fail("UNH has no message type") }
+        message = (reference, type.uppercased(), segment[1, 1] ?? "", segment[1, 2] ?? "", [], segmentNumber)
+      case "UNT":
+        guard let current = message else { throw fail("UNT outside a message") }
+        let count = current.segments.count + 2
+        guard segment[0, 0] == String(count) else {
+          throw fail("UNT counts \(segment[0, 0] ?? "nothing") segments; message \(current.reference) has \(count) (UNH and UNT included)")
+        }
+        guard segment[1, 0] == current.reference else {
+          throw fail("UNT reference \(segment[1, 0] ?? "(none)") does not match UNH's \(current.reference)")
+        }
+        interchange?.messages += 1
+        group?.messages += 1
+        return EDIFACTMessage(
+          sender: interchange?.sender ?? "", interchange: interchange?.reference ?? "", reference: current.reference, type: current.type,
+          version: current.version, release: current.release, segments: current.segments, firstSegment: current.first)
+      default:
+        guard var current = message else { throw fail("segment \(segment.tag) outside a message (UNH … UNT)") }
+        guard current.segments.count < Self.maxMessageSegments else {
+          throw fail("message has more than \(Self.maxMessageSegments) segments")
+        }
+        message = nil  // appended to a unique copy, not a second one
+        current.segments.append(segment)
+        message = current
+      }
+    }
+  }
+}
