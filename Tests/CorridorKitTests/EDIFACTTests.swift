@@ -1,0 +1,210 @@
+import Foundation
+import SQLite
+import Testing
+
+@testable import CorridorKit
+
+/// The shipped EDIFACT fixtures (hand-written, one per message type and mapping rule).
+func edifactFixture(_ name: String) -> String {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("fixtures/edifact/\(name)").path
+}
+
+/// Every row of an EDIFACT text, or the error that ended it.
+func edifactRows(_ text: String, zones: [String: String] = ["CNCQI": "Asia/Shanghai"]) throws -> (rows: [ImportRow], unmapped: [String: Int]) {
+  let source = EDIFACTEventSource(bytes: Array(text.utf8), file: "t.edi", zones: zones)
+  var rows: [ImportRow] = []
+  while let row = try source.next() { rows.append(row) }
+  return (rows, source.unmapped)
+}
+
+/// One interchange around `segments` (UNH…, without UNT), with correct counts.
+func interchange(_ segments: [String], type: String = "CODECO:D:95B:UN", reference: String = "1") -> String {
+  let message = ["UNH+\(reference)+\(type)"] + segments
+  return "UNB+UNOA:2+SENDER+CORRIDOR+240304:0915+IC1'" + message.joined(separator: "'") + "'UNT+\(message.count + 1)+\(reference)'UNZ+1+IC1'"
+}
+
+@Suite struct EDIFACTTests {
+  let gateIn = [
+    "BGM+34+GI1+9", "TDT+1++3+31++++YU A12345", "LOC+165+CNCQI:139:6", "EQD+CN+CSQU3054383+42G1:102:5++2+5", "RFF+BN:COSU6283746",
+    "DTM+7:202403040900:203", "SEL+CN123+CA",
+  ]
+
+  // MARK: - Tokenizer and envelope
+
+  @Test func aCODECOGateInMapsEverySegment() throws {
+    let (rows, unmapped) = try edifactRows(interchange(gateIn))
+    #expect(unmapped.isEmpty)
+    #expect(rows.count == 1)
+    let r = try #require(try rows.first?.result.get())
+    #expect(r.code == .GTIN && r.container.text == "CSQU3054383" && r.location.text == "CNCQI")
+    // 09:00 without a zone is Chongqing's local time.
+    #expect(r.time.description == "2024-03-04T09:00:00+08:00")
+    #expect(r.mode == .TRUCK && r.vehicle == "YU A12345" && r.seal == "CN123" && r.emptyLaden == .LADEN)
+    #expect(r.shipment == nil && r.carrierBooking == "COSU6283746")
+    #expect(r.id?.hasPrefix("edi-") == true)
+    #expect(rows.first?.sizeType == "42G1")
+    // The same file gives the same ids; another message reference another.
+    #expect(try edifactRows(interchange(gateIn)).rows.first?.result.get().id == r.id)
+    #expect(try edifactRows(interchange(gateIn, reference: "2")).rows.first?.result.get().id != r.id)
+  }
+
+  @Test func gateOutLoadingAndDischargeFollowTheirDocumentCodes() throws {
+    func code(_ type: String, _ bgm: String, _ loc: String) throws -> (EventCode, String) {
+      let segments = ["BGM+\(bgm)+X+9", loc, "EQD+CN+CSQU3054383", "DTM+203:202403040900:203"]
+      let r = try #require(try edifactRows(interchange(segments, type: type)).rows.first?.result.get())
+      return (r.code, r.location.text)
+    }
+    #expect(try code("CODECO:D:95B:UN", "36", "LOC+165+CNCQI:139:6") == (.GTOT, "CNCQI"))
+    #expect(try code("COARRI:D:95B:UN", "46", "LOC+9+CNCQI:139:6") == (.LOAD, "CNCQI"))
+    #expect(try code("COARRI:D:95B:UN", "44", "LOC+11+CNQZH:139:6") == (.DISC, "CNQZH"))
+    #expect(try code("COARRI:D:00B:UN", "270", "LOC+9+CNCQI:139:6") == (.LOAD, "CNCQI"))
+    // A document code with no Corridor event is counted, not guessed.
+    let (rows, unmapped) = try edifactRows(interchange(["BGM+999+X+9", "EQD+CN+CSQU3054383"]))
+    #expect(rows.isEmpty && unmapped["CODECO BGM 999"] == 1)
+  }
+
+  @Test func iftstaStatusesTheirTimesAndUnknownCodes() throws {
+    let segments = [
+      "BGM+23+S+9", "CNI+1", "STS+1+24", "DTM+334:202403051000?+08:303", "LOC+175+CNCQI:139:6", "EQD+CN+CSQU3054383", "STS+1+16",
+      "DTM+178:20240308120000?+0600:304", "LOC+175+CNAKL:139:6", "EQD+CN+CSQU3054383", "STS+1+99", "EQD+CN+CSQU3054383", "STS+1+1",
+      "DTM+132:202403201000Z:303", "LOC+175+DEDUI:139:6", "EQD+CN+CSQU3054383", "STS+1+CUSI::ZZZ", "DTM+334:202403181000:203",
+      "LOC+175+PLMAA:139:6", "EQD+CN+CSQU3054383", "QTY+1:1",
+    ]
+    let (rows, unmapped) = try edifactRows(interchange(segments, type: "IFTSTA:D:00B:UN"), zones: ["PLMAA": "Europe/Warsaw"])
+    let reports = try rows.map { try $0.result.get() }
+    #expect(reports.map(\.code) == [.DEPA, .CROS, .ARRI, .CUSI])
+    #expect(reports[0].time.description == "2024-03-05T10:00:00+08:00")
+    #expect(reports[1].time.description == "2024-03-08T12:00:00+06:00")
+    // Estimated arrival → EST.
+    #expect(reports[2].classifier == .EST && reports[2].time.utc == "2024-03-20T10:00:00Z")
+    // Warsaw in March is UTC+1.
+    #expect(reports[3].time.description == "2024-03-18T10:00:00+01:00")
+    #expect(unmapped == ["IFTSTA STS 99": 1, "segment QTY": 0].filter { $0.value > 0 })
+  }
+
+  @Test func unaWithOtherSeparatorsTheReleaseCharacterAndWrappedLines() throws {
+    let text =
+      "UNA|*,\\ ~UNB*UNOB|3*S*R*240305|0830*IC9~UNH*7*COARRI|D|00B|UN~BGM*46*LD*9~LOC*9*CNCQI|139|6~EQD*CN*CSQU30\n54383~"
+      + "DTM*203|202403050800~FTX*AAI***wagon 12\\*B\\~x~UNT*7*7~UNZ*1*IC9~\n"
+      // A second interchange without UNA: back to the defaults.
+      + interchange(gateIn)
+    let (rows, _) = try edifactRows(text)
+    let reports = try rows.map { try $0.result.get() }
+    #expect(reports.map(\.code) == [.LOAD, .GTIN])
+    #expect(reports[0].container.text == "CSQU3054383")
+    #expect(reports[0].note == "wagon 12*B~x")
+  }
+
+  @Test func iso8859TextIsReadAsUTF8() throws {
+    var bytes = Array(interchange(gateIn + ["FTX+AAI+++D"]).utf8)
+    bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "UNOA:2", with: "UNOC:3").utf8)
+    let index = try #require(bytes.firstIndex(of: UInt8(ascii: "D"), after: "FTX+AAI+++"))
+    bytes.insert(contentsOf: [0xE9, 0x70, 0xF4, 0x74], at: index + 1)  // "Dépôt" in ISO 8859-1
+    let source = EDIFACTEventSource(bytes: bytes, file: "t.edi")
+    #expect(try source.next()?.result.get().note == "Dépôt")
+    // The same byte in UNOA is refused with its place.
+    var unoa = bytes
+    unoa.replaceSubrange(4..<8, with: Array("UNOA".utf8))
+    let error = #expect(throws: CorridorError.self) { _ = try EDIFACTEventSource(bytes: unoa, file: "t.edi").next() }
+    #expect(error?.rule == .edifact && error?.message.contains("UNOA") == true)
+  }
+
+  @Test(arguments: [
+    ("UNT count", "UNT+99+1'", "UNT counts 99 segments"),
+    ("UNT reference", "UNT+9+2'", "does not match UNH's 1"),
+    ("UNZ count", "UNZ+5+IC1'", "UNZ counts 5 messages"),
+    ("UNZ reference", "UNZ+1+OTHER'", "does not match UNB's IC1"),
+  ])
+  func aBrokenEnvelopeNamesItsPlace(_ name: String, _ replacement: String, _ message: String) throws {
+    var text = interchange(gateIn)
+    let tag = String(replacement.prefix(3))
+    let range = try #require(text.range(of: "\(tag)+[^']*'", options: .regularExpression))
+    text.replaceSubrange(range, with: replacement)
+    let error = #expect(throws: CorridorError.self, "\(name)") { _ = try edifactRows(text) }
+    #expect(error?.rule == .edifact && error?.kind == .invalidData)
+    #expect(error?.message.contains(message) == true, "\(error?.text ?? "")")
+    #expect(error?.position?.detail?.contains("interchange IC1") == true)
+    #expect(error?.position?.detail?.contains("byte") == true)
+  }
+
+  @Test func aTruncatedFileIsRefusedWithItsPlace() throws {
+    let text = interchange(gateIn)
+    for cut in [text.count - 3, text.count / 2, 10] {
+      let error = #expect(throws: CorridorError.self) { _ = try edifactRows(String(text.prefix(cut))) }
+      #expect(error?.rule == .edifact, "cut at \(cut): \(error?.text ?? "")")
+    }
+    let error = #expect(throws: CorridorError.self) { _ = try edifactRows(String(text.prefix(text.count - 12))) }
+    #expect(error?.text.contains("t.edi: interchange IC1, message 1, segment 9, byte") == true, "\(error?.text ?? "")")
+  }
+
+  @Test func aWrongCheckDigitIsARowErrorNamingTheRightOne() throws {
+    let segments = gateIn.map { $0.replacingOccurrences(of: "CSQU3054383", with: "CSQU3054384") }
+    let row = try #require(try edifactRows(interchange(segments)).rows.first)
+    #expect(throws: CorridorError.self) { try row.result.get() }
+    if case .failure(let error) = row.result {
+      #expect(error.rule == .iso6346 && error.message.contains("3"), "\(error.text)")
+      #expect(error.position?.detail?.hasPrefix("interchange IC1, message 1, segment 5, byte ") == true, "\(error.text)")
+    }
+  }
+
+  /// 10,000 mutations of valid interchanges: every one either reads or fails with a clean
+  /// invalid-data error (exit 65), never a trap or another kind of error.
+  @Test func fuzzingTheTokenizerNeverTraps() throws {
+    let seeds = [
+      interchange(gateIn), try String(contentsOfFile: edifactFixture("codeco-gate-in-d95b.edi"), encoding: .utf8),
+      String(decoding: try #require(fileBytes(edifactFixture("coarri-iftsta-two-interchanges.edi"))), as: UTF8.self),
+    ].map { Array($0.utf8) }
+    var generator = SplitMix(seed: 0x5EED)
+    let specials = Array("'+:?UNAUNBUNHUNTUNZ\n\r".utf8) + [0x00, 0xFF, 0xE9]
+    var clean = 0
+    for index in 0..<10_000 {
+      var bytes = seeds[index % seeds.count]
+      for _ in 0..<(1 + Int(generator.next() % 4)) {
+        let position = Int(generator.next() % UInt64(max(bytes.count, 1)))
+        switch generator.next() % 4 {
+        case 0: bytes[min(position, bytes.count - 1)] = specials[Int(generator.next() % UInt64(specials.count))]
+        case 1: bytes.insert(specials[Int(generator.next() % UInt64(specials.count))], at: position)
+        case 2: bytes.removeSubrange(position..<min(bytes.count, position + Int(generator.next() % 8)))
+        default: bytes = Array(bytes.prefix(position))
+        }
+        if bytes.isEmpty { bytes = [0x55] }
+      }
+      let source = EDIFACTEventSource(bytes: bytes, file: "fuzz.edi", zones: ["CNCQI": "Asia/Shanghai"])
+      do {
+        while let row = try source.next() {
+          if case .failure(let error) = row.result { #expect(error.kind == .invalidData) }
+        }
+        clean += 1
+      } catch let error as CorridorError {
+        #expect(error.kind == .invalidData && error.rule == .edifact, "case \(index): \(error.text)")
+      }
+    }
+    #expect(clean > 0)
+  }
+}
+
+/// A small deterministic generator, so that a failing fuzz case can be reproduced.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// The index of `byte` after the first occurrence of `marker`.
+  func firstIndex(of byte: UInt8, after marker: String) -> Int? {
+    let m = Array(marker.utf8)
+    guard m.count <= count else { return nil }
+    for start in 0...(count - m.count) where Array(self[start..<(start + m.count)]) == m {
+      return self[(start + m.count)...].firstIndex(of: byte)
+    }
+    return nil
+  }
+}
