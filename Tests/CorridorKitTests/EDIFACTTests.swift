@@ -208,3 +208,100 @@ extension Array where Element == UInt8 {
     return nil
   }
 }
+
+/// EDIFACT through the import, the engine and the audit trail.
+@Suite struct EDIFACTImportTests {
+  func importEDIFACT(_ j: Journey, _ path: String, register: Bool = false, skipInvalid: Bool = false) throws -> EventImportSummary {
+    var options = EventImportOptions()
+    options.operatorName = "terminal"
+    options.now = j.now
+    options.registerContainers = register
+    options.skipInvalid = skipInvalid
+    return try j.db.importEvents(path: path, format: .edifact, options: options)
+  }
+
+  @Test func theFixturesImportOnceAndResendingThemChangesNothing() throws {
+    let j = try Journey()
+    let first = try importEDIFACT(j, edifactFixture("codeco-gate-in-d95b.edi"))
+    #expect(first.imported == 1)
+    let second = try importEDIFACT(j, edifactFixture("coarri-iftsta-two-interchanges.edi"))
+    // LOAD, DEPA, the estimated ARRI and the estimated CUSS; STS 17 is counted, not guessed.
+    #expect(second.imported == 4 && second.unmapped == ["IFTSTA STS 17": 1])
+    let events = try j.db.events(container: j.box)
+    #expect(events.map(\.code) == [.GTIN, .LOAD, .DEPA, .ARRI, .CUSS])
+    // The unknown carrier reference is kept; the event takes the container's open shipment.
+    #expect(events[0].report.shipment == "CQ24-0001" && events[0].report.carrierBooking == "COSU6283746")
+    // A reference that names a shipment puts the event on it, and is not kept twice.
+    #expect(events[1].report.shipment == "CQ24-0001" && events[1].report.carrierBooking == nil)
+    #expect(events[1].report.note == "loaded on wagon 12*B" && events[1].report.mode == .RAIL && events[1].report.vehicle == "X8001")
+    #expect(events[2].report.location.text == "CNCQI" && events[2].report.note == "Dépôt 'A' on time")
+    #expect(events[3].report.classifier == .EST && events[4].report.classifier == .EST)
+    #expect(try importEDIFACT(j, edifactFixture("codeco-gate-in-d95b.edi")).duplicates == 1)
+    #expect(try importEDIFACT(j, edifactFixture("coarri-iftsta-two-interchanges.edi")).duplicates == 4)
+    #expect(try j.eventCount() == 5)
+    #expect(try j.db.verifyAudit().intact)
+    // The kept reference goes out as a second BKG document reference and in again.
+    var lines: [String] = []
+    _ = try j.db.exportEvents(container: j.box, format: .ndjson) { lines.append($0) }
+    #expect(lines[0].contains(#"{"documentReferenceType":"BKG","documentReferenceValue":"CQ24-0001"},{"documentReferenceType":"BKG","documentReferenceValue":"COSU6283746"}"#))
+    let reread = try NDJSONEventSource(bytes: Array(lines[0].utf8), file: "x").next()?.result.get()
+    #expect(reread?.shipment == "CQ24-0001" && reread?.carrierBooking == "COSU6283746")
+  }
+
+  @Test func anUnregisteredContainerIsRefusedWithAHintOrRegisteredFromEQD() throws {
+    let j = try Journey()
+    let text = interchange([
+      "BGM+34+GI1+9", "LOC+165+CNCQI:139:6", "EQD+CN+MSKU0308961+22G1:102:5", "DTM+7:202403040900:203",
+    ])
+    let path = try writeFile(text, name: "new.edi")
+    let error = #expect(throws: CorridorError.self) { try importEDIFACT(j, path) }
+    #expect(error?.rule == .unknownContainer && error?.hint?.contains("--register-containers") == true)
+    #expect(error?.position?.detail?.hasPrefix("interchange IC1, message 1, segment 4") == true, "\(error?.text ?? "")")
+    #expect(try j.eventCount() == 0)
+    #expect(try importEDIFACT(j, path, register: true).imported == 1)
+    let box = try ContainerNumber(parsing: "MSKU0308961")
+    #expect(try j.db.container(box)?.sizeType.code == "22G1")
+    #expect(try j.db.connection.scalarInt("SELECT count(*) FROM audit_log WHERE entity = 'container' AND key = 'MSKU0308961'") == 1)
+    #expect(try j.db.verifyAudit().intact)
+    // A wrong check digit is refused naming the right one, with the flag too.
+    let wrong = try writeFile(text.replacingOccurrences(of: "MSKU0308961", with: "MSKU0308962"), name: "wrong.edi")
+    let refused = #expect(throws: CorridorError.self) { try importEDIFACT(j, wrong, register: true) }
+    #expect(refused?.rule == .iso6346 && refused?.message.contains("1") == true, "\(refused?.text ?? "")")
+  }
+
+  @Test func anIFTSTAExportReadsBackToTheSameEvents() throws {
+    let j = try Journey()
+    try j.departChongqing()
+    try j.record(.ARRI, "2024-03-08T10:00:00+08:00", "CNAKL", note: "on time: 'ok'+?")
+    try j.record(.CROS, "2024-03-09T10:00:30+08:00", "CNAKL")
+    try j.record(.ARRI, "2024-03-20T10:00:00+01:00", "DEDUI", classifier: .EST)
+    var iftsta = ""
+    _ = try j.db.exportEvents(format: .iftsta) { iftsta += $0 }
+    var csv = ""
+    _ = try j.db.exportEvents(format: .csv) { csv += $0 }
+    let other = try Journey()
+    let summary = try importEDIFACT(other, try writeFile(iftsta, name: "out.edi"))
+    #expect(summary.imported == 6 && summary.unmapped.isEmpty)
+    var again = ""
+    _ = try other.db.exportEvents(format: .csv) { again += $0 }
+    #expect(again == csv)
+    var twice = ""
+    _ = try other.db.exportEvents(format: .iftsta) { twice += $0 }
+    #expect(twice == iftsta)
+  }
+
+  @Test func skippedRowsNameTheirInterchangeMessageSegmentAndRule() throws {
+    let j = try Journey()
+    let text = interchange([
+      "BGM+34+GI1+9", "LOC+165+CNCQI:139:6", "EQD+CN+CSQU3054383", "DTM+7:202403040900:203", "EQD+CN+CSQU3054383", "DTM+7:2024:203",
+    ])
+    var rejects: [(Int, CorridorError)] = []
+    var options = EventImportOptions()
+    options.now = j.now
+    options.skipInvalid = true
+    let summary = try j.db.importEvents(path: try writeFile(text, name: "s.edi"), format: .edifact, options: options) { rejects.append(($0.line, $1)) }
+    #expect(summary.imported == 1 && summary.rejected == 1)
+    #expect(rejects.first?.1.rule == .timestamp)
+    #expect(rejects.first?.1.text.contains("s.edi: interchange IC1, message 1, segment 6, byte ") == true, "\(rejects.first?.1.text ?? "")")
+  }
+}
