@@ -243,7 +243,10 @@ extension Array where Element == UInt8 {
     // The kept reference goes out as a second BKG document reference and in again.
     var lines: [String] = []
     _ = try j.db.exportEvents(container: j.box, format: .ndjson) { lines.append($0) }
-    #expect(lines[0].contains(#"{"documentReferenceType":"BKG","documentReferenceValue":"CQ24-0001"},{"documentReferenceType":"BKG","documentReferenceValue":"COSU6283746"}"#))
+    #expect(
+      lines[0].contains(
+        #"{"documentReferenceType":"BKG","documentReferenceValue":"CQ24-0001"},{"documentReferenceType":"BKG","documentReferenceValue":"COSU6283746"}"#
+      ))
     let reread = try NDJSONEventSource(bytes: Array(lines[0].utf8), file: "x").next()?.result.get()
     #expect(reread?.shipment == "CQ24-0001" && reread?.carrierBooking == "COSU6283746")
   }
@@ -299,7 +302,9 @@ extension Array where Element == UInt8 {
     var options = EventImportOptions()
     options.now = j.now
     options.skipInvalid = true
-    let summary = try j.db.importEvents(path: try writeFile(text, name: "s.edi"), format: .edifact, options: options) { rejects.append(($0.line, $1)) }
+    let summary = try j.db.importEvents(path: try writeFile(text, name: "s.edi"), format: .edifact, options: options) {
+      rejects.append(($0.line, $1))
+    }
     #expect(summary.imported == 1 && summary.rejected == 1)
     #expect(rejects.first?.1.rule == .timestamp)
     #expect(rejects.first?.1.text.contains("s.edi: interchange IC1, message 1, segment 6, byte ") == true, "\(rejects.first?.1.text ?? "")")

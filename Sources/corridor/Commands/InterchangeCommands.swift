@@ -19,7 +19,7 @@ extension Corridor {
 
   struct Dev: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Developer tools for benchmarks.", shouldDisplay: false, subcommands: [Generate.self, AuditFill.self])
+      abstract: "Developer tools for benchmarks.", shouldDisplay: false, subcommands: [Generate.self, AuditFill.self, ToIFTSTA.self])
   }
 }
 
@@ -238,6 +238,22 @@ extension Corridor.Dev {
       guard (1...100_000_000).contains(events) else { throw ValidationError("--events must be between 1 and 100000000") }
       let output = try database.output(out)
       let count = try EventGenerator(events: events, seed: seed).run(db: try database.open(), operator: op.resolved, write: output.write)
+      try output.commit()
+      Console.line("wrote \(count) events to \(out)")
+    }
+  }
+
+  struct ToIFTSTA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "to-iftsta", abstract: "Rewrite an event CSV (e.g. from `dev generate`) as EDIFACT IFTSTA, for benchmarks.")
+    @Argument(help: "Event CSV.") var file: String
+    @Option(help: "Output file.") var out: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+      let output = try database.output(out, inputs: [file])
+      let count = try IFTSTAConversion.convert(
+        try CSVEventSource(reader: CSVReader(handle: try InputFile.open(file)), file: file), write: output.write)
       try output.commit()
       Console.line("wrote \(count) events to \(out)")
     }

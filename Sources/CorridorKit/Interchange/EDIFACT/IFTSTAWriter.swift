@@ -97,3 +97,25 @@ final class IFTSTAWriter {
     return out
   }
 }
+
+/// Rewrites an event file as IFTSTA (benchmarks compare EDIFACT with the same events as CSV).
+public enum IFTSTAConversion {
+  /// Reads every row of `source` and writes it as IFTSTA; ids are the rows' own or derived ones,
+  /// so both files import to the same events. A bad row stops the conversion.
+  @discardableResult
+  public static func convert(_ source: EventRowSource, write: (String) throws -> Void) throws -> Int {
+    let writer = IFTSTAWriter()
+    try writer.begin(write)
+    var count = 0
+    while let row = try source.next() {
+      let report = try row.result.get()
+      let event = MovementEvent(
+        seq: 0, id: report.id ?? report.derivedID, report: report, exception: nil, offRoute: false, retracted: false, retractionReason: nil,
+        recordedAt: "", recordedBy: "")
+      try writer.add(event, write)
+      count += 1
+    }
+    try writer.finish(write)
+    return count
+  }
+}
