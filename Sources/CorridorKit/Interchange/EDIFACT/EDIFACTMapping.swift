@@ -193,14 +193,18 @@ public enum EDIFACTMapping {
         case "CNT":
           finishEquipment(&self)
         default:
-          // The innermost open group takes the segment.
+          // The innermost open group takes the segment (taken out while it changes, so that its
+          // arrays are changed in place, not copied).
           if var current = equipment {
+            equipment = nil
             apply(segment, to: &current.context)
             equipment = current
           } else if var current = status {
+            status = nil
             apply(segment, to: &current.context)
             status = current
           } else if var current = consignment {
+            consignment = nil
             apply(segment, to: &current)
             consignment = current
           } else {
