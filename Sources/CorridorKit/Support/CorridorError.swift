@@ -6,14 +6,39 @@ public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
   public let file: String
   public let line: Int
   public let column: Int
-  /// Where, when line and column do not say it (`line` is then a running number, e.g. the segment).
-  public let detail: String?
+  let place: Place?
+
+  /// Where, when line and column do not say it; kept as parts and worded when read, since an
+  /// import gives every row a position and reads few of them.
+  enum Place: Sendable, Equatable {
+    case text(String)
+    case edifact(interchange: String, message: String, segment: Int, byte: Int)
+  }
 
   public init(file: String, line: Int, column: Int, detail: String? = nil) {
     self.file = file
     self.line = line
     self.column = column
-    self.detail = detail
+    place = detail.map(Place.text)
+  }
+
+  /// A place in an EDIFACT file: `line` is the segment's number in the file, `segment` its number
+  /// in the message (UNH is 1).
+  init(file: String, line: Int, interchange: String, message: String, segment: Int, byte: Int) {
+    self.file = file
+    self.line = line
+    column = 1
+    place = .edifact(interchange: interchange, message: message, segment: segment, byte: byte)
+  }
+
+  /// Where, when line and column do not say it (`line` is then a running number, e.g. the segment).
+  public var detail: String? {
+    switch place {
+    case .none: nil
+    case .text(let text): text
+    case .edifact(let interchange, let message, let segment, let byte):
+      "interchange \(interchange), message \(message), segment \(segment), byte \(byte)"
+    }
   }
 
   public var description: String { detail.map { "\(file): \($0)" } ?? "\(file):\(line):\(column)" }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One message of an interchange, UNH to UNT, with where it came from.
-public struct EDIFACTMessage: Sendable {
+public struct EDIFACTMessage {
   /// UNB's sender identification and interchange control reference (0004, 0020).
   public let sender: String
   public let interchange: String
@@ -12,15 +12,14 @@ public struct EDIFACTMessage: Sendable {
   public let version: String
   public let release: String
   /// The segments between UNH and UNT.
-  public let segments: [EDIFACTSegment]
+  public let segments: EDIFACTSegmentStore
   /// The file-wide number (1-based) of UNH: segment `i` of `segments` is `firstSegment + 1 + i`.
   public let firstSegment: Int
   /// UNH's own segment number within the message is 1, so `segments[i]` is number `i + 2`.
   public func position(of index: Int, file: String) -> SourcePosition {
-    let offset = index < segments.count ? segments[index].offset : segments.last?.offset ?? 0
+    let offset = index < segments.count ? segments[index].offset : segments.offsets.last ?? 0
     return SourcePosition(
-      file: file, line: firstSegment + 1 + index, column: 1,
-      detail: "interchange \(interchange), message \(reference), segment \(index + 2), byte \(offset)")
+      file: file, line: firstSegment + 1 + index, interchange: interchange, message: reference, segment: index + 2, byte: offset)
   }
 }
 
@@ -59,15 +58,18 @@ final class EDIFACTInterchangeReader {
 
   /// The next message of any type, or nil at the end of the file.
   func next() throws(CorridorError) -> EDIFACTMessage? {
-    var message: (reference: String, type: String, version: String, release: String, segments: [EDIFACTSegment], first: Int)?
+    var message: (reference: String, type: String, version: String, release: String, segments: EDIFACTSegmentStore, first: Int)?
     while true {
-      let read: EDIFACTSegment?
-      do { read = try tokenizer.next() } catch let syntax {
+      // Segments go straight into the open message's store; service segments are read there
+      // and taken out again (outside a message, into a scratch store).
+      let store = message?.segments ?? EDIFACTSegmentStore()
+      let read: Bool
+      do { read = try tokenizer.next(into: store) } catch let syntax {
         segmentNumber += 1
         throw error(
           syntax.message, offset: syntax.offset, messageRef: message?.reference, segmentInMessage: message.map { $0.segments.count + 2 })
       }
-      guard let segment = read else {
+      guard read else {
         if let message {
           throw error(
             "the file ends inside message \(message.reference) (no UNT)", offset: tokenizer.bytesRead, messageRef: message.reference,
@@ -78,11 +80,13 @@ final class EDIFACTInterchangeReader {
         return nil
       }
       segmentNumber += 1
-      let inMessage = message.map { $0.segments.count + 2 }
+      let segment = store[store.count - 1]
+      let tag = segment.tag
+      let inMessage = message.map { $0.segments.count + 1 }
       func fail(_ text: String) -> CorridorError {
         error(text, offset: segment.offset, messageRef: message?.reference, segmentInMessage: inMessage)
       }
-      switch segment.tag {
+      switch tag {
       case "UNB":
         if let interchange { throw fail("UNB inside interchange \(interchange.reference) (its UNZ is missing)") }
         guard let syntax = segment[0, 0] else { throw fail("UNB has no syntax identifier") }
@@ -122,29 +126,27 @@ final class EDIFACTInterchangeReader {
         if let message { throw fail("UNH inside message \(message.reference) (its UNT is missing)") }
         guard let reference = segment[0, 0] else { throw fail("UNH has no message reference") }
         guard let type = segment[1, 0] else { throw fail("UNH has no message type") }
-        message = (reference, type.uppercased(), segment[1, 1] ?? "", segment[1, 2] ?? "", [], segmentNumber)
+        message = (reference, type.uppercased(), segment[1, 1] ?? "", segment[1, 2] ?? "", EDIFACTSegmentStore(), segmentNumber)
       case "UNT":
         guard let current = message else { throw fail("UNT outside a message") }
-        let count = current.segments.count + 2
+        let count = current.segments.count + 1
         guard segment[0, 0] == String(count) else {
           throw fail("UNT counts \(segment[0, 0] ?? "nothing") segments; message \(current.reference) has \(count) (UNH and UNT included)")
         }
         guard segment[1, 0] == current.reference else {
           throw fail("UNT reference \(segment[1, 0] ?? "(none)") does not match UNH's \(current.reference)")
         }
+        current.segments.removeLast()
         interchange?.messages += 1
         group?.messages += 1
         return EDIFACTMessage(
           sender: interchange?.sender ?? "", interchange: interchange?.reference ?? "", reference: current.reference, type: current.type,
           version: current.version, release: current.release, segments: current.segments, firstSegment: current.first)
       default:
-        guard var current = message else { throw fail("segment \(segment.tag) outside a message (UNH … UNT)") }
-        guard current.segments.count < Self.maxMessageSegments else {
+        guard let current = message else { throw fail("segment \(tag) outside a message (UNH … UNT)") }
+        guard current.segments.count <= Self.maxMessageSegments else {
           throw fail("message has more than \(Self.maxMessageSegments) segments")
         }
-        message = nil  // appended to a unique copy, not a second one
-        current.segments.append(segment)
-        message = current
       }
     }
   }

@@ -53,219 +53,246 @@ public enum EDIFACTMapping {
     "ATT", "CST", "GOR", "MOA", "PCD", "RCS", "NAT", "DLM", "SCC", "ERC", "ERP", "QVR", "TOD", "CPI",
   ]
 
-  /// What a group of segments says about the events in it; inner groups override outer ones.
-  struct Context {
-    var places: [(qualifier: String, code: String)] = []
-    var times: [(qualifier: String, value: String, format: String?)] = []
-    var mode: TransportModeCode?
-    var vehicle: String?
-    var bookings: [String] = []
-    var seals: [String] = []
-    var eventID: String?
-    var note: String?
-  }
-
-  struct Equipment {
-    var number: String
-    var sizeType: String?
-    var emptyLaden: EmptyLaden?
-    /// Index of the EQD in the message's segments.
-    var index: Int
-    var context = Context()
-  }
-
   /// Maps one message to rows (one per container and status), counting what it cannot map in
   /// `unmapped` (by "TYPE what code").
   static func rows(
     of message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?, unmapped: inout [String: Int]
   ) -> [ImportRow] {
-    var builder = Builder(message: message, file: file, zones: zones)
     guard messageTypes.contains(message.type) else {
       unmapped["\(message.type) message", default: 0] += 1
       return []
     }
-    builder.walk(unmapped: &unmapped)
+    var builder = Builder(message: message, file: file, zones: zones)
+    builder.walk()
+    for (what, count) in builder.unmapped { unmapped[what, default: 0] += count }
     return builder.rows
   }
 
+  static let bgm = tagCode("BGM")
+  static let cni = tagCode("CNI")
+  static let sts = tagCode("STS")
+  static let eqd = tagCode("EQD")
+  static let cnt = tagCode("CNT")
+  static let loc = tagCode("LOC")
+  static let dtm = tagCode("DTM")
+  static let tdt = tagCode("TDT")
+  static let rff = tagCode("RFF")
+  static let sel = tagCode("SEL")
+  static let ftx = tagCode("FTX")
+  static let known = Set(knownSegments.map { tag in tag.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } })
+
+  /// Walks a message once, noting where each group of segments starts and ends: the header, a
+  /// consignment (IFTSTA CNI), a status (STS), a container (EQD). A group is a range of segment
+  /// indices, and an event is worked out from its groups' ranges, innermost first, when it is
+  /// complete: nothing is copied out of the segments but the values an event takes.
   struct Builder {
     let message: EDIFACTMessage
     let file: String
     let zones: (String) -> TimeZone?
+    let store: EDIFACTSegmentStore
+    let isStatusReport: Bool
     var rows: [ImportRow] = []
-    /// Events of one (container, code) so far in this message, for distinct derived ids.
-    var ordinals: [String: Int] = [:]
+    var unmapped: [String: Int] = [:]
+    /// Events of one container and code so far in this message, for distinct derived ids.
+    var ordinals: [OrdinalKey: Int] = [:]
+
+    var headerEnd: Int?
+    var documentCode: EventCode?
+    var consignment: (start: Int, end: Int?)?
+    var consignmentEquipment: [Range<Int>] = []
+    var status: (start: Int, end: Int?, code: EventCode?, hadEquipment: Bool)?
+    var equipment: Int?
+
+    struct OrdinalKey: Hashable {
+      let container: String
+      let code: EventCode
+    }
 
     init(message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?) {
       self.message = message
       self.file = file
       self.zones = zones
+      store = message.segments
+      isStatusReport = message.type == "IFTSTA"
     }
 
-    mutating func walk(unmapped: inout [String: Int]) {
-      var header = Context()
-      var consignment: Context?
-      var consignmentEquipment: [Equipment] = []
-      var status: (code: EventCode?, context: Context, hadEquipment: Bool)?
-      var equipment: Equipment?
-      var documentCode: EventCode?
-      let type = message.type
+    var header: Range<Int> { 0..<(headerEnd ?? store.count) }
 
-      func finishEquipment(_ rows: inout Builder) {
-        guard let current = equipment else { return }
-        equipment = nil
-        if type == "IFTSTA" {
-          if let status {
-            if let code = status.code {
-              rows.emit(code, contexts: [current.context, status.context, consignment ?? Context(), header], equipment: current)
-            }
-          } else {
-            consignmentEquipment.append(current)
-          }
-        } else if let documentCode {
-          rows.emit(documentCode, contexts: [current.context, header], equipment: current)
-        }
-      }
-      func finishStatus(_ rows: inout Builder, unmapped: inout [String: Int]) {
-        finishEquipment(&rows)
-        guard let current = status else { return }
-        status = nil
-        guard let code = current.code, !current.hadEquipment else { return }
-        if consignmentEquipment.isEmpty { unmapped["IFTSTA STS without equipment (EQD)", default: 0] += 1 }
-        for box in consignmentEquipment {
-          rows.emit(code, contexts: [box.context, current.context, consignment ?? Context(), header], equipment: box)
-        }
-      }
-      func apply(_ segment: EDIFACTSegment, to context: inout Context) {
-        switch segment.tag {
-        case "LOC":
-          if let qualifier = segment[0, 0], qualifier != "147", let code = segment[1, 0] { context.places.append((qualifier, code)) }
-        case "DTM":
-          if let qualifier = segment[0, 0], let value = segment[0, 1] { context.times.append((qualifier, value, segment[0, 2])) }
-        case "TDT":
-          if let code = segment[2, 0] {
-            if let mode = EDIFACTMapping.modes[code] { context.mode = mode } else { unmapped["TDT mode \(code)", default: 0] += 1 }
-          }
-          if let vehicle = segment[1, 0] ?? segment[7, 0] { context.vehicle = vehicle }
-        case "RFF":
-          if segment[0, 0] == "BN", let value = segment[0, 1] { context.bookings.append(value) }
-          if segment[0, 0] == "ZZZ", let value = segment[0, 1] { context.eventID = value }
-        case "SEL":
-          if let seal = segment[0, 0] { context.seals.append(seal) }
-        case "FTX":
-          if segment[0, 0] == "AAI", segment.elements.count > 3 { context.note = segment.elements[3].joined() }
-        default:
-          if !EDIFACTMapping.knownSegments.contains(segment.tag) { unmapped["segment \(segment.tag)", default: 0] += 1 }
-        }
-      }
-
-      for (index, segment) in message.segments.enumerated() {
-        switch segment.tag {
-        case "BGM":
-          guard type != "IFTSTA", let code = segment[0, 0] else { continue }
-          documentCode = EDIFACTMapping.documentCodes[type]?[code]
-          if documentCode == nil { unmapped["\(type) BGM \(code)", default: 0] += 1 }
-        case "CNI" where type == "IFTSTA":
-          finishStatus(&self, unmapped: &unmapped)
-          consignment = Context()
+    mutating func walk() {
+      let count = store.count
+      for index in 0..<count {
+        let tag = store.tag(of: index)
+        let segment = store[index]
+        switch tag {
+        case EDIFACTMapping.bgm where !isStatusReport:
+          guard let code = segment[0, 0] else { continue }
+          documentCode = EDIFACTMapping.documentCodes[message.type]?[code]
+          if documentCode == nil { unmapped["\(message.type) BGM \(code)", default: 0] += 1 }
+        case EDIFACTMapping.cni where isStatusReport:
+          closeStatus(at: index)
+          headerEnd = headerEnd ?? index
+          consignment = (index, nil)
           consignmentEquipment = []
-        case "STS" where type == "IFTSTA":
-          finishStatus(&self, unmapped: &unmapped)
+        case EDIFACTMapping.sts where isStatusReport:
+          closeStatus(at: index)
+          headerEnd = headerEnd ?? index
+          if let open = consignment, open.end == nil { consignment = (open.start, index) }
           let raw = segment[1, 0] ?? ""
-          var code: EventCode?
-          if segment[1, 2]?.uppercased() == "ZZZ" { code = EventCode(rawValue: raw.uppercased()) } else { code = EDIFACTMapping.statusCodes[raw] }
+          let code = segment[1, 2]?.uppercased() == "ZZZ" ? EventCode(rawValue: raw.uppercased()) : EDIFACTMapping.statusCodes[raw]
           if code == nil { unmapped["IFTSTA STS \(raw.isEmpty ? "(none)" : raw)", default: 0] += 1 }
-          status = (code, Context(), false)
-        case "EQD":
-          finishEquipment(&self)
+          status = (index, nil, code, false)
+        case EDIFACTMapping.eqd:
+          closeEquipment(at: index)
+          headerEnd = headerEnd ?? index
+          if let open = status, open.end == nil { status = (open.start, index, open.code, open.hadEquipment) }
+          if status == nil, let open = consignment, open.end == nil { consignment = (open.start, index) }
           guard segment[0, 0]?.uppercased() == "CN" else {
-            unmapped["\(type) EQD \(segment[0, 0] ?? "(none)")", default: 0] += 1
+            unmapped["\(message.type) EQD \(segment[0, 0] ?? "(none)")", default: 0] += 1
             continue
           }
-          let fullEmpty: EmptyLaden? =
-            switch segment[5, 0] {
-            case "4": .EMPTY
-            case "5": .LADEN
-            default: nil
-            }
-          equipment = Equipment(number: segment[1, 0] ?? "", sizeType: segment[2, 0], emptyLaden: fullEmpty, index: index)
+          equipment = index
           status?.hadEquipment = true
-        case "CNT":
-          finishEquipment(&self)
+        case EDIFACTMapping.cnt:
+          closeEquipment(at: index)
+        case EDIFACTMapping.tdt:
+          if let code = segment[2, 0], EDIFACTMapping.modes[code] == nil { unmapped["TDT mode \(code)", default: 0] += 1 }
         default:
-          // The innermost open group takes the segment (taken out while it changes, so that its
-          // arrays are changed in place, not copied).
-          if var current = equipment {
-            equipment = nil
-            apply(segment, to: &current.context)
-            equipment = current
-          } else if var current = status {
-            status = nil
-            apply(segment, to: &current.context)
-            status = current
-          } else if var current = consignment {
-            consignment = nil
-            apply(segment, to: &current)
-            consignment = current
-          } else {
-            apply(segment, to: &header)
-          }
+          if !EDIFACTMapping.known.contains(tag) { unmapped["segment \(segment.tag)", default: 0] += 1 }
         }
       }
-      if type == "IFTSTA" { finishStatus(&self, unmapped: &unmapped) } else { finishEquipment(&self) }
+      if isStatusReport { closeStatus(at: count) } else { closeEquipment(at: count) }
     }
 
-    /// One row for `equipment` and `code`, `contexts` innermost first.
-    mutating func emit(_ code: EventCode, contexts: [Context], equipment: Equipment) {
-      let position = message.position(of: equipment.index, file: file)
-      let key = "\(equipment.number)/\(code.rawValue)"
+    mutating func closeEquipment(at end: Int) {
+      guard let start = equipment else { return }
+      equipment = nil
+      let range = start..<end
+      if isStatusReport {
+        if let status {
+          if let code = status.code {
+            emit(code, groups: [range, status.start..<(status.end ?? end), consignmentRange(end), header], at: start)
+          }
+        } else {
+          consignmentEquipment.append(range)
+        }
+      } else if let documentCode {
+        emit(documentCode, groups: [range, header], at: start)
+      }
+    }
+
+    mutating func closeStatus(at end: Int) {
+      closeEquipment(at: end)
+      guard let current = status else { return }
+      status = nil
+      guard let code = current.code, !current.hadEquipment else { return }
+      if consignmentEquipment.isEmpty { unmapped["IFTSTA STS without equipment (EQD)", default: 0] += 1 }
+      for box in consignmentEquipment {
+        emit(code, groups: [box, current.start..<(current.end ?? end), consignmentRange(end), header], at: box.lowerBound)
+      }
+    }
+
+    func consignmentRange(_ end: Int) -> Range<Int> {
+      guard let consignment else { return 0..<0 }
+      return consignment.start..<(consignment.end ?? end)
+    }
+
+    /// One row for the container of the EQD at `eqd` and `code`, `groups` innermost first.
+    mutating func emit(_ code: EventCode, groups: [Range<Int>], at eqd: Int) {
+      let position = message.position(of: eqd, file: file)
+      let segment = store[eqd]
+      let number = segment[1, 0] ?? ""
+      let key = OrdinalKey(container: number, code: code)
       let ordinal = ordinals[key, default: 0]
       ordinals[key] = ordinal + 1
-      let result = Result { () throws(CorridorError) in try report(code, contexts: contexts, equipment: equipment, ordinal: ordinal) }
+      let result = Result { () throws(CorridorError) in try report(code, groups: groups, eqd: segment, number: number, ordinal: ordinal) }
         .mapError { $0.located(position) }
       var row = ImportRow(line: position.line, result: result)
       row.position = position
-      row.sizeType = equipment.sizeType
+      row.sizeType = segment[2, 0]
       rows.append(row)
     }
 
-    func report(_ code: EventCode, contexts: [Context], equipment: Equipment, ordinal: Int) throws(CorridorError) -> EventReport {
-      let container = try ContainerNumber(parsing: equipment.number)
+    /// The first segment with `tag` in the groups, innermost first, that `matches`.
+    func first(_ tag: UInt32, in groups: [Range<Int>], where matches: (EDIFACTSegment) -> Bool = { _ in true }) -> EDIFACTSegment? {
+      for group in groups {
+        for index in group where store.tag(of: index) == tag {
+          let segment = store[index]
+          if matches(segment) { return segment }
+        }
+      }
+      return nil
+    }
+
+    func report(_ code: EventCode, groups: [Range<Int>], eqd: EDIFACTSegment, number: String, ordinal: Int) throws(CorridorError) -> EventReport {
+      let container = try ContainerNumber(parsing: number)
+      // The place: the innermost group with a LOC of a preferred qualifier, else any LOC but 147.
       let qualifiers = EDIFACTMapping.placeQualifiers(for: code)
       var place: String?
-      for context in contexts where place == nil {
-        place = qualifiers.lazy.compactMap { q in context.places.first { $0.qualifier == q }?.code }.first
+      for group in groups where place == nil {
+        var best = Int.max
+        for index in group where store.tag(of: index) == EDIFACTMapping.loc {
+          let segment = store[index]
+          if let rank = segment[0, 0].flatMap(qualifiers.firstIndex), rank < best, let value = segment[1, 0] {
+            best = rank
+            place = value
+          }
+        }
       }
-      if place == nil { place = contexts.lazy.compactMap { $0.places.first?.code }.first }
+      if place == nil { place = first(EDIFACTMapping.loc, in: groups) { $0[0, 0] != "147" && $0[1, 0] != nil }?[1, 0] }
       guard let place else {
         throw .invalid("no place for \(code.rawValue) (LOC+\(qualifiers.joined(separator: "/")))", rule: .edifactMapping)
       }
       let location = try LocationCode(parsing: place)
+      // The time: the innermost group with a usable DTM; actual before estimated before planned.
       var found: (time: EventTime, classifier: EventClassifier)?
-      for context in contexts where found == nil {
-        for (list, classifier) in [
-          (EDIFACTMapping.actualTimes, EventClassifier.ACT), (EDIFACTMapping.estimatedTimes, .EST), (EDIFACTMapping.plannedTimes, .PLN),
-        ]
-        where found == nil {
-          guard let dtm = list.lazy.compactMap({ q in context.times.first { $0.qualifier == q } }).first else { continue }
-          found = (try EDIFACTMapping.time(dtm.value, format: dtm.format, zone: zones(location.text)), classifier)
+      for group in groups where found == nil {
+        var best: (rank: Int, value: String, format: String?, classifier: EventClassifier)?
+        for index in group where store.tag(of: index) == EDIFACTMapping.dtm {
+          let segment = store[index]
+          guard let qualifier = segment[0, 0], let value = segment[0, 1] else { continue }
+          let candidate: (Int, EventClassifier)? =
+            if let rank = EDIFACTMapping.actualTimes.firstIndex(of: qualifier) {
+              (rank, .ACT)
+            } else if let rank = EDIFACTMapping.estimatedTimes.firstIndex(of: qualifier) {
+              (100 + rank, .EST)
+            } else if EDIFACTMapping.plannedTimes.contains(qualifier) {
+              (200, .PLN)
+            } else {
+              nil
+            }
+          if let (rank, classifier) = candidate, rank < best?.rank ?? .max { best = (rank, value, segment[0, 2], classifier) }
         }
+        if let best { found = (try EDIFACTMapping.time(best.value, format: best.format, zone: zones(location.text)), best.classifier) }
       }
       guard let found else {
         throw .invalid(
           "no date/time for \(code.rawValue) (DTM+\((EDIFACTMapping.actualTimes + EDIFACTMapping.estimatedTimes).joined(separator: "/")))",
           rule: .edifactMapping)
       }
-      func first<T>(_ value: (Context) -> T?) -> T? { contexts.lazy.compactMap(value).first }
-      let bookings = first { $0.bookings.isEmpty ? nil : $0.bookings } ?? []
+      let transport = first(EDIFACTMapping.tdt, in: groups)
+      var bookings: [String] = []
+      for group in groups where bookings.isEmpty {
+        for index in group where store.tag(of: index) == EDIFACTMapping.rff {
+          let segment = store[index]
+          if segment[0, 0] == "BN", let value = segment[0, 1] { bookings.append(value) }
+        }
+      }
+      let explicitID = first(EDIFACTMapping.rff, in: groups) { $0[0, 0] == "ZZZ" && $0[0, 1] != nil }?[0, 1]
+      let note = first(EDIFACTMapping.ftx, in: groups) { $0[0, 0] == "AAI" && !$0.components(of: 3).joined().isEmpty }?.components(of: 3).joined()
+      let emptyLaden: EmptyLaden? =
+        switch eqd[5, 0] {
+        case "4": .EMPTY
+        case "5": .LADEN
+        default: nil
+        }
       // Two booking references: the shipment, then a carrier's (as the IFTSTA export writes them);
       // one is a carrier's, which the engine resolves.
-      let explicitID = first(\.eventID)
-      let id = explicitID ?? derivedID(container: container, code: code, ordinal: ordinal)
       return EventReport(
-        id: id, container: container, code: code, time: found.time, location: location, shipment: bookings.count > 1 ? bookings[0] : nil,
-        classifier: found.classifier, mode: first(\.mode), vehicle: first(\.vehicle), emptyLaden: equipment.emptyLaden,
-        seal: first { $0.seals.first }, note: first(\.note), carrierBooking: bookings.count > 1 ? bookings[1] : bookings.first)
+        id: explicitID ?? derivedID(container: container, code: code, ordinal: ordinal), container: container, code: code, time: found.time,
+        location: location, shipment: bookings.count > 1 ? bookings[0] : nil, classifier: found.classifier,
+        mode: transport?[2, 0].flatMap { EDIFACTMapping.modes[$0] }, vehicle: transport.flatMap { $0[1, 0] ?? $0[7, 0] }, emptyLaden: emptyLaden,
+        seal: first(EDIFACTMapping.sel, in: groups) { $0[0, 0] != nil }?[0, 0], note: note,
+        carrierBooking: bookings.count > 1 ? bookings[1] : bookings.first)
     }
 
     /// From the interchange and message references and the equipment: re-importing the same

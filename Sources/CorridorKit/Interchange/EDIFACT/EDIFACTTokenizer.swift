@@ -1,21 +1,92 @@
 import Foundation
 
-/// One UN/EDIFACT segment: its tag and its data elements, each a list of components, with
-/// release characters removed and text converted to UTF-8 from the interchange's syntax level.
-public struct EDIFACTSegment: Sendable, Equatable {
-  public var tag: String
-  /// The data elements after the tag.
-  public var elements: [[String]]
+/// The segments of one message, stored flat: the decoded text of every component one after the
+/// other, and where each component ends and which data element it belongs to. A message of a
+/// thousand containers is eight thousand segments; one array each (rather than an array per
+/// segment and per element) keeps reading EDIFACT as fast as reading the same events as CSV.
+public final class EDIFACTSegmentStore {
+  /// UTF-8 text of all components.
+  var text: [UInt8] = []
+  /// Per component: where its text ends, and its element (0 is the tag).
+  var ends: [Int32] = []
+  var elements: [UInt16] = []
+  /// Per segment: its first component, and its byte offset in the file.
+  var starts: [Int32] = []
+  var offsets: [Int] = []
+
+  public var count: Int { starts.count }
+
+  public subscript(index: Int) -> EDIFACTSegment { EDIFACTSegment(store: self, index: index) }
+
+  func removeLast() {
+    let first = Int(starts.removeLast())
+    offsets.removeLast()
+    text.removeSubrange((first == 0 ? 0 : Int(ends[first - 1]))...)
+    ends.removeSubrange(first...)
+    elements.removeSubrange(first...)
+  }
+
+  /// Components `first..<end` of segment `index`.
+  func componentRange(of index: Int) -> Range<Int> {
+    let starts = self.starts
+    return Int(starts[index])..<(index + 1 < starts.count ? Int(starts[index + 1]) : ends.count)
+  }
+
+  /// The tag of segment `index` as three bytes in one number (`tagCode("LOC")`), for quick
+  /// comparisons: the mapping looks at every segment's tag several times.
+  func tag(of index: Int) -> UInt32 {
+    let start = Int(starts[index])
+    let from = start == 0 ? 0 : Int(ends[start - 1])
+    let text = self.text
+    return UInt32(text[from]) << 16 | UInt32(text[from + 1]) << 8 | UInt32(text[from + 2])
+  }
+
+  func string(component: Int) -> String {
+    let ends = self.ends
+    let start = component == 0 ? 0 : Int(ends[component - 1])
+    return text.withUnsafeBufferPointer { String(decoding: $0[start..<Int(ends[component])], as: UTF8.self) }
+  }
+}
+
+/// One UN/EDIFACT segment of a message: its tag and its data elements, each a list of components,
+/// with release characters removed and text converted to UTF-8 from the interchange's syntax level.
+public struct EDIFACTSegment {
+  let store: EDIFACTSegmentStore
+  let index: Int
+
+  var tagCode: UInt32 { store.tag(of: index) }
+
+  public var tag: String { store.string(component: Int(store.starts[index])) }
   /// Byte offset of the segment's first byte in the file.
-  public var offset: Int
+  public var offset: Int { store.offsets[index] }
 
   /// Component `component` of data element `element` (both 0-based, the tag not counted), or nil
   /// when absent or empty.
   public subscript(element: Int, component: Int = 0) -> String? {
-    guard element < elements.count, component < elements[element].count else { return nil }
-    let value = elements[element][component]
-    return value.isEmpty ? nil : value
+    // One read of each array (a class's stored properties are checked for exclusivity per access).
+    let elements = store.elements
+    let range = store.componentRange(of: index)
+    var seen = 0
+    for c in range where Int(elements[c]) == element + 1 {
+      if seen == component {
+        let value = store.string(component: c)
+        return value.isEmpty ? nil : value
+      }
+      seen += 1
+    }
+    return nil
   }
+
+  /// Every component of data element `element`.
+  public func components(of element: Int) -> [String] {
+    let elements = store.elements
+    return store.componentRange(of: index).filter { Int(elements[$0]) == element + 1 }.map { store.string(component: $0) }
+  }
+}
+
+/// A tag as `EDIFACTSegmentStore.tag(of:)` gives it.
+func tagCode(_ tag: StaticString) -> UInt32 {
+  tag.withUTF8Buffer { UInt32($0[0]) << 16 | UInt32($0[1]) << 8 | UInt32($0[2]) }
 }
 
 /// The syntax levels Corridor reads: UNOA and UNOB are ASCII subsets, UNOC is ISO 8859-1 (Latin-1),
@@ -105,12 +176,12 @@ final class EDIFACTTokenizer {
     segmentTerminator = UInt8(ascii: "'")
   }
 
-  /// The next segment, or nil at the end of the input.
-  func next() throws(EDIFACTSyntaxError) -> EDIFACTSegment? {
+  /// Reads the next segment into `store`; false at the end of the input.
+  func next(into store: EDIFACTSegmentStore) throws(EDIFACTSyntaxError) -> Bool {
     while true {
       // Line breaks (and stray spaces) between segments.
       while true {
-        if position >= buffer.count, !fill(keeping: position) { return nil }
+        if position >= buffer.count, !fill(keeping: position) { return false }
         let byte = buffer[position]
         guard byte == 0x0A || byte == 0x0D || byte == 0x20 || byte == 0x09 else { break }
         position += 1
@@ -138,70 +209,118 @@ final class EDIFACTTokenizer {
       {
         restoreDefaults()
       }
-      return try segment()
+      try segment(into: store)
+      return true
     }
   }
 
-  /// Reads one segment from `position` to its terminator.
-  private func segment() throws(EDIFACTSyntaxError) -> EDIFACTSegment {
+  /// Reads one segment from `position` to its terminator into `store`.
+  ///
+  /// The loops work on local copies of the buffer, the service characters and the store's arrays:
+  /// every access to a class's stored property is checked for exclusivity at run time, and those
+  /// checks cost more than the scanning itself.
+  private func segment(into store: EDIFACTSegmentStore) throws(EDIFACTSyntaxError) {
     let start = base + position
+    let release = releaseCharacter ?? 0
+    let hasRelease = releaseCharacter != nil
+    let terminator = segmentTerminator
+    let componentSeparator = self.componentSeparator
+    let elementSeparator = self.elementSeparator
     var scan = position
     // Find the terminator, reading on as needed.
     while true {
-      if scan >= buffer.count {
-        let consumed = scan - position
-        guard fill(keeping: position) else {
-          throw EDIFACTSyntaxError(message: "the file ends inside a segment (no segment terminator)", offset: start)
+      let bytes = buffer
+      var end = scan
+      var found = false
+      while end < bytes.count {
+        let byte = bytes[end]
+        if hasRelease && byte == release {
+          end += 2
+        } else if byte == terminator {
+          found = true
+          break
+        } else {
+          end += 1
         }
-        scan = position + consumed
-        continue
       }
-      let byte = buffer[scan]
-      if byte == releaseCharacter {
-        scan += 2
-        continue
+      if found {
+        scan = end
+        break
       }
-      if byte == segmentTerminator { break }
-      scan += 1
-      if scan - position > Self.maxSegmentBytes {
+      if end - position > Self.maxSegmentBytes {
         throw EDIFACTSyntaxError(message: "segment longer than \(Self.maxSegmentBytes) bytes", offset: start)
       }
+      let consumed = end - position
+      guard fill(keeping: position) else {
+        throw EDIFACTSyntaxError(message: "the file ends inside a segment (no segment terminator)", offset: start)
+      }
+      scan = position + min(consumed, buffer.count)
     }
-    var elements: [[String]] = []
-    var components: [String] = []
-    var scratch: [UInt8] = []
-    scratch.reserveCapacity(64)
+    if scan - position > Self.maxSegmentBytes {
+      throw EDIFACTSyntaxError(message: "segment longer than \(Self.maxSegmentBytes) bytes", offset: start)
+    }
+    var text: [UInt8] = []
+    var ends: [Int32] = []
+    var elements: [UInt16] = []
+    swap(&text, &store.text)
+    swap(&ends, &store.ends)
+    swap(&elements, &store.elements)
+    defer {
+      swap(&text, &store.text)
+      swap(&ends, &store.ends)
+      swap(&elements, &store.elements)
+    }
+    let firstComponent = ends.count
+    let textStart = text.count
+    var element: UInt16 = 0
+    var componentStart = textStart
+    var highBytes = false
+    // Plain loops over a local copy: a closure would box the arrays it appends to.
+    let bytes = buffer
     var index = position
-    while index < scan {
-      let byte = buffer[index]
-      if byte == releaseCharacter {
+    while true {
+      let atEnd = index >= scan
+      let byte = atEnd ? 0 : bytes[index]
+      if !atEnd, hasRelease, byte == release {
         guard index + 1 < scan else { throw EDIFACTSyntaxError(message: "release character at the end of a segment", offset: base + index) }
-        scratch.append(buffer[index + 1])
+        let next = bytes[index + 1]
+        highBytes = highBytes || next >= 0x80
+        text.append(next)
         index += 2
         continue
       }
-      if byte == componentSeparator {
-        components.append(try text(scratch, at: base + index))
-        scratch.removeAll(keepingCapacity: true)
-      } else if byte == elementSeparator {
-        components.append(try text(scratch, at: base + index))
-        scratch.removeAll(keepingCapacity: true)
-        elements.append(components)
-        components = []
+      if atEnd || byte == componentSeparator || byte == elementSeparator {
+        if highBytes { try convert(&text, from: componentStart, at: start) }
+        highBytes = false
+        ends.append(Int32(text.count))
+        elements.append(element)
+        componentStart = text.count
+        if atEnd { break }
+        if byte == elementSeparator { element &+= 1 }
       } else if byte != 0x0A && byte != 0x0D {
-        scratch.append(byte)
+        highBytes = highBytes || byte >= 0x80
+        text.append(byte)
       }
       index += 1
     }
-    components.append(try text(scratch, at: base + scan))
-    elements.append(components)
     position = scan + 1
-    let tag = elements.removeFirst()
-    guard tag.count == 1, let name = tag.first, name.utf8.count == 3, name.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else {
-      throw EDIFACTSyntaxError(
-        message: "expected a segment tag of three capital letters, found \(tag.joined(separator: ":").debugDescription)", offset: start)
+    // The tag: one component of three capital letters.
+    let tagComponents = elements[firstComponent...].prefix { $0 == 0 }.count
+    let tagLength = Int(ends[firstComponent]) - textStart
+    guard tagComponents == 1, tagLength == 3, text[textStart..<(textStart + 3)].allSatisfy({ (0x41...0x5A).contains($0) }) else {
+      let found = String(decoding: text[textStart..<Int(ends[firstComponent + tagComponents - 1])], as: UTF8.self)
+      throw EDIFACTSyntaxError(message: "expected a segment tag of three capital letters, found \(found.debugDescription)", offset: start)
     }
-    return EDIFACTSegment(tag: name, elements: elements, offset: start)
+    store.starts.append(Int32(firstComponent))
+    store.offsets.append(start)
+  }
+
+  /// Converts the component's text from `from` to the end of `text`, which holds bytes above
+  /// 0x7F, from the interchange's character set to UTF-8 (or refuses them).
+  private func convert(_ text: inout [UInt8], from: Int, at offset: Int) throws(EDIFACTSyntaxError) {
+    let bytes = Array(text[from...])
+    text.removeSubrange(from...)
+    text.append(contentsOf: try self.text(bytes, at: offset).utf8)
   }
 
   /// A component's bytes as text in the interchange's character set.
