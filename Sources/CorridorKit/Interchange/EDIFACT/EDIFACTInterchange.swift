@@ -17,7 +17,7 @@ public struct EDIFACTMessage {
   public let firstSegment: Int
   /// UNH's own segment number within the message is 1, so `segments[i]` is number `i + 2`.
   public func position(of index: Int, file: String) -> SourcePosition {
-    let offset = index < segments.count ? segments[index].offset : segments.offsets.last ?? 0
+    let offset = index < segments.count ? segments[index].offset : segments.buffer.offsets.last ?? 0
     return SourcePosition(
       file: file, line: firstSegment + 1 + index, interchange: interchange, message: reference, segment: index + 2, byte: offset)
   }
@@ -58,96 +58,112 @@ final class EDIFACTInterchangeReader {
 
   /// The next message of any type, or nil at the end of the file.
   func next() throws(CorridorError) -> EDIFACTMessage? {
-    var message: (reference: String, type: String, version: String, release: String, segments: EDIFACTSegmentStore, first: Int)?
+    var message: (reference: String, type: String, version: String, release: String, first: Int)?
+    // Segments go straight into the open message's buffer; service segments are read there and
+    // taken out again (outside a message they go to a scratch buffer).
+    var segments = EDIFACTSegmentBuffer()
     while true {
-      // Segments go straight into the open message's store; service segments are read there
-      // and taken out again (outside a message, into a scratch store).
-      let store = message?.segments ?? EDIFACTSegmentStore()
       let read: Bool
-      do { read = try tokenizer.next(into: store) } catch let syntax {
+      do { read = try tokenizer.next(into: &segments) } catch let syntax {
         segmentNumber += 1
-        throw error(
-          syntax.message, offset: syntax.offset, messageRef: message?.reference, segmentInMessage: message.map { $0.segments.count + 2 })
+        throw error(syntax.message, offset: syntax.offset, messageRef: message?.reference, segmentInMessage: message.map { _ in segments.count + 2 })
       }
       guard read else {
         if let message {
           throw error(
             "the file ends inside message \(message.reference) (no UNT)", offset: tokenizer.bytesRead, messageRef: message.reference,
-            segmentInMessage: message.segments.count + 2)
+            segmentInMessage: segments.count + 2)
         }
         if let interchange { throw error("the file ends inside interchange \(interchange.reference) (no UNZ)", offset: tokenizer.bytesRead) }
         if !sawInterchange { throw error("no interchange (UNB) in the file: not UN/EDIFACT", offset: 0) }
         return nil
       }
       segmentNumber += 1
-      let segment = store[store.count - 1]
-      let tag = segment.tag
-      let inMessage = message.map { $0.segments.count + 1 }
+      let last = segments.count - 1
+      let tag = segments.tags[last]
+      let offset = segments.offsets[last]
+      let inMessage = message.map { _ in segments.count + 1 }
       func fail(_ text: String) -> CorridorError {
-        error(text, offset: segment.offset, messageRef: message?.reference, segmentInMessage: inMessage)
+        error(text, offset: offset, messageRef: message?.reference, segmentInMessage: inMessage)
       }
+      guard tag >> 8 == Self.serviceTagPrefix else {
+        // A data segment: it stays where it is, in the message.
+        guard message != nil else { throw fail("segment \(segments.string(component: Int(segments.starts[last]))) outside a message (UNH … UNT)") }
+        guard segments.count <= Self.maxMessageSegments else { throw fail("message has more than \(Self.maxMessageSegments) segments") }
+        continue
+      }
+      func value(_ element: Int, _ component: Int) -> String? { segments.value(last, element, component) }
       switch tag {
-      case "UNB":
+      case Self.unb:
         if let interchange { throw fail("UNB inside interchange \(interchange.reference) (its UNZ is missing)") }
-        guard let syntax = segment[0, 0] else { throw fail("UNB has no syntax identifier") }
+        guard let syntax = value(0, 0) else { throw fail("UNB has no syntax identifier") }
         guard let charset = EDIFACTCharset(syntax: syntax) else {
           throw fail("unknown syntax level \(syntax.debugDescription); expected UNOA, UNOB, UNOC, UNOW or UNOY")
         }
-        guard let reference = segment[4, 0] else { throw fail("UNB has no interchange control reference") }
+        guard let reference = value(4, 0) else { throw fail("UNB has no interchange control reference") }
         tokenizer.charset = charset
-        interchange = (segment[1, 0] ?? "", reference, 0, 0)
+        interchange = (value(1, 0) ?? "", reference, 0, 0)
         sawInterchange = true
-      case "UNZ":
+      case Self.unz:
         guard let current = interchange else { throw fail("UNZ outside an interchange") }
         if let message { throw fail("UNZ inside message \(message.reference) (its UNT is missing)") }
         if let group { throw fail("UNZ inside group \(group.reference) (its UNE is missing)") }
         let expected = current.groups > 0 ? current.groups : current.messages
-        guard segment[0, 0] == String(expected) else {
-          throw fail("UNZ counts \(segment[0, 0] ?? "nothing") \(current.groups > 0 ? "groups" : "messages"); the interchange has \(expected)")
+        guard value(0, 0) == String(expected) else {
+          throw fail("UNZ counts \(value(0, 0) ?? "nothing") \(current.groups > 0 ? "groups" : "messages"); the interchange has \(expected)")
         }
-        guard segment[1, 0] == current.reference else {
-          throw fail("UNZ reference \(segment[1, 0] ?? "(none)") does not match UNB's \(current.reference)")
+        guard value(1, 0) == current.reference else {
+          throw fail("UNZ reference \(value(1, 0) ?? "(none)") does not match UNB's \(current.reference)")
         }
         interchange = nil
         tokenizer.charset = .ascii("UNOB")
-      case "UNG":
+      case Self.ung:
         guard interchange != nil, message == nil, group == nil else { throw fail("UNG outside an interchange or inside a group or message") }
-        group = (segment[4, 0] ?? "", 0)
-      case "UNE":
+        group = (value(4, 0) ?? "", 0)
+      case Self.une:
         guard let current = group, message == nil else { throw fail("UNE without its UNG, or inside a message") }
-        guard segment[0, 0] == String(current.messages) else {
-          throw fail("UNE counts \(segment[0, 0] ?? "nothing") messages; the group has \(current.messages)")
+        guard value(0, 0) == String(current.messages) else {
+          throw fail("UNE counts \(value(0, 0) ?? "nothing") messages; the group has \(current.messages)")
         }
-        guard segment[1, 0] == current.reference else { throw fail("UNE reference does not match UNG's \(current.reference)") }
+        guard value(1, 0) == current.reference else { throw fail("UNE reference does not match UNG's \(current.reference)") }
         group = nil
         interchange?.groups += 1
-      case "UNH":
+      case Self.unh:
         guard interchange != nil else { throw fail("UNH outside an interchange (no UNB before it)") }
         if let message { throw fail("UNH inside message \(message.reference) (its UNT is missing)") }
-        guard let reference = segment[0, 0] else { throw fail("UNH has no message reference") }
-        guard let type = segment[1, 0] else { throw fail("UNH has no message type") }
-        message = (reference, type.uppercased(), segment[1, 1] ?? "", segment[1, 2] ?? "", EDIFACTSegmentStore(), segmentNumber)
-      case "UNT":
+        guard let reference = value(0, 0) else { throw fail("UNH has no message reference") }
+        guard let type = value(1, 0) else { throw fail("UNH has no message type") }
+        message = (reference, type.uppercased(), value(1, 1) ?? "", value(1, 2) ?? "", segmentNumber)
+      case Self.unt:
         guard let current = message else { throw fail("UNT outside a message") }
-        let count = current.segments.count + 1
-        guard segment[0, 0] == String(count) else {
-          throw fail("UNT counts \(segment[0, 0] ?? "nothing") segments; message \(current.reference) has \(count) (UNH and UNT included)")
+        let count = segments.count + 1
+        guard value(0, 0) == String(count) else {
+          throw fail("UNT counts \(value(0, 0) ?? "nothing") segments; message \(current.reference) has \(count) (UNH and UNT included)")
         }
-        guard segment[1, 0] == current.reference else {
-          throw fail("UNT reference \(segment[1, 0] ?? "(none)") does not match UNH's \(current.reference)")
+        guard value(1, 0) == current.reference else {
+          throw fail("UNT reference \(value(1, 0) ?? "(none)") does not match UNH's \(current.reference)")
         }
-        current.segments.removeLast()
+        segments.removeLast()
         interchange?.messages += 1
         group?.messages += 1
         return EDIFACTMessage(
           sender: interchange?.sender ?? "", interchange: interchange?.reference ?? "", reference: current.reference, type: current.type,
-          version: current.version, release: current.release, segments: current.segments, firstSegment: current.first)
+          version: current.version, release: current.release, segments: EDIFACTSegmentStore(segments), firstSegment: current.first)
       default:
-        guard let current = message else { throw fail("segment \(tag) outside a message (UNH … UNT)") }
-        guard current.segments.count <= Self.maxMessageSegments else {
-          throw fail("message has more than \(Self.maxMessageSegments) segments")
-        }
+        // UN… tags that are not service segments are data.
+        guard message != nil else { throw fail("segment \(segments.string(component: Int(segments.starts[last]))) outside a message (UNH … UNT)") }
+        continue
       }
+      // A service segment is not part of a message's segments.
+      segments.removeLast()
     }
   }
+
+  static let serviceTagPrefix = UInt32(0x55) << 8 | 0x4E  // "UN"
+  static let unb = tagCode("UNB")
+  static let unz = tagCode("UNZ")
+  static let ung = tagCode("UNG")
+  static let une = tagCode("UNE")
+  static let unh = tagCode("UNH")
+  static let unt = tagCode("UNT")
 }

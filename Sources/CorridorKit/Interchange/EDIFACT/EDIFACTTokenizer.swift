@@ -1,25 +1,26 @@
 import Foundation
 
-/// The segments of one message, stored flat: the decoded text of every component one after the
-/// other, and where each component ends and which data element it belongs to. A message of a
-/// thousand containers is eight thousand segments; one array each (rather than an array per
-/// segment and per element) keeps reading EDIFACT as fast as reading the same events as CSV.
-public final class EDIFACTSegmentStore {
+/// Segments stored flat: the decoded text of every component one after the other, and where
+/// each component ends and which data element it belongs to. A message of a thousand containers
+/// is eight thousand segments; one array each (rather than an array per segment and per element)
+/// keeps reading EDIFACT close to reading the same events as CSV. A value type while it is filled
+/// (its arrays change in place); `EDIFACTSegmentStore` holds a finished message.
+struct EDIFACTSegmentBuffer {
   /// UTF-8 text of all components.
   var text: [UInt8] = []
   /// Per component: where its text ends, and its element (0 is the tag).
   var ends: [Int32] = []
   var elements: [UInt16] = []
-  /// Per segment: its first component, and its byte offset in the file.
+  /// Per segment: its first component, its tag (`tagCode`) and its byte offset in the file.
   var starts: [Int32] = []
+  var tags: [UInt32] = []
   var offsets: [Int] = []
 
-  public var count: Int { starts.count }
+  var count: Int { starts.count }
 
-  public subscript(index: Int) -> EDIFACTSegment { EDIFACTSegment(store: self, index: index) }
-
-  func removeLast() {
+  mutating func removeLast() {
     let first = Int(starts.removeLast())
+    tags.removeLast()
     offsets.removeLast()
     text.removeSubrange((first == 0 ? 0 : Int(ends[first - 1]))...)
     ends.removeSubrange(first...)
@@ -28,24 +29,43 @@ public final class EDIFACTSegmentStore {
 
   /// Components `first..<end` of segment `index`.
   func componentRange(of index: Int) -> Range<Int> {
-    let starts = self.starts
-    return Int(starts[index])..<(index + 1 < starts.count ? Int(starts[index + 1]) : ends.count)
-  }
-
-  /// The tag of segment `index` as three bytes in one number (`tagCode("LOC")`), for quick
-  /// comparisons: the mapping looks at every segment's tag several times.
-  func tag(of index: Int) -> UInt32 {
-    let start = Int(starts[index])
-    let from = start == 0 ? 0 : Int(ends[start - 1])
-    let text = self.text
-    return UInt32(text[from]) << 16 | UInt32(text[from + 1]) << 8 | UInt32(text[from + 2])
+    Int(starts[index])..<(index + 1 < starts.count ? Int(starts[index + 1]) : ends.count)
   }
 
   func string(component: Int) -> String {
-    let ends = self.ends
     let start = component == 0 ? 0 : Int(ends[component - 1])
     return text.withUnsafeBufferPointer { String(decoding: $0[start..<Int(ends[component])], as: UTF8.self) }
   }
+
+  /// Component `component` of data element `element` of segment `index` (0-based, the tag not
+  /// counted), or nil when absent or empty.
+  func value(_ index: Int, _ element: Int, _ component: Int) -> String? {
+    var seen = 0
+    for c in componentRange(of: index) where Int(elements[c]) == element + 1 {
+      if seen == component {
+        let value = string(component: c)
+        return value.isEmpty ? nil : value
+      }
+      seen += 1
+    }
+    return nil
+  }
+}
+
+/// The segments of one message, as read. Immutable: reading a class's `let` properties needs no
+/// run-time exclusivity checks, which cost more than the reading when every event looks at a
+/// dozen segments.
+public final class EDIFACTSegmentStore {
+  let buffer: EDIFACTSegmentBuffer
+
+  init(_ buffer: EDIFACTSegmentBuffer) { self.buffer = buffer }
+
+  public var count: Int { buffer.count }
+
+  public subscript(index: Int) -> EDIFACTSegment { EDIFACTSegment(store: self, index: index) }
+
+  /// The tag of segment `index` as three bytes in one number (`tagCode("LOC")`).
+  func tag(of index: Int) -> UInt32 { buffer.tags[index] }
 }
 
 /// One UN/EDIFACT segment of a message: its tag and its data elements, each a list of components,
@@ -54,37 +74,22 @@ public struct EDIFACTSegment {
   let store: EDIFACTSegmentStore
   let index: Int
 
-  var tagCode: UInt32 { store.tag(of: index) }
-
-  public var tag: String { store.string(component: Int(store.starts[index])) }
+  public var tag: String { store.buffer.string(component: Int(store.buffer.starts[index])) }
   /// Byte offset of the segment's first byte in the file.
-  public var offset: Int { store.offsets[index] }
+  public var offset: Int { store.buffer.offsets[index] }
 
   /// Component `component` of data element `element` (both 0-based, the tag not counted), or nil
   /// when absent or empty.
-  public subscript(element: Int, component: Int = 0) -> String? {
-    // One read of each array (a class's stored properties are checked for exclusivity per access).
-    let elements = store.elements
-    let range = store.componentRange(of: index)
-    var seen = 0
-    for c in range where Int(elements[c]) == element + 1 {
-      if seen == component {
-        let value = store.string(component: c)
-        return value.isEmpty ? nil : value
-      }
-      seen += 1
-    }
-    return nil
-  }
+  public subscript(element: Int, component: Int = 0) -> String? { store.buffer.value(index, element, component) }
 
   /// Every component of data element `element`.
   public func components(of element: Int) -> [String] {
-    let elements = store.elements
-    return store.componentRange(of: index).filter { Int(elements[$0]) == element + 1 }.map { store.string(component: $0) }
+    let buffer = store.buffer
+    return buffer.componentRange(of: index).filter { Int(buffer.elements[$0]) == element + 1 }.map { buffer.string(component: $0) }
   }
 }
 
-/// A tag as `EDIFACTSegmentStore.tag(of:)` gives it.
+/// A tag as `EDIFACTSegmentBuffer.tags` holds it.
 func tagCode(_ tag: StaticString) -> UInt32 {
   tag.withUTF8Buffer { UInt32($0[0]) << 16 | UInt32($0[1]) << 8 | UInt32($0[2]) }
 }
@@ -177,7 +182,7 @@ final class EDIFACTTokenizer {
   }
 
   /// Reads the next segment into `store`; false at the end of the input.
-  func next(into store: EDIFACTSegmentStore) throws(EDIFACTSyntaxError) -> Bool {
+  func next(into store: inout EDIFACTSegmentBuffer) throws(EDIFACTSyntaxError) -> Bool {
     while true {
       // Line breaks (and stray spaces) between segments.
       while true {
@@ -209,7 +214,7 @@ final class EDIFACTTokenizer {
       {
         restoreDefaults()
       }
-      try segment(into: store)
+      try segment(into: &store)
       return true
     }
   }
@@ -219,7 +224,7 @@ final class EDIFACTTokenizer {
   /// The loops work on local copies of the buffer, the service characters and the store's arrays:
   /// every access to a class's stored property is checked for exclusivity at run time, and those
   /// checks cost more than the scanning itself.
-  private func segment(into store: EDIFACTSegmentStore) throws(EDIFACTSyntaxError) {
+  private func segment(into store: inout EDIFACTSegmentBuffer) throws(EDIFACTSyntaxError) {
     let start = base + position
     let release = releaseCharacter ?? 0
     let hasRelease = releaseCharacter != nil
@@ -259,19 +264,8 @@ final class EDIFACTTokenizer {
     if scan - position > Self.maxSegmentBytes {
       throw EDIFACTSyntaxError(message: "segment longer than \(Self.maxSegmentBytes) bytes", offset: start)
     }
-    var text: [UInt8] = []
-    var ends: [Int32] = []
-    var elements: [UInt16] = []
-    swap(&text, &store.text)
-    swap(&ends, &store.ends)
-    swap(&elements, &store.elements)
-    defer {
-      swap(&text, &store.text)
-      swap(&ends, &store.ends)
-      swap(&elements, &store.elements)
-    }
-    let firstComponent = ends.count
-    let textStart = text.count
+    let firstComponent = store.ends.count
+    let textStart = store.text.count
     var element: UInt16 = 0
     var componentStart = textStart
     var highBytes = false
@@ -285,33 +279,34 @@ final class EDIFACTTokenizer {
         guard index + 1 < scan else { throw EDIFACTSyntaxError(message: "release character at the end of a segment", offset: base + index) }
         let next = bytes[index + 1]
         highBytes = highBytes || next >= 0x80
-        text.append(next)
+        store.text.append(next)
         index += 2
         continue
       }
       if atEnd || byte == componentSeparator || byte == elementSeparator {
-        if highBytes { try convert(&text, from: componentStart, at: start) }
+        if highBytes { try convert(&store.text, from: componentStart, at: start) }
         highBytes = false
-        ends.append(Int32(text.count))
-        elements.append(element)
-        componentStart = text.count
+        store.ends.append(Int32(store.text.count))
+        store.elements.append(element)
+        componentStart = store.text.count
         if atEnd { break }
         if byte == elementSeparator { element &+= 1 }
       } else if byte != 0x0A && byte != 0x0D {
         highBytes = highBytes || byte >= 0x80
-        text.append(byte)
+        store.text.append(byte)
       }
       index += 1
     }
     position = scan + 1
     // The tag: one component of three capital letters.
-    let tagComponents = elements[firstComponent...].prefix { $0 == 0 }.count
-    let tagLength = Int(ends[firstComponent]) - textStart
-    guard tagComponents == 1, tagLength == 3, text[textStart..<(textStart + 3)].allSatisfy({ (0x41...0x5A).contains($0) }) else {
-      let found = String(decoding: text[textStart..<Int(ends[firstComponent + tagComponents - 1])], as: UTF8.self)
+    let tagComponents = store.elements[firstComponent...].prefix { $0 == 0 }.count
+    let tagLength = Int(store.ends[firstComponent]) - textStart
+    guard tagComponents == 1, tagLength == 3, store.text[textStart..<(textStart + 3)].allSatisfy({ (0x41...0x5A).contains($0) }) else {
+      let found = String(decoding: store.text[textStart..<Int(store.ends[firstComponent + tagComponents - 1])], as: UTF8.self)
       throw EDIFACTSyntaxError(message: "expected a segment tag of three capital letters, found \(found.debugDescription)", offset: start)
     }
     store.starts.append(Int32(firstComponent))
+    store.tags.append(UInt32(store.text[textStart]) << 16 | UInt32(store.text[textStart + 1]) << 8 | UInt32(store.text[textStart + 2]))
     store.offsets.append(start)
   }
 
