@@ -86,7 +86,7 @@ final class EDIFACTInterchangeReader {
       func fail(_ text: String) -> CorridorError {
         error(text, offset: offset, messageRef: message?.reference, segmentInMessage: inMessage)
       }
-      guard tag >> 8 == Self.serviceTagPrefix else {
+      guard tag >> 8 == EDIFACTTag.service else {
         // A data segment: it stays where it is, in the message.
         guard message != nil else { throw fail("segment \(segments.string(component: Int(segments.starts[last]))) outside a message (UNH … UNT)") }
         guard segments.count <= Self.maxMessageSegments else { throw fail("message has more than \(Self.maxMessageSegments) segments") }
@@ -94,7 +94,7 @@ final class EDIFACTInterchangeReader {
       }
       func value(_ element: Int, _ component: Int) -> String? { segments.value(last, element, component) }
       switch tag {
-      case Self.unb:
+      case EDIFACTTag.unb:
         if let interchange { throw fail("UNB inside interchange \(interchange.reference) (its UNZ is missing)") }
         guard let syntax = value(0, 0) else { throw fail("UNB has no syntax identifier") }
         guard let charset = EDIFACTCharset(syntax: syntax) else {
@@ -104,7 +104,7 @@ final class EDIFACTInterchangeReader {
         tokenizer.charset = charset
         interchange = (value(1, 0) ?? "", reference, 0, 0)
         sawInterchange = true
-      case Self.unz:
+      case EDIFACTTag.unz:
         guard let current = interchange else { throw fail("UNZ outside an interchange") }
         if let message { throw fail("UNZ inside message \(message.reference) (its UNT is missing)") }
         if let group { throw fail("UNZ inside group \(group.reference) (its UNE is missing)") }
@@ -117,10 +117,10 @@ final class EDIFACTInterchangeReader {
         }
         interchange = nil
         tokenizer.charset = .ascii("UNOB")
-      case Self.ung:
+      case EDIFACTTag.ung:
         guard interchange != nil, message == nil, group == nil else { throw fail("UNG outside an interchange or inside a group or message") }
         group = (value(4, 0) ?? "", 0)
-      case Self.une:
+      case EDIFACTTag.une:
         guard let current = group, message == nil else { throw fail("UNE without its UNG, or inside a message") }
         guard value(0, 0) == String(current.messages) else {
           throw fail("UNE counts \(value(0, 0) ?? "nothing") messages; the group has \(current.messages)")
@@ -128,13 +128,13 @@ final class EDIFACTInterchangeReader {
         guard value(1, 0) == current.reference else { throw fail("UNE reference does not match UNG's \(current.reference)") }
         group = nil
         interchange?.groups += 1
-      case Self.unh:
+      case EDIFACTTag.unh:
         guard interchange != nil else { throw fail("UNH outside an interchange (no UNB before it)") }
         if let message { throw fail("UNH inside message \(message.reference) (its UNT is missing)") }
         guard let reference = value(0, 0) else { throw fail("UNH has no message reference") }
         guard let type = value(1, 0) else { throw fail("UNH has no message type") }
         message = (reference, type.uppercased(), value(1, 1) ?? "", value(1, 2) ?? "", segmentNumber)
-      case Self.unt:
+      case EDIFACTTag.unt:
         guard let current = message else { throw fail("UNT outside a message") }
         let count = segments.count + 1
         guard value(0, 0) == String(count) else {
@@ -158,12 +158,4 @@ final class EDIFACTInterchangeReader {
       segments.removeLast()
     }
   }
-
-  static let serviceTagPrefix = UInt32(0x55) << 8 | 0x4E  // "UN"
-  static let unb = tagCode("UNB")
-  static let unz = tagCode("UNZ")
-  static let ung = tagCode("UNG")
-  static let une = tagCode("UNE")
-  static let unh = tagCode("UNH")
-  static let unt = tagCode("UNT")
 }

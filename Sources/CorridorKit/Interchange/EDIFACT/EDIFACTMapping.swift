@@ -68,18 +68,7 @@ public enum EDIFACTMapping {
     return builder.rows
   }
 
-  static let bgm = tagCode("BGM")
-  static let cni = tagCode("CNI")
-  static let sts = tagCode("STS")
-  static let eqd = tagCode("EQD")
-  static let cnt = tagCode("CNT")
-  static let loc = tagCode("LOC")
-  static let dtm = tagCode("DTM")
-  static let tdt = tagCode("TDT")
-  static let rff = tagCode("RFF")
-  static let sel = tagCode("SEL")
-  static let ftx = tagCode("FTX")
-  static let known = Set(knownSegments.map { tag in tag.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) } })
+  static let known = Set(knownSegments.map(EDIFACTTag.code))
 
   /// Walks a message once, noting where each group of segments starts and ends: the header, a
   /// consignment (IFTSTA CNI), a status (STS), a container (EQD). A group is a range of segment
@@ -124,16 +113,16 @@ public enum EDIFACTMapping {
         let tag = store.tag(of: index)
         let segment = store[index]
         switch tag {
-        case EDIFACTMapping.bgm where !isStatusReport:
+        case EDIFACTTag.bgm where !isStatusReport:
           guard let code = segment[0, 0] else { continue }
           documentCode = EDIFACTMapping.documentCodes[message.type]?[code]
           if documentCode == nil { unmapped["\(message.type) BGM \(code)", default: 0] += 1 }
-        case EDIFACTMapping.cni where isStatusReport:
+        case EDIFACTTag.cni where isStatusReport:
           closeStatus(at: index)
           headerEnd = headerEnd ?? index
           consignment = (index, nil)
           consignmentEquipment = []
-        case EDIFACTMapping.sts where isStatusReport:
+        case EDIFACTTag.sts where isStatusReport:
           closeStatus(at: index)
           headerEnd = headerEnd ?? index
           if let open = consignment, open.end == nil { consignment = (open.start, index) }
@@ -141,7 +130,7 @@ public enum EDIFACTMapping {
           let code = segment[1, 2]?.uppercased() == "ZZZ" ? EventCode(rawValue: raw.uppercased()) : EDIFACTMapping.statusCodes[raw]
           if code == nil { unmapped["IFTSTA STS \(raw.isEmpty ? "(none)" : raw)", default: 0] += 1 }
           status = (index, nil, code, false)
-        case EDIFACTMapping.eqd:
+        case EDIFACTTag.eqd:
           closeEquipment(at: index)
           headerEnd = headerEnd ?? index
           if let open = status, open.end == nil { status = (open.start, index, open.code, open.hadEquipment) }
@@ -152,9 +141,9 @@ public enum EDIFACTMapping {
           }
           equipment = index
           status?.hadEquipment = true
-        case EDIFACTMapping.cnt:
+        case EDIFACTTag.cnt:
           closeEquipment(at: index)
-        case EDIFACTMapping.tdt:
+        case EDIFACTTag.tdt:
           if let code = segment[2, 0], EDIFACTMapping.modes[code] == nil { unmapped["TDT mode \(code)", default: 0] += 1 }
         default:
           if !EDIFACTMapping.known.contains(tag) { unmapped["segment \(segment.tag)", default: 0] += 1 }
@@ -230,7 +219,7 @@ public enum EDIFACTMapping {
       var place: String?
       for group in groups where place == nil {
         var best = Int.max
-        for index in group where store.tag(of: index) == EDIFACTMapping.loc {
+        for index in group where store.tag(of: index) == EDIFACTTag.loc {
           let segment = store[index]
           if let rank = segment[0, 0].flatMap(qualifiers.firstIndex), rank < best, let value = segment[1, 0] {
             best = rank
@@ -238,7 +227,7 @@ public enum EDIFACTMapping {
           }
         }
       }
-      if place == nil { place = first(EDIFACTMapping.loc, in: groups) { $0[0, 0] != "147" && $0[1, 0] != nil }?[1, 0] }
+      if place == nil { place = first(EDIFACTTag.loc, in: groups) { $0[0, 0] != "147" && $0[1, 0] != nil }?[1, 0] }
       guard let place else {
         throw .invalid("no place for \(code.rawValue) (LOC+\(qualifiers.joined(separator: "/")))", rule: .edifactMapping)
       }
@@ -247,7 +236,7 @@ public enum EDIFACTMapping {
       var found: (time: EventTime, classifier: EventClassifier)?
       for group in groups where found == nil {
         var best: (rank: Int, value: String, format: String?, classifier: EventClassifier)?
-        for index in group where store.tag(of: index) == EDIFACTMapping.dtm {
+        for index in group where store.tag(of: index) == EDIFACTTag.dtm {
           let segment = store[index]
           guard let qualifier = segment[0, 0], let value = segment[0, 1] else { continue }
           let candidate: (Int, EventClassifier)? =
@@ -269,16 +258,16 @@ public enum EDIFACTMapping {
           "no date/time for \(code.rawValue) (DTM+\((EDIFACTMapping.actualTimes + EDIFACTMapping.estimatedTimes).joined(separator: "/")))",
           rule: .edifactMapping)
       }
-      let transport = first(EDIFACTMapping.tdt, in: groups)
+      let transport = first(EDIFACTTag.tdt, in: groups)
       var bookings: [String] = []
       for group in groups where bookings.isEmpty {
-        for index in group where store.tag(of: index) == EDIFACTMapping.rff {
+        for index in group where store.tag(of: index) == EDIFACTTag.rff {
           let segment = store[index]
           if segment[0, 0] == "BN", let value = segment[0, 1] { bookings.append(value) }
         }
       }
-      let explicitID = first(EDIFACTMapping.rff, in: groups) { $0[0, 0] == "ZZZ" && $0[0, 1] != nil }?[0, 1]
-      let note = first(EDIFACTMapping.ftx, in: groups) { $0[0, 0] == "AAI" && !$0.components(of: 3).joined().isEmpty }?.components(of: 3).joined()
+      let explicitID = first(EDIFACTTag.rff, in: groups) { $0[0, 0] == "ZZZ" && $0[0, 1] != nil }?[0, 1]
+      let note = first(EDIFACTTag.ftx, in: groups) { $0[0, 0] == "AAI" && !$0.components(of: 3).joined().isEmpty }?.components(of: 3).joined()
       let emptyLaden: EmptyLaden? =
         switch eqd[5, 0] {
         case "4": .EMPTY
@@ -291,7 +280,7 @@ public enum EDIFACTMapping {
         id: explicitID ?? derivedID(container: container, code: code, ordinal: ordinal), container: container, code: code, time: found.time,
         location: location, shipment: bookings.count > 1 ? bookings[0] : nil, classifier: found.classifier,
         mode: transport?[2, 0].flatMap { EDIFACTMapping.modes[$0] }, vehicle: transport.flatMap { $0[1, 0] ?? $0[7, 0] }, emptyLaden: emptyLaden,
-        seal: first(EDIFACTMapping.sel, in: groups) { $0[0, 0] != nil }?[0, 0], note: note,
+        seal: first(EDIFACTTag.sel, in: groups) { $0[0, 0] != nil }?[0, 0], note: note,
         carrierBooking: bookings.count > 1 ? bookings[1] : bookings.first)
     }
 

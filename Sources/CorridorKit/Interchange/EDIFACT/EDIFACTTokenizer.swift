@@ -89,9 +89,30 @@ public struct EDIFACTSegment {
   }
 }
 
-/// A tag as `EDIFACTSegmentBuffer.tags` holds it.
-func tagCode(_ tag: StaticString) -> UInt32 {
-  tag.withUTF8Buffer { UInt32($0[0]) << 16 | UInt32($0[1]) << 8 | UInt32($0[2]) }
+/// Segment tags as `EDIFACTSegmentBuffer.tags` holds them: three bytes in one number.
+enum EDIFACTTag {
+  static func code(_ tag: String) -> UInt32 { code(bytes: tag.utf8) }
+  static func code(bytes: some Collection<UInt8>) -> UInt32 { bytes.prefix(3).reduce(0) { $0 << 8 | UInt32($1) } }
+
+  /// "UN", the first two bytes of every service segment's tag.
+  static let service = UInt32(0x55) << 8 | 0x4E
+  static let unb = code("UNB")
+  static let unz = code("UNZ")
+  static let ung = code("UNG")
+  static let une = code("UNE")
+  static let unh = code("UNH")
+  static let unt = code("UNT")
+  static let bgm = code("BGM")
+  static let cni = code("CNI")
+  static let sts = code("STS")
+  static let eqd = code("EQD")
+  static let cnt = code("CNT")
+  static let loc = code("LOC")
+  static let dtm = code("DTM")
+  static let tdt = code("TDT")
+  static let rff = code("RFF")
+  static let sel = code("SEL")
+  static let ftx = code("FTX")
 }
 
 /// The syntax levels Corridor reads: UNOA and UNOB are ASCII subsets, UNOC is ISO 8859-1 (Latin-1),
@@ -306,7 +327,7 @@ final class EDIFACTTokenizer {
       throw EDIFACTSyntaxError(message: "expected a segment tag of three capital letters, found \(found.debugDescription)", offset: start)
     }
     store.starts.append(Int32(firstComponent))
-    store.tags.append(UInt32(store.text[textStart]) << 16 | UInt32(store.text[textStart + 1]) << 8 | UInt32(store.text[textStart + 2]))
+    store.tags.append(EDIFACTTag.code(bytes: store.text[textStart..<(textStart + 3)]))
     store.offsets.append(start)
   }
 
