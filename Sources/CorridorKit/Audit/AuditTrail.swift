@@ -172,7 +172,16 @@ struct AuditedEntity {
 
     /// The same for values already in field order (the import's hot path: no closure a field).
     func write(_ values: [SQLValue], to out: inout [UInt8]) {
-      write(to: &out) { values[$0] }
+      out.append(UInt8(ascii: "{"))
+      var first = true
+      for index in keys.indices {
+        if omittedWhenNull[index], case .null = values[index] { continue }
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        keys[index].withUnsafeBufferPointer { out.append(contentsOf: $0) }
+        CanonicalJSON.write(values[index], to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
     }
   }
 

@@ -27,19 +27,30 @@ public struct ImportRow: Sendable {
   /// The row's hashes as parsed (its id, else the derived one), worked out on the reader
   /// thread with the derived id: the import uses them when resolving the row changed nothing.
   var rowHash: ImportFacts.RowHash?
+  /// What an EDIFACT row carries besides its report, out of line: rows are copied from the reader
+  /// thread into batches, and CSV rows should not pay for what only EDIFACT rows have.
+  final class Origin: Sendable {
+    let position: SourcePosition
+    let sizeType: String?
+    init(position: SourcePosition, sizeType: String?) {
+      self.position = position
+      self.sizeType = sizeType
+    }
+  }
+  var origin: Origin?
+
   /// Where the row is, when a line number does not say it (EDIFACT: interchange, message, segment).
-  public var position: SourcePosition?
+  public var position: SourcePosition? { origin?.position }
   /// The container's ISO 6346 size-type code as the row gives it (EDIFACT EQD), for
   /// `--register-containers`.
-  public var sizeType: String?
+  public var sizeType: String? { origin?.sizeType }
 
   /// The row with its derived id and hashes worked out.
   func withDerivedID() -> ImportRow {
     guard case .success(var report) = result else { return self }
     let derived = report.derivedID
     var row = ImportRow(line: line, result: result, derivedID: derived)
-    row.position = position
-    row.sizeType = sizeType
+    row.origin = origin
     let id = report.id ?? derived
     report.id = id
     row.rowHash = ImportFacts.RowHash(id: id, report: report)

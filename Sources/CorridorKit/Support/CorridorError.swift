@@ -9,8 +9,9 @@ public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
   let place: Place?
 
   /// Where, when line and column do not say it; kept as parts and worded when read, since an
-  /// import gives every row a position and reads few of them.
-  enum Place: Sendable, Equatable {
+  /// import gives every row a position and reads few of them. Indirect: out of line, so that a
+  /// position (in every error, and so in every parsed row's `Result`) stays small.
+  indirect enum Place: Sendable, Equatable {
     case text(String)
     case edifact(interchange: String, message: String, segment: Int, byte: Int)
   }

@@ -196,8 +196,7 @@ public enum EDIFACTMapping {
       let result = Result { () throws(CorridorError) in try report(code, groups: groups, eqd: segment, number: number, ordinal: ordinal) }
         .mapError { $0.located(position) }
       var row = ImportRow(line: position.line, result: result)
-      row.position = position
-      row.sizeType = segment[2, 0]
+      row.origin = ImportRow.Origin(position: position, sizeType: segment[2, 0])
       rows.append(row)
     }
 
