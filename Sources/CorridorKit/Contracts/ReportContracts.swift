@@ -70,3 +70,26 @@ public struct ExportReportView: Encodable, Sendable {
     self.currency = currency.code
   }
 }
+
+/// `report network --format json`: containers of open shipments on each leg (by route and the
+/// leg's start, `ROUTE/NODE`), at each node, and open customs holds per place. Keys sorted.
+public struct NetworkPositionsView: Encodable, Sendable {
+  public let legs: [(key: String, value: Int)]
+  public let nodes: [(key: String, value: Int)]
+  public let holds: [(key: String, value: Int)]
+
+  public init(_ positions: NetworkPositions) {
+    legs = positions.onLeg.sorted { $0.key < $1.key }
+    nodes = positions.atNode.sorted { $0.key < $1.key }
+    holds = positions.holds.sorted { $0.key < $1.key }
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: Key.self)
+    try container.encode(Dictionary(uniqueKeysWithValues: legs.map { ($0.key, $0.value) }), forKey: .onLeg)
+    try container.encode(Dictionary(uniqueKeysWithValues: nodes.map { ($0.key, $0.value) }), forKey: .atNode)
+    try container.encode(Dictionary(uniqueKeysWithValues: holds.map { ($0.key, $0.value) }), forKey: .customsHolds)
+  }
+
+  enum Key: String, CodingKey { case onLeg, atNode, customsHolds }
+}

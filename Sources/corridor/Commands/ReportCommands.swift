@@ -5,7 +5,7 @@ extension Corridor {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Operational and freight-cost reports.",
-      subcommands: [Costs.self, Exports.self, Exceptions.self, Emissions.self]
+      subcommands: [Costs.self, Exports.self, Exceptions.self, Emissions.self, NetworkMap.self]
     )
   }
 }
@@ -19,16 +19,41 @@ extension Corridor.Report {
     @Option(name: .customLong("as-of"), help: "Judge staleness as of this instant (ISO 8601 with offset). Default: now.")
     var asOf: String?
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
       guard (1...1_000_000).contains(staleHours) else { throw ValidationError("--stale-hours must be between 1 and 1000000") }
       let db = try database.open()
-      let views = try db.exceptions(staleHours: staleHours, now: try asOf.map(EventTime.init(parsing:)) ?? db.clock.now())
-        .map(ExceptionItemView.init)
-      try Render.emit(
-        output.format, json: views, headers: ["kind", "container", "shipment", "location", "at", "detail"],
-        rows: views.map { [$0.kind, $0.container, $0.shipment ?? "", $0.location, $0.at, $0.detail] })
+      let now = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
+      try output.emit(database: database, page: { try db.exceptionsPage(staleHours: staleHours, now: now) }) { format in
+        let views = try db.exceptions(staleHours: staleHours, now: now).map(ExceptionItemView.init)
+        try Render.emit(
+          format, json: views, headers: ["kind", "container", "shipment", "location", "at", "detail"],
+          rows: views.map { [$0.kind, $0.container, $0.shipment ?? "", $0.location, $0.at, $0.detail] })
+      }
+    }
+  }
+}
+
+extension Corridor.Report {
+  struct NetworkMap: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "network", abstract: "The corridors and where the boxes of open shipments are now (legs, places, customs holds).")
+    @Option(name: .customLong("as-of"), help: "Positions as of this instant (ISO 8601 with offset). Default: now.") var asOf: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: ReportFormatOptions
+
+    func run() throws {
+      let db = try database.open()
+      let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
+      let positions = try db.networkPositions(asOf: asOf)
+      try output.emit(database: database, page: { try db.networkPage(asOf: asOf) }) { format in
+        let view = NetworkPositionsView(positions)
+        try Render.emit(
+          format, json: view, headers: ["where", "place", "containers"],
+          rows: view.legs.map { ["leg from", $0.key, String($0.value)] } + view.nodes.map { ["at", $0.key, String($0.value)] }
+            + view.holds.map { ["customs holds", $0.key, String($0.value)] })
+      }
     }
   }
 }
@@ -49,7 +74,7 @@ extension Corridor.Report {
     @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
     @Option(name: .customLong("fx-at"), help: "Convert at this date's rates instead of each booked date's.") var fxAt: String?
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
       let currency = try Currency(parsing: currency)
@@ -59,15 +84,24 @@ extension Corridor.Report {
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,
         currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
       let views = try rows.map(CostReportView.init)
-      try Render.emit(
-        output.format, json: views,
-        headers: ["group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency"],
-        rows: views.map {
-          [
-            $0.group, String($0.shipments), String($0.containers), String($0.teu), $0.gross, $0.reductions, $0.net, $0.netPerTeu ?? "",
-            $0.netPerTeuKm ?? "", $0.currency,
-          ]
-        }, money: ["gross", "reductions", "net", "netPerTeu"])
+      try output.emit(
+        database: database,
+        page: {
+          try db.costPage(
+            from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, currency: currency,
+            fxAt: try fxAt.map(Day.init(parsing:)))
+        }
+      ) { format in
+        try Render.emit(
+          format, json: views,
+          headers: ["group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency"],
+          rows: views.map {
+            [
+              $0.group, String($0.shipments), String($0.containers), String($0.teu), $0.gross, $0.reductions, $0.net, $0.netPerTeu ?? "",
+              $0.netPerTeuKm ?? "", $0.currency,
+            ]
+          }, money: ["gross", "reductions", "net", "netPerTeu"])
+      }
     }
   }
 
@@ -80,7 +114,7 @@ extension Corridor.Report {
     @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
     @Option(name: .customLong("fx-at"), help: "Convert every value at this date's rate (e.g. the year-end rate).") var fxAt: String?
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: FormatOptions
+    @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
       guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {
@@ -92,14 +126,22 @@ extension Corridor.Report {
       let rows = try database.open().exportReport(
         year: year, compare: compare, by: by, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
       let views = rows.map { ExportReportView($0, currency: currency) }
-      try Render.emit(
-        output.format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
-        rows: views.map {
-          [
-            ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), $0.value, $0.previousValue ?? "",
-            $0.changePercent.map { String(format: "%.1f", $0) } ?? "", $0.currency,
-          ]
-        }, money: ["value", "previousValue"])
+      try output.emit(
+        database: database,
+        page: {
+          guard by == .commodity else { throw ValidationError("the exports page is by commodity; leave out --by") }
+          return try database.open().exportsPage(year: year, compare: compare, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
+        }
+      ) { format in
+        try Render.emit(
+          format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
+          rows: views.map {
+            [
+              ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), $0.value, $0.previousValue ?? "",
+              $0.changePercent.map { String(format: "%.1f", $0) } ?? "", $0.currency,
+            ]
+          }, money: ["value", "previousValue"])
+      }
     }
   }
 }

@@ -64,3 +64,35 @@ struct FormatOptions: ParsableArguments {
   @Option(name: .long, help: "Output format: table (default), json or csv.")
   var format: OutputFormat = .table
 }
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json, csv, html
+
+  var plain: OutputFormat? { OutputFormat(rawValue: rawValue) }
+}
+
+/// `--format` with `html` (a self-contained page, README "Pages") and `--out`, for the reports
+/// that have a page.
+struct ReportFormatOptions: ParsableArguments {
+  @Option(name: .long, help: "Output format: table (default), json, csv or html (a self-contained page with charts).")
+  var format: ReportFormat = .table
+  @Option(help: "With --format html: write the page to this file (default: standard output).") var out: String?
+
+  func validate() throws {
+    if out != nil && format != .html { throw ValidationError("--out goes with --format html") }
+  }
+
+  /// Writes the page (html), or emits the rows as `emit` does.
+  func emit(database: DatabaseOptions, page: () throws -> String, plain: (OutputFormat) throws -> Void) throws {
+    guard let format = format.plain else {
+      let html = try page()
+      guard let out else { return Console.out(html) }
+      let file = try database.output(out)
+      try file.write(html)
+      try file.commit()
+      Console.notice("wrote \(out)")
+      return
+    }
+    try plain(format)
+  }
+}

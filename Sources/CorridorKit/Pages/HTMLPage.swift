@@ -1,0 +1,86 @@
+/// A self-contained HTML page: inline CSS and SVG, no script, no font, no request to anywhere
+/// (a Content-Security-Policy of `default-src 'none'` says so to the browser too), so it opens
+/// offline behind any firewall. Deterministic: the same data gives the same bytes.
+public struct HTMLPage: Sendable {
+  public var title: String
+  /// What the page was made from (database, filters, as-of), under the title.
+  public var subtitle: String
+  /// Sections of HTML, each a chart with its table, or a table.
+  public var sections: [String] = []
+
+  public init(title: String, subtitle: String) {
+    self.title = title
+    self.subtitle = subtitle
+  }
+
+  /// A chart and, below it, the same figures as a table.
+  public mutating func add(_ chart: ChartSpec, unit: String, note: String? = nil) {
+    var html = ["<section class=\"chart-section\">", "<h2>\(htmlEscape(chart.title))</h2>"]
+    if let note { html.append("<p class=\"note\">\(htmlEscape(note))</p>") }
+    html.append("<div class=\"chart-wrap\">\(ChartRenderer.render(chart))</div>")
+    html.append("<div class=\"table-wrap\">\(ChartRenderer.table(chart, unit: unit))</div>")
+    html.append("</section>")
+    sections.append(html.joined(separator: "\n"))
+  }
+
+  /// A section with a heading and a table (or a sentence when there are no rows).
+  public mutating func addTable(_ heading: String, id: String, headers: [String], rows: [[String]], empty: String) {
+    var html = ["<section>", "<h2>\(htmlEscape(heading))</h2>"]
+    if rows.isEmpty {
+      html.append("<p class=\"note\">\(htmlEscape(empty))</p>")
+    } else {
+      html.append("<div class=\"table-wrap\"><table class=\"figures\" id=\"\(id)\"><thead><tr>")
+      html.append(headers.map { "<th scope=\"col\">\(htmlEscape($0))</th>" }.joined())
+      html.append("</tr></thead><tbody>")
+      for row in rows { html.append("<tr>" + row.map { "<td>\(htmlEscape($0))</td>" }.joined() + "</tr>") }
+      html.append("</tbody></table></div>")
+    }
+    html.append("</section>")
+    sections.append(html.joined(separator: "\n"))
+  }
+
+  public mutating func addHTML(_ html: String) { sections.append(html) }
+
+  public func render() -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+    <title>\(htmlEscape(title))</title>
+    <style>\(Self.style)</style>
+    </head>
+    <body>
+    <main>
+    <h1>\(htmlEscape(title))</h1>
+    <p class="subtitle">\(htmlEscape(subtitle))</p>
+    \(sections.joined(separator: "\n"))
+    <p class="footer">Made by Corridor. Figures are exact decimals; chart geometry is rounded to a tenth of a pixel.</p>
+    </main>
+    </body>
+    </html>
+
+    """
+  }
+
+  /// System fonts only; charts and tables shrink to the screen, wide tables scroll inside their box.
+  static let style = """
+    body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1a1a1a;background:#fff}
+    main{max-width:960px;margin:0 auto;padding:16px;box-sizing:border-box}
+    h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+    .subtitle,.note,.footer{color:#555;font-size:.9rem}
+    .chart-wrap svg{width:100%;height:auto;display:block}
+    .table-wrap{overflow-x:auto;max-width:100%}
+    table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+    caption{text-align:left;font-weight:600;padding:.25rem 0}
+    th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:right;white-space:nowrap}
+    th:first-child,td:first-child{text-align:left}
+    .grid{stroke:#e3e3e3;stroke-width:1}.axis{stroke:#333;stroke-width:1}
+    .tick,.legend-label{font-size:12px;fill:#333}.axis-label{font-size:13px;fill:#111}
+    .bar:focus,.point:focus{outline:2px solid #000}
+    .edge{fill:none;stroke-width:3;stroke-linecap:round}
+    .node-label{font-size:11px;fill:#222}
+    """
+}

@@ -1,0 +1,114 @@
+/// The report pages (README "Pages"): each is built from the same report rows as the JSON output
+/// of the same command, so a page and `--format json` never disagree.
+extension CorridorDatabase {
+  /// `report costs --format html`: net cost per TEU by corridor, the monthly trend per corridor,
+  /// and gross cost against what the reduction policies saved.
+  public func costPage(
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, currency: Currency = .cny, fxAt: Day? = nil
+  ) throws -> String {
+    let rows = try costReport(from: from, to: to, corridor: corridor, route: route, by: .corridor, currency: currency, fxAt: fxAt)
+    let views = try rows.map(CostReportView.init)
+    let unit = currency.code
+    var page = HTMLPage(
+      title: "Freight cost by corridor", subtitle: Self.period(from: from, to: to, corridor: corridor, route: route, currency: unit))
+    let corridors = views.map(\.group)
+    func series(_ name: String, _ values: [String?]) -> ChartSeries {
+      ChartSeries(name: name, values: values.map { $0.flatMap(Double.init) }, labels: values.map { $0.map(DigitGrouping.grouped) ?? "–" })
+    }
+    page.add(
+      ChartSpec(
+        kind: .bars, id: "net-per-teu", title: "Net freight cost per TEU by corridor", xLabel: "Corridor", yLabel: "Net cost per TEU (\(unit))",
+        categories: corridors, series: [series("Net per TEU", views.map(\.netPerTeu))]), unit: unit)
+
+    // The monthly trend: one report by month for each corridor.
+    var months = Set<String>()
+    var perCorridor: [(String, [String: String])] = []
+    for name in corridors {
+      let monthly = try costReport(from: from, to: to, corridor: name, route: route, by: .month, currency: currency, fxAt: fxAt)
+        .map(CostReportView.init)
+      months.formUnion(monthly.map(\.group))
+      perCorridor.append((name, Dictionary(monthly.compactMap { v in v.netPerTeu.map { (v.group, $0) } }, uniquingKeysWith: { a, _ in a })))
+    }
+    let sortedMonths = months.sorted()
+    page.add(
+      ChartSpec(
+        kind: .lines, id: "monthly-trend", title: "Net freight cost per TEU by month", xLabel: "Month booked",
+        yLabel: "Net cost per TEU (\(unit))", categories: sortedMonths,
+        series: perCorridor.map { name, values in series(name, sortedMonths.map { values[$0] }) }), unit: unit)
+
+    page.add(
+      ChartSpec(
+        kind: .stackedBars, id: "gross-reductions", title: "Gross freight cost and what the reduction policies saved", xLabel: "Corridor",
+        yLabel: "Freight cost (\(unit))", categories: corridors,
+        series: [series("Net cost", views.map(\.net)), series("Saved by reduction policies", views.map(\.reductions))]), unit: unit,
+      note: "Each bar is the gross cost: what was paid (net) and what the policies took off (reductions).")
+    return page.render()
+  }
+
+  /// `report exports --format html`: export value by commodity with the change on the year
+  /// compared, subcategories under their category.
+  public func exportsPage(year: Int, compare: Int?, currency: Currency = .cny, fxAt: Day? = nil) throws -> String {
+    let rows = try exportReport(year: year, compare: compare, by: .commodity, currency: currency, fxAt: fxAt)
+    let views = rows.map { ExportReportView($0, currency: currency) }
+    let unit = currency.code
+    var page = HTMLPage(
+      title: "Chongqing exports by commodity, \(year)", subtitle: "Declared export value in \(unit)\(compare.map { ", compared with \($0)" } ?? "")")
+    let names = views.map { $0.parent == nil ? $0.group : "\($0.group) (in \($0.parent ?? ""))" }
+    var series = [
+      ChartSeries(
+        name: String(year), values: views.map { Double($0.value) }, labels: views.map { DigitGrouping.grouped($0.value) })
+    ]
+    if let compare {
+      series.append(
+        ChartSeries(
+          name: String(compare), values: views.map { $0.previousValue.flatMap(Double.init) },
+          labels: views.map { $0.previousValue.map(DigitGrouping.grouped) ?? "–" }))
+    }
+    page.add(
+      ChartSpec(
+        kind: .bars, id: "export-value", title: "Export value by commodity", xLabel: "Commodity", yLabel: "Value (\(unit))", categories: names,
+        series: series), unit: unit, note: "A subcategory is also counted in its category.")
+    if compare != nil {
+      page.addTable(
+        "Change on the year", id: "export-change", headers: ["Commodity", "Shipments", "TEU", "Value (\(unit))", "Change %"],
+        rows: views.map { v in
+          [
+            (v.parent == nil ? "" : "  ") + v.group, String(v.shipments), String(v.teu), DigitGrouping.grouped(v.value),
+            v.changePercent.map { String(format: "%.1f", $0) } ?? "–",
+          ]
+        }, empty: "No exports in \(year).")
+    }
+    return page.render()
+  }
+
+  static func period(from: Day?, to: Day?, corridor: String?, route: String?, currency: String) -> String {
+    var parts = ["Booked \(from.map { "from \($0)" } ?? "from the start") \(to.map { "to \($0)" } ?? "to date")"]
+    if let corridor { parts.append("corridor \(corridor)") }
+    if let route { parts.append("route \(route)") }
+    parts.append("amounts in \(currency)")
+    return parts.joined(separator: "; ")
+  }
+}
+
+extension CorridorDatabase {
+  /// `report exceptions --format html`: the open exceptions by kind and by place, and the list.
+  public func exceptionsPage(staleHours: Int, now: EventTime) throws -> String {
+    let views = try exceptions(staleHours: staleHours, now: now).map(ExceptionItemView.init)
+    var page = HTMLPage(
+      title: "Delays and holds", subtitle: "Exceptions as of \(now.utc); silent or held for more than \(staleHours) hours")
+    let kinds = ["allow-gap", "off-route", "silent", "customs-hold"]
+    let places = Array(Set(views.map(\.location))).sorted()
+    page.add(
+      ChartSpec(
+        kind: .stackedBars, id: "exceptions-by-place", title: "Open exceptions by place and kind", xLabel: "Place (UN/LOCODE)",
+        yLabel: "Exceptions (count)", categories: places,
+        series: kinds.map { kind in
+          let counts = places.map { place in views.filter { $0.location == place && $0.kind == kind }.count }
+          return ChartSeries(name: kind, values: counts.map { Double($0) }, labels: counts.map(String.init))
+        }), unit: "count")
+    page.addTable(
+      "Open exceptions", id: "exceptions", headers: ["Kind", "Container", "Shipment", "Place", "At", "Detail"],
+      rows: views.map { [$0.kind, $0.container, $0.shipment ?? "", $0.location, $0.at, $0.detail] }, empty: "No open exceptions.")
+    return page.render()
+  }
+}

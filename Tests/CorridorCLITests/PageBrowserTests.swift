@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The pages in a real browser (headless Chromium, which `.ci/run` installs): they load with no
+/// console error and no request, the DOM holds the marks and the same numbers as the JSON output,
+/// and they fit a phone's width. Screenshots are written at 1280×800 and 390 px wide.
+@Suite(.serialized) struct PageBrowserTests {
+  static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
+
+  /// Runs headless Chromium on a file; returns stdout and stderr.
+  static func browse(_ file: String, _ arguments: [String], width: Int = 1280) throws -> (out: String, err: String) {
+    let browser = try #require(chromium, "Chromium is not installed: `.ci/run` installs the Debian package chromium")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: browser)
+    process.arguments =
+      ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0", "--window-size=\(width),800"]
+      + arguments + ["file://" + file]
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+  }
+
+  static func demo() throws -> (folder: String, db: String) {
+    let folder = CLI.temporaryFolder()
+    let result = try CLI.run(["demo", "--db", "d.db"], cwd: folder)
+    #expect(result.status == 0, "\(result.stderr)")
+    return (folder, folder + "/d.db")
+  }
+
+  static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
+
+  @Test func thePagesLoadOfflineWithTheSameFiguresAsTheJSON() throws {
+    let (folder, db) = try Self.demo()
+    let asOf = "2024-12-20T00:00:00Z"
+    let pages: [(name: String, command: [String])] = [
+      ("costs", ["report", "costs", "--from", "2024-01-01", "--to", "2024-12-31"]),
+      ("exports", ["report", "exports", "--year", "2024", "--compare", "2023"]),
+      ("exceptions", ["report", "exceptions", "--as-of", asOf]),
+      ("network", ["report", "network", "--as-of", asOf]),
+    ]
+    for page in pages {
+      let file = folder + "/\(page.name).html"
+      let written = try CLI.run(page.command + ["--db", db, "--format", "html", "--out", file])
+      #expect(written.status == 0, "\(page.name): \(written.stderr)")
+      let html = try String(contentsOfFile: file, encoding: .utf8)
+      // Deterministic, self-contained: no address to fetch anything from, a policy that forbids it.
+      #expect(try CLI.run(page.command + ["--db", db, "--format", "html"]).stdout == html, "\(page.name) is not deterministic")
+      #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("src=") && !html.contains("<script"))
+      #expect(html.contains("Content-Security-Policy\" content=\"default-src 'none'"))
+      let dom = try Self.browse(file, ["--dump-dom"])
+      #expect(dom.out.contains("</main>"), "\(page.name) did not load: \(dom.err.suffix(500))")
+      #expect(!dom.err.contains("CONSOLE") && !dom.err.contains("Refused"), "\(page.name): \(dom.err.suffix(800))")
+      // Every chart has a title, axis labels and a table; screenshots at desktop and phone widths.
+      #expect(Self.count("<svg", in: dom.out) == Self.count("<title id=", in: dom.out))
+      for (width, suffix) in [(1280, ""), (390, "-phone")] {
+        let shot = folder + "/\(page.name)\(suffix).png"
+        _ = try Self.browse(file, ["--screenshot=\(shot)"], width: width)
+        let size = (try? FileManager.default.attributesOfItem(atPath: shot)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(size > 10_000, "\(page.name) \(width)px: no screenshot")
+      }
+    }
+    // The same numbers as the JSON output.
+    let costs = try String(contentsOfFile: folder + "/costs.html", encoding: .utf8)
+    let json = try #require(
+      try CLI.json(CLI.run(["report", "costs", "--from", "2024-01-01", "--to", "2024-12-31", "--db", db, "--format", "json"]).stdout)
+        as? [[String: Any]])
+    #expect(json.count == 4)
+    for row in json {
+      let group = try #require(row["group"] as? String)
+      let perTeu = try #require(row["netPerTeu"] as? String)
+      #expect(costs.contains("<title>\(group): \(Self.grouped(perTeu))</title>"), "\(group) \(perTeu)")
+    }
+    #expect(Self.count("<rect class=\"bar\" data-series=\"Net per TEU\"", in: costs) == json.count)
+    #expect(Self.count("<polyline", in: costs) == json.count)
+    let network = try String(contentsOfFile: folder + "/network.html", encoding: .utf8)
+    let positions = try #require(
+      try CLI.json(CLI.run(["report", "network", "--as-of", asOf, "--db", db, "--format", "json"]).stdout) as? [String: Any])
+    let onLeg = try #require(positions["onLeg"] as? [String: Int])
+    #expect(onLeg.values.reduce(0, +) > 0)
+    for (key, boxes) in onLeg {
+      let parts = key.split(separator: "/")
+      #expect(network.contains("data-route=\"\(parts[0])\" data-boxes=\"\(boxes)\""), "\(key)")
+    }
+    let exceptions = try String(contentsOfFile: folder + "/exceptions.html", encoding: .utf8)
+    let items = try #require(try CLI.json(CLI.run(["report", "exceptions", "--as-of", asOf, "--db", db, "--format", "json"]).stdout) as? [Any])
+    #expect(Self.count("<tr><td>", in: exceptions) == items.count)
+  }
+
+  @Test func thePagesFitAPhoneWithoutOverflowingTheirMainContent() throws {
+    let (folder, db) = try Self.demo()
+    for command in [["report", "costs"], ["report", "network", "--as-of", "2024-12-20T00:00:00Z"]] {
+      let file = folder + "/page.html"
+      #expect(try CLI.run(command + ["--db", db, "--format", "html", "--out", file]).status == 0)
+      // A copy with a probe that records whether the main content is wider than the window (the
+      // page itself carries no script, and its policy would refuse one).
+      var html = try String(contentsOfFile: file, encoding: .utf8)
+      html = html.replacingOccurrences(
+        of: "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">", with: "")
+      html = html.replacingOccurrences(
+        of: "</body>",
+        with:
+          "<script>document.body.setAttribute('data-overflow', String(document.querySelector('main').scrollWidth > window.innerWidth || document.documentElement.scrollWidth > window.innerWidth))</script></body>"
+      )
+      let probe = folder + "/probe.html"
+      try html.write(toFile: probe, atomically: true, encoding: .utf8)
+      let dom = try Self.browse(probe, ["--dump-dom"], width: 390)
+      #expect(dom.out.contains("data-overflow=\"false\""), "\(command): \(dom.out.prefix(300))")
+    }
+  }
+
+  static func grouped(_ amount: String) -> String {
+    let parts = amount.split(separator: ".", maxSplits: 1)
+    var integer = String(parts[0])
+    var groups: [String] = []
+    while integer.count > 3 {
+      groups.insert(String(integer.suffix(3)), at: 0)
+      integer = String(integer.dropLast(3))
+    }
+    groups.insert(integer, at: 0)
+    return groups.joined(separator: ",") + (parts.count > 1 ? "." + parts[1] : "")
+  }
+}

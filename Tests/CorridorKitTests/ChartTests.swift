@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import CorridorKit
+
+/// The chart module on its own: scales, ticks, layout, and that the same data draws the same bytes.
+@Suite struct ChartTests {
+  @Test func niceStepsAreOneTwoOrFiveTimesAPowerOfTen() {
+    #expect(LinearScale.niceStep(for: 0.7) == 1)
+    #expect(LinearScale.niceStep(for: 1.3) == 2)
+    #expect(LinearScale.niceStep(for: 3) == 5)
+    #expect(LinearScale.niceStep(for: 5_106.78) == 10_000)
+    #expect(LinearScale.niceStep(for: 4_000) == 5_000)
+    #expect(LinearScale.niceStep(for: 0.012) == 0.02)
+    #expect(LinearScale.niceStep(for: 0) == 1)
+  }
+
+  @Test func aScaleCoversItsDataFromZeroWithNiceTicks() {
+    // 25,533.90 per TEU at most: 5 ticks of 10,000 would overshoot; steps of 10,000 up to 30,000.
+    let scale = LinearScale(covering: [25_533.90, 10_230.68, 8_060.45, 5_006.55], range: PixelSpan(290, 20))
+    #expect(scale.domain == 0...30_000)
+    #expect(scale.ticks == [0, 10_000, 20_000, 30_000])
+    #expect(scale(0) == 290 && scale(30_000) == 20 && scale(15_000) == 155)
+    // Negative values take the scale below zero; no data at all still draws an axis.
+    #expect(LinearScale(covering: [-3, 8], range: PixelSpan(0, 100)).domain == -5...10)
+    #expect(LinearScale(covering: [], range: PixelSpan(0, 100)).ticks == [0, 1])
+  }
+
+  @Test func bandsShareTheWidthWithPadding() {
+    let bands = BandScale(["CN-EU", "CN-LA", "CN-VN", "ILSTC"], range: PixelSpan(90, 700), padding: 0.25)
+    #expect(bands.band == 152.5)
+    #expect(bands.bandwidth == 114.375)
+    #expect(bands.start(0) == 90 + 152.5 * 0.125)
+    #expect(bands.center(3) == 90 + 3.5 * 152.5)
+  }
+
+  @Test func tickLabelsGroupDigitsAndKeepTheDecimalsTheStepNeeds() {
+    #expect(ChartRenderer.tickLabel(30_000, step: 10_000) == "30,000")
+    #expect(ChartRenderer.tickLabel(1_234_567, step: 1) == "1,234,567")
+    #expect(ChartRenderer.tickLabel(0.25, step: 0.05) == "0.25")
+    #expect(ChartRenderer.tickLabel(-2_000, step: 1_000) == "-2,000")
+    #expect(ChartRenderer.tickLabel(0, step: 0.5) == "0.0")
+    #expect(px(12.25) == "12.3" || px(12.25) == "12.2")
+    #expect(px(40) == "40" && px(-3.5) == "-3.5")
+  }
+
+  @Test func aChartHasItsTitleAxesMarksAndTheSameFiguresAsATable() {
+    let spec = ChartSpec(
+      kind: .stackedBars, id: "c", title: "Cost <by> corridor", xLabel: "Corridor", yLabel: "CNY per TEU", categories: ["A", "B"],
+      series: [
+        ChartSeries(name: "net", values: [10, 20], labels: ["10.00", "20.00"]),
+        ChartSeries(name: "saved", values: [5, nil], labels: ["5.00", "–"]),
+      ])
+    let svg = ChartRenderer.render(spec)
+    #expect(svg.contains("<title id=\"c-title\">Cost &lt;by&gt; corridor</title>"))
+    #expect(svg.components(separatedBy: "<rect class=\"bar\"").count - 1 == 3)
+    #expect(svg.contains(">CNY per TEU</text>") && svg.contains(">Corridor</text>"))
+    #expect(svg.contains("<title>saved, A: 5.00</title>"))
+    #expect(svg.contains("class=\"legend\""))
+    // Same data, same bytes.
+    #expect(ChartRenderer.render(spec) == svg)
+    let table = ChartRenderer.table(spec, unit: "CNY")
+    #expect(table.contains("<th scope=\"row\">B</th><td>20.00</td><td>–</td>"))
+  }
+
+  @Test func aLineChartDrawsOnePolylinePerSeriesWithDashesAsWellAsColours() {
+    let spec = ChartSpec(
+      kind: .lines, id: "l", title: "Trend", xLabel: "Month", yLabel: "CNY", categories: ["2024-01", "2024-02", "2024-03"],
+      series: [
+        ChartSeries(name: "CN-EU", values: [1, 2, 3], labels: ["1", "2", "3"]),
+        ChartSeries(name: "ILSTC", values: [3, nil, 1], labels: ["3", "–", "1"]),
+      ])
+    let svg = ChartRenderer.render(spec)
+    #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+    #expect(svg.components(separatedBy: "<circle class=\"point\"").count - 1 == 5)
+    #expect(svg.contains("stroke-dasharray=\"6 3\""))
+  }
+}
