@@ -99,6 +99,10 @@ import Testing
     let exceptions = try String(contentsOfFile: folder + "/exceptions.html", encoding: .utf8)
     let items = try #require(try CLI.json(CLI.run(["report", "exceptions", "--as-of", asOf, "--db", db, "--format", "json"]).stdout) as? [Any])
     #expect(Self.count("<tr><td>", in: exceptions) == items.count)
+    // Every exception is in the chart, under its kind.
+    for kind in Set(items.compactMap { ($0 as? [String: Any])?["kind"] as? String }) {
+      #expect(exceptions.contains("data-series=\"\(kind)\""), "\(kind) is not charted")
+    }
   }
 
   @Test func thePagesFitAPhoneWithoutOverflowingTheirMainContent() throws {

@@ -86,9 +86,13 @@ public struct ChartLayout: Sendable, Equatable {
 
 /// Draws charts. The one place that writes SVG: pages only describe what to draw.
 public enum ChartRenderer {
-  public static func render(_ spec: ChartSpec, layout: ChartLayout = ChartLayout()) -> String {
+  /// Roughly how wide a label of 12-pixel text is (system fonts average about 7 pixels a
+  /// character); enough to keep labels inside the drawing and apart.
+  static func textWidth(_ text: String) -> Double { Double(text.count) * 7 }
+
+  public static func render(_ spec: ChartSpec, layout given: ChartLayout = ChartLayout()) -> String {
     var svg: [String] = []
-    let x = BandScale(spec.categories, range: layout.plotX, padding: spec.kind == .lines ? 0 : 0.25)
+    var layout = given
     let totals: [Double] =
       switch spec.kind {
       case .stackedBars:
@@ -96,6 +100,16 @@ public enum ChartRenderer {
       case .bars, .lines:
         spec.series.flatMap { $0.values.compactMap { $0 } }
       }
+    // Room for the widest tick label on the left; category labels turned when they would touch.
+    let ticks = LinearScale(covering: totals, range: layout.plotY)
+    layout.left = max(layout.left, 40 + (ticks.ticks.map { textWidth(tickLabel($0, step: ticks.step)) }.max() ?? 0))
+    let x = BandScale(spec.categories, range: layout.plotX, padding: spec.kind == .lines ? 0 : 0.25)
+    let widest = spec.categories.map(textWidth).max() ?? 0
+    let turned = widest > x.band - 4
+    if turned {
+      layout.bottom += widest * 0.6
+      layout.height += widest * 0.6
+    }
     let y = LinearScale(covering: totals, range: layout.plotY)
     let titleID = "\(spec.id)-title"
     svg.append(
@@ -116,9 +130,12 @@ public enum ChartRenderer {
     let baseline = px(y(0))
     svg.append("<line class=\"axis\" x1=\"\(px(layout.left))\" y1=\"\(baseline)\" x2=\"\(px(layout.width - layout.right))\" y2=\"\(baseline)\"/>")
     for (index, category) in spec.categories.enumerated() {
+      let lx = px(x.center(index))
+      let ly = px(layout.height - layout.bottom + 16)
       svg.append(
-        "<text class=\"tick\" x=\"\(px(x.center(index)))\" y=\"\(px(layout.height - layout.bottom + 16))\" text-anchor=\"middle\">\(htmlEscape(category))</text>"
-      )
+        turned
+          ? "<text class=\"tick\" x=\"\(lx)\" y=\"\(ly)\" text-anchor=\"end\" transform=\"rotate(-35 \(lx) \(ly))\">\(htmlEscape(category))</text>"
+          : "<text class=\"tick\" x=\"\(lx)\" y=\"\(ly)\" text-anchor=\"middle\">\(htmlEscape(category))</text>")
     }
     svg.append(
       "<text class=\"axis-label\" x=\"\(px((layout.left + layout.width - layout.right) / 2))\" y=\"\(px(layout.height - 30))\" text-anchor=\"middle\">\(htmlEscape(spec.xLabel))</text>"

@@ -96,7 +96,7 @@ extension CorridorDatabase {
     let views = try exceptions(staleHours: staleHours, now: now).map(ExceptionItemView.init)
     var page = HTMLPage(
       title: "Delays and holds", subtitle: "Exceptions as of \(now.utc); silent or held for more than \(staleHours) hours")
-    let kinds = ["allow-gap", "off-route", "silent", "customs-hold"]
+    let kinds = Array(Set(views.map(\.kind))).sorted()
     let places = Array(Set(views.map(\.location))).sorted()
     page.add(
       ChartSpec(
