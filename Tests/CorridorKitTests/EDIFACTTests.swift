@@ -64,6 +64,23 @@ func interchange(_ segments: [String], type: String = "CODECO:D:95B:UN", referen
     #expect(rows.isEmpty && unmapped["CODECO BGM 999"] == 1)
   }
 
+  @Test func twoDigitYearsCancellationsAndTheOtherEndOfTheVoyage() throws {
+    // Format 201 (YYMMDDHHMM), as older D95B gate messages write it.
+    let old = gateIn.map { $0 == "DTM+7:202403040900:203" ? "DTM+7:2403040900:201" : $0 }
+    #expect(try edifactRows(interchange(old)).rows.first?.result.get().time.description == "2024-03-04T09:00:00+08:00")
+    // A cancelled report (BGM message function 1) is no event, and is counted.
+    let cancelled = try edifactRows(interchange(gateIn.map { $0 == "BGM+34+GI1+9" ? "BGM+34+GI1+1" : $0 }))
+    #expect(cancelled.rows.isEmpty && cancelled.unmapped == ["CODECO cancellation (BGM message function 1)": 1])
+    // A discharge is never placed at the port of loading, even when nothing better is given.
+    func discharge(_ locs: [String]) throws -> Result<EventReport, CorridorError>? {
+      try edifactRows(interchange(["BGM+44+D+9"] + locs + ["EQD+CN+CSQU3054383", "DTM+203:202403040900:203"], type: "COARRI:D:95B:UN")).rows
+        .first?.result
+    }
+    #expect(try discharge(["LOC+9+SGSIN:139:6", "LOC+165+CNQZH:139:6"])?.get().location.text == "CNQZH")
+    let error = #expect(throws: CorridorError.self) { try discharge(["LOC+9+SGSIN:139:6"])?.get() }
+    #expect(error?.rule == .edifactMapping)
+  }
+
   @Test func iftstaStatusesTheirTimesAndUnknownCodes() throws {
     let segments = [
       "BGM+23+S+9", "CNI+1", "STS+1+24", "DTM+334:202403051000?+08:303", "LOC+175+CNCQI:139:6", "EQD+CN+CSQU3054383", "STS+1+16",

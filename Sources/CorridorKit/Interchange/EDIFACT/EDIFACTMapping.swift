@@ -42,6 +42,20 @@ public enum EDIFACTMapping {
     }
   }
 
+  /// LOC qualifiers that never name where an event happened: 147 (stowage cell), and the other
+  /// end of the voyage (a discharge is not at the port of loading, a loading not at the port of
+  /// discharge), so that the fallback to "any place" cannot pick them.
+  static func notThePlace(of code: EventCode) -> Set<String> {
+    switch code {
+    case .DISC, .ARRI: ["147", "9", "5", "76"]
+    case .LOAD, .DEPA: ["147", "11", "8", "7", "61"]
+    default: ["147"]
+    }
+  }
+
+  /// BGM message functions (1225) that withdraw an earlier message: 1 cancellation, 3 deletion.
+  static let withdrawingFunctions: Set<String> = ["1", "3"]
+
   /// Mode of transport codes (8067, UN/ECE Recommendation 19).
   public static let modes: [String: TransportModeCode] = ["1": .VESSEL, "2": .RAIL, "3": .TRUCK, "8": .BARGE]
 
@@ -87,6 +101,8 @@ public enum EDIFACTMapping {
 
     var headerEnd: Int?
     var documentCode: EventCode?
+    /// An IFTSTA that cancels an earlier one: its statuses are not events.
+    var withdrawn = false
     var consignment: (start: Int, end: Int?)?
     var consignmentEquipment: [Range<Int>] = []
     var status: (start: Int, end: Int?, code: EventCode?, hadEquipment: Bool)?
@@ -117,6 +133,16 @@ public enum EDIFACTMapping {
           guard let code = segment[0, 0] else { continue }
           documentCode = EDIFACTMapping.documentCodes[message.type]?[code]
           if documentCode == nil { unmapped["\(message.type) BGM \(code)", default: 0] += 1 }
+          if let function = segment[2, 0], EDIFACTMapping.withdrawingFunctions.contains(function) {
+            // A cancellation withdraws an earlier report: no event (retract it by its id).
+            unmapped["\(message.type) cancellation (BGM message function \(function))", default: 0] += 1
+            documentCode = nil
+          }
+        case EDIFACTTag.bgm:
+          if let function = segment[2, 0], EDIFACTMapping.withdrawingFunctions.contains(function) {
+            unmapped["\(message.type) cancellation (BGM message function \(function))", default: 0] += 1
+            withdrawn = true
+          }
         case EDIFACTTag.cni where isStatusReport:
           closeStatus(at: index)
           headerEnd = headerEnd ?? index
@@ -158,7 +184,7 @@ public enum EDIFACTMapping {
       let range = start..<end
       if isStatusReport {
         if let status {
-          if let code = status.code {
+          if let code = status.code, !withdrawn {
             emit(code, groups: [range, status.start..<(status.end ?? end), consignmentRange(end), header], at: start)
           }
         } else {
@@ -173,7 +199,7 @@ public enum EDIFACTMapping {
       closeEquipment(at: end)
       guard let current = status else { return }
       status = nil
-      guard let code = current.code, !current.hadEquipment else { return }
+      guard let code = current.code, !current.hadEquipment, !withdrawn else { return }
       if consignmentEquipment.isEmpty { unmapped["IFTSTA STS without equipment (EQD)", default: 0] += 1 }
       for box in consignmentEquipment {
         emit(code, groups: [box, current.start..<(current.end ?? end), consignmentRange(end), header], at: box.lowerBound)
@@ -226,7 +252,10 @@ public enum EDIFACTMapping {
           }
         }
       }
-      if place == nil { place = first(EDIFACTTag.loc, in: groups) { $0[0, 0] != "147" && $0[1, 0] != nil }?[1, 0] }
+      if place == nil {
+        let excluded = EDIFACTMapping.notThePlace(of: code)
+        place = first(EDIFACTTag.loc, in: groups) { $0[1, 0] != nil && !excluded.contains($0[0, 0] ?? "") }?[1, 0]
+      }
       guard let place else {
         throw .invalid("no place for \(code.rawValue) (LOC+\(qualifiers.joined(separator: "/")))", rule: .edifactMapping)
       }
@@ -297,21 +326,29 @@ public enum EDIFACTMapping {
   static func time(_ value: String, format: String?, zone: TimeZone?) throws(CorridorError) -> EventTime {
     let digits: Int
     let zoned: Bool
+    // Older messages write two-digit years (201 YYMMDDHHMM, 202 with seconds, 301 with a zone):
+    // read as 20YY, the century every event Corridor records is in.
+    let century: String
     switch format ?? "203" {
-    case "203": (digits, zoned) = (12, false)
-    case "204": (digits, zoned) = (14, false)
-    case "303": (digits, zoned) = (12, true)
-    case "304": (digits, zoned) = (14, true)
+    case "203": (digits, zoned, century) = (12, false, "")
+    case "204": (digits, zoned, century) = (14, false, "")
+    case "303": (digits, zoned, century) = (12, true, "")
+    case "304": (digits, zoned, century) = (14, true, "")
+    case "201": (digits, zoned, century) = (10, false, "20")
+    case "202": (digits, zoned, century) = (12, false, "20")
+    case "301": (digits, zoned, century) = (10, true, "20")
     default:
-      throw .invalid("DTM format \(format ?? "") is not read; expected 203, 204, 303 or 304 (a date and a time)", rule: .edifactMapping)
+      throw .invalid(
+        "DTM format \(format ?? "") is not read; expected 203, 204, 303, 304 (or 201, 202, 301 with two-digit years): a date and a time",
+        rule: .edifactMapping)
     }
     let bytes = Array(value.utf8)
     guard bytes.count >= digits, bytes.prefix(digits).allSatisfy({ (0x30...0x39).contains($0) }) else {
       throw .invalid("DTM value \(value.debugDescription) does not match format \(format ?? "203")", rule: .timestamp)
     }
-    let d = String(decoding: bytes.prefix(digits), as: UTF8.self)
+    let d = century + String(decoding: bytes.prefix(digits), as: UTF8.self)
     func part(_ from: Int, _ count: Int) -> Substring { d.dropFirst(from).prefix(count) }
-    let seconds = digits == 14 ? part(12, 2) : "00"
+    let seconds = d.count == 14 ? part(12, 2) : "00"
     let local = "\(part(0, 4))-\(part(4, 2))-\(part(6, 2))T\(part(8, 2)):\(part(10, 2)):\(seconds)"
     let suffix = String(decoding: bytes.dropFirst(digits), as: UTF8.self)
     if zoned {
