@@ -24,8 +24,15 @@ enum CLI {
   static func run(
     _ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, cwd: String? = nil
   ) throws -> CLIResult {
+    try run(executable: binary, arguments, environment: environment, stdin: stdin, cwd: cwd)
+  }
+
+  /// Runs any program (the browser tests run Chromium) the same way.
+  static func run(
+    executable: URL, _ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, cwd: String? = nil
+  ) throws -> CLIResult {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["CORRIDOR_DB"] = nil

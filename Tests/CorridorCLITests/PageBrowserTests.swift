@@ -12,27 +12,11 @@ import Testing
   /// Runs headless Chromium on a file; returns stdout and stderr.
   static func browse(_ file: String, _ arguments: [String], width: Int = 1280) throws -> (out: String, err: String) {
     let browser = try #require(chromium, "Chromium is not installed: `.ci/run` installs the Debian package chromium")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: browser)
-    process.arguments =
+    let result = try CLI.run(
+      executable: URL(fileURLWithPath: browser),
       ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0", "--window-size=\(width),800"]
-      + arguments + ["file://" + file]
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        + arguments + ["file://" + file])
+    return (result.stdout, result.stderr)
   }
 
   static func demo() throws -> (folder: String, db: String) {
