@@ -145,6 +145,11 @@ func interchange(_ segments: [String], type: String = "CODECO:D:95B:UN", referen
     #expect(error?.position?.detail?.contains("byte") == true)
   }
 
+  @Test func controlCountsMayHaveLeadingZeros() throws {
+    let text = interchange(gateIn).replacingOccurrences(of: "UNT+9+1", with: "UNT+000009+1").replacingOccurrences(of: "UNZ+1+IC1", with: "UNZ+01+IC1")
+    #expect(try edifactRows(text).rows.count == 1)
+  }
+
   @Test func aTruncatedFileIsRefusedWithItsPlace() throws {
     let text = interchange(gateIn)
     for cut in [text.count - 3, text.count / 2, 10] {

@@ -56,6 +56,9 @@ final class EDIFACTInterchangeReader {
       message, rule: .edifact, at: SourcePosition(file: file, line: segmentNumber, column: 1, detail: place.joined(separator: ", ")))
   }
 
+  /// A count as a control segment writes it (numeric, leading zeros allowed: `000012`).
+  static func count(_ text: String?) -> Int? { text.flatMap { Int($0) } }
+
   /// The next message of any type, or nil at the end of the file.
   func next() throws(CorridorError) -> EDIFACTMessage? {
     var message: (reference: String, type: String, version: String, release: String, first: Int)?
@@ -109,7 +112,7 @@ final class EDIFACTInterchangeReader {
         if let message { throw fail("UNZ inside message \(message.reference) (its UNT is missing)") }
         if let group { throw fail("UNZ inside group \(group.reference) (its UNE is missing)") }
         let expected = current.groups > 0 ? current.groups : current.messages
-        guard value(0, 0) == String(expected) else {
+        guard Self.count(value(0, 0)) == expected else {
           throw fail("UNZ counts \(value(0, 0) ?? "nothing") \(current.groups > 0 ? "groups" : "messages"); the interchange has \(expected)")
         }
         guard value(1, 0) == current.reference else {
@@ -122,7 +125,7 @@ final class EDIFACTInterchangeReader {
         group = (value(4, 0) ?? "", 0)
       case EDIFACTTag.une:
         guard let current = group, message == nil else { throw fail("UNE without its UNG, or inside a message") }
-        guard value(0, 0) == String(current.messages) else {
+        guard Self.count(value(0, 0)) == current.messages else {
           throw fail("UNE counts \(value(0, 0) ?? "nothing") messages; the group has \(current.messages)")
         }
         guard value(1, 0) == current.reference else { throw fail("UNE reference does not match UNG's \(current.reference)") }
@@ -137,7 +140,7 @@ final class EDIFACTInterchangeReader {
       case EDIFACTTag.unt:
         guard let current = message else { throw fail("UNT outside a message") }
         let count = segments.count + 1
-        guard value(0, 0) == String(count) else {
+        guard Self.count(value(0, 0)) == count else {
           throw fail("UNT counts \(value(0, 0) ?? "nothing") segments; message \(current.reference) has \(count) (UNH and UNT included)")
         }
         guard value(1, 0) == current.reference else {
