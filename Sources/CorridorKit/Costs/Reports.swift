@@ -73,14 +73,24 @@ extension CorridorDatabase {
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: CostGrouping = .corridor,
     currency: Currency = .cny, fxAt: Day? = nil
   ) throws -> [CostReportRow] {
+    try costReports(from: from, to: to, corridor: corridor, route: route, by: [[grouping]], currency: currency, fxAt: fxAt)[0]
+  }
+
+  /// Several groupings of the same shipments in one pass (each shipment is costed once): each
+  /// entry of `groupings` is a list of groupings whose values make a row's group, joined by " / "
+  /// (e.g. `[.corridor, .month]` gives "CN-EU / 2024-03").
+  public func costReports(
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by groupings: [[CostGrouping]],
+    currency: Currency = .cny, fxAt: Day? = nil
+  ) throws -> [[CostReportRow]] {
     let calculator = try CostCalculator(database: self)
     let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
-    var rows: [String: CostReportRow] = [:]
+    var tables = [[String: CostReportRow]](repeating: [:], count: groupings.count)
     var parsedTypes: [String: SizeType] = [:]
     try forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
       let cost = try calculator.cost(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes), currency: currency, fxAt: fxAt)
       let booking = shipment.booking
-      let group =
+      func value(_ grouping: CostGrouping) -> String {
         switch grouping {
         case .corridor: routeCorridors[booking.route] ?? ""
         case .route: booking.route
@@ -88,16 +98,20 @@ extension CorridorDatabase {
         case .commodity: booking.commodity.rawValue
         case .shipper: booking.shipper
         }
-      var row = rows[group] ?? CostReportRow(group: group, currency: currency)
-      row.shipments += 1
-      row.containers += cost.containers.count
-      row.teu += cost.teu
-      row.gross = try row.gross.plus(cost.gross)
-      row.reductions = try row.reductions.plus(cost.reductions)
-      row.teuKm = try checkedSum(row.teuKm, Int64(cost.teu) * Int64(cost.routeKm))
-      rows[group] = row
+      }
+      for (index, keys) in groupings.enumerated() {
+        let group = keys.map(value).joined(separator: " / ")
+        var row = tables[index][group] ?? CostReportRow(group: group, currency: currency)
+        row.shipments += 1
+        row.containers += cost.containers.count
+        row.teu += cost.teu
+        row.gross = try row.gross.plus(cost.gross)
+        row.reductions = try row.reductions.plus(cost.reductions)
+        row.teuKm = try checkedSum(row.teuKm, Int64(cost.teu) * Int64(cost.routeKm))
+        tables[index][group] = row
+      }
     }
-    return rows.values.sorted { $0.group < $1.group }
+    return tables.map { $0.values.sorted { $0.group < $1.group } }
   }
 
   /// Declared export value of shipments booked in `year` (and `compare`), grouped. Each

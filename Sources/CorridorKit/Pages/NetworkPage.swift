@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 
 /// Where the boxes of open shipments are now: per route, the number waiting at each node and
 /// moving on each leg (from each container's newest actual event), and the open customs holds
@@ -15,28 +16,31 @@ public struct NetworkPositions: Sendable, Equatable {
 }
 
 extension CorridorDatabase {
-  /// Positions as of `asOf`, aggregated in SQL: one index lookup per container of an open
-  /// shipment (its newest actual event), never a pass over every event.
+  /// Positions as of `asOf`: one index lookup per container of a shipment in transit or held (its
+  /// newest actual event), never a pass over every event. Which shipments are open is their
+  /// status now, as for `report exceptions`.
   public func networkPositions(asOf: EventTime) throws -> NetworkPositions {
     try mapSQLiteErrors {
       var positions = NetworkPositions()
-      let rows = try connection.rows(
-        """
-        SELECT s.route, e.code, e.location, count(*) AS boxes
-        FROM shipment_containers sc JOIN shipments s ON s.ref = sc.shipment JOIN shipment_status st ON st.ref = s.ref
-        JOIN live_events e ON e.seq = (
-          SELECT l.seq FROM live_events l WHERE l.container = sc.container AND l.shipment = sc.shipment AND l.classifier = 'ACT'
-            AND l.at_ms <= ? ORDER BY l.at_ms DESC, l.seq DESC LIMIT 1)
-        WHERE st.status IN ('booked', 'in-transit', 'customs-hold')
-        GROUP BY s.route, e.code, e.location ORDER BY s.route, e.location, e.code
-        """, [.integer(asOf.milliseconds)])
-      for row in rows {
-        let route = try row.text("route")
-        let code = try row.code("code", as: EventCode.self)
-        let key = NetworkPositions.key(route, try row.location("location"))
-        let boxes = try row.int("boxes", in: 0...Int(Int32.max))
-        // Loaded or departed: on the leg that starts here; anything else: at the node.
-        if code == .LOAD || code == .DEPA { positions.onLeg[key, default: 0] += boxes } else { positions.atNode[key, default: 0] += boxes }
+      // The open shipments first (the status view, once each), then one narrow query per shipment.
+      var open: [String] = []
+      for row in try connection.rows(ExceptionQueries.statuses) {
+        let status: ShipmentStatus = try row.code("status")
+        if status == .inTransit || status == .customsHold { open.append(try row.text("ref")) }
+      }
+      let routeOf = Dictionary(
+        try connection.rows("SELECT ref, route FROM shipments").map { row throws(RowDecodingError) in (try row.text("ref"), try row.text("route")) },
+        uniquingKeysWith: { a, _ in a })
+      for ref in open {
+        guard let route = routeOf[ref] else { continue }
+        for row in try connection.rows(ExceptionQueries.newest, [.text(ref), .integer(asOf.milliseconds)]) {
+          let key = NetworkPositions.key(route, try row.location("location"))
+          // Loaded or departed: on the leg that starts here; anything else: at the node.
+          switch try row.code("code", as: EventCode.self) {
+          case .LOAD, .DEPA: positions.onLeg[key, default: 0] += 1
+          default: positions.atNode[key, default: 0] += 1
+          }
+        }
       }
       // Every hold placed up to `asOf` and not released (the query `report exceptions` uses).
       for row in try connection.rows(ExceptionQueries.openHolds, [.integer(asOf.milliseconds + 1)]) {

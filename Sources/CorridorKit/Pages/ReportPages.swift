@@ -6,8 +6,10 @@ extension CorridorDatabase {
   public func costPage(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, currency: Currency = .cny, fxAt: Day? = nil
   ) throws -> String {
-    let rows = try costReport(from: from, to: to, corridor: corridor, route: route, by: .corridor, currency: currency, fxAt: fxAt)
-    let views = try rows.map(CostReportView.init)
+    // By corridor, and by corridor and month, in one pass over the shipments.
+    let reports = try costReports(
+      from: from, to: to, corridor: corridor, route: route, by: [[.corridor], [.corridor, .month]], currency: currency, fxAt: fxAt)
+    let views = try reports[0].map(CostReportView.init)
     let unit = currency.code
     var page = HTMLPage(
       title: "Freight cost by corridor", subtitle: Self.period(from: from, to: to, corridor: corridor, route: route, currency: unit))
@@ -20,15 +22,16 @@ extension CorridorDatabase {
         kind: .bars, id: "net-per-teu", title: "Net freight cost per TEU by corridor", xLabel: "Corridor", yLabel: "Net cost per TEU (\(unit))",
         categories: corridors, series: [series("Net per TEU", views.map(\.netPerTeu))]), unit: unit)
 
-    // The monthly trend: one report by month for each corridor.
+    // The monthly trend: net per TEU of each "corridor / month" group.
     var months = Set<String>()
-    var perCorridor: [(String, [String: String])] = []
-    for name in corridors {
-      let monthly = try costReport(from: from, to: to, corridor: name, route: route, by: .month, currency: currency, fxAt: fxAt)
-        .map(CostReportView.init)
-      months.formUnion(monthly.map(\.group))
-      perCorridor.append((name, Dictionary(monthly.compactMap { v in v.netPerTeu.map { (v.group, $0) } }, uniquingKeysWith: { a, _ in a })))
+    var monthly: [String: [String: String]] = [:]
+    for view in try reports[1].map(CostReportView.init) {
+      let parts = view.group.components(separatedBy: " / ")
+      guard parts.count == 2 else { continue }
+      months.insert(parts[1])
+      monthly[parts[0], default: [:]][parts[1]] = view.netPerTeu
     }
+    let perCorridor = corridors.map { ($0, monthly[$0] ?? [:]) }
     let sortedMonths = months.sorted()
     page.add(
       ChartSpec(

@@ -20,14 +20,17 @@ enum ExceptionQueries {
     FROM live_events WHERE exception IS NOT NULL OR off_route = 1 ORDER BY at_ms, seq
     """
   static let statuses = "SELECT ref, status FROM shipment_status ORDER BY ref"
-  /// The newest actual event of each container of one shipment, when older than a threshold.
-  static let silent = """
+  /// The newest actual event, up to an instant (?2), of each container of one shipment (?1).
+  static let newest = """
     SELECT sc.container, sc.shipment, e.location, e.at_ms, e.at_offset_minutes, e.id, e.code
     FROM shipment_containers sc JOIN live_events e ON e.seq = (
       SELECT l.seq FROM live_events l WHERE l.container = sc.container AND l.shipment = sc.shipment AND l.classifier = 'ACT'
+        AND l.at_ms <= ?2
       ORDER BY l.at_ms DESC, l.seq DESC LIMIT 1)
-    WHERE sc.shipment = ? AND e.at_ms < ?
+    WHERE sc.shipment = ?1
     """
+  /// The same, when older than a threshold (?3).
+  static let silent = newest + " AND e.at_ms < ?3"
   static let openHolds = """
     SELECT h.container, h.shipment, h.location, h.at_ms, h.at_offset_minutes, h.id, h.code FROM live_events h
     WHERE h.code IN ('CUSS', 'CUSI') AND h.classifier = 'ACT' AND h.at_ms < ?
@@ -65,7 +68,7 @@ extension CorridorDatabase {
       // In transit but silent: the newest actual event of each container on an open shipment.
       var stale: [ExceptionItem] = []
       for ref in open {
-        for row in try connection.rows(ExceptionQueries.silent, [.text(ref), .integer(threshold)]) {
+        for row in try connection.rows(ExceptionQueries.silent, [.text(ref), .integer(.max), .integer(threshold)]) {
           let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
           stale.append(
             try item(

@@ -46,9 +46,8 @@ extension Corridor.Report {
     func run() throws {
       let db = try database.open()
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
-      let positions = try db.networkPositions(asOf: asOf)
       try output.emit(database: database, page: { try db.networkPage(asOf: asOf) }) { format in
-        let view = NetworkPositionsView(positions)
+        let view = NetworkPositionsView(try db.networkPositions(asOf: asOf))
         try Render.emit(
           format, json: view, headers: ["where", "place", "containers"],
           rows: view.legs.map { ["leg from", $0.key, String($0.value)] } + view.nodes.map { ["at", $0.key, String($0.value)] }
@@ -80,18 +79,13 @@ extension Corridor.Report {
       let currency = try Currency(parsing: currency)
       let db = try database.open()
       try db.requireFilters(corridor: corridor, route: route)
-      let rows = try db.costReport(
-        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,
-        currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
-      let views = try rows.map(CostReportView.init)
+      let (from, to, fxAt) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)), try fxAt.map(Day.init(parsing:)))
       try output.emit(
         database: database,
-        page: {
-          try db.costPage(
-            from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, currency: currency,
-            fxAt: try fxAt.map(Day.init(parsing:)))
-        }
+        page: { try db.costPage(from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt) }
       ) { format in
+        let views = try db.costReport(from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt)
+          .map(CostReportView.init)
         try Render.emit(
           format, json: views,
           headers: ["group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency"],
@@ -123,16 +117,17 @@ extension Corridor.Report {
       // Comparing a year with itself counted every shipment twice.
       if compare == year { throw ValidationError("--compare \(year) is the reported year; compare with another year") }
       let currency = try Currency(parsing: currency)
-      let rows = try database.open().exportReport(
-        year: year, compare: compare, by: by, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
-      let views = rows.map { ExportReportView($0, currency: currency) }
+      let db = try database.open()
+      let fxAt = try fxAt.map(Day.init(parsing:))
       try output.emit(
         database: database,
         page: {
           guard by == .commodity else { throw ValidationError("the exports page is by commodity; leave out --by") }
-          return try database.open().exportsPage(year: year, compare: compare, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
+          return try db.exportsPage(year: year, compare: compare, currency: currency, fxAt: fxAt)
         }
       ) { format in
+        let views = try db.exportReport(year: year, compare: compare, by: by, currency: currency, fxAt: fxAt)
+          .map { ExportReportView($0, currency: currency) }
         try Render.emit(
           format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
           rows: views.map {
