@@ -155,7 +155,14 @@ public struct EventReport: Sendable, Hashable {
   }
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.
-  public var derivedID: String {
+  public var derivedID: String { Self.derivedID(contentDigest) }
+
+  /// The derived id of a content digest: `ev-` and its first 16 bytes in hex.
+  static func derivedID(_ digest: SHA256.Digest) -> String { digest.withUnsafeBytes { hex($0.prefix(16), prefix: "ev-") } }
+
+  /// SHA-256 of everything but the id. The derived id is made from it, and the import compares
+  /// rows by it (the first 8 bytes), so a row is hashed once, on the reader thread.
+  var contentDigest: SHA256.Digest {
     // One buffer and one hash update: imports derive an id for every row.
     var bytes: [UInt8] = []
     bytes.reserveCapacity(160)
@@ -177,7 +184,7 @@ public struct EventReport: Sendable, Hashable {
     field(note)
     // Only when present: ids derived before carrier references existed stay the same.
     if let carrierBooking { field(carrierBooking) }
-    return SHA256.hash(data: bytes).withUnsafeBytes { hex($0.prefix(16), prefix: "ev-") }
+    return SHA256.hash(data: bytes)
   }
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The event interchange formats: Corridor's CSV and DCSA Track & Trace 2.2 NDJSON. Readers turn
@@ -47,13 +48,13 @@ public struct ImportRow: Sendable {
 
   /// The row with its derived id and hashes worked out.
   func withDerivedID() -> ImportRow {
-    guard case .success(var report) = result else { return self }
-    let derived = report.derivedID
+    guard case .success(let report) = result else { return self }
+    // One digest gives both the derived id and the content hash.
+    let digest = report.contentDigest
+    let derived = EventReport.derivedID(digest)
     var row = ImportRow(line: line, result: result, derivedID: derived)
     row.origin = origin
-    let id = report.id ?? derived
-    report.id = id
-    row.rowHash = ImportFacts.RowHash(id: id, report: report)
+    row.rowHash = ImportFacts.RowHash(id: report.id ?? derived, contentDigest: digest)
     return row
   }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import SQLite
 
 /// The acceptance engine's facts for an import: the database's, kept in caches so that a
@@ -30,15 +31,17 @@ final class ImportFacts: AcceptanceContext {
     var pending: [SequenceRules.Step] = []
   }
 
-  /// A row in 16 bytes: 64-bit hashes of its id and of its content. Boxes remember their rows
-  /// this way, so that thousands of boxes fit in a few megabytes. (32-bit halves were tried:
-  /// over millions of rows an id collision, read as a conflict, became likely.)
+  /// A row in 16 bytes: 64-bit hashes of its id and of its content (everything but the id: the
+  /// first 8 bytes of the SHA-256 its derived id comes from). Boxes remember their rows this way,
+  /// so that thousands of boxes fit in a few megabytes. (32-bit halves were tried: over millions
+  /// of rows an id collision, read as a conflict, became likely.)
   struct RowHash {
     let id: UInt64
     let content: UInt64
-    init(id: String, report: EventReport) {
+    init(id: String, report: EventReport) { self.init(id: id, contentDigest: report.contentDigest) }
+    init(id: String, contentDigest: SHA256.Digest) {
       self.id = UInt64(truncatingIfNeeded: id.hashValue)
-      content = UInt64(truncatingIfNeeded: report.hashValue)
+      content = contentDigest.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
     init(id: UInt64, content: UInt64) {
       self.id = id
