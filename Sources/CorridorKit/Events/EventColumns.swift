@@ -51,10 +51,27 @@ enum EventColumns {
   static let layout = AuditedEntity.StateLayout(names: all.map(\.name))
   static let seqIndex = all.firstIndex { $0.column == "seq" } ?? 0
 
-  static let insertSQL: String = {
-    let written = all.filter { $0.column != "seq" }
-    return "INSERT INTO events(\(written.map(\.column).joined(separator: ", "))) VALUES (\(written.map { _ in "?" }.joined(separator: ", ")))"
-  }()
+  static let insertSQL = insertSQL(rows: 1)
+
+  /// The columns an INSERT gives (all but `seq`).
+  static let written = all.filter { $0.column != "seq" }
+
+  /// One INSERT of `rows` rows: SQLite opens the table's and its indexes' cursors once for all of
+  /// them, which the import's chunks use.
+  static func insertSQL(rows: Int) -> String {
+    let one = "(" + written.map { _ in "?" }.joined(separator: ", ") + ")"
+    return "INSERT INTO events(\(written.map(\.column).joined(separator: ", "))) VALUES "
+      + Array(repeating: one, count: max(1, rows)).joined(separator: ", ")
+  }
+
+  /// Binds a row's `values` (in `all`'s order) as row `row` of a statement from `insertSQL(rows:)`.
+  static func bind(_ values: [SQLValue], asRow row: Int, to statement: Statement) throws {
+    var parameter = Int32(row * written.count)
+    for (index, value) in values.enumerated() where index != seqIndex {
+      parameter += 1
+      try statement.bind(value, at: parameter)
+    }
+  }
 
   static let select =
     "SELECT id AS key, " + all.map { $0.name == $0.column ? $0.column : "\($0.column) AS \($0.name)" }.joined(separator: ", ")
@@ -64,11 +81,7 @@ enum EventColumns {
   /// in `all`'s order (`seq` still NULL), for `writeState`.
   static func insert(_ row: Row, with statement: Statement, values: inout [SQLValue]) throws {
     Self.values(row, into: &values)
-    var parameter: Int32 = 0
-    for (index, value) in values.enumerated() where index != seqIndex {
-      parameter += 1
-      try statement.bind(value, at: parameter)
-    }
+    try bind(values, asRow: 0, to: statement)
     try statement.run()
   }
 

@@ -105,6 +105,7 @@ extension CorridorDatabase {
     var facts = try ImportFacts(db: self, options: options, dryRun: false)
     let source = open()
     let insert = try mapSQLiteErrors { try connection.prepare(EventColumns.insertSQL) }
+    let insertChunk = try mapSQLiteErrors { try connection.prepare(EventColumns.insertSQL(rows: Self.chunkRows)) }
     var summary = EventImportSummary()
     var values: [SQLValue] = []
     var state: [UInt8] = []
@@ -120,69 +121,119 @@ extension CorridorDatabase {
       // rejects are reported once, after the commit.
       var batch = EventImportSummary()
       var rejects: [(ImportRow, CorridorError)] = []
+      // Accepted rows are inserted `chunkRows` at a time. Anything a chunk does not expect (an id
+      // the facts did not know, a row the schema refuses) rolls the batch back and does it again
+      // row by row, the way that answers each row.
+      var rowByRow = false
       do {
-        try mapSQLiteErrors {
-          try withBusyRetry {
-            attempt += 1
-            // A rolled-back attempt left the facts ahead of the database: start them afresh
-            // from the database (which the write pass's facts are built on).
-            if attempt > 1 { facts = try ImportFacts(db: self, options: options, dryRun: false) }
-            batch = EventImportSummary()
-            rejects = []
-            try connection.transaction {
-              var first: Int64?
-              var last: Int64?
-              var digest = SHA256()
-              let recordedAt = clock.nowUTC()
-              for index in 0..<options.batchSize {
-                let row: ImportRow
-                if index < rows.count {
-                  row = rows[index]
-                } else if let next = try source.next() {
-                  rows.append(next)
-                  row = next
-                } else {
-                  exhausted = true
-                  break
-                }
-                batch.rows += 1
-                let prepared: ImportFacts.Prepared
-                do {
-                  let report = try row.result.get()
-                  try register(report, of: row, in: facts, options: options, write: true)
-                  prepared = try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash)
-                  guard let accepted = prepared.accepted,
-                    try insertImported(
-                      .init(accepted: accepted, recordedAt: recordedAt, operatorName: options.operatorName), with: insert, values: &values)
-                  else {
-                    batch.duplicates += 1
-                    continue
+        while true {
+          do {
+            try mapSQLiteErrors {
+              try withBusyRetry {
+                attempt += 1
+                // A rolled-back attempt left the facts ahead of the database: start them afresh
+                // from the database (which the write pass's facts are built on).
+                if attempt > 1 { facts = try ImportFacts(db: self, options: options, dryRun: false) }
+                batch = EventImportSummary()
+                rejects = []
+                try connection.transaction {
+                  var first: Int64?
+                  var last: Int64?
+                  var digest = SHA256()
+                  let recordedAt = clock.nowUTC()
+                  var pending: [[SQLValue]] = []
+                  /// A written row's audited state into the batch's digest.
+                  func written(_ values: inout [SQLValue], seq: Int64) {
+                    EventColumns.writeState(values: &values, seq: seq, to: &state)
+                    state.withUnsafeBytes { digest.update(bufferPointer: $0) }
+                    first = first ?? seq
+                    last = seq
+                    batch.imported += 1
                   }
-                } catch let error as CorridorError where error.kind == .invalidData {
-                  let error = located(error, row: row, path: file)
-                  guard options.skipInvalid else { throw error }
-                  batch.rejected += 1
-                  rejects.append((row, error))
-                  continue
+                  func flush() throws {
+                    guard !pending.isEmpty else { return }
+                    do {
+                      if pending.count == Self.chunkRows {
+                        for (index, row) in pending.enumerated() { try EventColumns.bind(row, asRow: index, to: insertChunk) }
+                        try insertChunk.run()
+                      } else {
+                        for row in pending {
+                          try EventColumns.bind(row, asRow: 0, to: insert)
+                          try insert.run()
+                        }
+                      }
+                    } catch let error as SQLiteError where error.isConstraintViolation {
+                      throw RowByRow()
+                    }
+                    // One writer in a transaction: the rows took consecutive sequence numbers.
+                    let lastSeq = connection.lastInsertRowID
+                    for index in pending.indices { written(&pending[index], seq: lastSeq - Int64(pending.count - 1 - index)) }
+                    pending.removeAll(keepingCapacity: true)
+                  }
+                  // The facts read the database only after the rows before are in it.
+                  facts.beforeReadingEvents = rowByRow ? nil : flush
+                  defer { facts.beforeReadingEvents = nil }
+                  for index in 0..<options.batchSize {
+                    let row: ImportRow
+                    if index < rows.count {
+                      row = rows[index]
+                    } else if let next = try source.next() {
+                      rows.append(next)
+                      row = next
+                    } else {
+                      exhausted = true
+                      break
+                    }
+                    batch.rows += 1
+                    do {
+                      let report = try row.result.get()
+                      try register(report, of: row, in: facts, options: options, write: true)
+                      let prepared = try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash)
+                      guard let accepted = prepared.accepted else {
+                        batch.duplicates += 1
+                        continue
+                      }
+                      let columns = EventColumns.Row(accepted: accepted, recordedAt: recordedAt, operatorName: options.operatorName)
+                      if rowByRow {
+                        guard try insertImported(columns, with: insert, values: &values) else {
+                          batch.duplicates += 1
+                          continue
+                        }
+                        written(&values, seq: connection.lastInsertRowID)
+                      } else {
+                        var rowValues: [SQLValue] = []
+                        EventColumns.values(columns, into: &rowValues)
+                        pending.append(rowValues)
+                        if pending.count == Self.chunkRows { try flush() }
+                      }
+                      try facts.apply(prepared)
+                    } catch let error as CorridorError where error.kind == .invalidData {
+                      let error = located(error, row: row, path: file)
+                      guard options.skipInvalid else { throw error }
+                      batch.rejected += 1
+                      rejects.append((row, error))
+                      continue
+                    }
+                  }
+                  try flush()
+                  if let first, let last {
+                    let state = CanonicalJSON.object([
+                      "count": .int(last - first + 1), "digest": .string(hex(digest.finalize())), "firstSeq": .int(first), "lastSeq": .int(last),
+                      "source": .string((file as NSString).lastPathComponent),
+                    ])
+                    try appendAudit(
+                      action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
+                    batch.batches += 1
+                  }
                 }
-                let seq = connection.lastInsertRowID
-                EventColumns.writeState(values: &values, seq: seq, to: &state)
-                state.withUnsafeBytes { digest.update(bufferPointer: $0) }
-                try facts.apply(prepared)
-                first = first ?? seq
-                last = seq
-                batch.imported += 1
-              }
-              if let first, let last {
-                let state = CanonicalJSON.object([
-                  "count": .int(last - first + 1), "digest": .string(hex(digest.finalize())), "firstSeq": .int(first), "lastSeq": .int(last),
-                  "source": .string((file as NSString).lastPathComponent),
-                ])
-                try appendAudit(
-                  action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
-                batch.batches += 1
               }
             }
+            break
+          } catch is RowByRow {
+            // Rolled back: the same rows again, one insert each, with facts afresh.
+            rowByRow = true
+            exhausted = false
+            facts = try ImportFacts(db: self, options: options, dryRun: false)
           }
         }
       } catch let error as CorridorError where error.kind == .io && summary.batches > 0 {
@@ -210,6 +261,13 @@ extension CorridorDatabase {
     if write { try addContainer(report.container, sizeType: sizeType, operator: options.operatorName) }
     try facts.register(report.container)
   }
+
+  /// Accepted rows per INSERT in the write pass: SQLite opens the events table's nine indexes
+  /// once a statement, so one INSERT of many rows costs less than many of one.
+  static let chunkRows = 128
+
+  /// A chunk met something only a row-by-row insert answers: the batch is done again that way.
+  struct RowByRow: Error {}
 
   /// Rewrites a row-level rule error so it names the file and line (rules do not know files).
   func located(_ error: CorridorError, row: ImportRow, path: String) -> CorridorError {
