@@ -49,6 +49,23 @@ func interchange(_ segments: [String], type: String = "CODECO:D:95B:UN", referen
     #expect(try edifactRows(interchange(gateIn, reference: "2")).rows.first?.result.get().id != r.id)
   }
 
+  /// A gate-out as a terminal's system writes it, with the segments Corridor does not record
+  /// (parties, measures, damage, dangerous goods, …): read silently; an unknown tag is counted.
+  @Test func aFullTerminalMessageReadsWithItsOtherSegments() throws {
+    let segments = [
+      "BGM+36+GO2403050001+9", "DTM+137:202403050931:203", "FTX+AAI+++released by customs", "RFF+BN:COSU6283746",
+      "TDT+1++3+31+COSCO:172:20+++YU B7788",
+      "NAD+MS+CQTERM:160:166", "NAD+CF+COSCO:160:166", "CTA+IC+:OPS DESK", "COM+8613800000000:TE", "EQD+CN+CSQU3054383+42G1:102:5++3+5",
+      "TMD+3", "DTM+7:202403050930:203", "LOC+165+CNCQI:139:6+CQTERM:TER:ZZZ", "MEA+AAE+G+KGM:24500", "DIM+1+CMT:2:3:4", "SEL+CN123+CA",
+      "EQA+CH+CHAS1234", "DAM+1+DT", "DGS+IMD+3+1263", "XYZ+1", "CNT+16:1",
+    ]
+    let (rows, unmapped) = try edifactRows(interchange(segments))
+    let r = try #require(try rows.first?.result.get())
+    #expect(rows.count == 1 && r.code == .GTOT && r.time.description == "2024-03-05T09:30:00+08:00")
+    #expect(r.vehicle == "YU B7788" && r.mode == .TRUCK && r.note == "released by customs" && r.carrierBooking == "COSU6283746")
+    #expect(unmapped == ["segment XYZ": 1])
+  }
+
   @Test func gateOutLoadingAndDischargeFollowTheirDocumentCodes() throws {
     func code(_ type: String, _ bgm: String, _ loc: String) throws -> (EventCode, String) {
       let segments = ["BGM+\(bgm)+X+9", loc, "EQD+CN+CSQU3054383", "DTM+203:202403040900:203"]
