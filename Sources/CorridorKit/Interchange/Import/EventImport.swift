@@ -142,6 +142,7 @@ extension CorridorDatabase {
                   var digest = SHA256()
                   let recordedAt = clock.nowUTC()
                   var pending: [[SQLValue]] = []
+                  var pendingContainers = Set<ContainerNumber>()
                   /// A written row's audited state into the batch's digest.
                   func written(_ values: inout [SQLValue], seq: Int64) {
                     EventColumns.writeState(values: &values, seq: seq, to: &state)
@@ -169,9 +170,16 @@ extension CorridorDatabase {
                     let lastSeq = connection.lastInsertRowID
                     for index in pending.indices { written(&pending[index], seq: lastSeq - Int64(pending.count - 1 - index)) }
                     pending.removeAll(keepingCapacity: true)
+                    pendingContainers.removeAll(keepingCapacity: true)
                   }
-                  // The facts read the database only after the rows before are in it.
-                  facts.beforeReadingEvents = rowByRow ? nil : flush
+                  // The facts read the database only after the rows they could see are in it: a
+                  // container's own rows before its events are read, every row before anything else.
+                  facts.beforeReadingEvents =
+                    rowByRow
+                    ? nil
+                    : { container in
+                      if container.map(pendingContainers.contains) ?? true { try flush() }
+                    }
                   defer { facts.beforeReadingEvents = nil }
                   for index in 0..<options.batchSize {
                     let row: ImportRow
@@ -204,6 +212,7 @@ extension CorridorDatabase {
                         var rowValues: [SQLValue] = []
                         EventColumns.values(columns, into: &rowValues)
                         pending.append(rowValues)
+                        pendingContainers.insert(accepted.report.container)
                         if pending.count == Self.chunkRows { try flush() }
                       }
                       try facts.apply(prepared)

@@ -49,9 +49,10 @@ final class ImportFacts: AcceptanceContext {
     }
   }
 
-  /// Called before the facts read events or shipments from the database: the write pass inserts
-  /// accepted rows in chunks, and the chunk not yet written must be before such a read.
-  var beforeReadingEvents: (() throws -> Void)?
+  /// Called before the facts read events or shipments from the database, with the container
+  /// whose events are read (nil: any): the write pass inserts accepted rows in chunks, and rows
+  /// not yet written that the read could see must be written first.
+  var beforeReadingEvents: ((ContainerNumber?) throws -> Void)?
 
   /// Ids a box remembers; a box with a longer history looks the rest up in the database.
   static let knownLimit = 256
@@ -193,7 +194,7 @@ final class ImportFacts: AcceptanceContext {
       // Keep the ones this import has delivered some boxes of: that is known nowhere else.
       shipments = shipments.filter { ref, _ in deliveredBoxes[ref] != nil }
     }
-    try beforeReadingEvents?()
+    try beforeReadingEvents?(nil)
     var facts = try db.shipmentFacts(ref).map { s in ShipmentFacts(status: s.status, nodes: routes[s.route]?.nodes ?? [], containers: s.containers) }
     if deliveredHere.contains(ref) { facts?.status = .delivered }
     shipments[ref] = facts
@@ -202,7 +203,7 @@ final class ImportFacts: AcceptanceContext {
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let box = currentBox ?? boxes[report.container] else {
-      try beforeReadingEvents?()
+      try beforeReadingEvents?(nil)
       return try db.recordedMatch(report, id: id)
     }
     let hashes =
@@ -210,7 +211,7 @@ final class ImportFacts: AcceptanceContext {
     rowHash = hashes
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
       if seen.content == hashes.content { return .same(retraction: nil) }
-      try beforeReadingEvents?()
+      try beforeReadingEvents?(nil)
       let stored = try db.recordedMatch(report, id: id)
       return stored == .none ? .different(existing: "an earlier row of this file") : stored
     }
@@ -221,7 +222,7 @@ final class ImportFacts: AcceptanceContext {
     var lookUp = !box.knownIsComplete
     if !lookUp, dryRun { lookUp = id != derivedID(of: report) }
     guard lookUp else { return .none }
-    try beforeReadingEvents?()
+    try beforeReadingEvents?(nil)
     try idExists.bind(id, at: 1)
     let exists = try idExists.step()
     idExists.reset()
@@ -229,7 +230,7 @@ final class ImportFacts: AcceptanceContext {
   }
 
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] {
-    try beforeReadingEvents?()
+    try beforeReadingEvents?(container)
     return try db.actualSteps(of: container) + (boxes[container]?.pending ?? [])
   }
 
@@ -286,7 +287,7 @@ final class ImportFacts: AcceptanceContext {
 
   /// A box as the database knows it.
   private func load(_ container: ContainerNumber) throws -> Box? {
-    try beforeReadingEvents?()
+    try beforeReadingEvents?(container)
     guard try db.isRegistered(container) else { return nil }
     let box = Box()
     let all = try db.events(container: container)
