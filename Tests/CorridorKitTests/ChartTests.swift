@@ -76,3 +76,24 @@ import Testing
     #expect(svg.contains("stroke-dasharray=\"6 3\""))
   }
 }
+
+/// Pages of a database with nothing in it yet: drawn, not trapped.
+@Suite struct EmptyPageTests {
+  @Test func everyPageRendersForAnEmptyDatabase() throws {
+    let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create)
+    _ = try db.loadShippedReference(operator: "test")
+    let now = try EventTime(parsing: "2024-06-01T00:00:00Z")
+    let pages = [
+      try db.costPage(), try db.exportsPage(year: 2024, compare: 2023), try db.exceptionsPage(staleHours: 72, now: now),
+      try db.networkPage(asOf: now),
+    ]
+    for page in pages {
+      #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("</main>"))
+      // No coordinate of a chart with nothing to show is NaN or infinite.
+      for bad in ["\"nan", "\"-nan", "\"inf", "\"-inf", " nan", " inf"] { #expect(!page.contains(bad), "\(bad)") }
+    }
+    // The network is drawn from the shipped places even with no shipment: every route's legs.
+    let legs = try db.routes().reduce(0) { $0 + $1.legs.count }
+    #expect(pages[3].components(separatedBy: "<line class=\"edge\"").count - 1 == legs)
+  }
+}
