@@ -50,12 +50,13 @@ import Testing
 
   static func report(
     _ code: EventCode, _ hours: Int, _ place: String, id: String? = nil, shipment: String? = nil, classifier: EventClassifier = .ACT,
-    container: String = box, time: EventTime? = nil
+    container: String = box, time: EventTime? = nil, carrierBooking: String? = nil
   ) -> EventReport {
     // The fixtures are literals checked by the cases themselves; a typo fails the case.
     EventReport(
       id: id, container: (try? ContainerNumber(parsing: container)) ?? ContainerNumber(trusted: container), code: code,
-      time: time ?? at(hours), location: LocationCode(trusted: place), shipment: shipment, classifier: classifier)
+      time: time ?? at(hours), location: LocationCode(trusted: place), shipment: shipment, classifier: classifier,
+      carrierBooking: carrierBooking)
   }
 
   static let cases: [Case] = {
@@ -82,6 +83,11 @@ import Testing
       Case(name: "unknown shipment", event: report(.GTIN, 0, "CNCQI", shipment: "NOPE"), expected: .refused(.unknownShipment)),
       Case(name: "not on the shipment", event: report(.GTIN, 0, "CNCQI", shipment: "S2"), expected: .refused(.notOnShipment)),
       Case(name: "closed shipment", event: report(.GTIN, 0, "CNCQI", shipment: "SC"), expected: .refused(.shipmentClosed)),
+      // A carrier's booking reference that names a shipment puts the event on it, with that shipment's rules.
+      Case(name: "carrier booking naming the box's shipment", event: report(.GTIN, 0, "CNCQI", carrierBooking: "S1"), expected: .accepted()),
+      Case(
+        name: "carrier booking naming another shipment", event: report(.GTIN, 0, "CNCQI", carrierBooking: "S2"),
+        expected: .refused(.notOnShipment)),
       Case(name: "duplicate", history: [gateIn], event: gateIn, expected: .duplicate),
       Case(name: "duplicate of a retracted event", history: [gateIn], retractLast: true, event: gateIn, expected: .duplicate),
       Case(

@@ -30,6 +30,10 @@ extension Corridor.Event {
     @Flag(help: "The container is laden.") var laden = false
     @Option(help: "Seal number.") var seal: String?
     @Option(help: "Free text.") var note: String?
+    @Option(
+      name: .customLong("carrier-booking"),
+      help: "A carrier's booking reference: the event goes on the shipment it names, else it is kept with the event.")
+    var carrierBooking: String?
     @Option(help: "Event id. Default: derived from the content, so resending is a no-op.") var id: String?
     @Flag(help: "Record it even if it breaks a sequence rule, flagged as a data-quality exception.") var allowGap = false
     @OptionGroup var database: DatabaseOptions
@@ -44,7 +48,7 @@ extension Corridor.Event {
         id: id, container: try Parse.container(container), code: try EventCode(parsing: code), time: try EventTime(parsing: at),
         location: try LocationCode(parsing: location), shipment: shipment, classifier: try EventClassifier(parsing: classifier),
         mode: try mode.map(TransportModeCode.init(parsing:)), vehicle: vehicle, emptyLaden: empty ? .EMPTY : laden ? .LADEN : nil,
-        seal: seal, note: note)
+        seal: seal, note: note, carrierBooking: carrierBooking)
       switch try database.open().record(report, allowGap: allowGap, operator: op.resolved) {
       case .duplicate(let id, retraction: nil):
         Console.line("event \(id) was already recorded with identical content; nothing changed")
