@@ -3,6 +3,8 @@ import SQLite
 /// `report costs`: freight cost per group of shipments.
 public struct CostReportRow: Sendable {
   public let group: String
+  /// The group's value for each grouping asked for (`costReports`); `group` joins them with " / ".
+  public let parts: [String]
   public var shipments = 0
   public var containers = 0
   public var teu = 0
@@ -12,8 +14,9 @@ public struct CostReportRow: Sendable {
   public var teuKm: Int64 = 0
   public var net: Money { gross.less(reductions) }
 
-  init(group: String, currency: Currency) {
-    self.group = group
+  init(parts: [String], currency: Currency) {
+    self.parts = parts
+    group = parts.joined(separator: " / ")
     gross = .zero(currency)
     reductions = .zero(currency)
   }
@@ -100,8 +103,9 @@ extension CorridorDatabase {
         }
       }
       for (index, keys) in groupings.enumerated() {
-        let group = keys.map(value).joined(separator: " / ")
-        var row = tables[index][group] ?? CostReportRow(group: group, currency: currency)
+        let parts = keys.map(value)
+        let group = parts.joined(separator: " / ")
+        var row = tables[index][group] ?? CostReportRow(parts: parts, currency: currency)
         row.shipments += 1
         row.containers += cost.containers.count
         row.teu += cost.teu

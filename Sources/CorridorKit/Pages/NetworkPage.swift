@@ -1,5 +1,4 @@
 import Foundation
-import SQLite
 
 /// Where the boxes of open shipments are now: per route, the number waiting at each node and
 /// moving on each leg (from each container's newest actual event), and the open customs holds
@@ -22,17 +21,8 @@ extension CorridorDatabase {
   public func networkPositions(asOf: EventTime) throws -> NetworkPositions {
     try mapSQLiteErrors {
       var positions = NetworkPositions()
-      // The open shipments first (the status view, once each), then one narrow query per shipment.
-      var open: [String] = []
-      for row in try connection.rows(ExceptionQueries.statuses) {
-        let status: ShipmentStatus = try row.code("status")
-        if status == .inTransit || status == .customsHold { open.append(try row.text("ref")) }
-      }
-      let routeOf = Dictionary(
-        try connection.rows("SELECT ref, route FROM shipments").map { row throws(RowDecodingError) in (try row.text("ref"), try row.text("route")) },
-        uniquingKeysWith: { a, _ in a })
-      for ref in open {
-        guard let route = routeOf[ref] else { continue }
+      // The shipments on their way first (the status view, once each), then one narrow query each.
+      for (ref, route) in try shipmentsMoving().open {
         for row in try connection.rows(ExceptionQueries.newest, [.text(ref), .integer(asOf.milliseconds)]) {
           let key = NetworkPositions.key(route, try row.location("location"))
           // Loaded or departed: on the leg that starts here; anything else: at the node.

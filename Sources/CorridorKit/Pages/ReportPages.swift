@@ -25,11 +25,10 @@ extension CorridorDatabase {
     // The monthly trend: net per TEU of each "corridor / month" group.
     var months = Set<String>()
     var monthly: [String: [String: String]] = [:]
-    for view in try reports[1].map(CostReportView.init) {
-      let parts = view.group.components(separatedBy: " / ")
-      guard parts.count == 2 else { continue }
-      months.insert(parts[1])
-      monthly[parts[0], default: [:]][parts[1]] = view.netPerTeu
+    for row in reports[1] {
+      let (corridor, month) = (row.parts[0], row.parts[1])
+      months.insert(month)
+      monthly[corridor, default: [:]][month] = try CostReportView(row).netPerTeu
     }
     let perCorridor = corridors.map { ($0, monthly[$0] ?? [:]) }
     let sortedMonths = months.sorted()

@@ -19,7 +19,7 @@ enum ExceptionQueries {
     SELECT id, container, shipment, location, at_ms, at_offset_minutes, code, exception, off_route
     FROM live_events WHERE exception IS NOT NULL OR off_route = 1 ORDER BY at_ms, seq
     """
-  static let statuses = "SELECT ref, status FROM shipment_status ORDER BY ref"
+  static let statuses = "SELECT ref, route, status FROM shipment_status ORDER BY ref"
   /// The newest actual event, up to an instant (?2), of each container of one shipment (?1).
   static let newest = """
     SELECT sc.container, sc.shipment, e.location, e.at_ms, e.at_offset_minutes, e.id, e.code
@@ -57,17 +57,10 @@ extension CorridorDatabase {
             try item(row, kind: "off-route", detail: "\(code) at \(try row.location("location")), which is not on the shipment's route"))
         }
       }
-      // Each shipment's status once: which are open (in transit or held) and which are closed.
-      var open: [String] = []
-      var closed: Set<String> = []
-      for row in try connection.rows(ExceptionQueries.statuses) {
-        let status: ShipmentStatus = try row.code("status")
-        if status == .inTransit || status == .customsHold { open.append(try row.text("ref")) }
-        if !status.isOpen { closed.insert(try row.text("ref")) }
-      }
+      let (open, closed) = try shipmentsMoving()
       // In transit but silent: the newest actual event of each container on an open shipment.
       var stale: [ExceptionItem] = []
-      for ref in open {
+      for (ref, _) in open {
         for row in try connection.rows(ExceptionQueries.silent, [.text(ref), .integer(.max), .integer(threshold)]) {
           let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
           stale.append(
@@ -88,6 +81,19 @@ extension CorridorDatabase {
       }
       return items
     }
+  }
+
+  /// Each shipment's status once: those on their way (in transit or held, with their routes) and
+  /// those closed (delivered or cancelled).
+  func shipmentsMoving() throws -> (open: [(ref: String, route: String)], closed: Set<String>) {
+    var open: [(ref: String, route: String)] = []
+    var closed: Set<String> = []
+    for row in try connection.rows(ExceptionQueries.statuses) {
+      let status: ShipmentStatus = try row.code("status")
+      if status == .inTransit || status == .customsHold { open.append((try row.text("ref"), try row.text("route"))) }
+      if !status.isOpen { closed.insert(try row.text("ref")) }
+    }
+    return (open, closed)
   }
 
   /// An item from a row of (container, shipment, location, at_ms, at_offset_minutes, id, code).

@@ -101,7 +101,7 @@ public enum EDIFACTMapping {
 
     var headerEnd: Int?
     var documentCode: EventCode?
-    /// An IFTSTA that cancels an earlier one: its statuses are not events.
+    /// A message that cancels an earlier one: it gives no events.
     var withdrawn = false
     var consignment: (start: Int, end: Int?)?
     var consignmentEquipment: [Range<Int>] = []
@@ -129,20 +129,16 @@ public enum EDIFACTMapping {
         let tag = store.tag(of: index)
         let segment = store[index]
         switch tag {
-        case EDIFACTTag.bgm where !isStatusReport:
-          guard let code = segment[0, 0] else { continue }
-          documentCode = EDIFACTMapping.documentCodes[message.type]?[code]
-          if documentCode == nil { unmapped["\(message.type) BGM \(code)", default: 0] += 1 }
-          if let function = segment[2, 0], EDIFACTMapping.withdrawingFunctions.contains(function) {
-            // A cancellation withdraws an earlier report: no event (retract it by its id).
-            unmapped["\(message.type) cancellation (BGM message function \(function))", default: 0] += 1
-            documentCode = nil
-          }
         case EDIFACTTag.bgm:
           if let function = segment[2, 0], EDIFACTMapping.withdrawingFunctions.contains(function) {
+            // A cancellation withdraws an earlier report: no event (retract those by their ids).
             unmapped["\(message.type) cancellation (BGM message function \(function))", default: 0] += 1
             withdrawn = true
           }
+          // A gate or loading report names its event; a status report's are in its STS segments.
+          guard !isStatusReport, let code = segment[0, 0] else { continue }
+          documentCode = EDIFACTMapping.documentCodes[message.type]?[code]
+          if documentCode == nil { unmapped["\(message.type) BGM \(code)", default: 0] += 1 }
         case EDIFACTTag.cni where isStatusReport:
           closeStatus(at: index)
           headerEnd = headerEnd ?? index
@@ -181,10 +177,11 @@ public enum EDIFACTMapping {
     mutating func closeEquipment(at end: Int) {
       guard let start = equipment else { return }
       equipment = nil
+      guard !withdrawn else { return }
       let range = start..<end
       if isStatusReport {
         if let status {
-          if let code = status.code, !withdrawn {
+          if let code = status.code {
             emit(code, groups: [range, status.start..<(status.end ?? end), consignmentRange(end), header], at: start)
           }
         } else {

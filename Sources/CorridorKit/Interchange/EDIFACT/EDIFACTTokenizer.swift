@@ -11,7 +11,7 @@ struct EDIFACTSegmentBuffer {
   /// Per component: where its text ends, and its element (0 is the tag).
   var ends: [Int32] = []
   var elements: [UInt16] = []
-  /// Per segment: its first component, its tag (`tagCode`) and its byte offset in the file.
+  /// Per segment: its first component, its tag (`EDIFACTTag.code`) and its byte offset in the file.
   var starts: [Int32] = []
   var tags: [UInt32] = []
   var offsets: [Int] = []
@@ -64,7 +64,7 @@ public final class EDIFACTSegmentStore {
 
   public subscript(index: Int) -> EDIFACTSegment { EDIFACTSegment(store: self, index: index) }
 
-  /// The tag of segment `index` as three bytes in one number (`tagCode("LOC")`).
+  /// The tag of segment `index` as three bytes in one number (`EDIFACTTag.loc`).
   func tag(of index: Int) -> UInt32 { buffer.tags[index] }
 }
 
