@@ -12,6 +12,9 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
   ],
   targets: [
     .systemLibrary(
@@ -34,6 +37,18 @@ let package = Package(
       ],
       plugins: ["EmbedResources"]
     ),
+    // The HTTP server (`corridor serve`): routes, keys, DCSA error bodies, the delivery loop. A
+    // library so that tests start it in-process on a loopback port.
+    .target(
+      name: "CorridorServer",
+      dependencies: [
+        "CorridorKit",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
     // Generators for benchmarks and load tests: kept out of the shipped library.
     .target(name: "CorridorDevTools", dependencies: ["CorridorKit", "SQLite"]),
     .executableTarget(
@@ -41,12 +56,20 @@ let package = Package(
       dependencies: [
         "CorridorKit",
         "CorridorDevTools",
+        "CorridorServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"]),
     .testTarget(name: "CorridorKitTests", dependencies: ["CorridorKit", "SQLite", "CSQLite"]),
     .testTarget(name: "CorridorCLITests", dependencies: ["corridor"]),
+    .testTarget(
+      name: "CorridorServerTests",
+      dependencies: [
+        "CorridorServer", "CorridorKit",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

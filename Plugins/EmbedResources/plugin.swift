@@ -2,7 +2,7 @@ import Foundation
 import PackagePlugin
 
 /// Embeds the top-level `migrations/*.sql` and the shipped `fixtures/reference/*.json` and
-/// `fixtures/sample/*` into the target that uses this plugin, as generated Swift source. Every
+/// `fixtures/sample/*` and `openapi/*.yaml` into the target that uses this plugin, as generated Swift source. Every
 /// file is a declared input, so editing or adding one rebuilds.
 @main
 struct EmbedResources: BuildToolPlugin {
@@ -12,6 +12,7 @@ struct EmbedResources: BuildToolPlugin {
       ("migrations", "EmbeddedMigrations", ["sql"]),
       ("fixtures/reference", "EmbeddedReference", ["json"]),
       ("fixtures/sample", "EmbeddedSample", ["json", "csv"]),
+      ("openapi", "EmbeddedOpenAPI", ["yaml"]),
     ]
     return sets.map { set in
       let directory = context.package.directoryURL.appending(path: set.folder)

@@ -188,6 +188,24 @@ public final class Connection {
   /// True outside any transaction.
   public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
+  // MARK: - Backup
+
+  /// Copies the whole database into a new file at `path` with SQLite's online backup API, in one
+  /// step: under WAL the copy is the snapshot of one read transaction, so it is consistent while
+  /// other connections and processes write. See <https://sqlite.org/backup.html>.
+  public func backup(toPath path: String) throws {
+    let target = try Connection(path: path, options: .init(create: true, enableWAL: false))
+    guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+      throw SQLiteError(extendedCode: sqlite3_extended_errcode(target.handle), message: String(cString: sqlite3_errmsg(target.handle)), sql: "backup")
+    }
+    let step = sqlite3_backup_step(backup, -1)
+    let finish = sqlite3_backup_finish(backup)
+    guard step == SQLITE_DONE, finish == SQLITE_OK else {
+      let code = step == SQLITE_DONE ? finish : step
+      throw SQLiteError(extendedCode: code, message: String(cString: sqlite3_errstr(code)), sql: "backup")
+    }
+  }
+
   // MARK: - Transactions
 
   /// When a top-level transaction takes its lock. Writes use `.immediate`: taking the write lock

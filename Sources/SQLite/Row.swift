@@ -58,6 +58,12 @@ public struct Row: Sendable {
     return text
   }
 
+  public func blob(_ column: String) throws(RowDecodingError) -> [UInt8] {
+    let value = try value(column)
+    guard case .blob(let bytes) = value else { throw failure(column, value, "expected a blob") }
+    return bytes
+  }
+
   public func int64(_ column: String, in range: ClosedRange<Int64> = .min ... .max) throws(RowDecodingError) -> Int64 {
     let value = try value(column)
     guard case .integer(let number) = value else { throw failure(column, value, "expected an integer") }

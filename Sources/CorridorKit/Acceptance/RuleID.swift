@@ -46,6 +46,11 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   // MARK: - Input and reference data
 
   public static let aliasTaken = RuleID("alias-taken")
+  public static let apiKey = RuleID("api-key")
+  public static let callbackURL = RuleID("callback-url")
+  public static let cursor = RuleID("cursor")
+  public static let eventFilter = RuleID("event-filter")
+  public static let subscription = RuleID("subscription")
   public static let alreadyAssigned = RuleID("already-assigned")
   public static let amount = RuleID("amount")
   public static let auditVerify = RuleID("audit-verify")
@@ -108,7 +113,8 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   /// Every rule, for reading stored names back.
   static let all: [RuleID] =
     eventRules + [
-      .aliasTaken, .alreadyAssigned, .amount, .auditVerify, .basis, .classifier, .commodity, .component, .containerBusy, .containerExists, .csv,
+      .aliasTaken, .apiKey, .callbackURL, .cursor, .eventFilter, .subscription, .alreadyAssigned, .amount, .auditVerify, .basis, .classifier,
+      .commodity, .component, .containerBusy, .containerExists, .csv,
       .currency, .date, .dbCheck, .duplicateContainer, .edifact, .edifactMapping, .emissionFactor, .emptyLaden, .equipment, .eventCode,
       .eventRetracted, .exportChain,
       .exportCount,

@@ -110,6 +110,20 @@ struct AuditedEntity {
         let region = parts.dropFirst().dropLast().joined(separator: "/")
         return [.text(parts[0]), region.isEmpty ? .null : .text(region), .text(parts[parts.count - 1])]
       }),
+    // A key's hash is in its state (256 random bits: nothing to guess back); a subscription's
+    // secret is not (the trail goes to customs), only when it was last set.
+    AuditedEntity(
+      name: "apiKey",
+      select: """
+        SELECT name AS key, name, role, party, key_sha256 AS keySha256, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys
+        """, keyExpression: "name"),
+    AuditedEntity(
+      name: "subscription",
+      select: """
+        SELECT id AS key, id, owner, callback_url AS callbackUrl, filters, created_at AS createdAt, updated_at AS updatedAt,
+          secret_set_at AS secretSetAt
+        FROM subscriptions
+        """, keyExpression: "id"),
     AuditedEntity(
       name: "hubFactor", select: "SELECT kind AS key, kind, unit, wtw, ttw, source FROM hub_factors", keyExpression: "kind"),
     AuditedEntity(

@@ -17,16 +17,58 @@ extension CorridorDatabase {
   ///   broken rule as a data-quality exception (real data has missing gate-ins).
   public func record(_ report: EventReport, allowGap: Bool = false, operator op: String) throws -> RecordOutcome {
     try mapSQLiteErrors {
+      try connection.transaction { try recordInTransaction(report, allowGap: allowGap, operator: op) }
+    }
+  }
+
+  /// Records several events in one transaction, in order (`POST /corridor/v1/events`): each is
+  /// decided with the ones before it in place. All or nothing: the first refusal throws it,
+  /// with its index, and nothing is written. With `skipInvalid`, a refused event is reported in
+  /// its place and the others are written.
+  public func record(
+    batch reports: [Result<EventReport, CorridorError>], allowGap: Bool = false, skipInvalid: Bool, operator op: String
+  ) throws -> [Result<RecordOutcome, CorridorError>] {
+    if !skipInvalid, let index = reports.firstIndex(where: { if case .failure = $0 { true } else { false } }),
+      case .failure(let error) = reports[index]
+    {
+      throw BatchRefusal(index: index, error: error)
+    }
+    return try mapSQLiteErrors {
       try connection.transaction {
-        switch try EventAcceptance.decide(report, allowGap: allowGap, in: DatabaseFacts(db: self, now: clock.now())) {
-        case .duplicate(let id, let retraction):
-          return .duplicate(id: id, retraction: retraction)
-        case .accepted(let accepted):
-          try insert(accepted, operator: op)
-          try audit(action: "insert", entity: "event", key: accepted.id, operator: op)
-          return .recorded(id: accepted.id, exception: accepted.exception, offRoute: accepted.offRoute)
+        try reports.enumerated().map { index, parsed in
+          switch parsed {
+          case .failure(let error): return .failure(error)
+          case .success(let report):
+            do {
+              return .success(try connection.savepoint { try recordInTransaction(report, allowGap: allowGap, operator: op) })
+            } catch let error as CorridorError where error.kind == .invalidData {
+              // The savepoint undid whatever of the refused event was written.
+              guard skipInvalid else { throw BatchRefusal(index: index, error: error) }
+              return .failure(error)
+            }
+          }
         }
       }
+    }
+  }
+
+  /// One event of a batch was refused, so none was recorded.
+  public struct BatchRefusal: Error, Sendable {
+    public let index: Int
+    public let error: CorridorError
+  }
+
+  /// Decides and writes one event, its audit entry and its notifications, in the caller's
+  /// transaction.
+  func recordInTransaction(_ report: EventReport, allowGap: Bool, operator op: String) throws -> RecordOutcome {
+    switch try EventAcceptance.decide(report, allowGap: allowGap, in: DatabaseFacts(db: self, now: clock.now())) {
+    case .duplicate(let id, let retraction):
+      return .duplicate(id: id, retraction: retraction)
+    case .accepted(let accepted):
+      try insert(accepted, operator: op)
+      try enqueueNotifications(afterSeq: connection.lastInsertRowID - 1)
+      try audit(action: "insert", entity: "event", key: accepted.id, operator: op)
+      return .recorded(id: accepted.id, exception: accepted.exception, offRoute: accepted.offRoute)
     }
   }
 

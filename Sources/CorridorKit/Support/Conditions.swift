@@ -15,5 +15,11 @@ struct Conditions {
     arguments.append(value)
   }
 
+  /// Adds `clause` with its values (any number of `?`, or none).
+  mutating func add(_ clause: String, values: [SQLValue]) {
+    clauses.append(clause)
+    arguments.append(contentsOf: values)
+  }
+
   var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
 }

@@ -32,7 +32,7 @@ public final class OutputFile {
   public let replacesExisting: Bool
   private var descriptor: Int32
   /// The temporary file renamed over `target` on `commit()`; nil when writing in place.
-  private var temporary: String?
+  public private(set) var temporary: String?
   private let target: String
   private var buffer: [UInt8] = []
   private var finished = false

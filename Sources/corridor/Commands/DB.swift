@@ -5,8 +5,8 @@ extension Corridor {
   struct DB: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "db",
-      abstract: "Schema migrations and integrity checks.",
-      subcommands: [Migrate.self, Status.self, Check.self]
+      abstract: "Schema migrations, integrity checks and online backups.",
+      subcommands: [Migrate.self, Status.self, Check.self, Backup.self]
     )
   }
 }

@@ -226,6 +226,7 @@ extension CorridorDatabase {
                   }
                   try flush()
                   if let first, let last {
+                    try enqueueNotifications(afterSeq: first - 1)
                     let state = CanonicalJSON.object([
                       "count": .int(last - first + 1), "digest": .string(hex(digest.finalize())), "firstSeq": .int(first), "lastSeq": .int(last),
                       "source": .string((file as NSString).lastPathComponent),

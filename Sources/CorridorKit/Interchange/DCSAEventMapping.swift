@@ -1,0 +1,110 @@
+/// The one mapping between Corridor's movement events and DCSA Track & Trace 2.2 equipment and
+/// transport events (README "Event files"): the NDJSON import and export, `POST
+/// /corridor/v1/events`, `GET /v2/events` and the notifications all go through it, so a field
+/// cannot mean one thing in a file and another over HTTP.
+public enum DCSAEventMapping {
+  /// What DCSA's `eventCreatedDateTime` carries.
+  public enum Created: Sendable {
+    /// The event's own time: exports stay byte-reproducible.
+    case eventTime
+    /// When Corridor recorded it (UTC, to the second): what a client polling "created since"
+    /// needs, so that a late-reported event is not missed.
+    case recorded
+  }
+
+  /// The DCSA object for a recorded event.
+  public static func object(_ event: MovementEvent, created: Created) -> CanonicalJSON {
+    let r = event.report
+    var object: [String: CanonicalJSON] = [
+      "eventID": .string(event.id), "eventType": .string(r.code.isTransport ? "TRANSPORT" : "EQUIPMENT"),
+      r.code.isTransport ? "transportEventTypeCode" : "equipmentEventTypeCode": .string(r.code.rawValue),
+      "eventDateTime": .string(r.time.description),
+      "eventCreatedDateTime": .string(created == .eventTime ? r.time.description : event.recordedAt),
+      "eventClassifierCode": .string(r.classifier.rawValue), "equipmentReference": .string(r.container.text),
+    ]
+    var call: [String: CanonicalJSON] = [:]
+    if r.code.isTransport {
+      call["UNLocationCode"] = .string(r.location.text)
+    } else {
+      object["eventLocation"] = .object(["UNLocationCode": .string(r.location.text)])
+    }
+    if let mode = r.mode { call["modeOfTransport"] = .string(mode.rawValue) }
+    if let vehicle = r.vehicle { call["exportVoyageNumber"] = .string(vehicle) }
+    if !call.isEmpty { object["transportCall"] = .object(call) }
+    if let emptyLaden = r.emptyLaden { object["emptyIndicatorCode"] = .string(emptyLaden.rawValue) }
+    // The shipment first, then a carrier's booking reference the event kept.
+    let bookings = [r.shipment, r.carrierBooking].compactMap { $0 }
+    if !bookings.isEmpty {
+      object["documentReferences"] = .array(
+        bookings.map { .object(["documentReferenceType": .string("BKG"), "documentReferenceValue": .string($0)]) })
+    }
+    if let seal = r.seal { object["seals"] = .array([.object(["sealNumber": .string(seal)])]) }
+    if let note = r.note { object["changeRemark"] = .string(note) }
+    return .object(object)
+  }
+
+  /// The report a DCSA event object describes. `position` places an error at a node (a line of
+  /// an NDJSON file, or a line and column of a request body).
+  public static func report(_ node: JSONNode, at position: (JSONNode) -> SourcePosition) throws(CorridorError) -> EventReport {
+    guard case .object = node.value else { throw .invalid("expected a JSON object", rule: .ndjson, at: position(node)) }
+    func fail(_ at: JSONNode, _ message: String, rule: RuleID? = nil) -> CorridorError {
+      .invalid(message, rule: rule ?? .ndjson, at: position(at))
+    }
+    func string(_ n: JSONNode?, _ name: String) throws(CorridorError) -> String? {
+      guard let n, !n.isNull else { return nil }
+      guard case .string(let text) = n.value else { throw fail(n, "\(name) must be a string") }
+      return text
+    }
+    func parsed<T>(_ n: JSONNode?, _ name: String, _ parse: (String) throws(CorridorError) -> T) throws(CorridorError) -> T? {
+      guard let text = try string(n, name), let n else { return nil }
+      do { return try parse(text) } catch { throw fail(n, "\(name): \(error.message)", rule: error.rule) }
+    }
+    let eventType = try string(node["eventType"], "eventType")
+    let codeNode = node["equipmentEventTypeCode"] ?? node["transportEventTypeCode"]
+    guard let code = try parsed(codeNode, "eventTypeCode", { t throws(CorridorError) in try EventCode(parsing: t) }) else {
+      throw fail(node, "missing equipmentEventTypeCode or transportEventTypeCode")
+    }
+    if let eventType, !["EQUIPMENT", "TRANSPORT"].contains(eventType) {
+      throw fail(node["eventType"] ?? node, "eventType \(eventType) is not EQUIPMENT or TRANSPORT")
+    }
+    let call = node["transportCall"]
+    let locationNode = node["eventLocation"]?["UNLocationCode"] ?? call?["UNLocationCode"] ?? call?["location"]?["UNLocationCode"]
+    guard let location = try parsed(locationNode, "UNLocationCode", { t throws(CorridorError) in try LocationCode(parsing: t) }) else {
+      throw fail(node, "missing eventLocation.UNLocationCode or transportCall.UNLocationCode")
+    }
+    guard
+      let container = try parsed(node["equipmentReference"], "equipmentReference", { t throws(CorridorError) in try ContainerNumber(parsing: t) })
+    else { throw fail(node, "missing equipmentReference") }
+    guard let time = try parsed(node["eventDateTime"], "eventDateTime", { t throws(CorridorError) in try EventTime(parsing: t) }) else {
+      throw fail(node, "missing eventDateTime")
+    }
+    // The first booking reference is the shipment; a second is a carrier's booking reference
+    // (as the export writes them).
+    var bookings: [String] = []
+    if let references = node["documentReferences"], case .array(let items) = references.value {
+      for item in items where (try string(item["documentReferenceType"], "documentReferenceType")) == "BKG" {
+        if let value = try string(item["documentReferenceValue"], "documentReferenceValue") { bookings.append(value) }
+      }
+    }
+    guard bookings.count <= 2 else { throw fail(node["documentReferences"] ?? node, "more than two BKG document references") }
+    var seal: String?
+    if let seals = node["seals"], case .array(let items) = seals.value, let first = items.first {
+      seal = try string(first["sealNumber"], "sealNumber")
+    }
+    var emptyLaden: EmptyLaden?
+    if let text = try string(node["emptyIndicatorCode"], "emptyIndicatorCode") {
+      guard let value = EmptyLaden(rawValue: text) else {
+        throw fail(node["emptyIndicatorCode"] ?? node, "emptyIndicatorCode must be EMPTY or LADEN")
+      }
+      emptyLaden = value
+    }
+    return EventReport(
+      id: try string(node["eventID"], "eventID"), container: container, code: code, time: time, location: location,
+      shipment: bookings.first,
+      classifier: try parsed(node["eventClassifierCode"], "eventClassifierCode") { t throws(CorridorError) in try EventClassifier(parsing: t) }
+        ?? .ACT,
+      mode: try parsed(call?["modeOfTransport"], "modeOfTransport") { t throws(CorridorError) in try TransportModeCode(parsing: t) },
+      vehicle: try string(call?["exportVoyageNumber"], "exportVoyageNumber"), emptyLaden: emptyLaden, seal: seal,
+      note: try string(node["changeRemark"], "changeRemark"), carrierBooking: bookings.count == 2 ? bookings[1] : nil)
+  }
+}

@@ -1,0 +1,160 @@
+import SQLite
+
+/// The DCSA Track & Trace 2.2 event filters, as `GET /v2/events` takes them in its query and a
+/// subscription in its body: one definition, so that a subscription delivers exactly what the
+/// same filters return when polled (README "Server: filters").
+///
+/// Filters are ANDed; a list is ORed within. A filter on data Corridor does not keep (shipment
+/// events, transport documents, vessel IMO numbers, …) is accepted and matches nothing, as DCSA
+/// describes for contradicting filters.
+public struct DCSAEventFilter: Sendable, Equatable {
+  /// Field name → values as given (a scalar field has one), in field order.
+  public private(set) var values: [(name: String, values: [String])] = []
+
+  public static func == (a: Self, b: Self) -> Bool {
+    a.values.elementsEqual(b.values) { $0.name == $1.name && $0.values == $1.values }
+  }
+
+  /// How a filter field reads and what it selects.
+  struct Field: Sendable {
+    let name: String
+    let isList: Bool
+    /// The values it takes, when it is a code list.
+    var allowed: [String]? = nil
+    var maxLength = 100
+    /// The SQL condition for `n` values (with `n` or more `?`), or nil: Corridor keeps no such
+    /// data, so the filter matches nothing.
+    var condition: (@Sendable ([String]) -> (sql: String, arguments: [SQLValue]))? = nil
+  }
+
+  static let equipmentCodes = EventCode.allCases.filter { !$0.isTransport }.map(\.rawValue)
+  static let transportCodes = EventCode.allCases.filter(\.isTransport).map(\.rawValue)
+
+  static func oneOf(_ column: String) -> @Sendable ([String]) -> (sql: String, arguments: [SQLValue]) {
+    { values in ("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))", values.map { .text($0) }) }
+  }
+
+  static let booking: @Sendable ([String]) -> (sql: String, arguments: [SQLValue]) = { values in
+    ("(e.shipment = ? OR e.carrier_booking = ?)", [.text(values[0]), .text(values[0])])
+  }
+
+  static let fields: [Field] = [
+    Field(
+      name: "eventType", isList: true, allowed: ["SHIPMENT", "TRANSPORT", "EQUIPMENT"],
+      condition: { values in
+        let kinds = values.compactMap { type -> String? in
+          switch type {
+          case "TRANSPORT": "e.code IN ('ARRI', 'DEPA')"
+          case "EQUIPMENT": "e.code NOT IN ('ARRI', 'DEPA')"
+          default: nil
+          }
+        }
+        return (kinds.isEmpty ? "0" : "(" + kinds.joined(separator: " OR ") + ")", [])
+      }),
+    Field(name: "shipmentEventTypeCode", isList: true),
+    Field(name: "documentTypeCode", isList: true),
+    Field(name: "equipmentEventTypeCode", isList: true, allowed: equipmentCodes, condition: oneOf("e.code")),
+    Field(name: "transportEventTypeCode", isList: true, allowed: transportCodes, condition: oneOf("e.code")),
+    Field(name: "equipmentReference", isList: false, maxLength: 15, condition: oneOf("e.container")),
+    Field(name: "carrierBookingReference", isList: false, maxLength: 35, condition: booking),
+    Field(name: "bookingReference", isList: false, maxLength: 35, condition: booking),
+    Field(name: "UNLocationCode", isList: false, maxLength: 5, condition: oneOf("e.location")),
+    Field(name: "exportVoyageNumber", isList: false, maxLength: 50, condition: oneOf("e.vehicle")),
+    Field(name: "carrierVoyageNumber", isList: false, maxLength: 50, condition: oneOf("e.vehicle")),
+    Field(name: "transportDocumentReference", isList: false, maxLength: 20),
+    Field(name: "transportDocumentID", isList: false),
+    Field(name: "transportDocumentTypeCode", isList: true),
+    Field(name: "transportCallID", isList: false),
+    Field(name: "vesselIMONumber", isList: false, maxLength: 7),
+    Field(name: "carrierServiceCode", isList: false, maxLength: 5),
+    Field(name: "scheduleID", isList: false),
+  ]
+
+  public static var names: [String] { fields.map(\.name) }
+
+  public init() {}
+
+  /// Sets a field from its text: a comma-separated list for list fields. Refuses unknown
+  /// codes and over-long values, naming the field.
+  public mutating func set(_ name: String, text: String) throws(CorridorError) {
+    guard let field = Self.fields.first(where: { $0.name == name }) else {
+      throw .invalid("\(name) is not a DCSA event filter", rule: .eventFilter)
+    }
+    let items = field.isList ? text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) : [text]
+    try set(field, items)
+  }
+
+  /// Sets a list field from its items (a subscription body's JSON array).
+  public mutating func set(_ name: String, items: [String]) throws(CorridorError) {
+    guard let field = Self.fields.first(where: { $0.name == name }) else {
+      throw .invalid("\(name) is not a DCSA event filter", rule: .eventFilter)
+    }
+    try set(field, items)
+  }
+
+  private mutating func set(_ field: Field, _ items: [String]) throws(CorridorError) {
+    guard !items.isEmpty, items.count <= 50 else { throw .invalid("\(field.name): give 1 to 50 values", rule: .eventFilter) }
+    for item in items {
+      guard !item.isEmpty, item.utf8.count <= field.maxLength * 4, item.count <= field.maxLength else {
+        throw .invalid("\(field.name): a value is empty or longer than \(field.maxLength) characters", rule: .eventFilter)
+      }
+      if let allowed = field.allowed, !allowed.contains(item) {
+        throw .invalid("\(field.name): \(item.debugDescription) is not one of \(allowed.joined(separator: ", "))", rule: .eventFilter)
+      }
+    }
+    values.removeAll { $0.name == field.name }
+    values.append((field.name, items))
+    values.sort { a, b in Self.order(a.name) < Self.order(b.name) }
+  }
+
+  public func isList(_ name: String) -> Bool { Self.fields.first { $0.name == name }?.isList ?? false }
+
+  private static func order(_ name: String) -> Int { fields.firstIndex { $0.name == name } ?? fields.count }
+
+  /// The filters as a JSON object (lists as arrays): a subscription's stored and returned form.
+  public var json: CanonicalJSON {
+    .object(
+      Dictionary(
+        uniqueKeysWithValues: values.map { item in
+          (item.name, isList(item.name) ? CanonicalJSON.array(item.values.map { .string($0) }) : .string(item.values[0]))
+        }))
+  }
+
+  /// Reads the stored form back.
+  public init(json node: JSONNode) throws(CorridorError) {
+    guard case .object(let members) = node.value else { throw .invalid("filters must be an object", rule: .eventFilter) }
+    for (name, value) in members {
+      switch value.value {
+      case .string(let text): try set(name, items: [text])
+      case .array(let items):
+        try set(
+          name,
+          items: items.map { item throws(CorridorError) -> String in
+            guard case .string(let text) = item.value else { throw .invalid("\(name) takes strings", rule: .eventFilter) }
+            return text
+          })
+      default: throw .invalid("\(name) must be a string or an array of strings", rule: .eventFilter)
+      }
+    }
+  }
+
+  /// Adds the filters' conditions over `events e`.
+  func add(to conditions: inout Conditions) {
+    for (name, items) in values {
+      guard let field = Self.fields.first(where: { $0.name == name }) else { continue }
+      guard let condition = field.condition else {
+        conditions.add("0", values: [])
+        continue
+      }
+      let (sql, arguments) = condition(items)
+      conditions.add(sql, values: arguments)
+    }
+  }
+
+  /// The condition that keeps a party to its own shipments' events (shipper or consignee).
+  static func add(party: String?, to conditions: inout Conditions) {
+    guard let party else { return }
+    conditions.add(
+      "e.shipment IN (SELECT ref FROM shipments WHERE shipper = ? OR consignee = ?)", values: [.text(party), .text(party)])
+  }
+}

@@ -1,0 +1,142 @@
+import SQLite
+
+/// Notifications waiting for a subscriber, written in the same transaction as the events they
+/// carry by every way in (`event record`, every import format, `POST /corridor/v1/events`), so an
+/// event accepted while the server is down is delivered when it starts (README "Server: push
+/// notifications").
+extension CorridorDatabase {
+  /// Adds an outbox row for each event after `afterSeq` that a live subscription matches, in the
+  /// caller's transaction. The match is the subscription's filters and its owner's party, the
+  /// same conditions `GET /v2/events` applies.
+  func enqueueNotifications(afterSeq: Int64) throws {
+    let live = try connection.rows(
+      """
+      SELECT s.id, s.owner, s.callback_url, s.filters, s.created_at, s.updated_at, s.secret_set_at, k.party
+      FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL ORDER BY s.id
+      """)
+    guard !live.isEmpty else { return }
+    let targets = try live.map { row in (subscription: try subscription(row), party: try row.optionalText("party")) }
+    let now = clock.nowUTC()
+    for target in targets {
+      var conditions = Conditions()
+      conditions.add("e.seq > ?", .integer(afterSeq))
+      target.subscription.filter.add(to: &conditions)
+      DCSAEventFilter.add(party: target.party, to: &conditions)
+      try connection.execute(
+        "INSERT OR IGNORE INTO outbox(subscription_id, event_seq, created_at) SELECT ?, e.seq, ? FROM events e \(conditions.sql) ORDER BY e.seq",
+        [.text(target.subscription.id), .text(now)] + conditions.arguments)
+    }
+  }
+}
+
+/// A batch of notifications for one subscription, oldest first.
+public struct DueDelivery: Sendable {
+  public let subscriptionID: String
+  public let callbackURL: String
+  public let secret: [UInt8]
+  public let outboxIDs: [Int64]
+  public let events: [MovementEvent]
+  /// Attempts made so far on the oldest row.
+  public let attempts: Int
+}
+
+/// One outbox row, for `corridor subscription deliveries`.
+public struct DeliveryView: Encodable, Sendable {
+  public let id: Int64
+  public let eventID: String
+  public let createdAt: String
+  public let attempts: Int
+  public let lastError: String?
+  public let deliveredAt: String?
+}
+
+extension CorridorDatabase {
+  /// The next batch of each subscription whose oldest undelivered row is due: per subscription,
+  /// events go out in the order they were recorded, so a row waiting for its retry holds back
+  /// the rows behind it.
+  public func dueDeliveries(nowMilliseconds: Int64, batchSize: Int = 100) throws -> [DueDelivery] {
+    try mapSQLiteErrors {
+      let heads = try connection.rows(
+        """
+        SELECT o.subscription_id, MIN(o.id) AS head FROM outbox o
+        JOIN subscriptions s ON s.id = o.subscription_id JOIN api_keys k ON k.name = s.owner
+        WHERE o.delivered_at IS NULL AND k.revoked_at IS NULL GROUP BY o.subscription_id
+        """)
+      var due: [DueDelivery] = []
+      for head in heads {
+        let id = try head.text("subscription_id")
+        guard
+          let first = try connection.row(
+            "SELECT attempts, next_attempt_ms FROM outbox WHERE id = ?", [.integer(try head.int64("head"))])
+        else { continue }
+        guard try first.int64("next_attempt_ms") <= nowMilliseconds else { continue }
+        guard let subscription = try connection.row("SELECT callback_url, secret FROM subscriptions WHERE id = ?", [.text(id)]) else { continue }
+        let rows = try connection.rows(
+          """
+          SELECT o.id AS outbox_id, \(Self.eventColumns) FROM outbox o JOIN events e ON e.seq = o.event_seq
+          LEFT JOIN event_retractions r ON r.event_id = e.id
+          WHERE o.subscription_id = ? AND o.delivered_at IS NULL ORDER BY o.id LIMIT ?
+          """, [.text(id), .integer(Int64(batchSize))])
+        due.append(
+          DueDelivery(
+            subscriptionID: id, callbackURL: try subscription.text("callback_url"), secret: try subscription.blob("secret"),
+            outboxIDs: try rows.map { try $0.int64("outbox_id") }, events: try rows.map(movementEvent), attempts: Int(try first.int64("attempts"))))
+      }
+      return due
+    }
+  }
+
+  public func markDelivered(_ outboxIDs: [Int64]) throws {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        let now = clock.nowUTC()
+        for id in outboxIDs { try connection.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", [.text(now), .integer(id)]) }
+      }
+    }
+  }
+
+  /// Records a failed attempt on a batch: one more attempt each, the error, and the time before
+  /// which the subscription is not tried again.
+  public func markFailed(_ outboxIDs: [Int64], error: String, retryAtMilliseconds: Int64) throws {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        for id in outboxIDs {
+          try connection.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_ms = ? WHERE id = ?",
+            [.text(String(error.prefix(500))), .integer(retryAtMilliseconds), .integer(id)])
+        }
+      }
+    }
+  }
+
+  /// A subscription's outbox rows, oldest first; `failedOnly`: undelivered rows with failed attempts.
+  public func deliveries(subscription id: String, failedOnly: Bool) throws -> [DeliveryView] {
+    try mapSQLiteErrors {
+      try connection.rows(
+        """
+        SELECT o.id, e.id AS event_id, o.created_at, o.attempts, o.last_error, o.delivered_at FROM outbox o JOIN events e ON e.seq = o.event_seq
+        WHERE o.subscription_id = ? \(failedOnly ? "AND o.delivered_at IS NULL AND o.attempts > 0" : "") ORDER BY o.id
+        """, [.text(id)]
+      ).map { row in
+        DeliveryView(
+          id: try row.int64("id"), eventID: try row.text("event_id"), createdAt: try row.text("created_at"), attempts: Int(try row.int64("attempts")),
+          lastError: try row.optionalText("last_error"), deliveredAt: try row.optionalText("delivered_at"))
+      }
+    }
+  }
+
+  /// Counts per subscription: pending (undelivered) and delivered rows.
+  public func outboxCounts(subscription id: String) throws -> (pending: Int, delivered: Int, failing: Int) {
+    try mapSQLiteErrors {
+      guard
+        let row = try connection.row(
+          """
+          SELECT COUNT(*) FILTER (WHERE delivered_at IS NULL) AS pending, COUNT(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
+            COUNT(*) FILTER (WHERE delivered_at IS NULL AND attempts > 0) AS failing
+          FROM outbox WHERE subscription_id = ?
+          """, [.text(id)])
+      else { return (0, 0, 0) }
+      return (Int(try row.int64("pending")), Int(try row.int64("delivered")), Int(try row.int64("failing")))
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import SQLite
+
+/// A DCSA event subscription: where to push, the filters, and the key that owns it. It delivers
+/// only what its owner may read (the owner's party), and stops while the owner is revoked.
+public struct Subscription: Sendable, Equatable {
+  public let id: String
+  public let owner: String
+  public let callbackURL: String
+  public let filter: DCSAEventFilter
+  public let createdAt: String
+  public let updatedAt: String
+  public let secretSetAt: String
+}
+
+/// The JSON of a subscription, as `GET /v2/event-subscriptions/{id}` returns it and
+/// `corridor subscription show --format json` prints it: DCSA's fields (`subscriptionID`,
+/// `callbackUrl`, the filters) and Corridor's (`owner`, `createdAt`, `updatedAt`). Never the secret.
+public struct SubscriptionView: Encodable, Sendable {
+  public let json: CanonicalJSON
+
+  public init(_ subscription: Subscription) {
+    guard case .object(var members) = subscription.filter.json else { preconditionFailure("filters encode as an object") }
+    members["subscriptionID"] = .string(subscription.id)
+    members["callbackUrl"] = .string(subscription.callbackURL)
+    members["owner"] = .string(subscription.owner)
+    members["createdAt"] = .string(subscription.createdAt)
+    members["updatedAt"] = .string(subscription.updatedAt)
+    json = .object(members)
+  }
+
+  public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+}
+
+extension CanonicalJSON: Encodable {
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .null: try container.encodeNil()
+    case .bool(let value): try container.encode(value)
+    case .int(let value): try container.encode(value)
+    case .string(let value): try container.encode(value)
+    case .array(let items): try container.encode(items)
+    case .object(let members): try container.encode(members)
+    }
+  }
+}
+
+/// Where a subscription may send data: `http` or `https` with a host, and, when the server is
+/// started with `--callback-allow`, one of those hosts.
+public enum CallbackURL {
+  public static func validate(_ text: String, allowedHosts: [String]?) throws(CorridorError) -> String {
+    guard text.count <= 2000, let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty, url.user == nil, url.password == nil
+    else {
+      throw .invalid("callbackUrl must be an http or https URL with a host (and no user or password)", rule: .callbackURL)
+    }
+    if let allowedHosts, !allowedHosts.contains(where: { $0.caseInsensitiveCompare(host) == .orderedSame }) {
+      throw .invalid("callbackUrl host \(host) is not among the hosts this server may call (--callback-allow)", rule: .callbackURL)
+    }
+    return text
+  }
+}
+
+extension CorridorDatabase {
+  public func createSubscription(
+    owner: APIKey, callbackURL: String, secret: [UInt8], filter: DCSAEventFilter, operator op: String
+  ) throws -> Subscription {
+    try Self.checkSecret(secret)
+    let id = UUID().uuidString.lowercased()
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        let now = clock.nowUTC()
+        try connection.execute(
+          """
+          INSERT INTO subscriptions(id, owner, callback_url, secret, filters, created_at, updated_at, secret_set_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+          [.text(id), .text(owner.name), .text(callbackURL), .blob(secret), .text(filter.json.text), .text(now), .text(now), .text(now)])
+        try audit(action: "insert", entity: "subscription", key: id, operator: op)
+        guard let created = try subscription(id: id, visibleTo: owner) else { throw CorridorError(.internal, "subscription \(id) vanished") }
+        return created
+      }
+    }
+  }
+
+  /// The subscriptions a key may see: its own, or all for an admin (and for the CLI: `nil`).
+  public func subscriptions(visibleTo key: APIKey?) throws -> [Subscription] {
+    try mapSQLiteErrors {
+      let owned = key.map { $0.role != .admin } ?? false
+      return try connection.rows(
+        "SELECT \(Self.subscriptionColumns) FROM subscriptions \(owned ? "WHERE owner = ?" : "") ORDER BY created_at, id",
+        owned ? [.text(key?.name ?? "")] : []
+      ).map(subscription)
+    }
+  }
+
+  /// The subscription, when `key` may see it (nil: the CLI, which sees all).
+  public func subscription(id: String, visibleTo key: APIKey?) throws -> Subscription? {
+    try mapSQLiteErrors {
+      guard let found = try connection.row("SELECT \(Self.subscriptionColumns) FROM subscriptions WHERE id = ?", [.text(id)]).map(subscription)
+      else { return nil }
+      if let key, key.role != .admin, key.name != found.owner { return nil }
+      return found
+    }
+  }
+
+  /// Replaces the callback and the filters (DCSA PUT: the body is the whole subscription).
+  public func updateSubscription(
+    id: String, callbackURL: String, filter: DCSAEventFilter, by key: APIKey, operator op: String
+  ) throws -> Subscription? {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        guard try subscription(id: id, visibleTo: key) != nil else { return nil }
+        try connection.execute(
+          "UPDATE subscriptions SET callback_url = ?, filters = ?, updated_at = ? WHERE id = ?",
+          [.text(callbackURL), .text(filter.json.text), .text(clock.nowUTC()), .text(id)])
+        try audit(action: "update", entity: "subscription", key: id, operator: op)
+        return try subscription(id: id, visibleTo: key)
+      }
+    }
+  }
+
+  public func setSubscriptionSecret(id: String, secret: [UInt8], by key: APIKey, operator op: String) throws -> Bool {
+    try Self.checkSecret(secret)
+    return try mapSQLiteErrors {
+      try connection.transaction {
+        guard try subscription(id: id, visibleTo: key) != nil else { return false }
+        let now = clock.nowUTC()
+        try connection.execute(
+          "UPDATE subscriptions SET secret = ?, secret_set_at = ?, updated_at = ? WHERE id = ?", [.blob(secret), .text(now), .text(now), .text(id)])
+        try audit(action: "update", entity: "subscription", key: id, operator: op)
+        return true
+      }
+    }
+  }
+
+  /// Deletes the subscription and its undelivered notifications.
+  public func deleteSubscription(id: String, by key: APIKey, operator op: String) throws -> Bool {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        guard try subscription(id: id, visibleTo: key) != nil else { return false }
+        try connection.execute("DELETE FROM subscriptions WHERE id = ?", [.text(id)])
+        try audit(action: "delete", entity: "subscription", key: id, operator: op)
+        return true
+      }
+    }
+  }
+
+  static func checkSecret(_ secret: [UInt8]) throws(CorridorError) {
+    guard (16...1024).contains(secret.count) else {
+      throw .invalid("secret must be base64 of 16 to 1024 bytes", rule: .subscription)
+    }
+  }
+
+  static let subscriptionColumns = "id, owner, callback_url, filters, created_at, updated_at, secret_set_at"
+
+  func subscription(_ row: Row) throws -> Subscription {
+    let filters = try row.text("filters")
+    let filter: DCSAEventFilter
+    do { filter = try DCSAEventFilter(json: try JSONParser.parse(Array(filters.utf8))) } catch {
+      throw CorridorError(.internal, "subscription \(try row.text("id")) has unreadable filters: \(error)")
+    }
+    return Subscription(
+      id: try row.text("id"), owner: try row.text("owner"), callbackURL: try row.text("callback_url"), filter: filter,
+      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"), secretSetAt: try row.text("secret_set_at"))
+  }
+}

@@ -1,0 +1,86 @@
+import CorridorKit
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// A request's context: the API key it presented, once the auth middleware has checked it.
+public struct CorridorRequestContext: RequestContext {
+  public var coreContext: CoreRequestContextStorage
+  /// The live key, for every route but the public ones.
+  var key: APIKey?
+
+  public init(source: ApplicationRequestContextSource) {
+    coreContext = .init(source: source)
+  }
+
+  /// The key, for routes behind the auth middleware.
+  func requireKey() throws -> APIKey {
+    guard let key else { throw DCSAError.unauthorized }
+    return key
+  }
+}
+
+/// One log line per request (method, path, status, duration, key name; never the key, never
+/// the query), and every error turned into a DCSA error body.
+struct RequestLogAndErrors: RouterMiddleware {
+  typealias Context = CorridorRequestContext
+  let logger: Logger
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    let started = ContinuousClock.now
+    let response: Response
+    var keyName = "-"
+    do {
+      response = try await next(request, context)
+    } catch {
+      response = Self.response(for: error, request: request)
+    }
+    if let name = response.headers[.corridorKeyName] { keyName = name }
+    var shown = response
+    shown.headers[.corridorKeyName] = nil
+    let elapsed = ContinuousClock.now - started
+    let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+    logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms key=\(keyName)")
+    return shown
+  }
+
+  static func response(for error: any Error, request: Request) -> Response {
+    let dcsa: DCSAError
+    switch error {
+    case let error as DCSAError: dcsa = error
+    case let error as CorridorError: dcsa = DCSAError(error)
+    case let error as EventBatchRefusal: dcsa = error.dcsa
+    case let error as HTTPError:
+      dcsa = DCSAError(
+        status: error.status, reason: error.status == .contentTooLarge ? "contentTooLarge" : "httpError",
+        message: error.body ?? error.status.reasonPhrase)
+    default:
+      dcsa = DCSAError(status: .internalServerError, reason: "internalError", message: "the server could not complete the request")
+    }
+    return dcsa.response(method: request.method, uri: request.uri.path)
+  }
+}
+
+/// Checks `Authorization: Bearer KEY` against the stored hashes: no key or a revoked one is 401.
+struct Authentication: RouterMiddleware {
+  typealias Context = CorridorRequestContext
+  let database: ServerDatabase
+
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw DCSAError.unauthorized }
+    let presented = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    guard !presented.isEmpty, presented.utf8.count <= 200 else { throw DCSAError.unauthorized }
+    guard let key = try await database.read({ try $0.apiKey(presented: presented) }) else { throw DCSAError.unauthorized }
+    var context = context
+    context.key = key
+    var response: Response
+    do { response = try await next(request, context) } catch { response = RequestLogAndErrors.response(for: error, request: request) }
+    response.headers[.corridorKeyName] = key.name
+    return response
+  }
+}
+
+extension HTTPField.Name {
+  /// Carries the key's name from the auth middleware to the log line; removed before sending.
+  static let corridorKeyName = HTTPField.Name("X-Corridor-Key-Name")!
+}

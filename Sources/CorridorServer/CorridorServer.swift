@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import CorridorKit
+import Dispatch
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import ServiceLifecycle
+
+/// `corridor serve`: how it is started.
+public struct ServerConfiguration: Sendable {
+  public var databasePath: String
+  public var host = "127.0.0.1"
+  /// 0: any free port (tests read the port from `onRunning`).
+  public var port = 8080
+  /// The only hosts callbacks may name (`--callback-allow`); nil: any.
+  public var callbackAllow: [String]?
+  /// Largest request body accepted; larger is 413 with a DCSA error body.
+  public var maxBodyBytes = 1 << 20
+  public var readers = 4
+  /// A connection idle this long is closed.
+  public var idleTimeout: Duration = .seconds(30)
+  public var delivery = DeliverySettings()
+
+  public init(databasePath: String) { self.databasePath = databasePath }
+}
+
+/// The Hummingbird application: routes, keys, DCSA errors, and the delivery loop as a service.
+public enum CorridorServer {
+  /// Builds the application. `onRunning` receives the bound port once it listens.
+  public static func application(
+    _ configuration: ServerConfiguration, logger: Logger, notice: (String) -> Void = { _ in },
+    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+  ) throws -> some ApplicationProtocol {
+    let database = try ServerDatabase(path: configuration.databasePath, readers: configuration.readers, notice: notice)
+    let signingKey = try database.writeNow { try $0.cursorSigningKey() }
+    let router = Router(context: CorridorRequestContext.self)
+    router.middlewares.add(RequestLogAndErrors(logger: logger))
+    router.get("/corridor/v1/openapi.yaml") { _, _ in
+      Response(
+        status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: CorridorOpenAPI.document)))
+    }
+    let api = router.group().add(middleware: Authentication(database: database))
+    EventRoutes(database: database, signingKey: signingKey, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+    SubscriptionRoutes(database: database, maxBodyBytes: configuration.maxBodyBytes, allowedHosts: configuration.callbackAllow).add(to: api)
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    let delivery = DeliveryService(
+      database: database, client: client, logger: logger, settings: configuration.delivery, allowedHosts: configuration.callbackAllow)
+    var app = Application(
+      router: router,
+      server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeout.components.seconds))),
+      configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "corridor"),
+      onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)
+    app.addServices(delivery, ClientShutdown(client: client))
+    return app
+  }
+}
+
+/// Shuts the HTTP client down when the server stops.
+struct ClientShutdown: Service {
+  let client: HTTPClient
+  func run() async throws {
+    try? await gracefulShutdown()
+    try await client.shutdown()
+  }
+}
+
+extension CorridorServer {
+  /// Runs the server until SIGTERM or SIGINT: it stops accepting, finishes the requests in
+  /// flight and the deliveries under way, then returns. Log lines go to stderr.
+  public static func serve(_ configuration: ServerConfiguration, notice: @escaping @Sendable (String) -> Void) throws {
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = .info
+      return handler
+    }
+    let logger = Logger(label: "corridor")
+    let app = try application(configuration, logger: logger, notice: notice) { port in
+      notice("serving \(configuration.databasePath) on http://\(configuration.host):\(port) (DCSA Track & Trace 2.2 at /v2)")
+    }
+    let outcome = RunOutcome()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+      do { try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint]) } catch { outcome.set(error) }
+      done.signal()
+    }
+    done.wait()
+    if let error = outcome.error { throw error }
+  }
+}
+
+/// The error the server stopped with, handed from its task to the waiting thread.
+private final class RunOutcome: @unchecked Sendable {
+  private let lock = NIOLock()
+  private var stored: (any Error)?
+  var error: (any Error)? { lock.withLock { stored } }
+  func set(_ error: any Error) { lock.withLock { stored = error } }
+}

@@ -1,0 +1,76 @@
+import CorridorKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error answered with DCSA's error body (tnt-v2.2.0.yaml `error`): the HTTP status, and one
+/// sub-error with a reason code and a message a person can act on.
+struct DCSAError: Error {
+  let status: HTTPResponse.Status
+  let reason: String
+  let message: String
+
+  static func badRequest(_ message: String, reason: String = "invalidInput") -> DCSAError {
+    DCSAError(status: .badRequest, reason: reason, message: message)
+  }
+  static func notFound(_ message: String) -> DCSAError { DCSAError(status: .notFound, reason: "notFound", message: message) }
+  static let unauthorized = DCSAError(
+    status: .unauthorized, reason: "unauthorized", message: "send a live API key as `Authorization: Bearer KEY`")
+  static func forbidden(_ message: String) -> DCSAError { DCSAError(status: .forbidden, reason: "forbidden", message: message) }
+
+  /// The DCSA status for a domain error: what a client sent wrong is 400, a busy database 503,
+  /// anything else 500 (with a message that says no more than that).
+  init(_ error: CorridorError) {
+    switch error.kind {
+    case .invalidData, .usage: self.init(status: .badRequest, reason: error.rule?.name ?? "invalidInput", message: Self.text(of: error))
+    case .busy: self.init(status: .serviceUnavailable, reason: "busy", message: "the database is busy; retry shortly")
+    default: self.init(status: .internalServerError, reason: "internalError", message: "the server could not complete the request")
+    }
+  }
+
+  init(status: HTTPResponse.Status, reason: String, message: String) {
+    self.status = status
+    self.reason = reason
+    self.message = message
+  }
+
+  static func text(of error: CorridorError) -> String {
+    var text = error.message
+    if let rule = error.rule { text += " [\(rule.name)]" }
+    if let hint = error.hint { text += " (\(hint))" }
+    return text
+  }
+
+  func response(method: HTTPRequest.Method, uri: String) -> Response {
+    let body = CanonicalJSON.object([
+      "httpMethod": .string(method.rawValue), "requestUri": .string(uri), "statusCode": .int(Int64(status.code)),
+      "statusCodeText": .string(status.reasonPhrase),
+      "errorDateTime": .string(Timestamps.formatUTC(epochSeconds: Int64(Date().timeIntervalSince1970))),
+      "errors": .array([.object(["reason": .string(reason), "message": .string(message)])]),
+    ])
+    return Response.json(body, status: status)
+  }
+}
+
+extension Response {
+  static func json(_ value: CanonicalJSON, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    var headers = headers
+    headers[.contentType] = "application/json"
+    headers[.apiVersion] = ServerVersion.api
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.text)))
+  }
+}
+
+extension HTTPField.Name {
+  static let apiVersion = HTTPField.Name("API-Version")!
+  static let currentPage = HTTPField.Name("Current-Page")!
+  static let nextPage = HTTPField.Name("Next-Page")!
+  static let firstPage = HTTPField.Name("First-Page")!
+  static let notificationSignature = HTTPField.Name("Notification-Signature")!
+  static let subscriptionID = HTTPField.Name("Subscription-ID")!
+}
+
+enum ServerVersion {
+  /// The DCSA Track & Trace version the `/v2` endpoints implement.
+  static let api = "2.2.0"
+}

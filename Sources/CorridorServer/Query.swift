@@ -1,0 +1,43 @@
+import Foundation
+
+/// A request's query string as (name, value) pairs, both percent-decoded (names too: a client
+/// may send `eventCreatedDateTime%3Agte`). Bad percent-encoding is a 400, not a guess.
+struct QueryItems {
+  let items: [(name: String, value: String)]
+
+  init(_ query: String?) throws {
+    var items: [(String, String)] = []
+    for part in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+      let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      guard let name = Self.decode(pieces[0]), let value = Self.decode(pieces.count > 1 ? pieces[1] : "") else {
+        throw DCSAError.badRequest("the query has invalid percent-encoding in \(String(part.prefix(60)).debugDescription)")
+      }
+      items.append((name, value))
+    }
+    self.items = items
+  }
+
+  private static func decode(_ text: Substring) -> String? { String(text).removingPercentEncoding }
+
+  /// The one value of `name`, refusing a repeated parameter.
+  func single(_ name: String) throws -> String? {
+    let values = items.filter { $0.name == name }
+    guard values.count <= 1 else { throw DCSAError.badRequest("\(name) is given more than once") }
+    return values.first?.value
+  }
+
+  func flag(_ name: String) throws -> Bool {
+    switch try single(name) {
+    case nil, "false": false
+    case "true": true
+    case let other?: throw DCSAError.badRequest("\(name) must be true or false, not \(other.prefix(40).debugDescription)")
+    }
+  }
+
+  /// `limit`: 1 and up, at most `cap` (larger values are lowered to it).
+  func limit(default value: Int, cap: Int) throws -> Int {
+    guard let text = try single("limit") else { return value }
+    guard let number = Int(text), number >= 1 else { throw DCSAError.badRequest("limit must be a whole number of 1 or more") }
+    return min(number, cap)
+  }
+}

@@ -1,0 +1,137 @@
+import CorridorKit
+import Foundation
+import Hummingbird
+
+/// `/v2/event-subscriptions` (DCSA Track & Trace 2.2): a key sees and changes its own
+/// subscriptions (an admin key, all). Another key's subscription reads as unknown (404).
+struct SubscriptionRoutes {
+  let database: ServerDatabase
+  let maxBodyBytes: Int
+  /// `--callback-allow`: the only hosts a callback may name, when set.
+  let allowedHosts: [String]?
+
+  func add(to router: RouterGroup<CorridorRequestContext>) {
+    router.get("/v2/event-subscriptions") { request, context in try await list(request, context) }
+    router.post("/v2/event-subscriptions") { request, context in try await create(request, context) }
+    router.get("/v2/event-subscriptions/{subscriptionID}") { request, context in try await show(request, context) }
+    router.put("/v2/event-subscriptions/{subscriptionID}") { request, context in try await update(request, context) }
+    router.delete("/v2/event-subscriptions/{subscriptionID}") { request, context in try await delete(request, context) }
+    router.put("/v2/event-subscriptions/{subscriptionID}/secret") { request, context in try await secret(request, context) }
+  }
+
+  func list(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
+    let key = try context.requireKey()
+    let limit = try QueryItems(request.uri.query).limit(default: 100, cap: 1000)
+    let all = try await database.read { try $0.subscriptions(visibleTo: key) }
+    return .json(.array(all.prefix(limit).map { SubscriptionView($0).json }))
+  }
+
+  func create(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
+    let key = try context.requireKey()
+    let body = try await Self.object(request, maxBytes: maxBodyBytes)
+    let (callback, filter) = try parse(body, path: nil)
+    guard let secretNode = body["secret"] else { throw DCSAError.badRequest("secret is required (base64)") }
+    let secret = try Self.secret(secretNode)
+    let created = try await database.write {
+      try $0.createSubscription(owner: key, callbackURL: callback, secret: secret, filter: filter, operator: key.name)
+    }
+    return .json(SubscriptionView(created).json, status: .created)
+  }
+
+  func show(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
+    let key = try context.requireKey()
+    let id = try context.parameters.require("subscriptionID")
+    guard let found = try await database.read({ try $0.subscription(id: id, visibleTo: key) }) else { throw Self.unknown(id) }
+    return .json(SubscriptionView(found).json)
+  }
+
+  func update(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
+    let key = try context.requireKey()
+    let id = try context.parameters.require("subscriptionID")
+    let body = try await Self.object(request, maxBytes: maxBodyBytes)
+    guard body["secret"] == nil else {
+      throw DCSAError.badRequest("secret is only accepted on create and on PUT /v2/event-subscriptions/{subscriptionID}/secret")
+    }
+    let (callback, filter) = try parse(body, path: id)
+    guard
+      let updated = try await database.write({ try $0.updateSubscription(id: id, callbackURL: callback, filter: filter, by: key, operator: key.name) }
+      )
+    else { throw Self.unknown(id) }
+    return .json(SubscriptionView(updated).json)
+  }
+
+  func delete(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
+    let key = try context.requireKey()
+    let id = try context.parameters.require("subscriptionID")
+    guard try await database.write({ try $0.deleteSubscription(id: id, by: key, operator: key.name) }) else { throw Self.unknown(id) }
+    return Response(status: .noContent, headers: [.apiVersion: ServerVersion.api])
+  }
+
+  func secret(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
+    let key = try context.requireKey()
+    let id = try context.parameters.require("subscriptionID")
+    let body = try await Self.object(request, maxBytes: maxBodyBytes)
+    guard let node = body["secret"] else { throw DCSAError.badRequest("secret is required (base64)") }
+    let secret = try Self.secret(node)
+    guard try await database.write({ try $0.setSubscriptionSecret(id: id, secret: secret, by: key, operator: key.name) }) else {
+      throw Self.unknown(id)
+    }
+    return Response(status: .noContent, headers: [.apiVersion: ServerVersion.api])
+  }
+
+  static func unknown(_ id: String) -> DCSAError { .notFound("no subscription \(id.prefix(100))") }
+
+  /// The callback and filters of a subscription body. Fields DCSA defines and Corridor does not
+  /// use are accepted (and match nothing); fields DCSA does not define are ignored.
+  func parse(_ body: JSONNode, path id: String?) throws -> (String, DCSAEventFilter) {
+    guard case .string(let url)? = body["callbackUrl"]?.value else { throw DCSAError.badRequest("callbackUrl is required (a string)") }
+    if let id, let given = body["subscriptionID"], !given.isNull {
+      guard case .string(let text) = given.value, text.lowercased() == id.lowercased() else {
+        throw DCSAError.badRequest("subscriptionID in the body does not match the path")
+      }
+    }
+    var filter = DCSAEventFilter()
+    do {
+      let callback = try CallbackURL.validate(url, allowedHosts: allowedHosts)
+      guard case .object(let members) = body.value else { throw DCSAError.badRequest("the body must be a JSON object") }
+      for (name, value) in members where DCSAEventFilter.names.contains(name) {
+        switch value.value {
+        case .null: continue
+        case .string(let text): try filter.set(name, text: text)
+        case .array(let items):
+          if items.isEmpty { continue }
+          try filter.set(
+            name,
+            items: try items.map { item throws(CorridorError) -> String in
+              guard case .string(let text) = item.value else { throw .invalid("\(name) takes strings", rule: .eventFilter) }
+              return text
+            })
+        default: throw DCSAError.badRequest("\(name) must be a string or an array of strings")
+        }
+      }
+      return (callback, filter)
+    } catch let error as CorridorError {
+      throw DCSAError(error)
+    }
+  }
+
+  static func secret(_ node: JSONNode) throws -> [UInt8] {
+    // Its length is the domain's rule (CorridorDatabase.checkSecret).
+    guard case .string(let text) = node.value, let data = Data(base64Encoded: text) else {
+      throw DCSAError.badRequest("secret must be a base64 string")
+    }
+    return [UInt8](data)
+  }
+
+  /// The request body as a JSON object (strict parser: depth-limited, exact numbers, UTF-8).
+  static func object(_ request: Request, maxBytes: Int) async throws -> JSONNode {
+    var request = request
+    let body = try await request.collectBody(upTo: maxBytes)
+    let node: JSONNode
+    do { node = try JSONParser.parse([UInt8](buffer: body)) } catch {
+      throw DCSAError.badRequest("request body, line \(error.line), column \(error.column): \(error.message)", reason: "invalidJSON")
+    }
+    guard case .object = node.value else { throw DCSAError.badRequest("the body must be a JSON object") }
+    return node
+  }
+}

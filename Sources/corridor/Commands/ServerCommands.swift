@@ -1,0 +1,174 @@
+import ArgumentParser
+import CorridorKit
+import CorridorServer
+
+extension Corridor {
+  struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve the DCSA Track & Trace 2.2 API (/v2) and Corridor's event intake (/corridor/v1) over HTTP.",
+      discussion: """
+        Requests need `Authorization: Bearer KEY` (see `corridor apikey create`). Subscriptions are pushed \
+        from the outbox, signed (Notification-Signature). SIGTERM or SIGINT stops it gracefully.
+        """)
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address and port to listen on.") var listen = "127.0.0.1:8080"
+    @Option(
+      name: .customLong("callback-allow"), help: "Comma-separated hosts that subscription callbacks may name (default: any).")
+    var callbackAllow: String?
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 1 << 20
+
+    func validate() throws {
+      guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port),
+        colon != listen.startIndex
+      else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080") }
+      if maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes is at least 1024") }
+    }
+
+    func run() throws {
+      let colon = listen.lastIndex(of: ":")!
+      var configuration = ServerConfiguration(databasePath: database.path)
+      configuration.host = String(listen[..<colon]).trimmingCharacters(in: ["[", "]"])
+      configuration.port = Int(listen[listen.index(after: colon)...]) ?? 8080
+      configuration.callbackAllow = callbackAllow.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+      configuration.maxBodyBytes = maxBodyBytes
+      try CorridorServer.serve(configuration, notice: Console.notice)
+    }
+  }
+
+  struct APIKeyGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "apikey", abstract: "API keys for `corridor serve`: shown once, stored as SHA-256, every change audited.",
+      subcommands: [Create.self, List.self, Revoke.self])
+  }
+
+  struct SubscriptionGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "subscription", abstract: "Event subscriptions and their deliveries (as the server sees them).",
+      subcommands: [List.self, Show.self, Deliveries.self])
+  }
+}
+
+extension Corridor.APIKeyGroup {
+  struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a key and print it (on stdout, alone); it cannot be shown again.")
+    @Argument(help: "The key's name (the operator of what it writes).") var name: String
+    @Option(help: "reader, writer or admin.") var role: APIRole
+    @Option(help: "Only events of shipments whose shipper or consignee is this party.") var party: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+    @Option(name: .long, help: "Output: table (the key alone, default) or json ({name, role, party, key}).") var format: OutputFormat = .table
+
+    func run() throws {
+      let (key, secret) = try database.open().createAPIKey(name: name, role: role, party: party, operator: op.resolved)
+      if format == .json { Console.out(try Render.json(CreatedAPIKeyView(key, secret: secret))) } else { Console.line(secret) }
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List keys (never the keys themselves).")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let keys = try database.open().apiKeys().map(APIKeyView.init)
+      try Render.emit(
+        output.format, json: keys, headers: ["name", "role", "party", "createdAt", "revokedAt"],
+        rows: keys.map { [$0.name, $0.role, $0.party ?? "", $0.createdAt, $0.revokedAt ?? ""] })
+    }
+  }
+
+  struct Revoke: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Revoke a key: 401 from then on; its subscriptions stop delivering.")
+    @Argument(help: "The key's name.") var name: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let done = try database.open().revokeAPIKey(name: name, operator: op.resolved)
+      Console.line(done ? "revoked \(name)" : "\(name) was already revoked; nothing changed")
+    }
+  }
+}
+
+extension APIRole: ExpressibleByArgument {}
+
+extension Corridor.SubscriptionGroup {
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Every subscription, with its outbox counts.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let db = try database.open()
+      let all = try db.subscriptions(visibleTo: nil)
+      let counts = try all.map { try db.outboxCounts(subscription: $0.id) }
+      try Render.emit(
+        output.format, json: all.map(SubscriptionView.init), headers: ["id", "owner", "callbackUrl", "pending", "failing", "delivered"],
+        rows: zip(all, counts).map { [$0.id, $0.owner, $0.callbackURL, String($1.pending), String($1.failing), String($1.delivered)] })
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "One subscription: callback, filters, owner, outbox counts.")
+    @Argument(help: "Subscription id.") var id: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let db = try database.open()
+      guard let found = try db.subscription(id: id, visibleTo: nil) else {
+        throw CorridorError.invalid("unknown subscription \(id)", rule: .subscription, hint: "see ids with `corridor subscription list`")
+      }
+      let counts = try db.outboxCounts(subscription: id)
+      let view = SubscriptionView(found)
+      guard case .object(let members) = view.json else { return }
+      try Render.emit(
+        output.format, json: view, headers: ["field", "value"],
+        rows: members.keys.sorted().map { [$0, members[$0].map(Self.cell) ?? ""] } + [
+          ["pending", String(counts.pending)], ["failing", String(counts.failing)], ["delivered", String(counts.delivered)],
+        ])
+    }
+
+    static func cell(_ value: CanonicalJSON) -> String {
+      switch value {
+      case .string(let text): text
+      case .array(let items): items.map(cell).joined(separator: ",")
+      default: value.text
+      }
+    }
+  }
+
+  struct Deliveries: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A subscription's outbox rows, oldest first.")
+    @Argument(help: "Subscription id.") var id: String
+    @Flag(help: "Only undelivered rows with failed attempts.") var failed = false
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let db = try database.open()
+      guard try db.subscription(id: id, visibleTo: nil) != nil else {
+        throw CorridorError.invalid("unknown subscription \(id)", rule: .subscription, hint: "see ids with `corridor subscription list`")
+      }
+      let rows = try db.deliveries(subscription: id, failedOnly: failed)
+      try Render.emit(
+        output.format, json: rows, headers: ["id", "eventID", "createdAt", "attempts", "lastError", "deliveredAt"],
+        rows: rows.map { [String($0.id), $0.eventID, $0.createdAt, String($0.attempts), $0.lastError ?? "", $0.deliveredAt ?? ""] })
+    }
+  }
+}
+
+extension Corridor.DB {
+  struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "A consistent online copy (SQLite backup API) while the server and imports write.")
+    @Option(help: "The copy's file.") var out: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+      let db = try database.open()
+      try db.backup(to: try database.output(out))
+      Console.line("backed up \(db.path) to \(out)")
+    }
+  }
+}
