@@ -82,5 +82,5 @@ struct Authentication: RouterMiddleware {
 
 extension HTTPField.Name {
   /// Carries the key's name from the auth middleware to the log line; removed before sending.
-  static let corridorKeyName = HTTPField.Name("X-Corridor-Key-Name")!
+  static let corridorKeyName = known("X-Corridor-Key-Name")
 }

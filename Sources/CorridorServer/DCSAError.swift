@@ -62,12 +62,16 @@ extension Response {
 }
 
 extension HTTPField.Name {
-  static let apiVersion = HTTPField.Name("API-Version")!
-  static let currentPage = HTTPField.Name("Current-Page")!
-  static let nextPage = HTTPField.Name("Next-Page")!
-  static let firstPage = HTTPField.Name("First-Page")!
-  static let notificationSignature = HTTPField.Name("Notification-Signature")!
-  static let subscriptionID = HTTPField.Name("Subscription-ID")!
+  static let apiVersion = known("API-Version")
+  static let currentPage = known("Current-Page")
+  static let nextPage = known("Next-Page")
+  static let firstPage = known("First-Page")
+
+  /// A name known to be valid (letters and dashes), so the failable initializer cannot fail.
+  static func known(_ name: String) -> HTTPField.Name {
+    guard let field = HTTPField.Name(name) else { preconditionFailure("\(name) is not a valid header name") }
+    return field
+  }
 }
 
 enum ServerVersion {

@@ -25,7 +25,7 @@ extension Corridor {
     }
 
     func run() throws {
-      let colon = listen.lastIndex(of: ":")!
+      guard let colon = listen.lastIndex(of: ":") else { return }
       var configuration = ServerConfiguration(databasePath: database.path)
       configuration.host = String(listen[..<colon]).trimmingCharacters(in: ["[", "]"])
       configuration.port = Int(listen[listen.index(after: colon)...]) ?? 8080
