@@ -66,8 +66,9 @@ let package = Package(
     .testTarget(
       name: "CorridorServerTests",
       dependencies: [
-        "CorridorServer", "CorridorKit",
+        "CorridorServer", "CorridorKit", "SQLite",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
   ],

@@ -50,10 +50,12 @@ struct RequestLogAndErrors: RouterMiddleware {
     case let error as DCSAError: dcsa = error
     case let error as CorridorError: dcsa = DCSAError(error)
     case let error as EventBatchRefusal: dcsa = error.dcsa
-    case let error as HTTPError:
-      dcsa = DCSAError(
-        status: error.status, reason: error.status == .contentTooLarge ? "contentTooLarge" : "httpError",
-        message: error.body ?? error.status.reasonPhrase)
+    case let error as any HTTPResponseError:
+      // Hummingbird's own: no route (404), a body over the limit (413), …
+      let message =
+        error.status == .contentTooLarge
+        ? "the request body is larger than this server accepts" : (error as? HTTPError)?.body ?? error.status.reasonPhrase
+      dcsa = DCSAError(status: error.status, reason: error.status == .contentTooLarge ? "contentTooLarge" : "httpError", message: message)
     default:
       dcsa = DCSAError(status: .internalServerError, reason: "internalError", message: "the server could not complete the request")
     }

@@ -20,7 +20,9 @@ struct DeliveryService: Service {
   let allowedHosts: [String]?
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    // On shutdown the loop is cancelled between batches (a batch under way finishes and is
+    // marked); the sleeps end early and the loop returns.
+    await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let due: [DueDelivery]
@@ -28,14 +30,14 @@ struct DeliveryService: Service {
           due = try await database.read { try $0.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize) }
         } catch {
           logger.error("delivery: cannot read the outbox: \(error)")
-          try await Task.sleep(for: settings.pollInterval)
+          try? await Task.sleep(for: settings.pollInterval)
           continue
         }
         await withTaskGroup(of: Void.self) { group in
           for batch in due { group.addTask { await deliver(batch) } }
         }
         // A full batch means more is waiting: go on at once.
-        if !due.contains(where: { $0.outboxIDs.count == settings.batchSize }) { try await Task.sleep(for: settings.pollInterval) }
+        if !due.contains(where: { $0.outboxIDs.count == settings.batchSize }) { try? await Task.sleep(for: settings.pollInterval) }
       }
     }
   }

@@ -10,14 +10,37 @@ struct QueryItems {
     for part in (query ?? "").split(separator: "&", omittingEmptySubsequences: true) {
       let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
       guard let name = Self.decode(pieces[0]), let value = Self.decode(pieces.count > 1 ? pieces[1] : "") else {
-        throw DCSAError.badRequest("the query has invalid percent-encoding in \(String(part.prefix(60)).debugDescription)")
+        throw DCSAError.badRequest("the query has invalid percent-encoding (or not UTF-8) in \(String(part.prefix(60)).debugDescription)")
       }
       items.append((name, value))
     }
     self.items = items
   }
 
-  private static func decode(_ text: Substring) -> String? { String(text).removingPercentEncoding }
+  /// Strict percent-decoding: `%` must be followed by two hex digits, and the bytes must be
+  /// UTF-8. (`+` stays a plus: the offsets of date-times are written with it.)
+  private static func decode(_ text: Substring) -> String? {
+    var bytes: [UInt8] = []
+    var iterator = text.utf8.makeIterator()
+    while let byte = iterator.next() {
+      guard byte == UInt8(ascii: "%") else {
+        bytes.append(byte)
+        continue
+      }
+      guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+      bytes.append(high << 4 | low)
+    }
+    return String(validating: bytes, as: UTF8.self)
+  }
+
+  private static func hexValue(_ digit: UInt8) -> UInt8? {
+    switch digit {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
 
   /// The one value of `name`, refusing a repeated parameter.
   func single(_ name: String) throws -> String? {
