@@ -50,6 +50,12 @@ struct RequestLogAndErrors: RouterMiddleware {
     case let error as DCSAError: dcsa = error
     case let error as CorridorError: dcsa = DCSAError(error)
     case let error as EventBatchRefusal: dcsa = error.dcsa
+    case let error as HTTPError where error.status == .notFound && RouteTable.allowed(on: request.uri.path) != nil:
+      // The router found no handler for this method on a path it serves.
+      let allowed = RouteTable.allowed(on: request.uri.path) ?? []
+      dcsa = DCSAError(
+        status: .methodNotAllowed, reason: "methodNotAllowed",
+        message: "\(request.method) is not served on this path; use \(allowed.joined(separator: ", "))", allow: allowed)
     case let error as any HTTPResponseError:
       // Hummingbird's own: no route (404), a body over the limit (413), …
       let message =
@@ -85,4 +91,21 @@ struct Authentication: RouterMiddleware {
 extension HTTPField.Name {
   /// Carries the key's name from the auth middleware to the log line; removed before sending.
   static let corridorKeyName = known("X-Corridor-Key-Name")
+}
+
+/// The paths the server serves and their methods, for a 405 (rather than 404) when a path is
+/// right and the method is not.
+enum RouteTable {
+  static let routes: [(path: [String], methods: [String])] = [
+    (["v2", "events"], ["GET"]), (["v2", "events", "*"], ["GET"]), (["v2", "event-subscriptions"], ["GET", "POST"]),
+    (["v2", "event-subscriptions", "*"], ["GET", "PUT", "DELETE"]), (["v2", "event-subscriptions", "*", "secret"], ["PUT"]),
+    (["corridor", "v1", "events"], ["POST"]), (["corridor", "v1", "openapi.yaml"], ["GET"]),
+  ]
+
+  static func allowed(on path: String) -> [String]? {
+    let parts = path.split(separator: "/").map(String.init)
+    return routes.first { route in
+      route.path.count == parts.count && zip(route.path, parts).allSatisfy { $0 == "*" || $0 == $1 }
+    }?.methods
+  }
 }

@@ -9,6 +9,8 @@ struct DCSAError: Error {
   let status: HTTPResponse.Status
   let reason: String
   let message: String
+  /// For a 405: the methods the path serves (the `Allow` header).
+  var allow: [String] = []
 
   static func badRequest(_ message: String, reason: String = "invalidInput") -> DCSAError {
     DCSAError(status: .badRequest, reason: reason, message: message)
@@ -28,10 +30,11 @@ struct DCSAError: Error {
     }
   }
 
-  init(status: HTTPResponse.Status, reason: String, message: String) {
+  init(status: HTTPResponse.Status, reason: String, message: String, allow: [String] = []) {
     self.status = status
     self.reason = reason
     self.message = message
+    self.allow = allow
   }
 
   static func text(of error: CorridorError) -> String {
@@ -48,7 +51,7 @@ struct DCSAError: Error {
       "errorDateTime": .string(Timestamps.formatUTC(epochSeconds: Int64(Date().timeIntervalSince1970))),
       "errors": .array([.object(["reason": .string(reason), "message": .string(message)])]),
     ])
-    return Response.json(body, status: status)
+    return Response.json(body, status: status, headers: allow.isEmpty ? [:] : [.allow: allow.joined(separator: ", ")])
   }
 }
 

@@ -57,10 +57,10 @@ struct QueryItems {
     }
   }
 
-  /// `limit`: 1 and up, at most `cap` (larger values are lowered to it).
+  /// `limit`: 1 to 2,147,483,647 (DCSA's int32); more than `cap` is lowered to it.
   func limit(default value: Int, cap: Int) throws -> Int {
     guard let text = try single("limit") else { return value }
-    guard let number = Int(text), number >= 1 else { throw DCSAError.badRequest("limit must be a whole number of 1 or more") }
-    return min(number, cap)
+    guard let number = Int32(text), number >= 1 else { throw DCSAError.badRequest("limit must be a whole number from 1 to 2147483647") }
+    return min(Int(number), cap)
   }
 }

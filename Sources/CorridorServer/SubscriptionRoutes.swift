@@ -23,7 +23,8 @@ struct SubscriptionRoutes {
     let key = try context.requireKey()
     let limit = try QueryItems(request.uri.query).limit(default: 100, cap: 1000)
     let all = try await database.read { try $0.subscriptions(visibleTo: key) }
-    return .json(.array(all.prefix(limit).map { SubscriptionView($0).json }))
+    // One page holds them all (a key has few subscriptions); DCSA requires Current-Page.
+    return .json(.array(all.prefix(limit).map { SubscriptionView($0).json }), headers: [.currentPage: request.uri.description])
   }
 
   func create(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {

@@ -30,7 +30,10 @@ public enum DCSAEventMapping {
     }
     if let mode = r.mode { call["modeOfTransport"] = .string(mode.rawValue) }
     if let vehicle = r.vehicle { call["exportVoyageNumber"] = .string(vehicle) }
-    if !call.isEmpty { object["transportCall"] = .object(call) }
+    if !call.isEmpty {
+      call["transportCallID"] = .string(transportCallID(r))
+      object["transportCall"] = .object(call)
+    }
     if let emptyLaden = r.emptyLaden { object["emptyIndicatorCode"] = .string(emptyLaden.rawValue) }
     // The shipment first, then a carrier's booking reference the event kept.
     let bookings = [r.shipment, r.carrierBooking].compactMap { $0 }
@@ -41,6 +44,13 @@ public enum DCSAEventMapping {
     if let seal = r.seal { object["seals"] = .array([.object(["sealNumber": .string(seal)])]) }
     if let note = r.note { object["changeRemark"] = .string(note) }
     return .object(object)
+  }
+
+  /// DCSA requires a transport call to have an id; Corridor keeps no transport calls, so the id
+  /// names the call by what identifies it: the place and the vehicle (or the mode), e.g.
+  /// `KZDOS/X8001`. The same event always gets the same id; importing ignores it.
+  static func transportCallID(_ r: EventReport) -> String {
+    String((r.location.text + "/" + (r.vehicle ?? r.mode?.rawValue ?? "call")).prefix(100))
   }
 
   /// The report a DCSA event object describes. `position` places an error at a node (a line of

@@ -1,3 +1,4 @@
+import Foundation
 import SQLite
 
 /// The DCSA Track & Trace 2.2 event filters, as `GET /v2/events` takes them in its query and a
@@ -22,6 +23,8 @@ public struct DCSAEventFilter: Sendable, Equatable {
     /// The values it takes, when it is a code list.
     var allowed: [String]? = nil
     var maxLength = 100
+    /// DCSA declares the value a UUID.
+    var isUUID = false
     /// The SQL condition for `n` values (with `n` or more `?`), or nil: Corridor keeps no such
     /// data, so the filter matches nothing.
     var condition: (@Sendable ([String]) -> (sql: String, arguments: [SQLValue]))? = nil
@@ -62,12 +65,12 @@ public struct DCSAEventFilter: Sendable, Equatable {
     Field(name: "exportVoyageNumber", isList: false, maxLength: 50, condition: oneOf("e.vehicle")),
     Field(name: "carrierVoyageNumber", isList: false, maxLength: 50, condition: oneOf("e.vehicle")),
     Field(name: "transportDocumentReference", isList: false, maxLength: 20),
-    Field(name: "transportDocumentID", isList: false),
+    Field(name: "transportDocumentID", isList: false, isUUID: true),
     Field(name: "transportDocumentTypeCode", isList: true),
     Field(name: "transportCallID", isList: false),
     Field(name: "vesselIMONumber", isList: false, maxLength: 7),
     Field(name: "carrierServiceCode", isList: false, maxLength: 5),
-    Field(name: "scheduleID", isList: false),
+    Field(name: "scheduleID", isList: false, isUUID: true),
   ]
 
   public static var names: [String] { fields.map(\.name) }
@@ -97,6 +100,9 @@ public struct DCSAEventFilter: Sendable, Equatable {
     for item in items {
       guard !item.isEmpty, item.utf8.count <= field.maxLength * 4, item.count <= field.maxLength else {
         throw .invalid("\(field.name): a value is empty or longer than \(field.maxLength) characters", rule: .eventFilter)
+      }
+      if field.isUUID, UUID(uuidString: item) == nil {
+        throw .invalid("\(field.name): \(item.prefix(40).debugDescription) is not a UUID", rule: .eventFilter)
       }
       if let allowed = field.allowed, !allowed.contains(item) {
         throw .invalid("\(field.name): \(item.debugDescription) is not one of \(allowed.joined(separator: ", "))", rule: .eventFilter)
