@@ -19,7 +19,8 @@ extension Corridor {
 
   struct Dev: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Developer tools for benchmarks.", shouldDisplay: false, subcommands: [Generate.self, AuditFill.self, ToIFTSTA.self])
+      abstract: "Developer tools for benchmarks and tests.", shouldDisplay: false,
+      subcommands: [Generate.self, AuditFill.self, ToIFTSTA.self, Sign.self])
   }
 }
 

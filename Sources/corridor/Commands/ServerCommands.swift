@@ -1,6 +1,7 @@
 import ArgumentParser
 import CorridorKit
 import CorridorServer
+import Foundation
 
 extension Corridor {
   struct Serve: ParsableCommand {
@@ -169,6 +170,20 @@ extension Corridor.DB {
       let db = try database.open()
       try db.backup(to: try database.output(out))
       Console.line("backed up \(db.path) to \(out)")
+    }
+  }
+}
+
+extension Corridor.Dev {
+  struct Sign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print the Notification-Signature header the server would send with FILE as the body (for testing a receiver).")
+    @Option(help: "The subscription's secret, base64.") var secret: String
+    @Argument(help: "The body's file.") var file: String
+
+    func run() throws {
+      guard let key = Data(base64Encoded: secret) else { throw ValidationError("--secret is not base64") }
+      Console.line(NotificationSignature.header(body: try InputFile.contents(file), secret: [UInt8](key)))
     }
   }
 }

@@ -1,0 +1,25 @@
+-- wrk: each request POSTs one new estimated event (EST: no sequence rule applies, so every
+-- request records exactly one event) for the container in $BOX; times differ per request.
+local counter = 0
+local thread_id = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_id", #threads)
+  table.insert(threads, thread)
+end
+
+function request()
+  counter = counter + 1
+  local minute = thread_id * 1000000 + counter
+  local at = os.date("!%Y-%m-%dT%H:%M:00Z", 1893456000 + minute * 60)
+  local body = '[{"eventType":"EQUIPMENT","equipmentEventTypeCode":"INSP","eventClassifierCode":"EST","eventDateTime":"'
+    .. at .. '","equipmentReference":"' .. os.getenv("BOX") .. '","eventLocation":{"UNLocationCode":"CNCQI"}}]'
+  return wrk.format("POST", "/corridor/v1/events", { ["Authorization"] = "Bearer " .. os.getenv("KEY"),
+    ["Content-Type"] = "application/json" }, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("posted: %d requests, %d non-2xx, %d socket errors\n", summary.requests, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
