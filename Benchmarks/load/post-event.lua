@@ -1,8 +1,11 @@
 -- wrk: each request POSTs one new estimated event (EST: no sequence rule applies, so every
--- request records exactly one event) for the container in $BOX; times differ per request.
-local counter = 0
-local thread_id = 0
+-- request records exactly one event) for one of the containers in $BOXES (comma-separated, taken
+-- in turn, as many terminals report many boxes); times differ per request.
+counter = 0
+-- `thread_id` is set per thread by setup() (a global of that thread's Lua state: no local here).
 local threads = {}
+boxes = {}
+for box in string.gmatch(os.getenv("BOXES"), "[^,]+") do table.insert(boxes, box) end
 
 function setup(thread)
   thread:set("thread_id", #threads)
@@ -14,7 +17,7 @@ function request()
   local minute = thread_id * 1000000 + counter
   local at = os.date("!%Y-%m-%dT%H:%M:00Z", 1893456000 + minute * 60)
   local body = '[{"eventType":"EQUIPMENT","equipmentEventTypeCode":"INSP","eventClassifierCode":"EST","eventDateTime":"'
-    .. at .. '","equipmentReference":"' .. os.getenv("BOX") .. '","eventLocation":{"UNLocationCode":"CNCQI"}}]'
+    .. at .. '","equipmentReference":"' .. boxes[counter % #boxes + 1] .. '","eventLocation":{"UNLocationCode":"CNCQI"}}]'
   return wrk.format("POST", "/corridor/v1/events", { ["Authorization"] = "Bearer " .. os.getenv("KEY"),
     ["Content-Type"] = "application/json" }, body)
 end

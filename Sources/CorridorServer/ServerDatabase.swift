@@ -7,6 +7,13 @@ import NIOPosix
 /// on a thread pool of its own, never on an event loop. The CLI and imports keep working on the
 /// same file meanwhile: processes coordinate through SQLite's locks and busy timeout.
 ///
+/// A write waiting for the writer: `run` does it (in the group's transaction) and sets `finish`,
+/// which answers the caller once the transaction committed or failed.
+private final class WriteJob: @unchecked Sendable {
+  var run: (CorridorDatabase) -> Void = { _ in }
+  var finish: ((any Error)?) -> Void = { _ in }
+}
+
 /// Connections are not Sendable; this type is, because the writer is only touched under
 /// `writerLock` and a reader only after being taken out of the pool under `poolLock`.
 public final class ServerDatabase: @unchecked Sendable {
@@ -41,9 +48,60 @@ public final class ServerDatabase: @unchecked Sendable {
     }
   }
 
-  /// Runs `body` on the writer, one at a time.
+  /// Runs `body` on the writer, one at a time, in its own savepoint.
+  ///
+  /// Group commit: writes that arrive while the writer is busy wait in a queue and are then run
+  /// together in one transaction, each in its own savepoint (a write that throws undoes only its
+  /// own work). Every caller is answered after the commit, so a success means committed; a
+  /// failed commit fails them all. Sixteen terminals posting at once cost one commit, not
+  /// sixteen.
   public func write<T: Sendable>(_ body: @escaping @Sendable (CorridorDatabase) throws -> T) async throws -> T {
-    try await threads.runIfActive { [self] in try writerLock.withLock { try body(writer) } }
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+      let job = WriteJob()
+      // Set by `run`; a group whose transaction could not begin never runs it.
+      var result: Result<T, any Error> = .failure(CorridorError(.internal, "the write was not run"))
+      job.run = { db in result = Result { try db.connection.savepoint { try body(db) } } }
+      job.finish = { commitError in continuation.resume(with: commitError.map { .failure($0) } ?? result) }
+      enqueue(job)
+    }
+  }
+
+  private var queue: [WriteJob] = []
+  private var draining = false
+  private let queueLock = NIOLock()
+  /// At most this many writes share a transaction.
+  private let maxGroup = 64
+
+  private func enqueue(_ job: WriteJob) {
+    let start = queueLock.withLock {
+      queue.append(job)
+      if draining { return false }
+      draining = true
+      return true
+    }
+    if start { threads.submit { [self] _ in drain() } }
+  }
+
+  /// Runs the queued writes in groups until the queue is empty.
+  private func drain() {
+    while true {
+      let group: [WriteJob] = queueLock.withLock {
+        let taken = Array(queue.prefix(maxGroup))
+        queue.removeFirst(taken.count)
+        if taken.isEmpty { draining = false }
+        return taken
+      }
+      if group.isEmpty { return }
+      let commitError: (any Error)? = writerLock.withLock {
+        do {
+          try writer.connection.transaction { for job in group { job.run(writer) } }
+          return nil
+        } catch {
+          return error
+        }
+      }
+      for job in group { job.finish(commitError) }
+    }
   }
 
   /// Runs `body` on the writer on the calling thread (start-up only).

@@ -86,9 +86,20 @@ extension CorridorDatabase {
     return .same(retraction: existing.retracted ? existing.retractionReason ?? "" : nil)
   }
 
-  /// A container's actual, unretracted events as the replay sees them.
+  /// A container's actual, unretracted events as the replay sees them: only the columns the
+  /// replay needs, and only actual events (a box may carry many estimates: an ETA per update).
   func actualSteps(of container: ContainerNumber) throws -> [SequenceRules.Step] {
-    SequenceRules.steps(of: try events(container: container))
+    try connection.rows(
+      """
+      SELECT e.seq, e.id, e.code, e.at_ms, e.at_offset_minutes, e.location FROM events e
+      WHERE e.container = ? AND e.classifier = 'ACT' AND NOT EXISTS (SELECT 1 FROM event_retractions r WHERE r.event_id = e.id)
+      ORDER BY e.at_ms, e.seq
+      """, [.text(container.text)]
+    ).map { row in
+      SequenceRules.Step(
+        id: try row.text("id"), code: try row.code("code"), location: try row.location("location"),
+        time: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"), seq: try row.int64("seq"))
+    }
   }
 
   /// Withdraws an event (DCSA retraction). The event stays in the log, marked; rules and
