@@ -57,10 +57,14 @@ struct DCSAError: Error {
 
 extension Response {
   static func json(_ value: CanonicalJSON, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    json(bytes: Array(value.text.utf8), status: status, headers: headers)
+  }
+
+  static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
     var headers = headers
     headers[.contentType] = "application/json"
     headers[.apiVersion] = ServerVersion.api
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.text)))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 }
 

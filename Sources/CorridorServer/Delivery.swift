@@ -43,7 +43,7 @@ struct DeliveryService: Service {
   }
 
   func deliver(_ batch: DueDelivery) async {
-    let body = Array(CanonicalJSON.array(batch.events.map { DCSAEventMapping.object($0, created: .recorded) }).text.utf8)
+    let body = DCSAEventMapping.array(batch.events, created: .recorded)
     let failure: String?
     do {
       _ = try CallbackURL.validate(batch.callbackURL, allowedHosts: allowedHosts)

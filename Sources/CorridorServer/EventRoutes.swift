@@ -38,7 +38,7 @@ struct EventRoutes {
       next.afterSeq = last.seq
       headers[.nextPage] = "/v2/events?cursor=" + EventCursor(keyName: key.name, query: next).encoded(signingKey: signingKey)
     }
-    return .json(.array(events.map { DCSAEventMapping.object($0, created: .recorded) }), headers: headers)
+    return .json(bytes: DCSAEventMapping.array(events, created: .recorded), headers: headers)
   }
 
   /// The filters of a first page, from the query string.
@@ -74,7 +74,9 @@ struct EventRoutes {
     guard let event = try await database.read({ try $0.dcsaEvent(id: id, party: party) }) else {
       throw DCSAError.notFound("no event \(id.prefix(100))")
     }
-    return .json(DCSAEventMapping.object(event, created: .recorded))
+    var body: [UInt8] = []
+    DCSAEventMapping.write(event, created: .recorded, to: &body)
+    return .json(bytes: body)
   }
 
   /// A JSON array of DCSA events through the acceptance engine, as one transaction (all or

@@ -12,38 +12,88 @@ public enum DCSAEventMapping {
     case recorded
   }
 
-  /// The DCSA object for a recorded event.
-  public static func object(_ event: MovementEvent, created: Created) -> CanonicalJSON {
+  /// Writes the DCSA object for a recorded event as canonical JSON (keys in code-point order,
+  /// as `CanonicalJSON` writes them), straight into bytes: the server writes every event it
+  /// serves or pushes, and building a dictionary per event cost more than the query.
+  public static func write(_ event: MovementEvent, created: Created, to out: inout [UInt8]) {
     let r = event.report
-    var object: [String: CanonicalJSON] = [
-      "eventID": .string(event.id), "eventType": .string(r.code.isTransport ? "TRANSPORT" : "EQUIPMENT"),
-      r.code.isTransport ? "transportEventTypeCode" : "equipmentEventTypeCode": .string(r.code.rawValue),
-      "eventDateTime": .string(r.time.description),
-      "eventCreatedDateTime": .string(created == .eventTime ? r.time.description : event.recordedAt),
-      "eventClassifierCode": .string(r.classifier.rawValue), "equipmentReference": .string(r.container.text),
-    ]
-    var call: [String: CanonicalJSON] = [:]
-    if r.code.isTransport {
-      call["UNLocationCode"] = .string(r.location.text)
-    } else {
-      object["eventLocation"] = .object(["UNLocationCode": .string(r.location.text)])
+    var first = true
+    func key(_ name: StaticString) {
+      out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+      first = false
+      out.append(UInt8(ascii: "\""))
+      out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+      out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
-    if let mode = r.mode { call["modeOfTransport"] = .string(mode.rawValue) }
-    if let vehicle = r.vehicle { call["exportVoyageNumber"] = .string(vehicle) }
-    if !call.isEmpty {
-      call["transportCallID"] = .string(transportCallID(r))
-      object["transportCall"] = .object(call)
+    func string(_ name: StaticString, _ value: String) {
+      key(name)
+      CanonicalJSON.writeString(value, to: &out)
     }
-    if let emptyLaden = r.emptyLaden { object["emptyIndicatorCode"] = .string(emptyLaden.rawValue) }
+    // Keys in code-point order.
+    if let note = r.note { string("changeRemark", note) }
     // The shipment first, then a carrier's booking reference the event kept.
     let bookings = [r.shipment, r.carrierBooking].compactMap { $0 }
     if !bookings.isEmpty {
-      object["documentReferences"] = .array(
-        bookings.map { .object(["documentReferenceType": .string("BKG"), "documentReferenceValue": .string($0)]) })
+      key("documentReferences")
+      for (index, booking) in bookings.enumerated() {
+        out.append(contentsOf: Array((index == 0 ? "[" : ",").utf8) + Array("{\"documentReferenceType\":\"BKG\",\"documentReferenceValue\":".utf8))
+        CanonicalJSON.writeString(booking, to: &out)
+        out.append(UInt8(ascii: "}"))
+      }
+      out.append(UInt8(ascii: "]"))
     }
-    if let seal = r.seal { object["seals"] = .array([.object(["sealNumber": .string(seal)])]) }
-    if let note = r.note { object["changeRemark"] = .string(note) }
-    return .object(object)
+    if let emptyLaden = r.emptyLaden { string("emptyIndicatorCode", emptyLaden.rawValue) }
+    if !r.code.isTransport { string("equipmentEventTypeCode", r.code.rawValue) }
+    string("equipmentReference", r.container.text)
+    string("eventClassifierCode", r.classifier.rawValue)
+    string("eventCreatedDateTime", created == .eventTime ? r.time.description : event.recordedAt)
+    string("eventDateTime", r.time.description)
+    string("eventID", event.id)
+    if !r.code.isTransport {
+      key("eventLocation")
+      out.append(contentsOf: Array("{\"UNLocationCode\":".utf8))
+      CanonicalJSON.writeString(r.location.text, to: &out)
+      out.append(UInt8(ascii: "}"))
+    }
+    string("eventType", r.code.isTransport ? "TRANSPORT" : "EQUIPMENT")
+    if let seal = r.seal {
+      key("seals")
+      out.append(contentsOf: Array("[{\"sealNumber\":".utf8))
+      CanonicalJSON.writeString(seal, to: &out)
+      out.append(contentsOf: Array("}]".utf8))
+    }
+    if r.code.isTransport || r.mode != nil || r.vehicle != nil {
+      key("transportCall")
+      var members: [(StaticString, String)] = []
+      if r.code.isTransport { members.append(("UNLocationCode", r.location.text)) }
+      if let vehicle = r.vehicle { members.append(("exportVoyageNumber", vehicle)) }
+      if let mode = r.mode { members.append(("modeOfTransport", mode.rawValue)) }
+      members.append(("transportCallID", transportCallID(r)))
+      var firstMember = true
+      for (name, value) in members {
+        out.append(firstMember ? UInt8(ascii: "{") : UInt8(ascii: ","))
+        firstMember = false
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        CanonicalJSON.writeString(value, to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
+    }
+    if r.code.isTransport { string("transportEventTypeCode", r.code.rawValue) }
+    out.append(UInt8(ascii: "}"))
+  }
+
+  /// The events as a JSON array (a `GET /v2/events` page, a notification's body).
+  public static func array(_ events: [MovementEvent], created: Created) -> [UInt8] {
+    var out: [UInt8] = [UInt8(ascii: "[")]
+    out.reserveCapacity(events.count * 512)
+    for (index, event) in events.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      write(event, created: created, to: &out)
+    }
+    out.append(UInt8(ascii: "]"))
+    return out
   }
 
   /// DCSA requires a transport call to have an id; Corridor keeps no transport calls, so the id

@@ -252,6 +252,9 @@ public final class NDJSONEventSource: EventRowSource {
   /// `eventDateTime` so that exports are reproducible; when Corridor recorded the event is in
   /// the audit trail.
   public static func line(_ event: MovementEvent) -> String {
-    DCSAEventMapping.object(event, created: .eventTime).text + "\n"
+    var bytes: [UInt8] = []
+    DCSAEventMapping.write(event, created: .eventTime, to: &bytes)
+    bytes.append(0x0A)
+    return String(decoding: bytes, as: UTF8.self)
   }
 }
