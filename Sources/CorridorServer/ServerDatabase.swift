@@ -1,5 +1,6 @@
 import CorridorKit
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
 /// The server's way to the SQLite file: one writer connection, used by one request at a time,
@@ -33,7 +34,9 @@ public final class ServerDatabase: @unchecked Sendable {
     writer = try CorridorDatabase(path: path, mode: .existing, clock: clock, notice: notice)
     maxIdleReaders = readers
     for _ in 0..<readers { idleReaders.append(try CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock)) }
-    threads = NIOThreadPool(numberOfThreads: max(2, readers))
+    // One thread per core: more only switch between each other (measured: 4 threads on 2 cores
+    // gave 5,300 reads/s and a p99 of 23 ms at 64 connections, 2 threads 6,000 and 17–19 ms).
+    threads = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
     threads.start()
   }
 
