@@ -24,14 +24,17 @@ extension Data {
     bytes.reserveCapacity(digits.count / 2)
     var index = 0
     while index < digits.count {
-      guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
+      guard let high = HexDigit.value(digits[index]), let low = HexDigit.value(digits[index + 1]) else { return nil }
       bytes.append(high << 4 | low)
       index += 2
     }
     self.init(bytes)
   }
+}
 
-  private static func nibble(_ digit: UInt8) -> UInt8? {
+/// The value of one hexadecimal digit (either case), or nil.
+public enum HexDigit {
+  public static func value(_ digit: UInt8) -> UInt8? {
     switch digit {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
     case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

@@ -105,6 +105,14 @@ extension CorridorDatabase {
     }
   }
 
+  /// The subscription (every one: the CLI's view), or the refusal naming where to find ids.
+  public func requireSubscription(id: String) throws -> Subscription {
+    guard let found = try subscription(id: id, visibleTo: nil) else {
+      throw CorridorError.invalid("unknown subscription \(id)", rule: .subscription, hint: "see ids with `corridor subscription list`")
+    }
+    return found
+  }
+
   /// Replaces the callback and the filters (DCSA PUT: the body is the whole subscription).
   public func updateSubscription(
     id: String, callbackURL: String, filter: DCSAEventFilter, by key: APIKey, operator op: String

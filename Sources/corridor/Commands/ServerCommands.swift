@@ -117,9 +117,7 @@ extension Corridor.SubscriptionGroup {
 
     func run() throws {
       let db = try database.open()
-      guard let found = try db.subscription(id: id, visibleTo: nil) else {
-        throw CorridorError.invalid("unknown subscription \(id)", rule: .subscription, hint: "see ids with `corridor subscription list`")
-      }
+      let found = try db.requireSubscription(id: id)
       let counts = try db.outboxCounts(subscription: id)
       let view = SubscriptionView(found)
       guard case .object(let members) = view.json else { return }
@@ -148,9 +146,7 @@ extension Corridor.SubscriptionGroup {
 
     func run() throws {
       let db = try database.open()
-      guard try db.subscription(id: id, visibleTo: nil) != nil else {
-        throw CorridorError.invalid("unknown subscription \(id)", rule: .subscription, hint: "see ids with `corridor subscription list`")
-      }
+      _ = try db.requireSubscription(id: id)
       let rows = try db.deliveries(subscription: id, failedOnly: failed)
       try Render.emit(
         output.format, json: rows, headers: ["id", "eventID", "createdAt", "attempts", "lastError", "deliveredAt"],
