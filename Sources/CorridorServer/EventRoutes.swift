@@ -101,9 +101,12 @@ struct EventRoutes {
       }
     }
     let writer = key.name
+    let party = key.party
     let outcomes: [Result<RecordOutcome, CorridorError>]
     do {
-      outcomes = try await database.write { try $0.record(batch: reports, allowGap: allowGap, skipInvalid: skipInvalid, operator: writer) }
+      outcomes = try await database.write {
+        try $0.record(batch: reports, allowGap: allowGap, skipInvalid: skipInvalid, party: party, operator: writer)
+      }
     } catch let refusal as CorridorDatabase.BatchRefusal {
       throw EventBatchRefusal(index: refusal.index, error: refusal.error)
     }

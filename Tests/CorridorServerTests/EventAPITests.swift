@@ -182,6 +182,47 @@ import Testing
     #expect(try fixture.db.verifyAudit().findings.isEmpty)
   }
 
+  /// A writer with a party posts for its own shipments' boxes; another party's box reads as
+  /// unknown, whatever the event, so no answer tells it anything about that box.
+  @Test func aPartyScopedWriterCannotTouchOrProbeAnotherPartysBoxes() async throws {
+    let fixture = try ServerFixture()
+    let server = try await RunningServer.start(fixture)
+    defer { Task { await server.stop() } }
+    let hanoi = fixture.keys["hanoi-writer"]
+    func event(_ box: String, _ code: String, _ at: String, _ place: String, extra: String = "") -> String {
+      """
+      {"eventType":"\(code == "DEPA" ? "TRANSPORT" : "EQUIPMENT")","\(code == "DEPA" ? "transportEventTypeCode" : "equipmentEventTypeCode")":"\(code)",
+       "eventDateTime":"\(at)","equipmentReference":"\(box)",\(code == "DEPA" ? "\"transportCall\":{\"UNLocationCode\":\"\(place)\",\"modeOfTransport\":\"RAIL\"}" : "\"eventLocation\":{\"UNLocationCode\":\"\(place)\"}")\(extra)}
+      """
+    }
+    // Its own box (consignee Hanoi Import JSC): recorded.
+    let own = try await server.send(
+      .POST, "/corridor/v1/events", key: hanoi, json: "[\(event(fixture.boxB, "DEPA", "2024-03-06T12:00:00+08:00", "CNCQI"))]")
+    #expect(own.status == 200, "\(own.text)")
+    #expect(own.object["recorded"] as? Int == 1)
+    // Duisburg's box: unknown, for a valid event, a rule-breaking one, a resent one and one naming
+    // Duisburg's shipment or an existing event id.
+    let theirs = try await server.send(.GET, "/v2/events?equipmentReference=\(fixture.boxA)", key: fixture.keys["admin"]).array
+    let theirID = try #require(theirs.first?["eventID"] as? String)
+    let before = try fixture.count("SELECT COUNT(*) FROM events")
+    for body in [
+      event(fixture.boxA, "DEPA", "2024-03-06T12:00:00+08:00", "CNAKL"), event(fixture.boxA, "GTIN", "2024-03-05T09:00:00+08:00", "CNCQI"),
+      event(fixture.boxA, "GTIN", "2024-03-05T20:00:00+08:00", "CNCQI"),
+      event(
+        fixture.boxB, "LOAD", "2024-03-06T13:00:00+08:00", "CNCQI",
+        extra: #","documentReferences":[{"documentReferenceType":"BKG","documentReferenceValue":"S-DUI"}]"#),
+      event(fixture.boxB, "STUF", "2024-03-06T08:00:00+08:00", "CNCQI", extra: ",\"eventID\":\"\(theirID)\""),
+    ] {
+      let reply = try await server.send(.POST, "/corridor/v1/events", key: hanoi, json: "[\(body)]")
+      #expect(reply.status == 400, "\(reply.text)")
+      #expect(reply.errorMessage.contains("unknown") || reply.errorMessage.contains("cannot read"), "\(reply.errorMessage)")
+      for leak in ["GTIN at", "S-DUI is", "Duisburg", "CNAKL", "delivered", "loaded", "not on shipment"] {
+        #expect(!reply.errorMessage.contains(leak), "\(reply.errorMessage)")
+      }
+    }
+    #expect(try fixture.count("SELECT COUNT(*) FROM events") == before)
+  }
+
   @Test func hostileRequestsGetA4xxWithADCSABody() async throws {
     let fixture = try ServerFixture()
     let server = try await RunningServer.start(fixture) { $0.maxBodyBytes = 64 * 1024 }

@@ -32,6 +32,10 @@ import Testing
     #expect(try await server.send(.GET, "/v2/event-subscriptions/\(id)", key: fixture.keys["duisburg"]).status == 404)
     #expect(try await server.send(.GET, "/v2/event-subscriptions", key: fixture.keys["duisburg"]).array.isEmpty)
     #expect(try await server.send(.GET, "/v2/event-subscriptions", key: reader).array.count == 1)
+    // An admin with a party sees its own subscriptions only (others name other parties' boxes).
+    let partyAdmin = try fixture.db.createAPIKey(name: "party-admin", role: .admin, party: "Duisburg GmbH", operator: "test").key
+    #expect(try await server.send(.GET, "/v2/event-subscriptions", key: partyAdmin).array.isEmpty)
+    #expect(try await server.send(.GET, "/v2/event-subscriptions/\(id)", key: partyAdmin).status == 404)
     // Update replaces the callback and the filters; a secret is not accepted here.
     let updated = try await server.send(
       .PUT, "/v2/event-subscriptions/\(id)", key: reader, json: body("https://receiver.example/hook", ",\"UNLocationCode\":\"DEDUI\"", secret: nil))

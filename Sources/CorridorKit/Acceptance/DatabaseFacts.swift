@@ -20,3 +20,52 @@ struct DatabaseFacts: AcceptanceContext {
 
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] { try db.actualSteps(of: container) }
 }
+
+/// The database's facts as a party-scoped key may see them (`POST /corridor/v1/events` with a
+/// key that has `--party`): containers and shipments of other parties' shipments read as
+/// unknown, so the engine refuses an event on them exactly as it refuses an unknown box, and no
+/// answer tells the key anything about another party's boxes or events.
+struct PartyScopedFacts: AcceptanceContext {
+  let base: DatabaseFacts
+  let party: String
+
+  var now: EventTime { base.now }
+
+  func container(_ number: ContainerNumber) throws -> ContainerFacts? {
+    guard try base.db.hasShipment(of: number, party: party), var facts = try base.container(number) else { return nil }
+    if let open = facts.openShipment, try !base.db.shipmentBelongs(open, to: party) { facts.openShipment = nil }
+    return facts
+  }
+
+  func place(_ code: LocationCode) throws -> LocationCode? { try base.place(code) }
+
+  func shipment(_ ref: String) throws -> ShipmentFacts? {
+    try base.db.shipmentBelongs(ref, to: party) ? try base.shipment(ref) : nil
+  }
+
+  func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
+    let match = try base.recorded(report, id: id)
+    guard case .different = match, let existing = try base.db.event(id: id) else { return match }
+    // Another party's event with this id: refused without describing it.
+    return try existing.report.shipment.map { try base.db.shipmentBelongs($0, to: party) } ?? false
+      ? match : .different(existing: "an event this key cannot read")
+  }
+
+  func history(of container: ContainerNumber) throws -> [SequenceRules.Step] { try base.history(of: container) }
+}
+
+extension CorridorDatabase {
+  /// Whether `party` is the shipper or the consignee of shipment `ref`.
+  func shipmentBelongs(_ ref: String, to party: String) throws -> Bool {
+    try connection.row("SELECT 1 FROM shipments WHERE ref = ? AND (shipper = ?2 OR consignee = ?2)", [.text(ref), .text(party)]) != nil
+  }
+
+  /// Whether the container was ever on a shipment of `party`.
+  func hasShipment(of container: ContainerNumber, party: String) throws -> Bool {
+    try connection.row(
+      """
+      SELECT 1 FROM shipment_containers sc JOIN shipments s ON s.ref = sc.shipment
+      WHERE sc.container = ? AND (s.shipper = ?2 OR s.consignee = ?2) LIMIT 1
+      """, [.text(container.text), .text(party)]) != nil
+  }
+}

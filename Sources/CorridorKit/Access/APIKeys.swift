@@ -8,7 +8,7 @@ public enum APIRole: String, Sendable, CaseIterable, Codable {
   case reader
   /// A reader that may also post events (terminals, railways).
   case writer
-  /// A writer that sees every subscription.
+  /// A writer that sees every subscription (when it has no party).
   case admin
 
   public var mayWrite: Bool { self != .reader }
@@ -22,6 +22,9 @@ public struct APIKey: Sendable, Equatable {
   public let party: String?
   public let createdAt: String
   public let revokedAt: String?
+
+  /// An admin without a party sees and manages every key's subscriptions.
+  var seesEverySubscription: Bool { role == .admin && party == nil }
 }
 
 /// The JSON contract of `apikey list --format json` (the key itself is never in it).

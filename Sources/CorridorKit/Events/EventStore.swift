@@ -24,9 +24,10 @@ extension CorridorDatabase {
   /// Records several events in one transaction, in order (`POST /corridor/v1/events`): each is
   /// decided with the ones before it in place. All or nothing: the first refusal throws it,
   /// with its index, and nothing is written. With `skipInvalid`, a refused event is reported in
-  /// its place and the others are written.
+  /// its place and the others are written. With `party` (a party-scoped key), boxes and shipments
+  /// of other parties read as unknown to the engine.
   public func record(
-    batch reports: [Result<EventReport, CorridorError>], allowGap: Bool = false, skipInvalid: Bool, operator op: String
+    batch reports: [Result<EventReport, CorridorError>], allowGap: Bool = false, skipInvalid: Bool, party: String? = nil, operator op: String
   ) throws -> [Result<RecordOutcome, CorridorError>] {
     if !skipInvalid, let index = reports.firstIndex(where: { if case .failure = $0 { true } else { false } }),
       case .failure(let error) = reports[index]
@@ -40,7 +41,7 @@ extension CorridorDatabase {
           case .failure(let error): return .failure(error)
           case .success(let report):
             do {
-              return .success(try connection.savepoint { try recordInTransaction(report, allowGap: allowGap, operator: op) })
+              return .success(try connection.savepoint { try recordInTransaction(report, allowGap: allowGap, party: party, operator: op) })
             } catch let error as CorridorError where error.kind == .invalidData {
               // The savepoint undid whatever of the refused event was written.
               guard skipInvalid else { throw BatchRefusal(index: index, error: error) }
@@ -60,8 +61,12 @@ extension CorridorDatabase {
 
   /// Decides and writes one event, its audit entry and its notifications, in the caller's
   /// transaction.
-  func recordInTransaction(_ report: EventReport, allowGap: Bool, operator op: String) throws -> RecordOutcome {
-    switch try EventAcceptance.decide(report, allowGap: allowGap, in: DatabaseFacts(db: self, now: clock.now())) {
+  func recordInTransaction(_ report: EventReport, allowGap: Bool, party: String? = nil, operator op: String) throws -> RecordOutcome {
+    let facts = DatabaseFacts(db: self, now: clock.now())
+    let decision =
+      try party.map { try EventAcceptance.decide(report, allowGap: allowGap, in: PartyScopedFacts(base: facts, party: $0)) }
+      ?? EventAcceptance.decide(report, allowGap: allowGap, in: facts)
+    switch decision {
     case .duplicate(let id, let retraction):
       return .duplicate(id: id, retraction: retraction)
     case .accepted(let accepted):

@@ -84,10 +84,12 @@ extension CorridorDatabase {
     }
   }
 
-  /// The subscriptions a key may see: its own, or all for an admin (and for the CLI: `nil`).
+  /// The subscriptions a key may see: its own, or all for an admin without a party (and for the
+  /// CLI: `nil`). An admin with a party sees its own only: others' callbacks and filters name
+  /// other parties' boxes.
   public func subscriptions(visibleTo key: APIKey?) throws -> [Subscription] {
     try mapSQLiteErrors {
-      let owned = key.map { $0.role != .admin } ?? false
+      let owned = key.map { !$0.seesEverySubscription } ?? false
       return try connection.rows(
         "SELECT \(Self.subscriptionColumns) FROM subscriptions \(owned ? "WHERE owner = ?" : "") ORDER BY created_at, id",
         owned ? [.text(key?.name ?? "")] : []
@@ -100,7 +102,7 @@ extension CorridorDatabase {
     try mapSQLiteErrors {
       guard let found = try connection.row("SELECT \(Self.subscriptionColumns) FROM subscriptions WHERE id = ?", [.text(id)]).map(subscription)
       else { return nil }
-      if let key, key.role != .admin, key.name != found.owner { return nil }
+      if let key, !key.seesEverySubscription, key.name != found.owner { return nil }
       return found
     }
   }
