@@ -96,11 +96,12 @@ extension HTTPField.Name {
 /// The paths the server serves and their methods, for a 405 (rather than 404) when a path is
 /// right and the method is not.
 enum RouteTable {
-  static let routes: [(path: [String], methods: [String])] = [
-    (["v2", "events"], ["GET"]), (["v2", "events", "*"], ["GET"]), (["v2", "event-subscriptions"], ["GET", "POST"]),
-    (["v2", "event-subscriptions", "*"], ["GET", "PUT", "DELETE"]), (["v2", "event-subscriptions", "*", "secret"], ["PUT"]),
-    (["corridor", "v1", "events"], ["POST"]), (["corridor", "v1", "openapi.yaml"], ["GET"]),
-  ]
+  static let routes: [(path: [String], methods: [String])] =
+    [
+      (["v2", "events"], ["GET"]), (["v2", "events", "*"], ["GET"]), (["v2", "event-subscriptions"], ["GET", "POST"]),
+      (["v2", "event-subscriptions", "*"], ["GET", "PUT", "DELETE"]), (["v2", "event-subscriptions", "*", "secret"], ["PUT"]),
+      (["corridor", "v1", "events"], ["POST"]), (["corridor", "v1", "openapi.yaml"], ["GET"]),
+    ] + ["network", "costs", "exports", "exceptions"].map { (["corridor", "v1", "pages", $0], ["GET"]) }
 
   static func allowed(on path: String) -> [String]? {
     let parts = path.split(separator: "/").map(String.init)

@@ -43,6 +43,7 @@ public enum CorridorServer {
     let api = router.group().add(middleware: Authentication(database: database))
     EventRoutes(database: database, signingKey: signingKey, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
     SubscriptionRoutes(database: database, maxBodyBytes: configuration.maxBodyBytes, allowedHosts: configuration.callbackAllow).add(to: api)
+    PageRoutes(database: database).add(to: api)
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let delivery = DeliveryService(
       database: database, client: client, logger: logger, settings: configuration.delivery, allowedHosts: configuration.callbackAllow)

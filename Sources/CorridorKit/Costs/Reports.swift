@@ -74,9 +74,9 @@ extension CorridorDatabase {
   /// Freight costs of the shipments booked in `from…to` (cancelled ones excluded), grouped.
   public func costReport(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: CostGrouping = .corridor,
-    currency: Currency = .cny, fxAt: Day? = nil
+    currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil
   ) throws -> [CostReportRow] {
-    try costReports(from: from, to: to, corridor: corridor, route: route, by: [[grouping]], currency: currency, fxAt: fxAt)[0]
+    try costReports(from: from, to: to, corridor: corridor, route: route, by: [[grouping]], currency: currency, fxAt: fxAt, party: party)[0]
   }
 
   /// Several groupings of the same shipments in one pass (each shipment is costed once): each
@@ -84,13 +84,13 @@ extension CorridorDatabase {
   /// (e.g. `[.corridor, .month]` gives "CN-EU / 2024-03").
   public func costReports(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by groupings: [[CostGrouping]],
-    currency: Currency = .cny, fxAt: Day? = nil
+    currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil
   ) throws -> [[CostReportRow]] {
     let calculator = try CostCalculator(database: self)
     let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var tables = [[String: CostReportRow]](repeating: [:], count: groupings.count)
     var parsedTypes: [String: SizeType] = [:]
-    try forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
+    try forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to, party: party)) { shipment in
       let cost = try calculator.cost(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes), currency: currency, fxAt: fxAt)
       let booking = shipment.booking
       func value(_ grouping: CostGrouping) -> String {
@@ -118,11 +118,21 @@ extension CorridorDatabase {
     return tables.map { $0.values.sorted { $0.group < $1.group } }
   }
 
+  /// The years an export report takes (the CLI's `--year`/`--compare`, the pages' `year`/`compare`).
+  public static func checkReportYears(year: Int, compare: Int?) throws(CorridorError) {
+    guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {
+      throw CorridorError(.usage, "years must be between 1900 and 2200")
+    }
+    // Comparing a year with itself counted every shipment twice.
+    if compare == year { throw CorridorError(.usage, "--compare \(year) is the reported year; compare with another year") }
+  }
+
   /// Declared export value of shipments booked in `year` (and `compare`), grouped. Each
   /// shipment's value is converted once (at `fxAt`, else its booked date) and rounded
   /// half-to-even; group totals are sums. Subcategories follow their category, which includes them.
   public func exportReport(
-    year: Int, compare: Int? = nil, by grouping: ExportGrouping = .commodity, currency: Currency = .cny, fxAt: Day? = nil
+    year: Int, compare: Int? = nil, by grouping: ExportGrouping = .commodity, currency: Currency = .cny, fxAt: Day? = nil,
+    party: String? = nil
   ) throws -> [ExportReportRow] {
     let fx = try fxTable()
     let routeInfo = Dictionary(try routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
@@ -148,7 +158,7 @@ extension CorridorDatabase {
     for target in [year] + (compare.map { [$0] } ?? []) {
       let from = Day(year: Int64(target), month: 1, day: 1)
       let to = Day(year: Int64(target), month: 12, day: 31)
-      try forEachBookedShipment(ShipmentFilter(from: from, to: to)) { shipment in
+      try forEachBookedShipment(ShipmentFilter(from: from, to: to, party: party)) { shipment in
         let booking = shipment.booking
         let converted = try fx.convert(
           Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)

@@ -18,11 +18,13 @@ extension CorridorDatabase {
   /// Positions as of `asOf`: one index lookup per container of a shipment in transit or held (its
   /// newest actual event), never a pass over every event. Which shipments are open is their
   /// status now, as for `report exceptions`.
-  public func networkPositions(asOf: EventTime) throws -> NetworkPositions {
+  /// With `party`, only the boxes of that party's shipments.
+  public func networkPositions(asOf: EventTime, party: String? = nil) throws -> NetworkPositions {
     try mapSQLiteErrors {
       var positions = NetworkPositions()
+      let own = try party.map(shipments(of:))
       // The shipments on their way first (the status view, once each), then one narrow query each.
-      for (ref, route) in try shipmentsMoving().open {
+      for (ref, route) in try shipmentsMoving().open where own?.contains(ref) ?? true {
         for row in try connection.rows(ExceptionQueries.newest, [.text(ref), .integer(asOf.milliseconds)]) {
           let key = NetworkPositions.key(route, try row.location("location"))
           // Loaded or departed: on the leg that starts here; anything else: at the node.
@@ -34,6 +36,7 @@ extension CorridorDatabase {
       }
       // Every hold placed up to `asOf` and not released (the query `report exceptions` uses).
       for row in try connection.rows(ExceptionQueries.openHolds, [.integer(asOf.milliseconds + 1)]) {
+        if let own, !(try row.optionalText("shipment").map(own.contains) ?? false) { continue }
         positions.holds[try row.location("location").text, default: 0] += 1
       }
       return positions
@@ -43,12 +46,12 @@ extension CorridorDatabase {
   /// `report network --format html`: the corridors drawn from the places' coordinates, each
   /// route's legs in its corridor's colour, border crossings and gauge changes marked, and the
   /// boxes on each leg and at each node now.
-  public func networkPage(asOf: EventTime) throws -> String {
+  public func networkPage(asOf: EventTime, party: String? = nil) throws -> String {
     let routes = try self.routes()
     let corridors = try self.corridors()
     let places = Dictionary(try locations().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-    let positions = try networkPositions(asOf: asOf)
-    var page = HTMLPage(title: "Corridor network and positions", subtitle: "Open shipments as of \(asOf.utc)")
+    let positions = try networkPositions(asOf: asOf, party: party)
+    var page = HTMLPage(title: "Corridor network and positions", subtitle: "Open shipments as of \(asOf.utc)" + Self.scope(party))
     let colorOf = Dictionary(corridors.enumerated().map { ($1.code, Palette.color($0)) }, uniquingKeysWith: { a, _ in a })
 
     // An equirectangular projection, longitudes scaled by the cosine of the middle latitude,

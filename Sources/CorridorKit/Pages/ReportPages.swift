@@ -4,15 +4,18 @@ extension CorridorDatabase {
   /// `report costs --format html`: net cost per TEU by corridor, the monthly trend per corridor,
   /// and gross cost against what the reduction policies saved.
   public func costPage(
-    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, currency: Currency = .cny, fxAt: Day? = nil
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, currency: Currency = .cny, fxAt: Day? = nil,
+    party: String? = nil
   ) throws -> String {
     // By corridor, and by corridor and month, in one pass over the shipments.
     let reports = try costReports(
-      from: from, to: to, corridor: corridor, route: route, by: [[.corridor], [.corridor, .month]], currency: currency, fxAt: fxAt)
+      from: from, to: to, corridor: corridor, route: route, by: [[.corridor], [.corridor, .month]], currency: currency, fxAt: fxAt,
+      party: party)
     let views = try reports[0].map(CostReportView.init)
     let unit = currency.code
     var page = HTMLPage(
-      title: "Freight cost by corridor", subtitle: Self.period(from: from, to: to, corridor: corridor, route: route, currency: unit))
+      title: "Freight cost by corridor",
+      subtitle: Self.period(from: from, to: to, corridor: corridor, route: route, currency: unit) + Self.scope(party))
     let corridors = views.map(\.group)
     func series(_ name: String, _ values: [String?]) -> ChartSeries {
       ChartSeries(name: name, values: values.map { $0.flatMap(Double.init) }, labels: values.map { $0.map(DigitGrouping.grouped) ?? "–" })
@@ -49,12 +52,13 @@ extension CorridorDatabase {
 
   /// `report exports --format html`: export value by commodity with the change on the year
   /// compared, subcategories under their category.
-  public func exportsPage(year: Int, compare: Int?, currency: Currency = .cny, fxAt: Day? = nil) throws -> String {
-    let rows = try exportReport(year: year, compare: compare, by: .commodity, currency: currency, fxAt: fxAt)
+  public func exportsPage(year: Int, compare: Int?, currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil) throws -> String {
+    let rows = try exportReport(year: year, compare: compare, by: .commodity, currency: currency, fxAt: fxAt, party: party)
     let views = rows.map { ExportReportView($0, currency: currency) }
     let unit = currency.code
     var page = HTMLPage(
-      title: "Chongqing exports by commodity, \(year)", subtitle: "Declared export value in \(unit)\(compare.map { ", compared with \($0)" } ?? "")")
+      title: "Chongqing exports by commodity, \(year)",
+      subtitle: "Declared export value in \(unit)\(compare.map { ", compared with \($0)" } ?? "")" + Self.scope(party))
     let names = views.map { $0.parent == nil ? $0.group : "\($0.group) (in \($0.parent ?? ""))" }
     var series = [
       ChartSeries(
@@ -93,11 +97,15 @@ extension CorridorDatabase {
 }
 
 extension CorridorDatabase {
+  /// What a party-scoped page says under its title: whose shipments it shows.
+  static func scope(_ party: String?) -> String { party.map { "; shipments of \($0) only" } ?? "" }
+
   /// `report exceptions --format html`: the open exceptions by kind and by place, and the list.
-  public func exceptionsPage(staleHours: Int, now: EventTime) throws -> String {
-    let views = try exceptions(staleHours: staleHours, now: now).map(ExceptionItemView.init)
+  public func exceptionsPage(staleHours: Int, now: EventTime, party: String? = nil) throws -> String {
+    let views = try exceptions(staleHours: staleHours, now: now, party: party).map(ExceptionItemView.init)
     var page = HTMLPage(
-      title: "Delays and holds", subtitle: "Exceptions as of \(now.utc); silent or held for more than \(staleHours) hours")
+      title: "Delays and holds",
+      subtitle: "Exceptions as of \(now.utc); silent or held for more than \(staleHours) hours" + Self.scope(party))
     let kinds = Array(Set(views.map(\.kind))).sorted()
     let places = Array(Set(views.map(\.location))).sorted()
     page.add(

@@ -10,10 +10,12 @@ public struct ShipmentFilter: Sendable {
   public var to: Day?
   public var limit: Int?
   public var after: String?
+  /// Only shipments whose shipper or consignee is this party (a party-scoped key's pages).
+  public var party: String?
 
   public init(
     corridor: String? = nil, route: String? = nil, status: ShipmentStatus? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil,
-    after: String? = nil
+    after: String? = nil, party: String? = nil
   ) {
     self.corridor = corridor
     self.route = route
@@ -22,6 +24,7 @@ public struct ShipmentFilter: Sendable {
     self.to = to
     self.limit = limit
     self.after = after
+    self.party = party
   }
 }
 
@@ -292,5 +295,6 @@ extension Conditions {
     add("s.route = ?", SQLValue(filter.route))
     add("s.booked_on >= ?", SQLValue(filter.from?.description))
     add("s.booked_on <= ?", SQLValue(filter.to?.description))
+    if let party = filter.party { add("(s.shipper = ? OR s.consignee = ?)", values: [.text(party), .text(party)]) }
   }
 }

@@ -41,9 +41,15 @@ enum ExceptionQueries {
 }
 
 extension CorridorDatabase {
+  /// The hours of silence `report exceptions` takes.
+  public static func checkStaleHours(_ hours: Int) throws(CorridorError) {
+    guard (1...1_000_000).contains(hours) else { throw CorridorError(.usage, "--stale-hours must be between 1 and 1000000") }
+  }
+
   /// Exceptions as of `now`: events recorded with `--allow-gap` or off their route, containers
   /// in transit with no actual event for `staleHours`, customs holds open longer than that.
-  public func exceptions(staleHours: Int = 72, now: EventTime) throws -> [ExceptionItem] {
+  /// With `party`, only those on that party's shipments (a party-scoped key's page).
+  public func exceptions(staleHours: Int = 72, now: EventTime, party: String? = nil) throws -> [ExceptionItem] {
     let threshold = now.milliseconds - Int64(staleHours) * 3_600_000
     return try mapSQLiteErrors {
       var items: [ExceptionItem] = []
@@ -79,8 +85,16 @@ extension CorridorDatabase {
             row, kind: "customs-hold",
             detail: "\(try row.code("code", as: EventCode.self).rawValue) open for \(hours) h without CUSR (threshold \(staleHours) h)"))
       }
-      return items
+      guard let party else { return items }
+      let own = try shipments(of: party)
+      return items.filter { $0.shipment.map(own.contains) ?? false }
     }
+  }
+
+  /// The references of the shipments whose shipper or consignee is `party`.
+  func shipments(of party: String) throws -> Set<String> {
+    Set(
+      try connection.rows("SELECT ref FROM shipments WHERE shipper = ?1 OR consignee = ?1", [.text(party)]).map { try $0.text("ref") })
   }
 
   /// Each shipment's status once: those on their way (in transit or held, with their routes) and

@@ -22,7 +22,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      guard (1...1_000_000).contains(staleHours) else { throw ValidationError("--stale-hours must be between 1 and 1000000") }
+      try CorridorDatabase.checkStaleHours(staleHours)
       let db = try database.open()
       let now = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       try output.emit(database: database, page: { try db.exceptionsPage(staleHours: staleHours, now: now) }) { format in
@@ -111,11 +111,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {
-        throw ValidationError("years must be between 1900 and 2200")
-      }
-      // Comparing a year with itself counted every shipment twice.
-      if compare == year { throw ValidationError("--compare \(year) is the reported year; compare with another year") }
+      try CorridorDatabase.checkReportYears(year: year, compare: compare)
       let currency = try Currency(parsing: currency)
       let db = try database.open()
       let fxAt = try fxAt.map(Day.init(parsing:))
