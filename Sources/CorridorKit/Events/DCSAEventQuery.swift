@@ -48,7 +48,18 @@ extension CorridorDatabase {
       var conditions = Conditions("r.event_id IS NULL")
       conditions.add("e.seq > ?", .integer(query.afterSeq))
       query.filter.add(to: &conditions)
-      for (comparison, utc) in query.created { conditions.add("e.recorded_at \(comparison.sql) ?", .text(utc)) }
+      for (comparison, utc) in query.created {
+        conditions.add("e.recorded_at \(comparison.sql) ?", .text(utc))
+        // A lower bound on the time is a lower bound on the sequence numbers (the smallest among
+        // the events recorded since, found in the recorded_at index), so that polling "created
+        // since" starts its scan there instead of at the first event of the year. Always
+        // correct: recording times need not rise with seq for it to hold.
+        if [.gte, .gt, .eq].contains(comparison) {
+          // INDEXED BY: left alone, SQLite answers MIN(seq) by walking seq order from the start.
+          conditions.add(
+            "e.seq >= (SELECT MIN(seq) FROM events INDEXED BY events_recorded_at WHERE recorded_at \(comparison.sql) ?)", .text(utc))
+        }
+      }
       DCSAEventFilter.add(party: party, to: &conditions)
       let rows = try connection.rows(
         """
