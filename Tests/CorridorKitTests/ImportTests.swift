@@ -472,3 +472,34 @@ extension ImportTests {
     }
   }
 }
+
+/// `GET /v2/events` with `eventCreatedDateTime`: the seq bound found in the recorded_at index
+/// must not lose an event whose recording time is out of step with its sequence number (another
+/// process's clock).
+@Suite struct DCSAFeedTests {
+  @Test func createdSinceHoldsWhenRecordingTimesAreOutOfOrder() throws {
+    let j = try Journey()
+    // Recorded at 10:00, 09:00 and 11:00: the second writer's clock was behind.
+    for (code, at, recorded) in [
+      (EventCode.GTIN, "2024-03-04T09:00:00+08:00", "2024-06-01T10:00:00Z"), (.LOAD, "2024-03-05T08:00:00+08:00", "2024-06-01T09:00:00Z"),
+      (.DEPA, "2024-03-05T10:00:00+08:00", "2024-06-01T11:00:00Z"),
+    ] {
+      let writer = try CorridorDatabase(path: j.db.path, clock: .fixed(try EventTime(parsing: recorded)))
+      _ = try writer.record(
+        EventReport(
+          id: nil, container: j.box, code: code, time: try EventTime(parsing: at), location: try LocationCode(parsing: "CNCQI"), shipment: nil,
+          classifier: .ACT),
+        operator: "test")
+    }
+    func codes(_ comparison: DCSAEventQuery.Comparison, _ at: String) throws -> [String] {
+      var query = DCSAEventQuery()
+      try query.addCreated(comparison, at)
+      return try j.db.dcsaEvents(query, party: nil).events.map(\.code.rawValue)
+    }
+    #expect(try codes(.gte, "2024-06-01T09:30:00Z") == ["GTIN", "DEPA"])
+    #expect(try codes(.gte, "2024-06-01T08:00:00Z") == ["GTIN", "LOAD", "DEPA"])
+    #expect(try codes(.eq, "2024-06-01T09:00:00Z") == ["LOAD"])
+    #expect(try codes(.gt, "2024-06-01T11:00:00Z") == [])
+    #expect(try codes(.lt, "2024-06-01T10:00:00Z") == ["LOAD"])
+  }
+}
