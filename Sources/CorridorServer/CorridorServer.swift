@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CorridorKit
 import Dispatch
+import Foundation
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
@@ -86,7 +87,15 @@ extension CorridorServer {
       done.signal()
     }
     done.wait()
-    if let error = outcome.error { throw error }
+    guard let error = outcome.error else { return }
+    if let error = error as? CorridorError { throw error }
+    // Binding the port is what fails in practice (in use, not permitted, an unknown host).
+    if let error = error as? IOError {
+      throw CorridorError(
+        .io, "cannot serve on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode)))",
+        hint: "choose another address with --listen HOST:PORT")
+    }
+    throw CorridorError(.io, "cannot serve on \(configuration.host):\(configuration.port): \(error)")
   }
 }
 

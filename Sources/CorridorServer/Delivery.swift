@@ -28,6 +28,8 @@ struct DeliveryService: Service {
         let due: [DueDelivery]
         do {
           due = try await database.read { try $0.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize) }
+        } catch is CancellationError {
+          return
         } catch {
           logger.error("delivery: cannot read the outbox: \(error)")
           try? await Task.sleep(for: settings.pollInterval)

@@ -116,6 +116,11 @@ import Testing
     #expect(try CLI.run(["audit", "verify", "--db", copy]).status == 0)
     #expect(try CLI.run(["db", "backup", "--out", db, "--db", db]).status == 73)  // never over the database
 
+    // A second server on the same port: a clear refusal, exit 74.
+    let taken = try CLI.run(["serve", "--db", db, "--listen", "127.0.0.1:\(port)"])
+    #expect(taken.status == 74, "\(taken.stderr)")
+    #expect(taken.stderr.contains("cannot serve on 127.0.0.1:\(port): Address already in use"), "\(taken.stderr)")
+
     // A revoked key is refused at once; SIGTERM stops the server cleanly.
     #expect(try CLI.run(["apikey", "revoke", "ops", "--db", db]).stdout.contains("revoked ops"))
     #expect(try curl(["-H", "Authorization: Bearer \(key)", "http://127.0.0.1:\(port)/v2/events"]).stdout.hasSuffix("401"))
