@@ -46,20 +46,23 @@ extension CorridorDatabase {
   public func dcsaEvents(_ query: DCSAEventQuery, party: String?) throws -> (events: [MovementEvent], more: Bool) {
     try mapSQLiteErrors {
       var conditions = Conditions("r.event_id IS NULL")
-      conditions.add("e.seq > ?", .integer(query.afterSeq))
-      query.filter.add(to: &conditions)
-      for (comparison, utc) in query.created {
-        conditions.add("e.recorded_at \(comparison.sql) ?", .text(utc))
-        // A lower bound on the time is a lower bound on the sequence numbers (the smallest among
-        // the events recorded since, found in the recorded_at index), so that polling "created
-        // since" starts its scan there instead of at the first event of the year. Always
-        // correct: recording times need not rise with seq for it to hold.
-        if [.gte, .gt, .eq].contains(comparison) {
-          // INDEXED BY: left alone, SQLite answers MIN(seq) by walking seq order from the start.
-          conditions.add(
-            "e.seq >= (SELECT MIN(seq) FROM events INDEXED BY events_recorded_at WHERE recorded_at \(comparison.sql) ?)", .text(utc))
-        }
+      // A first page polling "created since" starts its scan at the smallest seq recorded since
+      // (found in the recorded_at index) instead of at the first event of the year: correct even
+      // when recording times do not rise with seq. One lower bound on seq, so that SQLite uses it
+      // as the range of its scan (no event recorded since: past every seq). INDEXED BY: left
+      // alone, SQLite answers MIN(seq) by walking seq from the start. Later pages need no bound:
+      // their cursor is past everything the first page skipped.
+      if query.afterSeq == 0, let since = query.created.first(where: { [.gte, .gt, .eq].contains($0.comparison) }) {
+        conditions.add(
+          """
+          e.seq >= coalesce((SELECT MIN(seq) FROM events INDEXED BY events_recorded_at WHERE recorded_at \(since.comparison.sql) ?),
+            9223372036854775807)
+          """, .text(since.utc))
+      } else {
+        conditions.add("e.seq > ?", .integer(query.afterSeq))
       }
+      query.filter.add(to: &conditions)
+      for (comparison, utc) in query.created { conditions.add("e.recorded_at \(comparison.sql) ?", .text(utc)) }
       DCSAEventFilter.add(party: party, to: &conditions)
       let rows = try connection.rows(
         """
