@@ -91,27 +91,9 @@ struct SubscriptionRoutes {
         throw DCSAError.badRequest("subscriptionID in the body does not match the path")
       }
     }
-    var filter = DCSAEventFilter()
     do {
-      let callback = try CallbackURL.validate(url, allowedHosts: allowedHosts)
-      guard case .object(let members) = body.value else { throw DCSAError.badRequest("the body must be a JSON object") }
-      for (name, value) in members where DCSAEventFilter.names.contains(name) {
-        switch value.value {
-        case .null: continue
-        case .string(let text): try filter.set(name, text: text)
-        case .array(let items):
-          if items.isEmpty { continue }
-          try filter.set(
-            name,
-            items: try items.map { item throws(CorridorError) -> String in
-              guard case .string(let text) = item.value else { throw .invalid("\(name) takes strings", rule: .eventFilter) }
-              return text
-            })
-        default: throw DCSAError.badRequest("\(name) must be a string or an array of strings")
-        }
-      }
-      return (callback, filter)
-    } catch let error as CorridorError {
+      return (try CallbackURL.validate(url, allowedHosts: allowedHosts), try DCSAEventFilter(json: body))
+    } catch {
       throw DCSAError(error)
     }
   }

@@ -55,17 +55,15 @@ struct PartyScopedFacts: AcceptanceContext {
 }
 
 extension CorridorDatabase {
-  /// Whether `party` is the shipper or the consignee of shipment `ref`.
+  /// Whether shipment `ref` is one of `party`'s.
   func shipmentBelongs(_ ref: String, to party: String) throws -> Bool {
-    try connection.row("SELECT 1 FROM shipments WHERE ref = ? AND (shipper = ?2 OR consignee = ?2)", [.text(ref), .text(party)]) != nil
+    try connection.row("SELECT 1 WHERE ? IN (\(PartyScope.shipments))", [.text(ref)] + PartyScope.arguments(party)) != nil
   }
 
   /// Whether the container was ever on a shipment of `party`.
   func hasShipment(of container: ContainerNumber, party: String) throws -> Bool {
     try connection.row(
-      """
-      SELECT 1 FROM shipment_containers sc JOIN shipments s ON s.ref = sc.shipment
-      WHERE sc.container = ? AND (s.shipper = ?2 OR s.consignee = ?2) LIMIT 1
-      """, [.text(container.text), .text(party)]) != nil
+      "SELECT 1 FROM shipment_containers WHERE container = ? AND shipment IN (\(PartyScope.shipments)) LIMIT 1",
+      [.text(container.text)] + PartyScope.arguments(party)) != nil
   }
 }

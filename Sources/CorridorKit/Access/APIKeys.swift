@@ -59,6 +59,14 @@ public struct CreatedAPIKeyView: Encodable, Sendable {
   }
 }
 
+/// What a party-scoped key may see: the shipments whose shipper or consignee is its party (and
+/// their events). The one definition, used by every query that scopes by party.
+enum PartyScope {
+  /// `SELECT ref` of the party's shipments; its arguments are `arguments(party)`.
+  static let shipments = "SELECT ref FROM shipments WHERE shipper = ? OR consignee = ?"
+  static func arguments(_ party: String) -> [SQLValue] { [.text(party), .text(party)] }
+}
+
 extension APIKey {
   /// SHA-256 of the key's text, in hex: what is stored and what a presented key is looked up by.
   /// A key is 256 random bits, so a plain hash (no salt, no stretching) cannot be guessed back.

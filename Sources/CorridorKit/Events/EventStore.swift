@@ -17,7 +17,7 @@ extension CorridorDatabase {
   ///   broken rule as a data-quality exception (real data has missing gate-ins).
   public func record(_ report: EventReport, allowGap: Bool = false, operator op: String) throws -> RecordOutcome {
     try mapSQLiteErrors {
-      try connection.transaction { try recordInTransaction(report, allowGap: allowGap, operator: op) }
+      try connection.transaction { try notifying { try recordInTransaction(report, allowGap: allowGap, operator: op) } }
     }
   }
 
@@ -35,17 +35,20 @@ extension CorridorDatabase {
       throw BatchRefusal(index: index, error: error)
     }
     return try mapSQLiteErrors {
+      // One pass over the subscriptions for the whole batch, not one per event.
       try connection.transaction {
-        try reports.enumerated().map { index, parsed in
-          switch parsed {
-          case .failure(let error): return .failure(error)
-          case .success(let report):
-            do {
-              return .success(try connection.savepoint { try recordInTransaction(report, allowGap: allowGap, party: party, operator: op) })
-            } catch let error as CorridorError where error.kind == .invalidData {
-              // The savepoint undid whatever of the refused event was written.
-              guard skipInvalid else { throw BatchRefusal(index: index, error: error) }
-              return .failure(error)
+        try notifying {
+          try reports.enumerated().map { index, parsed in
+            switch parsed {
+            case .failure(let error): return .failure(error)
+            case .success(let report):
+              do {
+                return .success(try connection.savepoint { try recordInTransaction(report, allowGap: allowGap, party: party, operator: op) })
+              } catch let error as CorridorError where error.kind == .invalidData {
+                // The savepoint undid whatever of the refused event was written.
+                guard skipInvalid else { throw BatchRefusal(index: index, error: error) }
+                return .failure(error)
+              }
             }
           }
         }
@@ -59,8 +62,8 @@ extension CorridorDatabase {
     public let error: CorridorError
   }
 
-  /// Decides and writes one event, its audit entry and its notifications, in the caller's
-  /// transaction.
+  /// Decides and writes one event and its audit entry, in the caller's transaction (which
+  /// writes the notifications: `notifying`).
   func recordInTransaction(_ report: EventReport, allowGap: Bool, party: String? = nil, operator op: String) throws -> RecordOutcome {
     let facts = DatabaseFacts(db: self, now: clock.now())
     let decision =
@@ -71,7 +74,6 @@ extension CorridorDatabase {
       return .duplicate(id: id, retraction: retraction)
     case .accepted(let accepted):
       try insert(accepted, operator: op)
-      try enqueueNotifications(afterSeq: connection.lastInsertRowID - 1)
       try audit(action: "insert", entity: "event", key: accepted.id, operator: op)
       return .recorded(id: accepted.id, exception: accepted.exception, offRoute: accepted.offRoute)
     }

@@ -126,12 +126,16 @@ public struct DCSAEventFilter: Sendable, Equatable {
         }))
   }
 
-  /// Reads the stored form back.
+  /// The filters of a JSON object: a subscription's body (members that are not filters, such as
+  /// `callbackUrl`, are left to the caller; null and empty lists mean no filter), the stored
+  /// form and a cursor's. A string for a list filter is comma-separated, as in a query.
   public init(json node: JSONNode) throws(CorridorError) {
     guard case .object(let members) = node.value else { throw .invalid("filters must be an object", rule: .eventFilter) }
-    for (name, value) in members {
+    for (name, value) in members where Self.names.contains(name) {
       switch value.value {
-      case .string(let text): try set(name, items: [text])
+      case .null: continue
+      case .string(let text): try set(name, text: text)
+      case .array(let items) where items.isEmpty: continue
       case .array(let items):
         try set(
           name,
@@ -160,7 +164,6 @@ public struct DCSAEventFilter: Sendable, Equatable {
   /// The condition that keeps a party to its own shipments' events (shipper or consignee).
   static func add(party: String?, to conditions: inout Conditions) {
     guard let party else { return }
-    conditions.add(
-      "e.shipment IN (SELECT ref FROM shipments WHERE shipper = ? OR consignee = ?)", values: [.text(party), .text(party)])
+    conditions.add("e.shipment IN (\(PartyScope.shipments))", values: PartyScope.arguments(party))
   }
 }

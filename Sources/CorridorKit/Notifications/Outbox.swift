@@ -5,6 +5,16 @@ import SQLite
 /// event accepted while the server is down is delivered when it starts (README "Server: push
 /// notifications").
 extension CorridorDatabase {
+  /// Runs `body`, which records events in the caller's transaction, then adds the outbox rows
+  /// for every event it recorded (the events after the newest one before it: one writer holds
+  /// the transaction, so they are exactly its own).
+  func notifying<T>(_ body: () throws -> T) throws -> T {
+    let before = try connection.scalarInt("SELECT coalesce(MAX(seq), 0) FROM events") ?? 0
+    let result = try body()
+    try enqueueNotifications(afterSeq: before)
+    return result
+  }
+
   /// Adds an outbox row for each event after `afterSeq` that a live subscription matches, in the
   /// caller's transaction. The match is the subscription's filters and its owner's party, the
   /// same conditions `GET /v2/events` applies.

@@ -295,6 +295,6 @@ extension Conditions {
     add("s.route = ?", SQLValue(filter.route))
     add("s.booked_on >= ?", SQLValue(filter.from?.description))
     add("s.booked_on <= ?", SQLValue(filter.to?.description))
-    if let party = filter.party { add("(s.shipper = ? OR s.consignee = ?)", values: [.text(party), .text(party)]) }
+    if let party = filter.party { add("s.ref IN (\(PartyScope.shipments))", values: PartyScope.arguments(party)) }
   }
 }

@@ -91,10 +91,9 @@ extension CorridorDatabase {
     }
   }
 
-  /// The references of the shipments whose shipper or consignee is `party`.
+  /// The references of `party`'s shipments.
   func shipments(of party: String) throws -> Set<String> {
-    Set(
-      try connection.rows("SELECT ref FROM shipments WHERE shipper = ?1 OR consignee = ?1", [.text(party)]).map { try $0.text("ref") })
+    Set(try connection.rows(PartyScope.shipments, PartyScope.arguments(party)).map { try $0.text("ref") })
   }
 
   /// Each shipment's status once: those on their way (in transit or held, with their routes) and
