@@ -1,5 +1,11 @@
 import CSQLite
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One result row, read by column name.
 ///
 /// Reading by position with fallbacks (`row[3].text ?? ""`) turned a damaged value into a
@@ -176,5 +182,50 @@ extension Statement {
   public func forEachNamedRow(_ body: (Row) throws -> Void) throws {
     let columns = rowColumns
     try forEachRow { try body(Row(statement: $0, columns: columns)) }
+  }
+}
+
+extension Statement {
+  /// The position of a result column, by name: for loops over millions of rows, which read each
+  /// row through the checked accessors below instead of making a `Row` (an allocation and a name
+  /// lookup per value). Throws when the query has no such column.
+  public func columnIndex(_ name: String) throws(RowDecodingError) -> Int32 {
+    guard let index = rowColumns.index[name] else {
+      throw RowDecodingError(table: nil, column: name, value: nil, reason: "the query has no such column", sql: sql)
+    }
+    return Int32(index)
+  }
+
+  /// The integer in column `index`; anything else throws, naming the table and column.
+  @inlinable
+  public func requiredInt64(at index: Int32) throws(RowDecodingError) -> Int64 {
+    guard sqlite3_column_type(handle, index) == SQLITE_INTEGER else { throw columnFailure(index, "expected an integer") }
+    return sqlite3_column_int64(handle, index)
+  }
+
+  /// The UTF-8 bytes of the text in column `index`, valid only inside `body` (no `String` is
+  /// made); anything but text throws, naming the table and column.
+  @inlinable
+  public func withRequiredText<R>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+    guard sqlite3_column_type(handle, index) == SQLITE_TEXT, let bytes = sqlite3_column_text(handle, index) else {
+      throw columnFailure(index, "expected text")
+    }
+    return try body(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))))
+  }
+
+  @usableFromInline func columnFailure(_ index: Int32, _ reason: String) -> RowDecodingError {
+    RowDecodingError(
+      table: rowColumns.tables[Int(index)], column: columnName(at: index), value: value(at: index), reason: reason, sql: sql)
+  }
+}
+
+extension Statement {
+  /// Whether column `index` holds exactly `bytes` as text: a comparison without a `String`, for
+  /// telling whether a row still belongs to the group of the row before it. NULL is never equal.
+  @inlinable
+  public func text(at index: Int32, equals bytes: [UInt8]) -> Bool {
+    guard let text = sqlite3_column_text(handle, index) else { return false }
+    let count = Int(sqlite3_column_bytes(handle, index))
+    return count == bytes.count && bytes.withUnsafeBytes { $0.baseAddress.map { memcmp(text, $0, count) == 0 } ?? true }
   }
 }

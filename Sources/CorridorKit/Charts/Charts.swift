@@ -36,11 +36,15 @@ public struct ChartSeries: Sendable, Equatable {
   public var values: [Double?]
   /// The value as a reader sees it (exact decimals with digits grouped), per category.
   public var labels: [String]
+  /// A spread around each value (the middle half of a distribution whose value is the median),
+  /// drawn as a whisker; empty or nil where there is none.
+  public var intervals: [ClosedRange<Double>?]
 
-  public init(name: String, values: [Double?], labels: [String]) {
+  public init(name: String, values: [Double?], labels: [String], intervals: [ClosedRange<Double>?] = []) {
     self.name = name
     self.values = values
     self.labels = labels
+    self.intervals = intervals
   }
 }
 
@@ -98,7 +102,7 @@ public enum ChartRenderer {
       case .stackedBars:
         spec.categories.indices.map { i in spec.series.reduce(0) { $0 + max(0, ($1.values[safe: i] ?? nil) ?? 0) } }
       case .bars, .lines:
-        spec.series.flatMap { $0.values.compactMap { $0 } }
+        spec.series.flatMap { $0.values.compactMap { $0 } + $0.intervals.compactMap { $0?.upperBound } }
       }
     // Room for the widest tick label on the left; category labels turned when they would touch.
     let ticks = LinearScale(covering: totals, range: layout.plotY)
@@ -161,9 +165,20 @@ public enum ChartRenderer {
         out.append(
           "<rect class=\"bar\" data-series=\"\(htmlEscape(series.name))\" data-category=\"\(htmlEscape(category))\" x=\"\(px(x.start(i) + Double(s) * width))\" y=\"\(px(top))\" width=\"\(px(width))\" height=\"\(px(bottom - top))\" fill=\"\(Palette.color(s))\" tabindex=\"0\"><title>\(htmlEscape(markTitle(series, category, i, spec)))</title></rect>"
         )
+        if let interval = series.intervals[safe: i] ?? nil {
+          out.append(whisker(interval, at: x.start(i) + (Double(s) + 0.5) * width, halfWidth: min(6, width / 4), color: "#111", y: y))
+        }
       }
     }
     return out
+  }
+
+  /// A vertical line from an interval's lower to its upper value, with caps: the spread around a
+  /// bar or a point.
+  static func whisker(_ interval: ClosedRange<Double>, at cx: Double, halfWidth: Double, color: String, y: LinearScale) -> String {
+    let (low, high) = (px(y(interval.lowerBound)), px(y(interval.upperBound)))
+    let (left, right, middle) = (px(cx - halfWidth), px(cx + halfWidth), px(cx))
+    return "<path class=\"whisker\" d=\"M\(left) \(low)H\(right)M\(middle) \(low)V\(high)M\(left) \(high)H\(right)\" stroke=\"\(color)\"/>"
   }
 
   static func stackedBars(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
@@ -185,18 +200,24 @@ public enum ChartRenderer {
   static func lines(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
     var out: [String] = []
     let dashes = ["", "6 3", "2 3", "8 3 2 3"]
+    // With whiskers, each series is set a little aside so that the whiskers of one month do not
+    // cover each other.
+    let spread = spec.series.contains { !$0.intervals.isEmpty }
     for (s, series) in spec.series.enumerated() {
       let points = spec.categories.indices.compactMap { i in (series.values[safe: i] ?? nil).map { (i, $0) } }
       guard !points.isEmpty else { continue }
-      let path = points.map { "\(px(x.center($0.0))),\(px(y($0.1)))" }.joined(separator: " ")
+      let aside = spread ? (Double(s) - Double(spec.series.count - 1) / 2) * min(6, x.band / Double(spec.series.count + 1)) : 0
+      let cx = { (i: Int) in x.center(i) + aside }
+      let path = points.map { "\(px(cx($0.0))),\(px(y($0.1)))" }.joined(separator: " ")
       // Dashes as well as colours: lines stay apart in grey print and for colour-blind readers.
       let dash = dashes[s % dashes.count].isEmpty ? "" : " stroke-dasharray=\"\(dashes[s % dashes.count])\""
       out.append(
         "<polyline class=\"line\" data-series=\"\(htmlEscape(series.name))\" points=\"\(path)\" fill=\"none\" stroke=\"\(Palette.color(s))\" stroke-width=\"2.5\"\(dash)/>"
       )
       for (i, value) in points {
+        if let interval = series.intervals[safe: i] ?? nil { out.append(whisker(interval, at: cx(i), halfWidth: 3, color: Palette.color(s), y: y)) }
         out.append(
-          "<circle class=\"point\" data-series=\"\(htmlEscape(series.name))\" cx=\"\(px(x.center(i)))\" cy=\"\(px(y(value)))\" r=\"3.5\" fill=\"\(Palette.color(s))\" tabindex=\"0\"><title>\(htmlEscape(markTitle(series, spec.categories[i], i, spec)))</title></circle>"
+          "<circle class=\"point\" data-series=\"\(htmlEscape(series.name))\" cx=\"\(px(cx(i)))\" cy=\"\(px(y(value)))\" r=\"3.5\" fill=\"\(Palette.color(s))\" tabindex=\"0\"><title>\(htmlEscape(markTitle(series, spec.categories[i], i, spec)))</title></circle>"
         )
       }
     }

@@ -93,3 +93,75 @@ public struct NetworkPositionsView: Encodable, Sendable {
 
   enum Key: String, CodingKey { case onLeg, atNode, customsHolds }
 }
+
+/// `report transit --format json`: transit times per route and month, dwell times per border
+/// crossing and gauge change, in whole minutes (quartiles by the nearest-rank method).
+public struct TransitReportView: Encodable, Sendable {
+  public let transit: [TransitTimeView]
+  public let dwell: [DwellTimeView]
+
+  public init(_ report: TransitReport) {
+    transit = report.transit.map(TransitTimeView.init)
+    dwell = report.dwell.map(DwellTimeView.init)
+  }
+
+  /// The CSV and table columns: one row per route and month, then one per place.
+  public static let headers = [
+    "measure", "route", "corridor", "month", "location", "count", "minMinutes", "p25Minutes", "medianMinutes", "p75Minutes", "maxMinutes",
+  ]
+  public var rows: [[String]] {
+    var rows: [[String]] = []
+    for t in transit {
+      let minutes: [Int64] = [t.minMinutes, t.p25Minutes, t.medianMinutes, t.p75Minutes, t.maxMinutes]
+      rows.append(["transit", t.route, t.corridor, t.month, "", String(t.count)] + minutes.map { String($0) })
+    }
+    for d in dwell {
+      let minutes: [Int64?] = [d.minMinutes, d.p25Minutes, d.medianMinutes, d.p75Minutes, d.maxMinutes]
+      rows.append(["dwell", d.routes.joined(separator: " "), "", "", d.location, String(d.count)] + minutes.map { $0.map { String($0) } ?? "" })
+    }
+    return rows
+  }
+}
+
+public struct TransitTimeView: Encodable, Sendable {
+  public let route: String
+  public let corridor: String
+  public let month: String
+  /// Boxes that arrived at the destination in the month.
+  public let count: Int
+  public let minMinutes: Int64
+  public let p25Minutes: Int64
+  public let medianMinutes: Int64
+  public let p75Minutes: Int64
+  public let maxMinutes: Int64
+
+  init(_ transit: RouteTransit) {
+    let spread = transit.spread
+    (route, corridor, month) = (transit.route, transit.corridor, transit.month)
+    (count, minMinutes, p25Minutes) = (spread.count, spread.minMinutes, spread.p25Minutes)
+    (medianMinutes, p75Minutes, maxMinutes) = (spread.medianMinutes, spread.p75Minutes, spread.maxMinutes)
+  }
+}
+
+public struct DwellTimeView: Encodable, Sendable {
+  public let location: String
+  public let name: String
+  /// `border crossing` or `gauge change`.
+  public let kind: String
+  public let routes: [String]
+  /// Stays that ended in the period; the minutes are `null` when there were none.
+  public let count: Int
+  @Nullable public var minMinutes: Int64?
+  @Nullable public var p25Minutes: Int64?
+  @Nullable public var medianMinutes: Int64?
+  @Nullable public var p75Minutes: Int64?
+  @Nullable public var maxMinutes: Int64?
+
+  init(_ dwell: NodeDwell) {
+    let spread = dwell.spread
+    (location, name, kind, routes) = (dwell.location.text, dwell.name, dwell.kind, dwell.routes)
+    count = spread?.count ?? 0
+    (minMinutes, p25Minutes, medianMinutes) = (spread?.minMinutes, spread?.p25Minutes, spread?.medianMinutes)
+    (p75Minutes, maxMinutes) = (spread?.p75Minutes, spread?.maxMinutes)
+  }
+}

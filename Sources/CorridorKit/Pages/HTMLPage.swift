@@ -80,6 +80,7 @@ public struct HTMLPage: Sendable {
     .grid{stroke:#e3e3e3;stroke-width:1}.axis{stroke:#333;stroke-width:1}
     .tick,.legend-label{font-size:12px;fill:#333}.axis-label{font-size:13px;fill:#111}
     .bar:focus,.point:focus{outline:2px solid #000}
+    .whisker{fill:none;stroke-width:1.5}
     .edge{fill:none;stroke-width:3;stroke-linecap:round}
     .node-label{font-size:11px;fill:#222}
     """

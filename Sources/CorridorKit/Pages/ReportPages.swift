@@ -122,3 +122,68 @@ extension CorridorDatabase {
     return page.render()
   }
 }
+
+extension CorridorDatabase {
+  /// `report transit --format html`: transit time per route by month and dwell time at each
+  /// border crossing and gauge change, each as the median with the middle half of the trips
+  /// (25th to 75th percentile) as a whisker, and every figure in tables.
+  public func transitPage(from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil) throws
+    -> String
+  {
+    let report = try transitReport(from: from, to: to, corridor: corridor, route: route, party: party)
+    var parts = ["Trips and stays that ended \(from.map { "from \($0)" } ?? "from the start") \(to.map { "to \($0)" } ?? "to date") (UTC)"]
+    if let corridor { parts.append("corridor \(corridor)") }
+    if let route { parts.append("route \(route)") }
+    var page = HTMLPage(title: "Transit and dwell times", subtitle: parts.joined(separator: "; ") + Self.scope(party))
+    func label(_ spread: DurationSpread, _ text: (Int64) -> String, _ unit: String, _ counted: String) -> String {
+      "\(text(spread.medianMinutes)) \(unit) (middle half \(text(spread.p25Minutes))–\(text(spread.p75Minutes)); \(spread.count) \(counted))"
+    }
+
+    let months = Array(Set(report.transit.map(\.month))).sorted()
+    let routes = report.transit.reduce(into: [String]()) { if !$0.contains($1.route) { $0.append($1.route) } }
+    let series = routes.map { route in
+      let byMonth = Dictionary(report.transit.filter { $0.route == route }.map { ($0.month, $0.spread) }, uniquingKeysWith: { a, _ in a })
+      let spreads = months.map { byMonth[$0] }
+      return ChartSeries(
+        name: route, values: spreads.map { $0.map { Double($0.medianMinutes) / 1_440 } },
+        labels: spreads.map { $0.map { label($0, DurationText.days, "d", "boxes") } ?? "–" },
+        intervals: spreads.map { $0.map { Double($0.p25Minutes) / 1_440...Double($0.p75Minutes) / 1_440 } })
+    }
+    page.add(
+      ChartSpec(
+        kind: .lines, id: "transit-by-month", title: "Transit time by route and month", xLabel: "Month of arrival",
+        yLabel: "Transit time (days)", categories: months, series: series), unit: "days",
+      note:
+        "From a box's departure from the route's origin to its arrival at the destination. Each point is the median; the whisker spans the middle half of the boxes (25th to 75th percentile, nearest rank)."
+    )
+    page.addTable(
+      "Transit time by route and month, every figure", id: "transit",
+      headers: ["Route", "Corridor", "Month", "Boxes", "Min (d)", "25th (d)", "Median (d)", "75th (d)", "Max (d)"],
+      rows: report.transit.map { t in
+        [t.route, t.corridor, t.month, String(t.spread.count)]
+          + [t.spread.minMinutes, t.spread.p25Minutes, t.spread.medianMinutes, t.spread.p75Minutes, t.spread.maxMinutes].map(DurationText.days)
+      }, empty: "No box arrived at its destination in the period.")
+
+    let measured = report.dwell.compactMap { dwell in dwell.spread.map { (dwell, $0) } }
+    page.add(
+      ChartSpec(
+        kind: .bars, id: "dwell-by-place", title: "Dwell time at border crossings and gauge changes", xLabel: "Place (UN/LOCODE)",
+        yLabel: "Dwell time (hours)", categories: measured.map { "\($0.0.location.text) \($0.0.name)" },
+        series: [
+          ChartSeries(
+            name: "Median dwell", values: measured.map { Double($0.1.medianMinutes) / 60 },
+            labels: measured.map { label($0.1, DurationText.hours, "h", "stays") },
+            intervals: measured.map { Double($0.1.p25Minutes) / 60...Double($0.1.p75Minutes) / 60 })
+        ]), unit: "hours",
+      note: "From a box's arrival at the place to its departure from it. Each bar is the median; the whisker spans the middle half of the stays.")
+    page.addTable(
+      "Dwell time by place, every figure", id: "dwell",
+      headers: ["Place", "Name", "Kind", "Routes", "Stays", "Min (h)", "25th (h)", "Median (h)", "75th (h)", "Max (h)"],
+      rows: report.dwell.map { d in
+        [d.location.text, d.name, d.kind, d.routes.joined(separator: " "), String(d.spread?.count ?? 0)]
+          + (d.spread.map { s in [s.minMinutes, s.p25Minutes, s.medianMinutes, s.p75Minutes, s.maxMinutes].map(DurationText.hours) }
+            ?? Array(repeating: "–", count: 5))
+      }, empty: "The routes reported cross no border and change no gauge.")
+    return page.render()
+  }
+}

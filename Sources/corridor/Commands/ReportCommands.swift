@@ -5,7 +5,7 @@ extension Corridor {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Operational and freight-cost reports.",
-      subcommands: [Costs.self, Exports.self, Exceptions.self, Emissions.self, NetworkMap.self]
+      subcommands: [Costs.self, Exports.self, Exceptions.self, Transit.self, Emissions.self, NetworkMap.self]
     )
   }
 }
@@ -36,6 +36,27 @@ extension Corridor.Report {
 }
 
 extension Corridor.Report {
+  struct Transit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Transit time per route and month, and dwell time at border crossings and gauge changes (median and spread).")
+    @Option(help: "Trips and stays that ended on or after this date (UTC).") var from: String?
+    @Option(help: "Trips and stays that ended on or before this date (UTC).") var to: String?
+    @Option(help: "Only this corridor.") var corridor: String?
+    @Option(help: "Only this route.") var route: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: ReportFormatOptions
+
+    func run() throws {
+      let db = try database.open()
+      try db.requireFilters(corridor: corridor, route: route)
+      let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
+      try output.emit(database: database, page: { try db.transitPage(from: from, to: to, corridor: corridor, route: route) }) { format in
+        let view = TransitReportView(try db.transitReport(from: from, to: to, corridor: corridor, route: route))
+        try Render.emit(format, json: view, headers: TransitReportView.headers, rows: view.rows)
+      }
+    }
+  }
+
   struct NetworkMap: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "network", abstract: "The corridors and where the boxes of open shipments are now (legs, places, customs holds).")

@@ -1,0 +1,224 @@
+import SQLite
+
+/// How a set of measured durations is spread: the count, the extremes and the quartiles, each by
+/// the nearest-rank method, so every figure is one trip's measured time (no interpolation, whole
+/// minutes, the same on every machine).
+public struct DurationSpread: Sendable, Equatable {
+  public let count: Int
+  public let minMinutes: Int64
+  public let p25Minutes: Int64
+  public let medianMinutes: Int64
+  public let p75Minutes: Int64
+  public let maxMinutes: Int64
+
+  /// Nil for no durations.
+  public init?(minutes: [Int64]) {
+    guard !minutes.isEmpty else { return nil }
+    let sorted = minutes.sorted()
+    let n = sorted.count
+    // Nearest rank: the smallest value with at least q·n values at or below it, i.e. rank ⌈q·n⌉.
+    func rank(_ numerator: Int, _ denominator: Int) -> Int64 { sorted[(numerator * n + denominator - 1) / denominator - 1] }
+    count = n
+    minMinutes = sorted[0]
+    p25Minutes = rank(1, 4)
+    medianMinutes = rank(1, 2)
+    p75Minutes = rank(3, 4)
+    maxMinutes = sorted[n - 1]
+  }
+}
+
+/// The transit times of one route's boxes that arrived in one month: from each box's first
+/// departure (DEPA) from the route's origin to its first arrival (ARRI) at the destination.
+public struct RouteTransit: Sendable, Equatable {
+  public let route: String
+  public let corridor: String
+  /// `YYYY-MM` of the arrival at the destination (UTC).
+  public let month: String
+  public let spread: DurationSpread
+}
+
+/// How long boxes stood at one border crossing or gauge change: from a box's arrival (ARRI) there
+/// to its departure (DEPA) from there, over the stays that ended in the period.
+public struct NodeDwell: Sendable, Equatable {
+  public let location: LocationCode
+  public let name: String
+  /// `gauge change` or `border crossing`.
+  public let kind: String
+  /// The routes in the report that pass through it.
+  public let routes: [String]
+  /// Nil when no stay there ended in the period.
+  public let spread: DurationSpread?
+}
+
+public struct TransitReport: Sendable, Equatable {
+  /// By route (in route order), then month.
+  public let transit: [RouteTransit]
+  /// By place code.
+  public let dwell: [NodeDwell]
+}
+
+/// The query behind `report transit`: one place's arrivals and departures of one route's boxes,
+/// one range of migration 0013's covering index `events_stops`, in index order (by shipment and
+/// container, so a box's rows are neighbours). A `GROUP BY` here cost ten times the reading of
+/// the range (1.3 s for the 2.9 million stops at the borders of a 10,000,000-event year), so
+/// `BoxStops` groups them as they stream by.
+enum TransitQueries {
+  /// Arguments: place, route, [party, party].
+  static func stops(party: Bool) -> String {
+    """
+    SELECT d.shipment, d.container, d.code, d.at_ms FROM events d INDEXED BY events_stops
+    WHERE d.location = ? AND d.code IN ('ARRI', 'DEPA') AND d.classifier = 'ACT'
+      AND d.shipment IN (SELECT ref FROM shipments WHERE route = ?\(party ? " AND ref IN (\(PartyScope.shipments))" : ""))
+      AND d.seq NOT IN (SELECT e.seq FROM event_retractions x JOIN events e ON e.id = x.event_id)
+    ORDER BY d.shipment, d.container
+    """
+  }
+}
+
+/// One box's arrivals and departures at one place, read from `TransitQueries.stops` a box at a
+/// time: its first arrival, and its first and last departure.
+struct BoxStops {
+  var shipment: [UInt8] = []
+  var container: [UInt8] = []
+  var firstArrival: Int64?
+  var firstDeparture: Int64?
+  var lastDeparture: Int64?
+
+  /// Whether this box comes before `other` in SQLite's order of (shipment, container), so that
+  /// two places' streams can be merged.
+  func precedes(_ other: BoxStops) -> Bool {
+    shipment == other.shipment ? container.lexicographicallyPrecedes(other.container) : shipment.lexicographicallyPrecedes(other.shipment)
+  }
+
+  func isSameBox(as other: BoxStops) -> Bool { container == other.container && shipment == other.shipment }
+
+  /// Reads one statement's rows, a box at a time. A box's first row is read with checks (text
+  /// where text belongs); the rows after it are only compared with it, and a row that differs in
+  /// any way starts the next box, read with checks again. `code` is ARRI or DEPA and `at_ms` an
+  /// integer by the index's definition and the STRICT table.
+  struct Reader {
+    let statement: Statement
+    let shipment: Int32, container: Int32, code: Int32, at: Int32
+    /// The row after the last box returned, when there is one.
+    var pending: Bool
+
+    init(_ statement: Statement) throws {
+      self.statement = statement
+      (shipment, container) = (try statement.columnIndex("shipment"), try statement.columnIndex("container"))
+      (code, at) = (try statement.columnIndex("code"), try statement.columnIndex("at_ms"))
+      pending = try statement.step()
+    }
+
+    /// The next box, reusing `box`'s storage; false when there are no more.
+    mutating func next(into box: inout BoxStops) throws -> Bool {
+      guard pending else { return false }
+      box.shipment.removeAll(keepingCapacity: true)
+      box.container.removeAll(keepingCapacity: true)
+      try statement.withRequiredText(at: shipment) { box.shipment.append(contentsOf: $0) }
+      try statement.withRequiredText(at: container) { box.container.append(contentsOf: $0) }
+      (box.firstArrival, box.firstDeparture, box.lastDeparture) = (nil, nil, nil)
+      repeat {
+        let at = try statement.requiredInt64(at: at)
+        if statement.text(at: code, equals: Self.arrival) {
+          box.firstArrival = min(box.firstArrival ?? at, at)
+        } else {
+          box.firstDeparture = min(box.firstDeparture ?? at, at)
+          box.lastDeparture = max(box.lastDeparture ?? at, at)
+        }
+        pending = try statement.step()
+      } while pending && statement.text(at: container, equals: box.container) && statement.text(at: shipment, equals: box.shipment)
+      return true
+    }
+
+    static let arrival = Array("ARRI".utf8)
+  }
+}
+
+extension CorridorDatabase {
+  /// Transit times per route and month of arrival, and dwell times at every border crossing and
+  /// gauge change of the routes, for trips and stays that ended between `from` and `to`
+  /// (inclusive, UTC days). With `party`, only that party's shipments.
+  public func transitReport(
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil
+  ) throws -> TransitReport {
+    let routes = try self.routes().filter { (corridor == nil || $0.corridor == corridor) && (route == nil || $0.code == route) }
+    let period = (from?.startMilliseconds ?? .min)...(to.map { $0.adding(days: 1).startMilliseconds - 1 } ?? .max)
+    // A statement of its own per stream (the transit merges two at once), compiled per place.
+    let sql = TransitQueries.stops(party: party != nil)
+    func reader(_ place: LocationCode, _ route: Route) throws -> BoxStops.Reader {
+      let statement = try connection.prepare(sql)
+      try statement.bind([.text(place.text), .text(route.code)] + (party.map(PartyScope.arguments) ?? []))
+      return try BoxStops.Reader(statement)
+    }
+    return try mapSQLiteErrors {
+      // Transit: each box's first departure from the origin merged, by box, with its first
+      // arrival at the destination.
+      var transit: [RouteTransit] = []
+      for route in routes {
+        guard let origin = route.origin, let destination = route.destination else { continue }
+        var departures = try reader(origin, route)
+        var arrivals = try reader(destination, route)
+        var byMonth: [String: [Int64]] = [:]
+        var (leaving, arriving) = (BoxStops(), BoxStops())
+        var more = try arrivals.next(into: &arriving)
+        while try departures.next(into: &leaving) {
+          while more && arriving.precedes(leaving) { more = try arrivals.next(into: &arriving) }
+          guard more, arriving.isSameBox(as: leaving), let departed = leaving.firstDeparture, let arrived = arriving.firstArrival,
+            arrived >= departed, period.contains(arrived)
+          else { continue }
+          byMonth[EventTime(milliseconds: arrived, offsetMinutes: 0).day.month, default: []].append((arrived - departed) / 60_000)
+        }
+        for (month, minutes) in byMonth.sorted(by: { $0.key < $1.key }) {
+          guard let spread = DurationSpread(minutes: minutes) else { continue }
+          transit.append(RouteTransit(route: route.code, corridor: route.corridor, month: month, spread: spread))
+        }
+      }
+
+      // Border crossings and gauge changes: the end of a leg that crosses a border or changes
+      // gauge, and any place of the border-crossing kind, between a route's origin and its
+      // destination (a box arrives at its destination and does not leave).
+      let places = Dictionary(try locations().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+      var routesThrough: [LocationCode: [Route]] = [:]
+      for route in routes {
+        let marked = route.legs.filter { $0.borderCrossing || $0.gaugeChange }.map(\.to)
+        for node in route.nodes.dropFirst().dropLast() where marked.contains(node) || places[node]?.kind == .borderCrossing {
+          if !(routesThrough[node]?.contains(where: { $0.code == route.code }) ?? false) { routesThrough[node, default: []].append(route) }
+        }
+      }
+      let gaugeChanges = Set(routes.flatMap { $0.legs.filter(\.gaugeChange).map(\.to) })
+      var dwell: [NodeDwell] = []
+      for (node, through) in routesThrough.sorted(by: { $0.key.text < $1.key.text }) {
+        // Each stay: from the box's first arrival to its last departure.
+        var minutes: [Int64] = []
+        var stay = BoxStops()
+        for route in through {
+          var stops = try reader(node, route)
+          while try stops.next(into: &stay) {
+            guard let arrived = stay.firstArrival, let departed = stay.lastDeparture, departed >= arrived, period.contains(departed) else {
+              continue
+            }
+            minutes.append((departed - arrived) / 60_000)
+          }
+        }
+        dwell.append(
+          NodeDwell(
+            location: node, name: places[node]?.name ?? node.text,
+            kind: gaugeChanges.contains(node) ? "gauge change" : "border crossing", routes: through.map(\.code),
+            spread: DurationSpread(minutes: minutes)))
+      }
+      return TransitReport(transit: transit, dwell: dwell)
+    }
+  }
+}
+
+/// Whole minutes shown as days or hours with one decimal, rounded half up: exact integer
+/// arithmetic, so the page and a reader's own division of the JSON's minutes agree.
+public enum DurationText {
+  public static func days(_ minutes: Int64) -> String { tenths(minutes, per: 1_440) }
+  public static func hours(_ minutes: Int64) -> String { tenths(minutes, per: 60) }
+
+  static func tenths(_ minutes: Int64, per unit: Int64) -> String {
+    let tenths = (minutes * 10 + unit / 2) / unit
+    return DigitGrouping.grouped("\(tenths / 10).\(tenths % 10)")
+  }
+}
