@@ -58,6 +58,8 @@ time_it "report costs --format html (page)" "< 2 s" "$BIN report costs --from $Y
 time_it "report exports --format html (page)" "< 2 s" "$BIN report exports --year $YEAR --format html"
 time_it "report exceptions --format html (page)" "< 2 s" "$BIN report exceptions --as-of $AS_OF --format html"
 time_it "report network --format html (page)" "< 2 s" "$BIN report network --as-of $AS_OF --format html"
+time_it "report transit --format html (page)" "< 2 s" "$BIN report transit --format html" \
+  "SELECT location, count(*), sum(t) FROM (SELECT location, max(CASE WHEN code = 'DEPA' THEN at_ms END) - min(CASE WHEN code = 'ARRI' THEN at_ms END) AS t FROM events INDEXED BY events_stops WHERE location IN (SELECT to_location FROM legs WHERE border_crossing = 1 OR gauge_change = 1) AND code IN ('ARRI', 'DEPA') AND classifier = 'ACT' GROUP BY location, shipment, container) GROUP BY location"
 time_it "shipment list --status in-transit --limit 50" "< 1 s" "$BIN shipment list --status in-transit --limit 50" \
   "SELECT ref FROM shipment_status WHERE status = 'in-transit' LIMIT 50"
 time_it "audit verify" "streaming" "$BIN audit verify" "SELECT count(*), max(seq) FROM audit_log"

@@ -31,6 +31,13 @@ struct PageRoutes {
           party: party)
       }
     }
+    router.get("/corridor/v1/pages/transit") { request, context in
+      try await page(request, context, allowed: ["from", "to", "corridor", "route"]) { db, items, party in
+        let (corridor, route) = (try items.single("corridor"), try items.single("route"))
+        try db.requireFilters(corridor: corridor, route: route)
+        return try db.transitPage(from: try Self.day(items, "from"), to: try Self.day(items, "to"), corridor: corridor, route: route, party: party)
+      }
+    }
     router.get("/corridor/v1/pages/exceptions") { request, context in
       try await page(request, context, allowed: ["staleHours", "asOf"]) { db, items, party in
         let hours = try Self.number(items, "staleHours") ?? 72

@@ -36,6 +36,7 @@ import Testing
       ("exports", ["report", "exports", "--year", "2024", "--compare", "2023"]),
       ("exceptions", ["report", "exceptions", "--as-of", asOf]),
       ("network", ["report", "network", "--as-of", asOf]),
+      ("transit", ["report", "transit"]),
     ]
     for page in pages {
       let file = folder + "/\(page.name).html"
@@ -87,11 +88,40 @@ import Testing
     for kind in Set(items.compactMap { ($0 as? [String: Any])?["kind"] as? String }) {
       #expect(exceptions.contains("data-series=\"\(kind)\""), "\(kind) is not charted")
     }
+    // Transit and dwell: a point per route and month, a bar per place with stays, and every
+    // figure of the JSON (minutes) in the tables as days or hours with one decimal.
+    let transitDOM = try Self.browse(folder + "/transit.html", ["--dump-dom"]).out
+    let transit = try #require(try CLI.json(CLI.run(["report", "transit", "--db", db, "--format", "json"]).stdout) as? [String: Any])
+    let trips = try #require(transit["transit"] as? [[String: Any]])
+    let stays = try #require(transit["dwell"] as? [[String: Any]])
+    #expect(trips.count > 20 && stays.count > 5)
+    #expect(Self.count("<circle class=\"point\"", in: transitDOM) == trips.count)
+    #expect(Self.count("<rect class=\"bar\"", in: transitDOM) == stays.filter { ($0["count"] as? Int ?? 0) > 0 }.count)
+    #expect(Self.count("class=\"whisker\"", in: transitDOM) == trips.count + stays.filter { ($0["count"] as? Int ?? 0) > 0 }.count)
+    let keys = ["minMinutes", "p25Minutes", "medianMinutes", "p75Minutes", "maxMinutes"]
+    for trip in trips {
+      let minutes = keys.map { trip[$0] as? Int ?? -1 }
+      let cells =
+        [trip["route"], trip["corridor"], trip["month"]].map { "<td>\($0 as? String ?? "?")</td>" }.joined()
+        + "<td>\(trip["count"] as? Int ?? -1)</td>" + minutes.map { "<td>\(Self.tenths($0, per: 1_440))</td>" }.joined()
+      #expect(transitDOM.contains("<tr>" + cells + "</tr>"), "\(cells)")
+    }
+    for stay in stays where (stay["count"] as? Int ?? 0) > 0 {
+      let minutes = keys.map { stay[$0] as? Int ?? -1 }
+      let cells = "<td>\(stay["count"] as? Int ?? -1)</td>" + minutes.map { "<td>\(Self.tenths($0, per: 60))</td>" }.joined() + "</tr>"
+      #expect(transitDOM.contains("<tr><td>\(stay["location"] as? String ?? "?")</td>") && transitDOM.contains(cells), "\(cells)")
+    }
+  }
+
+  /// Minutes as days or hours with one decimal, rounded half up (worked out here independently).
+  static func tenths(_ minutes: Int, per unit: Int) -> String {
+    let tenths = (minutes * 10 * 2 + unit) / (unit * 2)
+    return Self.grouped("\(tenths / 10).\(tenths % 10)")
   }
 
   @Test func thePagesFitAPhoneWithoutOverflowingTheirMainContent() throws {
     let (folder, db) = try Self.demo()
-    for command in [["report", "costs"], ["report", "network", "--as-of", "2024-12-20T00:00:00Z"]] {
+    for command in [["report", "costs"], ["report", "network", "--as-of", "2024-12-20T00:00:00Z"], ["report", "transit"]] {
       let file = folder + "/page.html"
       #expect(try CLI.run(command + ["--db", db, "--format", "html", "--out", file]).status == 0)
       // A copy with a probe that records whether the main content is wider than the window (the

@@ -75,6 +75,36 @@ import Testing
     #expect(svg.components(separatedBy: "<circle class=\"point\"").count - 1 == 5)
     #expect(svg.contains("stroke-dasharray=\"6 3\""))
   }
+
+  @Test func whiskersSpanTheIntervalAndTheScaleCoversTheirTops() throws {
+    // Medians 10 and 20 with middle halves 8–30 and 15–25: the axis must reach 30, not 20.
+    let spec = ChartSpec(
+      kind: .bars, id: "d", title: "Dwell", xLabel: "Place", yLabel: "Hours", categories: ["KZDOS", "PLMAA"],
+      series: [ChartSeries(name: "Median", values: [10, 20], labels: ["10", "20"], intervals: [8...30, 15...25])])
+    let svg = ChartRenderer.render(spec)
+    #expect(svg.components(separatedBy: "<path class=\"whisker\"").count - 1 == 2)
+    let layout = ChartLayout()
+    let y = LinearScale(covering: [10, 20, 30, 25], range: layout.plotY)
+    #expect(y.domain.upperBound == 30)
+    // The first whisker runs from y(8) to y(30), with caps at both ends.
+    #expect(svg.contains("V\(px(y(30)))"), "\(svg)")
+    #expect(svg.contains(" \(px(y(8)))H"))
+    // A line chart with whiskers sets its series apart and draws one whisker per point.
+    let lines = ChartSpec(
+      kind: .lines, id: "t", title: "Transit", xLabel: "Month", yLabel: "Days", categories: ["2024-01", "2024-02"],
+      series: [
+        ChartSeries(name: "A", values: [10, 11], labels: ["10", "11"], intervals: [9...12, nil]),
+        ChartSeries(name: "B", values: [10, nil], labels: ["10", "–"], intervals: [8...11, nil]),
+      ])
+    let drawn = ChartRenderer.render(lines)
+    #expect(drawn.components(separatedBy: "<path class=\"whisker\"").count - 1 == 2)
+    func firstPoint(_ series: String) -> Double? {
+      guard let start = drawn.range(of: "<circle class=\"point\" data-series=\"\(series)\" cx=\"") else { return nil }
+      return Double(drawn[start.upperBound...].prefix { $0 != "\"" })
+    }
+    let (a, b) = (try #require(firstPoint("A")), try #require(firstPoint("B")))
+    #expect(abs(a - b) >= 3 && abs(a - b) <= 12, "points of two series at one month are set apart: \(a) \(b)")
+  }
 }
 
 /// Pages of a database with nothing in it yet: drawn, not trapped.
@@ -85,7 +115,7 @@ import Testing
     let now = try EventTime(parsing: "2024-06-01T00:00:00Z")
     let pages = [
       try db.costPage(), try db.exportsPage(year: 2024, compare: 2023), try db.exceptionsPage(staleHours: 72, now: now),
-      try db.networkPage(asOf: now),
+      try db.networkPage(asOf: now), try db.transitPage(),
     ]
     for page in pages {
       #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("</main>"))

@@ -14,7 +14,22 @@ import Testing
     let now = try EventTime(parsing: asOf)
     let admin = fixture.keys["admin"]
     let duisburg = fixture.keys["duisburg"]
+    // Stays at the Chinese border: box A (Duisburg's) 4.5 h at Alashankou, box B 2 h at Pingxiang.
+    try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL", mode: .RAIL)
+    try fixture.record(fixture.boxA, .DEPA, "2024-03-08T14:30:00+08:00", "CNAKL", mode: .RAIL)
+    for (code, at, place) in [
+      (EventCode.DEPA, "2024-03-06T13:00", "CNCQI"), (.ARRI, "2024-03-07T10:00", "CNNIN"), (.DEPA, "2024-03-07T12:00", "CNNIN"),
+      (.ARRI, "2024-03-07T18:00", "CNPIN"), (.DEPA, "2024-03-07T20:00", "CNPIN"),
+    ] {
+      try fixture.record(fixture.boxB, code, at + ":00+08:00", place, mode: .RAIL)
+    }
     for (path, key, expected) in [
+      ("transit", admin, try fixture.db.transitPage()),
+      (
+        "transit?from=2024-03-01&to=2024-03-31&corridor=CN-EU", duisburg,
+        try fixture.db.transitPage(
+          from: try Day(parsing: "2024-03-01"), to: try Day(parsing: "2024-03-31"), corridor: "CN-EU", party: "Duisburg GmbH")
+      ),
       ("exceptions?asOf=\(asOf)", admin, try fixture.db.exceptionsPage(staleHours: 72, now: now)),
       ("exceptions?asOf=\(asOf)&staleHours=48", duisburg, try fixture.db.exceptionsPage(staleHours: 48, now: now, party: "Duisburg GmbH")),
       ("network?asOf=\(asOf)", duisburg, try fixture.db.networkPage(asOf: now, party: "Duisburg GmbH")),
@@ -39,10 +54,16 @@ import Testing
     let allCosts = try await server.send(.GET, "/corridor/v1/pages/costs", key: admin).text
     let ownCosts = try await server.send(.GET, "/corridor/v1/pages/costs", key: duisburg).text
     #expect(allCosts != ownCosts)
+    let allTransit = try await server.send(.GET, "/corridor/v1/pages/transit", key: admin).text
+    let ownTransit = try await server.send(.GET, "/corridor/v1/pages/transit", key: duisburg).text
+    #expect(allTransit.contains("<td>CNAKL</td>") && allTransit.contains("4.5 h (middle half 4.5–4.5; 1 stay)"))
+    #expect(allTransit.contains("2.0 h (middle half 2.0–2.0; 1 stay)"))
+    #expect(ownTransit.contains("4.5 h (middle half 4.5–4.5; 1 stay)") && !ownTransit.contains("2.0 h (middle half"))
     // Bad parameters: 400 with a DCSA body; no key: 401.
     for path in [
       "exports", "exports?year=2024&compare=2024", "exports?year=99999999999", "exceptions?staleHours=0", "costs?from=yesterday",
-      "costs?corridor=NOPE", "network?asOf=now", "network?limit=3", "costs?currency=XXX",
+      "costs?corridor=NOPE", "network?asOf=now", "network?limit=3", "costs?currency=XXX", "transit?from=yesterday", "transit?route=NOPE",
+      "transit?staleHours=3",
     ] {
       let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: admin)
       #expect(reply.status == 400, "\(path): \(reply.status) \(reply.text.prefix(200))")

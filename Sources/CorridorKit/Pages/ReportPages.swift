@@ -135,8 +135,9 @@ extension CorridorDatabase {
     if let corridor { parts.append("corridor \(corridor)") }
     if let route { parts.append("route \(route)") }
     var page = HTMLPage(title: "Transit and dwell times", subtitle: parts.joined(separator: "; ") + Self.scope(party))
-    func label(_ spread: DurationSpread, _ text: (Int64) -> String, _ unit: String, _ counted: String) -> String {
-      "\(text(spread.medianMinutes)) \(unit) (middle half \(text(spread.p25Minutes))–\(text(spread.p75Minutes)); \(spread.count) \(counted))"
+    func label(_ spread: DurationSpread, _ text: (Int64) -> String, _ unit: String, _ counted: (one: String, many: String)) -> String {
+      let n = "\(spread.count) \(spread.count == 1 ? counted.one : counted.many)"
+      return "\(text(spread.medianMinutes)) \(unit) (middle half \(text(spread.p25Minutes))–\(text(spread.p75Minutes)); \(n))"
     }
 
     let months = Array(Set(report.transit.map(\.month))).sorted()
@@ -146,7 +147,7 @@ extension CorridorDatabase {
       let spreads = months.map { byMonth[$0] }
       return ChartSeries(
         name: route, values: spreads.map { $0.map { Double($0.medianMinutes) / 1_440 } },
-        labels: spreads.map { $0.map { label($0, DurationText.days, "d", "boxes") } ?? "–" },
+        labels: spreads.map { $0.map { label($0, DurationText.days, "d", ("box", "boxes")) } ?? "–" },
         intervals: spreads.map { $0.map { Double($0.p25Minutes) / 1_440...Double($0.p75Minutes) / 1_440 } })
     }
     page.add(
@@ -172,7 +173,7 @@ extension CorridorDatabase {
         series: [
           ChartSeries(
             name: "Median dwell", values: measured.map { Double($0.1.medianMinutes) / 60 },
-            labels: measured.map { label($0.1, DurationText.hours, "h", "stays") },
+            labels: measured.map { label($0.1, DurationText.hours, "h", ("stay", "stays")) },
             intervals: measured.map { Double($0.1.p25Minutes) / 60...Double($0.1.p75Minutes) / 60 })
         ]), unit: "hours",
       note: "From a box's arrival at the place to its departure from it. Each bar is the median; the whisker spans the middle half of the stays.")
