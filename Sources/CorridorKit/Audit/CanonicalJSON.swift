@@ -91,7 +91,22 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
 
   /// An integer in canonical form (decimal digits), into bytes.
   static func writeInt(_ value: Int64, to out: inout [UInt8]) {
-    out.append(contentsOf: String(value).utf8)  // up to 15 digits fit a small string: no allocation
+    // Digits written from the right into a buffer on the stack, then appended at once: no
+    // `String` (a bulk import writes four integers a row). 20 bytes hold Int64.min.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+      var magnitude = value.magnitude
+      var start = 20
+      repeat {
+        start -= 1
+        buffer[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+        magnitude /= 10
+      } while magnitude > 0
+      if value < 0 {
+        start -= 1
+        buffer[start] = UInt8(ascii: "-")
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<20]))
+    }
   }
 
   /// The canonical form of a parsed JSON value (for re-verifying exports). Numbers must be

@@ -147,9 +147,12 @@ extension CorridorDatabase {
   /// The shipments a container was assigned to, the most recent first (the order in which
   /// `openShipment(of:)` picks; an import judges "open" by what it has seen of the file).
   func shipmentRefs(of container: ContainerNumber) throws -> [String] {
+    // Sorted here, not by SQLite: an ORDER BY the index does not give opens a sorter, which cost
+    // the import more than the lookup (a box has a handful of assignments).
     try connection.rows(
-      "SELECT shipment FROM shipment_containers WHERE container = ? ORDER BY assigned_at DESC, rowid DESC", [.text(container.text)]
-    ).map { try $0.text("shipment") }
+      "SELECT shipment, assigned_at, rowid AS assignment FROM shipment_containers WHERE container = ?", [.text(container.text)]
+    ).map { (ref: try $0.text("shipment"), at: try $0.text("assigned_at"), order: try $0.int64("assignment")) }
+      .sorted { ($0.at, $0.order) > ($1.at, $1.order) }.map(\.ref)
   }
 
   /// The most recent shipment a container was assigned to, open or not.
