@@ -95,4 +95,37 @@ import Testing
     let rows = try #require(try CLI.json(result.stdout) as? [[String: Any]])
     #expect(rows.map { $0["kind"] as? String } == ["stale"])
   }
+
+  @Test func transitReportInEveryFormatAndItsBadOptions() throws {
+    // Departs Chongqing 5 March 10:00 (+08:00), waits at Alashankou 8 March 10:00–14:30 (270 min).
+    for (code, at, place) in [
+      ("DEPA", "2024-03-05T10:00:00+08:00", "CNCQI"), ("ARRI", "2024-03-08T10:00:00+08:00", "CNAKL"),
+      ("DEPA", "2024-03-08T14:30:00+08:00", "CNAKL"),
+    ] {
+      let result = try CLI.run(["event", "record", "CSQU3054383", code, "--at", at, "--location", place, "--mode", "rail"], environment: env)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let json = try #require(
+      try CLI.json(CLI.run(["report", "transit", "--route", "CQ-AKL-DUI", "--format", "json"], environment: env).stdout) as? [String: Any])
+    #expect((json["transit"] as? [Any])?.isEmpty == true, "the box has not arrived")
+    let dwell = try #require(json["dwell"] as? [[String: Any]])
+    let alashankou = try #require(dwell.first { $0["location"] as? String == "CNAKL" })
+    #expect(alashankou["count"] as? Int == 1 && alashankou["medianMinutes"] as? Int == 270 && alashankou["p75Minutes"] as? Int == 270)
+    let dostyk = try #require(dwell.first { $0["location"] as? String == "KZDOS" })
+    #expect(dostyk["count"] as? Int == 0 && dostyk["medianMinutes"] is NSNull && dostyk["kind"] as? String == "gauge change")
+    let csv = try CLI.run(["report", "transit", "--route", "CQ-AKL-DUI", "--format", "csv"], environment: env).stdout
+    #expect(csv.hasPrefix("measure,route,corridor,month,location,count,minMinutes,p25Minutes,medianMinutes,p75Minutes,maxMinutes"))
+    #expect(csv.contains("dwell,CQ-AKL-DUI,,,CNAKL,1,270,270,270,270,270"), "\(csv)")
+    #expect(csv.contains("dwell,CQ-AKL-DUI,,,KZDOS,0,,,,,"), "\(csv)")
+    // Outside the period: nothing measured.
+    let later = try CLI.run(["report", "transit", "--from", "2024-03-09", "--format", "csv"], environment: env).stdout
+    #expect(!later.contains(",270,"))
+    for (args, status) in [
+      (["--route", "NOPE"], Int32(65)), (["--corridor", "NOPE"], 65), (["--from", "March"], 65), (["--out", "x.html"], 64),
+    ] {
+      let result = try CLI.run(["report", "transit"] + args, environment: env)
+      #expect(result.status == status, "\(args): \(result.status) \(result.stderr)")
+      #expect(result.stderr.hasPrefix("corridor: error: ") && result.stdout.isEmpty, "\(args): \(result.stderr)")
+    }
+  }
 }

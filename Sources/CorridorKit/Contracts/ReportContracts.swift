@@ -110,36 +110,51 @@ public struct TransitReportView: Encodable, Sendable {
     "measure", "route", "corridor", "month", "location", "count", "minMinutes", "p25Minutes", "medianMinutes", "p75Minutes", "maxMinutes",
   ]
   public var rows: [[String]] {
-    var rows: [[String]] = []
-    for t in transit {
-      let minutes: [Int64] = [t.minMinutes, t.p25Minutes, t.medianMinutes, t.p75Minutes, t.maxMinutes]
-      rows.append(["transit", t.route, t.corridor, t.month, "", String(t.count)] + minutes.map { String($0) })
-    }
-    for d in dwell {
-      let minutes: [Int64?] = [d.minMinutes, d.p25Minutes, d.medianMinutes, d.p75Minutes, d.maxMinutes]
-      rows.append(["dwell", d.routes.joined(separator: " "), "", "", d.location, String(d.count)] + minutes.map { $0.map { String($0) } ?? "" })
-    }
-    return rows
+    transit.map { ["transit", $0.route, $0.corridor, $0.month, ""] + $0.spread.cells }
+      + dwell.map { ["dwell", $0.routes.joined(separator: " "), "", "", $0.location] + $0.spread.cells }
   }
+}
+
+/// A spread's figures as JSON fields (`count`, `minMinutes`, `p25Minutes`, `medianMinutes`,
+/// `p75Minutes`, `maxMinutes`), written beside the fields of what they measure; with nothing
+/// measured, `count` 0 and the minutes `null`.
+public struct SpreadView: Encodable, Sendable {
+  public let count: Int
+  @Nullable public var minMinutes: Int64?
+  @Nullable public var p25Minutes: Int64?
+  @Nullable public var medianMinutes: Int64?
+  @Nullable public var p75Minutes: Int64?
+  @Nullable public var maxMinutes: Int64?
+
+  init(_ spread: DurationSpread?) {
+    count = spread?.count ?? 0
+    (minMinutes, p25Minutes, medianMinutes) = (spread?.minMinutes, spread?.p25Minutes, spread?.medianMinutes)
+    (p75Minutes, maxMinutes) = (spread?.p75Minutes, spread?.maxMinutes)
+  }
+
+  /// The CSV and table cells, from `count` on.
+  var cells: [String] { [String(count)] + [minMinutes, p25Minutes, medianMinutes, p75Minutes, maxMinutes].map { $0.map { String($0) } ?? "" } }
 }
 
 public struct TransitTimeView: Encodable, Sendable {
   public let route: String
   public let corridor: String
   public let month: String
-  /// Boxes that arrived at the destination in the month.
-  public let count: Int
-  public let minMinutes: Int64
-  public let p25Minutes: Int64
-  public let medianMinutes: Int64
-  public let p75Minutes: Int64
-  public let maxMinutes: Int64
+  /// Boxes that arrived at the destination in the month, and how long they took.
+  public let spread: SpreadView
 
   init(_ transit: RouteTransit) {
-    let spread = transit.spread
-    (route, corridor, month) = (transit.route, transit.corridor, transit.month)
-    (count, minMinutes, p25Minutes) = (spread.count, spread.minMinutes, spread.p25Minutes)
-    (medianMinutes, p75Minutes, maxMinutes) = (spread.medianMinutes, spread.p75Minutes, spread.maxMinutes)
+    (route, corridor, month, spread) = (transit.route, transit.corridor, transit.month, SpreadView(transit.spread))
+  }
+
+  enum CodingKeys: CodingKey { case route, corridor, month }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(route, forKey: .route)
+    try container.encode(corridor, forKey: .corridor)
+    try container.encode(month, forKey: .month)
+    try spread.encode(to: encoder)
   }
 }
 
@@ -149,19 +164,22 @@ public struct DwellTimeView: Encodable, Sendable {
   /// `border crossing` or `gauge change`.
   public let kind: String
   public let routes: [String]
-  /// Stays that ended in the period; the minutes are `null` when there were none.
-  public let count: Int
-  @Nullable public var minMinutes: Int64?
-  @Nullable public var p25Minutes: Int64?
-  @Nullable public var medianMinutes: Int64?
-  @Nullable public var p75Minutes: Int64?
-  @Nullable public var maxMinutes: Int64?
+  /// The stays that ended in the period, and how long they were.
+  public let spread: SpreadView
 
   init(_ dwell: NodeDwell) {
-    let spread = dwell.spread
     (location, name, kind, routes) = (dwell.location.text, dwell.name, dwell.kind, dwell.routes)
-    count = spread?.count ?? 0
-    (minMinutes, p25Minutes, medianMinutes) = (spread?.minMinutes, spread?.p25Minutes, spread?.medianMinutes)
-    (p75Minutes, maxMinutes) = (spread?.p75Minutes, spread?.maxMinutes)
+    spread = SpreadView(dwell.spread)
+  }
+
+  enum CodingKeys: CodingKey { case location, name, kind, routes }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(location, forKey: .location)
+    try container.encode(name, forKey: .name)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(routes, forKey: .routes)
+    try spread.encode(to: encoder)
   }
 }
