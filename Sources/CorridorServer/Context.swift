@@ -101,7 +101,7 @@ enum RouteTable {
       (["v2", "events"], ["GET"]), (["v2", "events", "*"], ["GET"]), (["v2", "event-subscriptions"], ["GET", "POST"]),
       (["v2", "event-subscriptions", "*"], ["GET", "PUT", "DELETE"]), (["v2", "event-subscriptions", "*", "secret"], ["PUT"]),
       (["corridor", "v1", "events"], ["POST"]), (["corridor", "v1", "openapi.yaml"], ["GET"]),
-    ] + ["network", "costs", "exports", "exceptions"].map { (["corridor", "v1", "pages", $0], ["GET"]) }
+    ] + PageRoutes.pages.map { (["corridor", "v1", "pages", $0.name], ["GET"]) }
 
   static func allowed(on path: String) -> [String]? {
     let parts = path.split(separator: "/").map(String.init)

@@ -6,43 +6,50 @@ import Hummingbird
 struct PageRoutes {
   let database: ServerDatabase
 
+  /// A page: its name under `/corridor/v1/pages/`, the query parameters it takes, and how it is
+  /// drawn on a read connection for a key's party (nil: every shipment).
+  struct Page: Sendable {
+    let name: String
+    let parameters: Set<String>
+    let render: @Sendable (CorridorDatabase, QueryItems, String?) throws -> String
+  }
+
+  /// Every page, once: the router and the 405 table (`RouteTable`) are both made from it.
+  static let pages: [Page] = [
+    Page(name: "network", parameters: ["asOf"]) { db, items, party in
+      try db.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)
+    },
+    Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt"]) { db, items, party in
+      let (corridor, route) = (try items.single("corridor"), try items.single("route"))
+      try db.requireFilters(corridor: corridor, route: route)
+      return try db.costPage(
+        from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route,
+        currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"), party: party)
+    },
+    Page(name: "exports", parameters: ["year", "compare", "currency", "fxAt"]) { db, items, party in
+      guard let year = try number(items, "year") else { throw DCSAError.badRequest("year is required") }
+      let compare = try number(items, "compare")
+      try CorridorDatabase.checkReportYears(year: year, compare: compare)
+      return try db.exportsPage(
+        year: year, compare: compare, currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
+        party: party)
+    },
+    Page(name: "exceptions", parameters: ["staleHours", "asOf"]) { db, items, party in
+      let hours = try number(items, "staleHours") ?? 72
+      try CorridorDatabase.checkStaleHours(hours)
+      return try db.exceptionsPage(staleHours: hours, now: try instant(items, "asOf") ?? db.clock.now(), party: party)
+    },
+    Page(name: "transit", parameters: ["from", "to", "corridor", "route"]) { db, items, party in
+      let (corridor, route) = (try items.single("corridor"), try items.single("route"))
+      try db.requireFilters(corridor: corridor, route: route)
+      return try db.transitPage(from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party)
+    },
+  ]
+
   func add(to router: RouterGroup<CorridorRequestContext>) {
-    router.get("/corridor/v1/pages/network") { request, context in
-      try await page(request, context, allowed: ["asOf"]) { db, items, party in
-        try db.networkPage(asOf: try Self.instant(items, "asOf") ?? db.clock.now(), party: party)
-      }
-    }
-    router.get("/corridor/v1/pages/costs") { request, context in
-      try await page(request, context, allowed: ["from", "to", "corridor", "route", "currency", "fxAt"]) { db, items, party in
-        let (corridor, route) = (try items.single("corridor"), try items.single("route"))
-        try db.requireFilters(corridor: corridor, route: route)
-        return try db.costPage(
-          from: try Self.day(items, "from"), to: try Self.day(items, "to"), corridor: corridor, route: route,
-          currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try Self.day(items, "fxAt"), party: party)
-      }
-    }
-    router.get("/corridor/v1/pages/exports") { request, context in
-      try await page(request, context, allowed: ["year", "compare", "currency", "fxAt"]) { db, items, party in
-        guard let year = try Self.number(items, "year") else { throw DCSAError.badRequest("year is required") }
-        let compare = try Self.number(items, "compare")
-        try CorridorDatabase.checkReportYears(year: year, compare: compare)
-        return try db.exportsPage(
-          year: year, compare: compare, currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try Self.day(items, "fxAt"),
-          party: party)
-      }
-    }
-    router.get("/corridor/v1/pages/transit") { request, context in
-      try await page(request, context, allowed: ["from", "to", "corridor", "route"]) { db, items, party in
-        let (corridor, route) = (try items.single("corridor"), try items.single("route"))
-        try db.requireFilters(corridor: corridor, route: route)
-        return try db.transitPage(from: try Self.day(items, "from"), to: try Self.day(items, "to"), corridor: corridor, route: route, party: party)
-      }
-    }
-    router.get("/corridor/v1/pages/exceptions") { request, context in
-      try await page(request, context, allowed: ["staleHours", "asOf"]) { db, items, party in
-        let hours = try Self.number(items, "staleHours") ?? 72
-        try CorridorDatabase.checkStaleHours(hours)
-        return try db.exceptionsPage(staleHours: hours, now: try Self.instant(items, "asOf") ?? db.clock.now(), party: party)
+    for page in Self.pages {
+      router.get("/corridor/v1/pages/\(page.name)") { request, context in
+        try await self.page(request, context, allowed: page.parameters, render: page.render)
       }
     }
   }

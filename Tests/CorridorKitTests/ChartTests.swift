@@ -76,6 +76,12 @@ import Testing
     #expect(svg.contains("stroke-dasharray=\"6 3\""))
   }
 
+  @Test func valuesThatAreNotNumbersAreLeftOutOfTheScale() {
+    let scale = LinearScale(covering: [.nan, 12, .infinity, -.infinity], range: PixelSpan(300, 20))
+    #expect(scale.domain == 0...15 && scale.ticks == [0, 5, 10, 15])
+    #expect(LinearScale(covering: [.nan], range: PixelSpan(300, 20)).domain == 0...1)
+  }
+
   @Test func whiskersSpanTheIntervalAndTheScaleCoversTheirTops() throws {
     // Medians 10 and 20 with middle halves 8–30 and 15–25: the axis must reach 30, not 20.
     let spec = ChartSpec(

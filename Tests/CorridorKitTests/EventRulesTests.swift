@@ -55,6 +55,17 @@ struct Journey {
 }
 
 @Suite struct EventRulesTests {
+  @Test func timesCompareAsInstantsAndKeepTheirWrittenOffset() throws {
+    let chongqing = try EventTime(parsing: "2024-03-04T09:00:00+08:00")
+    let utc = try EventTime(parsing: "2024-03-04T01:00:00Z")
+    // The same instant written two ways: equal, neither before the other, offsets kept apart.
+    #expect(chongqing == utc && !(chongqing < utc) && !(utc < chongqing))
+    #expect(chongqing.offsetMinutes == 480 && utc.offsetMinutes == 0)
+    // Ordered by instant, not by the text: 00:30Z is before 09:00+08:00, and 09:30+08:00 after 01:00Z.
+    #expect(try EventTime(parsing: "2024-03-04T00:30:00Z") < chongqing)
+    #expect(utc < (try EventTime(parsing: "2024-03-04T09:30:00+08:00")))
+  }
+
   @Test func unknownLocationContainerAndShipment() throws {
     let j = try Journey()
     j.expectRefused(.unknownLocation) { try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNXXX") }

@@ -102,6 +102,9 @@ import Testing
     let march = try db.transitReport(to: try Day(parsing: "2024-03-31"), route: "CQ-KNM-VTE")
     #expect(march.transit.map(\.month) == ["2024-03"])
     #expect(figures(march.dwell[0].spread) == [2, 60, 60, 60, 120, 120])
+    // From after to: an empty period, as for the other reports (a range built from them trapped).
+    let reversed = try db.transitReport(from: try Day(parsing: "2024-04-01"), to: try Day(parsing: "2024-03-01"))
+    #expect(reversed.transit.isEmpty && reversed.dwell.allSatisfy { $0.spread == nil })
     let april = try db.transitReport(from: try Day(parsing: "2024-04-01"), route: "CQ-KNM-VTE")
     #expect(april.transit.map(\.month) == ["2024-04"] && april.dwell.allSatisfy { $0.spread == nil })
 

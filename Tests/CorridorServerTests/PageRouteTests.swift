@@ -59,6 +59,12 @@ import Testing
     #expect(allTransit.contains("<td>CNAKL</td>") && allTransit.contains("4.5 h (middle half 4.5–4.5; 1 stay)"))
     #expect(allTransit.contains("2.0 h (middle half 2.0–2.0; 1 stay)"))
     #expect(ownTransit.contains("4.5 h (middle half 4.5–4.5; 1 stay)") && !ownTransit.contains("2.0 h (middle half"))
+    // Parameters a fuzzer sent: from after to, and years before 1000, are an empty period, not a crash.
+    for path in ["transit?to=0198-09-28&from=1700-01-04", "transit?from=2024-12-31&to=2024-01-01", "transit?corridor="] {
+      let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: admin)
+      #expect(reply.status == 200 || reply.status == 400, "\(path): \(reply.status)")
+    }
+    #expect(try await server.send(.GET, "/corridor/v1/pages/transit", key: admin).status == 200, "the server is still up")
     // Bad parameters: 400 with a DCSA body; no key: 401.
     for path in [
       "exports", "exports?year=2024&compare=2024", "exports?year=99999999999", "exceptions?staleHours=0", "costs?from=yesterday",
@@ -68,6 +74,12 @@ import Testing
       let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: admin)
       #expect(reply.status == 400, "\(path): \(reply.status) \(reply.text.prefix(200))")
       #expect(reply.object["statusCode"] as? Int == 400, "\(path)")
+    }
+    // Every page answers another method with 405 and `Allow: GET` (the fuzzer's TRACE on a page
+    // added later once got a 404).
+    for page in ["network", "costs", "exports", "exceptions", "transit"] {
+      let reply = try await server.send(.DELETE, "/corridor/v1/pages/\(page)", key: admin)
+      #expect(reply.status == 405 && reply.headers.first(name: "Allow") == "GET", "\(page): \(reply.status)")
     }
     #expect(try await server.send(.GET, "/corridor/v1/pages/network", key: nil).status == 401)
     #expect(try await server.send(.GET, "/corridor/v1/pages/nothing", key: admin).status == 404)

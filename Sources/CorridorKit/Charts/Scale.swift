@@ -26,7 +26,9 @@ public struct LinearScale: Sendable, Equatable {
 
   /// A scale from 0 (or the data's minimum, when below 0) up to the smallest nice value at or
   /// above the data's maximum, with about `tickCount` ticks.
-  public init(covering values: [Double], range: PixelSpan, tickCount: Int = 5) {
+  public init(covering given: [Double], range: PixelSpan, tickCount: Int = 5) {
+    // A value that is not a number cannot be placed (and would make the domain's bounds NaN).
+    let values = given.filter(\.isFinite)
     let low = min(0, values.min() ?? 0)
     let high = max(values.max() ?? 0, low)
     let step = Self.niceStep(for: (high - low) / Double(max(1, tickCount)))

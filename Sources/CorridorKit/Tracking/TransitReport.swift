@@ -142,7 +142,10 @@ extension CorridorDatabase {
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil
   ) throws -> TransitReport {
     let routes = try self.routes().filter { (corridor == nil || $0.corridor == corridor) && (route == nil || $0.code == route) }
-    let period = (from?.startMilliseconds ?? .min)...(to.map { $0.adding(days: 1).startMilliseconds - 1 } ?? .max)
+    // Compared with both ends rather than made into a ClosedRange: `--from` after `--to` is an
+    // empty period (as for the other reports), not a trap.
+    let (first, last) = (from?.startMilliseconds ?? .min, to.map { $0.adding(days: 1).startMilliseconds - 1 } ?? .max)
+    func inPeriod(_ milliseconds: Int64) -> Bool { first <= milliseconds && milliseconds <= last }
     // A statement of its own per stream (the transit merges two at once), compiled per place.
     let sql = TransitQueries.stops(party: party != nil)
     func reader(_ place: LocationCode, _ route: Route) throws -> BoxStops.Reader {
@@ -164,7 +167,7 @@ extension CorridorDatabase {
         while try departures.next(into: &leaving) {
           while more && arriving.precedes(leaving) { more = try arrivals.next(into: &arriving) }
           guard more, arriving.isSameBox(as: leaving), let departed = leaving.firstDeparture, let arrived = arriving.firstArrival,
-            arrived >= departed, period.contains(arrived)
+            arrived >= departed, inPeriod(arrived)
           else { continue }
           byMonth[EventTime(milliseconds: arrived, offsetMinutes: 0).day.month, default: []].append((arrived - departed) / 60_000)
         }
@@ -194,7 +197,7 @@ extension CorridorDatabase {
         for route in through {
           var stops = try reader(node, route)
           while try stops.next(into: &stay) {
-            guard let arrived = stay.firstArrival, let departed = stay.lastDeparture, departed >= arrived, period.contains(departed) else {
+            guard let arrived = stay.firstArrival, let departed = stay.lastDeparture, departed >= arrived, inPeriod(departed) else {
               continue
             }
             minutes.append((departed - arrived) / 60_000)
