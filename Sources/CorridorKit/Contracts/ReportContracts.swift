@@ -106,9 +106,7 @@ public struct TransitReportView: Encodable, Sendable {
   }
 
   /// The CSV and table columns: one row per route and month, then one per place.
-  public static let headers = [
-    "measure", "route", "corridor", "month", "location", "count", "minMinutes", "p25Minutes", "medianMinutes", "p75Minutes", "maxMinutes",
-  ]
+  public static let headers = ["measure", "route", "corridor", "month", "location", "count"] + SpreadView.names
   public var rows: [[String]] {
     transit.map { ["transit", $0.route, $0.corridor, $0.month, ""] + $0.spread.cells }
       + dwell.map { ["dwell", $0.routes.joined(separator: " "), "", "", $0.location] + $0.spread.cells }
@@ -120,20 +118,38 @@ public struct TransitReportView: Encodable, Sendable {
 /// measured, `count` 0 and the minutes `null`.
 public struct SpreadView: Encodable, Sendable {
   public let count: Int
-  @Nullable public var minMinutes: Int64?
-  @Nullable public var p25Minutes: Int64?
-  @Nullable public var medianMinutes: Int64?
-  @Nullable public var p75Minutes: Int64?
-  @Nullable public var maxMinutes: Int64?
+  /// min, 25th, median, 75th, max (`DurationSpread.figures`); nil when nothing was measured.
+  public let figures: [Int64]?
 
   init(_ spread: DurationSpread?) {
     count = spread?.count ?? 0
-    (minMinutes, p25Minutes, medianMinutes) = (spread?.minMinutes, spread?.p25Minutes, spread?.medianMinutes)
-    (p75Minutes, maxMinutes) = (spread?.p75Minutes, spread?.maxMinutes)
+    figures = spread?.figures
+  }
+
+  /// The JSON names of `figures`, in their order.
+  static let names = ["minMinutes", "p25Minutes", "medianMinutes", "p75Minutes", "maxMinutes"]
+
+  struct Key: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: Key.self)
+    try container.encode(count, forKey: Key(stringValue: "count"))
+    for (index, name) in Self.names.enumerated() {
+      if let figures {
+        try container.encode(figures[index], forKey: Key(stringValue: name))
+      } else {
+        try container.encodeNil(forKey: Key(stringValue: name))
+      }
+    }
   }
 
   /// The CSV and table cells, from `count` on.
-  var cells: [String] { [String(count)] + [minMinutes, p25Minutes, medianMinutes, p75Minutes, maxMinutes].map { $0.map { String($0) } ?? "" } }
+  var cells: [String] { [String(count)] + (figures?.map { String($0) } ?? Array(repeating: "", count: Self.names.count)) }
 }
 
 public struct TransitTimeView: Encodable, Sendable {

@@ -162,7 +162,7 @@ extension CorridorDatabase {
       headers: ["Route", "Corridor", "Month", "Boxes", "Min (d)", "25th (d)", "Median (d)", "75th (d)", "Max (d)"],
       rows: report.transit.map { t in
         [t.route, t.corridor, t.month, String(t.spread.count)]
-          + [t.spread.minMinutes, t.spread.p25Minutes, t.spread.medianMinutes, t.spread.p75Minutes, t.spread.maxMinutes].map(DurationText.days)
+          + t.spread.figures.map(DurationText.days)
       }, empty: "No box arrived at its destination in the period.")
 
     let measured = report.dwell.compactMap { dwell in dwell.spread.map { (dwell, $0) } }
@@ -182,8 +182,7 @@ extension CorridorDatabase {
       headers: ["Place", "Name", "Kind", "Routes", "Stays", "Min (h)", "25th (h)", "Median (h)", "75th (h)", "Max (h)"],
       rows: report.dwell.map { d in
         [d.location.text, d.name, d.kind, d.routes.joined(separator: " "), String(d.spread?.count ?? 0)]
-          + (d.spread.map { s in [s.minMinutes, s.p25Minutes, s.medianMinutes, s.p75Minutes, s.maxMinutes].map(DurationText.hours) }
-            ?? Array(repeating: "–", count: 5))
+          + (d.spread?.figures.map(DurationText.hours) ?? Array(repeating: "–", count: 5))
       }, empty: "The routes reported cross no border and change no gauge.")
     return page.render()
   }

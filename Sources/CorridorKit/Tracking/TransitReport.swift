@@ -25,6 +25,9 @@ public struct DurationSpread: Sendable, Equatable {
     p75Minutes = rank(3, 4)
     maxMinutes = sorted[n - 1]
   }
+
+  /// The five figures in the order every table shows them: min, 25th, median, 75th, max.
+  public var figures: [Int64] { [minMinutes, p25Minutes, medianMinutes, p75Minutes, maxMinutes] }
 }
 
 /// The transit times of one route's boxes that arrived in one month: from each box's first
