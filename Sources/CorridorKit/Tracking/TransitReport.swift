@@ -164,7 +164,8 @@ extension CorridorDatabase {
         guard let origin = route.origin, let destination = route.destination else { continue }
         var departures = try reader(origin, route)
         var arrivals = try reader(destination, route)
-        var byMonth: [String: [Int64]] = [:]
+        // Keyed by the month's first day (no text a trip: 622,052 of them in a year).
+        var byMonth: [Day: [Int64]] = [:]
         var (leaving, arriving) = (BoxStops(), BoxStops())
         var more = try arrivals.next(into: &arriving)
         while try departures.next(into: &leaving) {
@@ -172,11 +173,12 @@ extension CorridorDatabase {
           guard more, arriving.isSameBox(as: leaving), let departed = leaving.firstDeparture, let arrived = arriving.firstArrival,
             arrived >= departed, inPeriod(arrived)
           else { continue }
-          byMonth[EventTime(milliseconds: arrived, offsetMinutes: 0).day.month, default: []].append((arrived - departed) / 60_000)
+          let (year, month, _) = EventTime(milliseconds: arrived, offsetMinutes: 0).day.components
+          byMonth[Day(year: year, month: month, day: 1), default: []].append((arrived - departed) / 60_000)
         }
         for (month, minutes) in byMonth.sorted(by: { $0.key < $1.key }) {
           guard let spread = DurationSpread(minutes: minutes) else { continue }
-          transit.append(RouteTransit(route: route.code, corridor: route.corridor, month: month, spread: spread))
+          transit.append(RouteTransit(route: route.code, corridor: route.corridor, month: month.month, spread: spread))
         }
       }
 
