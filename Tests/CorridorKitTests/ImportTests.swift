@@ -422,7 +422,7 @@ extension ImportTests {
     do {
       let source = try CSVEventSource(reader: CSVReader(bytes: csv), file: "fuzz")
       while try source.next() != nil {}
-    } catch let e as CorridorError { error = e } catch {}
+    } catch let e as CorridorError { error = e } catch { Issue.record("not a CorridorError: \(error)") }
     #expect(error?.text.hasPrefix("fuzz:2:1:") == true, "\(error?.message ?? "none")")
     let json = long + [0x0A]
     do {
@@ -431,7 +431,7 @@ extension ImportTests {
       Issue.record("no error")
     } catch let e as CorridorError {
       #expect(e.text.hasPrefix("fuzz:1:1: line longer than"))
-    } catch {}
+    } catch { Issue.record("not a CorridorError: \(error)") }
   }
 }
 
