@@ -49,24 +49,22 @@ struct PageRoutes {
   func add(to router: RouterGroup<CorridorRequestContext>) {
     for page in Self.pages {
       router.get("/corridor/v1/pages/\(page.name)") { request, context in
-        try await self.page(request, context, allowed: page.parameters, render: page.render)
+        try await serve(page, request, context)
       }
     }
   }
 
   /// Reads the query (refusing parameters the page does not take) and renders on a read
   /// connection.
-  func page(
-    _ request: Request, _ context: CorridorRequestContext, allowed: Set<String>,
-    render: @escaping @Sendable (CorridorDatabase, QueryItems, String?) throws -> String
-  ) async throws -> Response {
+  func serve(_ page: Page, _ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
     let items = try QueryItems(request.uri.query)
-    if let unknown = items.items.first(where: { !allowed.contains($0.name) }) {
-      throw DCSAError.badRequest("\(unknown.name.prefix(60)) is not a parameter of this page (it takes \(allowed.sorted().joined(separator: ", ")))")
+    if let unknown = items.items.first(where: { !page.parameters.contains($0.name) }) {
+      throw DCSAError.badRequest(
+        "\(unknown.name.prefix(60)) is not a parameter of this page (it takes \(page.parameters.sorted().joined(separator: ", ")))")
     }
     let party = key.party
-    let html = try await database.read { db in try render(db, items, party) }
+    let html = try await database.read { db in try page.render(db, items, party) }
     return Response(
       status: .ok, headers: [.contentType: "text/html; charset=utf-8", .apiVersion: ServerVersion.api],
       body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -17,14 +17,16 @@ public enum DCSAEventMapping {
   /// serves or pushes, and building a dictionary per event cost more than the query.
   public static func write(_ event: MovementEvent, created: Created, to out: inout [UInt8]) {
     let r = event.report
-    var first = true
-    func key(_ name: StaticString) {
+    /// Opens the next member of an object (`{` before the first, `,` before the others).
+    func member(_ name: StaticString, first: inout Bool) {
       out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
       first = false
       out.append(UInt8(ascii: "\""))
       out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
       out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
+    var first = true
+    func key(_ name: StaticString) { member(name, first: &first) }
     func string(_ name: StaticString, _ value: String) {
       key(name)
       CanonicalJSON.writeString(value, to: &out)
@@ -71,11 +73,7 @@ public enum DCSAEventMapping {
       members.append(("transportCallID", transportCallID(r)))
       var firstMember = true
       for (name, value) in members {
-        out.append(firstMember ? UInt8(ascii: "{") : UInt8(ascii: ","))
-        firstMember = false
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        member(name, first: &firstMember)
         CanonicalJSON.writeString(value, to: &out)
       }
       out.append(UInt8(ascii: "}"))
