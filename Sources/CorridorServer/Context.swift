@@ -2,6 +2,7 @@ import CorridorKit
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// A request's context: the API key it presented, once the auth middleware has checked it.
 public struct CorridorRequestContext: RequestContext {
@@ -56,6 +57,10 @@ struct RequestLogAndErrors: RouterMiddleware {
       dcsa = DCSAError(
         status: .methodNotAllowed, reason: "methodNotAllowed",
         message: "\(request.method) is not served on this path; use \(allowed.joined(separator: ", "))", allow: allowed)
+    case is HTTPParserError:
+      // A body the HTTP parser cannot read (a bad chunk size, a missing CRLF, an overflowing
+      // length) is the client's error.
+      dcsa = DCSAError.badRequest("the request is not valid HTTP/1.1 (\(error)): check Content-Length and chunked framing")
     case let error as any HTTPResponseError:
       // Hummingbird's own: no route (404), a body over the limit (413), …
       let message =
@@ -75,7 +80,10 @@ struct Authentication: RouterMiddleware {
   let database: ServerDatabase
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-    guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw DCSAError.unauthorized }
+    // The scheme is case-insensitive (RFC 9110 §11.1): `bearer`, `BEARER` and `Bearer` are one.
+    guard let header = request.headers[.authorization], header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else {
+      throw DCSAError.unauthorized
+    }
     let presented = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     guard !presented.isEmpty, presented.utf8.count <= 200 else { throw DCSAError.unauthorized }
     guard let key = try await database.read({ try $0.apiKey(presented: presented) }) else { throw DCSAError.unauthorized }

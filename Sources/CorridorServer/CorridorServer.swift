@@ -14,8 +14,12 @@ public struct ServerConfiguration: Sendable {
   public var host = "127.0.0.1"
   /// 0: any free port (tests read the port from `onRunning`).
   public var port = 8080
-  /// The only hosts callbacks may name (`--callback-allow`); nil: any.
+  /// The only hosts callbacks may name (`--callback-allow`); nil: any public host.
   public var callbackAllow: [String]?
+  /// `--callback-allow-private`: callbacks may reach loopback and private addresses.
+  public var callbackAllowPrivate = false
+  /// Subscriptions one key may hold (`--max-subscriptions-per-key`).
+  public var maxSubscriptionsPerKey = 100
   /// Largest request body accepted; larger is 413 with a DCSA error body.
   public var maxBodyBytes = 1 << 20
   public var readers = 4
@@ -24,6 +28,8 @@ public struct ServerConfiguration: Sendable {
   public var delivery = DeliverySettings()
 
   public init(databasePath: String) { self.databasePath = databasePath }
+
+  var callbackPolicy: CallbackPolicy { CallbackPolicy(allowedHosts: callbackAllow, allowPrivate: callbackAllowPrivate) }
 }
 
 /// The Hummingbird application: routes, keys, DCSA errors, and the delivery loop as a service.
@@ -43,11 +49,18 @@ public enum CorridorServer {
     }
     let api = router.group().add(middleware: Authentication(database: database))
     EventRoutes(database: database, signingKey: signingKey, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
-    SubscriptionRoutes(database: database, maxBodyBytes: configuration.maxBodyBytes, allowedHosts: configuration.callbackAllow).add(to: api)
+    SubscriptionRoutes(
+      database: database, maxBodyBytes: configuration.maxBodyBytes, policy: configuration.callbackPolicy,
+      maxPerKey: configuration.maxSubscriptionsPerKey
+    ).add(to: api)
     PageRoutes(database: database).add(to: api)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    // Never follow a redirect: a 3xx from an allowed host would re-send the signed batch to a
+    // host the callback rules refuse. A 3xx is a failed attempt.
+    let client = HTTPClient(
+      eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
     let delivery = DeliveryService(
-      database: database, client: client, logger: logger, settings: configuration.delivery, allowedHosts: configuration.callbackAllow)
+      database: database, client: client, logger: logger, settings: configuration.delivery, policy: configuration.callbackPolicy,
+      clock: database.clock)
     var app = Application(
       router: router,
       server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeout.components.seconds))),

@@ -26,6 +26,10 @@ struct DCSAError: Error {
     switch error.kind {
     case .invalidData, .usage: self.init(status: .badRequest, reason: error.rule?.name ?? "invalidInput", message: Self.text(of: error))
     case .busy: self.init(status: .serviceUnavailable, reason: "busy", message: "the database is busy; retry shortly")
+    case .io where error.isStorageFull:
+      self.init(
+        status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), reason: "insufficientStorage",
+        message: "the server's disk is full; nothing of the request was recorded; retry once space is freed")
     default: self.init(status: .internalServerError, reason: "internalError", message: "the server could not complete the request")
     }
   }

@@ -4,78 +4,225 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers the outbox: per subscription, the oldest undelivered events (up to 100) in one
-/// `POST callbackUrl`, signed; a 2xx marks them delivered, anything else or a timeout retries
-/// with exponential backoff. Rows are only marked after the receiver answered, so a crash
-/// between sending and marking sends again: at least once, never skipped, in recording order.
+/// `POST callbackUrl`, signed; a 2xx marks them delivered, anything else (a 3xx included: never
+/// followed) or a timeout retries with exponential backoff. Rows are only marked after the
+/// receiver answered, so a crash between sending and marking sends again: at least once, never
+/// skipped, in recording order.
+///
+/// Each subscription is delivered on its own: a receiver that stalls or is down delays only its
+/// own queue, and the whole exchange (resolve, connect, head and body) has one deadline.
 struct DeliveryService: Service {
   let database: ServerDatabase
   let client: HTTPClient
   let logger: Logger
   let settings: DeliverySettings
-  /// `--callback-allow`, checked again at delivery: a subscription made before the list
-  /// changed must not reach a host no longer allowed.
-  let allowedHosts: [String]?
+  /// The callback rules, checked again at delivery on the resolved addresses: a subscription
+  /// made before the rules changed, or a name that now resolves elsewhere, must not be reached.
+  let policy: CallbackPolicy
+  let clock: CorridorKit.Clock
+  let state = DeliveryState()
 
   func run() async throws {
-    // On shutdown the loop is cancelled between batches (a batch under way finishes and is
-    // marked); the sleeps end early and the loop returns.
+    // On shutdown the loop is cancelled between polls (deliveries under way finish, within their
+    // deadline, and are marked); the sleeps end early and the loop returns.
     await cancelWhenGracefulShutdown {
-      while !Task.isCancelled {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let due: [DueDelivery]
-        do {
-          due = try await database.read { try $0.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize) }
-        } catch is CancellationError {
-          return
-        } catch {
-          logger.error("delivery: cannot read the outbox: \(error)")
-          try? await Task.sleep(for: settings.pollInterval)
-          continue
+      await withDiscardingTaskGroup { group in
+        while !Task.isCancelled {
+          let now = clock.now().milliseconds
+          let skipping = state.busy(now: now)
+          let due: [DueDelivery]
+          do {
+            due = try await database.read {
+              try $0.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize, skipping: skipping)
+            }
+          } catch is CancellationError {
+            return
+          } catch {
+            logger.error("delivery: cannot read the outbox: \(error)")
+            try? await Task.sleep(for: settings.pollInterval)
+            continue
+          }
+          var full = false
+          for batch in due where state.start(batch.subscriptionID) {
+            full = full || batch.outboxIDs.count == settings.batchSize
+            group.addTask {
+              await deliver(batch)
+              state.finish(batch.subscriptionID)
+            }
+          }
+          // A full batch means more is waiting: go on at once.
+          if !full { try? await Task.sleep(for: settings.pollInterval) }
         }
-        await withTaskGroup(of: Void.self) { group in
-          for batch in due { group.addTask { await deliver(batch) } }
-        }
-        // A full batch means more is waiting: go on at once.
-        if !due.contains(where: { $0.outboxIDs.count == settings.batchSize }) { try? await Task.sleep(for: settings.pollInterval) }
       }
     }
   }
 
   func deliver(_ batch: DueDelivery) async {
-    let body = DCSAEventMapping.array(batch.events, created: .recorded)
-    let failure: String?
-    do {
-      _ = try CallbackURL.validate(batch.callbackURL, allowedHosts: allowedHosts)
-      var request = HTTPClientRequest(url: batch.callbackURL)
-      request.method = .POST
-      request.headers.add(name: "Content-Type", value: "application/json")
-      request.headers.add(name: "API-Version", value: ServerVersion.api)
-      request.headers.add(name: "Subscription-ID", value: batch.subscriptionID)
-      request.headers.add(name: "Notification-Signature", value: NotificationSignature.header(body: body, secret: batch.secret))
-      request.body = .bytes(ByteBuffer(bytes: body))
-      let response = try await client.execute(request, timeout: .milliseconds(settings.timeout.milliseconds))
-      _ = try? await response.body.collect(upTo: 1 << 16)
-      failure = (200..<300).contains(Int(response.status.code)) ? nil : "HTTP \(response.status.code)"
-    } catch let error as CorridorError {
-      failure = error.message
-    } catch {
-      failure = "\(error)"
-    }
+    let failure = await send(batch)
+    let unrecorded = state.unrecorded(batch.subscriptionID)
     do {
       if let failure {
-        let wait = settings.backoff(afterAttempts: batch.attempts + 1)
-        let retryAt = Int64(Date().timeIntervalSince1970 * 1000) + wait.milliseconds
-        try await database.write { try $0.markFailed(batch.outboxIDs, error: failure, retryAtMilliseconds: retryAt) }
+        let attempts = 1 + (unrecorded?.attempts ?? 0)
+        let wait = settings.backoff(afterAttempts: batch.attempts + attempts)
+        let retryAt = clock.now().milliseconds + wait.milliseconds
+        try await database.write { try $0.markFailed(batch.outboxIDs, error: failure, retryAtMilliseconds: retryAt, attempts: attempts) }
         logger.warning("delivery to subscription \(batch.subscriptionID) failed (\(failure)); \(batch.outboxIDs.count) events retried in \(wait)")
       } else {
-        try await database.write { try $0.markDelivered(batch.outboxIDs) }
+        try await database.write { try $0.markDelivered(batch.outboxIDs, unrecorded: unrecorded) }
         logger.info("delivered \(batch.events.count) events to subscription \(batch.subscriptionID)")
       }
+      state.recorded(batch.subscriptionID)
     } catch {
-      logger.error("delivery: cannot record the outcome for subscription \(batch.subscriptionID): \(error)")
+      // The outcome cannot be written (a full disk, most often): back off as after a failure,
+      // counting in memory, so a receiver is not sent the same batch at every poll. The attempts
+      // and this error are written with the next outcome that can be.
+      let attempts = (unrecorded?.attempts ?? 0) + 1
+      let wait = settings.backoff(afterAttempts: batch.attempts + attempts)
+      let message = "the outcome of an attempt (\(failure ?? "delivered")) could not be recorded: \(error)"
+      state.hold(batch.subscriptionID, until: clock.now().milliseconds + wait.milliseconds, attempts: attempts, error: message)
+      logger.error("delivery: subscription \(batch.subscriptionID): \(message); \(attempts) attempts unrecorded, next in \(wait)")
+    }
+  }
+
+  /// One exchange with the receiver: nil when it answered 2xx, else why not.
+  func send(_ batch: DueDelivery) async -> String? {
+    let body = DCSAEventMapping.array(batch.events, created: .recorded)
+    do {
+      let target = try policy.validate(batch.callbackURL)
+      return try await withDeadline(settings.timeout) {
+        var request = HTTPClientRequest(url: try await pinnedURL(target))
+        request.method = .POST
+        // The URL may name the address the host resolved to: the receiver still sees its name.
+        let defaultPort = target.scheme == "https" ? 443 : 80
+        let host = target.literal.map(\.urlHost) ?? target.host
+        request.headers.add(name: "Host", value: target.port == defaultPort ? host : "\(host):\(target.port)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "API-Version", value: ServerVersion.api)
+        request.headers.add(name: "Subscription-ID", value: batch.subscriptionID)
+        request.headers.add(name: "Notification-Signature", value: NotificationSignature.header(body: body, secret: batch.secret))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .milliseconds(settings.timeout.milliseconds))
+        // Read (and drop) the answer's body, up to 64 KiB, within the same deadline.
+        var read = 0
+        for try await chunk in response.body {
+          read += chunk.readableBytes
+          if read > 1 << 16 { break }
+        }
+        return (200..<300).contains(Int(response.status.code)) ? nil : "HTTP \(response.status.code)"
+      }
+    } catch let error as CorridorError {
+      return error.message
+    } catch is DeliveryTimeout {
+      return "no complete answer within \(settings.timeout)"
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  /// The URL to connect to. A name is resolved here and every address it has must pass the
+  /// rules; for `http` the connection goes to the checked address (pinned: no second
+  /// resolution can send it elsewhere). For `https` the name stays in the URL, since the
+  /// certificate is checked against it: a name rebound to an internal address fails that check.
+  func pinnedURL(_ target: CallbackPolicy.Target) async throws -> String {
+    if let literal = target.literal { return "\(target.scheme)://\(literal.urlHost):\(target.port)\(target.pathAndQuery)" }
+    let addresses = try await HostResolver.addresses(of: target.host)
+    guard let first = addresses.first else {
+      throw CorridorError.invalid("callbackUrl host \(target.host) has no address", rule: .callbackURL)
+    }
+    try policy.check(addresses, for: target)
+    guard target.scheme == "http" else { return target.url }
+    return "http://\(first.urlHost):\(target.port)\(target.pathAndQuery)"
+  }
+}
+
+/// The delivery loop's memory: which subscriptions have a delivery under way, and which are
+/// held back because an outcome could not be recorded.
+final class DeliveryState: Sendable {
+  private struct Held {
+    var until: Int64
+    var attempts: Int
+    var error: String
+  }
+  private struct Store {
+    var inFlight: Set<String> = []
+    var held: [String: Held] = [:]
+  }
+  private let store = Mutex(Store())
+
+  /// Subscriptions not to read from the outbox now.
+  func busy(now: Int64) -> Set<String> {
+    store.withLock { store in store.inFlight.union(store.held.filter { $0.value.until > now }.keys) }
+  }
+
+  /// Marks a delivery under way; false when one already is.
+  func start(_ id: String) -> Bool { store.withLock { $0.inFlight.insert(id).inserted } }
+
+  func finish(_ id: String) { store.withLock { _ = $0.inFlight.remove(id) } }
+
+  /// Attempts whose outcome could not be written yet, and the error they met.
+  func unrecorded(_ id: String) -> (attempts: Int, error: String)? {
+    store.withLock { store in store.held[id].map { ($0.attempts, $0.error) } }
+  }
+
+  func hold(_ id: String, until: Int64, attempts: Int, error: String) {
+    store.withLock { $0.held[id] = Held(until: until, attempts: attempts, error: error) }
+  }
+
+  func recorded(_ id: String) { store.withLock { _ = $0.held.removeValue(forKey: id) } }
+}
+
+struct DeliveryTimeout: Error {}
+
+/// Runs `body` with a deadline on all of it; past it, `body` is cancelled and `DeliveryTimeout`
+/// thrown.
+func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+  try await withThrowingTaskGroup(of: T.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(for: limit)
+      throw DeliveryTimeout()
+    }
+    defer { group.cancelAll() }
+    guard let first = try await group.next() else { throw DeliveryTimeout() }
+    return first
+  }
+}
+
+/// Name resolution (getaddrinfo) on a thread of its own, never on an event loop.
+enum HostResolver {
+  static func addresses(of host: String) async throws -> [IPAddress] {
+    try await NIOThreadPool.singleton.runIfActive {
+      var hints = addrinfo()
+      hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+      var list: UnsafeMutablePointer<addrinfo>?
+      let status = getaddrinfo(host, nil, &hints, &list)
+      guard status == 0, let list else {
+        throw CorridorError.invalid(
+          "callbackUrl host \(host) cannot be resolved (\(String(cString: gai_strerror(status))))", rule: .callbackURL)
+      }
+      defer { freeaddrinfo(list) }
+      var addresses: [IPAddress] = []
+      var node: UnsafeMutablePointer<addrinfo>? = list
+      while let current = node {
+        if let address = current.pointee.ai_addr {
+          switch Int32(address.pointee.sa_family) {
+          case AF_INET:
+            let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+            addresses.append(IPAddress(networkOrder: withUnsafeBytes(of: v4) { Array($0) }))
+          case AF_INET6:
+            let v6 = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+            addresses.append(IPAddress(networkOrder: withUnsafeBytes(of: v6) { Array($0) }))
+          default: break
+          }
+        }
+        node = current.pointee.ai_next
+      }
+      return addresses
     }
   }
 }
@@ -85,6 +232,7 @@ public struct DeliverySettings: Sendable {
   /// How often the outbox is read when nothing is waiting (rows written by other processes
   /// are seen within this time).
   public var pollInterval: Duration = .milliseconds(500)
+  /// The deadline of one whole exchange: resolve, connect, send, the answer's head and body.
   public var timeout: Duration = .seconds(10)
   /// The first retry's wait; each further failure doubles it, up to `maxBackoff`.
   public var firstBackoff: Duration = .seconds(1)

@@ -20,6 +20,8 @@ struct EventRoutes {
     let items = try QueryItems(request.uri.query)
     var query: DCSAEventQuery
     if let cursor = try items.single("cursor") {
+      // The cursor carries the filters: beside it only `limit` may be given.
+      try items.only(["cursor", "limit"], on: "GET /v2/events with a cursor (only limit may go beside it)")
       query = try EventCursor(decoding: cursor, key: key, signingKey: signingKey).query
       if items.items.contains(where: { $0.name == "limit" }) { query.limit = try items.limit(default: query.limit, cap: Self.maxLimit) }
     } else {
@@ -69,7 +71,7 @@ struct EventRoutes {
 
   func show(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
-    let id = try context.parameters.require("eventID")
+    let id = try context.pathParameter("eventID")
     let party = key.party
     guard let event = try await database.read({ try $0.dcsaEvent(id: id, party: party) }) else {
       throw DCSAError.notFound("no event \(id.prefix(100))")
@@ -85,6 +87,7 @@ struct EventRoutes {
     let key = try context.requireKey()
     guard key.role.mayWrite else { throw DCSAError.forbidden("key \(key.name) is a reader; posting events needs a writer or admin key") }
     let items = try QueryItems(request.uri.query)
+    try items.only(["skipInvalid", "allowGap"], on: "POST /corridor/v1/events")
     let skipInvalid = try items.flag("skipInvalid")
     let allowGap = try items.flag("allowGap")
     var request = request

@@ -66,7 +66,14 @@ struct PageRoutes {
     let party = key.party
     let html = try await database.read { db in try page.render(db, items, party) }
     return Response(
-      status: .ok, headers: [.contentType: "text/html; charset=utf-8", .apiVersion: ServerVersion.api],
+      status: .ok,
+      headers: [
+        .contentType: "text/html; charset=utf-8", .apiVersion: ServerVersion.api,
+        // The pages load nothing from elsewhere and run only their own inline code; a served
+        // page says so in its headers (a `<meta>` policy alone can be bypassed, and no
+        // browser may sniff it as anything but HTML).
+        .contentSecurityPolicy: HTMLPage.contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+      ],
       body: .init(byteBuffer: ByteBuffer(string: html)))
   }
 

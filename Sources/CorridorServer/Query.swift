@@ -18,9 +18,16 @@ struct QueryItems {
     self.items = items
   }
 
+  /// Refuses parameters other than `names` (every route refuses what it does not take).
+  func only(_ names: Set<String>, on route: String) throws {
+    if let unknown = items.first(where: { !names.contains($0.name) }) {
+      throw DCSAError.badRequest("\(unknown.name.prefix(60)) is not a parameter of \(route)", reason: "invalidQuery")
+    }
+  }
+
   /// Strict percent-decoding: `%` must be followed by two hex digits, and the bytes must be
   /// UTF-8. (`+` stays a plus: the offsets of date-times are written with it.)
-  private static func decode(_ text: Substring) -> String? {
+  static func decode(_ text: Substring) -> String? {
     var bytes: [UInt8] = []
     var iterator = text.utf8.makeIterator()
     while let byte = iterator.next() {
@@ -54,5 +61,17 @@ struct QueryItems {
     guard let text = try single("limit") else { return value }
     guard let number = Int32(text), number >= 1 else { throw DCSAError.badRequest("limit must be a whole number from 1 to 2147483647") }
     return min(Int(number), cap)
+  }
+}
+
+extension CorridorRequestContext {
+  /// A path parameter, percent-decoded (RFC 3986 §2.1): ids may hold spaces, `/`, `#`, `?` or
+  /// any Unicode, and are sent encoded. Bad encoding is a 400.
+  func pathParameter(_ name: String) throws -> String {
+    let raw = try parameters.require(name)
+    guard let decoded = QueryItems.decode(Substring(raw)) else {
+      throw DCSAError.badRequest("the path has invalid percent-encoding (or not UTF-8) in \(raw.prefix(60).debugDescription)")
+    }
+    return decoded
   }
 }

@@ -19,7 +19,7 @@ private final class WriteJob: @unchecked Sendable {
 /// `writerLock` and a reader only after being taken out of the pool under `poolLock`.
 public final class ServerDatabase: @unchecked Sendable {
   public let path: String
-  private let clock: Clock
+  let clock: Clock
   private let writer: CorridorDatabase
   private let writerLock = NIOLock()
   private var idleReaders: [CorridorDatabase] = []
@@ -63,7 +63,7 @@ public final class ServerDatabase: @unchecked Sendable {
       let job = WriteJob()
       // Set by `run`; a group whose transaction could not begin never runs it.
       var result: Result<T, any Error> = .failure(CorridorError(.internal, "the write was not run"))
-      job.run = { db in result = Result { try db.connection.savepoint { try body(db) } } }
+      job.run = { db in result = Result { try db.savepoint { try body(db) } } }
       job.finish = { commitError in continuation.resume(with: commitError.map { .failure($0) } ?? result) }
       enqueue(job)
     }
@@ -97,7 +97,7 @@ public final class ServerDatabase: @unchecked Sendable {
       if group.isEmpty { return }
       let commitError: (any Error)? = writerLock.withLock {
         do {
-          try writer.connection.transaction { for job in group { job.run(writer) } }
+          try writer.transaction { for job in group { job.run(writer) } }
           return nil
         } catch {
           return error

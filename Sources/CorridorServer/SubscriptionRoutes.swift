@@ -7,8 +7,10 @@ import Hummingbird
 struct SubscriptionRoutes {
   let database: ServerDatabase
   let maxBodyBytes: Int
-  /// `--callback-allow`: the only hosts a callback may name, when set.
-  let allowedHosts: [String]?
+  /// The callback rules (`--callback-allow`, `--callback-allow-private`).
+  let policy: CallbackPolicy
+  /// `--max-subscriptions-per-key`.
+  let maxPerKey: Int
 
   func add(to router: RouterGroup<CorridorRequestContext>) {
     router.get("/v2/event-subscriptions") { request, context in try await list(request, context) }
@@ -21,39 +23,49 @@ struct SubscriptionRoutes {
 
   func list(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
-    let limit = try QueryItems(request.uri.query).limit(default: 100, cap: 1000)
+    let items = try QueryItems(request.uri.query)
+    try items.only(["limit", "cursor"], on: "GET /v2/event-subscriptions")
+    let limit = try items.limit(default: 100, cap: 1000)
+    let after = try items.single("cursor").map(SubscriptionCursor.init(decoding:))
     let all = try await database.read { try $0.subscriptions(visibleTo: key) }
-    // One page holds them all (a key has few subscriptions); DCSA requires Current-Page.
-    return .json(.array(all.prefix(limit).map { SubscriptionView($0).json }), headers: [.currentPage: request.uri.description])
+    // In the order they were made; a page ends where the limit does, and Next-Page goes on.
+    let rest = after.map { after in all.filter { SubscriptionCursor(of: $0) > after } } ?? all
+    var headers: HTTPFields = [.currentPage: request.uri.description]
+    let page = rest.prefix(limit)
+    if rest.count > limit, let last = page.last {
+      headers[.nextPage] = "/v2/event-subscriptions?limit=\(limit)&cursor=" + SubscriptionCursor(of: last).encoded
+    }
+    return .json(.array(page.map { SubscriptionView($0).json }), headers: headers)
   }
 
   func create(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
     let body = try await Self.object(request, maxBytes: maxBodyBytes)
-    let (callback, filter) = try parse(body, path: nil)
+    let (callback, filter) = try await parse(body, path: nil)
     guard let secretNode = body["secret"] else { throw DCSAError.badRequest("secret is required (base64)") }
     let secret = try Self.secret(secretNode)
+    let cap = maxPerKey
     let created = try await database.write {
-      try $0.createSubscription(owner: key, callbackURL: callback, secret: secret, filter: filter, operator: key.name)
+      try $0.createSubscription(owner: key, callbackURL: callback, secret: secret, filter: filter, operator: key.name, maxPerKey: cap)
     }
     return .json(SubscriptionView(created).json, status: .created)
   }
 
   func show(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
-    let id = try context.parameters.require("subscriptionID")
+    let id = try context.pathParameter("subscriptionID")
     guard let found = try await database.read({ try $0.subscription(id: id, visibleTo: key) }) else { throw Self.unknown(id) }
     return .json(SubscriptionView(found).json)
   }
 
   func update(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
-    let id = try context.parameters.require("subscriptionID")
+    let id = try context.pathParameter("subscriptionID")
     let body = try await Self.object(request, maxBytes: maxBodyBytes)
     guard body["secret"] == nil else {
       throw DCSAError.badRequest("secret is only accepted on create and on PUT /v2/event-subscriptions/{subscriptionID}/secret")
     }
-    let (callback, filter) = try parse(body, path: id)
+    let (callback, filter) = try await parse(body, path: id)
     guard
       let updated = try await database.write({ try $0.updateSubscription(id: id, callbackURL: callback, filter: filter, by: key, operator: key.name) }
       )
@@ -63,14 +75,14 @@ struct SubscriptionRoutes {
 
   func delete(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
-    let id = try context.parameters.require("subscriptionID")
+    let id = try context.pathParameter("subscriptionID")
     guard try await database.write({ try $0.deleteSubscription(id: id, by: key, operator: key.name) }) else { throw Self.unknown(id) }
     return Response(status: .noContent, headers: [.apiVersion: ServerVersion.api])
   }
 
   func secret(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
-    let id = try context.parameters.require("subscriptionID")
+    let id = try context.pathParameter("subscriptionID")
     let body = try await Self.object(request, maxBytes: maxBodyBytes)
     guard let node = body["secret"] else { throw DCSAError.badRequest("secret is required (base64)") }
     let secret = try Self.secret(node)
@@ -84,7 +96,7 @@ struct SubscriptionRoutes {
 
   /// The callback and filters of a subscription body. Fields DCSA defines and Corridor does not
   /// use are accepted (and match nothing); fields DCSA does not define are ignored.
-  func parse(_ body: JSONNode, path id: String?) throws -> (String, DCSAEventFilter) {
+  func parse(_ body: JSONNode, path id: String?) async throws -> (String, DCSAEventFilter) {
     guard case .string(let url)? = body["callbackUrl"]?.value else { throw DCSAError.badRequest("callbackUrl is required (a string)") }
     if let id, let given = body["subscriptionID"], !given.isNull {
       guard case .string(let text) = given.value, text.lowercased() == id.lowercased() else {
@@ -92,8 +104,14 @@ struct SubscriptionRoutes {
       }
     }
     do {
-      return (try CallbackURL.validate(url, allowedHosts: allowedHosts), try DCSAEventFilter(json: body))
-    } catch {
+      let target = try policy.validate(url)
+      // A name is checked again at every delivery; one that resolves now to a refused address
+      // is refused now. (One that does not resolve yet is taken: it is retried at delivery.)
+      if target.literal == nil, let addresses = try? await HostResolver.addresses(of: target.host) {
+        try policy.check(addresses, for: target)
+      }
+      return (target.url, try DCSAEventFilter(json: body))
+    } catch let error as CorridorError {
       throw DCSAError(error)
     }
   }
@@ -117,4 +135,32 @@ struct SubscriptionRoutes {
     guard case .object = node.value else { throw DCSAError.badRequest("the body must be a JSON object") }
     return node
   }
+}
+
+/// Where a page of `GET /v2/event-subscriptions` goes on: after the subscription made at
+/// `createdAt` with `id` (the list's order). It names only a key's own subscriptions, which the
+/// key reads anyway, so it needs no signature; a malformed one is a 400.
+struct SubscriptionCursor: Comparable {
+  let createdAt: String
+  let id: String
+
+  init(of subscription: Subscription) {
+    createdAt = subscription.createdAt
+    id = subscription.id
+  }
+
+  init(decoding text: String) throws {
+    let invalid = DCSAError.badRequest("the cursor is not one this server issued", reason: "invalidCursor")
+    guard text.utf8.count <= 400, let data = Data(base64URLEncoded: text), let decoded = String(data: data, encoding: .utf8) else {
+      throw invalid
+    }
+    let parts = decoded.split(separator: " ", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { throw invalid }
+    createdAt = parts[0]
+    id = parts[1]
+  }
+
+  var encoded: String { Data("\(createdAt) \(id)".utf8).base64URLEncoded }
+
+  static func < (a: SubscriptionCursor, b: SubscriptionCursor) -> Bool { (a.createdAt, a.id) < (b.createdAt, b.id) }
 }

@@ -36,7 +36,8 @@ import Testing
   }
 
   func serve(_ db: String, folder: String) throws -> (Background, Int) {
-    let server = try Background(CLI.binary, ["serve", "--db", db, "--listen", "127.0.0.1:0"], folder: folder)
+    // The test's receiver is on loopback, which callbacks reach only when the operator says so.
+    let server = try Background(CLI.binary, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--callback-allow", "127.0.0.1"], folder: folder)
     let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
       if let range = server.stderr.range(of: "on http://127.0.0.1:") {

@@ -74,6 +74,8 @@ final class RunningServer: Sendable {
     configuration.port = 0
     configuration.delivery.pollInterval = .milliseconds(50)
     configuration.delivery.firstBackoff = .milliseconds(100)
+    // The receivers run on loopback, which callbacks reach only when the operator names it.
+    configuration.callbackAllow = ["127.0.0.1"]
     configure(&configuration)
     var logger = Logger(label: "corridor-test")
     logger.logLevel = .error

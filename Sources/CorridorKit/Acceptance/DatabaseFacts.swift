@@ -22,18 +22,28 @@ struct DatabaseFacts: AcceptanceContext {
 }
 
 /// The database's facts as a party-scoped key may see them (`POST /corridor/v1/events` with a
-/// key that has `--party`): containers and shipments of other parties' shipments read as
-/// unknown, so the engine refuses an event on them exactly as it refuses an unknown box, and no
-/// answer tells the key anything about another party's boxes or events.
+/// key that has `--party`), for one event at `time`: containers and shipments of other parties'
+/// shipments read as unknown, so the engine refuses an event on them exactly as it refuses an
+/// unknown box, and no answer tells the key anything about another party's boxes or events.
+///
+/// A box is the party's to write on only within its window: while its open shipment is one of
+/// the party's, and for times after the box's last event on another party's shipment. A box
+/// delivered on the party's shipment and then booked by another party is no longer its own;
+/// an event dated back into another party's time would change (and, refused, describe) that
+/// party's history.
 struct PartyScopedFacts: AcceptanceContext {
   let base: DatabaseFacts
   let party: String
+  /// The time of the event being decided.
+  let time: EventTime
 
   var now: EventTime { base.now }
 
   func container(_ number: ContainerNumber) throws -> ContainerFacts? {
-    guard try base.db.hasShipment(of: number, party: party), var facts = try base.container(number) else { return nil }
-    if let open = facts.openShipment, try !base.db.shipmentBelongs(open, to: party) { facts.openShipment = nil }
+    guard let facts = try base.container(number), let open = facts.openShipment, try base.db.shipmentBelongs(open, to: party) else {
+      return nil
+    }
+    if let boundary = try base.db.lastActualEvent(of: number, outsideParty: party), time.milliseconds <= boundary { return nil }
     return facts
   }
 
@@ -60,10 +70,13 @@ extension CorridorDatabase {
     try connection.row("SELECT 1 WHERE ? IN (\(PartyScope.shipments))", [.text(ref)] + PartyScope.arguments(party)) != nil
   }
 
-  /// Whether the container was ever on a shipment of `party`.
-  func hasShipment(of container: ContainerNumber, party: String) throws -> Bool {
-    try connection.row(
-      "SELECT 1 FROM shipment_containers WHERE container = ? AND shipment IN (\(PartyScope.shipments)) LIMIT 1",
-      [.text(container.text)] + PartyScope.arguments(party)) != nil
+  /// The time (ms) of the container's last actual, unretracted event on a shipment that is not
+  /// `party`'s: where that party's window on the box opens.
+  func lastActualEvent(of container: ContainerNumber, outsideParty party: String) throws -> Int64? {
+    try connection.scalarInt(
+      """
+      SELECT MAX(e.at_ms) FROM events e WHERE e.container = ? AND e.classifier = 'ACT' AND e.shipment IS NOT NULL
+        AND e.shipment NOT IN (\(PartyScope.shipments)) AND NOT EXISTS (SELECT 1 FROM event_retractions r WHERE r.event_id = e.id)
+      """, [.text(container.text)] + PartyScope.arguments(party))
   }
 }

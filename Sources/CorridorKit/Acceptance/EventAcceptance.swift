@@ -81,6 +81,18 @@ public enum EventAcceptance {
     public var stateAfter: SequenceRules.State?
   }
 
+  /// Ids and references printable and bounded, notes free of control characters but tabs and
+  /// line breaks: what every export format can carry and read back (`TextRule`).
+  static func checkText(_ report: EventReport) throws(CorridorError) {
+    for (field, value) in [
+      ("id", report.id), ("shipment", report.shipment), ("vehicle", report.vehicle), ("seal", report.seal),
+      ("carrierBooking", report.carrierBooking),
+    ] {
+      if let value { try TextRule.identifier(value, field: field, rule: .eventText) }
+    }
+    if let note = report.note { try TextRule.freeText(note, field: "note", rule: .eventText) }
+  }
+
   public enum Decision: Sendable {
     case accepted(Accepted)
     /// The id is recorded with identical content: nothing to write. `retraction` is set when
@@ -94,6 +106,7 @@ public enum EventAcceptance {
   /// - Parameter allowGap: accept an event that breaks a sequence rule, keeping the rule as a
   ///   data-quality exception (real data has missing gate-ins).
   public static func decide(_ input: EventReport, allowGap: Bool, in context: some AcceptanceContext) throws -> Decision {
+    try checkText(input)
     guard let box = try context.container(input.container) else { throw CorridorError.unknownContainer(input.container) }
     // One copy of the report, resolved in place (imports decide millions of rows).
     var accepted = Accepted(report: input, id: "", exception: nil, offRoute: false, late: false, stateAfter: nil)

@@ -17,6 +17,7 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
 
   // MARK: - What the event acceptance engine decides (README "Validation of actual events")
 
+  public static let eventText = RuleID("event-text")
   public static let unknownContainer = RuleID("unknown-container")
   public static let unknownLocation = RuleID("unknown-location")
   public static let unknownShipment = RuleID("unknown-shipment")
@@ -38,7 +39,7 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
 
   /// Every rule `EventAcceptance` can refuse an event with, in the README's order.
   public static let eventRules: [RuleID] = [
-    .unknownContainer, .unknownLocation, .unknownShipment, .notOnShipment, .shipmentClosed, .futureEvent, .eventIdConflict, .gateInWhileLoaded,
+    .eventText, .unknownContainer, .unknownLocation, .unknownShipment, .notOnShipment, .shipmentClosed, .futureEvent, .eventIdConflict, .gateInWhileLoaded,
     .gateInWhileInFacility, .gateOutNotInFacility, .loadWhenLoaded, .loadNotAtPlace, .discWhenNotLoaded, .depaWhenNotLoaded, .arriWhenNotLoaded,
     .crosWhenNotLoaded, .sameInstantDifferentPlaces, .customsHold,
   ]

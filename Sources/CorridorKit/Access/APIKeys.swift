@@ -110,8 +110,12 @@ extension CorridorDatabase {
     guard !name.isEmpty, name.count <= 64, !name.contains(where: \.isNewline) else {
       throw CorridorError.invalid("a key's name is 1 to 64 characters on one line", rule: .apiKey)
     }
+    try TextRule.identifier(name, field: "the key's name", rule: .apiKey)
     if let party, party.trimmingSpaces.isEmpty || party.count > 200 {
       throw CorridorError.invalid("--party is 1 to 200 characters", rule: .apiKey)
+    }
+    if let party, let bad = VisibleText.firstControl(in: party) {
+      throw CorridorError.invalid("--party holds the control character \(bad)", rule: .apiKey)
     }
     let secret = APIKey.generate()
     return try mapSQLiteErrors {

@@ -134,3 +134,16 @@ public final class CorridorDatabase {
     return findings
   }
 }
+
+extension CorridorDatabase {
+  /// A write transaction for a caller outside the store (the server's group commit); SQLite's
+  /// failures come out as `CorridorError`s (a full disk, a busy file), so the edge maps them.
+  public func transaction<T>(_ body: () throws -> T) throws -> T {
+    try mapSQLiteErrors { try connection.transaction(.immediate, body) }
+  }
+
+  /// A savepoint inside the caller's transaction: a body that throws undoes only its own work.
+  public func savepoint<T>(_ body: () throws -> T) throws -> T {
+    try mapSQLiteErrors { try connection.savepoint(body) }
+  }
+}

@@ -67,7 +67,7 @@ extension CorridorDatabase {
   func recordInTransaction(_ report: EventReport, allowGap: Bool, party: String? = nil, operator op: String) throws -> RecordOutcome {
     let facts = DatabaseFacts(db: self, now: clock.now())
     let decision =
-      try party.map { try EventAcceptance.decide(report, allowGap: allowGap, in: PartyScopedFacts(base: facts, party: $0)) }
+      try party.map { try EventAcceptance.decide(report, allowGap: allowGap, in: PartyScopedFacts(base: facts, party: $0, time: report.time)) }
       ?? EventAcceptance.decide(report, allowGap: allowGap, in: facts)
     switch decision {
     case .duplicate(let id, let retraction):
@@ -124,6 +124,10 @@ extension CorridorDatabase {
           "INSERT INTO event_retractions(event_id, reason, recorded_at, operator) VALUES (?, ?, ?, ?)",
           [.text(eventID), .text(reason), .text(clock.nowUTC()), .text(op)])
         try audit(action: "insert", entity: "retraction", key: eventID, operator: op)
+        // Push agrees with poll: a notification not yet sent is withdrawn with the event (DCSA
+        // has no retraction message; README "Push notifications").
+        try connection.execute(
+          "DELETE FROM outbox WHERE delivered_at IS NULL AND event_seq = (SELECT seq FROM events WHERE id = ?)", [.text(eventID)])
         return true
       }
     }

@@ -64,7 +64,8 @@ extension CorridorDatabase {
   /// The next batch of each subscription whose oldest undelivered row is due: per subscription,
   /// events go out in the order they were recorded, so a row waiting for its retry holds back
   /// the rows behind it.
-  public func dueDeliveries(nowMilliseconds: Int64, batchSize: Int = 100) throws -> [DueDelivery] {
+  /// Subscriptions in `skipping` (a delivery under way, or held back) are left out.
+  public func dueDeliveries(nowMilliseconds: Int64, batchSize: Int = 100, skipping: Set<String> = []) throws -> [DueDelivery] {
     try mapSQLiteErrors {
       let heads = try connection.rows(
         """
@@ -75,6 +76,7 @@ extension CorridorDatabase {
       var due: [DueDelivery] = []
       for head in heads {
         let id = try head.text("subscription_id")
+        if skipping.contains(id) { continue }
         guard
           let first = try connection.row(
             "SELECT attempts, next_attempt_ms FROM outbox WHERE id = ?", [.integer(try head.int64("head"))])
@@ -96,24 +98,35 @@ extension CorridorDatabase {
     }
   }
 
-  public func markDelivered(_ outboxIDs: [Int64]) throws {
+  /// Marks a batch delivered. `unrecorded`: earlier attempts whose outcome could not be written
+  /// (a full disk), counted now with the error they met.
+  public func markDelivered(_ outboxIDs: [Int64], unrecorded: (attempts: Int, error: String)? = nil) throws {
     try mapSQLiteErrors {
       try connection.transaction {
         let now = clock.nowUTC()
-        for id in outboxIDs { try connection.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", [.text(now), .integer(id)]) }
+        for id in outboxIDs {
+          if let unrecorded {
+            try connection.execute(
+              "UPDATE outbox SET delivered_at = ?, attempts = attempts + ?, last_error = ? WHERE id = ?",
+              [.text(now), .integer(Int64(unrecorded.attempts)), .text(String(unrecorded.error.prefix(500))), .integer(id)])
+          } else {
+            try connection.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", [.text(now), .integer(id)])
+          }
+        }
       }
     }
   }
 
-  /// Records a failed attempt on a batch: one more attempt each, the error, and the time before
-  /// which the subscription is not tried again.
-  public func markFailed(_ outboxIDs: [Int64], error: String, retryAtMilliseconds: Int64) throws {
+  /// Records failed attempts on a batch (one, or more when earlier outcomes could not be
+  /// written): the attempts, the error, and the time before which the subscription is not tried
+  /// again.
+  public func markFailed(_ outboxIDs: [Int64], error: String, retryAtMilliseconds: Int64, attempts: Int = 1) throws {
     try mapSQLiteErrors {
       try connection.transaction {
         for id in outboxIDs {
           try connection.execute(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_ms = ? WHERE id = ?",
-            [.text(String(error.prefix(500))), .integer(retryAtMilliseconds), .integer(id)])
+            "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_ms = ? WHERE id = ?",
+            [.integer(Int64(attempts)), .text(String(error.prefix(500))), .integer(retryAtMilliseconds), .integer(id)])
         }
       }
     }

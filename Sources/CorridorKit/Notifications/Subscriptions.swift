@@ -46,30 +46,21 @@ extension CanonicalJSON: Encodable {
   }
 }
 
-/// Where a subscription may send data: `http` or `https` with a host, and, when the server is
-/// started with `--callback-allow`, one of those hosts.
-public enum CallbackURL {
-  public static func validate(_ text: String, allowedHosts: [String]?) throws(CorridorError) -> String {
-    guard text.count <= 2000, let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
-      scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty, url.user == nil, url.password == nil
-    else {
-      throw .invalid("callbackUrl must be an http or https URL with a host (and no user or password)", rule: .callbackURL)
-    }
-    if let allowedHosts, !allowedHosts.contains(where: { $0.caseInsensitiveCompare(host) == .orderedSame }) {
-      throw .invalid("callbackUrl host \(host) is not among the hosts this server may call (--callback-allow)", rule: .callbackURL)
-    }
-    return text
-  }
-}
-
 extension CorridorDatabase {
   public func createSubscription(
-    owner: APIKey, callbackURL: String, secret: [UInt8], filter: DCSAEventFilter, operator op: String
+    owner: APIKey, callbackURL: String, secret: [UInt8], filter: DCSAEventFilter, operator op: String, maxPerKey: Int = 100
   ) throws -> Subscription {
     try Self.checkSecret(secret)
     let id = UUID().uuidString.lowercased()
     return try mapSQLiteErrors {
       try connection.transaction {
+        // Each subscription costs every writer a match per event: a key holds a bounded number.
+        let held = try connection.scalarInt("SELECT COUNT(*) FROM subscriptions WHERE owner = ?", [.text(owner.name)]) ?? 0
+        guard held < maxPerKey else {
+          throw CorridorError.invalid(
+            "key \(owner.name) already holds \(held) subscriptions, the most one key may hold (the server's --max-subscriptions-per-key)",
+            rule: .subscription, hint: "delete subscriptions it no longer needs")
+        }
         let now = clock.nowUTC()
         try connection.execute(
           """

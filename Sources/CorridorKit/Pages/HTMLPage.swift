@@ -8,6 +8,9 @@ public struct HTMLPage: Sendable {
   /// Sections of HTML, each a chart with its table, or a table.
   public var sections: [String] = []
 
+  /// The page's Content-Security-Policy: in its `<meta>` and, when served, in the response.
+  public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
+
   public init(title: String, subtitle: String) {
     self.title = title
     self.subtitle = subtitle
@@ -48,7 +51,7 @@ public struct HTMLPage: Sendable {
     <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+    <meta http-equiv="Content-Security-Policy" content="\(Self.contentSecurityPolicy)">
     <title>\(htmlEscape(title))</title>
     <style>\(Self.style)</style>
     </head>

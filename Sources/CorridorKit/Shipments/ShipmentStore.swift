@@ -35,6 +35,7 @@ extension CorridorDatabase {
   public func createShipment(_ booking: ShipmentBooking, operator op: String) throws -> Bool {
     if let hs = booking.hsCode { try ShipmentBooking.validateHSCode(hs) }
     guard !booking.ref.trimmingSpaces.isEmpty else { throw CorridorError.invalid("empty shipment reference", rule: .shipmentRef) }
+    try TextRule.identifier(booking.ref, field: "shipment reference", rule: .shipmentRef)
     guard !booking.shipper.trimmingSpaces.isEmpty, !booking.consignee.trimmingSpaces.isEmpty else {
       throw CorridorError.invalid("shipper and consignee must not be empty", rule: .party)
     }

@@ -76,6 +76,8 @@ public struct CorridorError: Error, CustomStringConvertible, Equatable, Sendable
   public let rule: RuleID?
   /// Where in which file, for errors about a file's content.
   public private(set) var position: SourcePosition?
+  /// The disk (or the database's size limit) is full: the server answers 507, not 500.
+  public private(set) var isStorageFull = false
 
   public init(_ kind: Kind, _ message: String, hint: String? = nil, rule: RuleID? = nil, at position: SourcePosition? = nil) {
     self.kind = kind
@@ -141,6 +143,7 @@ extension CorridorError {
         hint: "retry; long imports release the database between batches")
     } else if error.isDiskFull {
       self.init(.io, "\(prefix)the disk is full (\(error.message)); the write was rolled back", hint: "free space and retry")
+      isStorageFull = true
     } else if error.isReadOnly {
       self.init(.io, "\(prefix)the database is read-only (\(error.message))", hint: "check the file's permissions")
     } else if error.isIOError {

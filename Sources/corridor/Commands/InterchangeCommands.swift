@@ -100,14 +100,27 @@ final class RejectsFile {
   /// The first failed write, reported when the import ends (the reject callback cannot throw).
   private(set) var failure: Error?
 
+  /// Without a rejects file, the reasons go to stderr: the first `printLimit`, then a count.
+  private let printLimit = 100
+  private var printed = 0
+
   init(_ path: String?, database: DatabaseOptions, input: CommandInput) throws {
     file = try path.map { try database.output($0, inputs: input.files) }
-    try file?.write(CSV.record(["line", "rule", "error"]))
+    try file?.write(CSV.spreadsheetRecord(["line", "rule", "error"]))
   }
 
   func write(line: Int, error: CorridorError) {
+    guard let file else {
+      printed += 1
+      if printed <= printLimit {
+        Console.toStandardError("corridor: rejected: \(VisibleText.visible(error.text))\(error.rule.map { " [\($0.name)]" } ?? "")\n")
+      } else if printed == printLimit + 1 {
+        Console.toStandardError("corridor: rejected: more rows were rejected; --rejects FILE keeps every reason\n")
+      }
+      return
+    }
     guard failure == nil else { return }
-    do { try file?.write(CSV.record([String(line), error.rule?.name ?? "", error.text])) } catch { failure = error }
+    do { try file.write(CSV.spreadsheetRecord([String(line), error.rule?.name ?? "", error.text])) } catch { failure = error }
   }
 
   func commit() throws {

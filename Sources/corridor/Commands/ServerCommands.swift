@@ -14,8 +14,16 @@ extension Corridor {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Address and port to listen on.") var listen = "127.0.0.1:8080"
     @Option(
-      name: .customLong("callback-allow"), help: "Comma-separated hosts that subscription callbacks may name (default: any).")
+      name: .customLong("callback-allow"),
+      help: "Comma-separated hosts that subscription callbacks may name (default: any public host); an address named here may be private.")
     var callbackAllow: String?
+    @Flag(
+      name: .customLong("callback-allow-private"),
+      help: "Let callbacks reach loopback, private and link-local addresses (test rigs only).")
+    var callbackAllowPrivate = false
+    @Option(
+      name: .customLong("max-subscriptions-per-key"), help: "Subscriptions one key may hold (default 100).")
+    var maxSubscriptionsPerKey = 100
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 1 << 20
 
     func validate() throws {
@@ -23,6 +31,7 @@ extension Corridor {
         colon != listen.startIndex
       else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080") }
       if maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes is at least 1024") }
+      if !(1...100_000).contains(maxSubscriptionsPerKey) { throw ValidationError("--max-subscriptions-per-key is from 1 to 100000") }
     }
 
     func run() throws {
@@ -31,6 +40,8 @@ extension Corridor {
       configuration.host = String(listen[..<colon]).trimmingCharacters(in: ["[", "]"])
       configuration.port = Int(listen[listen.index(after: colon)...]) ?? 8080
       configuration.callbackAllow = callbackAllow.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+      configuration.callbackAllowPrivate = callbackAllowPrivate
+      configuration.maxSubscriptionsPerKey = maxSubscriptionsPerKey
       configuration.maxBodyBytes = maxBodyBytes
       try CorridorServer.serve(configuration, notice: Console.notice)
     }

@@ -38,14 +38,15 @@ enum Console {
   }
 
   @Sendable static func notice(_ text: String) {
-    toStandardError("corridor: \(text)\n")
+    toStandardError("corridor: \(VisibleText.visible(text))\n")
   }
 
   static func error(_ error: CorridorError) {
-    var text = "corridor: error: \(error.text)"
+    // Messages quote stored and given text: a terminal must not obey what they hold.
+    var text = "corridor: error: \(VisibleText.visible(error.text))"
     if let rule = error.rule, !error.message.contains("[\(rule.name)]") { text += " [\(rule.name)]" }
     text += "\n"
-    if let hint = error.hint { text += "corridor: hint: \(hint)\n" }
+    if let hint = error.hint { text += "corridor: hint: \(VisibleText.visible(hint))\n" }
     toStandardError(text)
   }
 

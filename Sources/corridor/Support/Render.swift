@@ -7,8 +7,10 @@ enum Render {
   /// (`145,000,000,000.00`): tables are for people; JSON and CSV keep the plain decimal.
   static func table(_ headers: [String], _ rows: [[String]], money: Set<String> = []) -> String {
     let moneyColumns = Set(headers.indices.filter { money.contains(headers[$0]) })
-    let rows =
-      moneyColumns.isEmpty ? rows : rows.map { row in row.enumerated().map { moneyColumns.contains($0.offset) ? grouped($0.element) : $0.element } }
+    // Stored text reaches a terminal: control and bidi characters are shown, not obeyed.
+    let rows = rows.map { row in
+      row.enumerated().map { moneyColumns.contains($0.offset) ? grouped($0.element) : VisibleText.visible($0.element) }
+    }
     var widths = headers.map(\.count)
     for row in rows {
       for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -26,8 +28,9 @@ enum Render {
   /// A decimal amount with its integer digits in groups of three; anything else unchanged.
   static func grouped(_ amount: String) -> String { DigitGrouping.grouped(amount) }
 
+  /// CSV for people, opened in spreadsheets: formula-like cells neutralised (`CSV.spreadsheetRecord`).
   static func csv(_ headers: [String], _ rows: [[String]]) -> String {
-    ([headers] + rows).map(CSV.record).joined()
+    ([headers] + rows).map(CSV.spreadsheetRecord).joined()
   }
 
   /// Stable JSON: sorted keys, so the same data always gives the same bytes.

@@ -101,6 +101,7 @@ public enum EDIFACTMapping {
 
     var headerEnd: Int?
     var documentCode: EventCode?
+    var sawBGM = false
     /// A message that cancels an earlier one: it gives no events.
     var withdrawn = false
     var consignment: (start: Int, end: Int?)?
@@ -130,6 +131,7 @@ public enum EDIFACTMapping {
         let segment = store[index]
         switch tag {
         case EDIFACTTag.bgm:
+          sawBGM = true
           if let function = segment[2, 0], EDIFACTMapping.withdrawingFunctions.contains(function) {
             // A cancellation withdraws an earlier report: no event (retract those by their ids).
             unmapped["\(message.type) cancellation (BGM message function \(function))", default: 0] += 1
@@ -172,6 +174,15 @@ public enum EDIFACTMapping {
         }
       }
       if isStatusReport { closeStatus(at: count) } else { closeEquipment(at: count) }
+      // A gate or loading report names its event in BGM alone: without it, the boxes it lists
+      // are refused as one row, never dropped without a word.
+      if !isStatusReport, !sawBGM, count > 0 {
+        let position = message.position(of: 0, file: file)
+        let error = CorridorError.invalid(
+          "\(message.type) message \(message.reference) has no BGM segment, so what happened to its boxes is unknown; nothing of it was read",
+          rule: .edifactMapping, at: position)
+        rows.append(ImportRow(line: position.line, result: .failure(error)))
+      }
     }
 
     mutating func closeEquipment(at end: Int) {
@@ -264,6 +275,14 @@ public enum EDIFACTMapping {
         for index in group where store.tag(of: index) == EDIFACTTag.dtm {
           let segment = store[index]
           guard let qualifier = segment[0, 0], let value = segment[0, 1] else { continue }
+          // DTM has one data element (C507). A second one is, in practice, a time zone's `+`
+          // sent unreleased (`DTM+7:202403040900+05:303'`): reading the first alone would put
+          // the time in the wrong zone without a word.
+          guard segment.elementCount == 1 else {
+            throw .invalid(
+              "DTM+\(qualifier) has \(segment.elementCount) data elements where the syntax has one; "
+                + "a + inside a value (a time zone) must be released as ?+", rule: .timestamp)
+          }
           let candidate: (Int, EventClassifier)? =
             if let rank = EDIFACTMapping.actualTimes.firstIndex(of: qualifier) {
               (rank, .ACT)

@@ -82,6 +82,12 @@ public struct EDIFACTSegment {
   /// when absent or empty.
   public subscript(element: Int, component: Int = 0) -> String? { store.buffer.value(index, element, component) }
 
+  /// How many data elements the segment has (the tag not counted).
+  public var elementCount: Int {
+    let buffer = store.buffer
+    return buffer.componentRange(of: index).map { Int(buffer.elements[$0]) }.max() ?? 0
+  }
+
   /// Every component of data element `element`.
   public func components(of element: Int) -> [String] {
     let buffer = store.buffer

@@ -91,7 +91,13 @@ final class IFTSTAWriter {
   func escape(_ text: String) -> String {
     var out = ""
     for character in text {
-      if character == "?" || character == ":" || character == "+" || character == "'" { out.append("?") }
+      // Line breaks too: the reader drops an unreleased CR or LF as a wrapped line, so a note's
+      // line break is written released, and reads back as itself.
+      if character == "?" || character == ":" || character == "+" || character == "'" || character == "\r" || character == "\n"
+        || character == "\r\n"
+      {
+        out.append("?")
+      }
       out.append(character)
     }
     return out
