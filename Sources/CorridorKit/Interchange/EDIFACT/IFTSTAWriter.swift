@@ -87,20 +87,16 @@ final class IFTSTAWriter {
     return out
   }
 
-  /// Puts the release character before the service characters.
+  /// Puts the release character before the service characters, and before CR and LF: the
+  /// reader drops an unreleased CR or LF as a wrapped line, so a note's line break is written
+  /// released, and reads back as itself. (Scalar by scalar: CRLF is one `Character`.)
   func escape(_ text: String) -> String {
-    var out = ""
-    for character in text {
-      // Line breaks too: the reader drops an unreleased CR or LF as a wrapped line, so a note's
-      // line break is written released, and reads back as itself.
-      if character == "?" || character == ":" || character == "+" || character == "'" || character == "\r" || character == "\n"
-        || character == "\r\n"
-      {
-        out.append("?")
-      }
-      out.append(character)
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if scalar == "?" || scalar == ":" || scalar == "+" || scalar == "'" || scalar == "\r" || scalar == "\n" { out.append("?") }
+      out.append(scalar)
     }
-    return out
+    return String(out)
   }
 }
 
