@@ -88,6 +88,8 @@ import Testing
       Case(
         name: "carrier booking naming another shipment", event: report(.GTIN, 0, "CNCQI", carrierBooking: "S2"),
         expected: .refused(.notOnShipment)),
+      Case(name: "control character in an id", event: report(.GTIN, 0, "CNCQI", id: "E\u{1B}[2J"), expected: .refused(.eventText)),
+      Case(name: "overlong id", event: report(.GTIN, 0, "CNCQI", id: String(repeating: "E", count: 101)), expected: .refused(.eventText)),
       Case(name: "duplicate", history: [gateIn], event: gateIn, expected: .duplicate),
       Case(name: "duplicate of a retracted event", history: [gateIn], retractLast: true, event: gateIn, expected: .duplicate),
       Case(

@@ -276,7 +276,10 @@ import Testing
       let head =
         "POST /corridor/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(key)\r\n"
         + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-      let answer = try RawHTTP.exchange(port: server.port, bytes: head + chunked)
+      // The server closes after a 400 with bytes of the request unread, which the kernel may
+      // answer with a reset that discards the response before the client reads it: try again.
+      var answer = ""
+      for _ in 0..<3 where answer.isEmpty { answer = try RawHTTP.exchange(port: server.port, bytes: head + chunked) }
       #expect(answer.hasPrefix("HTTP/1.1 400"), "\(chunked.debugDescription): \(answer.prefix(200))")
     }
   }
@@ -351,7 +354,7 @@ enum RawHTTP {
               chunk = s.recv(65536)
               if not chunk: break
               data += chunk
-      except socket.timeout:
+      except (socket.timeout, ConnectionResetError):
           pass
       sys.stdout.buffer.write(data)
       """

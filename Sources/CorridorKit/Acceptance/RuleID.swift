@@ -39,8 +39,9 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
 
   /// Every rule `EventAcceptance` can refuse an event with, in the README's order.
   public static let eventRules: [RuleID] = [
-    .eventText, .unknownContainer, .unknownLocation, .unknownShipment, .notOnShipment, .shipmentClosed, .futureEvent, .eventIdConflict, .gateInWhileLoaded,
-    .gateInWhileInFacility, .gateOutNotInFacility, .loadWhenLoaded, .loadNotAtPlace, .discWhenNotLoaded, .depaWhenNotLoaded, .arriWhenNotLoaded,
+    .eventText, .unknownContainer, .unknownLocation, .unknownShipment, .notOnShipment, .shipmentClosed, .futureEvent, .eventIdConflict,
+    .gateInWhileLoaded, .gateInWhileInFacility, .gateOutNotInFacility, .loadWhenLoaded, .loadNotAtPlace, .discWhenNotLoaded, .depaWhenNotLoaded,
+    .arriWhenNotLoaded,
     .crosWhenNotLoaded, .sameInstantDifferentPlaces, .customsHold,
   ]
 

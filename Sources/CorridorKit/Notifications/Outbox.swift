@@ -18,23 +18,35 @@ extension CorridorDatabase {
   /// Adds an outbox row for each event after `afterSeq` that a live subscription matches, in the
   /// caller's transaction. The match is the subscription's filters and its owner's party, the
   /// same conditions `GET /v2/events` applies.
+  ///
+  /// Subscriptions with the same filters and party are matched by one statement (their ids in a
+  /// JSON array): every write pays per distinct filter, not per subscription, so a thousand
+  /// catch-all subscriptions cost a writer what one does (README "Push notifications").
   func enqueueNotifications(afterSeq: Int64) throws {
-    let live = try connection.rows(
+    let groups = try connection.rows(
       """
-      SELECT s.id, s.owner, s.callback_url, s.filters, s.created_at, s.updated_at, s.secret_set_at, k.party
-      FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL ORDER BY s.id
+      SELECT s.filters, k.party, json_group_array(s.id) AS ids
+      FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL GROUP BY s.filters, k.party
       """)
-    guard !live.isEmpty else { return }
-    let targets = try live.map { row in (subscription: try subscription(row), party: try row.optionalText("party")) }
+    guard !groups.isEmpty else { return }
     let now = clock.nowUTC()
-    for target in targets {
+    for group in groups {
+      let text = try group.text("filters")
+      let filter: DCSAEventFilter
+      do { filter = try DCSAEventFilter(json: try JSONParser.parse(Array(text.utf8))) } catch {
+        throw CorridorError(.internal, "a subscription has unreadable filters: \(error)")
+      }
       var conditions = Conditions()
       conditions.add("e.seq > ?", .integer(afterSeq))
-      target.subscription.filter.add(to: &conditions)
-      DCSAEventFilter.add(party: target.party, to: &conditions)
+      filter.add(to: &conditions)
+      DCSAEventFilter.add(party: try group.optionalText("party"), to: &conditions)
+      // Per subscription, rows in recording order: the delivery order.
       try connection.execute(
-        "INSERT OR IGNORE INTO outbox(subscription_id, event_seq, created_at) SELECT ?, e.seq, ? FROM events e \(conditions.sql) ORDER BY e.seq",
-        [.text(target.subscription.id), .text(now)] + conditions.arguments)
+        """
+        INSERT OR IGNORE INTO outbox(subscription_id, event_seq, created_at)
+        SELECT s.value, e.seq, ? FROM events e JOIN json_each(?) s \(conditions.sql) ORDER BY e.seq, s.value
+        """,
+        [.text(now), .text(try group.text("ids"))] + conditions.arguments)
     }
   }
 }
