@@ -65,6 +65,8 @@ enum PartyScope {
   /// `SELECT ref` of the party's shipments; its arguments are `arguments(party)`.
   static let shipments = "SELECT ref FROM shipments WHERE shipper = ? OR consignee = ?"
   static func arguments(_ party: String) -> [SQLValue] { [.text(party), .text(party)] }
+  /// The same rule on a shipment's parties, for matching in memory.
+  static func includes(shipper: String, consignee: String, party: String) -> Bool { shipper == party || consignee == party }
 }
 
 extension APIKey {

@@ -25,26 +25,48 @@ public struct DCSAEventFilter: Sendable, Equatable {
     var maxLength = 100
     /// DCSA declares the value a UUID.
     var isUUID = false
-    /// The SQL condition for `n` values (with `n` or more `?`), or nil: Corridor keeps no such
-    /// data, so the filter matches nothing.
-    var condition: (@Sendable ([String]) -> (sql: String, arguments: [SQLValue]))? = nil
+    /// What it selects, or nil: Corridor keeps no such data, so the filter matches nothing.
+    var selects: Selector? = nil
   }
 
-  static let equipmentCodes = EventCode.allCases.filter { !$0.isTransport }.map(\.rawValue)
-  static let transportCodes = EventCode.allCases.filter(\.isTransport).map(\.rawValue)
+  /// A column of `events e` that a filter compares, and the same value of a recorded event.
+  enum Column: Sendable {
+    case code, container, location, vehicle
 
-  static func oneOf(_ column: String) -> @Sendable ([String]) -> (sql: String, arguments: [SQLValue]) {
-    { values in ("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))", values.map { .text($0) }) }
+    var sql: String {
+      switch self {
+      case .code: "e.code"
+      case .container: "e.container"
+      case .location: "e.location"
+      case .vehicle: "e.vehicle"
+      }
+    }
+
+    func value(of event: MovementEvent) -> String? {
+      switch self {
+      case .code: event.code.rawValue
+      case .container: event.container.text
+      case .location: event.location.text
+      case .vehicle: event.report.vehicle
+      }
+    }
   }
 
-  static let booking: @Sendable ([String]) -> (sql: String, arguments: [SQLValue]) = { values in
-    ("(e.shipment = ? OR e.carrier_booking = ?)", [.text(values[0]), .text(values[0])])
-  }
+  /// What a filter selects, declared once and read two ways, side by side: as SQL over
+  /// `events e` (`GET /v2/events`, which pages through a year) and as a predicate on a recorded
+  /// event (matching the few events of a write against every subscription, whose cost must not
+  /// grow with their number). A test holds the two to the same answers.
+  enum Selector: Sendable {
+    /// `eventType`: TRANSPORT (ARRI, DEPA) or EQUIPMENT (every other code).
+    case eventKind
+    /// The column's value is one of the values.
+    case oneOf(Column)
+    /// The event's shipment or carrier booking is the value.
+    case booking
 
-  static let fields: [Field] = [
-    Field(
-      name: "eventType", isList: true, allowed: ["SHIPMENT", "TRANSPORT", "EQUIPMENT"],
-      condition: { values in
+    func sql(_ values: [String]) -> (sql: String, arguments: [SQLValue]) {
+      switch self {
+      case .eventKind:
         let kinds = values.compactMap { type -> String? in
           switch type {
           case "TRANSPORT": "e.code IN ('ARRI', 'DEPA')"
@@ -53,17 +75,40 @@ public struct DCSAEventFilter: Sendable, Equatable {
           }
         }
         return (kinds.isEmpty ? "0" : "(" + kinds.joined(separator: " OR ") + ")", [])
-      }),
+      case .oneOf(let column):
+        return ("\(column.sql) IN (\(values.map { _ in "?" }.joined(separator: ", ")))", values.map { .text($0) })
+      case .booking:
+        return ("(e.shipment = ? OR e.carrier_booking = ?)", [.text(values[0]), .text(values[0])])
+      }
+    }
+
+    func matches(_ values: [String], _ event: MovementEvent) -> Bool {
+      switch self {
+      case .eventKind:
+        values.contains { ($0 == "TRANSPORT" && event.code.isTransport) || ($0 == "EQUIPMENT" && !event.code.isTransport) }
+      case .oneOf(let column):
+        column.value(of: event).map(values.contains) ?? false
+      case .booking:
+        event.report.shipment == values[0] || event.report.carrierBooking == values[0]
+      }
+    }
+  }
+
+  static let equipmentCodes = EventCode.allCases.filter { !$0.isTransport }.map(\.rawValue)
+  static let transportCodes = EventCode.allCases.filter(\.isTransport).map(\.rawValue)
+
+  static let fields: [Field] = [
+    Field(name: "eventType", isList: true, allowed: ["SHIPMENT", "TRANSPORT", "EQUIPMENT"], selects: .eventKind),
     Field(name: "shipmentEventTypeCode", isList: true),
     Field(name: "documentTypeCode", isList: true),
-    Field(name: "equipmentEventTypeCode", isList: true, allowed: equipmentCodes, condition: oneOf("e.code")),
-    Field(name: "transportEventTypeCode", isList: true, allowed: transportCodes, condition: oneOf("e.code")),
-    Field(name: "equipmentReference", isList: false, maxLength: 15, condition: oneOf("e.container")),
-    Field(name: "carrierBookingReference", isList: false, maxLength: 35, condition: booking),
-    Field(name: "bookingReference", isList: false, maxLength: 35, condition: booking),
-    Field(name: "UNLocationCode", isList: false, maxLength: 5, condition: oneOf("e.location")),
-    Field(name: "exportVoyageNumber", isList: false, maxLength: 50, condition: oneOf("e.vehicle")),
-    Field(name: "carrierVoyageNumber", isList: false, maxLength: 50, condition: oneOf("e.vehicle")),
+    Field(name: "equipmentEventTypeCode", isList: true, allowed: equipmentCodes, selects: .oneOf(.code)),
+    Field(name: "transportEventTypeCode", isList: true, allowed: transportCodes, selects: .oneOf(.code)),
+    Field(name: "equipmentReference", isList: false, maxLength: 15, selects: .oneOf(.container)),
+    Field(name: "carrierBookingReference", isList: false, maxLength: 35, selects: .booking),
+    Field(name: "bookingReference", isList: false, maxLength: 35, selects: .booking),
+    Field(name: "UNLocationCode", isList: false, maxLength: 5, selects: .oneOf(.location)),
+    Field(name: "exportVoyageNumber", isList: false, maxLength: 50, selects: .oneOf(.vehicle)),
+    Field(name: "carrierVoyageNumber", isList: false, maxLength: 50, selects: .oneOf(.vehicle)),
     Field(name: "transportDocumentReference", isList: false, maxLength: 20),
     Field(name: "transportDocumentID", isList: false, isUUID: true),
     Field(name: "transportDocumentTypeCode", isList: true),
@@ -151,14 +196,18 @@ public struct DCSAEventFilter: Sendable, Equatable {
   /// Adds the filters' conditions over `events e`.
   func add(to conditions: inout Conditions) {
     for (name, items) in values {
-      guard let field = Self.fields.first(where: { $0.name == name }) else { continue }
-      guard let condition = field.condition else {
+      guard let selector = Self.fields.first(where: { $0.name == name })?.selects else {
         conditions.add("0", values: [])
         continue
       }
-      let (sql, arguments) = condition(items)
+      let (sql, arguments) = selector.sql(items)
       conditions.add(sql, values: arguments)
     }
+  }
+
+  /// Whether a recorded event passes the filters: the same answer as `add(to:)` gives in SQL.
+  func matches(_ event: MovementEvent) -> Bool {
+    values.allSatisfy { name, items in Self.fields.first { $0.name == name }?.selects?.matches(items, event) ?? false }
   }
 
   /// The condition that keeps a party to its own shipments' events (shipper or consignee).

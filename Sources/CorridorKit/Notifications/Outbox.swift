@@ -19,34 +19,52 @@ extension CorridorDatabase {
   /// caller's transaction. The match is the subscription's filters and its owner's party, the
   /// same conditions `GET /v2/events` applies.
   ///
-  /// Subscriptions with the same filters and party are matched by one statement (their ids in a
-  /// JSON array): every write pays per distinct filter, not per subscription, so a thousand
-  /// catch-all subscriptions cost a writer what one does (README "Push notifications").
+  /// A write records a few events and there may be many subscriptions: the new events are read
+  /// once and matched in memory (`DCSAEventFilter.matches`), subscriptions with the same filters
+  /// and party as one, so a thousand subscriptions add little to a write (README "Push
+  /// notifications"; `Benchmarks/scripts/subscription-matching.sh`).
   func enqueueNotifications(afterSeq: Int64) throws {
     let groups = try connection.rows(
       """
-      SELECT s.filters, k.party, json_group_array(s.id) AS ids
+      SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
       FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL GROUP BY s.filters, k.party
       """)
     guard !groups.isEmpty else { return }
-    let now = clock.nowUTC()
-    for group in groups {
+    let targets = try groups.map { group in
       let text = try group.text("filters")
       let filter: DCSAEventFilter
       do { filter = try DCSAEventFilter(json: try JSONParser.parse(Array(text.utf8))) } catch {
         throw CorridorError(.internal, "a subscription has unreadable filters: \(error)")
       }
-      var conditions = Conditions()
-      conditions.add("e.seq > ?", .integer(afterSeq))
-      filter.add(to: &conditions)
-      DCSAEventFilter.add(party: try group.optionalText("party"), to: &conditions)
-      // Per subscription, rows in recording order: the delivery order.
-      try connection.execute(
-        """
-        INSERT OR IGNORE INTO outbox(subscription_id, event_seq, created_at)
-        SELECT s.value, e.seq, ? FROM events e JOIN json_each(?) s \(conditions.sql) ORDER BY e.seq, s.value
-        """,
-        [.text(now), .text(try group.text("ids"))] + conditions.arguments)
+      return (filter: filter, party: try group.optionalText("party"), ids: try group.text("ids").split(separator: " ").map(String.init))
+    }
+    let events = try connection.rows(
+      "SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id WHERE e.seq > ? ORDER BY e.seq",
+      [.integer(afterSeq)]
+    ).map(movementEvent)
+    // The parties of the shipments the new events are on.
+    var parties: [String: (shipper: String, consignee: String)] = [:]
+    if targets.contains(where: { $0.party != nil }) {
+      for ref in Set(events.compactMap(\.report.shipment)) {
+        guard let row = try connection.row("SELECT shipper, consignee FROM shipments WHERE ref = ?", [.text(ref)]) else { continue }
+        parties[ref] = (try row.text("shipper"), try row.text("consignee"))
+      }
+    }
+    let now = clock.nowUTC()
+    let insert = try connection.cachedStatement("INSERT OR IGNORE INTO outbox(subscription_id, event_seq, created_at) VALUES (?, ?, ?)")
+    // Events in recording order, so each subscription's rows are in its delivery order.
+    for event in events {
+      for target in targets where target.filter.matches(event) {
+        if let party = target.party {
+          guard let ref = event.report.shipment, let shipment = parties[ref],
+            PartyScope.includes(shipper: shipment.shipper, consignee: shipment.consignee, party: party)
+          else { continue }
+        }
+        for id in target.ids {
+          try insert.bind([.text(id), .integer(event.seq), .text(now)])
+          try insert.run()
+        }
+      }
     }
   }
 }
