@@ -24,7 +24,8 @@ struct SubscriptionRoutes {
   func list(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
     let items = try QueryItems(request.uri.query)
-    try items.only(["limit", "cursor"], on: "GET /v2/event-subscriptions")
+    // `sort` is DCSA's, accepted and ignored as on /v2/events: the list is in the order made.
+    try items.only(["limit", "cursor", "sort", "API-Version"], on: "GET /v2/event-subscriptions")
     let limit = try items.limit(default: 100, cap: 1000)
     let after = try items.single("cursor").map(SubscriptionCursor.init(decoding:))
     let all = try await database.read { try $0.subscriptions(visibleTo: key) }
