@@ -273,3 +273,36 @@ final class PythonReceiver: @unchecked Sendable {
     #expect(nonEmpty >= 20, "\(nonEmpty)")
   }
 }
+
+extension PushAgreesWithPollTests {
+  /// The subscriptions a write matches against are kept between writes: a subscription made,
+  /// a key revoked or a subscription deleted counts from the next write on.
+  @Test func aWriteSeesSubscriptionChangesAtOnce() throws {
+    let fixture = try ServerFixture()
+    func pushed(_ id: String) throws -> [String] { try fixture.db.deliveries(subscription: id, failedOnly: false).map(\.eventID) }
+    func lastEvent() throws -> String { try #require(try fixture.db.connection.scalarText("SELECT id FROM events ORDER BY seq DESC LIMIT 1")) }
+    let admin = try #require(try fixture.db.apiKeys().first { $0.name == "admin" })
+    try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
+    #expect(try fixture.count("SELECT COUNT(*) FROM outbox") == 0)
+    let first = try fixture.db.createSubscription(
+      owner: admin, callbackURL: "https://hooks.example/", secret: [UInt8](repeating: 1, count: 16), filter: DCSAEventFilter(), operator: "t")
+    try fixture.record(fixture.boxA, .CROS, "2024-03-09T10:00:00+08:00", "CNAKL")
+    let cros = try lastEvent()
+    #expect(try pushed(first.id) == [cros])
+    _ = try fixture.db.createAPIKey(name: "broker", role: .reader, party: nil, operator: "t")
+    let broker = try #require(try fixture.db.apiKeys().first { $0.name == "broker" })
+    let second = try fixture.db.createSubscription(
+      owner: broker, callbackURL: "https://hooks.example/", secret: [UInt8](repeating: 1, count: 16), filter: DCSAEventFilter(), operator: "t")
+    try fixture.record(fixture.boxA, .DISC, "2024-03-09T14:00:00+05:00", "KZDOS")
+    let disc = try lastEvent()
+    #expect(try pushed(second.id) == [disc])
+    try fixture.db.revokeAPIKey(name: "broker", operator: "t")
+    try fixture.record(fixture.boxA, .LOAD, "2024-03-09T18:00:00+05:00", "KZDOS")
+    let load = try lastEvent()
+    #expect(try pushed(first.id) == [cros, disc, load])
+    #expect(try pushed(second.id) == [disc])
+    #expect(try fixture.db.deleteSubscription(id: first.id, by: admin, operator: "t"))
+    try fixture.record(fixture.boxA, .DEPA, "2024-03-09T19:00:00+05:00", "KZDOS")
+    #expect(try fixture.count("SELECT COUNT(*) FROM outbox WHERE subscription_id = '\(first.id)'") == 0)
+  }
+}

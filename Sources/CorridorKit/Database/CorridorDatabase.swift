@@ -31,6 +31,9 @@ public final class CorridorDatabase {
   public let path: String
   /// "Now" for every write (`recorded_at`, audit entries) and for the future-event rule.
   public let clock: Clock
+  /// The live subscriptions as every write matches its events against them, kept between writes
+  /// and read again after any audited change to subscriptions or keys (`enqueueNotifications`).
+  var notificationTargets: (version: String, targets: [NotificationTarget])?
 
   /// How to treat the file on open.
   public enum OpenMode: Sendable {

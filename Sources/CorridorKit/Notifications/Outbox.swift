@@ -24,20 +24,8 @@ extension CorridorDatabase {
   /// and party as one, so a thousand subscriptions add little to a write (README "Push
   /// notifications"; `Benchmarks/scripts/subscription-matching.sh`).
   func enqueueNotifications(afterSeq: Int64) throws {
-    let groups = try connection.rows(
-      """
-      SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
-      FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL GROUP BY s.filters, k.party
-      """)
-    guard !groups.isEmpty else { return }
-    let targets = try groups.map { group in
-      let text = try group.text("filters")
-      let filter: DCSAEventFilter
-      do { filter = try DCSAEventFilter(json: try JSONParser.parse(Array(text.utf8))) } catch {
-        throw CorridorError(.internal, "a subscription has unreadable filters: \(error)")
-      }
-      return (filter: filter, party: try group.optionalText("party"), ids: try group.text("ids").split(separator: " ").map(String.init))
-    }
+    let targets = try liveNotificationTargets()
+    guard !targets.isEmpty else { return }
     let events = try connection.rows(
       "SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id WHERE e.seq > ? ORDER BY e.seq",
       [.integer(afterSeq)]
@@ -66,6 +54,43 @@ extension CorridorDatabase {
         }
       }
     }
+  }
+}
+
+/// Subscriptions that match alike: the same filters, owners of the same party.
+struct NotificationTarget {
+  let filter: DCSAEventFilter
+  let party: String?
+  let ids: [String]
+}
+
+extension CorridorDatabase {
+  /// The live subscriptions, grouped. Every change to a subscription or a key is audited, so
+  /// the newest audit entry of those entities tells whether the copy kept from the last write
+  /// still holds (one index range, whatever the number of events). Its hash, not its number:
+  /// a rolled-back change frees its number for another change, never its hash, which chains
+  /// the entry's content.
+  func liveNotificationTargets() throws -> [NotificationTarget] {
+    let version =
+      try connection.scalarText(
+        "SELECT hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log WHERE entity IN ('subscription', 'apiKey'))") ?? ""
+    if let kept = notificationTargets, kept.version == version { return kept.targets }
+    let targets = try connection.rows(
+      """
+      SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
+      FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL GROUP BY s.filters, k.party
+      """
+    ).map { group in
+      let text = try group.text("filters")
+      let filter: DCSAEventFilter
+      do { filter = try DCSAEventFilter(json: try JSONParser.parse(Array(text.utf8))) } catch {
+        throw CorridorError(.internal, "a subscription has unreadable filters: \(error)")
+      }
+      return NotificationTarget(
+        filter: filter, party: try group.optionalText("party"), ids: try group.text("ids").split(separator: " ").map(String.init))
+    }
+    notificationTargets = (version, targets)
+    return targets
   }
 }
 

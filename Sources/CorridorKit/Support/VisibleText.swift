@@ -27,11 +27,14 @@ public enum VisibleText {
 
   /// `text` for a terminal: each control or bidi character replaced by its `<U+XXXX>` name, so
   /// what is stored shows, and nothing reaches the terminal as a command.
-  public static func visible(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: isControl) else { return text }
+  /// - Parameter keepingLineBreaks: keep LF (a message of several lines); CR is still shown, as
+  ///   it would let text overwrite its own line.
+  public static func visible(_ text: String, keepingLineBreaks: Bool = false) -> String {
+    func shown(_ scalar: Unicode.Scalar) -> Bool { isControl(scalar) && !(keepingLineBreaks && scalar == "\n") }
+    guard text.unicodeScalars.contains(where: shown) else { return text }
     var out = ""
     for scalar in text.unicodeScalars {
-      if isControl(scalar) { out += "<" + name(of: scalar) + ">" } else { out.unicodeScalars.append(scalar) }
+      if shown(scalar) { out += "<" + name(of: scalar) + ">" } else { out.unicodeScalars.append(scalar) }
     }
     return out
   }

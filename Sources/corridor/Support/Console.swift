@@ -33,8 +33,9 @@ enum Console {
     }
   }
 
+  /// A line for people: stored text it quotes shows its control characters, never runs them.
   static func line(_ text: String) {
-    out(text + "\n")
+    out(VisibleText.visible(text, keepingLineBreaks: true) + "\n")
   }
 
   @Sendable static func notice(_ text: String) {
