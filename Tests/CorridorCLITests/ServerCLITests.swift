@@ -132,6 +132,50 @@ import Testing
     #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
   }
 
+  /// A POST that meets a full disk is 507 saying so, and the database stays as it was; once
+  /// there is room the same POST is recorded. On a real small filesystem: a tmpfs (root only).
+  @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root (CI runs as root)"))
+  func aFullDiskIs507() throws {
+    let folder = CLI.temporaryFolder()
+    let small = folder + "/small"
+    try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+    let mount = try CLI.run(executable: URL(fileURLWithPath: "/bin/mount"), ["-t", "tmpfs", "-o", "size=8m", "tmpfs", small])
+    try #require(mount.status == 0, "\(mount.stderr)")
+    defer { _ = try? CLI.run(executable: URL(fileURLWithPath: "/bin/umount"), ["-l", small]) }
+    let db = small + "/c.db"
+    for step in [
+      ["init", "--db", db], ["container", "add", "CSQU3054383", "--type", "42G1", "--db", db],
+      [
+        "shipment", "create", "S1", "--route", "CQ-AKL-DUI", "--shipper", "a", "--consignee", "b", "--commodity", "laptops", "--value",
+        "100.00", "--currency", "USD", "--booked", "2025-01-02", "--db", db,
+      ],
+      ["shipment", "assign", "S1", "CSQU3054383", "--db", db],
+    ] {
+      #expect(try CLI.run(step).status == 0)
+    }
+    let created = try CLI.run(["apikey", "create", "gate", "--role", "writer", "--db", db, "--format", "json"])
+    let key = try #require((try CLI.json(created.stdout) as? [String: Any])?["key"] as? String)
+    let (server, port) = try serve(db, folder: folder)
+    defer { server.signal(SIGTERM) }
+    // Fill what is left of the filesystem.
+    let filler = small + "/filler"
+    let dd = try CLI.run(executable: URL(fileURLWithPath: "/bin/dd"), ["if=/dev/zero", "of=\(filler)", "bs=64k"])
+    #expect(dd.status != 0)  // it stops when the disk is full
+    let notes = String(repeating: "x", count: 1900)
+    let body =
+      "[{\"eventType\":\"EQUIPMENT\",\"equipmentEventTypeCode\":\"GTIN\",\"eventClassifierCode\":\"ACT\","
+      + "\"eventDateTime\":\"2025-01-03T09:00:00+08:00\",\"equipmentReference\":\"CSQU3054383\","
+      + "\"eventLocation\":{\"UNLocationCode\":\"CNCQI\"},\"changeRemark\":\"\(notes)\"}]"
+    let post = ["-X", "POST", "http://127.0.0.1:\(port)/corridor/v1/events", "-H", "Authorization: Bearer \(key)", "-d", body]
+    let full = try curl(post)
+    #expect(full.stdout.hasSuffix("507"), "\(full.stdout)")
+    #expect(full.stdout.contains("disk is full"), "\(full.stdout)")
+    try FileManager.default.removeItem(atPath: filler)
+    let roomy = try curl(post)
+    #expect(roomy.stdout.hasSuffix("200"), "\(roomy.stdout)")
+    #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
+  }
+
   /// The README's signature snippet, run by Python against a signature Corridor made.
   @Test func theReadmeSignatureSnippetVerifies() throws {
     let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
