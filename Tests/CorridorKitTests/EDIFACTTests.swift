@@ -349,3 +349,65 @@ extension Array where Element == UInt8 {
     #expect(rejects.first?.1.text.contains("s.edi: interchange IC1, message 1, segment 6, byte ") == true, "\(rejects.first?.1.text ?? "")")
   }
 }
+
+/// Real feeds (issue 28): the stages of transport and the dates of a status, read as the
+/// directories define them. Minimal messages written from the segment layouts of D95B and D00B.
+@Suite struct EDIFACTStageAndDateTests {
+  /// A discharge list: the vessel in the header's main carriage (`TDT+20`), each box's onward
+  /// truck in its own group (`TDT+30`). The discharge is from the vessel; the truck never
+  /// replaces it, whatever the order of the groups.
+  @Test func aDischargeIsFromTheMainCarriageNotTheOnwardTruck() throws {
+    let header = ["BGM+44+D1+9", "TDT+20+V123E+1++COSCO:172:20+++9811000:146:11:COSCO PRIDE", "LOC+11+CNQZH:139:6"]
+    let box = ["EQD+CN+CSQU3054383+42G1:102:5++3+5", "DTM+203:202403040900:203", "TDT+30++3+31++++GUI A7788"]
+    let (rows, unmapped) = try edifactRows(interchange(header + box, type: "COARRI:D:95B:UN"), zones: ["CNQZH": "Asia/Shanghai"])
+    let r = try #require(try rows.first?.result.get())
+    #expect(r.code == .DISC && r.mode == .VESSEL && r.vehicle == "V123E", "\(r)")
+    #expect(unmapped.isEmpty, "\(unmapped)")
+    // Mode 9 (not applicable) is no mode, and the vessel is kept; it is not a mapping gap.
+    let notApplicable = ["BGM+44+D1+9", "TDT+20+V123E+9", "LOC+11+CNQZH:139:6"] + box
+    let (rows9, unmapped9) = try edifactRows(interchange(notApplicable, type: "COARRI:D:95B:UN"), zones: ["CNQZH": "Asia/Shanghai"])
+    let r9 = try #require(try rows9.first?.result.get())
+    #expect(r9.mode == nil && r9.vehicle == "V123E", "\(r9)")
+    #expect(unmapped9.isEmpty, "\(unmapped9)")
+    // A pre-carriage stage (10) alone gives a loading no conveyance rather than the wrong one.
+    let loading = ["BGM+46+L1+9", "LOC+9+CNQZH:139:6", "EQD+CN+CSQU3054383+42G1:102:5++2+5", "DTM+203:202403040900:203", "TDT+10++2+++++X8001"]
+    let l = try #require(try edifactRows(interchange(loading, type: "COARRI:D:95B:UN"), zones: ["CNQZH": "Asia/Shanghai"]).rows.first?.result.get())
+    #expect(l.code == .LOAD && l.mode == nil && l.vehicle == nil, "\(l)")
+    // A gate move takes the truck nearest the box, whatever its stage.
+    let gate = ["BGM+34+G1+9", "TDT+20+V123E+1", "LOC+165+CNQZH:139:6", "EQD+CN+CSQU3054383+42G1:102:5++2+5", "DTM+7:202403040900:203", "TDT+1++3+++++GUI B1"]
+    let g = try #require(try edifactRows(interchange(gate), zones: ["CNQZH": "Asia/Shanghai"]).rows.first?.result.get())
+    #expect(g.code == .GTIN && g.mode == .TRUCK && g.vehicle == "GUI B1", "\(g)")
+  }
+
+  static func status(_ dates: [String], leg: [String]) -> String {
+    interchange(
+      ["BGM+23+S1+9", "CNI+1", "STS+1+24"] + dates + ["LOC+175+CNQZH:139:6"] + leg + ["EQD+CN+CSQU3054383"],
+      type: "IFTSTA:D:00B:UN")
+  }
+
+  /// A status's own change time (334) is the event's time; a leg's arrival elsewhere (178) is
+  /// not, even where the leg comes first; a status with only another place's leg date is a row
+  /// error with its position.
+  @Test func aStatusTakesItsOwnTimeNotItsLegs() throws {
+    let zones = ["CNQZH": "Asia/Shanghai", "SGSIN": "Asia/Singapore"]
+    let leg = ["TDT+20+V123E+1", "LOC+11+SGSIN:139:6", "DTM+178:202403080600:203"]
+    let own = try #require(try edifactRows(Self.status(["DTM+334:202403060900:203"], leg: leg), zones: zones).rows.first?.result.get())
+    #expect(own.code == .DEPA && own.location.text == "CNQZH" && own.time.description == "2024-03-06T09:00:00+08:00", "\(own)")
+    // The same with the status's own time after the leg's in the file: still the status's.
+    let ownFirst = ["DTM+7:202403060930:203"]
+    let effective = try #require(try edifactRows(Self.status(ownFirst, leg: leg), zones: zones).rows.first?.result.get())
+    #expect(effective.time.description == "2024-03-06T09:30:00+08:00", "\(effective)")
+    // Only a leg date, of Singapore, for a departure from Qinzhou: refused, with the position.
+    let onlyLeg = try #require(try edifactRows(Self.status([], leg: leg), zones: zones).rows.first)
+    guard case .failure(let error) = onlyLeg.result else {
+      Issue.record("a leg date of another place was read as the status's time: \(onlyLeg.result)")
+      return
+    }
+    #expect(error.message.contains("DTM+178") && error.message.contains("SGSIN") && error.rule == .edifactMapping, "\(error)")
+    #expect(error.position != nil)
+    // A leg at the status's own place may give the time.
+    let here = ["TDT+20+V123E+1", "LOC+9+CNQZH:139:6", "DTM+186:202403060800:203"]
+    let local = try #require(try edifactRows(Self.status([], leg: here), zones: zones).rows.first?.result.get())
+    #expect(local.time.description == "2024-03-06T08:00:00+08:00", "\(local)")
+  }
+}

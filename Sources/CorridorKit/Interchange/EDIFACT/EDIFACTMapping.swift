@@ -21,9 +21,16 @@ public enum EDIFACTMapping {
   /// Corridor's IFTSTA export writes the statuses Recommendation 24 has no code for.
   public static let statusCodes: [String: EventCode] = ["1": .ARRI, "12": .CUSR, "16": .CROS, "24": .DEPA]
 
-  /// DTM qualifiers (2005): actual ones, in order of preference, then estimated ones (classifier
-  /// EST); `ZZZ` is Corridor's own for planned (PLN).
-  static let actualTimes = ["7", "203", "178", "186", "334"]
+  /// DTM qualifiers (2005) of an event's time, per message type: actual ones in order of
+  /// preference, then estimated ones (classifier EST); `ZZZ` is Corridor's own for planned (PLN).
+  /// A status report's own time is its status change (334); a gate or loading report's, the
+  /// effective (7) or execution (203) time. In a status report, the dates of a transport leg
+  /// (the `DTM`s after a `TDT` in a group: 178 arrival, 186 departure, 132/133 estimated, …)
+  /// belong to that leg and often to another place: they are read only when the leg names the
+  /// event's own place, and a status whose only dates are another place's leg dates is refused.
+  static func actualTimes(in messageType: String) -> [String] {
+    messageType == "IFTSTA" ? ["334", "7", "203", "178", "186"] : ["7", "203", "178", "186", "334"]
+  }
   static let estimatedTimes = ["132", "133"]
   static let plannedTimes = ["ZZZ"]
 
@@ -56,8 +63,25 @@ public enum EDIFACTMapping {
   /// BGM message functions (1225) that withdraw an earlier message: 1 cancellation, 3 deletion.
   static let withdrawingFunctions: Set<String> = ["1", "3"]
 
-  /// Mode of transport codes (8067, UN/ECE Recommendation 19).
+  /// Mode of transport codes (8067, UN/ECE Recommendation 19) that are a Corridor mode: 1 sea,
+  /// 2 rail, 3 road, 8 inland water.
   public static let modes: [String: TransportModeCode] = ["1": .VESSEL, "2": .RAIL, "3": .TRUCK, "8": .BARGE]
+  /// Mode codes that name no mode and are not a mapping gap: 0 not specified, 9 not applicable
+  /// (the TDT's conveyance is still read).
+  static let noModes: Set<String> = ["0", "9"]
+
+  /// The transport stages (8051) whose `TDT` is an event's conveyance. A load, discharge,
+  /// arrival, departure or border crossing is of the main carriage (20): the vessel or train a
+  /// box came off or went onto. Pre- and on-carriage (10, 30) describe other legs (the truck
+  /// that takes the box on) and never replace it; a `TDT` without a stage is read as the main
+  /// carriage. Other events (gate moves, customs, inspections) take the conveyance nearest the
+  /// box, whatever its stage: the truck at the gate. Nil: any stage.
+  static func transportStages(for code: EventCode) -> Set<String>? {
+    switch code {
+    case .LOAD, .DISC, .ARRI, .DEPA, .CROS: ["20", ""]
+    default: nil
+    }
+  }
 
   /// Segments of these messages' structures (D95B, D00B) that carry nothing Corridor records:
   /// passed over silently. Any other tag is counted as unknown.
@@ -168,7 +192,9 @@ public enum EDIFACTMapping {
         case EDIFACTTag.cnt:
           closeEquipment(at: index)
         case EDIFACTTag.tdt:
-          if let code = segment[2, 0], EDIFACTMapping.modes[code] == nil { unmapped["TDT mode \(code)", default: 0] += 1 }
+          if let code = segment[2, 0], EDIFACTMapping.modes[code] == nil, !EDIFACTMapping.noModes.contains(code) {
+            unmapped["TDT mode \(code)", default: 0] += 1
+          }
         default:
           if !EDIFACTMapping.known.contains(tag) { unmapped["segment \(segment.tag)", default: 0] += 1 }
         }
@@ -269,9 +295,16 @@ public enum EDIFACTMapping {
       }
       let location = try LocationCode(parsing: place)
       // The time: the innermost group with a usable DTM; actual before estimated before planned.
+      let actualTimes = EDIFACTMapping.actualTimes(in: message.type)
       var found: (time: EventTime, classifier: EventClassifier)?
+      var otherLeg: (qualifier: String, place: String)?
       for group in groups where found == nil {
         var best: (rank: Int, value: String, format: String?, classifier: EventClassifier)?
+        // In a status report, what follows a TDT in the group is that leg's.
+        let legStart = isStatusReport ? group.first { store.tag(of: $0) == EDIFACTTag.tdt } : nil
+        let legPlaces = legStart.map { start in
+          Set((start..<group.upperBound).filter { store.tag(of: $0) == EDIFACTTag.loc }.compactMap { store[$0][1, 0] })
+        }
         for index in group where store.tag(of: index) == EDIFACTTag.dtm {
           let segment = store[index]
           guard let qualifier = segment[0, 0], let value = segment[0, 1] else { continue }
@@ -284,7 +317,7 @@ public enum EDIFACTMapping {
                 + "a + inside a value (a time zone) must be released as ?+", rule: .timestamp)
           }
           let candidate: (Int, EventClassifier)? =
-            if let rank = EDIFACTMapping.actualTimes.firstIndex(of: qualifier) {
+            if let rank = actualTimes.firstIndex(of: qualifier) {
               (rank, .ACT)
             } else if let rank = EDIFACTMapping.estimatedTimes.firstIndex(of: qualifier) {
               (100 + rank, .EST)
@@ -293,16 +326,27 @@ public enum EDIFACTMapping {
             } else {
               nil
             }
-          if let (rank, classifier) = candidate, rank < best?.rank ?? .max { best = (rank, value, segment[0, 2], classifier) }
+          guard let (rank, classifier) = candidate else { continue }
+          if let legStart, index > legStart, let legPlaces, !legPlaces.contains(place) {
+            otherLeg = otherLeg ?? (qualifier, legPlaces.sorted().joined(separator: "/"))
+            continue
+          }
+          if rank < best?.rank ?? .max { best = (rank, value, segment[0, 2], classifier) }
         }
         if let best { found = (try EDIFACTMapping.time(best.value, format: best.format, zone: zones(location.text)), best.classifier) }
       }
       guard let found else {
+        if let otherLeg {
+          throw .invalid(
+            "the status has no date of its own (DTM+\(actualTimes.joined(separator: "/"))); its only date, DTM+\(otherLeg.qualifier), "
+              + "is of a transport leg at \(otherLeg.place), not at \(place)", rule: .edifactMapping)
+        }
         throw .invalid(
-          "no date/time for \(code.rawValue) (DTM+\((EDIFACTMapping.actualTimes + EDIFACTMapping.estimatedTimes).joined(separator: "/")))",
+          "no date/time for \(code.rawValue) (DTM+\((actualTimes + EDIFACTMapping.estimatedTimes).joined(separator: "/")))",
           rule: .edifactMapping)
       }
-      let transport = first(EDIFACTTag.tdt, in: groups)
+      let stages = EDIFACTMapping.transportStages(for: code)
+      let transport = first(EDIFACTTag.tdt, in: groups) { stages?.contains($0[0, 0] ?? "") ?? true }
       var bookings: [String] = []
       for group in groups where bookings.isEmpty {
         for index in group where store.tag(of: index) == EDIFACTTag.rff {
