@@ -374,7 +374,10 @@ extension Array where Element == UInt8 {
     let l = try #require(try edifactRows(interchange(loading, type: "COARRI:D:95B:UN"), zones: ["CNQZH": "Asia/Shanghai"]).rows.first?.result.get())
     #expect(l.code == .LOAD && l.mode == nil && l.vehicle == nil, "\(l)")
     // A gate move takes the truck nearest the box, whatever its stage.
-    let gate = ["BGM+34+G1+9", "TDT+20+V123E+1", "LOC+165+CNQZH:139:6", "EQD+CN+CSQU3054383+42G1:102:5++2+5", "DTM+7:202403040900:203", "TDT+1++3+++++GUI B1"]
+    let gate = [
+      "BGM+34+G1+9", "TDT+20+V123E+1", "LOC+165+CNQZH:139:6", "EQD+CN+CSQU3054383+42G1:102:5++2+5", "DTM+7:202403040900:203",
+      "TDT+1++3+++++GUI B1",
+    ]
     let g = try #require(try edifactRows(interchange(gate), zones: ["CNQZH": "Asia/Shanghai"]).rows.first?.result.get())
     #expect(g.code == .GTIN && g.mode == .TRUCK && g.vehicle == "GUI B1", "\(g)")
   }

@@ -210,7 +210,9 @@ import Testing
       event(fixture.boxA, "GTIN", "2024-03-05T20:00:00+08:00", "CNCQI"),
       event(
         fixture.boxB, "LOAD", "2024-03-06T13:00:00+08:00", "CNCQI",
-        extra: #","documentReferences":[{"documentReferenceType":"BKG","documentReferenceValue":"S-DUI"}]"#),
+        extra:
+          #","documentReferences":[{"documentReferenceType":"BKG","documentReferenceValue":"S-DUI"},"#
+          + #"{"documentReferenceType":"BKG","documentReferenceValue":"CARRIER-1"}]"#),
       event(fixture.boxB, "STUF", "2024-03-06T08:00:00+08:00", "CNCQI", extra: ",\"eventID\":\"\(theirID)\""),
     ] {
       let reply = try await server.send(.POST, "/corridor/v1/events", key: hanoi, json: "[\(body)]")

@@ -118,6 +118,9 @@ public enum DCSAEventMapping {
       do { return try parse(text) } catch { throw fail(n, "\(name): \(error.message)", rule: error.rule) }
     }
     let eventType = try string(node["eventType"], "eventType")
+    if eventType == "SHIPMENT" || node["shipmentEventTypeCode"] != nil {
+      throw fail(node["eventType"] ?? node, "shipment events are not supported: Corridor records equipment and transport events")
+    }
     let codeNode = node["equipmentEventTypeCode"] ?? node["transportEventTypeCode"]
     guard let code = try parsed(codeNode, "eventTypeCode", { t throws(CorridorError) in try EventCode(parsing: t) }) else {
       throw fail(node, "missing equipmentEventTypeCode or transportEventTypeCode")
@@ -130,18 +133,32 @@ public enum DCSAEventMapping {
     guard let location = try parsed(locationNode, "UNLocationCode", { t throws(CorridorError) in try LocationCode(parsing: t) }) else {
       throw fail(node, "missing eventLocation.UNLocationCode or transportCall.UNLocationCode")
     }
-    guard
-      let container = try parsed(node["equipmentReference"], "equipmentReference", { t throws(CorridorError) in try ContainerNumber(parsing: t) })
-    else { throw fail(node, "missing equipmentReference") }
+    // An equipment event names its box in `equipmentReference`; a transport event, as DCSA
+    // defines it, in `references` with type EQ.
+    var equipmentNode = node["equipmentReference"]
+    if equipmentNode == nil || equipmentNode?.isNull == true, let references = node["references"], case .array(let items) = references.value {
+      for item in items where try string(item["referenceType"], "referenceType") == "EQ" {
+        equipmentNode = item["referenceValue"]
+        break
+      }
+    }
+    guard let container = try parsed(equipmentNode, "equipmentReference", { t throws(CorridorError) in try ContainerNumber(parsing: t) })
+    else { throw fail(node, "missing equipmentReference (or, for a transport event, a reference of type EQ)") }
     guard let time = try parsed(node["eventDateTime"], "eventDateTime", { t throws(CorridorError) in try EventTime(parsing: t) }) else {
       throw fail(node, "missing eventDateTime")
     }
-    // The first booking reference is the shipment; a second is a carrier's booking reference
-    // (as the export writes them).
+    // Booking references as the export writes them: two are the shipment, then a carrier's
+    // booking reference. One alone (a carrier's feed: its own booking number) is the carrier's
+    // reference, which the engine puts the event on when it names a Corridor shipment and
+    // otherwise keeps beside the box's own shipment (as EDIFACT's RFF+BN). Without a BKG, a
+    // transport document reference (TRD) is kept the same way.
     var bookings: [String] = []
+    var transportDocument: String?
     if let references = node["documentReferences"], case .array(let items) = references.value {
-      for item in items where (try string(item["documentReferenceType"], "documentReferenceType")) == "BKG" {
-        if let value = try string(item["documentReferenceValue"], "documentReferenceValue") { bookings.append(value) }
+      for item in items {
+        let type = try string(item["documentReferenceType"], "documentReferenceType")
+        guard let value = try string(item["documentReferenceValue"], "documentReferenceValue") else { continue }
+        if type == "BKG" { bookings.append(value) } else if type == "TRD" { transportDocument = transportDocument ?? value }
       }
     }
     guard bookings.count <= 2 else { throw fail(node["documentReferences"] ?? node, "more than two BKG document references") }
@@ -158,11 +175,11 @@ public enum DCSAEventMapping {
     }
     return EventReport(
       id: try string(node["eventID"], "eventID"), container: container, code: code, time: time, location: location,
-      shipment: bookings.first,
+      shipment: bookings.count == 2 ? bookings[0] : nil,
       classifier: try parsed(node["eventClassifierCode"], "eventClassifierCode") { t throws(CorridorError) in try EventClassifier(parsing: t) }
         ?? .ACT,
       mode: try parsed(call?["modeOfTransport"], "modeOfTransport") { t throws(CorridorError) in try TransportModeCode(parsing: t) },
       vehicle: try string(call?["exportVoyageNumber"], "exportVoyageNumber"), emptyLaden: emptyLaden, seal: seal,
-      note: try string(node["changeRemark"], "changeRemark"), carrierBooking: bookings.count == 2 ? bookings[1] : nil)
+      note: try string(node["changeRemark"], "changeRemark"), carrierBooking: bookings.count == 2 ? bookings[1] : bookings.first ?? transportDocument)
   }
 }

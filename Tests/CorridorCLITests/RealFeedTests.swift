@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// Real feeds (issue 28) through the real binary: DCSA bodies as carriers send them, written from
+/// DCSA's TNT 2.2 schema (not copied from any published example).
+@Suite struct RealFeedTests {
+  /// A carrier's own booking number in `documentReferences` is its reference, not a Corridor
+  /// shipment: the event goes on the box's shipment and keeps the carrier's number. A transport
+  /// event names its box in `references` (EQ). A shipment event is refused in one clear sentence.
+  @Test func carrierBodiesAreReadAsDCSADefinesThem() throws {
+    let (folder, db) = try Fixture.journey()
+    let file = folder + "/carrier.ndjson"
+    let load = """
+      {"eventID":"c-1","eventType":"EQUIPMENT","equipmentEventTypeCode":"LOAD","eventClassifierCode":"ACT","eventDateTime":"2025-01-03T10:00:00+08:00","eventCreatedDateTime":"2025-01-03T10:05:00+08:00","equipmentReference":"CSQU3054383","emptyIndicatorCode":"LADEN","eventLocation":{"locationName":"Chongqing","UNLocationCode":"CNCQI"},"transportCall":{"UNLocationCode":"CNCQI","modeOfTransport":"RAIL","exportVoyageNumber":"X8001"},"documentReferences":[{"documentReferenceType":"BKG","documentReferenceValue":"ABC123123123"}]}
+      """
+    let departure = """
+      {"eventID":"c-2","eventType":"TRANSPORT","transportEventTypeCode":"DEPA","eventClassifierCode":"ACT","eventDateTime":"2025-01-03T11:00:00+08:00","eventCreatedDateTime":"2025-01-03T11:05:00+08:00","transportCall":{"UNLocationCode":"CNCQI","modeOfTransport":"RAIL","exportVoyageNumber":"X8001"},"references":[{"referenceType":"FF","referenceValue":"FWD-1"},{"referenceType":"EQ","referenceValue":"CSQU3054383"}],"documentReferences":[{"documentReferenceType":"TRD","documentReferenceValue":"BL-778"}]}
+      """
+    try (load + "\n" + departure + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+    let imported = try CLI.run(["import", "events", file, "--db", db])
+    #expect(imported.status == 0 && imported.stdout.contains("2 imported"), "\(imported.stdout) \(imported.stderr)")
+    let events = try CLI.run(["export", "events", "--shipment", "S1", "--format", "ndjson", "--db", db]).stdout
+    #expect(events.contains("\"c-1\"") && events.contains("\"c-2\""), "the events are on the box's shipment S1: \(events)")
+    // The carrier's numbers are kept, as the second booking reference.
+    #expect(events.contains("\"ABC123123123\"") && events.contains("\"BL-778\""), "\(events)")
+    #expect(try CLI.run(["import", "events", file, "--db", db]).stdout.contains("2 already recorded"))
+
+    // A booking number that is a Corridor shipment the box is not on is a conflict.
+    try CLI.run([
+      "shipment", "create", "S2", "--route", "CQ-AKL-DUI", "--shipper", "a", "--consignee", "b", "--commodity", "laptops", "--value",
+      "1.00", "--currency", "USD", "--booked", "2025-01-02", "--db", db,
+    ])
+    let conflict = folder + "/conflict.ndjson"
+    try load.replacingOccurrences(of: "ABC123123123", with: "S2").replacingOccurrences(of: "c-1", with: "c-3")
+      .replacingOccurrences(of: "10:00:00", with: "12:00:00").write(toFile: conflict, atomically: true, encoding: .utf8)
+    let refused = try CLI.run(["import", "events", conflict, "--db", db])
+    #expect(refused.status == 65 && refused.stderr.contains("[not-on-shipment]"), "\(refused.stderr)")
+
+    let shipmentEvent = folder + "/shipment.ndjson"
+    try """
+    {"eventType":"SHIPMENT","shipmentEventTypeCode":"CONF","eventClassifierCode":"ACT","eventDateTime":"2025-01-03T10:00:00+08:00","documentTypeCode":"BKG","documentID":"ABC123123123"}
+
+    """.write(toFile: shipmentEvent, atomically: true, encoding: .utf8)
+    let shipment = try CLI.run(["import", "events", shipmentEvent, "--db", db])
+    #expect(shipment.status == 65 && shipment.stderr.contains("shipment events are not supported"), "\(shipment.stderr)")
+    #expect(shipment.stderr.contains("\(shipmentEvent):1:"), "\(shipment.stderr)")
+    #expect(!shipment.stderr.contains("equipmentEventTypeCode"))
+  }
+}
