@@ -46,4 +46,17 @@ import Testing
     #expect(shipment.stderr.contains("\(shipmentEvent):1:"), "\(shipment.stderr)")
     #expect(!shipment.stderr.contains("equipmentEventTypeCode"))
   }
+
+  /// A bare message (UNH first, no envelope) is recognised as EDIFACT and refused with what to
+  /// add, not read as a CSV with an unknown column.
+  @Test func aBareMessageIsRefusedAsSuch() throws {
+    let (folder, db) = try Fixture.journey()
+    let file = folder + "/bare.txt"
+    try "UNH+1+COARRI:D:95B:UN'\nBGM+46+L1+9'\nLOC+9+CNCQI:139:6'\nEQD+CN+CSQU3054383+42G1:102:5++2+5'\nDTM+203:202501031000:203'\nUNT+6+1'\n"
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let refused = try CLI.run(["import", "events", file, "--db", db])
+    #expect(refused.status == 65, "\(refused.stderr)")
+    #expect(refused.stderr.contains("without an interchange envelope") && refused.stderr.contains("UNB"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains("unknown column"))
+  }
 }

@@ -137,7 +137,7 @@ extension Corridor.Import {
         "CSV columns: id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note,carrierBooking. NDJSON: DCSA T&T 2.2 events. EDIFACT: CODECO, COARRI and IFTSTA (D95B, D00B)."
     )
     @Argument(help: "Input file, or - for standard input.") var file: String
-    @Option(help: "csv, ndjson or edifact (default: EDIFACT when the file starts with UNA or UNB, else from the extension, else csv).")
+    @Option(help: "csv, ndjson or edifact (default: EDIFACT when the file starts with UNA, UNB or UNH, else from the extension, else csv).")
     var format: EventFileFormat?
     @Flag(name: .customLong("register-containers"), help: "Register unknown containers from EDIFACT EQD's number and size-type (audited).")
     var registerContainers = false

@@ -77,6 +77,8 @@ public enum EDIFACTDetection {
     var bytes = head[...]
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
     bytes = bytes.drop { $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }
-    return bytes.starts(with: Array("UNA".utf8)) || bytes.starts(with: Array("UNB".utf8))
+    // A bare message (UNH first) is EDIFACT too: read as such, it is refused with a reason
+    // rather than as a CSV with an unknown column.
+    return bytes.starts(with: Array("UNA".utf8)) || bytes.starts(with: Array("UNB".utf8)) || bytes.starts(with: Array("UNH+".utf8))
   }
 }

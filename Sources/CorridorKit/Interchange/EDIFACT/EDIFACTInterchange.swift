@@ -132,7 +132,13 @@ final class EDIFACTInterchangeReader {
         group = nil
         interchange?.groups += 1
       case EDIFACTTag.unh:
-        guard interchange != nil else { throw fail("UNH outside an interchange (no UNB before it)") }
+        // Many systems export a single message bare. Its ids would have no interchange to be
+        // unique within, so it is refused, saying what to add.
+        guard interchange != nil else {
+          throw fail(
+            "EDIFACT message without an interchange envelope (UNH with no UNB before it): wrap it in UNB … UNZ, "
+              + "with the sender's identification and an interchange reference")
+        }
         if let message { throw fail("UNH inside message \(message.reference) (its UNT is missing)") }
         guard let reference = value(0, 0) else { throw fail("UNH has no message reference") }
         guard let type = value(1, 0) else { throw fail("UNH has no message type") }
