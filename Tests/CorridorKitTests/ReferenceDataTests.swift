@@ -198,6 +198,34 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(try db.location("LAVTE")?.name == "Vientiane South")  // curated name kept
   }
 
+  /// UNECE publishes the code lists without a header row: read them as they come, and name each
+  /// invalid row with its line and why.
+  @Test func unlocodeImportReadsTheListsAsUNECEPublishesThem() throws {
+    let db = try freshDatabase()
+    let path = temporaryFolder() + "/2024-2 UNLOCODE CodeListPart2.csv"
+    let csv = #"""
+      ,LA,,.LAO PEOPLE'S DEMOCRATIC REPUBLIC,,,,,,,,
+      ,LA,LPQ,Luang Prabang,Luang Prabang,LP,-2-4----,AI,0307,,1953N 10208E,
+      ,LA,L1Q,Bad Digit,Bad Digit,,--3-----,,,,,
+      ,LA,NNM,,,,--3-----,,,,,
+      ,US,NYC,New York,New York,NY,1234----,AI,,,,
+
+      """#
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
+    let summary = try UNLOCODEImport.run(path: path, db: db, operator: "test")
+    #expect(summary.inserted == 1 && summary.skipped == 1 && summary.invalid == 3, "\(summary)")
+    #expect(try db.location("LALPQ") != nil)
+    #expect(summary.invalidRows.count == 3)
+    #expect(summary.invalidRows[0].hasPrefix("\(path):3: \"LAL1Q\" is not a UN/LOCODE"), "\(summary.invalidRows)")
+    #expect(summary.invalidRows[1] == "\(path):4: LANNM has no name")
+    #expect(summary.invalidRows[2].hasPrefix("\(path):5: USNYC: country US has no time zone"), "\(summary.invalidRows)")
+    // Neither a header nor a row: refused at line 1.
+    let other = temporaryFolder() + "/other.csv"
+    #expect(FileManager.default.createFile(atPath: other, contents: Data("id,name\n1,x\n".utf8)))
+    let error = #expect(throws: CorridorError.self) { try UNLOCODEImport.run(path: other, db: db, operator: "test") }
+    #expect(error?.text.hasPrefix("\(other):1:1:") == true, "\(error?.text ?? "")")
+  }
+
   @Test func unlocodeImportRejectsABrokenFileWhole() throws {
     let db = try freshDatabase()
     let path = temporaryFolder() + "/bad.csv"

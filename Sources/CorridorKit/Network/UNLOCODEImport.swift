@@ -16,6 +16,8 @@ public struct UNLOCODEImport {
     public var skipped = 0
     /// Rows that are not a usable place: a malformed code, no name, a country without a zone.
     public var invalid = 0
+    /// Each invalid row, `FILE:LINE: why`, in file order.
+    public var invalidRows: [String] = []
     /// Codes that are aliases of known locations: the alias keeps winning lookups (carriers
     /// write CNCKG, Chongqing's airport code, for the Tuanjiecun rail terminal).
     public var aliases = 0
@@ -35,6 +37,13 @@ public struct UNLOCODEImport {
     "change", "country", "location", "name", "nameWoDiacritics", "subdivision", "function", "status", "date", "iata",
     "coordinates", "remarks",
   ]
+
+  /// A data row: twelve fields, the change indicator empty or one character, a two-letter
+  /// country.
+  static func looksLikeRow(_ fields: [String]) -> Bool {
+    fields.count == expectedHeader.count && fields[0].count <= 1 && fields[1].count == 2
+      && fields[1].allSatisfy { $0.isASCII && $0.isUppercase }
+  }
 
   /// Function column (8 positions): B border crossing, 1 seaport, 2 rail, 6 multimodal.
   static func kind(function: String) -> LocationKind {
@@ -67,9 +76,19 @@ public struct UNLOCODEImport {
     func read() throws(CorridorError) -> CSVRecord? { try reader.next(file: path) }
     return try mapSQLiteErrors {
       try db.connection.transaction {
-        guard let header = try read(), header.fields == expectedHeader else {
-          throw CorridorError.invalid(
-            "expected the UN/LOCODE header \(expectedHeader.joined(separator: ","))", rule: .csv, at: SourcePosition(file: path, line: 1, column: 1))
+        // The lists as UNECE publishes them have no header row; a copy with one (as in
+        // ../shared/data) names the same twelve columns. Told apart by the first row's shape.
+        guard let first = try read() else {
+          throw CorridorError.invalid("empty file: expected UN/LOCODE rows", rule: .csv, at: SourcePosition(file: path, line: 1, column: 1))
+        }
+        var pending: CSVRecord?
+        if first.fields != expectedHeader {
+          guard Self.looksLikeRow(first.fields) else {
+            throw CorridorError.invalid(
+              "expected UN/LOCODE rows of \(expectedHeader.count) columns (\(expectedHeader.joined(separator: ","))), "
+                + "with or without that header row", rule: .csv, at: SourcePosition(file: path, line: 1, column: 1))
+          }
+          pending = first
         }
         // Read once: the list has tens of thousands of rows.
         let aliases = Set(try db.connection.rows("SELECT alias FROM location_aliases").map { try $0.text("alias") })
@@ -79,7 +98,8 @@ public struct UNLOCODEImport {
           VALUES (?, ?, ?, ?, ?, ?, ?, 'UN/LOCODE import') ON CONFLICT(code) DO NOTHING
           """)
         while true {
-          guard let record = try read() else { break }
+          guard let record = try pending ?? read() else { break }
+          pending = nil
           guard record.fields.count == expectedHeader.count else {
             throw CorridorError.invalid(
               "expected \(expectedHeader.count) columns, found \(record.fields.count)", rule: .csv,
@@ -91,8 +111,20 @@ public struct UNLOCODEImport {
             summary.skipped += 1
             continue
           }
-          guard LocationCode.isWellFormed(code), !f[3].trimmingSpaces.isEmpty, let zone = timeZones[f[1]] else {
+          let zone = timeZones[f[1]]
+          let why: String? =
+            if !LocationCode.isWellFormed(code) {
+              "\(code.debugDescription) is not a UN/LOCODE (two letters, then three letters or digits 2-9)"
+            } else if f[3].trimmingSpaces.isEmpty {
+              "\(code) has no name"
+            } else if zone == nil {
+              "\(code): country \(f[1]) has no time zone here (add the place with a reference file)"
+            } else {
+              nil
+            }
+          guard let zone, why == nil else {
             summary.invalid += 1
+            summary.invalidRows.append("\(path):\(record.line): \(why ?? "invalid row")")
             continue
           }
           if aliases.contains(code) {

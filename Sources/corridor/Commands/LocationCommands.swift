@@ -52,6 +52,8 @@ extension Corridor.LocationGroup {
       Console.line(
         "imported \(summary.inserted) locations; \(summary.alreadyKnown) already known; \(summary.aliases) kept as aliases; "
           + "\(summary.skipped) rows skipped (deleted or headers); \(summary.invalid) invalid rows")
+      for row in summary.invalidRows.prefix(100) { Console.notice("invalid row: \(row)") }
+      if summary.invalidRows.count > 100 { Console.notice("… and \(summary.invalidRows.count - 100) more invalid rows") }
     }
   }
 }
