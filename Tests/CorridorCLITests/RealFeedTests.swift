@@ -59,4 +59,35 @@ import Testing
     #expect(refused.stderr.contains("without an interchange envelope") && refused.stderr.contains("UNB"), "\(refused.stderr)")
     #expect(!refused.stderr.contains("unknown column"))
   }
+
+  /// Pre-1995 size-type codes in a feed: registered as today's code, with the code as sent in
+  /// the container's record (JSON and the audit trail); a legacy code with no agreed equivalent
+  /// is refused, not guessed.
+  @Test func legacySizeCodesAreReadAsTodaysCodes() throws {
+    let (folder, db) = try Fixture.journey()
+    func coarri(_ box: String, _ size: String) -> String {
+      "UNB+UNOA:2+QZPORT+CORRIDOR+250103:1200+R9'\nUNH+1+COARRI:D:95B:UN'\nBGM+44+D1+9'\nLOC+11+CNQZH:139:6'\n"
+        + "EQD+CN+\(box)+\(size):102:5++3+5'\nDTM+203:202501031000:203'\nUNT+6+1'\nUNZ+1+R9'\n"
+    }
+    let file = folder + "/legacy.edi"
+    try (coarri("MSKU0308961", "4500") + coarri("TCNU7200794", "2210").replacingOccurrences(of: "R9", with: "R10"))
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let imported = try CLI.run(["import", "events", file, "--register-containers", "--allow-gap", "--db", db])
+    #expect(imported.status == 0 && imported.stdout.contains("2 imported"), "\(imported.stdout) \(imported.stderr)")
+    let boxes = try #require(try CLI.json(try CLI.run(["container", "list", "--format", "json", "--db", db]).stdout) as? [[String: Any]])
+    let high = try #require(boxes.first { $0["number"] as? String == "MSKU0308961" })
+    #expect(high["sizeType"] as? String == "45G1" && high["sizeTypeAsSent"] as? String == "4500", "\(high)")
+    let standard = try #require(boxes.first { $0["number"] as? String == "TCNU7200794" })
+    #expect(standard["sizeType"] as? String == "22G1" && standard["sizeTypeAsSent"] as? String == "2210", "\(standard)")
+    // Registered by hand with today's code: no legacy note.
+    #expect(boxes.first { $0["number"] as? String == "CSQU3054383" }?["sizeTypeAsSent"] == nil)
+    let log = try CLI.run(["audit", "log", "--entity", "container", "--format", "json", "--db", db]).stdout
+    #expect(log.contains("sizeTypeAsSent"), "\(log)")
+    #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
+    // A tank code of the old list has no agreed equivalent here.
+    let tank = folder + "/tank.edi"
+    try coarri("SUDU3070079", "2270").write(toFile: tank, atomically: true, encoding: .utf8)
+    let refused = try CLI.run(["import", "events", tank, "--register-containers", "--allow-gap", "--db", db])
+    #expect(refused.status == 65 && refused.stderr.contains("2270 is a pre-1995 ISO 6346 code"), "\(refused.stderr)")
+  }
 }

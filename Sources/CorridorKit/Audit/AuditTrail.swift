@@ -45,7 +45,8 @@ struct AuditedEntity {
     AuditedEntity(
       name: "container",
       select: """
-        SELECT number AS key, number, size_type AS sizeType, tare_kg AS tareKg, max_gross_kg AS maxGrossKg, created_at AS createdAt, operator
+        SELECT number AS key, number, size_type AS sizeType, tare_kg AS tareKg, max_gross_kg AS maxGrossKg, created_at AS createdAt, operator,
+          size_type_as_sent AS sizeTypeAsSent
         FROM containers
         """, keyExpression: "number"),
     AuditedEntity(
@@ -152,7 +153,7 @@ struct AuditedEntity {
   struct StateLayout: Sendable {
     /// Fields added to an audited table after entries were written: left out of the state when
     /// NULL, so that the entries written before them still verify.
-    static let addedLater: Set<String> = ["carrierBooking"]
+    static let addedLater: Set<String> = ["carrierBooking", "sizeTypeAsSent"]
 
     /// `"name":` for each field.
     let keys: [[UInt8]]

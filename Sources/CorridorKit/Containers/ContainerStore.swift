@@ -8,6 +8,8 @@ public struct Container: Sendable, Equatable {
   public var maxGrossKg: Int?
   public var createdAt: String
   public var createdBy: String
+  /// The pre-1995 code a feed sent, when the size-type was read from one (`SizeType.legacy`).
+  public var sizeTypeAsSent: String? = nil
 }
 
 extension CorridorDatabase {
@@ -15,7 +17,8 @@ extension CorridorDatabase {
   /// (returns false); with different details it is refused, since a box's size never changes.
   @discardableResult
   public func addContainer(
-    _ number: ContainerNumber, sizeType: SizeType, tareKg: Int? = nil, maxGrossKg: Int? = nil, operator op: String
+    _ number: ContainerNumber, sizeType: SizeType, tareKg: Int? = nil, maxGrossKg: Int? = nil, sizeTypeAsSent: String? = nil,
+    operator op: String
   ) throws -> Bool {
     if let tareKg, tareKg <= 0 { throw CorridorError.invalid("tare must be a positive number of kg, got \(tareKg)", rule: .weight) }
     if let maxGrossKg, maxGrossKg <= 0 {
@@ -34,8 +37,11 @@ extension CorridorDatabase {
             rule: .containerExists)
         }
         try connection.execute(
-          "INSERT INTO containers(number, size_type, tare_kg, max_gross_kg, created_at, operator) VALUES (?, ?, ?, ?, ?, ?)",
-          [.text(number.text), .text(sizeType.code), SQLValue(tareKg), SQLValue(maxGrossKg), .text(clock.nowUTC()), .text(op)])
+          "INSERT INTO containers(number, size_type, tare_kg, max_gross_kg, created_at, operator, size_type_as_sent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          [
+            .text(number.text), .text(sizeType.code), SQLValue(tareKg), SQLValue(maxGrossKg), .text(clock.nowUTC()), .text(op),
+            SQLValue(sizeTypeAsSent),
+          ])
         try audit(action: "insert", entity: "container", key: number.text, operator: op)
         return true
       }
@@ -78,7 +84,8 @@ extension CorridorDatabase {
       conditions.add("number > ?", SQLValue(after?.text))
       return try connection.rows(
         """
-        SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator FROM containers \(conditions.sql) ORDER BY number
+        SELECT number, size_type, tare_kg, max_gross_kg, created_at, operator, size_type_as_sent FROM containers \(conditions.sql)
+        ORDER BY number
         \(limit.map { "LIMIT \(max(0, $0))" } ?? "")
         """,
         conditions.arguments
@@ -86,7 +93,7 @@ extension CorridorDatabase {
         Container(
           number: try row.container("number"), sizeType: try row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) },
           tareKg: try row.optionalInt("tare_kg", in: 1...Int(Int32.max)), maxGrossKg: try row.optionalInt("max_gross_kg", in: 1...Int(Int32.max)),
-          createdAt: try row.text("created_at"), createdBy: try row.text("operator"))
+          createdAt: try row.text("created_at"), createdBy: try row.text("operator"), sizeTypeAsSent: try row.optionalText("size_type_as_sent"))
       }
     }
   }

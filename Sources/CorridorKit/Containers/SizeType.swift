@@ -72,3 +72,56 @@ extension String {
     return String(scalars)
   }
 }
+
+extension SizeType {
+  /// Today's code for a pre-1995 ISO 6346 size-type code, as feeds still send them (`2200`,
+  /// `4310`, `4500`), or nil when the code is not one Corridor reads.
+  ///
+  /// The old codes are four digits (ISO 2716, then ISO 6346:1984): length (2 = 20 ft, 4 = 40 ft),
+  /// height with or without a gooseneck tunnel (0, 1 = 8 ft; 2, 3 = 8 ft 6 in; 4, 5 = over
+  /// 8 ft 6 in), and a type whose first digit is its category (sources: the 1985 edition's
+  /// Annex F as containerhandbuch.de describes it; matts-place.com, "Historic Container
+  /// Size/Type Codes 1972–1995"). Read here: the general-purpose categories 0 and 1 (closed, with
+  /// passive vents: `2210` is today's `22G1`) as G1, and 32 (mechanically refrigerated) as R1.
+  /// "Over 8 ft 6 in" is read as 9 ft 6 in, the high cube of that era (`4500` → `45G1`): an
+  /// assumption, labelled as such in the README. Other types are refused, not guessed.
+  public static func legacy(_ code: String) -> SizeType? {
+    let digits = Array(code)
+    guard digits.count == 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    let length: Character
+    switch digits[0] {
+    case "2", "4": length = digits[0]
+    default: return nil
+    }
+    let height: Character
+    switch digits[1] {
+    case "0", "1": height = "0"
+    case "2", "3": height = "2"
+    case "4", "5": height = "5"
+    default: return nil
+    }
+    let type: String
+    switch (digits[2], digits[3]) {
+    case ("0", _), ("1", _): type = "G1"
+    case ("3", "2"): type = "R1"
+    default: return nil
+    }
+    return try? SizeType(parsing: String([length, height]) + type)
+  }
+
+  /// A size-type code as a feed sends it: today's code, else a pre-1995 one read as today's
+  /// (`asSent` is then the code as sent, for the container's record).
+  public static func fromFeed(_ code: String) throws(CorridorError) -> (sizeType: SizeType, asSent: String?) {
+    do {
+      return (try SizeType(parsing: code), nil)
+    } catch {
+      let trimmed = code.trimmingSpaces
+      if let legacy = legacy(trimmed) { return (legacy, trimmed) }
+      guard trimmed.count == 4, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw error }
+      throw .invalid(
+        "size-type code \(trimmed) is a pre-1995 ISO 6346 code that Corridor does not convert (it reads general purpose, 00 to 19, "
+          + "and refrigerated, 32, of 20 and 40 ft)", rule: .sizeType,
+        hint: "register the box with today's code: `corridor container add NUMBER --type CODE`")
+    }
+  }
+}

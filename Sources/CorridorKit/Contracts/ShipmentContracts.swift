@@ -56,6 +56,8 @@ public struct ContainerView: Encodable, Sendable {
   public let maxGrossKg: Int?
   public let createdAt: String
   public let createdBy: String
+  /// The pre-1995 size-type code a feed sent, when the box was registered from one.
+  public let sizeTypeAsSent: String?
 
   public init(_ c: Container) {
     number = c.number.text
@@ -68,6 +70,7 @@ public struct ContainerView: Encodable, Sendable {
     maxGrossKg = c.maxGrossKg
     createdAt = c.createdAt
     createdBy = c.createdBy
+    sizeTypeAsSent = c.sizeTypeAsSent
   }
 
   public static let headers = ["number", "sizeType", "length", "height", "type", "teu", "tareKg", "maxGrossKg"]

@@ -267,8 +267,8 @@ extension CorridorDatabase {
   /// not registered (audited, in the batch's transaction), so the engine then finds it.
   private func register(_ report: EventReport, of row: ImportRow, in facts: ImportFacts, options: EventImportOptions, write: Bool) throws {
     guard options.registerContainers, let code = row.sizeType, try !facts.knows(report.container) else { return }
-    let sizeType = try SizeType(parsing: code)
-    if write { try addContainer(report.container, sizeType: sizeType, operator: options.operatorName) }
+    let (sizeType, asSent) = try SizeType.fromFeed(code)
+    if write { try addContainer(report.container, sizeType: sizeType, sizeTypeAsSent: asSent, operator: options.operatorName) }
     try facts.register(report.container)
   }
 
@@ -284,7 +284,7 @@ extension CorridorDatabase {
     var error = error
     // A row that carries its container's size-type (EDIFACT) can register it: the hint says how.
     if error.rule == .unknownContainer, let sizeType = row.sizeType, case .success(let report) = row.result {
-      error = .unknownContainer(report.container, sizeType: sizeType)
+      error = .unknownContainer(report.container, sizeType: (try? SizeType.fromFeed(sizeType).sizeType.code) ?? sizeType)
     }
     return error.located(row.position ?? SourcePosition(file: path, line: row.line, column: 1))
   }
