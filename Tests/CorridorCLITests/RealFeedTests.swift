@@ -90,4 +90,45 @@ import Testing
     let refused = try CLI.run(["import", "events", tank, "--register-containers", "--allow-gap", "--db", db])
     #expect(refused.status == 65 && refused.stderr.contains("2270 is a pre-1995 ISO 6346 code"), "\(refused.stderr)")
   }
+
+  /// A new partner's first file starts mid-journey: with `--onboard` a box with no event yet is
+  /// taken from its first event (one `first-seen-mid-journey` flag), and every other rule holds.
+  @Test func onboardingTakesABoxFromWhereTheFeedFirstSeesIt() throws {
+    let (folder, db) = try Fixture.journey()
+    #expect(try CLI.run(["container", "add", "MSKU0308961", "--type", "42G1", "--db", db]).status == 0)
+    #expect(try CLI.run(["shipment", "assign", "S1", "MSKU0308961", "--db", db]).status == 0)
+    let file = folder + "/first-day.csv"
+    try """
+    container,code,at,location
+    MSKU0308961,DISC,2025-01-08T14:00:00+05:00,KZDOS
+    MSKU0308961,LOAD,2025-01-09T09:00:00+05:00,KZDOS
+    MSKU0308961,DEPA,2025-01-09T10:00:00+05:00,KZDOS
+
+    """.write(toFile: file, atomically: true, encoding: .utf8)
+    let plain = try CLI.run(["import", "events", file, "--db", db])
+    #expect(plain.status == 65 && plain.stderr.contains("[disc-when-not-loaded]"), "\(plain.stderr)")
+    let onboarded = try CLI.run(["import", "events", file, "--onboard", "--db", db])
+    #expect(onboarded.status == 0 && onboarded.stdout.contains("3 imported"), "\(onboarded.stdout) \(onboarded.stderr)")
+    let report = try CLI.run(["report", "exceptions", "--format", "json", "--as-of", "2025-01-09T12:00:00+05:00", "--db", db]).stdout
+    #expect(report.components(separatedBy: "first-seen-mid-journey").count == 2, "\(report)")
+    #expect(report.contains("MSKU0308961"))
+    // Every other rule holds: a gate-in while on the train, for the onboarded box and for a box
+    // Corridor already followed.
+    let later = folder + "/second-day.csv"
+    try """
+    container,code,at,location
+    MSKU0308961,GTIN,2025-01-09T11:00:00+05:00,KZDOS
+
+    """.write(toFile: later, atomically: true, encoding: .utf8)
+    let refused = try CLI.run(["import", "events", later, "--onboard", "--db", db])
+    #expect(refused.status == 65 && refused.stderr.contains("[gate-in-while-loaded]"), "\(refused.stderr)")
+    let known = folder + "/known.csv"
+    try """
+    container,code,at,location
+    CSQU3054383,DISC,2025-01-08T14:00:00+05:00,KZDOS
+
+    """.write(toFile: known, atomically: true, encoding: .utf8)
+    let followed = try CLI.run(["import", "events", known, "--onboard", "--db", db])
+    #expect(followed.status == 65 && followed.stderr.contains("[disc-when-not-loaded]"), "\(followed.stderr)")
+  }
 }

@@ -105,7 +105,12 @@ public enum EventAcceptance {
   ///
   /// - Parameter allowGap: accept an event that breaks a sequence rule, keeping the rule as a
   ///   data-quality exception (real data has missing gate-ins).
-  public static func decide(_ input: EventReport, allowGap: Bool, in context: some AcceptanceContext) throws -> Decision {
+  /// - Parameter onboarding: a new partner's first import (`import … --onboard`): a box with no
+  ///   actual event yet is accepted from wherever the feed first sees it, flagged once as
+  ///   `first-seen-mid-journey`; every other rule holds.
+  public static func decide(
+    _ input: EventReport, allowGap: Bool, onboarding: Bool = false, in context: some AcceptanceContext
+  ) throws -> Decision {
     try checkText(input)
     guard let box = try context.container(input.container) else { throw CorridorError.unknownContainer(input.container) }
     // One copy of the report, resolved in place (imports decide millions of rows).
@@ -168,8 +173,13 @@ public enum EventAcceptance {
       accepted.stateAfter = state
     }
     if let violation {
-      guard allowGap else { throw CorridorError.invalid(violation.message, rule: violation.rule, hint: hint(for: violation, at: place)) }
-      accepted.exception = violation.rule
+      if onboarding && box.state.lastMilliseconds == nil {
+        // Real feeds start mid-journey: the box's first event is where Corridor meets it.
+        accepted.exception = .firstSeenMidJourney
+      } else {
+        guard allowGap else { throw CorridorError.invalid(violation.message, rule: violation.rule, hint: hint(for: violation, at: place)) }
+        accepted.exception = violation.rule
+      }
     }
     return .accepted(accepted)
   }

@@ -45,6 +45,10 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
     .crosWhenNotLoaded, .sameInstantDifferentPlaces, .customsHold,
   ]
 
+  /// Not a refusal: the data-quality flag of a box's first event when an onboarding import
+  /// (`--onboard`) met it mid-journey.
+  public static let firstSeenMidJourney = RuleID("first-seen-mid-journey")
+
   // MARK: - Input and reference data
 
   public static let aliasTaken = RuleID("alias-taken")
@@ -115,7 +119,7 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   /// Every rule, for reading stored names back.
   static let all: [RuleID] =
     eventRules + [
-      .aliasTaken, .apiKey, .callbackURL, .cursor, .eventFilter, .subscription, .alreadyAssigned, .amount, .auditVerify, .basis, .classifier,
+      .firstSeenMidJourney, .aliasTaken, .apiKey, .callbackURL, .cursor, .eventFilter, .subscription, .alreadyAssigned, .amount, .auditVerify, .basis, .classifier,
       .commodity, .component, .containerBusy, .containerExists, .csv,
       .currency, .date, .dbCheck, .duplicateContainer, .edifact, .edifactMapping, .emissionFactor, .emptyLaden, .equipment, .eventCode,
       .eventRetracted, .exportChain,

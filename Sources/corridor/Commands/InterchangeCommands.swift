@@ -144,6 +144,11 @@ extension Corridor.Import {
     @Flag(name: .customLong("skip-invalid"), help: "Import the good rows; write the bad ones to --rejects.") var skipInvalid = false
     @Option(help: "Where --skip-invalid writes the rejected rows (CSV: line, rule, error).") var rejects: String?
     @Flag(name: .customLong("allow-gap"), help: "Keep rows that break a sequence rule as data-quality exceptions.") var allowGap = false
+    @Flag(
+      help:
+        "A new partner's first import: a box with no event yet is taken from where the feed first sees it (flagged once as first-seen-mid-journey); every other rule holds."
+    )
+    var onboard = false
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Rows per write transaction.") var batchSize = 25_000
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var database: DatabaseOptions
@@ -162,6 +167,7 @@ extension Corridor.Import {
       var options = EventImportOptions()
       options.skipInvalid = skipInvalid
       options.allowGap = allowGap
+      options.onboard = onboard
       options.registerContainers = registerContainers
       options.batchSize = batchSize
       options.operatorName = op.resolved

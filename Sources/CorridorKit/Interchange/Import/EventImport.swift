@@ -8,6 +8,9 @@ public struct EventImportOptions: Sendable {
   public var skipInvalid = false
   /// Record rows that break a sequence rule as data-quality exceptions (as `event record --allow-gap`).
   public var allowGap = false
+  /// A new partner's first import: a box with no event yet is taken from where the feed first
+  /// sees it, flagged once (`first-seen-mid-journey`); every other rule holds.
+  public var onboard = false
   /// Rows per write transaction: short, so other processes get the database between batches.
   public var batchSize = 25_000
   public var operatorName = "unknown"

@@ -125,7 +125,7 @@ final class ImportFacts: AcceptanceContext {
     self.parsedRowHash = parsedRowHash
     rowHash = nil
     currentBox = nil
-    let decision = try EventAcceptance.decide(report, allowGap: options.allowGap, in: self)
+    let decision = try EventAcceptance.decide(report, allowGap: options.allowGap, onboarding: options.onboard, in: self)
     // The engine has asked for the box first: it is loaded.
     guard let box = currentBox else { throw CorridorError(.internal, "container \(report.container) was not loaded") }
     switch decision {
