@@ -119,7 +119,8 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
   /// Every rule, for reading stored names back.
   static let all: [RuleID] =
     eventRules + [
-      .firstSeenMidJourney, .aliasTaken, .apiKey, .callbackURL, .cursor, .eventFilter, .subscription, .alreadyAssigned, .amount, .auditVerify, .basis, .classifier,
+      .firstSeenMidJourney, .aliasTaken, .apiKey, .callbackURL, .cursor, .eventFilter, .subscription, .alreadyAssigned, .amount, .auditVerify, .basis,
+      .classifier,
       .commodity, .component, .containerBusy, .containerExists, .csv,
       .currency, .date, .dbCheck, .duplicateContainer, .edifact, .edifactMapping, .emissionFactor, .emptyLaden, .equipment, .eventCode,
       .eventRetracted, .exportChain,
