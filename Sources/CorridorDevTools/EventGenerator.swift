@@ -52,7 +52,7 @@ public struct EventGenerator {
               ms,
               CSV.record([
                 id, box.text, step.code.rawValue, time.description, step.place.text, ref, "ACT", step.mode?.rawValue.lowercased() ?? "",
-                vehicle ?? "", "LADEN", "", "", "",
+                vehicle ?? "", "LADEN", "", "", "", "", "",
               ])
             ))
         }

@@ -131,4 +131,58 @@ import Testing
     let followed = try CLI.run(["import", "events", known, "--onboard", "--db", db])
     #expect(followed.status == 65 && followed.stderr.contains("[disc-when-not-loaded]"), "\(followed.stderr)")
   }
+
+  /// A seal's source and type come in through every way (DCSA bodies, CSV columns, EDIFACT SEL's
+  /// sealing party) and go out again through every export, reading back as the same events.
+  @Test func sealSourceAndTypeTravelEveryWay() throws {
+    let (folder, db) = try Fixture.journey()
+    let ndjson = folder + "/sealed.ndjson"
+    try """
+    {"eventID":"s-1","eventType":"EQUIPMENT","equipmentEventTypeCode":"LOAD","eventClassifierCode":"ACT","eventDateTime":"2025-01-03T10:00:00+08:00","equipmentReference":"CSQU3054383","eventLocation":{"UNLocationCode":"CNCQI"},"seals":[{"sealNumber":"CU-778","sealSource":"CUS","sealType":"WIR"}]}
+
+    """.write(toFile: ndjson, atomically: true, encoding: .utf8)
+    #expect(try CLI.run(["import", "events", ndjson, "--db", db]).stdout.contains("1 imported"))
+    let csv = folder + "/sealed.csv"
+    try """
+    id,container,code,at,location,seal,sealSource,sealType
+    s-2,CSQU3054383,DEPA,2025-01-03T11:00:00+08:00,CNCQI,VET-9,VET,KLP
+
+    """.write(toFile: csv, atomically: true, encoding: .utf8)
+    let fromCSV = try CLI.run(["import", "events", csv, "--db", db])
+    #expect(fromCSV.stdout.contains("1 imported"), "\(fromCSV.stdout) \(fromCSV.stderr)")
+    let recorded = try CLI.run([
+      "event", "record", "CSQU3054383", "ARRI", "--at", "2025-01-05T10:00:00+08:00", "--location", "CNAKL", "--seal", "PHY-1",
+      "--seal-source", "phy", "--db", db,
+    ])
+    #expect(recorded.status == 0, "\(recorded.stderr)")
+    let exported = try CLI.run(["export", "events", "--format", "ndjson", "--db", db]).stdout
+    #expect(exported.contains(#""sealNumber":"CU-778","sealSource":"CUS","sealType":"WIR""#), "\(exported)")
+    #expect(exported.contains(#""sealNumber":"VET-9","sealSource":"VET","sealType":"KLP""#), "\(exported)")
+    #expect(exported.contains(#""sealNumber":"PHY-1","sealSource":"PHY"}"#), "no type was recorded, none is exported: \(exported)")
+    // Every export format reads back as the same events.
+    for format in ["csv", "ndjson", "iftsta"] {
+      let out = folder + "/back.\(format)"
+      #expect(try CLI.run(["export", "events", "--format", format, "--out", out, "--db", db]).status == 0)
+      let back = try CLI.run(["import", "events", out, "--db", db])
+      #expect(back.status == 0 && back.stdout.contains("0 imported, 4 already recorded"), "\(format): \(back.stdout) \(back.stderr)")
+    }
+    // EDIFACT's sealing party: CU is customs.
+    let edi = folder + "/sel.edi"
+    try "UNB+UNOA:2+CQRAIL+CORRIDOR+250106:1200+R5'\nUNH+1+COARRI:D:95B:UN'\nBGM+44+D1+9'\nLOC+11+CNAKL:139:6'\n"
+      .appending("EQD+CN+CSQU3054383+42G1:102:5++2+5'\nDTM+203:202501061000:203'\nSEL+CU-900+CU'\nUNT+7+1'\nUNZ+1+R5'\n")
+      .write(toFile: edi, atomically: true, encoding: .utf8)
+    let sel = try CLI.run(["import", "events", edi, "--db", db])
+    #expect(sel.stdout.contains("1 imported"), "\(sel.stdout) \(sel.stderr)")
+    #expect(try CLI.run(["export", "events", "--format", "ndjson", "--db", db]).stdout.contains(#""sealNumber":"CU-900","sealSource":"CUS"}"#))
+    #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
+    // A source or type without a seal is a usage error; an unknown type names the values.
+    #expect(
+      try CLI.run(["event", "record", "CSQU3054383", "INSP", "--at", "2025-01-06T12:00:00+08:00", "--location", "CNAKL", "--seal-type", "BLT", "--db", db])
+        .status == 64)
+    let bad = try CLI.run([
+      "event", "record", "CSQU3054383", "INSP", "--at", "2025-01-06T12:00:00+08:00", "--location", "CNAKL", "--seal", "X1", "--seal-type", "tape",
+      "--db", db,
+    ])
+    #expect(bad.status == 65 && bad.stderr.contains("KLP, BLT or WIR"), "\(bad.stderr)")
+  }
 }

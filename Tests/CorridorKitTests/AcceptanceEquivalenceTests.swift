@@ -199,7 +199,13 @@ import Testing
   @Test(arguments: cases) func everyDoorDecidesAlike(_ c: Case) throws {
     let record = try throughRecord(c)
     #expect(try throughImport(c, format: .csv) == record, "\(c) through CSV")
-    #expect(try throughImport(c, format: .ndjson) == record, "\(c) through NDJSON")
+    if c.name == "unknown shipment" {
+      // In DCSA a lone booking reference is the carrier's own (issue 28): one that names no
+      // Corridor shipment is kept with the event, which goes on the box's shipment.
+      #expect(try throughImport(c, format: .ndjson) == .accepted(exception: nil, offRoute: false), "\(c) through NDJSON")
+    } else {
+      #expect(try throughImport(c, format: .ndjson) == record, "\(c) through NDJSON")
+    }
     switch c.expected {
     case .accepted(let exception, let offRoute): #expect(record == .accepted(exception: exception?.name, offRoute: offRoute), "\(c)")
     case .duplicate: #expect(record == .duplicate, "\(c)")

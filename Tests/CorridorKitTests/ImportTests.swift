@@ -466,8 +466,15 @@ extension ImportTests {
       #expect(sorted(node), "\(String(decoding: bytes, as: UTF8.self))")
       var expected = event.report
       expected.id = id
+      // The server names a seal's type, which DCSA requires, with the default when none was
+      // recorded; the export writes only what was recorded, and reads back exactly.
+      var served = expected
+      served.sealType = SealType.whenNotGiven
       let back = try DCSAEventMapping.report(node) { at in SourcePosition(file: "-", line: at.line, column: at.column) }
-      #expect(back == expected)
+      #expect(back == served)
+      var exported: [UInt8] = []
+      DCSAEventMapping.write(event, created: .eventTime, to: &exported)
+      #expect(try DCSAEventMapping.report(try JSONParser.parse(exported)) { at in SourcePosition(file: "-", line: at.line, column: at.column) } == expected)
       #expect(node["eventCreatedDateTime"].flatMap { if case .string(let t) = $0.value { t } else { nil } } == event.recordedAt)
     }
   }

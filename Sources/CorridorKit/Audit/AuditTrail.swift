@@ -153,7 +153,7 @@ struct AuditedEntity {
   struct StateLayout: Sendable {
     /// Fields added to an audited table after entries were written: left out of the state when
     /// NULL, so that the entries written before them still verify.
-    static let addedLater: Set<String> = ["carrierBooking", "sizeTypeAsSent"]
+    static let addedLater: Set<String> = ["carrierBooking", "sizeTypeAsSent", "sealSource", "sealType"]
 
     /// `"name":` for each field.
     let keys: [[UInt8]]

@@ -49,7 +49,7 @@ public struct Demo {
             CSV.record([
               "", assignment.container.text, step.code.rawValue, EventTime(milliseconds: ms, offsetMinutes: 480).description, step.place.text,
               shipment.ref, "ACT", step.mode?.rawValue.lowercased() ?? "", step.mode == nil ? "" : "X\(8000 + summary.shipments)", "LADEN", "",
-              "", "",
+              "", "", "", "",
             ]))
         }
         // An inspection reported from Kunming, which is not on the China-Europe route.
@@ -57,7 +57,7 @@ public struct Demo {
           lines.append(
             CSV.record([
               "", assignment.container.text, "INSP", EventTime(milliseconds: departure + 30 * 60_000, offsetMinutes: 480).description, "CNKNM",
-              shipment.ref, "ACT", "", "", "LADEN", "", "reported by the Kunming depot", "",
+              shipment.ref, "ACT", "", "", "LADEN", "", "reported by the Kunming depot", "", "", "",
             ]))
         }
       }

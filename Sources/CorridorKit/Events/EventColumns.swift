@@ -18,7 +18,8 @@ enum EventColumns {
     ("code", "code"),
     ("container", "container"), ("emptyLaden", "empty_laden"), ("exception", "exception"), ("id", "id"), ("location", "location"),
     ("mode", "mode"), ("note", "note"), ("offRoute", "off_route"), ("operator", "operator"), ("recordedAt", "recorded_at"),
-    ("seal", "seal"), ("seq", "seq"), ("shipment", "shipment"), ("vehicle", "vehicle"),
+    ("seal", "seal"), ("sealSource", "seal_source"), ("sealType", "seal_type"), ("seq", "seq"), ("shipment", "shipment"),
+    ("vehicle", "vehicle"),
   ]
 
   /// The row's values in `all`'s order, `seq` NULL until SQLite assigns it. One function rather
@@ -43,6 +44,8 @@ enum EventColumns {
     values.append(.text(row.operatorName))
     values.append(.text(row.recordedAt))
     values.append(SQLValue(report.seal))
+    values.append(SQLValue(report.sealSource?.rawValue))
+    values.append(SQLValue(report.sealType?.rawValue))
     values.append(.null)  // seq
     values.append(SQLValue(report.shipment))
     values.append(SQLValue(report.vehicle))

@@ -135,7 +135,7 @@ extension CorridorDatabase {
 
   static let eventColumns = """
     e.seq, e.id, e.container, e.shipment, e.code, e.classifier, e.at_ms, e.at_offset_minutes, e.location, e.mode, e.vehicle,
-    e.empty_laden, e.seal, e.note, e.carrier_booking, e.exception, e.off_route, e.recorded_at, e.operator, r.reason AS retraction_reason,
+    e.empty_laden, e.seal, e.seal_source, e.seal_type, e.note, e.carrier_booking, e.exception, e.off_route, e.recorded_at, e.operator, r.reason AS retraction_reason,
     r.event_id IS NOT NULL AS retracted
     """
 
@@ -146,7 +146,8 @@ extension CorridorDatabase {
       time: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"), location: try row.location("location"),
       shipment: try row.optionalText("shipment"), classifier: try row.code("classifier"), mode: try row.optionalCode("mode"),
       vehicle: try row.optionalText("vehicle"), emptyLaden: try row.optionalCode("empty_laden"), seal: try row.optionalText("seal"),
-      note: try row.optionalText("note"), carrierBooking: try row.optionalText("carrier_booking"))
+      note: try row.optionalText("note"), carrierBooking: try row.optionalText("carrier_booking"),
+      sealSource: try row.optionalCode("seal_source"), sealType: try row.optionalCode("seal_type"))
     return MovementEvent(
       seq: try row.int64("seq"), id: id, report: report, exception: try row.optionalText("exception"), offRoute: try row.bool("off_route"),
       retracted: try row.bool("retracted"), retractionReason: try row.optionalText("retraction_reason"),

@@ -85,6 +85,38 @@ public enum EmptyLaden: String, Sendable {
   }
 }
 
+/// Who put a seal on (DCSA `sealSource`): carrier, shipper, phytosanitary, veterinary, customs.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// DCSA codes keep their codes: operators, files and the spec all spell them this way.
+public enum SealSource: String, Sendable, CaseIterable {
+  case CAR, SHI, PHY, VET, CUS
+
+  public init(parsing text: String) throws(CorridorError) {
+    guard let value = SealSource(rawValue: text.uppercased()) else {
+      throw .invalid("unknown seal source \(text.debugDescription); expected CAR, SHI, PHY, VET or CUS", rule: .seal)
+    }
+    self = value
+  }
+}
+
+/// The kind of seal (DCSA `sealType`): keyless padlock, bolt, wire.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// DCSA codes keep their codes: operators, files and the spec all spell them this way.
+public enum SealType: String, Sendable, CaseIterable {
+  case KLP, BLT, WIR
+
+  /// What DCSA's API says when the source named no type: a bolt seal, the high-security seal
+  /// (ISO 17712) that container seals almost always are.
+  public static let whenNotGiven = SealType.BLT
+
+  public init(parsing text: String) throws(CorridorError) {
+    guard let value = SealType(rawValue: text.uppercased()) else {
+      throw .invalid("unknown seal type \(text.debugDescription); expected KLP, BLT or WIR", rule: .seal)
+    }
+    self = value
+  }
+}
+
 /// An event as reported, before Corridor has checked it.
 public struct EventReport: Sendable, Hashable {
   public var id: String?
@@ -104,11 +136,14 @@ public struct EventReport: Sendable, Hashable {
   /// when it is not a Corridor shipment: the engine puts the event on the shipment it names when
   /// there is one (see `EventAcceptance.decide`).
   public var carrierBooking: String?
+  /// Who put the seal on, and its kind, when the source said (only with a seal).
+  public var sealSource: SealSource?
+  public var sealType: SealType?
 
   public init(
     id: String? = nil, container: ContainerNumber, code: EventCode, time: EventTime, location: LocationCode, shipment: String? = nil,
     classifier: EventClassifier = .ACT, mode: TransportModeCode? = nil, vehicle: String? = nil, emptyLaden: EmptyLaden? = nil,
-    seal: String? = nil, note: String? = nil, carrierBooking: String? = nil
+    seal: String? = nil, note: String? = nil, carrierBooking: String? = nil, sealSource: SealSource? = nil, sealType: SealType? = nil
   ) {
     // Empty means absent, whichever way the event came in: `--seal ""` was stored as "" but
     // exported as absent, so the export did not re-import; `--id ""` reached the schema.
@@ -126,6 +161,9 @@ public struct EventReport: Sendable, Hashable {
     self.seal = absentIfEmpty(seal)
     self.note = absentIfEmpty(note)
     self.carrierBooking = absentIfEmpty(carrierBooking)
+    // A seal's source and type describe a seal: without one they are not kept.
+    self.sealSource = self.seal == nil ? nil : sealSource
+    self.sealType = self.seal == nil ? nil : sealType
   }
 
   /// Identical content, the written offset included: a report resent with another offset for
@@ -134,7 +172,8 @@ public struct EventReport: Sendable, Hashable {
     a.id == b.id && a.container == b.container && a.code == b.code && a.time == b.time
       && a.time.offsetMinutes == b.time.offsetMinutes && a.location == b.location && a.shipment == b.shipment
       && a.classifier == b.classifier && a.mode == b.mode && a.vehicle == b.vehicle && a.emptyLaden == b.emptyLaden
-      && a.seal == b.seal && a.note == b.note && a.carrierBooking == b.carrierBooking
+      && a.seal == b.seal && a.note == b.note && a.carrierBooking == b.carrierBooking && a.sealSource == b.sealSource
+      && a.sealType == b.sealType
   }
 
   public func hash(into hasher: inout Hasher) {
@@ -152,6 +191,8 @@ public struct EventReport: Sendable, Hashable {
     hasher.combine(seal)
     hasher.combine(note)
     hasher.combine(carrierBooking)
+    hasher.combine(sealSource)
+    hasher.combine(sealType)
   }
 
   /// A deterministic id from the content, so re-sending the same report never duplicates it.
@@ -184,6 +225,11 @@ public struct EventReport: Sendable, Hashable {
     field(note)
     // Only when present: ids derived before carrier references existed stay the same.
     if let carrierBooking { field(carrierBooking) }
+    // Likewise a seal's source and type, tagged so that they never read as a carrier reference.
+    if sealSource != nil || sealType != nil {
+      field("sealSource=" + (sealSource?.rawValue ?? ""))
+      field("sealType=" + (sealType?.rawValue ?? ""))
+    }
     return SHA256.hash(data: bytes)
   }
 }

@@ -62,6 +62,17 @@ public enum DCSAEventMapping {
       key("seals")
       out.append(contentsOf: Array("[{\"sealNumber\":".utf8))
       CanonicalJSON.writeString(seal, to: &out)
+      if let source = r.sealSource {
+        out.append(contentsOf: Array(",\"sealSource\":".utf8))
+        CanonicalJSON.writeString(source.rawValue, to: &out)
+      }
+      // DCSA requires a seal's type. The server says what it knows, else the documented default
+      // (`SealType.whenNotGiven`); the export writes only what was recorded, so that it imports
+      // back to the same events.
+      if let type = r.sealType ?? (created == .recorded ? SealType.whenNotGiven : nil) {
+        out.append(contentsOf: Array(",\"sealType\":".utf8))
+        CanonicalJSON.writeString(type.rawValue, to: &out)
+      }
       out.append(contentsOf: Array("}]".utf8))
     }
     if r.code.isTransport || r.mode != nil || r.vehicle != nil {
@@ -163,8 +174,12 @@ public enum DCSAEventMapping {
     }
     guard bookings.count <= 2 else { throw fail(node["documentReferences"] ?? node, "more than two BKG document references") }
     var seal: String?
+    var sealSource: SealSource?
+    var sealType: SealType?
     if let seals = node["seals"], case .array(let items) = seals.value, let first = items.first {
       seal = try string(first["sealNumber"], "sealNumber")
+      sealSource = try parsed(first["sealSource"], "sealSource") { t throws(CorridorError) in try SealSource(parsing: t) }
+      sealType = try parsed(first["sealType"], "sealType") { t throws(CorridorError) in try SealType(parsing: t) }
     }
     var emptyLaden: EmptyLaden?
     if let text = try string(node["emptyIndicatorCode"], "emptyIndicatorCode") {
@@ -180,6 +195,7 @@ public enum DCSAEventMapping {
         ?? .ACT,
       mode: try parsed(call?["modeOfTransport"], "modeOfTransport") { t throws(CorridorError) in try TransportModeCode(parsing: t) },
       vehicle: try string(call?["exportVoyageNumber"], "exportVoyageNumber"), emptyLaden: emptyLaden, seal: seal,
-      note: try string(node["changeRemark"], "changeRemark"), carrierBooking: bookings.count == 2 ? bookings[1] : bookings.first ?? transportDocument)
+      note: try string(node["changeRemark"], "changeRemark"), carrierBooking: bookings.count == 2 ? bookings[1] : bookings.first ?? transportDocument,
+      sealSource: sealSource, sealType: sealType)
   }
 }

@@ -72,7 +72,7 @@ extension EventRowSource {
   public var unmapped: [String: Int] { [:] }
 }
 
-/// `id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note,carrierBooking`
+/// `id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note,carrierBooking,sealSource,sealType`
 /// (columns found by name; any but the four required may be left out).
 ///
 /// Fields are parsed straight from the reader's bytes: a backfill is millions of rows, and a
@@ -80,10 +80,10 @@ extension EventRowSource {
 public final class CSVEventSource: EventRowSource {
   public static let columns = [
     "id", "container", "code", "at", "location", "shipment", "classifier", "mode", "vehicle", "emptyLaden", "seal", "note",
-    "carrierBooking",
+    "carrierBooking", "sealSource", "sealType",
   ]
   private enum Column: Int {
-    case id, container, code, at, location, shipment, classifier, mode, vehicle, emptyLaden, seal, note, carrierBooking
+    case id, container, code, at, location, shipment, classifier, mode, vehicle, emptyLaden, seal, note, carrierBooking, sealSource, sealType
   }
   private let reader: CSVReader
   private let file: String
@@ -149,7 +149,9 @@ public final class CSVEventSource: EventRowSource {
       classifier: try located(.classifier) { b throws(CorridorError) in try EventClassifier(parsing: string(b)) } ?? .ACT,
       mode: try located(.mode) { b throws(CorridorError) in try TransportModeCode(parsing: string(b)) }, vehicle: text(.vehicle),
       emptyLaden: try located(.emptyLaden) { b throws(CorridorError) in try EmptyLaden(parsing: string(b)) }, seal: text(.seal),
-      note: text(.note), carrierBooking: text(.carrierBooking))
+      note: text(.note), carrierBooking: text(.carrierBooking),
+      sealSource: try located(.sealSource) { b throws(CorridorError) in try SealSource(parsing: string(b)) },
+      sealType: try located(.sealType) { b throws(CorridorError) in try SealType(parsing: string(b)) })
   }
 
   /// The CSV line for a recorded event (the export writer).
@@ -158,7 +160,7 @@ public final class CSVEventSource: EventRowSource {
     return CSV.record([
       event.id, r.container.text, r.code.rawValue, r.time.description, r.location.text, r.shipment ?? "", r.classifier.rawValue,
       r.mode?.rawValue.lowercased() ?? "", r.vehicle ?? "", r.emptyLaden?.rawValue ?? "", r.seal ?? "", r.note ?? "",
-      r.carrierBooking ?? "",
+      r.carrierBooking ?? "", r.sealSource?.rawValue ?? "", r.sealType?.rawValue ?? "",
     ])
   }
 }

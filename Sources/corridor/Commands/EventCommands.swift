@@ -29,6 +29,8 @@ extension Corridor.Event {
     @Flag(help: "The container is empty.") var empty = false
     @Flag(help: "The container is laden.") var laden = false
     @Option(help: "Seal number.") var seal: String?
+    @Option(name: .customLong("seal-source"), help: "Who put the seal on: CAR, SHI, PHY, VET or CUS (DCSA sealSource).") var sealSource: String?
+    @Option(name: .customLong("seal-type"), help: "The seal's kind: KLP, BLT or WIR (DCSA sealType).") var sealType: String?
     @Option(help: "Free text.") var note: String?
     @Option(
       name: .customLong("carrier-booking"),
@@ -41,6 +43,7 @@ extension Corridor.Event {
 
     func validate() throws {
       if empty && laden { throw ValidationError("--empty and --laden exclude each other") }
+      if (sealSource != nil || sealType != nil) && seal == nil { throw ValidationError("--seal-source and --seal-type go with --seal") }
     }
 
     func run() throws {
@@ -48,7 +51,8 @@ extension Corridor.Event {
         id: id, container: try Parse.container(container), code: try EventCode(parsing: code), time: try EventTime(parsing: at),
         location: try LocationCode(parsing: location), shipment: shipment, classifier: try EventClassifier(parsing: classifier),
         mode: try mode.map(TransportModeCode.init(parsing:)), vehicle: vehicle, emptyLaden: empty ? .EMPTY : laden ? .LADEN : nil,
-        seal: seal, note: note, carrierBooking: carrierBooking)
+        seal: seal, note: note, carrierBooking: carrierBooking, sealSource: try sealSource.map(SealSource.init(parsing:)),
+        sealType: try sealType.map(SealType.init(parsing:)))
       switch try database.open().record(report, allowGap: allowGap, operator: op.resolved) {
       case .duplicate(let id, retraction: nil):
         Console.line("event \(id) was already recorded with identical content; nothing changed")

@@ -60,6 +60,31 @@ public enum EDIFACTMapping {
     }
   }
 
+  /// Sealing parties (SEL's C215, 9303) that are DCSA seal sources: CA carrier, SH shipper, CU
+  /// customs. DCSA's phytosanitary and veterinary sources have no 9303 code: Corridor's IFTSTA
+  /// writes them as mutually defined codes (`PHY::ZZZ`, `VET::ZZZ`), read back here.
+  static let sealParties: [String: SealSource] = ["CA": .CAR, "SH": .SHI, "CU": .CUS]
+
+  static func sealSource(_ segment: EDIFACTSegment) -> SealSource? {
+    guard let code = segment[1, 0] else { return nil }
+    if segment[1, 2]?.uppercased() == "ZZZ" { return SealSource(rawValue: code.uppercased()) }
+    return sealParties[code.uppercased()]
+  }
+
+  /// SEL as Corridor's IFTSTA writes it: the number, the sealing party, and the seal type code
+  /// (4525 of later directories: KLP, BLT or WIR, as DCSA) in the fifth element.
+  static func sel(number: String, source: SealSource?, type: SealType?, escape: (String) -> String) -> String {
+    var elements = [escape(number)]
+    if let source {
+      elements.append(sealParties.first { $0.value == source }.map(\.key) ?? "\(source.rawValue)::ZZZ")
+    }
+    if let type {
+      while elements.count < 4 { elements.append("") }
+      elements.append(type.rawValue)
+    }
+    return "SEL+" + elements.joined(separator: "+")
+  }
+
   /// BGM message functions (1225) that withdraw an earlier message: 1 cancellation, 3 deletion.
   static let withdrawingFunctions: Set<String> = ["1", "3"]
 
@@ -356,6 +381,7 @@ public enum EDIFACTMapping {
       }
       let explicitID = first(EDIFACTTag.rff, in: groups) { $0[0, 0] == "ZZZ" && $0[0, 1] != nil }?[0, 1]
       let note = first(EDIFACTTag.ftx, in: groups) { $0[0, 0] == "AAI" && !$0.components(of: 3).joined().isEmpty }?.components(of: 3).joined()
+      let seal = first(EDIFACTTag.sel, in: groups) { $0[0, 0] != nil }
       let emptyLaden: EmptyLaden? =
         switch eqd[5, 0] {
         case "4": .EMPTY
@@ -368,8 +394,8 @@ public enum EDIFACTMapping {
         id: explicitID ?? derivedID(container: container, code: code, ordinal: ordinal), container: container, code: code, time: found.time,
         location: location, shipment: bookings.count > 1 ? bookings[0] : nil, classifier: found.classifier,
         mode: transport?[2, 0].flatMap { EDIFACTMapping.modes[$0] }, vehicle: transport.flatMap { $0[1, 0] ?? $0[7, 0] }, emptyLaden: emptyLaden,
-        seal: first(EDIFACTTag.sel, in: groups) { $0[0, 0] != nil }?[0, 0], note: note,
-        carrierBooking: bookings.count > 1 ? bookings[1] : bookings.first)
+        seal: seal?[0, 0], note: note, carrierBooking: bookings.count > 1 ? bookings[1] : bookings.first,
+        sealSource: seal.flatMap(EDIFACTMapping.sealSource), sealType: seal.flatMap { $0[4, 0] }.flatMap(SealType.init(rawValue:)))
     }
 
     /// From the interchange and message references and the equipment: re-importing the same

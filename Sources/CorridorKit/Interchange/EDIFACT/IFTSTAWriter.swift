@@ -40,7 +40,7 @@ final class IFTSTAWriter {
     }
     let fullEmpty = r.emptyLaden.map { $0 == .EMPTY ? "4" : "5" } ?? ""
     message.append("EQD+CN+" + escape(r.container.text) + (fullEmpty.isEmpty ? "" : "++++" + fullEmpty))
-    if let seal = r.seal { message.append("SEL+" + escape(seal)) }
+    if let seal = r.seal { message.append(EDIFACTMapping.sel(number: seal, source: r.sealSource, type: r.sealType, escape: escape)) }
   }
 
   private func flush(_ write: (String) throws -> Void) throws {
