@@ -177,8 +177,10 @@ import Testing
     #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
     // A source or type without a seal is a usage error; an unknown type names the values.
     #expect(
-      try CLI.run(["event", "record", "CSQU3054383", "INSP", "--at", "2025-01-06T12:00:00+08:00", "--location", "CNAKL", "--seal-type", "BLT", "--db", db])
-        .status == 64)
+      try CLI.run([
+        "event", "record", "CSQU3054383", "INSP", "--at", "2025-01-06T12:00:00+08:00", "--location", "CNAKL", "--seal-type", "BLT", "--db", db,
+      ])
+      .status == 64)
     let bad = try CLI.run([
       "event", "record", "CSQU3054383", "INSP", "--at", "2025-01-06T12:00:00+08:00", "--location", "CNAKL", "--seal", "X1", "--seal-type", "tape",
       "--db", db,

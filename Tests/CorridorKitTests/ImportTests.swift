@@ -474,7 +474,8 @@ extension ImportTests {
       #expect(back == served)
       var exported: [UInt8] = []
       DCSAEventMapping.write(event, created: .eventTime, to: &exported)
-      #expect(try DCSAEventMapping.report(try JSONParser.parse(exported)) { at in SourcePosition(file: "-", line: at.line, column: at.column) } == expected)
+      #expect(
+        try DCSAEventMapping.report(try JSONParser.parse(exported)) { at in SourcePosition(file: "-", line: at.line, column: at.column) } == expected)
       #expect(node["eventCreatedDateTime"].flatMap { if case .string(let t) = $0.value { t } else { nil } } == event.recordedAt)
     }
   }
