@@ -187,4 +187,51 @@ import Testing
     ])
     #expect(bad.status == 65 && bad.stderr.contains("KLP, BLT or WIR"), "\(bad.stderr)")
   }
+
+  /// A railway's own status codes, mapped once in the reference data, apply to its interchanges
+  /// only; what stays unmapped is listed with where it was first seen, `--strict-codes` makes it
+  /// a row error, and an unmapped status's box is still checked.
+  @Test func aSendersOwnCodesAreMappedOnce() throws {
+    let (folder, db) = try Fixture.journey()
+    #expect(
+      try CLI.run(["event", "record", "CSQU3054383", "LOAD", "--at", "2025-01-03T10:00:00+08:00", "--location", "CNCQI", "--db", db]).status
+        == 0)
+    let reference = folder + "/codes.json"
+    try """
+    {"statusCodes": [{"sender": "CNRAIL", "code": "P", "agency": "HS", "event": "DEPA", "note": "train departed (railway's own code)"}]}
+    """.write(toFile: reference, atomically: true, encoding: .utf8)
+    let loaded = try CLI.run(["reference", "load", reference, "--db", db])
+    #expect(loaded.status == 0 && loaded.stdout.contains("statusCodes: 1 new"), "\(loaded.stdout) \(loaded.stderr)")
+    func status(_ sender: String, _ box: String = "CSQU3054383", reference: String = "R1") -> String {
+      "UNB+UNOA:2+\(sender)+CORRIDOR+250103:1200+\(reference)'\nUNH+1+IFTSTA:D:00B:UN'\nBGM+23+S1+9'\nCNI+1'\nSTS+1+P::HS'\n"
+        + "DTM+334:202501031100:203'\nLOC+175+CNCQI:139:6'\nEQD+CN+\(box)'\nUNT+8+1'\nUNZ+1+\(reference)'\n"
+    }
+    let railway = folder + "/railway.edi"
+    try status("CNRAIL").write(toFile: railway, atomically: true, encoding: .utf8)
+    let mapped = try CLI.run(["import", "events", railway, "--db", db])
+    #expect(mapped.status == 0 && mapped.stdout.contains("1 imported"), "\(mapped.stdout) \(mapped.stderr)")
+    #expect(try CLI.run(["track", "CSQU3054383", "--db", db, "--format", "json"]).stdout.contains("DEPA"))
+    // Another sender's P::HS means nothing here: listed, with where it was first seen.
+    let other = folder + "/other.edi"
+    try status("OTHERRAIL", reference: "R2").write(toFile: other, atomically: true, encoding: .utf8)
+    let unmapped = try CLI.run(["import", "events", other, "--db", db])
+    #expect(unmapped.status == 0 && unmapped.stdout.contains("0 imported"), "\(unmapped.stdout)")
+    #expect(unmapped.stdout.contains("IFTSTA STS P::HS from OTHERRAIL ×1"), "\(unmapped.stdout)")
+    #expect(unmapped.stdout.contains("first at \(other): interchange R2, message 1, segment"), "\(unmapped.stdout)")
+    let strict = try CLI.run(["import", "events", other, "--strict-codes", "--db", db])
+    #expect(strict.status == 65 && strict.stderr.contains("P::HS from OTHERRAIL has no Corridor event"), "\(strict.stderr)")
+    // An unmapped status's box is still checked: a wrong check digit is named.
+    let wrong = folder + "/wrong.edi"
+    try status("OTHERRAIL", "CSQU3054384", reference: "R3").write(toFile: wrong, atomically: true, encoding: .utf8)
+    let digit = try CLI.run(["import", "events", wrong, "--db", db])
+    #expect(digit.status == 65 && digit.stderr.contains("check digit"), "\(digit.stderr)")
+    // The mapping is audited like the rest, and refused with its position when wrong.
+    #expect(try CLI.run(["audit", "log", "--entity", "statusCode", "--db", db]).stdout.contains("CNRAIL/P//HS"))
+    #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
+    try """
+    {"statusCodes": [{"sender": "CNRAIL", "code": "Q", "event": "LEFT"}]}
+    """.write(toFile: reference, atomically: true, encoding: .utf8)
+    let bad = try CLI.run(["reference", "load", reference, "--db", db])
+    #expect(bad.status == 65 && bad.stderr.contains("\(reference):1:") && bad.stderr.contains("LEFT"), "\(bad.stderr)")
+  }
 }

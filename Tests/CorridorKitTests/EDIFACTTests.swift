@@ -15,7 +15,7 @@ func edifactRows(_ text: String, zones: [String: String] = ["CNCQI": "Asia/Shang
   let source = EDIFACTEventSource(bytes: Array(text.utf8), file: "t.edi", zones: zones)
   var rows: [ImportRow] = []
   while let row = try source.next() { rows.append(row) }
-  return (rows, source.unmapped)
+  return (rows, source.unmapped.counts)
 }
 
 /// One interchange around `segments` (UNH…, without UNT), with correct counts.
@@ -114,7 +114,7 @@ func interchange(_ segments: [String], type: String = "CODECO:D:95B:UN", referen
     #expect(reports[2].classifier == .EST && reports[2].time.utc == "2024-03-20T10:00:00Z")
     // Warsaw in March is UTC+1.
     #expect(reports[3].time.description == "2024-03-18T10:00:00+01:00")
-    #expect(unmapped == ["IFTSTA STS 99": 1, "segment QTY": 0].filter { $0.value > 0 })
+    #expect(unmapped == ["IFTSTA STS 99 from SENDER": 1, "segment QTY": 0].filter { $0.value > 0 })
   }
 
   @Test func unaWithOtherSeparatorsTheReleaseCharacterAndWrappedLines() throws {

@@ -131,6 +131,12 @@ struct AuditedEntity {
       name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",
       keyExpression: "date || '/' || base || '/' || quote", lookup: "date = ? AND base = ? AND quote = ?",
       splitKey: { key in key.split(separator: "/").map { .text(String($0)) } }),
+    AuditedEntity(
+      name: "statusCode",
+      select: """
+        SELECT sender || '/' || code || '/' || list || '/' || agency AS key, sender, code, list, agency, event, note FROM sender_status_codes
+        """, keyExpression: "sender || '/' || code || '/' || list || '/' || agency", lookup: "sender = ? AND code = ? AND list = ? AND agency = ?",
+      splitKey: { key in key.split(separator: "/", omittingEmptySubsequences: false).map { .text(String($0)) } }),
   ]
 
   static let eventSelect = EventColumns.select

@@ -65,11 +65,11 @@ public protocol EventRowSource: AnyObject {
   var bytesRead: Int { get }
   /// What the file held that has no Corridor event, counted by what it was (EDIFACT status
   /// codes, message types, unknown segments): reported, never guessed.
-  var unmapped: [String: Int] { get }
+  var unmapped: Unmapped { get }
 }
 
 extension EventRowSource {
-  public var unmapped: [String: Int] { [:] }
+  public var unmapped: Unmapped { Unmapped() }
 }
 
 /// `id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note,carrierBooking,sealSource,sealType`

@@ -2,7 +2,7 @@ import Foundation
 import SQLite
 
 /// The reference-data interchange file: `{locations, corridors, routes, tariffs, policies,
-/// fxRates}`, every section optional, unknown keys ignored (so files can carry `source` and
+/// fxRates, emissionFactors, hubFactors, statusCodes}`, every section optional, unknown keys ignored (so files can carry `source` and
 /// other notes anywhere). See README "Reference data format".
 public struct ReferenceData: Sendable {
   public var locations: [Location] = []
@@ -13,6 +13,8 @@ public struct ReferenceData: Sendable {
   public var fxRates: [FXRate] = []
   public var emissionFactors: [EmissionFactor] = []
   public var hubFactors: [HubFactor] = []
+  /// Senders' own IFTSTA status codes (`SenderStatusCode`).
+  public var statusCodes: [SenderStatusCode] = []
 
   public init() {}
 }
@@ -33,9 +35,12 @@ public struct ReferenceLoadSummary: Sendable, Equatable {
   public var fxRates = Counts()
   public var emissionFactors = Counts()
   public var hubFactors = Counts()
+  public var statusCodes = Counts()
 
   public var changed: Bool {
-    [locations, corridors, routes, tariffs, policies, fxRates, emissionFactors, hubFactors].contains { $0.inserted + $0.updated > 0 }
+    [locations, corridors, routes, tariffs, policies, fxRates, emissionFactors, hubFactors, statusCodes].contains {
+      $0.inserted + $0.updated > 0
+    }
   }
 
   public static func + (a: Self, b: Self) -> Self {
@@ -51,6 +56,7 @@ public struct ReferenceLoadSummary: Sendable, Equatable {
     sum.fxRates = add(a.fxRates, b.fxRates)
     sum.emissionFactors = add(a.emissionFactors, b.emissionFactors)
     sum.hubFactors = add(a.hubFactors, b.hubFactors)
+    sum.statusCodes = add(a.statusCodes, b.statusCodes)
     return sum
   }
 }
@@ -227,6 +233,12 @@ extension ReferenceData {
       guard hubKinds.insert(factor.kind).inserted else { throw try item.required("kind").error("duplicate hub factor \(factor.kind.rawValue)") }
       data.hubFactors.append(factor)
     }
+    var statusKeys: Set<SenderStatusCode.Key> = []
+    for item in try top.optional("statusCodes")?.elements() ?? [] {
+      let mapping = try SenderStatusCode.parse(item)
+      guard statusKeys.insert(mapping.key).inserted else { throw item.error("duplicate status code \(mapping.key)") }
+      data.statusCodes.append(mapping)
+    }
     return data
   }
 
@@ -346,6 +358,7 @@ extension CorridorDatabase {
     for rate in data.fxRates { try upsert(rate, operator: op, counts: &summary.fxRates) }
     for factor in data.emissionFactors { try upsert(factor, operator: op, counts: &summary.emissionFactors) }
     for factor in data.hubFactors { try upsert(factor, operator: op, counts: &summary.hubFactors) }
+    for mapping in data.statusCodes { try upsert(mapping, operator: op, counts: &summary.statusCodes) }
     return summary
   }
 

@@ -117,7 +117,7 @@ extension Corridor.Audit {
     static let configuration = CommandConfiguration(abstract: "Browse the audit trail.")
     @Option(
       help:
-        "Only this entity: location, corridor, route, container, shipment, assignment, cancellation, event, retraction, tariff, policy, fxRate, emissionFactor, hubFactor, event-batch, audit-checkpoint."
+        "Only this entity: location, corridor, route, container, shipment, assignment, cancellation, event, retraction, tariff, policy, fxRate, emissionFactor, hubFactor, statusCode, event-batch, audit-checkpoint."
     )
     var entity: String?
     @Option(help: "Only this key (e.g. a container number or event id).") var key: String?

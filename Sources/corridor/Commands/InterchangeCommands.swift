@@ -149,6 +149,10 @@ extension Corridor.Import {
         "A new partner's first import: a box with no event yet is taken from where the feed first sees it (flagged once as first-seen-mid-journey); every other rule holds."
     )
     var onboard = false
+    @Flag(
+      name: .customLong("strict-codes"),
+      help: "An EDIFACT status code with no Corridor event (not in Recommendation 24 nor the sender's statusCodes) is a row error.")
+    var strictCodes = false
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Rows per write transaction.") var batchSize = 25_000
     @Flag(help: "No progress on stderr.") var quiet = false
     @OptionGroup var database: DatabaseOptions
@@ -168,6 +172,7 @@ extension Corridor.Import {
       options.skipInvalid = skipInvalid
       options.allowGap = allowGap
       options.onboard = onboard
+      options.strictCodes = strictCodes
       options.registerContainers = registerContainers
       options.batchSize = batchSize
       options.operatorName = op.resolved
@@ -186,6 +191,8 @@ extension Corridor.Import {
       if !summary.unmapped.isEmpty {
         Console.line(
           "not mapped (no Corridor event): " + summary.unmapped.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
+        // Where each was first seen, so that it can be found in the file.
+        for (what, position) in summary.unmappedFirst.sorted(by: { $0.key < $1.key }) { Console.line("  \(what): first at \(position)") }
       }
     }
   }

@@ -11,29 +11,32 @@ public final class EDIFACTEventSource: EventRowSource {
   /// Place (code or alias) → IANA time zone, for times given without one.
   private let zoneNames: [String: String]
   private var zones: [String: TimeZone] = [:]
+  private let reading: EDIFACTReading
   private var rows: [ImportRow] = []
   private var index = 0
-  public private(set) var unmapped: [String: Int] = [:]
+  public private(set) var unmapped = Unmapped()
 
   public var bytesRead: Int { reader.bytesRead }
 
-  public init(handle: FileHandle, file: String, zones: [String: String]) {
+  public init(handle: FileHandle, file: String, zones: [String: String], reading: EDIFACTReading = EDIFACTReading()) {
     reader = EDIFACTInterchangeReader(tokenizer: EDIFACTTokenizer(handle: handle), file: file)
     self.file = file
     zoneNames = zones
+    self.reading = reading
   }
 
   /// Reads from bytes already in memory (tests, fuzzing).
-  public init(bytes: [UInt8], file: String, zones: [String: String] = [:]) {
+  public init(bytes: [UInt8], file: String, zones: [String: String] = [:], reading: EDIFACTReading = EDIFACTReading()) {
     reader = EDIFACTInterchangeReader(tokenizer: EDIFACTTokenizer(bytes: bytes), file: file)
     self.file = file
     zoneNames = zones
+    self.reading = reading
   }
 
   public func next() throws -> ImportRow? {
     while index == rows.count {
       guard let message = try reader.next() else { return nil }
-      rows = EDIFACTMapping.rows(of: message, file: file, zones: zone, unmapped: &unmapped)
+      rows = EDIFACTMapping.rows(of: message, file: file, zones: zone, reading: reading, unmapped: &unmapped)
       index = 0
     }
     index += 1

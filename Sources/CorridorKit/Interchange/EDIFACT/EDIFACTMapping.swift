@@ -119,15 +119,16 @@ public enum EDIFACTMapping {
   /// Maps one message to rows (one per container and status), counting what it cannot map in
   /// `unmapped` (by "TYPE what code").
   static func rows(
-    of message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?, unmapped: inout [String: Int]
+    of message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?, reading: EDIFACTReading,
+    unmapped: inout Unmapped
   ) -> [ImportRow] {
     guard messageTypes.contains(message.type) else {
-      unmapped["\(message.type) message", default: 0] += 1
+      unmapped.add("\(message.type) message", at: message.position(of: 0, file: file))
       return []
     }
-    var builder = Builder(message: message, file: file, zones: zones)
+    var builder = Builder(message: message, file: file, zones: zones, reading: reading)
     builder.walk()
-    for (what, count) in builder.unmapped { unmapped[what, default: 0] += count }
+    unmapped.merge(builder.unmapped)
     return builder.rows
   }
 
@@ -141,10 +142,11 @@ public enum EDIFACTMapping {
     let message: EDIFACTMessage
     let file: String
     let zones: (String) -> TimeZone?
+    let reading: EDIFACTReading
     let store: EDIFACTSegmentStore
     let isStatusReport: Bool
     var rows: [ImportRow] = []
-    var unmapped: [String: Int] = [:]
+    var unmapped = Unmapped()
     /// Events of one container and code so far in this message, for distinct derived ids.
     var ordinals: [OrdinalKey: Int] = [:]
 
@@ -156,6 +158,8 @@ public enum EDIFACTMapping {
     var consignment: (start: Int, end: Int?)?
     var consignmentEquipment: [Range<Int>] = []
     var status: (start: Int, end: Int?, code: EventCode?, hadEquipment: Bool)?
+    /// The status code as sent, for a status that maps to no event (`--strict-codes` names it).
+    var unmappedStatus: String?
     var equipment: Int?
 
     struct OrdinalKey: Hashable {
@@ -163,10 +167,11 @@ public enum EDIFACTMapping {
       let code: EventCode
     }
 
-    init(message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?) {
+    init(message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?, reading: EDIFACTReading) {
       self.message = message
       self.file = file
       self.zones = zones
+      self.reading = reading
       store = message.segments
       isStatusReport = message.type == "IFTSTA"
     }
@@ -183,13 +188,13 @@ public enum EDIFACTMapping {
           sawBGM = true
           if let function = segment[2, 0], EDIFACTMapping.withdrawingFunctions.contains(function) {
             // A cancellation withdraws an earlier report: no event (retract those by their ids).
-            unmapped["\(message.type) cancellation (BGM message function \(function))", default: 0] += 1
+            unmap("\(message.type) cancellation (BGM message function \(function))", at: index)
             withdrawn = true
           }
           // A gate or loading report names its event; a status report's are in its STS segments.
           guard !isStatusReport, let code = segment[0, 0] else { continue }
           documentCode = EDIFACTMapping.documentCodes[message.type]?[code]
-          if documentCode == nil { unmapped["\(message.type) BGM \(code)", default: 0] += 1 }
+          if documentCode == nil { unmap("\(message.type) BGM \(code)", at: index) }
         case EDIFACTTag.cni where isStatusReport:
           closeStatus(at: index)
           headerEnd = headerEnd ?? index
@@ -200,8 +205,18 @@ public enum EDIFACTMapping {
           headerEnd = headerEnd ?? index
           if let open = consignment, open.end == nil { consignment = (open.start, index) }
           let raw = segment[1, 0] ?? ""
-          let code = segment[1, 2]?.uppercased() == "ZZZ" ? EventCode(rawValue: raw.uppercased()) : EDIFACTMapping.statusCodes[raw]
-          if code == nil { unmapped["IFTSTA STS \(raw.isEmpty ? "(none)" : raw)", default: 0] += 1 }
+          // The sender's own codes first (mapped in the reference data), then Recommendation 24,
+          // then a DCSA code sent as mutually defined (ZZZ), as Corridor's IFTSTA writes them.
+          let key = SenderStatusCode.Key(sender: message.sender, code: raw, list: segment[1, 1] ?? "", agency: segment[1, 2] ?? "")
+          let code =
+            reading.senderCodes[key]
+            ?? (segment[1, 2]?.uppercased() == "ZZZ" ? EventCode(rawValue: raw.uppercased()) : EDIFACTMapping.statusCodes[raw])
+          unmappedStatus = nil
+          if code == nil {
+            let sent = raw.isEmpty ? "(none)" : key.list.isEmpty && key.agency.isEmpty ? raw : "\(raw):\(key.list):\(key.agency)"
+            unmappedStatus = "\(sent) from \(message.sender)"
+            unmap("IFTSTA STS \(sent) from \(message.sender)", at: index)
+          }
           status = (index, nil, code, false)
         case EDIFACTTag.eqd:
           closeEquipment(at: index)
@@ -209,7 +224,7 @@ public enum EDIFACTMapping {
           if let open = status, open.end == nil { status = (open.start, index, open.code, open.hadEquipment) }
           if status == nil, let open = consignment, open.end == nil { consignment = (open.start, index) }
           guard segment[0, 0]?.uppercased() == "CN" else {
-            unmapped["\(message.type) EQD \(segment[0, 0] ?? "(none)")", default: 0] += 1
+            unmap("\(message.type) EQD \(segment[0, 0] ?? "(none)")", at: index)
             continue
           }
           equipment = index
@@ -218,10 +233,10 @@ public enum EDIFACTMapping {
           closeEquipment(at: index)
         case EDIFACTTag.tdt:
           if let code = segment[2, 0], EDIFACTMapping.modes[code] == nil, !EDIFACTMapping.noModes.contains(code) {
-            unmapped["TDT mode \(code)", default: 0] += 1
+            unmap("TDT mode \(code)", at: index)
           }
         default:
-          if !EDIFACTMapping.known.contains(tag) { unmapped["segment \(segment.tag)", default: 0] += 1 }
+          if !EDIFACTMapping.known.contains(tag) { unmap("segment \(segment.tag)", at: index) }
         }
       }
       if isStatusReport { closeStatus(at: count) } else { closeEquipment(at: count) }
@@ -245,6 +260,8 @@ public enum EDIFACTMapping {
         if let status {
           if let code = status.code {
             emit(code, groups: [range, status.start..<(status.end ?? end), consignmentRange(end), header], at: start)
+          } else {
+            withoutEvent(at: start)
           }
         } else {
           consignmentEquipment.append(range)
@@ -258,11 +275,41 @@ public enum EDIFACTMapping {
       closeEquipment(at: end)
       guard let current = status else { return }
       status = nil
-      guard let code = current.code, !current.hadEquipment, !withdrawn else { return }
-      if consignmentEquipment.isEmpty { unmapped["IFTSTA STS without equipment (EQD)", default: 0] += 1 }
+      guard !current.hadEquipment, !withdrawn else { return }
+      guard let code = current.code else {
+        for box in consignmentEquipment { withoutEvent(at: box.lowerBound) }
+        return
+      }
+      if consignmentEquipment.isEmpty { unmap("IFTSTA STS without equipment (EQD)", at: current.start) }
       for box in consignmentEquipment {
         emit(code, groups: [box, current.start..<(current.end ?? end), consignmentRange(end), header], at: box.lowerBound)
       }
+    }
+
+    /// Counts what has no Corridor event, with the position of its first occurrence.
+    mutating func unmap(_ what: String, at index: Int) { unmapped.add(what, at: message.position(of: index, file: file)) }
+
+    /// The box of a status that maps to no event: with `--strict-codes` a row error; else its
+    /// number is still checked, so a wrong check digit is named even though no event results.
+    mutating func withoutEvent(at eqd: Int) {
+      let position = message.position(of: eqd, file: file)
+      let number = store[eqd][1, 0] ?? ""
+      let error: CorridorError
+      if reading.strictCodes {
+        error = .invalid(
+          "IFTSTA status \(unmappedStatus ?? "(none)") has no Corridor event", rule: .edifactMapping,
+          hint: "map the sender's code in the reference data's statusCodes, or import without --strict-codes")
+      } else {
+        do throws(CorridorError) {
+          _ = try ContainerNumber(parsing: number)
+          return
+        } catch let invalid {
+          error = invalid
+        }
+      }
+      var row = ImportRow(line: position.line, result: .failure(error.located(position)))
+      row.origin = ImportRow.Origin(position: position, sizeType: store[eqd][2, 0])
+      rows.append(row)
     }
 
     func consignmentRange(_ end: Int) -> Range<Int> {

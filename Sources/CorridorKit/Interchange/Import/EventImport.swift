@@ -11,6 +11,8 @@ public struct EventImportOptions: Sendable {
   /// A new partner's first import: a box with no event yet is taken from where the feed first
   /// sees it, flagged once (`first-seen-mid-journey`); every other rule holds.
   public var onboard = false
+  /// An EDIFACT status that maps to no Corridor event is a row error, not a "not mapped" line.
+  public var strictCodes = false
   /// Rows per write transaction: short, so other processes get the database between batches.
   public var batchSize = 25_000
   public var operatorName = "unknown"
@@ -36,6 +38,8 @@ public struct EventImportSummary: Sendable, Equatable {
   public var batches = 0
   /// What the file held that has no Corridor event, by what it was (EDIFACT).
   public var unmapped: [String: Int] = [:]
+  /// Where each kind of `unmapped` was first seen (`FILE: interchange …, message …, segment …`).
+  public var unmappedFirst: [String: String] = [:]
 
   mutating func add(_ other: EventImportSummary) {
     rows += other.rows
@@ -63,14 +67,16 @@ extension CorridorDatabase {
     let file = name ?? path
     // Checked here too, so that a folder or a missing file is exit 66 before any pass starts.
     try InputFile.open(path, name: file).close()
-    let zones = format == .edifact || format == .iftsta ? try placeTimeZones() : [:]
+    let isEDIFACT = format == .edifact || format == .iftsta
+    let zones = isEDIFACT ? try placeTimeZones() : [:]
+    let reading = EDIFACTReading(senderCodes: isEDIFACT ? try senderStatusCodes() : [:], strictCodes: options.strictCodes)
     func open() -> PrefetchingRowSource {
       PrefetchingRowSource { () throws -> EventRowSource in
         let handle = try InputFile.open(path, name: file)
         switch format {
         case .csv: return try CSVEventSource(reader: CSVReader(handle: handle), file: file)
         case .ndjson: return NDJSONEventSource(handle: handle, file: file)
-        case .edifact, .iftsta: return EDIFACTEventSource(handle: handle, file: file, zones: zones)
+        case .edifact, .iftsta: return EDIFACTEventSource(handle: handle, file: file, zones: zones, reading: reading)
         }
       }
     }
@@ -262,7 +268,8 @@ extension CorridorDatabase {
       // every 1 to 3 ms) take their turn here instead of waiting for the whole import.
       if !exhausted { usleep(5_000) }
     }
-    summary.unmapped = source.unmapped
+    summary.unmapped = source.unmapped.counts
+    summary.unmappedFirst = source.unmapped.first
     return summary
   }
 

@@ -17,7 +17,7 @@ final class PrefetchingRowSource: EventRowSource {
   private var index = 0
   private var finished = false
   private(set) var bytesRead = 0
-  private(set) var unmapped: [String: Int] = [:]
+  private(set) var unmapped = Unmapped()
 
   /// - Parameter open: makes the real source; it runs on the reader thread, and so does every
   ///   call to it.
@@ -38,7 +38,7 @@ final class PrefetchingRowSource: EventRowSource {
         if !rows.isEmpty { guard channel.put(.rows(rows, bytesRead: source.bytesRead)) else { return } }
         _ = channel.put(.end(nil, unmapped: source.unmapped))
       } catch {
-        _ = channel.put(.end(error, unmapped: [:]))
+        _ = channel.put(.end(error, unmapped: Unmapped()))
       }
     }
     thread.name = "corridor-import-reader"
@@ -69,7 +69,7 @@ final class PrefetchingRowSource: EventRowSource {
   enum Message: Sendable {
     case rows([ImportRow], bytesRead: Int)
     /// The end of the file, or the error that ended it; what the source could not map.
-    case end(Error?, unmapped: [String: Int])
+    case end(Error?, unmapped: Unmapped)
   }
 
   /// A bounded queue between the reader thread and the importer.
