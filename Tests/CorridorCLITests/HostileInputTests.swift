@@ -269,7 +269,7 @@ import Testing
       #expect(process.terminationStatus == 0, "\(process.arguments ?? []): \(message)")
     }
     let status = try CLI.run(["db", "status", "--db", db, "--format", "json"])
-    #expect(status.stdout.contains("\"currentVersion\" : 15"))
+    #expect(status.stdout.contains("\"currentVersion\" : 16"))
     let history = try CLI.run(["export", "events", "--db", db]).stdout
     #expect(history.components(separatedBy: ",INSP,").count == 4, "\(history)")
     #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)

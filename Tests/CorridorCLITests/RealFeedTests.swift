@@ -81,6 +81,8 @@ import Testing
     #expect(standard["sizeType"] as? String == "22G1" && standard["sizeTypeAsSent"] as? String == "2210", "\(standard)")
     // Registered by hand with today's code: no legacy note.
     #expect(boxes.first { $0["number"] as? String == "CSQU3054383" }?["sizeTypeAsSent"] == nil)
+    let again = try CLI.run(["import", "events", file, "--register-containers", "--allow-gap", "--db", db])
+    #expect(again.stdout.contains("0 imported, 2 already recorded"), "\(again.stdout) \(again.stderr)")
     let log = try CLI.run(["audit", "log", "--entity", "container", "--format", "json", "--db", db]).stdout
     #expect(log.contains("sizeTypeAsSent"), "\(log)")
     #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
@@ -211,6 +213,7 @@ import Testing
     let mapped = try CLI.run(["import", "events", railway, "--db", db])
     #expect(mapped.status == 0 && mapped.stdout.contains("1 imported"), "\(mapped.stdout) \(mapped.stderr)")
     #expect(try CLI.run(["track", "CSQU3054383", "--db", db, "--format", "json"]).stdout.contains("DEPA"))
+    #expect(try CLI.run(["import", "events", railway, "--db", db]).stdout.contains("0 imported, 1 already recorded"))
     // Another sender's P::HS means nothing here: listed, with where it was first seen.
     let other = folder + "/other.edi"
     try status("OTHERRAIL", reference: "R2").write(toFile: other, atomically: true, encoding: .utf8)

@@ -265,7 +265,7 @@ extension Array where Element == UInt8 {
     #expect(first.imported == 1)
     let second = try importEDIFACT(j, edifactFixture("coarri-iftsta-two-interchanges.edi"))
     // LOAD, DEPA, the estimated ARRI and the estimated CUSS; STS 17 is counted, not guessed.
-    #expect(second.imported == 4 && second.unmapped == ["IFTSTA STS 17": 1])
+    #expect(second.imported == 4 && second.unmapped == ["IFTSTA STS 17 from CQRAIL": 1])
     let events = try j.db.events(container: j.box)
     #expect(events.map(\.code) == [.GTIN, .LOAD, .DEPA, .ARRI, .CUSS])
     // The unknown carrier reference is kept; the event takes the container's open shipment.

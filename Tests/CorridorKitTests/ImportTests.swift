@@ -470,6 +470,7 @@ extension ImportTests {
       // recorded; the export writes only what was recorded, and reads back exactly.
       var served = expected
       served.sealType = SealType.whenNotGiven
+      served.emptyLaden = served.emptyLaden ?? (code.isTransport ? nil : EmptyLaden.implied(by: expected))
       let back = try DCSAEventMapping.report(node) { at in SourcePosition(file: "-", line: at.line, column: at.column) }
       #expect(back == served)
       var exported: [UInt8] = []

@@ -77,6 +77,10 @@ public enum TransportModeCode: String, Sendable, CaseIterable {
 public enum EmptyLaden: String, Sendable {
   case EMPTY, LADEN
 
+  /// What an event recorded without an empty indicator implies, for DCSA's API, which requires
+  /// one: on a shipment the box carries its cargo (LADEN); on none it is being moved empty.
+  public static func implied(by report: EventReport) -> EmptyLaden { report.shipment == nil ? .EMPTY : .LADEN }
+
   public init(parsing text: String) throws(CorridorError) {
     guard let value = EmptyLaden(rawValue: text) ?? EmptyLaden(rawValue: text.uppercased()) else {
       throw .invalid("expected EMPTY or LADEN, found \(text.debugDescription)", rule: .emptyLaden)

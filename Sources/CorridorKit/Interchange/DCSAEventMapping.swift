@@ -44,7 +44,12 @@ public enum DCSAEventMapping {
       }
       out.append(UInt8(ascii: "]"))
     }
-    if let emptyLaden = r.emptyLaden { string("emptyIndicatorCode", emptyLaden.rawValue) }
+    // DCSA requires an equipment event's empty indicator. The server says what was recorded,
+    // else what the event implies (`EmptyLaden.implied`); the export writes only what was
+    // recorded, so that it imports back to the same events.
+    if let emptyLaden = r.emptyLaden ?? (created == .recorded && !r.code.isTransport ? EmptyLaden.implied(by: r) : nil) {
+      string("emptyIndicatorCode", emptyLaden.rawValue)
+    }
     if !r.code.isTransport { string("equipmentEventTypeCode", r.code.rawValue) }
     string("equipmentReference", r.container.text)
     string("eventClassifierCode", r.classifier.rawValue)
