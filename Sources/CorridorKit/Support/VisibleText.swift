@@ -20,7 +20,9 @@ public enum VisibleText {
 
   /// The first control character in `text`, if any, named (`U+001B`).
   public static func firstControl(in text: String, allowingLineBreaks: Bool = false) -> String? {
-    text.unicodeScalars.first { scalar in
+    // ASCII without C0 or DEL, the common case, is one pass over the bytes.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return nil }
+    return text.unicodeScalars.first { scalar in
       isControl(scalar) && !(allowingLineBreaks && (scalar == "\n" || scalar == "\r" || scalar == "\t"))
     }.map(name(of:))
   }
@@ -53,7 +55,9 @@ public enum TextRule {
     if let bad = VisibleText.firstControl(in: value) {
       throw .invalid("\(field) holds the control character \(bad); ids and references are printable text", rule: rule)
     }
-    guard value.count <= identifierLength else {
+    // Bytes first: an import checks millions of ids, and no more bytes than the limit means no
+    // more characters.
+    guard value.utf8.count <= identifierLength || value.count <= identifierLength else {
       throw .invalid("\(field) is \(value.count) characters long; ids and references are at most \(identifierLength)", rule: rule)
     }
   }
@@ -63,7 +67,7 @@ public enum TextRule {
     if let bad = VisibleText.firstControl(in: value, allowingLineBreaks: true) {
       throw .invalid("\(field) holds the control character \(bad); free text may hold tabs and line breaks only", rule: rule)
     }
-    guard value.count <= freeTextLength else {
+    guard value.utf8.count <= freeTextLength || value.count <= freeTextLength else {
       throw .invalid("\(field) is \(value.count) characters long; free text is at most \(freeTextLength)", rule: rule)
     }
   }
