@@ -391,9 +391,8 @@ final class ScriptedReceiver: @unchecked Sendable {
     let codes: [String]
   }
 
-  let process = Process()
-  let port: Int
-  let log: String
+  let receiver: ReceiverProcess
+  var port: Int { receiver.port }
 
   static let script = """
     import json, sys, time, http.server
@@ -424,32 +423,12 @@ final class ScriptedReceiver: @unchecked Sendable {
   }
 
   private init(mode: String, argument: String = "") throws {
-    log = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-\(UUID().uuidString).log").path
-    FileManager.default.createFile(atPath: log, contents: nil)
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", Self.script, mode, argument, log]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    var line: [UInt8] = []
-    while true {
-      let byte = out.fileHandleForReading.readData(ofLength: 1)
-      guard let first = byte.first, first != 0x0A else { break }
-      line.append(first)
-    }
-    guard let port = Int(String(decoding: line, as: UTF8.self)) else { throw CorridorError(.internal, "the receiver did not start") }
-    self.port = port
+    receiver = try ReceiverProcess(script: Self.script, arguments: [mode, argument])
   }
 
-  var requests: [Request] {
-    let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Request.self, from: Data($0.utf8)) }
-  }
+  var requests: [Request] { receiver.lines(Request.self) }
 
-  /// SIGKILL, as `PythonReceiver.stop` explains.
-  func stop() { kill(process.processIdentifier, SIGKILL) }
+  func stop() { receiver.stop() }
 }
 
 /// Runs blocking work (a child process's pipes) on a thread outside Swift's cooperative pool,

@@ -166,9 +166,8 @@ final class PythonReceiver: @unchecked Sendable {
     let codes: [String]
   }
 
-  let process = Process()
-  let port: Int
-  let log: String
+  let receiver: ReceiverProcess
+  var port: Int { receiver.port }
 
   static let script = """
     import hashlib, hmac, base64, json, sys, http.server
@@ -192,10 +191,29 @@ final class PythonReceiver: @unchecked Sendable {
     """
 
   init(secret: String, failFirst: Int) throws {
+    receiver = try ReceiverProcess(script: Self.script, arguments: [secret, String(failFirst)])
+  }
+
+  var requests: [Request] { receiver.lines(Request.self) }
+
+  var accepted: [Request] { requests.filter { $0.status == 204 } }
+
+  func stop() { receiver.stop() }
+}
+
+/// A receiver written in Python, run as a child process: started with its script and arguments
+/// (a log file is added last), it prints its port, then logs each request as a JSON line.
+struct ReceiverProcess: Sendable {
+  let process: Process
+  let port: Int
+  let log: String
+
+  init(script: String, arguments: [String]) throws {
     log = FileManager.default.temporaryDirectory.appendingPathComponent("receiver-\(UUID().uuidString).log").path
     FileManager.default.createFile(atPath: log, contents: nil)
+    process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", Self.script, secret, String(failFirst), log]
+    process.arguments = ["python3", "-c", script] + arguments + [log]
     let out = Pipe()
     process.standardOutput = out
     // Not the test run's own output: `swift test` waits for every holder of it to close it.
@@ -212,12 +230,11 @@ final class PythonReceiver: @unchecked Sendable {
     self.port = port
   }
 
-  var requests: [Request] {
+  /// The log's lines, decoded.
+  func lines<T: Decodable>(_ type: T.Type) -> [T] {
     let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Request.self, from: Data($0.utf8)) }
+    return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
   }
-
-  var accepted: [Request] { requests.filter { $0.status == 204 } }
 
   /// Kills the receiver. SIGKILL: the child inherits the test process's blocked signals, so
   /// SIGTERM may never arrive; and not `waitUntilExit()`, which on Linux spins a run loop that
