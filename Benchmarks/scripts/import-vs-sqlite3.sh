@@ -13,7 +13,7 @@ echo "events: $N, CSV $(du -h "$WORK/events.csv" | cut -f1)"
 
 SCHEMA="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
 CREATE TABLE events(id TEXT NOT NULL UNIQUE, container TEXT NOT NULL, code TEXT NOT NULL, at TEXT NOT NULL, location TEXT NOT NULL,
-  shipment TEXT, classifier TEXT, mode TEXT, vehicle TEXT, emptyLaden TEXT, seal TEXT, note TEXT, carrierBooking TEXT);
+  shipment TEXT, classifier TEXT, mode TEXT, vehicle TEXT, emptyLaden TEXT, seal TEXT, note TEXT, carrierBooking TEXT, sealSource TEXT, sealType TEXT);
 CREATE INDEX events_container_time ON events(container, at); CREATE INDEX events_shipment ON events(shipment);
 CREATE INDEX events_time ON events(at);"
 
