@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOHTTP1
+import Synchronization
 
 /// A request's context: the API key it presented, once the auth middleware has checked it.
 public struct CorridorRequestContext: RequestContext {
@@ -26,6 +27,7 @@ public struct CorridorRequestContext: RequestContext {
 struct RequestLogAndErrors: RouterMiddleware {
   typealias Context = CorridorRequestContext
   let logger: Logger
+  let routes: RouteTable
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
     let started = ContinuousClock.now
@@ -34,7 +36,7 @@ struct RequestLogAndErrors: RouterMiddleware {
     do {
       response = try await next(request, context)
     } catch {
-      response = Self.response(for: error, request: request)
+      response = Self.response(for: error, request: request, routes: routes)
     }
     if let name = response.headers[.corridorKeyName] { keyName = name }
     var shown = response
@@ -45,15 +47,15 @@ struct RequestLogAndErrors: RouterMiddleware {
     return shown
   }
 
-  static func response(for error: any Error, request: Request) -> Response {
+  static func response(for error: any Error, request: Request, routes: RouteTable) -> Response {
     let dcsa: DCSAError
     switch error {
     case let error as DCSAError: dcsa = error
     case let error as CorridorError: dcsa = DCSAError(error)
     case let error as EventBatchRefusal: dcsa = error.dcsa
-    case let error as HTTPError where error.status == .notFound && RouteTable.allowed(on: request.uri.path) != nil:
+    case let error as HTTPError where error.status == .notFound && routes.allowed(on: request.uri.path) != nil:
       // The router found no handler for this method on a path it serves.
-      let allowed = RouteTable.allowed(on: request.uri.path) ?? []
+      let allowed = routes.allowed(on: request.uri.path) ?? []
       dcsa = DCSAError(
         status: .methodNotAllowed, reason: "methodNotAllowed",
         message: "\(request.method) is not served on this path; use \(allowed.joined(separator: ", "))", allow: allowed)
@@ -78,6 +80,7 @@ struct RequestLogAndErrors: RouterMiddleware {
 struct Authentication: RouterMiddleware {
   typealias Context = CorridorRequestContext
   let database: ServerDatabase
+  let routes: RouteTable
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
     // The scheme is case-insensitive (RFC 9110 §11.1): `bearer`, `BEARER` and `Bearer` are one.
@@ -90,7 +93,9 @@ struct Authentication: RouterMiddleware {
     var context = context
     context.key = key
     var response: Response
-    do { response = try await next(request, context) } catch { response = RequestLogAndErrors.response(for: error, request: request) }
+    do { response = try await next(request, context) } catch {
+      response = RequestLogAndErrors.response(for: error, request: request, routes: routes)
+    }
     response.headers[.corridorKeyName] = key.name
     return response
   }
@@ -102,19 +107,31 @@ extension HTTPField.Name {
 }
 
 /// The paths the server serves and their methods, for a 405 (rather than 404) when a path is
-/// right and the method is not.
-enum RouteTable {
-  static let routes: [(path: [String], methods: [String])] =
-    [
-      (["v2", "events"], ["GET"]), (["v2", "events", "*"], ["GET"]), (["v2", "event-subscriptions"], ["GET", "POST"]),
-      (["v2", "event-subscriptions", "*"], ["GET", "PUT", "DELETE"]), (["v2", "event-subscriptions", "*", "secret"], ["PUT"]),
-      (["corridor", "v1", "events"], ["POST"]), (["corridor", "v1", "openapi.yaml"], ["GET"]),
-    ] + PageRoutes.pages.map { (["corridor", "v1", "pages", $0.name], ["GET"]) }
+/// right and the method is not. Read from the router's own registrations once they are all made
+/// (`load`), so that a route added anywhere is in it without a second list to keep.
+final class RouteTable: Sendable {
+  private let routes = Mutex<[(path: [String], methods: [String])]>([])
 
-  static func allowed(on path: String) -> [String]? {
+  func load(_ registered: [Router<CorridorRequestContext>.RouteDescription]) {
+    var table: [(path: [String], methods: [String])] = []
+    for route in registered {
+      // A captured parameter ({eventID}) matches any one segment.
+      let path = route.path.components.map { $0.description.hasPrefix("{") ? "*" : $0.description }
+      if let index = table.firstIndex(where: { $0.path == path }) {
+        table[index].methods.append(route.method.rawValue)
+      } else {
+        table.append((path, [route.method.rawValue]))
+      }
+    }
+    routes.withLock { $0 = table }
+  }
+
+  func allowed(on path: String) -> [String]? {
     let parts = path.split(separator: "/").map(String.init)
-    return routes.first { route in
-      route.path.count == parts.count && zip(route.path, parts).allSatisfy { $0 == "*" || $0 == $1 }
-    }?.methods
+    return routes.withLock { routes in
+      routes.first { route in
+        route.path.count == parts.count && zip(route.path, parts).allSatisfy { $0 == "*" || $0 == $1 }
+      }?.methods
+    }
   }
 }

@@ -42,18 +42,20 @@ public enum CorridorServer {
     let database = try ServerDatabase(path: configuration.databasePath, readers: configuration.readers, notice: notice)
     let signingKey = try database.writeNow { try $0.cursorSigningKey() }
     let router = Router(context: CorridorRequestContext.self)
-    router.middlewares.add(RequestLogAndErrors(logger: logger))
+    let routes = RouteTable()
+    router.middlewares.add(RequestLogAndErrors(logger: logger, routes: routes))
     router.get("/corridor/v1/openapi.yaml") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: CorridorOpenAPI.document)))
     }
-    let api = router.group().add(middleware: Authentication(database: database))
+    let api = router.group().add(middleware: Authentication(database: database, routes: routes))
     EventRoutes(database: database, signingKey: signingKey, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
     SubscriptionRoutes(
       database: database, maxBodyBytes: configuration.maxBodyBytes, policy: configuration.callbackPolicy,
       maxPerKey: configuration.maxSubscriptionsPerKey
     ).add(to: api)
     PageRoutes(database: database).add(to: api)
+    routes.load(router.routes)
     // Never follow a redirect: a 3xx from an allowed host would re-send the signed batch to a
     // host the callback rules refuse. A 3xx is a failed attempt.
     let client = HTTPClient(

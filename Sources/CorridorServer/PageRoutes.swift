@@ -14,7 +14,7 @@ struct PageRoutes {
     let render: @Sendable (CorridorDatabase, QueryItems, String?) throws -> String
   }
 
-  /// Every page, once: the router and the 405 table (`RouteTable`) are both made from it.
+  /// Every page, once: the router is made from it (and the 405 table from the router).
   static let pages: [Page] = [
     Page(name: "network", parameters: ["asOf"]) { db, items, party in
       try db.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CorridorKit
 import CorridorServer
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// The third hostile round (issue 27) against the real server on loopback: whom push talks to,
@@ -437,5 +438,26 @@ final class ScriptedReceiver: @unchecked Sendable {
 func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
   try await withCheckedThrowingContinuation { continuation in
     Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+  }
+}
+
+extension HostileRound3Tests {
+  /// Every path the router serves answers a method it does not serve with 405 and the methods it
+  /// does in `Allow`, read from the router's own registrations; an unknown path stays 404.
+  @Test func everyServedPathAnswers405WithItsMethods() async throws {
+    let fixture = try ServerFixture()
+    let server = try await RunningServer.start(fixture)
+    defer { Task { await server.stop() } }
+    let key = fixture.keys["admin"]
+    for (method, path, allow) in [
+      (HTTPMethod.PATCH, "/v2/events", "GET"), (.POST, "/v2/events/ev-1", "GET"), (.DELETE, "/v2/event-subscriptions", "GET, POST"),
+      (.POST, "/v2/event-subscriptions/x", "DELETE, GET, PUT"), (.GET, "/v2/event-subscriptions/x/secret", "PUT"),
+      (.GET, "/corridor/v1/events", "POST"), (.POST, "/corridor/v1/openapi.yaml", "GET"), (.DELETE, "/corridor/v1/pages/transit", "GET"),
+    ] {
+      let reply = try await server.send(method, path, key: key, body: method == .GET ? nil : [])
+      #expect(reply.status == 405, "\(method) \(path): \(reply.status)")
+      #expect(reply.headers.first(name: "Allow") == allow, "\(method) \(path): \(reply.headers.first(name: "Allow") ?? "none")")
+    }
+    #expect(try await server.send(.GET, "/v2/nothing-here", key: key).status == 404)
   }
 }
