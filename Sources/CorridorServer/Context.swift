@@ -27,7 +27,7 @@ public struct CorridorRequestContext: RequestContext {
 struct RequestLogAndErrors: RouterMiddleware {
   typealias Context = CorridorRequestContext
   let logger: Logger
-  let routes: RouteTable
+  let answers: ErrorAnswers
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
     let started = ContinuousClock.now
@@ -36,7 +36,7 @@ struct RequestLogAndErrors: RouterMiddleware {
     do {
       response = try await next(request, context)
     } catch {
-      response = Self.response(for: error, request: request, routes: routes)
+      response = answers.response(for: error, request: request)
     }
     if let name = response.headers[.corridorKeyName] { keyName = name }
     var shown = response
@@ -46,8 +46,15 @@ struct RequestLogAndErrors: RouterMiddleware {
     logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms key=\(keyName)")
     return shown
   }
+}
 
-  static func response(for error: any Error, request: Request, routes: RouteTable) -> Response {
+/// How the server answers an error: a DCSA error body with its status (a 405 names the methods
+/// the router serves on the path), stamped by the server's clock.
+struct ErrorAnswers: Sendable {
+  let routes: RouteTable
+  let clock: CorridorKit.Clock
+
+  func response(for error: any Error, request: Request) -> Response {
     let dcsa: DCSAError
     switch error {
     case let error as DCSAError: dcsa = error
@@ -72,7 +79,7 @@ struct RequestLogAndErrors: RouterMiddleware {
     default:
       dcsa = DCSAError(status: .internalServerError, reason: "internalError", message: "the server could not complete the request")
     }
-    return dcsa.response(method: request.method, uri: request.uri.path)
+    return dcsa.response(method: request.method, uri: request.uri.path, errorDateTime: clock.nowUTC())
   }
 }
 
@@ -80,7 +87,7 @@ struct RequestLogAndErrors: RouterMiddleware {
 struct Authentication: RouterMiddleware {
   typealias Context = CorridorRequestContext
   let database: ServerDatabase
-  let routes: RouteTable
+  let answers: ErrorAnswers
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
     // The scheme is case-insensitive (RFC 9110 §11.1): `bearer`, `BEARER` and `Bearer` are one.
@@ -94,7 +101,7 @@ struct Authentication: RouterMiddleware {
     context.key = key
     var response: Response
     do { response = try await next(request, context) } catch {
-      response = RequestLogAndErrors.response(for: error, request: request, routes: routes)
+      response = answers.response(for: error, request: request)
     }
     response.headers[.corridorKeyName] = key.name
     return response

@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
   /// A connection idle this long is closed.
   public var idleTimeout: Duration = .seconds(30)
   public var delivery = DeliverySettings()
+  /// "Now" for everything the server does: recording, delivery times and retries, error bodies.
+  public var clock: CorridorKit.Clock = .system
 
   public init(databasePath: String) { self.databasePath = databasePath }
 
@@ -39,16 +41,18 @@ public enum CorridorServer {
     _ configuration: ServerConfiguration, logger: Logger, notice: (String) -> Void = { _ in },
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
   ) throws -> some ApplicationProtocol {
-    let database = try ServerDatabase(path: configuration.databasePath, readers: configuration.readers, notice: notice)
+    let database = try ServerDatabase(
+      path: configuration.databasePath, readers: configuration.readers, clock: configuration.clock, notice: notice)
     let signingKey = try database.writeNow { try $0.cursorSigningKey() }
     let router = Router(context: CorridorRequestContext.self)
     let routes = RouteTable()
-    router.middlewares.add(RequestLogAndErrors(logger: logger, routes: routes))
+    let answers = ErrorAnswers(routes: routes, clock: database.clock)
+    router.middlewares.add(RequestLogAndErrors(logger: logger, answers: answers))
     router.get("/corridor/v1/openapi.yaml") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: CorridorOpenAPI.document)))
     }
-    let api = router.group().add(middleware: Authentication(database: database, routes: routes))
+    let api = router.group().add(middleware: Authentication(database: database, answers: answers))
     EventRoutes(database: database, signingKey: signingKey, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
     SubscriptionRoutes(
       database: database, maxBodyBytes: configuration.maxBodyBytes, policy: configuration.callbackPolicy,

@@ -48,11 +48,11 @@ struct DCSAError: Error {
     return text
   }
 
-  func response(method: HTTPRequest.Method, uri: String) -> Response {
+  func response(method: HTTPRequest.Method, uri: String, errorDateTime: String) -> Response {
     let body = CanonicalJSON.object([
       "httpMethod": .string(method.rawValue), "requestUri": .string(uri), "statusCode": .int(Int64(status.code)),
       "statusCodeText": .string(status.reasonPhrase),
-      "errorDateTime": .string(Timestamps.formatUTC(epochSeconds: Int64(Date().timeIntervalSince1970))),
+      "errorDateTime": .string(errorDateTime),
       "errors": .array([.object(["reason": .string(reason), "message": .string(message)])]),
     ])
     return Response.json(body, status: status, headers: allow.isEmpty ? [:] : [.allow: allow.joined(separator: ", ")])

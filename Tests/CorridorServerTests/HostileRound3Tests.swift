@@ -461,3 +461,15 @@ extension HostileRound3Tests {
     #expect(try await server.send(.GET, "/v2/nothing-here", key: key).status == 404)
   }
 }
+
+extension HostileRound3Tests {
+  /// The server has one clock, injected: an error body's errorDateTime is its time.
+  @Test func errorBodiesAreStampedByTheServersClock() async throws {
+    let fixture = try ServerFixture()
+    let fixed = try EventTime(parsing: "2024-03-10T08:00:00Z")
+    let server = try await RunningServer.start(fixture) { $0.clock = .fixed(fixed) }
+    defer { Task { await server.stop() } }
+    let reply = try await server.send(.GET, "/v2/events?bogus=1", key: fixture.keys["admin"])
+    #expect(reply.status == 400 && reply.object["errorDateTime"] as? String == "2024-03-10T08:00:00Z", "\(reply.text)")
+  }
+}
