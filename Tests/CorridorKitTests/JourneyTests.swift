@@ -55,6 +55,26 @@ import Testing
     #expect(report.delayHours == 96.0)  // against the plan of 2024-03-20T12:00+01:00
   }
 
+  /// The ETA comes from an estimator tracking asks (the seam a learned estimate will use): it
+  /// gets where the box is and what was reported, and its answer is the ETA and the delay.
+  @Test func anotherEstimatorReplacesThePlansWithoutTouchingTracking() throws {
+    struct Fixed: ETAEstimator {
+      let answer: EventTime
+      func eta(for question: ETAQuestion) -> EventTime? {
+        // What tracking asked: the box past Małaszewicze (node 4 of 5), its last event the hold.
+        question.nodeIndex == 4 && question.lastActual?.code == .CUSI && question.reportedEstimate == nil ? answer : nil
+      }
+    }
+    let j = try Journey()
+    try firstHalf(j)
+    let answer = try EventTime(parsing: "2024-03-21T10:00:00+01:00")
+    let report = try j.db.track(j.box, estimator: Fixed(answer: answer))
+    #expect(report.eta == answer)
+    #expect(report.delayHours == 49.0)  // against the plan of 2024-03-19T08:00Z
+    // The plan's own estimate is the default estimator's.
+    #expect(try j.db.track(j.box, estimator: PlanETAEstimator()).eta?.description == "2024-03-20T10:00:00+01:00")
+  }
+
   @Test func deliveredAtDuisburg() throws {
     let j = try Journey()
     try firstHalf(j)

@@ -52,18 +52,18 @@ public struct TrackingReport: Sendable {
 
 extension CorridorDatabase {
   /// Tracks a container on its open shipment (else its latest one).
-  public func track(_ container: ContainerNumber) throws -> TrackingReport {
+  public func track(_ container: ContainerNumber, estimator: some ETAEstimator = PlanETAEstimator()) throws -> TrackingReport {
     _ = try requireContainer(container)
     let ref = try openShipment(of: container) ?? latestShipment(of: container)
-    return try track(container, shipment: ref)
+    return try track(container, shipment: ref, estimator: estimator)
   }
 
   /// Every container of a shipment.
-  public func track(shipment ref: String) throws -> [TrackingReport] {
-    try requireShipment(ref).containers.map { try track($0.container, shipment: ref) }
+  public func track(shipment ref: String, estimator: some ETAEstimator = PlanETAEstimator()) throws -> [TrackingReport] {
+    try requireShipment(ref).containers.map { try track($0.container, shipment: ref, estimator: estimator) }
   }
 
-  func track(_ container: ContainerNumber, shipment ref: String?) throws -> TrackingReport {
+  func track(_ container: ContainerNumber, shipment ref: String?, estimator: some ETAEstimator) throws -> TrackingReport {
     let route = try ref.flatMap { try shipment($0) }.flatMap { try self.route($0.booking.route) }
     let history = try events(container: container, shipment: ref)
     let live = history.filter { !$0.retracted }
@@ -101,13 +101,12 @@ extension CorridorDatabase {
         id: event.id, code: event.code, location: event.location, at: event.time,
         localTime: try localTime(event.time, at: event.location))
     }
-    let remainingHours = legs.dropFirst(nodeIndex).reduce(0) { $0 + $1.transitHours }
     let estimate = live.filter { $0.report.classifier == .EST && $0.location == final }.max { $0.seq < $1.seq }
     let plan = live.filter { $0.report.classifier == .PLN && $0.location == final }.max { $0.seq < $1.seq }
-    let eta: EventTime? =
-      if let delivery { delivery.time } else if let estimate { estimate.time } else {
-        last.map { EventTime(milliseconds: $0.time.milliseconds + Int64(remainingHours) * 3_600_000, offsetMinutes: $0.time.offsetMinutes) }
-      }
+    // Delivered: the arrival is known. Otherwise the estimator's.
+    let eta =
+      delivery?.time
+      ?? estimator.eta(for: ETAQuestion(route: route, nodeIndex: nodeIndex, lastActual: last, reportedEstimate: estimate?.time))
     let planned: EventTime? =
       plan?.time
       ?? actual.first.map {
