@@ -408,6 +408,10 @@ extension Array where Element == UInt8 {
     }
     #expect(error.message.contains("DTM+178") && error.message.contains("SGSIN") && error.rule == .edifactMapping, "\(error)")
     #expect(error.position != nil)
+    // A status change time (334) written after the leg is still the status's own.
+    let late = try #require(
+      try edifactRows(Self.status([], leg: leg + ["DTM+334:202403061000:203"]), zones: zones).rows.first?.result.get())
+    #expect(late.time.description == "2024-03-06T10:00:00+08:00", "\(late)")
     // A leg at the status's own place may give the time.
     let here = ["TDT+20+V123E+1", "LOC+9+CNQZH:139:6", "DTM+186:202403060800:203"]
     let local = try #require(try edifactRows(Self.status([], leg: here), zones: zones).rows.first?.result.get())

@@ -399,7 +399,9 @@ public enum EDIFACTMapping {
               nil
             }
           guard let (rank, classifier) = candidate else { continue }
-          if let legStart, index > legStart, let legPlaces, !legPlaces.contains(place) {
+          // 334 (status change) is the status's own wherever it stands; other dates after a TDT
+          // are that leg's.
+          if let legStart, index > legStart, qualifier != "334", let legPlaces, !legPlaces.contains(place) {
             otherLeg = otherLeg ?? (qualifier, legPlaces.sorted().joined(separator: "/"))
             continue
           }
