@@ -86,8 +86,8 @@ extension SizeType {
   /// "Over 8 ft 6 in" is read as 9 ft 6 in, the high cube of that era (`4500` → `45G1`): an
   /// assumption, labelled as such in the README. Other types are refused, not guessed.
   public static func legacy(_ code: String) -> SizeType? {
+    guard isLegacyForm(code) else { return nil }
     let digits = Array(code)
-    guard digits.count == 4, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
     let length: Character
     switch digits[0] {
     case "2", "4": length = digits[0]
@@ -109,6 +109,9 @@ extension SizeType {
     return try? SizeType(parsing: String([length, height]) + type)
   }
 
+  /// Four digits: the form of every pre-1995 code.
+  static func isLegacyForm(_ code: String) -> Bool { code.utf8.count == 4 && code.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+
   /// A size-type code as a feed sends it: today's code, else a pre-1995 one read as today's
   /// (`asSent` is then the code as sent, for the container's record).
   public static func fromFeed(_ code: String) throws(CorridorError) -> (sizeType: SizeType, asSent: String?) {
@@ -117,7 +120,7 @@ extension SizeType {
     } catch {
       let trimmed = code.trimmingSpaces
       if let legacy = legacy(trimmed) { return (legacy, trimmed) }
-      guard trimmed.count == 4, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw error }
+      guard isLegacyForm(trimmed) else { throw error }
       throw .invalid(
         "size-type code \(trimmed) is a pre-1995 ISO 6346 code that Corridor does not convert (it reads general purpose, 00 to 19, "
           + "and refrigerated, 32, of 20 and 40 ft)", rule: .sizeType,

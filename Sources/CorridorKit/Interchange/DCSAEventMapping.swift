@@ -44,10 +44,12 @@ public enum DCSAEventMapping {
       }
       out.append(UInt8(ascii: "]"))
     }
-    // DCSA requires an equipment event's empty indicator. The server says what was recorded,
-    // else what the event implies (`EmptyLaden.implied`); the export writes only what was
-    // recorded, so that it imports back to the same events.
-    if let emptyLaden = r.emptyLaden ?? (created == .recorded && !r.code.isTransport ? EmptyLaden.implied(by: r) : nil) {
+    // DCSA requires an equipment event's empty indicator and a seal's type. The server (what
+    // `.recorded` writes) says what was recorded, else what the event implies
+    // (`EmptyLaden.implied`, `SealType.whenNotGiven`); the export writes only what was recorded,
+    // so that it imports back to the same events.
+    let served = created == .recorded
+    if let emptyLaden = r.emptyLaden ?? (served && !r.code.isTransport ? EmptyLaden.implied(by: r) : nil) {
       string("emptyIndicatorCode", emptyLaden.rawValue)
     }
     if !r.code.isTransport { string("equipmentEventTypeCode", r.code.rawValue) }
@@ -71,10 +73,7 @@ public enum DCSAEventMapping {
         out.append(contentsOf: Array(",\"sealSource\":".utf8))
         CanonicalJSON.writeString(source.rawValue, to: &out)
       }
-      // DCSA requires a seal's type. The server says what it knows, else the documented default
-      // (`SealType.whenNotGiven`); the export writes only what was recorded, so that it imports
-      // back to the same events.
-      if let type = r.sealType ?? (created == .recorded ? SealType.whenNotGiven : nil) {
+      if let type = r.sealType ?? (served ? SealType.whenNotGiven : nil) {
         out.append(contentsOf: Array(",\"sealType\":".utf8))
         CanonicalJSON.writeString(type.rawValue, to: &out)
       }

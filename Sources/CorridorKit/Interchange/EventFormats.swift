@@ -68,6 +68,26 @@ public protocol EventRowSource: AnyObject {
   var unmapped: Unmapped { get }
 }
 
+/// What a file held that gives no Corridor event: a count of each kind, and where each was first
+/// seen, so that an operator can find it in the file.
+public struct Unmapped: Sendable, Equatable {
+  public private(set) var counts: [String: Int] = [:]
+  /// Each kind's first position (`FILE: interchange …, message …, segment …`).
+  public private(set) var first: [String: String] = [:]
+
+  public init() {}
+
+  mutating func add(_ what: String, at position: SourcePosition) {
+    counts[what, default: 0] += 1
+    if first[what] == nil { first[what] = position.description }
+  }
+
+  mutating func merge(_ other: Unmapped) {
+    for (what, count) in other.counts { counts[what, default: 0] += count }
+    for (what, position) in other.first where first[what] == nil { first[what] = position }
+  }
+}
+
 extension EventRowSource {
   public var unmapped: Unmapped { Unmapped() }
 }

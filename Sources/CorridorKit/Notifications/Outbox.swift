@@ -159,14 +159,12 @@ extension CorridorDatabase {
     try mapSQLiteErrors {
       try connection.transaction {
         let now = clock.nowUTC()
+        let attempts = Int64(unrecorded?.attempts ?? 0)
+        let error = SQLValue(unrecorded.map { String($0.error.prefix(500)) })
         for id in outboxIDs {
-          if let unrecorded {
-            try connection.execute(
-              "UPDATE outbox SET delivered_at = ?, attempts = attempts + ?, last_error = ? WHERE id = ?",
-              [.text(now), .integer(Int64(unrecorded.attempts)), .text(String(unrecorded.error.prefix(500))), .integer(id)])
-          } else {
-            try connection.execute("UPDATE outbox SET delivered_at = ? WHERE id = ?", [.text(now), .integer(id)])
-          }
+          try connection.execute(
+            "UPDATE outbox SET delivered_at = ?, attempts = attempts + ?, last_error = coalesce(?, last_error) WHERE id = ?",
+            [.text(now), .integer(attempts), error, .integer(id)])
         }
       }
     }

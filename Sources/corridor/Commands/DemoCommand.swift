@@ -28,7 +28,7 @@ extension Corridor {
 
       if let box = try demo.featuredContainer(in: database) {
         Console.line("\n== A container on its way: corridor track \(box) --db \(path)")
-        Console.out(VisibleText.visible(TrackView(try database.track(box), history: false).text, keepingLineBreaks: true))
+        Console.text(TrackView(try database.track(box), history: false).text)
       }
 
       let year = Day(year: 2024, month: 1, day: 1)

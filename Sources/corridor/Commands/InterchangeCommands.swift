@@ -113,7 +113,7 @@ final class RejectsFile {
     guard let file else {
       printed += 1
       if printed <= printLimit {
-        Console.toStandardError("corridor: rejected: \(VisibleText.visible(error.text))\(error.rule.map { " [\($0.name)]" } ?? "")\n")
+        Console.rejected(error)
       } else if printed == printLimit + 1 {
         Console.toStandardError("corridor: rejected: more rows were rejected; --rejects FILE keeps every reason\n")
       }

@@ -30,7 +30,7 @@ extension Corridor {
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(TrackView.headers, [view.row]))
-      case .table: Console.out(VisibleText.visible(view.text, keepingLineBreaks: true))
+      case .table: Console.text(view.text)
       }
     }
   }

@@ -33,9 +33,14 @@ enum Console {
     }
   }
 
-  /// A line for people: stored text it quotes shows its control characters, never runs them.
+  /// Text for people (lines, the tracking view): stored text it quotes shows its control
+  /// characters, never runs them; line breaks stay.
+  static func text(_ text: String) {
+    out(VisibleText.visible(text, keepingLineBreaks: true))
+  }
+
   static func line(_ text: String) {
-    out(VisibleText.visible(text, keepingLineBreaks: true) + "\n")
+    Self.text(text + "\n")
   }
 
   @Sendable static func notice(_ text: String) {
@@ -43,12 +48,22 @@ enum Console {
   }
 
   static func error(_ error: CorridorError) {
-    // Messages quote stored and given text: a terminal must not obey what they hold.
-    var text = "corridor: error: \(VisibleText.visible(error.text))"
-    if let rule = error.rule, !error.message.contains("[\(rule.name)]") { text += " [\(rule.name)]" }
-    text += "\n"
+    var text = "corridor: error: \(described(error))\n"
     if let hint = error.hint { text += "corridor: hint: \(VisibleText.visible(hint))\n" }
     toStandardError(text)
+  }
+
+  /// A row an import rejected, when no rejects file keeps it.
+  static func rejected(_ error: CorridorError) {
+    toStandardError("corridor: rejected: \(described(error))\n")
+  }
+
+  /// The error's text with its rule. Messages quote stored and given text: a terminal must not
+  /// obey what they hold.
+  static func described(_ error: CorridorError) -> String {
+    var text = VisibleText.visible(error.text)
+    if let rule = error.rule, !error.message.contains("[\(rule.name)]") { text += " [\(rule.name)]" }
+    return text
   }
 
   static func toStandardError(_ text: String) {

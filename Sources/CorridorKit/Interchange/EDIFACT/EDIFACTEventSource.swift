@@ -51,6 +51,18 @@ public final class EDIFACTEventSource: EventRowSource {
   }
 }
 
+/// How an EDIFACT import reads statuses: the senders' own codes, and whether a status that maps
+/// to no event is a row error (`--strict-codes`) rather than a line in the "not mapped" report.
+public struct EDIFACTReading: Sendable {
+  public var senderCodes: [SenderStatusCode.Key: EventCode] = [:]
+  public var strictCodes = false
+
+  public init(senderCodes: [SenderStatusCode.Key: EventCode] = [:], strictCodes: Bool = false) {
+    self.senderCodes = senderCodes
+    self.strictCodes = strictCodes
+  }
+}
+
 extension CorridorDatabase {
   /// Every place's IANA time zone by code and by alias, for EDIFACT times given without a zone.
   public func placeTimeZones() throws -> [String: String] {

@@ -71,35 +71,3 @@ extension CorridorDatabase {
     try audit(action: existing == nil ? "insert" : "update", entity: "statusCode", key: mapping.key.audited, operator: op)
   }
 }
-
-/// How an EDIFACT import reads statuses: the senders' own codes, and whether a status that maps
-/// to no event is a row error (`--strict-codes`) rather than a line in the "not mapped" report.
-public struct EDIFACTReading: Sendable {
-  public var senderCodes: [SenderStatusCode.Key: EventCode] = [:]
-  public var strictCodes = false
-
-  public init(senderCodes: [SenderStatusCode.Key: EventCode] = [:], strictCodes: Bool = false) {
-    self.senderCodes = senderCodes
-    self.strictCodes = strictCodes
-  }
-}
-
-/// What a file held that gives no Corridor event: a count of each kind, and where each was first
-/// seen, so that an operator can find it in the file.
-public struct Unmapped: Sendable, Equatable {
-  public private(set) var counts: [String: Int] = [:]
-  /// Each kind's first position (`FILE: interchange …, message …, segment …`).
-  public private(set) var first: [String: String] = [:]
-
-  public init() {}
-
-  mutating func add(_ what: String, at position: SourcePosition) {
-    counts[what, default: 0] += 1
-    if first[what] == nil { first[what] = position.description }
-  }
-
-  mutating func merge(_ other: Unmapped) {
-    for (what, count) in other.counts { counts[what, default: 0] += count }
-    for (what, position) in other.first where first[what] == nil { first[what] = position }
-  }
-}
