@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "corridor", targets: ["corridor"]),
+    .library(name: "CorridorModel", targets: ["CorridorModel"]),
     .library(name: "CorridorKit", targets: ["CorridorKit"]),
     .library(name: "SQLite", targets: ["SQLite"]),
   ],
@@ -29,9 +30,16 @@ let package = Package(
       capability: .buildTool(),
       dependencies: ["ResourceEmbedder"]
     ),
+    // The model and its rules: values, errors, rule ids, the acceptance engine, the cost and
+    // emission calculators, the ETA seam. No I/O: no SQLite, no HTTP, no files.
+    .target(
+      name: "CorridorModel",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
     .target(
       name: "CorridorKit",
       dependencies: [
+        "CorridorModel",
         "SQLite",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -42,7 +50,7 @@ let package = Package(
     .target(
       name: "CorridorServer",
       dependencies: [
-        "CorridorKit",
+        "CorridorKit", "CorridorModel",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
@@ -50,23 +58,23 @@ let package = Package(
       ]
     ),
     // Generators for benchmarks and load tests: kept out of the shipped library.
-    .target(name: "CorridorDevTools", dependencies: ["CorridorKit", "SQLite"]),
+    .target(name: "CorridorDevTools", dependencies: ["CorridorModel", "CorridorKit", "SQLite"]),
     .executableTarget(
       name: "corridor",
       dependencies: [
-        "CorridorKit",
+        "CorridorKit", "CorridorModel",
         "CorridorDevTools",
         "CorridorServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"]),
-    .testTarget(name: "CorridorKitTests", dependencies: ["CorridorKit", "SQLite", "CSQLite"]),
+    .testTarget(name: "CorridorKitTests", dependencies: ["CorridorModel", "CorridorKit", "SQLite", "CSQLite"]),
     .testTarget(name: "CorridorCLITests", dependencies: ["corridor"]),
     .testTarget(
       name: "CorridorServerTests",
       dependencies: [
-        "CorridorServer", "CorridorKit", "SQLite",
+        "CorridorServer", "CorridorKit", "CorridorModel", "SQLite",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ]

@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import SQLite
 
 /// Benchmark support for `audit verify` and `audit export` at scale: appends `count` entries of

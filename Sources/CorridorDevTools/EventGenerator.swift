@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import Foundation
 
 /// Deterministic test data for benchmarks: books shipments and containers on the shipped routes

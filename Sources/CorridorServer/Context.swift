@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -52,7 +53,7 @@ struct RequestLogAndErrors: RouterMiddleware {
 /// the router serves on the path), stamped by the server's clock.
 struct ErrorAnswers: Sendable {
   let routes: RouteTable
-  let clock: CorridorKit.Clock
+  let clock: CorridorModel.Clock
 
   func response(for error: any Error, request: Request) -> Response {
     let dcsa: DCSAError

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CorridorKit
+import CorridorModel
 import Dispatch
 import Foundation
 import Hummingbird
@@ -27,7 +28,7 @@ public struct ServerConfiguration: Sendable {
   public var idleTimeout: Duration = .seconds(30)
   public var delivery = DeliverySettings()
   /// "Now" for everything the server does: recording, delivery times and retries, error bodies.
-  public var clock: CorridorKit.Clock = .system
+  public var clock: CorridorModel.Clock = .system
 
   public init(databasePath: String) { self.databasePath = databasePath }
 

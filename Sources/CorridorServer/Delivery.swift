@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CorridorKit
+import CorridorModel
 import Foundation
 import Logging
 import NIOCore
@@ -24,7 +25,7 @@ struct DeliveryService: Service {
   /// The callback rules, checked again at delivery on the resolved addresses: a subscription
   /// made before the rules changed, or a name that now resolves elsewhere, must not be reached.
   let policy: CallbackPolicy
-  let clock: CorridorKit.Clock
+  let clock: CorridorModel.Clock
   let state = DeliveryState()
 
   func run() async throws {

@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import Hummingbird
 
 /// `GET /v2/events` and `GET /v2/events/{eventID}` (DCSA Track & Trace 2.2), and Corridor's

@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import Hummingbird
 
 /// The HTML pages (README "Pages") under `/corridor/v1/pages/…`, the same bytes as `corridor

@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import Foundation
 
 /// A request's query string as (name, value) pairs, both percent-decoded (names too: a client

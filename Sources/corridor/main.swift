@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorridorKit
+import CorridorModel
 import Foundation
 
 /// The `corridor` command. Parsing, formatting and exit codes only: every rule lives in

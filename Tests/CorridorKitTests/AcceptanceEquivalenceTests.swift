@@ -3,6 +3,7 @@ import SQLite
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// One table of cases, each run through three doors: `event record`, a one-row CSV import and
 /// a one-line NDJSON import. Every door must give the same outcome, rule, message and hint,

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// Changes the file the way an intruder would: through the raw SQLite C API, outside
 /// Corridor's own code.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// The RFC 4180 reader on its own: fields, positions and every syntax error with its place.
 @Suite struct CSVReaderTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// The chart module on its own: scales, ticks, layout, and that the same data draws the same bytes.
 @Suite struct ChartTests {

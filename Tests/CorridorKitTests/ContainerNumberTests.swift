@@ -1,6 +1,7 @@
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 @Suite struct ContainerNumberTests {
   @Test(arguments: ["CSQU3054383", "TCNU7200794", "TOLU4734787", "GYOU4047990"])

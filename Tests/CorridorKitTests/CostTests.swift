@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// A controlled ledger on the two-leg mini network (CQ-DOS, corridor CN-EU): every expected
 /// figure below is computed by hand in the comment beside it.

@@ -3,6 +3,7 @@ import SQLite
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// The shipped EDIFACT fixtures (hand-written, one per message type and mapping rule).
 func edifactFixture(_ name: String) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// A two-leg rail route with a gauge change at Dostyk (CQ-DOS) and a rail-sea ILSTC route with
 /// the Qinzhou transshipment (CQ-SIN), with factors chosen so that the rounding and the region

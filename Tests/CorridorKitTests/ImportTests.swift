@@ -3,6 +3,7 @@ import SQLite
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 func writeFile(_ text: String, name: String = "events.csv") throws -> String {
   let path = temporaryFolder() + "/" + name

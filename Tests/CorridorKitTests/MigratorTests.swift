@@ -3,6 +3,7 @@ import SQLite
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 @Suite struct MigratorTests {
   let shipped = Migration.embedded

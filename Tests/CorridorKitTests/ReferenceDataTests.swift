@@ -3,6 +3,7 @@ import SQLite
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// A small valid reference file; tests break one thing at a time.
 let miniReference = """

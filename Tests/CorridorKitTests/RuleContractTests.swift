@@ -3,6 +3,7 @@ import SQLite
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// The contracts around the rules: the README's rule table names exactly the rules the engine
 /// has; the schema's code lists are the enums' cases; the `shipment_status` view and the one

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// What keeps the everyday questions fast at a year's volume (issue 14): the hot queries go
 /// through their indexes, and lists page in a stable order.

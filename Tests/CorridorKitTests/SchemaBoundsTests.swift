@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import Foundation
 import SQLite
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import CorridorKit
+@testable import CorridorModel
 
 /// `report transit`: transit per route and month, dwell at border crossings, with figures worked
 /// out by hand from the times recorded.

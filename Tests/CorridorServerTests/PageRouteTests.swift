@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CorridorKit
+import CorridorModel
 import Foundation
 import Testing
 

@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// The acceptance engine's facts read straight from the database: for doors that take one
 /// event at a time (`event record`).
 struct DatabaseFacts: AcceptanceContext {

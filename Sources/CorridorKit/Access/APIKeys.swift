@@ -1,3 +1,4 @@
+import CorridorModel
 import Crypto
 import Foundation
 import SQLite

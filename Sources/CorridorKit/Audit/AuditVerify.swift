@@ -1,3 +1,4 @@
+import CorridorModel
 import Crypto
 import SQLite
 

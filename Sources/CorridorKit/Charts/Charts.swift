@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// Escapes text for HTML and SVG (element content and attribute values).

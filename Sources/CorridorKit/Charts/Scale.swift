@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// A stretch of pixels from `start` to `end`; `end` may be smaller (SVG's y grows downwards, so

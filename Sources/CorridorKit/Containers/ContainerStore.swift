@@ -1,16 +1,5 @@
+import CorridorModel
 import SQLite
-
-/// A registered container (equipment).
-public struct Container: Sendable, Equatable {
-  public var number: ContainerNumber
-  public var sizeType: SizeType
-  public var tareKg: Int?
-  public var maxGrossKg: Int?
-  public var createdAt: String
-  public var createdBy: String
-  /// The pre-1995 code a feed sent, when the size-type was read from one (`SizeType.legacy`).
-  public var sizeTypeAsSent: String? = nil
-}
 
 extension CorridorDatabase {
   /// Registers a container. Registering the same number again with the same details is a no-op

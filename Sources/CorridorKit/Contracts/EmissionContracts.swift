@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// Thousandths as a decimal string with exactly 3 decimals: grams as kilograms, kg·km as
 /// tonne-km. Exact, never through binary floating point.
 func thousandths(_ value: Int64) -> String { ExactDecimal(units: value, scale: 3).text(fractionDigits: 3) }

@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// The answer to `POST /corridor/v1/events`: counts, and each event's outcome in request order
 /// (README "Server: writing events").
 public struct PostedEventsView: Sendable {

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 // `tariff list`, `policy list`, `fx list`: the JSON rows.

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 // `report exceptions`, `report costs`, `report exports`: the JSON and CSV rows.

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 // The JSON and CSV contracts the CLI prints, in the library so that every edge (the CLI, a

@@ -1,3 +1,4 @@
+import CorridorModel
 import SQLite
 
 extension CorridorDatabase {

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// `corridor demo`: a realistic database in one go, deterministic for a seed. The shipped

@@ -1,3 +1,4 @@
+import CorridorModel
 import SQLite
 
 /// The events table's columns as the audit trail names them, in canonical (sorted) order, with

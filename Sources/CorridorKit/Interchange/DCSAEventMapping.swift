@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// The one mapping between Corridor's movement events and DCSA Track & Trace 2.2 equipment and
 /// transport events (README "Event files"): the NDJSON import and export, `POST
 /// /corridor/v1/events`, `GET /v2/events` and the notifications all go through it, so a field

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 import SQLite
 

@@ -1,3 +1,4 @@
+import CorridorModel
 import SQLite
 
 /// Notifications waiting for a subscriber, written in the same transaction as the events they

@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// A self-contained HTML page: inline CSS and SVG, no script, no font, no request to anywhere
 /// (a Content-Security-Policy of `default-src 'none'` says so to the browser too), so it opens
 /// offline behind any firewall. Deterministic: the same data gives the same bytes.

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// Where the boxes of open shipments are now: per route, the number waiting at each node and

@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// The report pages (README "Pages"): each is built from the same report rows as the JSON output
 /// of the same command, so a page and `--format json` never disagree.
 extension CorridorDatabase {

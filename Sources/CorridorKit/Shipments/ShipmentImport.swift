@@ -1,3 +1,4 @@
+import CorridorModel
 import SQLite
 
 /// Bulk bookings: `ref,route,shipper,consignee,commodity,hs,value,currency,booked,containers`,

@@ -1,3 +1,4 @@
+import CorridorModel
 import SQLite
 
 /// A WHERE clause built from the filters actually given, so SQLite can use an index for each

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// Opening a file a command reads, with the same answer everywhere: a missing file, a folder

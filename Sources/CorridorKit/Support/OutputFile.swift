@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// A file a command writes: `--out`, `--rejects`, an audit export and its manifest, standard

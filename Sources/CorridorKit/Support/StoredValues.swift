@@ -1,3 +1,4 @@
+import CorridorModel
 import SQLite
 
 /// Reading the domain's value types back from rows: each value is checked as strictly as when

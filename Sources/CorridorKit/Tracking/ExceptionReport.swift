@@ -1,16 +1,5 @@
+import CorridorModel
 import SQLite
-
-/// One data-quality or operational exception, for `corridor report exceptions`.
-public struct ExceptionItem: Sendable, Equatable {
-  /// `allow-gap`, `off-route`, `stale` (in transit, silent too long) or `customs-hold` (open too long).
-  public let kind: String
-  public let container: ContainerNumber
-  public let shipment: String?
-  public let location: LocationCode
-  public let at: EventTime
-  public let eventID: String?
-  public let detail: String
-}
 
 /// The queries behind `report exceptions`, each answered through a narrow index (migration 0009)
 /// rather than by reading every event; a test checks their plans.

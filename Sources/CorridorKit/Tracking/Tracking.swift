@@ -1,54 +1,6 @@
+import CorridorModel
 import Foundation
 import SQLite
-
-/// Where a container is on its shipment's route and when it will arrive.
-public struct TrackingReport: Sendable {
-  public enum State: String, Sendable {
-    case booked
-    case inFacility = "in-facility"
-    case onConveyance = "on-conveyance"
-    case outsideFacility = "outside-facility"
-    case customsHold = "customs-hold"
-    case delivered
-  }
-
-  public struct LastEvent: Sendable {
-    public let id: String
-    public let code: EventCode
-    public let location: LocationCode
-    public let at: EventTime
-    /// The same instant at the place's own time zone.
-    public let localTime: String
-  }
-
-  public struct Exception: Sendable {
-    public let eventID: String
-    public let code: EventCode
-    public let location: LocationCode
-    public let at: EventTime
-    /// `allow-gap` or `off-route`.
-    public let kind: String
-    public let rule: String?
-  }
-
-  public let container: ContainerNumber
-  public let shipment: String?
-  public let route: Route?
-  public let state: State
-  public let lastEvent: LastEvent?
-  /// Leg k of n the box is on or about to start.
-  public let leg: Int?
-  public let legs: Int?
-  public let kmCovered: Int
-  public let kmTotal: Int
-  public let nextLocation: LocationCode?
-  public let eta: EventTime?
-  /// ETA minus plan, in hours (positive: late).
-  public let delayHours: Double?
-  public let exceptions: [Exception]
-  /// Every event of the shipment in time order, retracted ones included (for `--history`).
-  public let history: [MovementEvent]
-}
 
 extension CorridorDatabase {
   /// Tracks a container on its open shipment (else its latest one).

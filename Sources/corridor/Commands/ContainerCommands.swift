@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorridorKit
+import CorridorModel
 
 extension Corridor {
   struct ContainerGroup: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CorridorDevTools
 import CorridorKit
+import CorridorModel
 import Foundation
 
 extension EventFileFormat: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorridorKit
+import CorridorModel
 import CorridorServer
 import Foundation
 

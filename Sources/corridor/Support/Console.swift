@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import Foundation
 
 /// Everything the CLI writes goes through here: results on stdout, notices and errors on stderr.

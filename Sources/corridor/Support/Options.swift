@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorridorKit
+import CorridorModel
 import Foundation
 
 /// `--db`, shared by every command that touches the database.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorridorKit
+import CorridorModel
 
 /// Parsers for the value types the CLI takes, so a bad value is exit 65 with the domain's own
 /// explanation.

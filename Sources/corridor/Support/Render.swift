@@ -1,4 +1,5 @@
 import CorridorKit
+import CorridorModel
 import Foundation
 
 /// Renders rows for the three read formats. Tables are for people; JSON and CSV are contracts.

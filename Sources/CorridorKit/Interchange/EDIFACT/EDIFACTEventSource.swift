@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// Events from UN/EDIFACT interchanges (CODECO, COARRI, IFTSTA): the tokenizer, the envelope

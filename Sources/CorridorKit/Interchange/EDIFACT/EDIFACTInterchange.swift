@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// One message of an interchange, UNH to UNT, with where it came from.

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// Segments stored flat: the decoded text of every component one after the other, and where

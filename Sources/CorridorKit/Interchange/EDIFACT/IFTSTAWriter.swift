@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// Writes recorded events as IFTSTA D00B, one consignment (CNI) and status (STS) group per event,
 /// up to `eventsPerMessage` events a message, in one interchange. `EDIFACTEventSource` reads the
 /// output back to the same events: the event id travels as RFF+ZZZ, the shipment and a carrier's

@@ -1,3 +1,4 @@
+import CorridorModel
 import SQLite
 
 /// The dry run's store for the simulated state of boxes evicted from memory: a private

@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// Reads and parses an event file on a second thread, a few thousand rows ahead of the

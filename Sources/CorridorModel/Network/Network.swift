@@ -1,0 +1,115 @@
+/// What a place is, for operators and for the rules that care (a border crossing, a seaport).
+public enum LocationKind: String, Sendable, CaseIterable {
+  case city, railTerminal = "rail-terminal", seaport, inlandPort = "inland-port", borderCrossing = "border-crossing"
+  case bondedZone = "bonded-zone", depot
+}
+
+public enum TransportMode: String, Sendable, CaseIterable {
+  case rail, sea, road, river
+}
+
+public struct Location: Sendable, Equatable {
+  public var code: LocationCode
+  public var name: String
+  public var kind: LocationKind
+  public var timeZone: String
+  public var latitude: Double?
+  public var longitude: Double?
+  public var aliases: [String]
+  public var source: String?
+
+  package init(
+    code: LocationCode, name: String, kind: LocationKind, timeZone: String, latitude: Double?, longitude: Double?, aliases: [String], source: String?
+  ) {
+    self.code = code
+    self.name = name
+    self.kind = kind
+    self.timeZone = timeZone
+    self.latitude = latitude
+    self.longitude = longitude
+    self.aliases = aliases
+    self.source = source
+  }
+
+  public var country: String { code.country }
+}
+
+public struct CorridorInfo: Sendable, Equatable {
+  public var code: String
+  public var name: String
+  public var source: String?
+
+  package init(code: String, name: String, source: String?) {
+    self.code = code
+    self.name = name
+    self.source = source
+  }
+}
+
+/// One leg of a route. `gaugeChange` and `transshipment` describe the leg's end node: the box is
+/// reloaded there (1,435 ↔ 1,520 mm at Dostyk and Brest; rail → ship at Qinzhou).
+public struct Leg: Sendable, Equatable {
+  public var from: LocationCode
+  public var to: LocationCode
+  public var mode: TransportMode
+  public var distanceKm: Int
+  public var transitHours: Int
+  public var borderCrossing: Bool
+  /// The two countries of a border crossing, e.g. `CN-KZ`.
+  public var borderCountries: String?
+  public var gaugeChange: Bool
+  public var transshipment: Bool
+  public var source: String?
+  /// Electric or diesel, for a rail leg's emission factor; nil where not known.
+  public var traction: Traction? = nil
+
+  package init(
+    from: LocationCode, to: LocationCode, mode: TransportMode, distanceKm: Int, transitHours: Int, borderCrossing: Bool, borderCountries: String?,
+    gaugeChange: Bool, transshipment: Bool, source: String?, traction: Traction? = nil
+  ) {
+    self.from = from
+    self.to = to
+    self.mode = mode
+    self.distanceKm = distanceKm
+    self.transitHours = transitHours
+    self.borderCrossing = borderCrossing
+    self.borderCountries = borderCountries
+    self.gaugeChange = gaugeChange
+    self.transshipment = transshipment
+    self.source = source
+    self.traction = traction
+  }
+
+  /// Longer than any corridor; the same bound holds for a whole route, and the schema's CHECK
+  /// states it too, so every sum of legs stays far from overflow.
+  public static let maxDistanceKm = 50_000
+  /// More than two years; hours become milliseconds when an ETA is worked out.
+  public static let maxTransitHours = 20_000
+}
+
+/// A route: an ordered, contiguous list of legs belonging to one corridor.
+public struct Route: Sendable, Equatable {
+  public var code: String
+  public var corridor: String
+  public var name: String
+  public var legs: [Leg]
+  public var source: String?
+
+  package init(code: String, corridor: String, name: String, legs: [Leg], source: String?) {
+    self.code = code
+    self.corridor = corridor
+    self.name = name
+    self.legs = legs
+    self.source = source
+  }
+
+  public var origin: LocationCode? { legs.first?.from }
+  public var destination: LocationCode? { legs.last?.to }
+  public var totalKm: Int { legs.reduce(0) { $0 + $1.distanceKm } }
+  public var totalHours: Int { legs.reduce(0) { $0 + $1.transitHours } }
+  /// Every node in order: origin, then each leg's end.
+  public var nodes: [LocationCode] { legs.isEmpty ? [] : [legs[0].from] + legs.map(\.to) }
+
+  /// More legs than any corridor has nodes.
+  public static let maxLegs = 100
+}
