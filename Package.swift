@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "corridor", targets: ["corridor"]),
     .library(name: "CorridorModel", targets: ["CorridorModel"]),
+    .library(name: "CorridorInterchange", targets: ["CorridorInterchange"]),
     .library(name: "CorridorKit", targets: ["CorridorKit"]),
     .library(name: "SQLite", targets: ["SQLite"]),
   ],
@@ -36,10 +37,14 @@ let package = Package(
       name: "CorridorModel",
       dependencies: [.product(name: "Crypto", package: "swift-crypto")]
     ),
+    // Interchange: bytes in, model values out, and back (CSV, NDJSON, EDIFACT, the DCSA
+    // mapping, files). No SQL.
+    .target(name: "CorridorInterchange", dependencies: ["CorridorModel"]),
     .target(
       name: "CorridorKit",
       dependencies: [
         "CorridorModel",
+        "CorridorInterchange",
         "SQLite",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -50,7 +55,7 @@ let package = Package(
     .target(
       name: "CorridorServer",
       dependencies: [
-        "CorridorKit", "CorridorModel",
+        "CorridorKit", "CorridorModel", "CorridorInterchange",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
@@ -58,23 +63,23 @@ let package = Package(
       ]
     ),
     // Generators for benchmarks and load tests: kept out of the shipped library.
-    .target(name: "CorridorDevTools", dependencies: ["CorridorModel", "CorridorKit", "SQLite"]),
+    .target(name: "CorridorDevTools", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorKit", "SQLite"]),
     .executableTarget(
       name: "corridor",
       dependencies: [
-        "CorridorKit", "CorridorModel",
+        "CorridorKit", "CorridorModel", "CorridorInterchange",
         "CorridorDevTools",
         "CorridorServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"]),
-    .testTarget(name: "CorridorKitTests", dependencies: ["CorridorModel", "CorridorKit", "SQLite", "CSQLite"]),
+    .testTarget(name: "CorridorKitTests", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorKit", "SQLite", "CSQLite"]),
     .testTarget(name: "CorridorCLITests", dependencies: ["corridor"]),
     .testTarget(
       name: "CorridorServerTests",
       dependencies: [
-        "CorridorServer", "CorridorKit", "CorridorModel", "SQLite",
+        "CorridorServer", "CorridorKit", "CorridorModel", "CorridorInterchange", "SQLite",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ]

@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorKit
 import CorridorModel
 import Foundation

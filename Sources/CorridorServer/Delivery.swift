@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CorridorInterchange
 import CorridorKit
 import CorridorModel
 import Foundation

@@ -1,4 +1,5 @@
 import CSQLite
+import CorridorInterchange
 import Foundation
 import Testing
 

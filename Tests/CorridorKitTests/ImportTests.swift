@@ -1,3 +1,4 @@
+import CorridorInterchange
 import Foundation
 import SQLite
 import Testing

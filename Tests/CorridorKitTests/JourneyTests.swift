@@ -1,3 +1,4 @@
+import CorridorInterchange
 import Testing
 
 @testable import CorridorKit

@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 
 /// The acceptance engine's facts read straight from the database: for doors that take one

@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 import SQLite
 

@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 
 /// Corridor's own endpoints described in OpenAPI (`openapi/corridor-v1.yaml`, embedded at build

@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 
 /// Thousandths as a decimal string with exactly 3 decimals: grams as kilograms, kg·km as

@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 
 /// The answer to `POST /corridor/v1/events`: counts, and each event's outcome in request order

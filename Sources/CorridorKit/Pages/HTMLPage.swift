@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 
 /// A self-contained HTML page: inline CSS and SVG, no script, no font, no request to anywhere

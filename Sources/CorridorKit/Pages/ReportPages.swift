@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 
 /// The report pages (README "Pages"): each is built from the same report rows as the JSON output

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CorridorInterchange
 import CorridorKit
 import CorridorModel
 

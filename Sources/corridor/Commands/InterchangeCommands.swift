@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorridorDevTools
+import CorridorInterchange
 import CorridorKit
 import CorridorModel
 import Foundation

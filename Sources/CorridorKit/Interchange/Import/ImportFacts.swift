@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 import Crypto
 import SQLite
@@ -32,23 +33,7 @@ final class ImportFacts: AcceptanceContext {
     var pending: [SequenceRules.Step] = []
   }
 
-  /// A row in 16 bytes: 64-bit hashes of its id and of its content (everything but the id: the
-  /// first 8 bytes of the SHA-256 its derived id comes from). Boxes remember their rows this way,
-  /// so that thousands of boxes fit in a few megabytes. (32-bit halves were tried: over millions
-  /// of rows an id collision, read as a conflict, became likely.)
-  struct RowHash {
-    let id: UInt64
-    let content: UInt64
-    init(id: String, report: EventReport) { self.init(id: id, contentDigest: report.contentDigest) }
-    init(id: String, contentDigest: SHA256.Digest) {
-      self.id = UInt64(truncatingIfNeeded: id.hashValue)
-      content = contentDigest.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-    }
-    init(id: UInt64, content: UInt64) {
-      self.id = id
-      self.content = content
-    }
-  }
+  typealias RowHash = EventRowHash
 
   /// Called before the facts read events or shipments from the database, with the container
   /// whose events are read (nil: any): the write pass inserts accepted rows in chunks, and rows

@@ -8,21 +8,21 @@ import Foundation
 /// Rows arrive in file order with their errors in place; the error that ends the file (a
 /// syntax error, an unreadable file) arrives after the rows before it, as from the source
 /// itself. Dropping the source stops the reader thread.
-final class PrefetchingRowSource: EventRowSource {
+package final class PrefetchingRowSource: EventRowSource {
   /// Rows handed over at once, and chunks in flight: small enough that memory stays flat.
-  static let chunkRows = 1_024
-  static let chunksInFlight = 8
+  package static let chunkRows = 1_024
+  package static let chunksInFlight = 8
 
   private let channel = Channel()
   private var chunk: [ImportRow] = []
   private var index = 0
   private var finished = false
-  private(set) var bytesRead = 0
-  private(set) var unmapped = Unmapped()
+  package private(set) var bytesRead = 0
+  package private(set) var unmapped = Unmapped()
 
   /// - Parameter open: makes the real source; it runs on the reader thread, and so does every
   ///   call to it.
-  init(open: @escaping @Sendable () throws -> EventRowSource) {
+  package init(open: @escaping @Sendable () throws -> EventRowSource) {
     let channel = self.channel
     let thread = Thread {
       do {
@@ -48,7 +48,7 @@ final class PrefetchingRowSource: EventRowSource {
 
   deinit { channel.cancel() }
 
-  func next() throws -> ImportRow? {
+  package func next() throws -> ImportRow? {
     while index == chunk.count {
       if finished { return nil }
       switch channel.take() {
@@ -67,20 +67,20 @@ final class PrefetchingRowSource: EventRowSource {
     return chunk[index - 1]
   }
 
-  enum Message: Sendable {
+  package enum Message: Sendable {
     case rows([ImportRow], bytesRead: Int)
     /// The end of the file, or the error that ended it; what the source could not map.
     case end(Error?, unmapped: Unmapped)
   }
 
   /// A bounded queue between the reader thread and the importer.
-  final class Channel: @unchecked Sendable {
+  package final class Channel: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Message] = []
     private var cancelled = false
 
     /// Waits for room; false when the consumer has gone.
-    func put(_ message: Message) -> Bool {
+    package func put(_ message: Message) -> Bool {
       condition.lock()
       defer { condition.unlock() }
       while queue.count >= PrefetchingRowSource.chunksInFlight && !cancelled { condition.wait() }
@@ -90,7 +90,7 @@ final class PrefetchingRowSource: EventRowSource {
       return true
     }
 
-    func take() -> Message {
+    package func take() -> Message {
       condition.lock()
       defer { condition.unlock() }
       while queue.isEmpty { condition.wait() }
@@ -98,7 +98,7 @@ final class PrefetchingRowSource: EventRowSource {
       return queue.removeFirst()
     }
 
-    func cancel() {
+    package func cancel() {
       condition.lock()
       cancelled = true
       queue.removeAll()

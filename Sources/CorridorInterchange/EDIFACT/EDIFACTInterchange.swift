@@ -28,9 +28,9 @@ public struct EDIFACTMessage {
 /// pairs, UNT's segment count, UNZ's message (or group) count, UNG/UNE groups, and matching
 /// control references. A broken envelope is an error naming the interchange, the message, the
 /// segment number and the byte offset; nothing of the file is imported then (all or nothing).
-final class EDIFACTInterchangeReader {
+package final class EDIFACTInterchangeReader {
   /// A message with more segments is refused: messages are held whole while they are mapped.
-  static let maxMessageSegments = 200_000
+  package static let maxMessageSegments = 200_000
 
   private let tokenizer: EDIFACTTokenizer
   private let file: String
@@ -40,9 +40,9 @@ final class EDIFACTInterchangeReader {
   private var group: (reference: String, messages: Int)?
   private var sawInterchange = false
 
-  var bytesRead: Int { tokenizer.bytesRead }
+  package var bytesRead: Int { tokenizer.bytesRead }
 
-  init(tokenizer: EDIFACTTokenizer, file: String) {
+  package init(tokenizer: EDIFACTTokenizer, file: String) {
     self.tokenizer = tokenizer
     self.file = file
   }
@@ -58,10 +58,10 @@ final class EDIFACTInterchangeReader {
   }
 
   /// A count as a control segment writes it (numeric, leading zeros allowed: `000012`).
-  static func count(_ text: String?) -> Int? { text.flatMap { Int($0) } }
+  package static func count(_ text: String?) -> Int? { text.flatMap { Int($0) } }
 
   /// The next message of any type, or nil at the end of the file.
-  func next() throws(CorridorError) -> EDIFACTMessage? {
+  package func next() throws(CorridorError) -> EDIFACTMessage? {
     var message: (reference: String, type: String, version: String, release: String, first: Int)?
     // Segments go straight into the open message's buffer; service segments are read there and
     // taken out again (outside a message they go to a scratch buffer).

@@ -6,20 +6,20 @@ import Foundation
 /// is eight thousand segments; one array each (rather than an array per segment and per element)
 /// keeps reading EDIFACT close to reading the same events as CSV. A value type while it is filled
 /// (its arrays change in place); `EDIFACTSegmentStore` holds a finished message.
-struct EDIFACTSegmentBuffer {
+package struct EDIFACTSegmentBuffer {
   /// UTF-8 text of all components.
-  var text: [UInt8] = []
+  package var text: [UInt8] = []
   /// Per component: where its text ends, and its element (0 is the tag).
-  var ends: [Int32] = []
-  var elements: [UInt16] = []
+  package var ends: [Int32] = []
+  package var elements: [UInt16] = []
   /// Per segment: its first component, its tag (`EDIFACTTag.code`) and its byte offset in the file.
-  var starts: [Int32] = []
-  var tags: [UInt32] = []
-  var offsets: [Int] = []
+  package var starts: [Int32] = []
+  package var tags: [UInt32] = []
+  package var offsets: [Int] = []
 
-  var count: Int { starts.count }
+  package var count: Int { starts.count }
 
-  mutating func removeLast() {
+  package mutating func removeLast() {
     let first = Int(starts.removeLast())
     tags.removeLast()
     offsets.removeLast()
@@ -29,18 +29,18 @@ struct EDIFACTSegmentBuffer {
   }
 
   /// Components `first..<end` of segment `index`.
-  func componentRange(of index: Int) -> Range<Int> {
+  package func componentRange(of index: Int) -> Range<Int> {
     Int(starts[index])..<(index + 1 < starts.count ? Int(starts[index + 1]) : ends.count)
   }
 
-  func string(component: Int) -> String {
+  package func string(component: Int) -> String {
     let start = component == 0 ? 0 : Int(ends[component - 1])
     return text.withUnsafeBufferPointer { String(decoding: $0[start..<Int(ends[component])], as: UTF8.self) }
   }
 
   /// Component `component` of data element `element` of segment `index` (0-based, the tag not
   /// counted), or nil when absent or empty.
-  func value(_ index: Int, _ element: Int, _ component: Int) -> String? {
+  package func value(_ index: Int, _ element: Int, _ component: Int) -> String? {
     var seen = 0
     for c in componentRange(of: index) where Int(elements[c]) == element + 1 {
       if seen == component {
@@ -57,23 +57,23 @@ struct EDIFACTSegmentBuffer {
 /// run-time exclusivity checks, which cost more than the reading when every event looks at a
 /// dozen segments.
 public final class EDIFACTSegmentStore {
-  let buffer: EDIFACTSegmentBuffer
+  package let buffer: EDIFACTSegmentBuffer
 
-  init(_ buffer: EDIFACTSegmentBuffer) { self.buffer = buffer }
+  package init(_ buffer: EDIFACTSegmentBuffer) { self.buffer = buffer }
 
   public var count: Int { buffer.count }
 
   public subscript(index: Int) -> EDIFACTSegment { EDIFACTSegment(store: self, index: index) }
 
   /// The tag of segment `index` as three bytes in one number (`EDIFACTTag.loc`).
-  func tag(of index: Int) -> UInt32 { buffer.tags[index] }
+  package func tag(of index: Int) -> UInt32 { buffer.tags[index] }
 }
 
 /// One UN/EDIFACT segment of a message: its tag and its data elements, each a list of components,
 /// with release characters removed and text converted to UTF-8 from the interchange's syntax level.
 public struct EDIFACTSegment {
-  let store: EDIFACTSegmentStore
-  let index: Int
+  package let store: EDIFACTSegmentStore
+  package let index: Int
 
   public var tag: String { store.buffer.string(component: Int(store.buffer.starts[index])) }
   /// Byte offset of the segment's first byte in the file.
@@ -97,39 +97,39 @@ public struct EDIFACTSegment {
 }
 
 /// Segment tags as `EDIFACTSegmentBuffer.tags` holds them: three bytes in one number.
-enum EDIFACTTag {
-  static func code(_ tag: String) -> UInt32 { code(bytes: tag.utf8) }
-  static func code(bytes: some Collection<UInt8>) -> UInt32 { bytes.prefix(3).reduce(0) { $0 << 8 | UInt32($1) } }
+package enum EDIFACTTag {
+  package static func code(_ tag: String) -> UInt32 { code(bytes: tag.utf8) }
+  package static func code(bytes: some Collection<UInt8>) -> UInt32 { bytes.prefix(3).reduce(0) { $0 << 8 | UInt32($1) } }
 
   /// "UN", the first two bytes of every service segment's tag.
-  static let service = UInt32(0x55) << 8 | 0x4E
-  static let unb = code("UNB")
-  static let unz = code("UNZ")
-  static let ung = code("UNG")
-  static let une = code("UNE")
-  static let unh = code("UNH")
-  static let unt = code("UNT")
-  static let bgm = code("BGM")
-  static let cni = code("CNI")
-  static let sts = code("STS")
-  static let eqd = code("EQD")
-  static let cnt = code("CNT")
-  static let loc = code("LOC")
-  static let dtm = code("DTM")
-  static let tdt = code("TDT")
-  static let rff = code("RFF")
-  static let sel = code("SEL")
-  static let ftx = code("FTX")
+  package static let service = UInt32(0x55) << 8 | 0x4E
+  package static let unb = code("UNB")
+  package static let unz = code("UNZ")
+  package static let ung = code("UNG")
+  package static let une = code("UNE")
+  package static let unh = code("UNH")
+  package static let unt = code("UNT")
+  package static let bgm = code("BGM")
+  package static let cni = code("CNI")
+  package static let sts = code("STS")
+  package static let eqd = code("EQD")
+  package static let cnt = code("CNT")
+  package static let loc = code("LOC")
+  package static let dtm = code("DTM")
+  package static let tdt = code("TDT")
+  package static let rff = code("RFF")
+  package static let sel = code("SEL")
+  package static let ftx = code("FTX")
 }
 
 /// The syntax levels Corridor reads: UNOA and UNOB are ASCII subsets, UNOC is ISO 8859-1 (Latin-1),
 /// UNOW and UNOY are UTF-8 (syntax version 4).
-enum EDIFACTCharset: Equatable {
+package enum EDIFACTCharset: Equatable {
   case ascii(String)
   case latin1
   case utf8
 
-  init?(syntax: String) {
+  package init?(syntax: String) {
     switch syntax.uppercased() {
     case "UNOA", "UNOB": self = .ascii(syntax.uppercased())
     case "UNOC": self = .latin1
@@ -141,9 +141,9 @@ enum EDIFACTCharset: Equatable {
 
 /// A syntax error and the byte offset where it was found; the interchange reader adds which
 /// interchange, message and segment it was in.
-struct EDIFACTSyntaxError: Error {
-  let message: String
-  let offset: Int
+package struct EDIFACTSyntaxError: Error {
+  package let message: String
+  package let offset: Int
 }
 
 /// Splits an EDIFACT byte stream into segments, streaming (a 64 KiB window; no file is read
@@ -153,9 +153,9 @@ struct EDIFACTSyntaxError: Error {
 ///
 /// Written here because no EDIFACT library exists for Swift; it is small and fuzzed
 /// (`EDIFACTTests`).
-final class EDIFACTTokenizer {
+package final class EDIFACTTokenizer {
   /// A longer segment is refused rather than buffered: memory stays flat on hostile input.
-  static let maxSegmentBytes = 1 << 20
+  package static let maxSegmentBytes = 1 << 20
 
   private let handle: FileHandle?
   private var buffer: [UInt8]
@@ -164,23 +164,23 @@ final class EDIFACTTokenizer {
   private var base = 0
   private var atEOF: Bool
 
-  private(set) var componentSeparator = UInt8(ascii: ":")
-  private(set) var elementSeparator = UInt8(ascii: "+")
-  private(set) var releaseCharacter: UInt8? = UInt8(ascii: "?")
-  private(set) var segmentTerminator = UInt8(ascii: "'")
+  package private(set) var componentSeparator = UInt8(ascii: ":")
+  package private(set) var elementSeparator = UInt8(ascii: "+")
+  package private(set) var releaseCharacter: UInt8? = UInt8(ascii: "?")
+  package private(set) var segmentTerminator = UInt8(ascii: "'")
   /// Set by the interchange reader from UNB's syntax identifier; UNB itself is ASCII.
-  var charset = EDIFACTCharset.ascii("UNOB")
+  package var charset = EDIFACTCharset.ascii("UNOB")
   /// Bytes read from the file so far.
-  var bytesRead: Int { base + buffer.count }
+  package var bytesRead: Int { base + buffer.count }
 
-  init(handle: FileHandle) {
+  package init(handle: FileHandle) {
     self.handle = handle
     buffer = []
     atEOF = false
   }
 
   /// Reads from bytes already in memory (tests, fuzzing).
-  init(bytes: [UInt8]) {
+  package init(bytes: [UInt8]) {
     handle = nil
     buffer = bytes
     atEOF = true
@@ -210,7 +210,7 @@ final class EDIFACTTokenizer {
   }
 
   /// Reads the next segment into `store`; false at the end of the input.
-  func next(into store: inout EDIFACTSegmentBuffer) throws(EDIFACTSyntaxError) -> Bool {
+  package func next(into store: inout EDIFACTSegmentBuffer) throws(EDIFACTSyntaxError) -> Bool {
     while true {
       // Line breaks (and stray spaces) between segments.
       while true {

@@ -28,18 +28,18 @@ public struct ImportRow: Sendable {
 
   /// The row's hashes as parsed (its id, else the derived one), worked out on the reader
   /// thread with the derived id: the import uses them when resolving the row changed nothing.
-  var rowHash: ImportFacts.RowHash?
+  package var rowHash: EventRowHash?
   /// What an EDIFACT row carries besides its report, out of line: rows are copied from the reader
   /// thread into batches, and CSV rows should not pay for what only EDIFACT rows have.
-  final class Origin: Sendable {
-    let position: SourcePosition
-    let sizeType: String?
-    init(position: SourcePosition, sizeType: String?) {
+  package final class Origin: Sendable {
+    package let position: SourcePosition
+    package let sizeType: String?
+    package init(position: SourcePosition, sizeType: String?) {
       self.position = position
       self.sizeType = sizeType
     }
   }
-  var origin: Origin?
+  package var origin: Origin?
 
   /// Where the row is, when a line number does not say it (EDIFACT: interchange, message, segment).
   public var position: SourcePosition? { origin?.position }
@@ -48,14 +48,14 @@ public struct ImportRow: Sendable {
   public var sizeType: String? { origin?.sizeType }
 
   /// The row with its derived id and hashes worked out.
-  func withDerivedID() -> ImportRow {
+  package func withDerivedID() -> ImportRow {
     guard case .success(let report) = result else { return self }
     // One digest gives both the derived id and the content hash.
     let digest = report.contentDigest
     let derived = EventReport.derivedID(digest)
     var row = ImportRow(line: line, result: result, derivedID: derived)
     row.origin = origin
-    row.rowHash = ImportFacts.RowHash(id: report.id ?? derived, contentDigest: digest)
+    row.rowHash = EventRowHash(id: report.id ?? derived, contentDigest: digest)
     return row
   }
 }
@@ -78,12 +78,12 @@ public struct Unmapped: Sendable, Equatable {
 
   public init() {}
 
-  mutating func add(_ what: String, at position: SourcePosition) {
+  package mutating func add(_ what: String, at position: SourcePosition) {
     counts[what, default: 0] += 1
     if first[what] == nil { first[what] = position.description }
   }
 
-  mutating func merge(_ other: Unmapped) {
+  package mutating func merge(_ other: Unmapped) {
     for (what, count) in other.counts { counts[what, default: 0] += count }
     for (what, position) in other.first where first[what] == nil { first[what] = position }
   }
@@ -263,7 +263,7 @@ public final class NDJSONEventSource: EventRowSource {
     return ImportRow(line: line, result: Result { () throws(CorridorError) in try parse(bytes, line: line) })
   }
 
-  func parse(_ bytes: [UInt8], line: Int) throws(CorridorError) -> EventReport {
+  package func parse(_ bytes: [UInt8], line: Int) throws(CorridorError) -> EventReport {
     let node: JSONNode
     do { node = try JSONParser.parse(bytes) } catch {
       throw .invalid("\(error.message)", rule: .ndjson, at: SourcePosition(file: file, line: line, column: error.column))

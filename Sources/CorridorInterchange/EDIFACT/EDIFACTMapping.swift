@@ -29,17 +29,17 @@ public enum EDIFACTMapping {
   /// (the `DTM`s after a `TDT` in a group: 178 arrival, 186 departure, 132/133 estimated, …)
   /// belong to that leg and often to another place: they are read only when the leg names the
   /// event's own place, and a status whose only dates are another place's leg dates is refused.
-  static func actualTimes(in messageType: String) -> [String] {
+  package static func actualTimes(in messageType: String) -> [String] {
     messageType == "IFTSTA" ? ["334", "7", "203", "178", "186"] : ["7", "203", "178", "186", "334"]
   }
-  static let estimatedTimes = ["132", "133"]
-  static let plannedTimes = ["ZZZ"]
+  package static let estimatedTimes = ["132", "133"]
+  package static let plannedTimes = ["ZZZ"]
 
   /// LOC qualifiers (3227) for the event's place, by preference: 175 activity location, 165 the
   /// terminal or depot, 14 position; a loading takes the place of loading (9) first, a discharge
   /// the place of discharge (11); a departure falls back to 5 (departure), an arrival to 8
   /// (destination). 147 (stowage cell) is never a place.
-  static func placeQualifiers(for code: EventCode) -> [String] {
+  package static func placeQualifiers(for code: EventCode) -> [String] {
     let common = ["175", "165", "14"]
     switch code {
     case .LOAD: return ["9"] + common
@@ -53,7 +53,7 @@ public enum EDIFACTMapping {
   /// LOC qualifiers that never name where an event happened: 147 (stowage cell), and the other
   /// end of the voyage (a discharge is not at the port of loading, a loading not at the port of
   /// discharge), so that the fallback to "any place" cannot pick them.
-  static func notThePlace(of code: EventCode) -> Set<String> {
+  package static func notThePlace(of code: EventCode) -> Set<String> {
     switch code {
     case .DISC, .ARRI: ["147", "9", "5", "76"]
     case .LOAD, .DEPA: ["147", "11", "8", "7", "61"]
@@ -64,9 +64,9 @@ public enum EDIFACTMapping {
   /// Sealing parties (SEL's C215, 9303) that are DCSA seal sources: CA carrier, SH shipper, CU
   /// customs. DCSA's phytosanitary and veterinary sources have no 9303 code: Corridor's IFTSTA
   /// writes them as mutually defined codes (`PHY::ZZZ`, `VET::ZZZ`), read back here.
-  static let sealParties: [String: SealSource] = ["CA": .CAR, "SH": .SHI, "CU": .CUS]
+  package static let sealParties: [String: SealSource] = ["CA": .CAR, "SH": .SHI, "CU": .CUS]
 
-  static func sealSource(_ segment: EDIFACTSegment) -> SealSource? {
+  package static func sealSource(_ segment: EDIFACTSegment) -> SealSource? {
     guard let code = segment[1, 0] else { return nil }
     if segment[1, 2]?.uppercased() == "ZZZ" { return SealSource(rawValue: code.uppercased()) }
     return sealParties[code.uppercased()]
@@ -74,7 +74,7 @@ public enum EDIFACTMapping {
 
   /// SEL as Corridor's IFTSTA writes it: the number, the sealing party, and the seal type code
   /// (4525 of later directories: KLP, BLT or WIR, as DCSA) in the fifth element.
-  static func sel(number: String, source: SealSource?, type: SealType?, escape: (String) -> String) -> String {
+  package static func sel(number: String, source: SealSource?, type: SealType?, escape: (String) -> String) -> String {
     var elements = [escape(number)]
     if let source {
       elements.append(sealParties.first { $0.value == source }.map(\.key) ?? "\(source.rawValue)::ZZZ")
@@ -87,14 +87,14 @@ public enum EDIFACTMapping {
   }
 
   /// BGM message functions (1225) that withdraw an earlier message: 1 cancellation, 3 deletion.
-  static let withdrawingFunctions: Set<String> = ["1", "3"]
+  package static let withdrawingFunctions: Set<String> = ["1", "3"]
 
   /// Mode of transport codes (8067, UN/ECE Recommendation 19) that are a Corridor mode: 1 sea,
   /// 2 rail, 3 road, 8 inland water.
   public static let modes: [String: TransportModeCode] = ["1": .VESSEL, "2": .RAIL, "3": .TRUCK, "8": .BARGE]
   /// Mode codes that name no mode and are not a mapping gap: 0 not specified, 9 not applicable
   /// (the TDT's conveyance is still read).
-  static let noModes: Set<String> = ["0", "9"]
+  package static let noModes: Set<String> = ["0", "9"]
 
   /// The transport stages (8051) whose `TDT` is an event's conveyance. A load, discharge,
   /// arrival, departure or border crossing is of the main carriage (20): the vessel or train a
@@ -102,7 +102,7 @@ public enum EDIFACTMapping {
   /// that takes the box on) and never replace it; a `TDT` without a stage is read as the main
   /// carriage. Other events (gate moves, customs, inspections) take the conveyance nearest the
   /// box, whatever its stage: the truck at the gate. Nil: any stage.
-  static func transportStages(for code: EventCode) -> Set<String>? {
+  package static func transportStages(for code: EventCode) -> Set<String>? {
     switch code {
     case .LOAD, .DISC, .ARRI, .DEPA, .CROS: ["20", ""]
     default: nil
@@ -111,7 +111,7 @@ public enum EDIFACTMapping {
 
   /// Segments of these messages' structures (D95B, D00B) that carry nothing Corridor records:
   /// passed over silently. Any other tag is counted as unknown.
-  static let knownSegments: Set<String> = [
+  package static let knownSegments: Set<String> = [
     "BGM", "DTM", "FTX", "RFF", "TDT", "LOC", "NAD", "CTA", "COM", "EQD", "EQN", "TMD", "MEA", "DIM", "TMP", "RNG", "SEL", "DGS", "EQA",
     "DAM", "COD", "CNT", "TCC", "TSR", "CNI", "STS", "GID", "HAN", "PCI", "GIN", "SGP", "QTY", "PAC", "DOC", "GDS", "TPL", "PIA", "IMD",
     "ATT", "CST", "GOR", "MOA", "PCD", "RCS", "NAT", "DLM", "SCC", "ERC", "ERP", "QVR", "TOD", "CPI",
@@ -119,7 +119,7 @@ public enum EDIFACTMapping {
 
   /// Maps one message to rows (one per container and status), counting what it cannot map in
   /// `unmapped` (by "TYPE what code").
-  static func rows(
+  package static func rows(
     of message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?, reading: EDIFACTReading,
     unmapped: inout Unmapped
   ) -> [ImportRow] {
@@ -133,42 +133,42 @@ public enum EDIFACTMapping {
     return builder.rows
   }
 
-  static let known = Set(knownSegments.map(EDIFACTTag.code))
+  package static let known = Set(knownSegments.map(EDIFACTTag.code))
 
   /// Walks a message once, noting where each group of segments starts and ends: the header, a
   /// consignment (IFTSTA CNI), a status (STS), a container (EQD). A group is a range of segment
   /// indices, and an event is worked out from its groups' ranges, innermost first, when it is
   /// complete: nothing is copied out of the segments but the values an event takes.
-  struct Builder {
-    let message: EDIFACTMessage
-    let file: String
-    let zones: (String) -> TimeZone?
-    let reading: EDIFACTReading
-    let store: EDIFACTSegmentStore
-    let isStatusReport: Bool
-    var rows: [ImportRow] = []
-    var unmapped = Unmapped()
+  package struct Builder {
+    package let message: EDIFACTMessage
+    package let file: String
+    package let zones: (String) -> TimeZone?
+    package let reading: EDIFACTReading
+    package let store: EDIFACTSegmentStore
+    package let isStatusReport: Bool
+    package var rows: [ImportRow] = []
+    package var unmapped = Unmapped()
     /// Events of one container and code so far in this message, for distinct derived ids.
-    var ordinals: [OrdinalKey: Int] = [:]
+    package var ordinals: [OrdinalKey: Int] = [:]
 
-    var headerEnd: Int?
-    var documentCode: EventCode?
-    var sawBGM = false
+    package var headerEnd: Int?
+    package var documentCode: EventCode?
+    package var sawBGM = false
     /// A message that cancels an earlier one: it gives no events.
-    var withdrawn = false
-    var consignment: (start: Int, end: Int?)?
-    var consignmentEquipment: [Range<Int>] = []
-    var status: (start: Int, end: Int?, code: EventCode?, hadEquipment: Bool)?
+    package var withdrawn = false
+    package var consignment: (start: Int, end: Int?)?
+    package var consignmentEquipment: [Range<Int>] = []
+    package var status: (start: Int, end: Int?, code: EventCode?, hadEquipment: Bool)?
     /// The status code as sent, for a status that maps to no event (`--strict-codes` names it).
-    var unmappedStatus: String?
-    var equipment: Int?
+    package var unmappedStatus: String?
+    package var equipment: Int?
 
-    struct OrdinalKey: Hashable {
-      let container: String
-      let code: EventCode
+    package struct OrdinalKey: Hashable {
+      package let container: String
+      package let code: EventCode
     }
 
-    init(message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?, reading: EDIFACTReading) {
+    package init(message: EDIFACTMessage, file: String, zones: @escaping (String) -> TimeZone?, reading: EDIFACTReading) {
       self.message = message
       self.file = file
       self.zones = zones
@@ -177,9 +177,9 @@ public enum EDIFACTMapping {
       isStatusReport = message.type == "IFTSTA"
     }
 
-    var header: Range<Int> { 0..<(headerEnd ?? store.count) }
+    package var header: Range<Int> { 0..<(headerEnd ?? store.count) }
 
-    mutating func walk() {
+    package mutating func walk() {
       let count = store.count
       for index in 0..<count {
         let tag = store.tag(of: index)
@@ -252,7 +252,7 @@ public enum EDIFACTMapping {
       }
     }
 
-    mutating func closeEquipment(at end: Int) {
+    package mutating func closeEquipment(at end: Int) {
       guard let start = equipment else { return }
       equipment = nil
       guard !withdrawn else { return }
@@ -272,7 +272,7 @@ public enum EDIFACTMapping {
       }
     }
 
-    mutating func closeStatus(at end: Int) {
+    package mutating func closeStatus(at end: Int) {
       closeEquipment(at: end)
       guard let current = status else { return }
       status = nil
@@ -288,11 +288,11 @@ public enum EDIFACTMapping {
     }
 
     /// Counts what has no Corridor event, with the position of its first occurrence.
-    mutating func unmap(_ what: String, at index: Int) { unmapped.add(what, at: message.position(of: index, file: file)) }
+    package mutating func unmap(_ what: String, at index: Int) { unmapped.add(what, at: message.position(of: index, file: file)) }
 
     /// The box of a status that maps to no event: with `--strict-codes` a row error; else its
     /// number is still checked, so a wrong check digit is named even though no event results.
-    mutating func withoutEvent(at eqd: Int) {
+    package mutating func withoutEvent(at eqd: Int) {
       let position = message.position(of: eqd, file: file)
       let number = store[eqd][1, 0] ?? ""
       let error: CorridorError
@@ -313,13 +313,13 @@ public enum EDIFACTMapping {
       rows.append(row)
     }
 
-    func consignmentRange(_ end: Int) -> Range<Int> {
+    package func consignmentRange(_ end: Int) -> Range<Int> {
       guard let consignment else { return 0..<0 }
       return consignment.start..<(consignment.end ?? end)
     }
 
     /// One row for the container of the EQD at `eqd` and `code`, `groups` innermost first.
-    mutating func emit(_ code: EventCode, groups: [Range<Int>], at eqd: Int) {
+    package mutating func emit(_ code: EventCode, groups: [Range<Int>], at eqd: Int) {
       let position = message.position(of: eqd, file: file)
       let segment = store[eqd]
       let number = segment[1, 0] ?? ""
@@ -334,7 +334,7 @@ public enum EDIFACTMapping {
     }
 
     /// The first segment with `tag` in the groups, innermost first, that `matches`.
-    func first(_ tag: UInt32, in groups: [Range<Int>], where matches: (EDIFACTSegment) -> Bool = { _ in true }) -> EDIFACTSegment? {
+    package func first(_ tag: UInt32, in groups: [Range<Int>], where matches: (EDIFACTSegment) -> Bool = { _ in true }) -> EDIFACTSegment? {
       for group in groups {
         for index in group where store.tag(of: index) == tag {
           let segment = store[index]
@@ -344,7 +344,9 @@ public enum EDIFACTMapping {
       return nil
     }
 
-    func report(_ code: EventCode, groups: [Range<Int>], eqd: EDIFACTSegment, number: String, ordinal: Int) throws(CorridorError) -> EventReport {
+    package func report(_ code: EventCode, groups: [Range<Int>], eqd: EDIFACTSegment, number: String, ordinal: Int) throws(CorridorError)
+      -> EventReport
+    {
       let container = try ContainerNumber(parsing: number)
       // The place: the innermost group with a LOC of a preferred qualifier, else any LOC but 147.
       let qualifiers = EDIFACTMapping.placeQualifiers(for: code)
@@ -450,7 +452,7 @@ public enum EDIFACTMapping {
 
     /// From the interchange and message references and the equipment: re-importing the same
     /// file gives the same ids, and so never duplicates.
-    func derivedID(container: ContainerNumber, code: EventCode, ordinal: Int) -> String {
+    package func derivedID(container: ContainerNumber, code: EventCode, ordinal: Int) -> String {
       let parts = [message.sender, message.interchange, message.reference, container.text, code.rawValue, String(ordinal)]
       let bytes = Array(parts.joined(separator: "\u{1F}").utf8)
       return SHA256.hash(data: bytes).withUnsafeBytes { hex($0.prefix(16), prefix: "edi-") }
@@ -459,7 +461,7 @@ public enum EDIFACTMapping {
 
   /// A DTM value in format 203 (CCYYMMDDHHMM), 204 (CCYYMMDDHHMMSS), 303 or 304 (the same with a
   /// time zone: `+08`, `-0530`, `Z`, `UTC`). Without a zone the time is the place's local time.
-  static func time(_ value: String, format: String?, zone: TimeZone?) throws(CorridorError) -> EventTime {
+  package static func time(_ value: String, format: String?, zone: TimeZone?) throws(CorridorError) -> EventTime {
     let digits: Int
     let zoned: Bool
     // Older messages write two-digit years (201 YYMMDDHHMM, 202 with seconds, 301 with a zone):

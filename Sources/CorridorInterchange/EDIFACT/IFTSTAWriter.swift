@@ -8,19 +8,21 @@ import CorridorModel
 ///
 /// The text is UTF-8 (syntax level UNOW, version 4): notes and vehicle names may hold any
 /// character, and nothing is dropped on the way out.
-final class IFTSTAWriter {
-  static let eventsPerMessage = 1_000
+package final class IFTSTAWriter {
+  package static let eventsPerMessage = 1_000
 
   private var message: [String] = []
   private var messageEvents = 0
   private var messages = 0
 
+  package init() {}
+
   /// The interchange header. The date is fixed, so that the same events export to the same bytes.
-  func begin(_ write: (String) throws -> Void) throws {
+  package func begin(_ write: (String) throws -> Void) throws {
     try write("UNA:+.? '\nUNB+UNOW:4+CORRIDOR+RECIPIENT+000101:0000+1'\n")
   }
 
-  func add(_ event: MovementEvent, _ write: (String) throws -> Void) throws {
+  package func add(_ event: MovementEvent, _ write: (String) throws -> Void) throws {
     if messageEvents == Self.eventsPerMessage { try flush(write) }
     if message.isEmpty {
       messages += 1
@@ -53,7 +55,7 @@ final class IFTSTAWriter {
     messageEvents = 0
   }
 
-  func finish(_ write: (String) throws -> Void) throws {
+  package func finish(_ write: (String) throws -> Void) throws {
     try flush(write)
     try write("UNZ+\(messages)+1'\n")
   }
@@ -61,7 +63,7 @@ final class IFTSTAWriter {
   /// DTM qualifier, value and format: 334 (status change) for actual events, 132/133 (estimated
   /// arrival/departure) for forecasts, ZZZ for plans; 303 (minutes) or 304 (seconds) with the
   /// written offset. EDIFACT has no finer format: a fraction of a second is not written.
-  static func time(_ r: EventReport) -> String {
+  package static func time(_ r: EventReport) -> String {
     let qualifier =
       switch r.classifier {
       case .ACT: "334"
@@ -79,7 +81,7 @@ final class IFTSTAWriter {
     return "\(qualifier):\(value)?\(zone.prefix(1))\(zone.dropFirst()):\(format)"
   }
 
-  static func chunks(_ text: String, of size: Int) -> [String] {
+  package static func chunks(_ text: String, of size: Int) -> [String] {
     var out: [String] = []
     var rest = Substring(text)
     while !rest.isEmpty {
@@ -92,7 +94,7 @@ final class IFTSTAWriter {
   /// Puts the release character before the service characters, and before CR and LF: the
   /// reader drops an unreleased CR or LF as a wrapped line, so a note's line break is written
   /// released, and reads back as itself. (Scalar by scalar: CRLF is one `Character`.)
-  func escape(_ text: String) -> String {
+  package func escape(_ text: String) -> String {
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
       if scalar == "?" || scalar == ":" || scalar == "+" || scalar == "'" || scalar == "\r" || scalar == "\n" { out.append("?") }

@@ -114,7 +114,7 @@ public enum DCSAEventMapping {
   /// DCSA requires a transport call to have an id; Corridor keeps no transport calls, so the id
   /// names the call by what identifies it: the place and the vehicle (or the mode), e.g.
   /// `KZDOS/X8001`. The same event always gets the same id; importing ignores it.
-  static func transportCallID(_ r: EventReport) -> String {
+  package static func transportCallID(_ r: EventReport) -> String {
     String((r.location.text + "/" + (r.vehicle ?? r.mode?.rawValue ?? "call")).prefix(100))
   }
 
