@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "corridor", targets: ["corridor"]),
     .library(name: "CorridorModel", targets: ["CorridorModel"]),
     .library(name: "CorridorInterchange", targets: ["CorridorInterchange"]),
+    .library(name: "CorridorPresentation", targets: ["CorridorPresentation"]),
     .library(name: "CorridorKit", targets: ["CorridorKit"]),
     .library(name: "SQLite", targets: ["SQLite"]),
   ],
@@ -50,12 +51,19 @@ let package = Package(
       ],
       plugins: ["EmbedResources"]
     ),
+    // Reports and presentation: the JSON and CSV contracts, charts and pages, rendered from
+    // model values that the store's report queries return (`ReportReading`). No SQL.
+    .target(
+      name: "CorridorPresentation",
+      dependencies: ["CorridorModel", "CorridorInterchange"],
+      plugins: ["EmbedResources"]
+    ),
     // The HTTP server (`corridor serve`): routes, keys, DCSA error bodies, the delivery loop. A
     // library so that tests start it in-process on a loopback port.
     .target(
       name: "CorridorServer",
       dependencies: [
-        "CorridorKit", "CorridorModel", "CorridorInterchange",
+        "CorridorKit", "CorridorModel", "CorridorInterchange", "CorridorPresentation",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
@@ -63,23 +71,24 @@ let package = Package(
       ]
     ),
     // Generators for benchmarks and load tests: kept out of the shipped library.
-    .target(name: "CorridorDevTools", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorKit", "SQLite"]),
+    .target(name: "CorridorDevTools", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorKit"]),
     .executableTarget(
       name: "corridor",
       dependencies: [
-        "CorridorKit", "CorridorModel", "CorridorInterchange",
+        "CorridorKit", "CorridorModel", "CorridorInterchange", "CorridorPresentation",
         "CorridorDevTools",
         "CorridorServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"]),
-    .testTarget(name: "CorridorKitTests", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorKit", "SQLite", "CSQLite"]),
+    .testTarget(
+      name: "CorridorKitTests", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorPresentation", "CorridorKit", "SQLite", "CSQLite"]),
     .testTarget(name: "CorridorCLITests", dependencies: ["corridor"]),
     .testTarget(
       name: "CorridorServerTests",
       dependencies: [
-        "CorridorServer", "CorridorKit", "CorridorModel", "CorridorInterchange", "SQLite",
+        "CorridorServer", "CorridorKit", "CorridorModel", "CorridorInterchange", "CorridorPresentation", "SQLite",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ]

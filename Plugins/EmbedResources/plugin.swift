@@ -2,18 +2,21 @@ import Foundation
 import PackagePlugin
 
 /// Embeds the top-level `migrations/*.sql` and the shipped `fixtures/reference/*.json` and
-/// `fixtures/sample/*` and `openapi/*.yaml` into the target that uses this plugin, as generated Swift source. Every
+/// `fixtures/sample/*` and `openapi/*.yaml` into the target that uses this plugin (the API documents into CorridorPresentation, the rest into the store), as generated Swift source. Every
 /// file is a declared input, so editing or adding one rebuilds.
 @main
 struct EmbedResources: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
     let tool = try context.tool(named: "ResourceEmbedder").url
-    let sets: [(folder: String, enumName: String, extensions: Set<String>)] = [
-      ("migrations", "EmbeddedMigrations", ["sql"]),
-      ("fixtures/reference", "EmbeddedReference", ["json"]),
-      ("fixtures/sample", "EmbeddedSample", ["json", "csv"]),
-      ("openapi", "EmbeddedOpenAPI", ["yaml"]),
-    ]
+    // The store embeds the schema and the shipped data; the presentation layer the API documents.
+    let sets: [(folder: String, enumName: String, extensions: Set<String>)] =
+      target.name == "CorridorPresentation"
+      ? [("openapi", "EmbeddedOpenAPI", ["yaml"])]
+      : [
+        ("migrations", "EmbeddedMigrations", ["sql"]),
+        ("fixtures/reference", "EmbeddedReference", ["json"]),
+        ("fixtures/sample", "EmbeddedSample", ["json", "csv"]),
+      ]
     return sets.map { set in
       let directory = context.package.directoryURL.appending(path: set.folder)
       let files =

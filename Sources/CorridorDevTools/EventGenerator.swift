@@ -59,7 +59,7 @@ public struct EventGenerator {
             ))
         }
       }
-      try db.connection.transaction {
+      try db.transaction {
         try db.createShipment(
           ShipmentBooking(
             ref: ref, route: route.code, shipper: "Generated shipper", consignee: "Generated consignee", commodity: .general, hsCode: nil,

@@ -2,6 +2,7 @@ import ArgumentParser
 import CorridorInterchange
 import CorridorKit
 import CorridorModel
+import CorridorPresentation
 import Foundation
 
 /// The `corridor` command. Parsing, formatting and exit codes only: every rule lives in

@@ -1,5 +1,6 @@
 import CSQLite
 import CorridorInterchange
+import CorridorPresentation
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CorridorInterchange
+import CorridorPresentation
 import Foundation
 import SQLite
 import Testing

@@ -1,6 +1,7 @@
 import CorridorInterchange
 import CorridorKit
 import CorridorModel
+import CorridorPresentation
 import Foundation
 import SQLite
 import Testing

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CorridorInterchange
 import CorridorKit
 import CorridorModel
+import CorridorPresentation
 import Foundation
 import Testing
 

@@ -222,70 +222,6 @@ struct AuditedEntity {
   }
 }
 
-/// One entry of the trail.
-public struct AuditEntry: Sendable, Equatable {
-  public let seq: Int64
-  public let recordedAt: String
-  public let operatorName: String
-  public let action: String
-  public let entity: String
-  public let key: String
-  /// Canonical JSON text of the state.
-  public let state: String
-  public let prevHash: String
-  public let hash: String
-
-  /// The bytes that are hashed after `prevHash`: the entry without its hashes, canonical.
-  public static func canonical(
-    seq: Int64, recordedAt: String, operator op: String, action: String, entity: String, key: String, state: String
-  ) -> String {
-    write(seq: seq, recordedAt: recordedAt, operator: op, action: action, entity: entity, key: key, state: state, hashes: nil)
-  }
-
-  /// The entry's JSON in key order; with `hashes`, `hash` and `prevHash` take their sorted
-  /// places ("hash" before "key", "prevHash" before "recordedAt") for the export line.
-  static func write(
-    seq: Int64, recordedAt: String, operator op: String, action: String, entity: String, key: String, state: String,
-    hashes: (prev: String, hash: String)?
-  ) -> String {
-    var out = "{\"action\":"
-    CanonicalJSON.writeString(action, to: &out)
-    out += ",\"entity\":"
-    CanonicalJSON.writeString(entity, to: &out)
-    if let hashes { out += ",\"hash\":\"\(hashes.hash)\"" }
-    out += ",\"key\":"
-    CanonicalJSON.writeString(key, to: &out)
-    out += ",\"operator\":"
-    CanonicalJSON.writeString(op, to: &out)
-    if let hashes { out += ",\"prevHash\":\"\(hashes.prev)\"" }
-    out += ",\"recordedAt\":"
-    CanonicalJSON.writeString(recordedAt, to: &out)
-    out += ",\"seq\":\(seq),\"state\":\(state)}"
-    return out
-  }
-
-  /// hash = SHA-256(prevHash as ASCII hex ‖ canonical entry as UTF-8), lower-case hex.
-  public static func hash(prevHash: String, canonical: String) -> String {
-    var hasher = SHA256()
-    hasher.update(data: Array(prevHash.utf8))
-    hasher.update(data: Array(canonical.utf8))
-    return hex(hasher.finalize())
-  }
-
-  public var canonical: String {
-    Self.canonical(seq: seq, recordedAt: recordedAt, operator: operatorName, action: action, entity: entity, key: key, state: state)
-  }
-
-  /// The export line: the canonical entry with `prevHash` and `hash` added (keys stay sorted).
-  public var exportLine: String {
-    Self.write(
-      seq: seq, recordedAt: recordedAt, operator: operatorName, action: action, entity: entity, key: key, state: state,
-      hashes: (prevHash, hash))
-  }
-
-  public static let genesis = String(repeating: "0", count: 64)
-}
-
 extension CorridorDatabase {
   /// Appends one entry for the current state of `entity`/`key`, in the caller's transaction.
   func audit(action: String, entity: String, key: String, operator op: String) throws {
@@ -341,6 +277,35 @@ extension CorridorDatabase {
       var entries: [AuditEntry] = []
       try statement.forEachRow { entries.append(Self.auditEntry($0)) }
       return entries
+    }
+  }
+}
+
+extension CorridorDatabase {
+  /// Appends entries of an entity that is no table (a `note`: nothing to compare rows against),
+  /// chained with the trail's own hash, in one transaction: benchmark support for `audit verify`
+  /// and `audit export` at scale (CorridorDevTools' `AuditFill`), kept here because it is SQL.
+  package func appendNoteEntries(_ notes: [(key: String, state: String)], operator op: String) throws {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        let head = try connection.row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        var seq = try head?.int64("seq") ?? 0
+        var previous = try head?.text("hash") ?? AuditEntry.genesis
+        let recordedAt = clock.nowUTC()
+        for note in notes {
+          seq += 1
+          let canonical = AuditEntry.canonical(
+            seq: seq, recordedAt: recordedAt, operator: op, action: "insert", entity: "note", key: note.key, state: note.state)
+          let hash = AuditEntry.hash(prevHash: previous, canonical: canonical)
+          try connection.execute(
+            "INSERT INTO audit_log(seq, recorded_at, operator, action, entity, key, state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+              .integer(seq), .text(recordedAt), .text(op), .text("insert"), .text("note"), .text(note.key), .text(note.state),
+              .text(previous), .text(hash),
+            ])
+          previous = hash
+        }
+      }
     }
   }
 }

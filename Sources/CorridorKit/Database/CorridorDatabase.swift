@@ -29,7 +29,7 @@ extension CorridorDatabase {
 /// An open Corridor database: a SQLite connection whose schema this binary has checked and
 /// brought up to date.
 public final class CorridorDatabase {
-  public let connection: Connection
+  package let connection: Connection
   public let path: String
   /// "Now" for every write (`recorded_at`, audit entries) and for the future-event rule.
   public let clock: Clock
@@ -152,3 +152,6 @@ extension CorridorDatabase {
     try mapSQLiteErrors { try connection.savepoint(body) }
   }
 }
+
+/// The report queries the pages read (`ReportReading`), answered by SQLite.
+extension CorridorDatabase: ReportReading {}

@@ -35,11 +35,7 @@ public struct Migration: Sendable, Equatable {
 /// Applies migrations forward, each in its own transaction, and refuses databases it cannot
 /// vouch for. It never edits a database it refuses.
 public struct Migrator {
-  public struct Status: Sendable, Equatable {
-    public let version: Int
-    public let name: String
-    public let appliedAt: String?
-  }
+  public typealias Status = MigrationStatus
 
   public let migrations: [Migration]
 

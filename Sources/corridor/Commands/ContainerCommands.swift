@@ -2,6 +2,7 @@ import ArgumentParser
 import CorridorInterchange
 import CorridorKit
 import CorridorModel
+import CorridorPresentation
 
 extension Corridor {
   struct ContainerGroup: ParsableCommand {

@@ -3,6 +3,7 @@ import CorridorDevTools
 import CorridorInterchange
 import CorridorKit
 import CorridorModel
+import CorridorPresentation
 import Foundation
 
 extension EventFileFormat: ExpressibleByArgument {}

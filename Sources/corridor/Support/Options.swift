@@ -2,6 +2,7 @@ import ArgumentParser
 import CorridorInterchange
 import CorridorKit
 import CorridorModel
+import CorridorPresentation
 import Foundation
 
 /// `--db`, shared by every command that touches the database.

@@ -3,7 +3,7 @@ import CorridorModel
 
 /// The report pages (README "Pages"): each is built from the same report rows as the JSON output
 /// of the same command, so a page and `--format json` never disagree.
-extension CorridorDatabase {
+extension ReportReading {
   /// `report costs --format html`: net cost per TEU by corridor, the monthly trend per corridor,
   /// and gross cost against what the reduction policies saved.
   public func costPage(
@@ -90,7 +90,7 @@ extension CorridorDatabase {
     return page.render()
   }
 
-  static func period(from: Day?, to: Day?, corridor: String?, route: String?, currency: String) -> String {
+  package static func period(from: Day?, to: Day?, corridor: String?, route: String?, currency: String) -> String {
     var parts = ["Booked \(from.map { "from \($0)" } ?? "from the start") \(to.map { "to \($0)" } ?? "to date")"]
     if let corridor { parts.append("corridor \(corridor)") }
     if let route { parts.append("route \(route)") }
@@ -99,9 +99,9 @@ extension CorridorDatabase {
   }
 }
 
-extension CorridorDatabase {
+extension ReportReading {
   /// What a party-scoped page says under its title: whose shipments it shows.
-  static func scope(_ party: String?) -> String { party.map { "; shipments of \($0) only" } ?? "" }
+  package static func scope(_ party: String?) -> String { party.map { "; shipments of \($0) only" } ?? "" }
 
   /// `report exceptions --format html`: the open exceptions by kind and by place, and the list.
   public func exceptionsPage(staleHours: Int, now: EventTime, party: String? = nil) throws -> String {
@@ -126,7 +126,7 @@ extension CorridorDatabase {
   }
 }
 
-extension CorridorDatabase {
+extension ReportReading {
   /// `report transit --format html`: transit time per route by month and dwell time at each
   /// border crossing and gauge change, each as the median with the middle half of the trips
   /// (25th to 75th percentile) as a whisker, and every figure in tables.

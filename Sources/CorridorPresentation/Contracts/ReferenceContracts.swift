@@ -119,7 +119,7 @@ public struct MigrationStatusView: Encodable, Sendable {
   public let latestVersion: Int
   public let migrations: [Row]
 
-  public init(database: String, statuses: [Migrator.Status]) {
+  public init(database: String, statuses: [MigrationStatus]) {
     self.database = database
     migrations = statuses.map {
       Row(version: $0.version, name: $0.name, state: $0.appliedAt == nil ? "pending" : "applied", appliedAt: $0.appliedAt)

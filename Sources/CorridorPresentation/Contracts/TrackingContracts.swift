@@ -50,7 +50,7 @@ public struct TrackView: Encodable, Sendable {
     self.includeHistory = history
   }
 
-  enum Keys: String, CodingKey {
+  package enum Keys: String, CodingKey {
     case container, shipment, route, state, lastEvent, leg, legs, kmCovered, kmTotal, nextLocation, eta, delayHours, exceptions, history
   }
 

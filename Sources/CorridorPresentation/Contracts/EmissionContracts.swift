@@ -3,7 +3,7 @@ import CorridorModel
 
 /// Thousandths as a decimal string with exactly 3 decimals: grams as kilograms, kg·km as
 /// tonne-km. Exact, never through binary floating point.
-func thousandths(_ value: Int64) -> String { ExactDecimal(units: value, scale: 3).text(fractionDigits: 3) }
+package func thousandths(_ value: Int64) -> String { ExactDecimal(units: value, scale: 3).text(fractionDigits: 3) }
 
 /// The `emissions` JSON contract: `{shipment, route, corridor, teu, wtwKg, ttwKg, tonneKm,
 /// estimated, containers: [{container, teu, grossKg, estimated, legs: [{leg, from, to, mode, km,
@@ -19,7 +19,7 @@ public struct EmissionsView: Encodable, Sendable {
     public let ttw: String
     public let source: String
 
-    init(_ factor: EmissionFactor) {
+    package init(_ factor: EmissionFactor) {
       mode = factor.mode.rawValue
       region = factor.region
       unit = factor.unit.rawValue
@@ -36,7 +36,7 @@ public struct EmissionsView: Encodable, Sendable {
     public let ttw: String
     public let source: String
 
-    init(_ factor: HubFactor) {
+    package init(_ factor: HubFactor) {
       kind = factor.kind.rawValue
       unit = factor.unit.rawValue
       wtw = factor.wtw.description

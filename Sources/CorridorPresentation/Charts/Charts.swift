@@ -20,7 +20,7 @@ public func htmlEscape(_ text: String) -> String {
 }
 
 /// A pixel coordinate with one decimal ("12.5", "40"), the same on every machine.
-func px(_ value: Double) -> String {
+package func px(_ value: Double) -> String {
   let text = String(format: "%.1f", value)
   return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
 }
@@ -94,7 +94,7 @@ public struct ChartLayout: Sendable, Equatable {
 public enum ChartRenderer {
   /// Roughly how wide a label of 12-pixel text is (system fonts average about 7 pixels a
   /// character); enough to keep labels inside the drawing and apart.
-  static func textWidth(_ text: String) -> Double { Double(text.count) * 7 }
+  package static func textWidth(_ text: String) -> Double { Double(text.count) * 7 }
 
   public static func render(_ spec: ChartSpec, layout given: ChartLayout = ChartLayout()) -> String {
     var svg: [String] = []
@@ -156,7 +156,7 @@ public enum ChartRenderer {
     return svg.joined(separator: "\n")
   }
 
-  static func groupedBars(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
+  package static func groupedBars(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
     var out: [String] = []
     let width = x.bandwidth / Double(max(1, spec.series.count))
     for (s, series) in spec.series.enumerated() {
@@ -177,13 +177,13 @@ public enum ChartRenderer {
 
   /// A vertical line from an interval's lower to its upper value, with caps: the spread around a
   /// bar or a point.
-  static func whisker(_ interval: ClosedRange<Double>, at cx: Double, halfWidth: Double, color: String, y: LinearScale) -> String {
+  package static func whisker(_ interval: ClosedRange<Double>, at cx: Double, halfWidth: Double, color: String, y: LinearScale) -> String {
     let (low, high) = (px(y(interval.lowerBound)), px(y(interval.upperBound)))
     let (left, right, middle) = (px(cx - halfWidth), px(cx + halfWidth), px(cx))
     return "<path class=\"whisker\" d=\"M\(left) \(low)H\(right)M\(middle) \(low)V\(high)M\(left) \(high)H\(right)\" stroke=\"\(color)\"/>"
   }
 
-  static func stackedBars(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
+  package static func stackedBars(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
     var out: [String] = []
     for (i, category) in spec.categories.enumerated() {
       var base = 0.0
@@ -199,7 +199,7 @@ public enum ChartRenderer {
     return out
   }
 
-  static func lines(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
+  package static func lines(_ spec: ChartSpec, x: BandScale, y: LinearScale) -> [String] {
     var out: [String] = []
     let dashes = ["", "6 3", "2 3", "8 3 2 3"]
     // With whiskers, each series is set a little aside so that the whiskers of one month do not
@@ -226,7 +226,7 @@ public enum ChartRenderer {
     return out
   }
 
-  static func legend(_ names: [String], layout: ChartLayout) -> [String] {
+  package static func legend(_ names: [String], layout: ChartLayout) -> [String] {
     var out: [String] = ["<g class=\"legend\">"]
     let step = (layout.width - layout.left - layout.right) / Double(max(1, names.count))
     for (index, name) in names.enumerated() {
@@ -240,13 +240,13 @@ public enum ChartRenderer {
     return out
   }
 
-  static func markTitle(_ series: ChartSeries, _ category: String, _ index: Int, _ spec: ChartSpec) -> String {
+  package static func markTitle(_ series: ChartSeries, _ category: String, _ index: Int, _ spec: ChartSpec) -> String {
     let label = series.labels[safe: index] ?? ""
     return spec.series.count > 1 ? "\(series.name), \(category): \(label)" : "\(category): \(label)"
   }
 
   /// A tick's label: digits grouped, as many decimals as the step needs.
-  static func tickLabel(_ value: Double, step: Double) -> String {
+  package static func tickLabel(_ value: Double, step: Double) -> String {
     let decimals = step >= 1 ? 0 : min(6, Int((-log10(step)).rounded(.up)))
     let scaled = (value * pow(10, Double(decimals))).rounded()
     let digits = String(Int64(abs(scaled)))
@@ -278,5 +278,5 @@ public enum ChartRenderer {
 }
 
 extension Array {
-  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+  package subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -2,56 +2,14 @@ import CorridorInterchange
 import CorridorModel
 import Foundation
 
-/// Where the boxes of open shipments are now: per route, the number waiting at each node and
-/// moving on each leg (from each container's newest actual event), and the open customs holds
-/// per place.
-public struct NetworkPositions: Sendable, Equatable {
-  /// (route, node) → containers whose newest actual event is there and that are not moving.
-  public var atNode: [String: Int] = [:]
-  /// (route, leg's start node) → containers on the leg (departed or loaded there, not arrived).
-  public var onLeg: [String: Int] = [:]
-  /// Place → open customs holds.
-  public var holds: [String: Int] = [:]
-
-  static func key(_ route: String, _ node: LocationCode) -> String { "\(route)/\(node.text)" }
-}
-
-extension CorridorDatabase {
-  /// Positions as of `asOf`: one index lookup per container of a shipment in transit or held (its
-  /// newest actual event), never a pass over every event. Which shipments are open is their
-  /// status now, as for `report exceptions`.
-  /// With `party`, only the boxes of that party's shipments.
-  public func networkPositions(asOf: EventTime, party: String? = nil) throws -> NetworkPositions {
-    try mapSQLiteErrors {
-      var positions = NetworkPositions()
-      let own = try party.map(shipments(of:))
-      // The shipments on their way first (the status view, once each), then one narrow query each.
-      for (ref, route) in try shipmentsMoving().open where own?.contains(ref) ?? true {
-        for row in try connection.rows(ExceptionQueries.newest, [.text(ref), .integer(asOf.milliseconds)]) {
-          let key = NetworkPositions.key(route, try row.location("location"))
-          // Loaded or departed: on the leg that starts here; anything else: at the node.
-          switch try row.code("code", as: EventCode.self) {
-          case .LOAD, .DEPA: positions.onLeg[key, default: 0] += 1
-          default: positions.atNode[key, default: 0] += 1
-          }
-        }
-      }
-      // Every hold placed up to `asOf` and not released (the query `report exceptions` uses).
-      for row in try connection.rows(ExceptionQueries.openHolds, [.integer(asOf.milliseconds + 1)]) {
-        if let own, !(try row.optionalText("shipment").map(own.contains) ?? false) { continue }
-        positions.holds[try row.location("location").text, default: 0] += 1
-      }
-      return positions
-    }
-  }
-
+extension ReportReading {
   /// `report network --format html`: the corridors drawn from the places' coordinates, each
   /// route's legs in its corridor's colour, border crossings and gauge changes marked, and the
   /// boxes on each leg and at each node now.
   public func networkPage(asOf: EventTime, party: String? = nil) throws -> String {
-    let routes = try self.routes()
+    let routes = try self.routes(corridor: nil)
     let corridors = try self.corridors()
-    let places = Dictionary(try locations().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+    let places = Dictionary(try locations(country: nil).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     let positions = try networkPositions(asOf: asOf, party: party)
     var page = HTMLPage(title: "Corridor network and positions", subtitle: "Open shipments as of \(asOf.utc)" + Self.scope(party))
     let colorOf = Dictionary(corridors.enumerated().map { ($1.code, Palette.color($0)) }, uniquingKeysWith: { a, _ in a })

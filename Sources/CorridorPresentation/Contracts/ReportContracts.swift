@@ -93,7 +93,7 @@ public struct NetworkPositionsView: Encodable, Sendable {
     try container.encode(Dictionary(uniqueKeysWithValues: holds.map { ($0.key, $0.value) }), forKey: .customsHolds)
   }
 
-  enum Key: String, CodingKey { case onLeg, atNode, customsHolds }
+  package enum Key: String, CodingKey { case onLeg, atNode, customsHolds }
 }
 
 /// `report transit --format json`: transit times per route and month, dwell times per border
@@ -123,19 +123,19 @@ public struct SpreadView: Encodable, Sendable {
   /// min, 25th, median, 75th, max (`DurationSpread.figures`); nil when nothing was measured.
   public let figures: [Int64]?
 
-  init(_ spread: DurationSpread?) {
+  package init(_ spread: DurationSpread?) {
     count = spread?.count ?? 0
     figures = spread?.figures
   }
 
   /// The JSON names of `figures`, in their order.
-  static let names = ["minMinutes", "p25Minutes", "medianMinutes", "p75Minutes", "maxMinutes"]
+  package static let names = ["minMinutes", "p25Minutes", "medianMinutes", "p75Minutes", "maxMinutes"]
 
-  struct Key: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+  package struct Key: CodingKey {
+    package let stringValue: String
+    package var intValue: Int? { nil }
+    package init(stringValue: String) { self.stringValue = stringValue }
+    package init?(intValue: Int) { nil }
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -151,7 +151,7 @@ public struct SpreadView: Encodable, Sendable {
   }
 
   /// The CSV and table cells, from `count` on.
-  var cells: [String] { [String(count)] + (figures?.map { String($0) } ?? Array(repeating: "", count: Self.names.count)) }
+  package var cells: [String] { [String(count)] + (figures?.map { String($0) } ?? Array(repeating: "", count: Self.names.count)) }
 }
 
 public struct TransitTimeView: Encodable, Sendable {
@@ -161,11 +161,11 @@ public struct TransitTimeView: Encodable, Sendable {
   /// Boxes that arrived at the destination in the month, and how long they took.
   public let spread: SpreadView
 
-  init(_ transit: RouteTransit) {
+  package init(_ transit: RouteTransit) {
     (route, corridor, month, spread) = (transit.route, transit.corridor, transit.month, SpreadView(transit.spread))
   }
 
-  enum CodingKeys: CodingKey { case route, corridor, month }
+  package enum CodingKeys: CodingKey { case route, corridor, month }
 
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
@@ -185,12 +185,12 @@ public struct DwellTimeView: Encodable, Sendable {
   /// The stays that ended in the period, and how long they were.
   public let spread: SpreadView
 
-  init(_ dwell: NodeDwell) {
+  package init(_ dwell: NodeDwell) {
     (location, name, kind, routes) = (dwell.location.text, dwell.name, dwell.kind, dwell.routes)
     spread = SpreadView(dwell.spread)
   }
 
-  enum CodingKeys: CodingKey { case location, name, kind, routes }
+  package enum CodingKeys: CodingKey { case location, name, kind, routes }
 
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)

@@ -1,0 +1,19 @@
+/// What the report pages read from a store: the report queries, as values. The pages
+/// (CorridorPresentation) depend on this protocol, never on a database, so that a second storage
+/// engine serves them unchanged. Defaults are the implementation's; a requirement names every
+/// argument.
+public protocol ReportReading {
+  func routes(corridor: String?) throws -> [Route]
+  func corridors() throws -> [CorridorInfo]
+  func locations(country: String?) throws -> [Location]
+  /// Where the boxes of open shipments are as of a time (per route node and leg, and open holds).
+  func networkPositions(asOf: EventTime, party: String?) throws -> NetworkPositions
+  func costReports(
+    from: Day?, to: Day?, corridor: String?, route: String?, by groupings: [[CostGrouping]], currency: Currency, fxAt: Day?,
+    party: String?
+  ) throws -> [[CostReportRow]]
+  func exportReport(year: Int, compare: Int?, by grouping: ExportGrouping, currency: Currency, fxAt: Day?, party: String?) throws
+    -> [ExportReportRow]
+  func exceptions(staleHours: Int, now: EventTime, party: String?) throws -> [ExceptionItem]
+  func transitReport(from: Day?, to: Day?, corridor: String?, route: String?, party: String?) throws -> TransitReport
+}
