@@ -9,7 +9,7 @@ let package = Package(
     .library(name: "CorridorModel", targets: ["CorridorModel"]),
     .library(name: "CorridorInterchange", targets: ["CorridorInterchange"]),
     .library(name: "CorridorPresentation", targets: ["CorridorPresentation"]),
-    .library(name: "CorridorKit", targets: ["CorridorKit"]),
+    .library(name: "CorridorStore", targets: ["CorridorStore"]),
     .library(name: "SQLite", targets: ["SQLite"]),
   ],
   dependencies: [
@@ -42,7 +42,7 @@ let package = Package(
     // mapping, files). No SQL.
     .target(name: "CorridorInterchange", dependencies: ["CorridorModel"]),
     .target(
-      name: "CorridorKit",
+      name: "CorridorStore",
       dependencies: [
         "CorridorModel",
         "CorridorInterchange",
@@ -63,7 +63,7 @@ let package = Package(
     .target(
       name: "CorridorServer",
       dependencies: [
-        "CorridorKit", "CorridorModel", "CorridorInterchange", "CorridorPresentation",
+        "CorridorStore", "CorridorModel", "CorridorInterchange", "CorridorPresentation",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
@@ -71,11 +71,11 @@ let package = Package(
       ]
     ),
     // Generators for benchmarks and load tests: kept out of the shipped library.
-    .target(name: "CorridorDevTools", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorKit"]),
+    .target(name: "CorridorDevTools", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorStore"]),
     .executableTarget(
       name: "corridor",
       dependencies: [
-        "CorridorKit", "CorridorModel", "CorridorInterchange", "CorridorPresentation",
+        "CorridorStore", "CorridorModel", "CorridorInterchange", "CorridorPresentation",
         "CorridorDevTools",
         "CorridorServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,12 +83,13 @@ let package = Package(
     ),
     .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"]),
     .testTarget(
-      name: "CorridorKitTests", dependencies: ["CorridorModel", "CorridorInterchange", "CorridorPresentation", "CorridorKit", "SQLite", "CSQLite"]),
+      name: "CorridorStoreTests",
+      dependencies: ["CorridorModel", "CorridorInterchange", "CorridorPresentation", "CorridorStore", "SQLite", "CSQLite"]),
     .testTarget(name: "CorridorCLITests", dependencies: ["corridor"]),
     .testTarget(
       name: "CorridorServerTests",
       dependencies: [
-        "CorridorServer", "CorridorKit", "CorridorModel", "CorridorInterchange", "CorridorPresentation", "SQLite",
+        "CorridorServer", "CorridorStore", "CorridorModel", "CorridorInterchange", "CorridorPresentation", "SQLite",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ]

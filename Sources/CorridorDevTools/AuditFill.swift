@@ -1,5 +1,5 @@
-import CorridorKit
 import CorridorModel
+import CorridorStore
 
 /// Benchmark support for `audit verify` and `audit export` at scale: appends `count` entries of
 /// entity `note` (not a table, so nothing to compare rows against) with a state the size of a

@@ -1,6 +1,6 @@
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
+import CorridorStore
 import Foundation
 
 /// Deterministic test data for benchmarks: books shipments and containers on the shipped routes

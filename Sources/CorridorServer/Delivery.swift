@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Foundation
 import Logging
 import NIOCore

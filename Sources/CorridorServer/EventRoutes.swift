@@ -1,7 +1,7 @@
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Hummingbird
 
 /// `GET /v2/events` and `GET /v2/events/{eventID}` (DCSA Track & Trace 2.2), and Corridor's

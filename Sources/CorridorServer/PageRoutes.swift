@@ -1,7 +1,7 @@
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Hummingbird
 
 /// The HTML pages (README "Pages") under `/corridor/v1/pages/…`, the same bytes as `corridor

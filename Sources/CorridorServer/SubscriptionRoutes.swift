@@ -1,7 +1,7 @@
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Foundation
 import Hummingbird
 

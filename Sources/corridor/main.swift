@@ -1,12 +1,12 @@
 import ArgumentParser
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Foundation
 
 /// The `corridor` command. Parsing, formatting and exit codes only: every rule lives in
-/// CorridorKit.
+/// CorridorStore.
 struct Corridor: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "corridor",

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
 import CorridorServer
+import CorridorStore
 import Foundation
 import Logging
 import NIOCore

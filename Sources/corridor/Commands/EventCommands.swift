@@ -1,8 +1,8 @@
 import ArgumentParser
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 
 extension Corridor {
   struct Event: ParsableCommand {

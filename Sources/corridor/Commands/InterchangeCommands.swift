@@ -1,9 +1,9 @@
 import ArgumentParser
 import CorridorDevTools
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Foundation
 
 extension EventFileFormat: ExpressibleByArgument {}

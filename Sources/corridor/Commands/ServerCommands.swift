@@ -1,9 +1,9 @@
 import ArgumentParser
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
 import CorridorServer
+import CorridorStore
 import Foundation
 
 extension Corridor {

@@ -1,7 +1,7 @@
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Foundation
 
 /// Everything the CLI writes goes through here: results on stdout, notices and errors on stderr.

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Foundation
 
 /// `--db`, shared by every command that touches the database.

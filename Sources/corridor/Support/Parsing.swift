@@ -1,8 +1,8 @@
 import ArgumentParser
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 
 /// Parsers for the value types the CLI takes, so a bad value is exit 65 with the domain's own
 /// explanation.

@@ -1,7 +1,7 @@
 import CorridorInterchange
-import CorridorKit
 import CorridorModel
 import CorridorPresentation
+import CorridorStore
 import Foundation
 
 /// Renders rows for the three read formats. Tables are for people; JSON and CSV are contracts.

@@ -3,8 +3,8 @@ import CorridorPresentation
 import Foundation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// `report transit`: transit per route and month, dwell at border crossings, with figures worked
 /// out by hand from the times recorded.

@@ -3,8 +3,8 @@ import CorridorPresentation
 import Foundation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// The chart module on its own: scales, ticks, layout, and that the same data draws the same bytes.
 @Suite struct ChartTests {

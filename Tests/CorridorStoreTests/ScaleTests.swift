@@ -3,8 +3,8 @@ import CorridorPresentation
 import Foundation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// What keeps the everyday questions fast at a year's volume (issue 14): the hot queries go
 /// through their indexes, and lists page in a stable order.

@@ -4,8 +4,8 @@ import Foundation
 import SQLite
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 func writeFile(_ text: String, name: String = "events.csv") throws -> String {
   let path = temporaryFolder() + "/" + name

@@ -4,8 +4,8 @@ import Foundation
 import SQLite
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// A database with the shipped network, one 40 ft container on shipment CQ24-0001 on
 /// CQ-AKL-DUI, and helpers to record events as of 2024-06-01.

@@ -3,8 +3,8 @@ import CorridorPresentation
 import Foundation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// The RFC 4180 reader on its own: fields, positions and every syntax error with its place.
 @Suite struct CSVReaderTests {

@@ -4,8 +4,8 @@ import CorridorPresentation
 import Foundation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// Changes the file the way an intruder would: through the raw SQLite C API, outside
 /// Corridor's own code.

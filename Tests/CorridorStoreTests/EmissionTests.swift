@@ -3,8 +3,8 @@ import CorridorPresentation
 import Foundation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// A two-leg rail route with a gauge change at Dostyk (CQ-DOS) and a rail-sea ILSTC route with
 /// the Qinzhou transshipment (CQ-SIN), with factors chosen so that the rounding and the region

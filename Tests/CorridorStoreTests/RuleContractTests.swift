@@ -4,8 +4,8 @@ import Foundation
 import SQLite
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// The contracts around the rules: the README's rule table names exactly the rules the engine
 /// has; the schema's code lists are the enums' cases; the `shipment_status` view and the one

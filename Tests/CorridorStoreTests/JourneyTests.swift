@@ -2,8 +2,8 @@ import CorridorInterchange
 import CorridorPresentation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// Chongqing → Duisburg with both gauge changes (Dostyk 1,435 → 1,520 mm, Małaszewicze back) and
 /// a customs hold at Małaszewicze, tracked field by field. Expected figures by hand from the

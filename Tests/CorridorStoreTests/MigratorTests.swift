@@ -4,8 +4,8 @@ import Foundation
 import SQLite
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 @Suite struct MigratorTests {
   let shipped = Migration.embedded

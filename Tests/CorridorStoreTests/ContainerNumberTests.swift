@@ -2,8 +2,8 @@ import CorridorInterchange
 import CorridorPresentation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 @Suite struct ContainerNumberTests {
   @Test(arguments: ["CSQU3054383", "TCNU7200794", "TOLU4734787", "GYOU4047990"])

@@ -3,8 +3,8 @@ import CorridorPresentation
 import Foundation
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// A controlled ledger on the two-leg mini network (CQ-DOS, corridor CN-EU): every expected
 /// figure below is computed by hand in the comment beside it.

@@ -4,8 +4,8 @@ import Foundation
 import SQLite
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// The shipped EDIFACT fixtures (hand-written, one per message type and mapping rule).
 func edifactFixture(_ name: String) -> String {

@@ -4,8 +4,8 @@ import Foundation
 import SQLite
 import Testing
 
-@testable import CorridorKit
 @testable import CorridorModel
+@testable import CorridorStore
 
 /// One table of cases, each run through three doors: `event record`, a one-row CSV import and
 /// a one-line NDJSON import. Every door must give the same outcome, rule, message and hint,
