@@ -28,6 +28,27 @@ import Testing
     #expect(named.count == RuleID.eventRules.count, "a rule named twice")
   }
 
+  /// Rule ids are declared by their features (`extension RuleID` beside the feature's code), so no
+  /// list catches two features naming the same rule: the sources are read instead.
+  @Test func everyRuleNameIsDeclaredOnceAndKebabCase() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let sources = root.appendingPathComponent("Sources")
+    var declared: [String: [String]] = [:]
+    let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+    let pattern = /static let (\w+) = RuleID\("([^"]*)"\)/
+    for file in files where file.pathExtension == "swift" {
+      for match in try String(contentsOf: file, encoding: .utf8).matches(of: pattern) {
+        declared[String(match.output.2), default: []].append("\(file.lastPathComponent) \(match.output.1)")
+      }
+    }
+    #expect(declared.count > 60, "\(declared.count) rules found: the pattern no longer matches the declarations")
+    for (name, places) in declared {
+      #expect(places.count == 1, "\(name) is declared \(places.count) times: \(places)")
+      #expect(name.wholeMatch(of: /[a-z0-9]+(-[a-z0-9]+)*/) != nil, "\(name) is not kebab-case")
+    }
+    for rule in RuleID.stored { #expect(declared[rule.name] != nil, "\(rule.name)") }
+  }
+
   /// Each `IN (…)` / `instr(…)` code list in the schema equals the Swift enum's cases.
   @Test func everyCheckListIsTheEnumsCases() throws {
     let db = try freshDatabase()

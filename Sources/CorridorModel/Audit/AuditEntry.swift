@@ -77,3 +77,14 @@ public struct AuditEntry: Sendable, Equatable {
 
   public static let genesis = String(repeating: "0", count: 64)
 }
+
+// The rule ids of the audit trail and exports (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let auditVerify = RuleID("audit-verify")
+  public static let exportChain = RuleID("export-chain")
+  public static let exportCount = RuleID("export-count")
+  public static let exportDigest = RuleID("export-digest")
+  public static let exportFormat = RuleID("export-format")
+  public static let manifest = RuleID("manifest")
+  public static let dbCheck = RuleID("db-check")
+}

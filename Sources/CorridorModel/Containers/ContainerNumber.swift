@@ -117,3 +117,11 @@ public struct ContainerNumber: Hashable, Comparable, Sendable, CustomStringConve
   /// For values read back from the database, where the schema and earlier parsing vouch for them.
   package init(trusted text: String) { self.text = text }
 }
+
+// The rule ids of containers (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let containerExists = RuleID("container-exists")
+  public static let iso6346 = RuleID("iso6346")
+  public static let sizeType = RuleID("size-type")
+  public static let seal = RuleID("seal")
+}

@@ -267,3 +267,17 @@ public struct CostCalculator {
     }
   }
 }
+
+// The rule ids of tariffs, policies and exchange rates (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let amount = RuleID("amount")
+  public static let basis = RuleID("basis")
+  public static let component = RuleID("component")
+  public static let equipment = RuleID("equipment")
+  public static let policy = RuleID("policy")
+  public static let policyKind = RuleID("policy-kind")
+  public static let tariffOverlap = RuleID("tariff-overlap")
+  public static let missingFxRate = RuleID("missing-fx-rate")
+  public static let fxRate = RuleID("fx-rate")
+  public static let currency = RuleID("currency")
+}

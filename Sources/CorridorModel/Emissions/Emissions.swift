@@ -231,3 +231,9 @@ public struct EmissionCalculator {
 
   private func sum(_ values: [Int64]) throws -> Int64 { try values.reduce(0, checkedSum) }
 }
+
+// The rule ids of emission and hub factors (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let emissionFactor = RuleID("emission-factor")
+  public static let hubFactor = RuleID("hub-factor")
+}

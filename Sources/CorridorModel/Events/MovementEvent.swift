@@ -271,3 +271,12 @@ public struct MovementEvent: Sendable, Equatable {
   public var time: EventTime { report.time }
   public var location: LocationCode { report.location }
 }
+
+// The rule ids of movement events (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let classifier = RuleID("classifier")
+  public static let emptyLaden = RuleID("empty-laden")
+  public static let eventCode = RuleID("event-code")
+  public static let eventRetracted = RuleID("event-retracted")
+  public static let unknownEvent = RuleID("unknown-event")
+}

@@ -44,3 +44,9 @@ public struct SenderStatusCode: Sendable, Equatable {
       note: try item.optional("note")?.string())
   }
 }
+
+// The rule ids of eDIFACT (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let edifact = RuleID("edifact")
+  public static let edifactMapping = RuleID("edifact-mapping")
+}

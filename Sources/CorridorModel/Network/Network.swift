@@ -113,3 +113,17 @@ public struct Route: Sendable, Equatable {
   /// More legs than any corridor has nodes.
   public static let maxLegs = 100
 }
+
+// The rule ids of the network and reference files (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let aliasTaken = RuleID("alias-taken")
+  public static let leg = RuleID("leg")
+  public static let mode = RuleID("mode")
+  public static let routeBounds = RuleID("route-bounds")
+  public static let routeCycle = RuleID("route-cycle")
+  public static let traction = RuleID("traction")
+  public static let unknownCorridor = RuleID("unknown-corridor")
+  public static let unknownRoute = RuleID("unknown-route")
+  public static let unlocode = RuleID("unlocode")
+  public static let reference = RuleID("reference")
+}

@@ -170,3 +170,13 @@ public struct DCSAEventFilter: Sendable, Equatable {
     values.allSatisfy { name, items in Self.fields.first { $0.name == name }?.selects?.matches(items, event) ?? false }
   }
 }
+
+// The rule ids of keys, subscriptions and the API (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let apiKey = RuleID("api-key")
+  public static let callbackURL = RuleID("callback-url")
+  public static let cursor = RuleID("cursor")
+  public static let eventFilter = RuleID("event-filter")
+  public static let subscription = RuleID("subscription")
+  public static let party = RuleID("party")
+}

@@ -109,3 +109,16 @@ public struct Shipment: Sendable, Equatable {
   public var ref: String { booking.ref }
   public var booked: BookedShipment { BookedShipment(booking: booking, containers: containers) }
 }
+
+// The rule ids of bookings and assignments (README "Rules"): declared with the feature, not in a central list.
+extension RuleID {
+  public static let alreadyAssigned = RuleID("already-assigned")
+  public static let commodity = RuleID("commodity")
+  public static let containerBusy = RuleID("container-busy")
+  public static let duplicateContainer = RuleID("duplicate-container")
+  public static let hsCode = RuleID("hs-code")
+  public static let shipmentExists = RuleID("shipment-exists")
+  public static let shipmentRef = RuleID("shipment-ref")
+  public static let overweight = RuleID("overweight")
+  public static let weight = RuleID("weight")
+}

@@ -188,3 +188,18 @@ extension CorridorDatabase {
     }
   }
 }
+
+extension StoreFeature {
+  /// What the API keys feature audits.
+  static let access = StoreFeature(
+    name: "access",
+    auditedEntities: [
+      // A key's hash is in its state (256 random bits: nothing to guess back); a subscription's
+      // secret is not (the trail goes to customs), only when it was last set.
+      AuditedEntity(
+        name: "apiKey",
+        select: """
+          SELECT name AS key, name, role, party, key_sha256 AS keySha256, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys
+          """, keyExpression: "name")
+    ])
+}

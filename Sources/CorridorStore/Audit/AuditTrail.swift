@@ -6,7 +6,7 @@ import SQLite
 /// What the audit trail knows how to pin down: for each audited table, the SQL that renders a
 /// row's state (key first, then camelCase columns). The same SQL writes the state into the trail
 /// and re-reads it during `audit verify`, so the two can only differ if the row changed.
-struct AuditedEntity {
+struct AuditedEntity: Sendable {
   let name: String
   /// `SELECT <key> AS key, <columns…> FROM …`; a WHERE or ORDER BY is appended.
   let select: String
@@ -21,127 +21,8 @@ struct AuditedEntity {
 
   func arguments(for key: String) -> [SQLValue] { splitKey?(key) ?? [.text(key)] }
 
-  static let all: [AuditedEntity] = [
-    AuditedEntity(
-      name: "location",
-      select: """
-        SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS timeZone, l.latitude, l.longitude, l.source,
-          (SELECT json_group_array(alias) FROM (SELECT alias FROM location_aliases a WHERE a.code = l.code ORDER BY alias)) AS aliases
-        FROM locations l
-        """, keyExpression: "l.code"),
-    AuditedEntity(name: "corridor", select: "SELECT code AS key, code, name, source FROM corridors", keyExpression: "code"),
-    // A leg without a traction renders as before migration 0008 added the column, so the states
-    // recorded earlier still verify.
-    AuditedEntity(
-      name: "route",
-      select: """
-        SELECT r.code AS key, r.code, r.corridor, r.name, r.source,
-          (SELECT json_group_array(CASE WHEN traction IS NULL
-             THEN json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
-                             gauge_change, transshipment, source)
-             ELSE json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
-                             gauge_change, transshipment, source, traction) END)
-           FROM (SELECT * FROM legs g WHERE g.route = r.code ORDER BY seq)) AS legs
-        FROM routes r
-        """, keyExpression: "r.code"),
-    AuditedEntity(
-      name: "container",
-      select: """
-        SELECT number AS key, number, size_type AS sizeType, tare_kg AS tareKg, max_gross_kg AS maxGrossKg, created_at AS createdAt, operator,
-          size_type_as_sent AS sizeTypeAsSent
-        FROM containers
-        """, keyExpression: "number"),
-    AuditedEntity(
-      name: "shipment",
-      select: """
-        SELECT ref AS key, ref, route, shipper, consignee, commodity, hs_code AS hsCode, value_minor AS valueMinor, currency,
-          booked_on AS bookedOn, created_at AS createdAt, operator
-        FROM shipments
-        """, keyExpression: "ref"),
-    AuditedEntity(
-      name: "assignment",
-      select: """
-        SELECT shipment || '/' || container AS key, shipment, container, gross_kg AS grossKg, seals, assigned_at AS assignedAt, operator
-        FROM shipment_containers
-        """, keyExpression: "shipment || '/' || container", lookup: "shipment = ? AND container = ?",
-      splitKey: { key in
-        // The container number is the last 11 characters; a shipment reference may hold '/'.
-        [.text(String(key.dropLast(12))), .text(String(key.suffix(11)))]
-      }),
-    AuditedEntity(
-      name: "cancellation",
-      select: "SELECT ref AS key, ref, reason, cancelled_at AS cancelledAt, operator FROM shipment_cancellations", keyExpression: "ref"),
-    AuditedEntity(name: "event", select: eventSelect, keyExpression: "id"),
-    AuditedEntity(
-      name: "retraction",
-      select: "SELECT event_id AS key, event_id AS eventId, reason, recorded_at AS recordedAt, operator FROM event_retractions",
-      keyExpression: "event_id"),
-    AuditedEntity(
-      name: "tariff",
-      select: """
-        SELECT route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from AS key,
-          route, leg, component, equipment, basis, amount_minor AS amountMinor, currency, valid_from AS validFrom, valid_to AS validTo,
-          source, illustrative
-        FROM tariffs
-        """, keyExpression: "route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from",
-      lookup: "route = ? AND leg IS ? AND component = ? AND equipment = ? AND valid_from = ?",
-      splitKey: { key in
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 5 else { return [.text(key), .null, .null, .null, .null] }
-        let tail = parts.suffix(4)
-        let leg: SQLValue = tail.first == "route" ? .null : (Int64(tail.first ?? "").map { .integer($0) } ?? .null)
-        return [.text(parts.dropLast(4).joined(separator: "/")), leg] + tail.dropFirst().map { .text($0) }
-      }),
-    AuditedEntity(
-      name: "policy",
-      select: """
-        SELECT name AS key, name, corridor, route, kind, value, currency, components, cap_minor AS capMinor, cap_currency AS capCurrency,
-          origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative
-        FROM policies
-        """, keyExpression: "name"),
-    AuditedEntity(
-      name: "emissionFactor",
-      select: """
-        SELECT mode || '/' || ifnull(region, '') || '/' || valid_from AS key, mode, region, unit, wtw, ttw, valid_from AS validFrom,
-          valid_to AS validTo, source
-        FROM emission_factors
-        """, keyExpression: "mode || '/' || ifnull(region, '') || '/' || valid_from", lookup: "mode = ? AND region IS ? AND valid_from = ?",
-      splitKey: { key in
-        // A mode has no '/', nor has a date; a region may.
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 3 else { return [.text(key), .null, .null] }
-        let region = parts.dropFirst().dropLast().joined(separator: "/")
-        return [.text(parts[0]), region.isEmpty ? .null : .text(region), .text(parts[parts.count - 1])]
-      }),
-    // A key's hash is in its state (256 random bits: nothing to guess back); a subscription's
-    // secret is not (the trail goes to customs), only when it was last set.
-    AuditedEntity(
-      name: "apiKey",
-      select: """
-        SELECT name AS key, name, role, party, key_sha256 AS keySha256, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys
-        """, keyExpression: "name"),
-    AuditedEntity(
-      name: "subscription",
-      select: """
-        SELECT id AS key, id, owner, callback_url AS callbackUrl, filters, created_at AS createdAt, updated_at AS updatedAt,
-          secret_set_at AS secretSetAt
-        FROM subscriptions
-        """, keyExpression: "id"),
-    AuditedEntity(
-      name: "hubFactor", select: "SELECT kind AS key, kind, unit, wtw, ttw, source FROM hub_factors", keyExpression: "kind"),
-    AuditedEntity(
-      name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",
-      keyExpression: "date || '/' || base || '/' || quote", lookup: "date = ? AND base = ? AND quote = ?",
-      splitKey: { key in key.split(separator: "/").map { .text(String($0)) } }),
-    AuditedEntity(
-      name: "statusCode",
-      select: """
-        SELECT sender || '/' || code || '/' || list || '/' || agency AS key, sender, code, list, agency, event, note FROM sender_status_codes
-        """, keyExpression: "sender || '/' || code || '/' || list || '/' || agency", lookup: "sender = ? AND code = ? AND list = ? AND agency = ?",
-      splitKey: { key in key.split(separator: "/", omittingEmptySubsequences: false).map { .text(String($0)) } }),
-  ]
-
-  static let eventSelect = EventColumns.select
+  /// Every audited table, from the features that declare them (`StoreFeature.all`).
+  static let all: [AuditedEntity] = StoreFeature.all.flatMap(\.auditedEntities)
 
   static func named(_ name: String) -> AuditedEntity? { all.first { $0.name == name } }
 

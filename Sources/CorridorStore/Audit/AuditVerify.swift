@@ -286,7 +286,7 @@ extension CorridorDatabase {
 
   /// SHA-256 over the canonical states of events `firstSeq…lastSeq`, each followed by a newline.
   func eventDigest(firstSeq: Int64, lastSeq: Int64) throws -> (digest: String, rows: Int) {
-    let statement = try connection.cachedStatement("\(AuditedEntity.eventSelect) WHERE seq BETWEEN ? AND ? ORDER BY seq")
+    let statement = try connection.cachedStatement("\(EventColumns.select) WHERE seq BETWEEN ? AND ? ORDER BY seq")
     try statement.bind(firstSeq, at: 1)
     try statement.bind(lastSeq, at: 2)
     var hasher = SHA256()

@@ -88,3 +88,18 @@ extension CorridorDatabase {
     }
   }
 }
+
+extension StoreFeature {
+  /// What the containers feature audits.
+  static let containers = StoreFeature(
+    name: "containers",
+    auditedEntities: [
+      AuditedEntity(
+        name: "container",
+        select: """
+          SELECT number AS key, number, size_type AS sizeType, tare_kg AS tareKg, max_gross_kg AS maxGrossKg, created_at AS createdAt, operator,
+            size_type_as_sent AS sizeTypeAsSent
+          FROM containers
+          """, keyExpression: "number")
+    ])
+}

@@ -88,3 +88,34 @@ extension CorridorDatabase {
     try audit(action: replacing == nil ? "insert" : "update", entity: "tariff", key: tariff.auditKey, operator: op)
   }
 }
+
+extension StoreFeature {
+  /// What the tariffs and reduction policies feature audits.
+  static let costs = StoreFeature(
+    name: "costs",
+    auditedEntities: [
+      AuditedEntity(
+        name: "tariff",
+        select: """
+          SELECT route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from AS key,
+            route, leg, component, equipment, basis, amount_minor AS amountMinor, currency, valid_from AS validFrom, valid_to AS validTo,
+            source, illustrative
+          FROM tariffs
+          """, keyExpression: "route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from",
+        lookup: "route = ? AND leg IS ? AND component = ? AND equipment = ? AND valid_from = ?",
+        splitKey: { key in
+          let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+          guard parts.count >= 5 else { return [.text(key), .null, .null, .null, .null] }
+          let tail = parts.suffix(4)
+          let leg: SQLValue = tail.first == "route" ? .null : (Int64(tail.first ?? "").map { .integer($0) } ?? .null)
+          return [.text(parts.dropLast(4).joined(separator: "/")), leg] + tail.dropFirst().map { .text($0) }
+        }),
+      AuditedEntity(
+        name: "policy",
+        select: """
+          SELECT name AS key, name, corridor, route, kind, value, currency, components, cap_minor AS capMinor, cap_currency AS capCurrency,
+            origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative
+          FROM policies
+          """, keyExpression: "name"),
+    ])
+}

@@ -82,3 +82,27 @@ extension Row {
     try parsed(column, "emission factor (decimal, 0 to 1000000, at most 6 decimals)", factorValue(parsing:))
   }
 }
+
+extension StoreFeature {
+  /// What the emission and hub factors feature audits.
+  static let emissions = StoreFeature(
+    name: "emissions",
+    auditedEntities: [
+      AuditedEntity(
+        name: "emissionFactor",
+        select: """
+          SELECT mode || '/' || ifnull(region, '') || '/' || valid_from AS key, mode, region, unit, wtw, ttw, valid_from AS validFrom,
+            valid_to AS validTo, source
+          FROM emission_factors
+          """, keyExpression: "mode || '/' || ifnull(region, '') || '/' || valid_from", lookup: "mode = ? AND region IS ? AND valid_from = ?",
+        splitKey: { key in
+          // A mode has no '/', nor has a date; a region may.
+          let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+          guard parts.count >= 3 else { return [.text(key), .null, .null] }
+          let region = parts.dropFirst().dropLast().joined(separator: "/")
+          return [.text(parts[0]), region.isEmpty ? .null : .text(region), .text(parts[parts.count - 1])]
+        }),
+      AuditedEntity(
+        name: "hubFactor", select: "SELECT kind AS key, kind, unit, wtw, ttw, source FROM hub_factors", keyExpression: "kind"),
+    ])
+}

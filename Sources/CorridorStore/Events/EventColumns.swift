@@ -4,7 +4,7 @@ import SQLite
 
 /// The events table's columns as the audit trail names them, in canonical (sorted) order, with
 /// where each value comes from when an accepted event is written. The one description that the
-/// events INSERT, `AuditedEntity.eventSelect` (what `event record` audits and `audit verify`
+/// events INSERT, `EventColumns.select` (what `event record` audits and `audit verify`
 /// re-reads) and the import's state writer are all made from.
 enum EventColumns {
   /// What a written row is made of, besides the accepted event.

@@ -175,3 +175,16 @@ extension CorridorDatabase {
     WHERE e.container = ? AND e.shipment = ? ORDER BY e.at_ms, e.seq
     """
 }
+
+extension StoreFeature {
+  /// What the movement events and their retractions feature audits.
+  static let events = StoreFeature(
+    name: "events",
+    auditedEntities: [
+      AuditedEntity(name: "event", select: EventColumns.select, keyExpression: "id"),
+      AuditedEntity(
+        name: "retraction",
+        select: "SELECT event_id AS key, event_id AS eventId, reason, recorded_at AS recordedAt, operator FROM event_retractions",
+        keyExpression: "event_id"),
+    ])
+}

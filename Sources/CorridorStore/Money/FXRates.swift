@@ -49,3 +49,15 @@ extension CorridorDatabase {
     try audit(action: existing == nil ? "insert" : "update", entity: "fxRate", key: "\(rate.date)/\(rate.base)/\(rate.quote)", operator: op)
   }
 }
+
+extension StoreFeature {
+  /// What the exchange rates feature audits.
+  static let fxRates = StoreFeature(
+    name: "fxRates",
+    auditedEntities: [
+      AuditedEntity(
+        name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",
+        keyExpression: "date || '/' || base || '/' || quote", lookup: "date = ? AND base = ? AND quote = ?",
+        splitKey: { key in key.split(separator: "/").map { .text(String($0)) } })
+    ])
+}

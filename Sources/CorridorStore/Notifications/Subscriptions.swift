@@ -169,3 +169,18 @@ extension CorridorDatabase {
       createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"), secretSetAt: try row.text("secret_set_at"))
   }
 }
+
+extension StoreFeature {
+  /// What the event subscriptions feature audits.
+  static let notifications = StoreFeature(
+    name: "notifications",
+    auditedEntities: [
+      AuditedEntity(
+        name: "subscription",
+        select: """
+          SELECT id AS key, id, owner, callback_url AS callbackUrl, filters, created_at AS createdAt, updated_at AS updatedAt,
+            secret_set_at AS secretSetAt
+          FROM subscriptions
+          """, keyExpression: "id")
+    ])
+}

@@ -276,3 +276,31 @@ extension Conditions {
     if let party = filter.party { add("s.ref IN (\(PartyScope.shipments))", values: PartyScope.arguments(party)) }
   }
 }
+
+extension StoreFeature {
+  /// What the bookings, assignments and cancellations feature audits.
+  static let shipments = StoreFeature(
+    name: "shipments",
+    auditedEntities: [
+      AuditedEntity(
+        name: "shipment",
+        select: """
+          SELECT ref AS key, ref, route, shipper, consignee, commodity, hs_code AS hsCode, value_minor AS valueMinor, currency,
+            booked_on AS bookedOn, created_at AS createdAt, operator
+          FROM shipments
+          """, keyExpression: "ref"),
+      AuditedEntity(
+        name: "assignment",
+        select: """
+          SELECT shipment || '/' || container AS key, shipment, container, gross_kg AS grossKg, seals, assigned_at AS assignedAt, operator
+          FROM shipment_containers
+          """, keyExpression: "shipment || '/' || container", lookup: "shipment = ? AND container = ?",
+        splitKey: { key in
+          // The container number is the last 11 characters; a shipment reference may hold '/'.
+          [.text(String(key.dropLast(12))), .text(String(key.suffix(11)))]
+        }),
+      AuditedEntity(
+        name: "cancellation",
+        select: "SELECT ref AS key, ref, reason, cancelled_at AS cancelledAt, operator FROM shipment_cancellations", keyExpression: "ref"),
+    ])
+}

@@ -33,3 +33,17 @@ extension CorridorDatabase {
     try audit(action: existing == nil ? "insert" : "update", entity: "statusCode", key: mapping.key.audited, operator: op)
   }
 }
+
+extension StoreFeature {
+  /// What the senders' own status codes feature audits.
+  static let senderCodes = StoreFeature(
+    name: "senderCodes",
+    auditedEntities: [
+      AuditedEntity(
+        name: "statusCode",
+        select: """
+          SELECT sender || '/' || code || '/' || list || '/' || agency AS key, sender, code, list, agency, event, note FROM sender_status_codes
+          """, keyExpression: "sender || '/' || code || '/' || list || '/' || agency", lookup: "sender = ? AND code = ? AND list = ? AND agency = ?",
+        splitKey: { key in key.split(separator: "/", omittingEmptySubsequences: false).map { .text(String($0)) } })
+    ])
+}

@@ -1,0 +1,16 @@
+import CorridorModel
+
+/// What a feature brings to the store besides its queries: the tables it audits. A feature
+/// declares itself beside its own store code (`extension StoreFeature { static let … }`); the
+/// audit trail's list of tables is derived from the features listed here, so adding an audited
+/// table touches the feature's file only, and a new feature adds one line below.
+struct StoreFeature: Sendable {
+  let name: String
+  /// Its audited tables: how each row's state is rendered and looked up (`AuditedEntity`).
+  let auditedEntities: [AuditedEntity]
+
+  /// Every feature, in the order `audit verify` walks their tables.
+  static let all: [StoreFeature] = [
+    .network, .containers, .shipments, .events, .costs, .fxRates, .emissions, .access, .notifications, .senderCodes,
+  ]
+}
