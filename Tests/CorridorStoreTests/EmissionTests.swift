@@ -200,14 +200,14 @@ struct EmissionLedger {
   @Test func factorLoadsAreAuditedAndRefusedWhenAmbiguousOrWrong() throws {
     let db = try freshDatabase()
     let summary = try load(emissionReference, into: db)
-    #expect(summary.emissionFactors.inserted == 7 && summary.hubFactors.inserted == 2)
+    #expect(summary["emissionFactors"].inserted == 7 && summary["hubFactors"].inserted == 2)
     #expect(try db.auditLog(entity: "emissionFactor").count == 7)
     #expect(try db.auditLog(entity: "hubFactor").map(\.key).sorted() == ["gauge-change", "transshipment"])
     #expect(try db.auditLog(entity: "emissionFactor").contains { $0.key == "rail-electric//2024-01-01" })
     // The same file again changes nothing; a changed value is an audited update.
     #expect(try !load(emissionReference, into: db).changed)
     let changed = emissionReference.replacingOccurrences(of: "\"wtw\": \"30\", \"ttw\": \"25\"", with: "\"wtw\": \"31\", \"ttw\": \"25\"")
-    #expect(try load(changed, into: db).emissionFactors.updated == 1)
+    #expect(try load(changed, into: db)["emissionFactors"].updated == 1)
     #expect(try db.auditLog(entity: "emissionFactor", key: "rail-diesel/KZ/2024-01-01").map(\.action) == ["insert", "update"])
     #expect(try db.verifyAudit().intact)
 

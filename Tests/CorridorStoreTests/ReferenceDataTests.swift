@@ -37,11 +37,29 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
 }
 
 @Suite struct ReferenceDataTests {
+  /// The sections come from the features that own them (`StoreFeature.referenceSections`): the
+  /// file's sections, their order (what a section may refer to must parse first) and the README's
+  /// format stay what they were.
+  @Test func theSectionsAreTheFeaturesInLoadOrder() throws {
+    let keys = StoreFeature.all.flatMap(\.referenceSections).map(\.key)
+    #expect(keys == ["locations", "corridors", "routes", "tariffs", "policies", "fxRates", "emissionFactors", "hubFactors", "statusCodes"])
+    let readme = try String(
+      contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("README.md"), encoding: .utf8)
+    let format = try #require(readme.components(separatedBy: "### Reference data format").dropFirst().first?.prefix(3000))
+    for key in keys { #expect(format.contains("\"\(key)\""), "README's reference format lacks \(key)") }
+    // A summary counts every section loaded, in that order, touched or not.
+    let db = try freshDatabase()
+    let summary = try db.loadReference(bytes: Array(miniReference.utf8), file: "mini.json", operator: "test")
+    #expect(summary.sections.map(\.key) == keys)
+    #expect(summary["locations"].inserted == 3 && summary["tariffs"].isZero)
+  }
+
   @Test func loadsAndReadsBack() throws {
     let db = try freshDatabase()
     let summary = try load(miniReference, into: db)
-    #expect(summary.locations.inserted == 3)
-    #expect(summary.routes.inserted == 1)
+    #expect(summary["locations"].inserted == 3)
+    #expect(summary["routes"].inserted == 1)
     let route = try #require(try db.route("CQ-DOS"))
     #expect(route.legs.count == 2)
     #expect(route.totalKm == 3812)
@@ -65,7 +83,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     let before = try networkSnapshot(db)
     let again = try load(miniReference, into: db)
     #expect(!again.changed)
-    #expect(again.locations.unchanged == 3 && again.routes.unchanged == 1)
+    #expect(again["locations"].unchanged == 3 && again["routes"].unchanged == 1)
     #expect(try networkSnapshot(db) == before)
   }
 
@@ -75,8 +93,8 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     let changed = miniReference.replacingOccurrences(of: "\"distanceKm\": 3800", with: "\"distanceKm\": 3900")
       .replacingOccurrences(of: "\"name\": \"Dostyk\"", with: "\"name\": \"Dostyk station\"")
     let summary = try load(changed, into: db)
-    #expect(summary.routes.updated == 1)
-    #expect(summary.locations.updated == 1 && summary.locations.unchanged == 2)
+    #expect(summary["routes"].updated == 1)
+    #expect(summary["locations"].updated == 1 && summary["locations"].unchanged == 2)
     #expect(try db.route("CQ-DOS")?.totalKm == 3912)
     #expect(try db.location("KZDOS")?.name == "Dostyk station")
   }
@@ -131,7 +149,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
        "policies": [{"name": "From here", "corridor": "CN-LA", "kind": "percent", "value": "10", "origin": "CNXQY", "validFrom": "2025-01-01"}]}
       """#
     let summary = try load(file, into: db)
-    #expect(summary.policies.inserted == 1)
+    #expect(summary["policies"].inserted == 1)
     #expect(try db.policies().first?.origin?.text == "CNXQZ")  // the alias resolved to its location
   }
 
@@ -165,7 +183,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
   @Test func shippedNetworkCoversEveryCorridorWithSourcedLegs() throws {
     let db = try freshDatabase()
     let summary = try db.loadShippedReference(operator: "test")
-    #expect(summary.corridors.inserted == 4)
+    #expect(summary["corridors"].inserted == 4)
     let routes = try db.routes()
     #expect(Set(routes.map(\.corridor)) == ["ILSTC", "CN-LA", "CN-VN", "CN-EU"])
     #expect(routes.allSatisfy { route in route.legs.allSatisfy { ($0.source ?? "").isEmpty == false } })

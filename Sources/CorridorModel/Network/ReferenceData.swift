@@ -1,24 +1,6 @@
-import Foundation
-
-/// The reference-data interchange file: `{locations, corridors, routes, tariffs, policies,
-/// fxRates, emissionFactors, hubFactors, statusCodes}`, every section optional, unknown keys ignored (so files can carry `source` and
-/// other notes anywhere). See README "Reference data format".
-public struct ReferenceData: Sendable {
-  public var locations: [Location] = []
-  public var corridors: [CorridorInfo] = []
-  public var routes: [Route] = []
-  public var tariffs: [Tariff] = []
-  public var policies: [Policy] = []
-  public var fxRates: [FXRate] = []
-  public var emissionFactors: [EmissionFactor] = []
-  public var hubFactors: [HubFactor] = []
-  /// Senders' own IFTSTA status codes (`SenderStatusCode`).
-  public var statusCodes: [SenderStatusCode] = []
-
-  public init() {}
-}
-
-/// What a reference load changed, per section.
+/// What a reference load changed, per section of the reference file, in the order the sections
+/// load. The sections are the features' own (see `ReferenceSection` in the store and README
+/// "Reference data format"); a section the load did not touch counts zero.
 public struct ReferenceLoadSummary: Sendable, Equatable {
   public struct Counts: Sendable, Equatable {
     public var inserted = 0
@@ -30,40 +12,43 @@ public struct ReferenceLoadSummary: Sendable, Equatable {
       self.updated = updated
       self.unchanged = unchanged
     }
+
+    public var isZero: Bool { inserted == 0 && updated == 0 && unchanged == 0 }
   }
 
-  public var locations = Counts()
-  public var corridors = Counts()
-  public var routes = Counts()
-  public var tariffs = Counts()
-  public var policies = Counts()
-  public var fxRates = Counts()
-  public var emissionFactors = Counts()
-  public var hubFactors = Counts()
-  public var statusCodes = Counts()
+  public struct Section: Sendable, Equatable {
+    /// The section's key in the file (`locations`, `tariffs`, …).
+    public let key: String
+    public var counts: Counts
+  }
+
+  /// Every section loaded, in load order.
+  public private(set) var sections: [Section] = []
 
   package init() {}
 
-  public var changed: Bool {
-    [locations, corridors, routes, tariffs, policies, fxRates, emissionFactors, hubFactors, statusCodes].contains {
-      $0.inserted + $0.updated > 0
+  /// A section's counts; zero for a section not loaded.
+  public subscript(key: String) -> Counts {
+    get { sections.first { $0.key == key }?.counts ?? Counts() }
+    set {
+      if let index = sections.firstIndex(where: { $0.key == key }) {
+        sections[index].counts = newValue
+      } else {
+        sections.append(Section(key: key, counts: newValue))
+      }
     }
   }
 
+  public var changed: Bool { sections.contains { $0.counts.inserted + $0.counts.updated > 0 } }
+
+  /// Two loads' counts added section by section (the shipped files, loaded one after another).
   public static func + (a: Self, b: Self) -> Self {
-    func add(_ x: Counts, _ y: Counts) -> Counts {
-      Counts(inserted: x.inserted + y.inserted, updated: x.updated + y.updated, unchanged: x.unchanged + y.unchanged)
+    var sum = a
+    for section in b.sections {
+      let x = sum[section.key]
+      let y = section.counts
+      sum[section.key] = Counts(inserted: x.inserted + y.inserted, updated: x.updated + y.updated, unchanged: x.unchanged + y.unchanged)
     }
-    var sum = Self()
-    sum.locations = add(a.locations, b.locations)
-    sum.corridors = add(a.corridors, b.corridors)
-    sum.routes = add(a.routes, b.routes)
-    sum.tariffs = add(a.tariffs, b.tariffs)
-    sum.policies = add(a.policies, b.policies)
-    sum.fxRates = add(a.fxRates, b.fxRates)
-    sum.emissionFactors = add(a.emissionFactors, b.emissionFactors)
-    sum.hubFactors = add(a.hubFactors, b.hubFactors)
-    sum.statusCodes = add(a.statusCodes, b.statusCodes)
     return sum
   }
 }

@@ -84,3 +84,20 @@ extension CorridorDatabase {
     try audit(action: existing == nil ? "insert" : "update", entity: "policy", key: policy.name, operator: op)
   }
 }
+
+extension ReferenceSection {
+  /// `policies`: each on a corridor or route of this file or loaded; names are unique.
+  static let policies = ReferenceSection(key: "policies") { items, context in
+    let known = try context.knownRoutesAndCorridors()
+    var policies: [Policy] = []
+    var names: Set<String> = []
+    for item in items {
+      let policy = try Policy.parse(item, corridors: known.corridors, routeCorridors: known.routeCorridors, resolve: context.resolve)
+      guard names.insert(policy.name).inserted else { throw try item.required("name").error("duplicate policy \(policy.name)") }
+      policies.append(policy)
+    }
+    return { db, op, counts in
+      for policy in policies { try db.upsert(policy, operator: op, counts: &counts) }
+    }
+  }
+}

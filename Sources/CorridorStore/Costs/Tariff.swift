@@ -117,5 +117,32 @@ extension StoreFeature {
             origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative
           FROM policies
           """, keyExpression: "name"),
-    ])
+    ],
+    referenceSections: [.tariffs, .policies])
+}
+
+extension ReferenceSection {
+  /// `tariffs`: on routes (and legs) of this file or loaded; two that overlap are refused, in
+  /// the file here and against the stored ones when written.
+  static let tariffs = ReferenceSection(key: "tariffs") { items, context in
+    let routeLegCounts = try context.knownRoutesAndCorridors().routeLegCounts
+    var tariffs: [Tariff] = []
+    for item in items {
+      let tariff = try Tariff.parse(item, routeLegCounts: routeLegCounts)
+      if let clash = tariffs.first(where: { $0.overlaps(tariff) }) {
+        throw item.error("tariff \(tariff.describe) overlaps \(clash.describe) earlier in the file", rule: .tariffOverlap)
+      }
+      tariffs.append(tariff)
+    }
+    let file = context.file
+    return { db, op, counts in
+      for (index, tariff) in tariffs.enumerated() {
+        do {
+          try db.upsert(tariff, operator: op, counts: &counts)
+        } catch let error as CorridorError where error.rule == .tariffOverlap {
+          throw CorridorError.invalid("\(file): $.tariffs[\(index)]: \(error.message)", rule: .tariffOverlap, hint: error.hint)
+        }
+      }
+    }
+  }
 }

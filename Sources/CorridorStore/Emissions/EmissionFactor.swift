@@ -104,5 +104,39 @@ extension StoreFeature {
         }),
       AuditedEntity(
         name: "hubFactor", select: "SELECT kind AS key, kind, unit, wtw, ttw, source FROM hub_factors", keyExpression: "kind"),
-    ])
+    ],
+    referenceSections: [.emissionFactors, .hubFactors])
+}
+
+extension ReferenceSection {
+  /// `emissionFactors`: per mode and region (a country or a corridor of this file or loaded),
+  /// without overlapping validity.
+  static let emissionFactors = ReferenceSection(key: "emissionFactors") { items, context in
+    let known = try context.knownRoutesAndCorridors()
+    var factors: [EmissionFactor] = []
+    for item in items {
+      let factor = try EmissionFactor.parse(item, isRegion: known.isRegion)
+      if let clash = factors.first(where: { $0.overlaps(factor) }) {
+        throw item.error("emission factor \(factor.describe) overlaps \(clash.describe) earlier in the file", rule: .validity)
+      }
+      factors.append(factor)
+    }
+    return { db, op, counts in
+      for factor in factors { try db.upsert(factor, operator: op, counts: &counts) }
+    }
+  }
+
+  /// `hubFactors`: one per kind of hub.
+  static let hubFactors = ReferenceSection(key: "hubFactors") { items, _ in
+    var factors: [HubFactor] = []
+    var kinds: Set<HubKind> = []
+    for item in items {
+      let factor = try HubFactor.parse(item)
+      guard kinds.insert(factor.kind).inserted else { throw try item.required("kind").error("duplicate hub factor \(factor.kind.rawValue)") }
+      factors.append(factor)
+    }
+    return { db, op, counts in
+      for factor in factors { try db.upsert(factor, operator: op, counts: &counts) }
+    }
+  }
 }

@@ -59,5 +59,24 @@ extension StoreFeature {
         name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",
         keyExpression: "date || '/' || base || '/' || quote", lookup: "date = ? AND base = ? AND quote = ?",
         splitKey: { key in key.split(separator: "/").map { .text(String($0)) } })
-    ])
+    ],
+    referenceSections: [.fxRates])
+}
+
+extension ReferenceSection {
+  /// `fxRates`: one rate per pair and date.
+  static let fxRates = ReferenceSection(key: "fxRates") { items, _ in
+    var rates: [FXRate] = []
+    var keys: Set<String> = []
+    for item in items {
+      let rate = try FXRate.parse(item)
+      guard keys.insert("\(rate.date) \(rate.base) \(rate.quote)").inserted else {
+        throw item.error("duplicate rate for \(rate.base)/\(rate.quote) on \(rate.date)")
+      }
+      rates.append(rate)
+    }
+    return { db, op, counts in
+      for rate in rates { try db.upsert(rate, operator: op, counts: &counts) }
+    }
+  }
 }

@@ -146,5 +146,6 @@ extension StoreFeature {
              FROM (SELECT * FROM legs g WHERE g.route = r.code ORDER BY seq)) AS legs
           FROM routes r
           """, keyExpression: "r.code"),
-    ])
+    ],
+    referenceSections: [.locations, .corridors, .routes])
 }

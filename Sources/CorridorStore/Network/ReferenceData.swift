@@ -3,38 +3,27 @@ import CorridorModel
 import Foundation
 import SQLite
 
-// MARK: - Parsing
+// MARK: - The network's sections
 
-extension ReferenceData {
-  /// Parses and validates a reference file against itself and against what `db` already holds
-  /// (a route may use a location loaded earlier). Every error names the file, line, column and
-  /// JSON path. Nothing is written.
-  public static func parse(_ bytes: [UInt8], file: String, against db: CorridorDatabase) throws -> ReferenceData {
-    let root: JSONNode
-    do {
-      root = try JSONParser.parse(bytes)
-    } catch {
-      throw CorridorError.invalid("\(error.message)", rule: .json, at: SourcePosition(file: file, line: error.line, column: error.column))
-    }
-    let top = JSONCursor(root: root, file: file)
-    guard case .object = root.value else { throw top.error("expected an object with locations, corridors, routes, …") }
-    var data = ReferenceData()
-    var locationCodes: Set<String> = []
-    var aliasTargets: [String: String] = [:]
-
-    for item in try top.optional("locations")?.elements() ?? [] {
-      let location = try parseLocation(item)
-      guard locationCodes.insert(location.code.text).inserted else {
+extension ReferenceSection {
+  /// `locations`: UN/LOCODE places with their aliases. An alias shadows a real code silently
+  /// (lookups try aliases first), so the checks keep codes and aliases apart, here and against
+  /// the database.
+  static let locations = ReferenceSection(key: "locations") { items, context in
+    let db = context.db
+    var locations: [Location] = []
+    for item in items {
+      let location = try CorridorDatabase.parseLocation(item)
+      guard context.locationCodes.insert(location.code.text).inserted else {
         throw try item.required("code").error("duplicate location code \(location.code.text)")
       }
-      data.locations.append(location)
+      locations.append(location)
     }
     func aliasOwner(_ alias: String) throws -> String? {
       try db.connection.scalarText("SELECT code FROM location_aliases WHERE alias = ?", [.text(alias)])
     }
-    for (item, location) in zip(try top.optional("locations")?.elements() ?? [], data.locations) {
-      // An alias shadows a real code silently (lookups try aliases first), so a location may
-      // not take a code that is another location's alias.
+    for (item, location) in zip(items, locations) {
+      // A location may not take a code that is another location's alias.
       if let owner = try aliasOwner(location.code.text), owner != location.code.text {
         throw try item.required("code").error("\(location.code.text) is an alias of \(owner); a location cannot have an alias's code")
       }
@@ -44,59 +33,62 @@ extension ReferenceData {
         let owner = try aliasOwner(alias)
         // A database where an older UN/LOCODE import added a place under an alias's code
         // keeps loading: the alias already points here and still wins every lookup.
-        if locationCodes.contains(alias) || (isLocationInDatabase && owner != location.code.text) {
+        if context.locationCodes.contains(alias) || (isLocationInDatabase && owner != location.code.text) {
           throw at.error("alias \(alias) is itself a location code")
         }
         // Taking an alias from another location changes that location too: only when this
         // file lists it without the alias, so that both changes are audited.
         if let owner, owner != location.code.text,
-          data.locations.first(where: { $0.code.text == owner }).map({ $0.aliases.contains(alias) }) ?? true
+          locations.first(where: { $0.code.text == owner }).map({ $0.aliases.contains(alias) }) ?? true
         {
           throw at.error(
             "alias \(alias) belongs to \(owner); to move it, list \(owner) in this file without it", rule: .aliasTaken)
         }
-        if let other = aliasTargets[alias], other != location.code.text {
+        if let other = context.aliasTargets[alias], other != location.code.text {
           throw at.error("alias \(alias) is already given to \(other)")
         }
-        aliasTargets[alias] = location.code.text
+        context.aliasTargets[alias] = location.code.text
       }
     }
+    return { db, op, counts in
+      for location in locations { try db.upsert(location, operator: op, counts: &counts) }
+    }
+  }
 
-    var corridorCodes: Set<String> = []
-    for item in try top.optional("corridors")?.elements() ?? [] {
+  /// `corridors`: codes and names.
+  static let corridors = ReferenceSection(key: "corridors") { items, context in
+    var corridors: [CorridorInfo] = []
+    for item in items {
       let code = try item.required("code").string()
       guard !code.isEmpty else { throw try item.required("code").error("empty corridor code") }
-      guard corridorCodes.insert(code).inserted else { throw try item.required("code").error("duplicate corridor code \(code)") }
+      guard context.corridorCodes.insert(code).inserted else { throw try item.required("code").error("duplicate corridor code \(code)") }
       let name = try item.required("name").string()
       guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty corridor name") }
-      data.corridors.append(CorridorInfo(code: code, name: name, source: try item.optional("source")?.string()))
+      corridors.append(CorridorInfo(code: code, name: name, source: try item.optional("source")?.string()))
     }
-
-    /// A leg endpoint: a location in this file, or one (or an alias) already in the database.
-    func resolve(_ cursor: JSONCursor) throws -> LocationCode {
-      let text = try cursor.string()
-      if locationCodes.contains(text) { return LocationCode(trusted: text) }
-      if let target = aliasTargets[text] { return LocationCode(trusted: target) }
-      if LocationCode.isWellFormed(text), let known = try db.location(text) { return known.code }
-      throw cursor.error("unknown location \(text)")
+    return { db, op, counts in
+      for corridor in corridors { try db.upsert(corridor, operator: op, counts: &counts) }
     }
+  }
 
+  /// `routes`: contiguous legs between known places, on a known corridor, without cycles.
+  static let routes = ReferenceSection(key: "routes") { items, context in
     var routeCodes: Set<String> = []
-    for item in try top.optional("routes")?.elements() ?? [] {
+    for item in items {
       let codeCursor = try item.required("code")
       let code = try codeCursor.string()
       guard !code.isEmpty else { throw codeCursor.error("empty route code") }
       guard routeCodes.insert(code).inserted else { throw codeCursor.error("duplicate route code \(code)") }
       let corridorCursor = try item.required("corridor")
       let corridor = try corridorCursor.string()
-      if !corridorCodes.contains(corridor), try db.corridor(corridor) == nil {
+      if !context.corridorCodes.contains(corridor), try context.db.corridor(corridor) == nil {
         throw corridorCursor.error("unknown corridor \(corridor)")
       }
       let legItems = try item.required("legs").elements()
       guard !legItems.isEmpty else { throw try item.required("legs").error("a route needs at least one leg") }
       var legs: [Leg] = []
       for legItem in legItems {
-        let leg = try parseLeg(legItem, resolve: resolve)
+        let leg = try CorridorDatabase.parseLeg(legItem, resolve: context.resolve)
         if let previous = legs.last, previous.to != leg.from {
           throw try legItem.required("from").error(
             "legs are not contiguous: this leg starts at \(leg.from) but the previous one ends at \(previous.to)")
@@ -122,68 +114,16 @@ extension ReferenceData {
       }
       let name = try item.required("name").string()
       guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty route name") }
-      data.routes.append(
-        Route(
-          code: code, corridor: corridor, name: name, legs: legs,
-          source: try item.optional("source")?.string()))
+      context.routes.append(Route(code: code, corridor: corridor, name: name, legs: legs, source: try item.optional("source")?.string()))
     }
-    // Tariffs and policies may refer to routes and corridors in this file or already loaded.
-    let known = try db.routes()
-    var routeLegCounts = Dictionary(known.map { ($0.code, $0.legs.count) }, uniquingKeysWith: { a, _ in a })
-    var routeCorridors = Dictionary(known.map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
-    for route in data.routes {
-      routeLegCounts[route.code] = route.legs.count
-      routeCorridors[route.code] = route.corridor
+    let routes = context.routes
+    return { db, op, counts in
+      for route in routes { try db.upsert(route, operator: op, counts: &counts) }
     }
-    let knownCorridors = corridorCodes.union(try db.corridors().map(\.code))
-    let tariffItems = try top.optional("tariffs")?.elements() ?? []
-    for item in tariffItems {
-      let tariff = try Tariff.parse(item, routeLegCounts: routeLegCounts)
-      if let clash = data.tariffs.first(where: { $0.overlaps(tariff) }) {
-        throw item.error("tariff \(tariff.describe) overlaps \(clash.describe) earlier in the file", rule: .tariffOverlap)
-      }
-      data.tariffs.append(tariff)
-    }
-    var policyNames: Set<String> = []
-    for item in try top.optional("policies")?.elements() ?? [] {
-      let policy = try Policy.parse(item, corridors: knownCorridors, routeCorridors: routeCorridors, resolve: resolve)
-      guard policyNames.insert(policy.name).inserted else { throw try item.required("name").error("duplicate policy \(policy.name)") }
-      data.policies.append(policy)
-    }
-    var rateKeys: Set<String> = []
-    for item in try top.optional("fxRates")?.elements() ?? [] {
-      let rate = try FXRate.parse(item)
-      guard rateKeys.insert("\(rate.date) \(rate.base) \(rate.quote)").inserted else {
-        throw item.error("duplicate rate for \(rate.base)/\(rate.quote) on \(rate.date)")
-      }
-      data.fxRates.append(rate)
-    }
-    // A region is a country (the leg's destination country) or a corridor, of this file or loaded.
-    func isRegion(_ text: String) -> Bool {
-      knownCorridors.contains(text) || (text.utf8.count == 2 && text.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A })
-    }
-    for item in try top.optional("emissionFactors")?.elements() ?? [] {
-      let factor = try EmissionFactor.parse(item, isRegion: isRegion)
-      if let clash = data.emissionFactors.first(where: { $0.overlaps(factor) }) {
-        throw item.error("emission factor \(factor.describe) overlaps \(clash.describe) earlier in the file", rule: .validity)
-      }
-      data.emissionFactors.append(factor)
-    }
-    var hubKinds: Set<HubKind> = []
-    for item in try top.optional("hubFactors")?.elements() ?? [] {
-      let factor = try HubFactor.parse(item)
-      guard hubKinds.insert(factor.kind).inserted else { throw try item.required("kind").error("duplicate hub factor \(factor.kind.rawValue)") }
-      data.hubFactors.append(factor)
-    }
-    var statusKeys: Set<SenderStatusCode.Key> = []
-    for item in try top.optional("statusCodes")?.elements() ?? [] {
-      let mapping = try SenderStatusCode.parse(item)
-      guard statusKeys.insert(mapping.key).inserted else { throw item.error("duplicate status code \(mapping.key)") }
-      data.statusCodes.append(mapping)
-    }
-    return data
   }
+}
 
+extension CorridorDatabase {
   static func parseLocation(_ item: JSONCursor) throws -> Location {
     let codeCursor = try item.required("code")
     let codeText = try codeCursor.string()
@@ -253,57 +193,7 @@ extension ReferenceData {
   }
 }
 
-// MARK: - Loading
-
 extension CorridorDatabase {
-  /// Reads, validates and loads a reference file in one transaction: all of it or none of it.
-  public func loadReference(file path: String, operator op: String) throws -> ReferenceLoadSummary {
-    try loadReference(bytes: try InputFile.contents(path), file: path, operator: op)
-  }
-
-  public func loadReference(bytes: [UInt8], file: String, operator op: String) throws -> ReferenceLoadSummary {
-    try mapSQLiteErrors {
-      try connection.transaction {
-        let data = try ReferenceData.parse(bytes, file: file, against: self)
-        return try apply(data, file: file, operator: op)
-      }
-    }
-  }
-
-  /// The reference set shipped inside the binary (fixtures/reference/*.json), in file order.
-  public func loadShippedReference(operator op: String) throws -> ReferenceLoadSummary {
-    try mapSQLiteErrors {
-      try connection.transaction {
-        var summary = ReferenceLoadSummary()
-        for file in EmbeddedReference.files {
-          let data = try ReferenceData.parse(Array(file.text.utf8), file: "fixtures/reference/\(file.name)", against: self)
-          summary = summary + (try apply(data, file: "fixtures/reference/\(file.name)", operator: op))
-        }
-        return summary
-      }
-    }
-  }
-
-  func apply(_ data: ReferenceData, file: String, operator op: String) throws -> ReferenceLoadSummary {
-    var summary = ReferenceLoadSummary()
-    for location in data.locations { try upsert(location, operator: op, counts: &summary.locations) }
-    for corridor in data.corridors { try upsert(corridor, operator: op, counts: &summary.corridors) }
-    for route in data.routes { try upsert(route, operator: op, counts: &summary.routes) }
-    for (index, tariff) in data.tariffs.enumerated() {
-      do {
-        try upsert(tariff, operator: op, counts: &summary.tariffs)
-      } catch let error as CorridorError where error.rule == .tariffOverlap {
-        throw CorridorError.invalid("\(file): $.tariffs[\(index)]: \(error.message)", rule: .tariffOverlap, hint: error.hint)
-      }
-    }
-    for policy in data.policies { try upsert(policy, operator: op, counts: &summary.policies) }
-    for rate in data.fxRates { try upsert(rate, operator: op, counts: &summary.fxRates) }
-    for factor in data.emissionFactors { try upsert(factor, operator: op, counts: &summary.emissionFactors) }
-    for factor in data.hubFactors { try upsert(factor, operator: op, counts: &summary.hubFactors) }
-    for mapping in data.statusCodes { try upsert(mapping, operator: op, counts: &summary.statusCodes) }
-    return summary
-  }
-
   func upsert(_ location: Location, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
     let existing = try self.location(location.code.text)
     if let existing, existing.code == location.code, existing == location {

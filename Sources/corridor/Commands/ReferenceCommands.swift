@@ -15,12 +15,8 @@ extension Corridor {
 
 extension ReferenceLoadSummary {
   var text: String {
-    let sections: [(String, Counts)] = [
-      ("locations", locations), ("corridors", corridors), ("routes", routes), ("tariffs", tariffs), ("policies", policies),
-      ("fxRates", fxRates), ("emissionFactors", emissionFactors), ("hubFactors", hubFactors), ("statusCodes", statusCodes),
-    ]
-    return sections.filter { $0.1.inserted + $0.1.updated + $0.1.unchanged > 0 }
-      .map { "\($0.0): \($0.1.inserted) new, \($0.1.updated) updated, \($0.1.unchanged) unchanged" }
+    sections.filter { !$0.counts.isZero }
+      .map { "\($0.key): \($0.counts.inserted) new, \($0.counts.updated) updated, \($0.counts.unchanged) unchanged" }
       .joined(separator: "; ")
   }
 }

@@ -45,5 +45,22 @@ extension StoreFeature {
           SELECT sender || '/' || code || '/' || list || '/' || agency AS key, sender, code, list, agency, event, note FROM sender_status_codes
           """, keyExpression: "sender || '/' || code || '/' || list || '/' || agency", lookup: "sender = ? AND code = ? AND list = ? AND agency = ?",
         splitKey: { key in key.split(separator: "/", omittingEmptySubsequences: false).map { .text(String($0)) } })
-    ])
+    ],
+    referenceSections: [.statusCodes])
+}
+
+extension ReferenceSection {
+  /// `statusCodes`: a sender's own IFTSTA status codes and the event each means.
+  static let statusCodes = ReferenceSection(key: "statusCodes") { items, _ in
+    var mappings: [SenderStatusCode] = []
+    var keys: Set<SenderStatusCode.Key> = []
+    for item in items {
+      let mapping = try SenderStatusCode.parse(item)
+      guard keys.insert(mapping.key).inserted else { throw item.error("duplicate status code \(mapping.key)") }
+      mappings.append(mapping)
+    }
+    return { db, op, counts in
+      for mapping in mappings { try db.upsert(mapping, operator: op, counts: &counts) }
+    }
+  }
 }
