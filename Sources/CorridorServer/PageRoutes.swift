@@ -32,14 +32,14 @@ struct PageRoutes {
     Page(name: "exports", parameters: ["year", "compare", "currency", "fxAt"]) { db, items, party in
       guard let year = try number(items, "year") else { throw DCSAError.badRequest("year is required") }
       let compare = try number(items, "compare")
-      try CorridorDatabase.checkReportYears(year: year, compare: compare)
+      try ReportBounds.checkReportYears(year: year, compare: compare)
       return try db.exportsPage(
         year: year, compare: compare, currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
         party: party)
     },
     Page(name: "exceptions", parameters: ["staleHours", "asOf"]) { db, items, party in
       let hours = try number(items, "staleHours") ?? 72
-      try CorridorDatabase.checkStaleHours(hours)
+      try ReportBounds.checkStaleHours(hours)
       return try db.exceptionsPage(staleHours: hours, now: try instant(items, "asOf") ?? db.clock.now(), party: party)
     },
     Page(name: "transit", parameters: ["from", "to", "corridor", "route"]) { db, items, party in

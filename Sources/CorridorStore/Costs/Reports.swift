@@ -50,15 +50,6 @@ extension CorridorDatabase {
     return tables.map { $0.values.sorted { $0.group < $1.group } }
   }
 
-  /// The years an export report takes (the CLI's `--year`/`--compare`, the pages' `year`/`compare`).
-  public static func checkReportYears(year: Int, compare: Int?) throws(CorridorError) {
-    guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {
-      throw CorridorError(.usage, "years must be between 1900 and 2200")
-    }
-    // Comparing a year with itself counted every shipment twice.
-    if compare == year { throw CorridorError(.usage, "--compare \(year) is the reported year; compare with another year") }
-  }
-
   /// Declared export value of shipments booked in `year` (and `compare`), grouped. Each
   /// shipment's value is converted once (at `fxAt`, else its booked date) and rounded
   /// half-to-even; group totals are sums. Subcategories follow their category, which includes them.

@@ -31,10 +31,6 @@ enum ExceptionQueries {
 }
 
 extension CorridorDatabase {
-  /// The hours of silence `report exceptions` takes.
-  public static func checkStaleHours(_ hours: Int) throws(CorridorError) {
-    guard (1...1_000_000).contains(hours) else { throw CorridorError(.usage, "--stale-hours must be between 1 and 1000000") }
-  }
 
   /// Exceptions as of `now`: events recorded with `--allow-gap` or off their route, containers
   /// in transit with no actual event for `staleHours`, customs holds open longer than that.

@@ -25,7 +25,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      try CorridorDatabase.checkStaleHours(staleHours)
+      try ReportBounds.checkStaleHours(staleHours)
       let db = try database.open()
       let now = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       try output.emit(database: database, page: { try db.exceptionsPage(staleHours: staleHours, now: now) }) { format in
@@ -135,7 +135,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      try CorridorDatabase.checkReportYears(year: year, compare: compare)
+      try ReportBounds.checkReportYears(year: year, compare: compare)
       let currency = try Currency(parsing: currency)
       let db = try database.open()
       let fxAt = try fxAt.map(Day.init(parsing:))

@@ -1,12 +1,11 @@
 import CorridorInterchange
 import CorridorModel
-import CorridorPresentation
-import CorridorStore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-/// The server's way to the SQLite file: one writer connection, used by one request at a time,
+/// The server's way to the SQLite file (here, in the store, because it holds connections and
+/// runs transactions): one writer connection, used by one request at a time,
 /// and a small pool of read connections (WAL lets them read while the writer writes). Work runs
 /// on a thread pool of its own, never on an event loop. The CLI and imports keep working on the
 /// same file meanwhile: processes coordinate through SQLite's locks and busy timeout.
@@ -22,7 +21,7 @@ private final class WriteJob: @unchecked Sendable {
 /// `writerLock` and a reader only after being taken out of the pool under `poolLock`.
 public final class ServerDatabase: @unchecked Sendable {
   public let path: String
-  let clock: Clock
+  package let clock: Clock
   private let writer: CorridorDatabase
   private let writerLock = NIOLock()
   private var idleReaders: [CorridorDatabase] = []
@@ -111,5 +110,5 @@ public final class ServerDatabase: @unchecked Sendable {
   }
 
   /// Runs `body` on the writer on the calling thread (start-up only).
-  func writeNow<T>(_ body: (CorridorDatabase) throws -> T) throws -> T { try writerLock.withLock { try body(writer) } }
+  package func writeNow<T>(_ body: (CorridorDatabase) throws -> T) throws -> T { try writerLock.withLock { try body(writer) } }
 }
