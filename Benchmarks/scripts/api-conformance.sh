@@ -13,7 +13,7 @@
 #     mapping, so the implicit mapping expects the schema names (equipmentEvent, …) as eventType
 #     values, contradicting the enums EQUIPMENT, TRANSPORT, SHIPMENT; the mapping is added.
 #  3. Corridor's customs and border codes (CUSS CUSI CUSR CROS) are not among DCSA 2.2's
-#     equipment event codes: they are Corridor's extension (README "Server"), added to the enum.
+#     equipment event codes: they are Corridor's extension (docs/server.md), added to the enum.
 #  4. eventID is declared a UUID; Corridor's ids are the reporters' own or derived from the
 #     content (`ev-` and 128 bits in hex), so that resending is a no-op: the format is dropped.
 # Checks left out: positive_data_acceptance (the server refuses, on purpose, a callback host

@@ -1,7 +1,7 @@
 import CorridorModel
 
 /// The one mapping between Corridor's movement events and DCSA Track & Trace 2.2 equipment and
-/// transport events (README "Event files"): the NDJSON import and export, `POST
+/// transport events (docs/interchange.md): the NDJSON import and export, `POST
 /// /corridor/v1/events`, `GET /v2/events` and the notifications all go through it, so a field
 /// cannot mean one thing in a file and another over HTTP.
 public enum DCSAEventMapping {

@@ -187,7 +187,7 @@ public final class CSVEventSource: EventRowSource {
 }
 
 /// DCSA Track & Trace 2.2 equipment and transport events, one JSON object per line, mapped field
-/// by field (README "Event files"). Lines longer than `maxLineBytes` are refused, not buffered.
+/// by field (docs/interchange.md). Lines longer than `maxLineBytes` are refused, not buffered.
 public final class NDJSONEventSource: EventRowSource {
   private let handle: FileHandle?
   private let file: String

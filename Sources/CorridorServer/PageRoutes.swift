@@ -4,7 +4,7 @@ import CorridorPresentation
 import CorridorStore
 import Hummingbird
 
-/// The HTML pages (README "Pages") under `/corridor/v1/pages/…`, the same bytes as `corridor
+/// The HTML pages (docs/pages.md) under `/corridor/v1/pages/…`, the same bytes as `corridor
 /// report … --format html`; a party-scoped key's pages show only its own shipments.
 struct PageRoutes {
   let database: ServerDatabase

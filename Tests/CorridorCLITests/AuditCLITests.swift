@@ -35,7 +35,7 @@ import Testing
       #expect(export.status == 0, "\(export.stderr)")
       #expect(FileManager.default.fileExists(atPath: out + ".manifest.json"))
       #expect(try CLI.run(["audit", "verify-export", out]).status == 0)
-      // The README's dozen lines of Python verify the same export without corridor.
+      // The dozen lines of Python in docs/audit.md verify the same export without corridor.
       let script = Self.repository.appendingPathComponent("Tests/Scripts/verify_audit_export.py").path
       let python = try run("python3", [script, out])
       #expect(python.status == 0, "\(python.stderr)")

@@ -176,9 +176,9 @@ import Testing
     #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
   }
 
-  /// The README's signature snippet, run by Python against a signature Corridor made.
+  /// The documented signature snippet (docs/server.md), run by Python against a signature Corridor made.
   @Test func theReadmeSignatureSnippetVerifies() throws {
-    let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+    let readme = try String(contentsOf: Self.repository.appendingPathComponent("docs/server.md"), encoding: .utf8)
     let start = try #require(readme.range(of: "```python\nimport base64, hashlib, hmac"))
     let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
     let snippet = String(readme[readme.index(start.lowerBound, offsetBy: 10)..<end.lowerBound])

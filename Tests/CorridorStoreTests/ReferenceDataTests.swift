@@ -38,16 +38,16 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
 
 @Suite struct ReferenceDataTests {
   /// The sections come from the features that own them (`StoreFeature.referenceSections`): the
-  /// file's sections, their order (what a section may refer to must parse first) and the README's
-  /// format stay what they were.
+  /// file's sections, their order (what a section may refer to must parse first) and the documented
+  /// format (docs/network.md) stay what they were.
   @Test func theSectionsAreTheFeaturesInLoadOrder() throws {
     let keys = StoreFeature.all.flatMap(\.referenceSections).map(\.key)
     #expect(keys == ["locations", "corridors", "routes", "tariffs", "policies", "fxRates", "emissionFactors", "hubFactors", "statusCodes"])
     let readme = try String(
       contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("README.md"), encoding: .utf8)
+        .appendingPathComponent("docs/network.md"), encoding: .utf8)
     let format = try #require(readme.components(separatedBy: "### Reference data format").dropFirst().first?.prefix(3000))
-    for key in keys { #expect(format.contains("\"\(key)\""), "README's reference format lacks \(key)") }
+    for key in keys { #expect(format.contains("\"\(key)\""), "docs/network.md's reference format lacks \(key)") }
     // A summary counts every section loaded, in that order, touched or not.
     let db = try freshDatabase()
     let summary = try db.loadReference(bytes: Array(miniReference.utf8), file: "mini.json", operator: "test")

@@ -2,7 +2,7 @@ import CorridorModel
 import Crypto
 import Foundation
 
-/// How CODECO, COARRI and IFTSTA messages become Corridor events (README "EDIFACT"): the one
+/// How CODECO, COARRI and IFTSTA messages become Corridor events (docs/interchange.md "EDIFACT"): the one
 /// place that knows EDIFACT's codes. Codes with no Corridor event are counted, never guessed.
 public enum EDIFACTMapping {
   /// The message types Corridor reads.

@@ -4,7 +4,7 @@ import CorridorModel
 /// up to `eventsPerMessage` events a message, in one interchange. `EDIFACTEventSource` reads the
 /// output back to the same events: the event id travels as RFF+ZZZ, the shipment and a carrier's
 /// booking reference as RFF+BN, the written offset in DTM format 303/304, and statuses that UN/ECE
-/// Recommendation 24 has no code for as DCSA codes with agency ZZZ (README "EDIFACT").
+/// Recommendation 24 has no code for as DCSA codes with agency ZZZ (docs/interchange.md "EDIFACT").
 ///
 /// The text is UTF-8 (syntax level UNOW, version 4): notes and vehicle names may hold any
 /// character, and nothing is dropped on the way out.

@@ -63,7 +63,7 @@ extension AcceptanceContext {
 
 /// The one engine that decides whether a movement event is accepted: every way in (`event
 /// record`, both passes of `import events` in CSV and NDJSON, and every later door) calls it and
-/// none re-implements a rule. See README "Validation of actual events".
+/// none re-implements a rule. See docs/shipments-and-events.md "Validation of actual events".
 public enum EventAcceptance {
   /// How far ahead of the clock an actual event may be (clock skew between terminals).
   public static let futureToleranceMilliseconds: Int64 = 15 * 60 * 1000

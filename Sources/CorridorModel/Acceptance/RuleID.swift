@@ -16,7 +16,7 @@ public struct RuleID: Hashable, Sendable, CustomStringConvertible {
     self = rule
   }
 
-  // MARK: - What the event acceptance engine decides (README "Validation of actual events")
+  // MARK: - What the event acceptance engine decides (docs/shipments-and-events.md "Validation of actual events")
 
   public static let eventText = RuleID("event-text")
   public static let unknownContainer = RuleID("unknown-container")

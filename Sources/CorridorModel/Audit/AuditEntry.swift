@@ -78,7 +78,7 @@ public struct AuditEntry: Sendable, Equatable {
   public static let genesis = String(repeating: "0", count: 64)
 }
 
-// The rule ids of the audit trail and exports (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of the audit trail and exports, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let auditVerify = RuleID("audit-verify")
   public static let exportChain = RuleID("export-chain")

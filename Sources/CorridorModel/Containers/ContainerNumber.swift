@@ -118,7 +118,7 @@ public struct ContainerNumber: Hashable, Comparable, Sendable, CustomStringConve
   package init(trusted text: String) { self.text = text }
 }
 
-// The rule ids of containers (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of containers, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let containerExists = RuleID("container-exists")
   public static let iso6346 = RuleID("iso6346")

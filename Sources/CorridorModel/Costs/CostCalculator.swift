@@ -1,7 +1,7 @@
 /// The freight cost of one shipment, per container and tariff line, with every policy's
 /// reduction, in one reporting currency.
 ///
-/// Arithmetic order (README "Freight costs" repeats it, tests pin it):
+/// Arithmetic order (docs/costs.md repeats it, tests pin it):
 /// 1. For each leg-or-route and component, each container takes the tariff valid on the booked
 ///    date for its length, else the `any` tariff.
 /// 2. Gross per line, in the tariff's currency and exact minor units: the amount per container,
@@ -268,7 +268,7 @@ public struct CostCalculator {
   }
 }
 
-// The rule ids of tariffs, policies and exchange rates (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of tariffs, policies and exchange rates, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let amount = RuleID("amount")
   public static let basis = RuleID("basis")

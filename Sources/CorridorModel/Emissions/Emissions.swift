@@ -1,7 +1,7 @@
 /// The greenhouse-gas emissions of one shipment (ISO 14083 / GLEC Framework v3), per container,
 /// leg and hub operation, in exact grams of CO2e.
 ///
-/// Arithmetic (README "Emissions" repeats it, tests pin it):
+/// Arithmetic (docs/emissions.md repeats it, tests pin it):
 /// 1. Each leg takes the factor of its mode and traction (`rail` + `electric` → `rail-electric`)
 ///    valid on the booked date, from the most specific region: the leg's destination country,
 ///    then the route's corridor, then any region. No factor: exit 65, naming the leg.
@@ -103,7 +103,7 @@ public struct ComparisonLeg: Sendable, Equatable {
 /// of shipments reads them once.
 public struct EmissionCalculator {
   /// The gross mass assumed per TEU when an assignment has no weight: a loaded container's
-  /// average cargo plus tare, rounded (illustrative; README "Emissions").
+  /// average cargo plus tare, rounded (illustrative; docs/emissions.md).
   public static let defaultKgPerTEU = 10_000
 
   package let factors: [EmissionFactor]
@@ -126,7 +126,7 @@ public struct EmissionCalculator {
     }
     throw CorridorError.invalid(
       "no \(mode.rawValue) emission factor valid on \(day) for \(what) (regions tried: \((regions + ["any"]).joined(separator: ", ")))",
-      rule: .emissionFactor, hint: "load one with `corridor reference load` (emissionFactors; README \"Emissions\")")
+      rule: .emissionFactor, hint: "load one with `corridor reference load` (emissionFactors; docs/emissions.md)")
   }
 
   /// Whole grams of `value` × `activity`, rounded half-to-even once.
@@ -170,7 +170,7 @@ public struct EmissionCalculator {
       guard let factor = hubs[kind] else {
         throw CorridorError.invalid(
           "no \(kind.rawValue) hub factor for \(leg.to) on \(route.code)", rule: .hubFactor,
-          hint: "load one with `corridor reference load` (hubFactors; README \"Emissions\")")
+          hint: "load one with `corridor reference load` (hubFactors; docs/emissions.md)")
       }
       return (leg.to, factor)
     }
@@ -232,7 +232,7 @@ public struct EmissionCalculator {
   private func sum(_ values: [Int64]) throws -> Int64 { try values.reduce(0, checkedSum) }
 }
 
-// The rule ids of emission and hub factors (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of emission and hub factors, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let emissionFactor = RuleID("emission-factor")
   public static let hubFactor = RuleID("hub-factor")

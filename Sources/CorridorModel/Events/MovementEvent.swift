@@ -272,7 +272,7 @@ public struct MovementEvent: Sendable, Equatable {
   public var location: LocationCode { report.location }
 }
 
-// The rule ids of movement events (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of movement events, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let classifier = RuleID("classifier")
   public static let emptyLaden = RuleID("empty-laden")

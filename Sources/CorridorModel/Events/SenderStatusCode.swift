@@ -45,7 +45,7 @@ public struct SenderStatusCode: Sendable, Equatable {
   }
 }
 
-// The rule ids of eDIFACT (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of EDIFACT, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let edifact = RuleID("edifact")
   public static let edifactMapping = RuleID("edifact-mapping")

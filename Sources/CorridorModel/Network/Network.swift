@@ -114,7 +114,7 @@ public struct Route: Sendable, Equatable {
   public static let maxLegs = 100
 }
 
-// The rule ids of the network and reference files (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of the network and reference files, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let aliasTaken = RuleID("alias-taken")
   public static let leg = RuleID("leg")

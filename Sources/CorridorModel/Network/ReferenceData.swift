@@ -1,5 +1,5 @@
 /// What a reference load changed, per section of the reference file, in the order the sections
-/// load. The sections are the features' own (see `ReferenceSection` in the store and README
+/// load. The sections are the features' own (see `ReferenceSection` in the store and docs/network.md
 /// "Reference data format"); a section the load did not touch counts zero.
 public struct ReferenceLoadSummary: Sendable, Equatable {
   public struct Counts: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where a subscription may send data (README "Callback rules"). A callback is a request the
+/// Where a subscription may send data (docs/server.md "Callback rules"). A callback is a request the
 /// server makes on a client's behalf, so without care any key (a customer's reader included)
 /// could make the server reach its own loopback, link-local (cloud metadata) or private
 /// networks. The rules, checked when a subscription is made or changed and again, on the

@@ -2,7 +2,7 @@ import Foundation
 
 /// The DCSA Track & Trace 2.2 event filters, as `GET /v2/events` takes them in its query and a
 /// subscription in its body: one definition, so that a subscription delivers exactly what the
-/// same filters return when polled (README "Server: filters").
+/// same filters return when polled (docs/server.md "DCSA Track & Trace 2.2").
 ///
 /// Filters are ANDed; a list is ORed within. A filter on data Corridor does not keep (shipment
 /// events, transport documents, vessel IMO numbers, …) is accepted and matches nothing, as DCSA
@@ -171,7 +171,7 @@ public struct DCSAEventFilter: Sendable, Equatable {
   }
 }
 
-// The rule ids of keys, subscriptions and the API (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of keys, subscriptions and the API, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let apiKey = RuleID("api-key")
   public static let callbackURL = RuleID("callback-url")

@@ -110,7 +110,7 @@ public struct Shipment: Sendable, Equatable {
   public var booked: BookedShipment { BookedShipment(booking: booking, containers: containers) }
 }
 
-// The rule ids of bookings and assignments (README "Rules"): declared with the feature, not in a central list.
+// The rule ids of bookings and assignments, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let alreadyAssigned = RuleID("already-assigned")
   public static let commodity = RuleID("commodity")

@@ -1,5 +1,5 @@
 /// What an ETA is estimated from: where a box is on its route and what has been reported about
-/// its arrival. Tracking assembles it; an estimator answers it (README "Tracking").
+/// its arrival. Tracking assembles it; an estimator answers it (docs/tracking.md).
 public struct ETAQuestion: Sendable {
   /// The box's route, when it is on a shipment.
   public let route: Route?

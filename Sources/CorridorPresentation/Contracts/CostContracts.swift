@@ -3,7 +3,7 @@ import CorridorModel
 import Foundation
 
 // The JSON and CSV contracts the CLI prints, in the library so that every edge (the CLI, a
-// server) returns exactly the same shapes. Keys and their meaning are documented in the README.
+// server) returns exactly the same shapes. Keys and their meaning are documented in docs/ (one page per capability).
 
 /// The `cost` JSON contract: `{shipment, currency, teu, gross, reductions, net, netPerTeu,
 /// containers: [{container, teu, lines: [{component, leg, basis, gross, reductions: [{policy,

@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 
 /// The answer to `POST /corridor/v1/events`: counts, and each event's outcome in request order
-/// (README "Server: writing events").
+/// (docs/server.md "Writing events").
 public struct PostedEventsView: Sendable {
   public let recorded: Int
   public let duplicates: Int

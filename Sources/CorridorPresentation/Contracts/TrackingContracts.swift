@@ -3,7 +3,7 @@ import CorridorModel
 import Foundation
 
 // The JSON and CSV contracts the CLI prints, in the library so that every edge (the CLI, a
-// server) returns exactly the same shapes. Keys and their meaning are documented in the README.
+// server) returns exactly the same shapes. Keys and their meaning are documented in docs/ (one page per capability).
 
 /// The `track` JSON contract: `{container, shipment, route, state, lastEvent{id,code,location,at},
 /// leg, legs, kmCovered, kmTotal, nextLocation, eta, delayHours, exceptions[]}`; `history` with

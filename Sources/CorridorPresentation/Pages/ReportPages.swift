@@ -1,7 +1,7 @@
 import CorridorInterchange
 import CorridorModel
 
-/// The report pages (README "Pages"): each is built from the same report rows as the JSON output
+/// The report pages (docs/pages.md): each is built from the same report rows as the JSON output
 /// of the same command, so a page and `--format json` never disagree.
 extension ReportReading {
   /// `report costs --format html`: net cost per TEU by corridor, the monthly trend per corridor,

@@ -4,7 +4,7 @@ import Crypto
 import Foundation
 import SQLite
 
-/// What an API key may do (README "Server: keys and roles").
+/// What an API key may do (docs/server.md "Keys and roles").
 public enum APIRole: String, Sendable, CaseIterable, Codable {
   /// Reads events and manages its own subscriptions.
   case reader

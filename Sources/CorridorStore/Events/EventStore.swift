@@ -4,7 +4,7 @@ import SQLite
 
 extension CorridorDatabase {
   /// Validates and appends one movement event: `EventAcceptance` decides over the database's
-  /// facts; this door writes what it accepted. See README "Movement events" for every rule.
+  /// facts; this door writes what it accepted. See docs/shipments-and-events.md for every rule.
   ///
   /// - Parameter allowGap: record an event that breaks a sequence rule anyway, keeping the
   ///   broken rule as a data-quality exception (real data has missing gate-ins).
@@ -118,7 +118,7 @@ extension CorridorDatabase {
           [.text(eventID), .text(reason), .text(clock.nowUTC()), .text(op)])
         try audit(action: "insert", entity: "retraction", key: eventID, operator: op)
         // Push agrees with poll: a notification not yet sent is withdrawn with the event (DCSA
-        // has no retraction message; README "Push notifications").
+        // has no retraction message; docs/server.md "Push notifications").
         try connection.execute(
           "DELETE FROM outbox WHERE delivered_at IS NULL AND event_seq = (SELECT seq FROM events WHERE id = ?)", [.text(eventID)])
         return true

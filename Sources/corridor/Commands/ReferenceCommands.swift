@@ -25,7 +25,7 @@ extension Corridor.Reference {
   struct Load: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Validate and load a reference file atomically: all of it or nothing.")
-    @Argument(help: "Reference JSON file (format in README).") var file: String
+    @Argument(help: "Reference JSON file (format in docs/network.md).") var file: String
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
 

@@ -74,7 +74,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
   var plain: OutputFormat? { OutputFormat(rawValue: rawValue) }
 }
 
-/// `--format` with `html` (a self-contained page, README "Pages") and `--out`, for the reports
+/// `--format` with `html` (a self-contained page, docs/pages.md) and `--out`, for the reports
 /// that have a page.
 struct ReportFormatOptions: ParsableArguments {
   @Option(name: .long, help: "Output format: table (default), json, csv or html (a self-contained page with charts).")

@@ -56,7 +56,7 @@ public struct EventImportSummary: Sendable, Equatable {
 public typealias ImportProgress = (_ rows: Int, _ bytes: Int) -> Void
 
 extension CorridorDatabase {
-  /// Imports movement events from a file. See README "Importing events" for the semantics:
+  /// Imports movement events from a file. See docs/interchange.md for the semantics:
   /// all or nothing for bad data (a validation pass reads the whole file before anything is
   /// written), short batches for the write, idempotent re-runs.
   ///
