@@ -1,6 +1,6 @@
 -- The tamper-evident audit trail. Every write appends one entry in the same transaction as the
 -- change: the canonical JSON of the new state, chained by SHA-256 (hash = SHA-256 of prevHash
--- followed by the entry's canonical JSON; see docs/audit.md). Append-only.
+-- followed by the entry's canonical JSON; see README "Audit trail"). Append-only.
 CREATE TABLE audit_log (
   seq INTEGER PRIMARY KEY,
   recorded_at TEXT NOT NULL,

@@ -29,6 +29,36 @@ func auditedJourney() throws -> Journey {
 }
 
 @Suite struct AuditTests {
+  /// List fields (a location's aliases, a route's legs) are rendered in Swift, not by SQLite's
+  /// JSON functions, yet must be the very text those functions wrote into every state recorded
+  /// before: SQLite itself is the reference here, on text with every kind of character.
+  @Test func listFieldsRenderAsSQLitesJSONFunctionsDid() throws {
+    let db = try freshDatabase()
+    let c = db.connection
+    try c.execute("CREATE TEMP TABLE t(k TEXT, seq INTEGER, a INTEGER, b TEXT, c TEXT)")
+    let texts = [
+      "plain", "quote \" and backslash \\", "tab\tnewline\ncr\rformfeed\u{0C}backspace\u{08}", "bell\u{07} unit\u{1F} nul-free",
+      "DEL\u{7F} slash / é Małaszewicze 🚚", "", "\u{2028}\u{202E}",
+    ]
+    for (index, text) in texts.enumerated() {
+      try c.execute(
+        "INSERT INTO t VALUES ('k', ?, ?, ?, ?)",
+        [.integer(Int64(index)), .integer(Int64(index) * -7), .text(text), index % 2 == 0 ? .null : .text(text)])
+    }
+    let arrays = AuditedList(
+      name: "x", query: "SELECT seq, a, b, c FROM t WHERE k = ? ORDER BY seq", itemIsArray: true, lastElementOmittedWhenNull: true)
+    let expected = try #require(
+      try c.scalarText(
+        """
+        SELECT json_group_array(CASE WHEN c IS NULL THEN json_array(seq, a, b) ELSE json_array(seq, a, b, c) END)
+        FROM (SELECT * FROM t WHERE k = 'k' ORDER BY seq)
+        """))
+    #expect(try arrays.render(key: "k", on: c) == expected)
+    let scalars = AuditedList(name: "y", query: "SELECT b FROM t WHERE k = ? ORDER BY seq", itemIsArray: false)
+    #expect(try scalars.render(key: "k", on: c) == (try c.scalarText("SELECT json_group_array(b) FROM (SELECT b FROM t WHERE k = 'k' ORDER BY seq)")))
+    #expect(try scalars.render(key: "none", on: c) == "[]")
+  }
+
   @Test func cleanTrailVerifies() throws {
     let j = try auditedJourney()
     let result = try j.db.verifyAudit()

@@ -169,3 +169,30 @@ import Testing
     #expect(derived == scenario.expected, "\(scenario)")
   }
 }
+
+extension ShipmentStatus {
+  /// The test's own reading of the documented status rules (docs/shipments-and-events.md), kept
+  /// apart from the view it checks. A shipment's status from its facts, in the rules' order: cancelled;
+  /// delivered; customs-hold while a CUSS/CUSI of one of its events has no later CUSR of the
+  /// same container at the same place; in-transit once any actual event exists; else booked.
+  /// `events` are the shipment's live (unretracted) events; `containerEvents` every live event
+  /// of its containers (a release may be recorded on no shipment).
+  static func derived(
+    cancelled: Bool, containers: Set<ContainerNumber>, events: [MovementEvent], containerEvents: [MovementEvent], finalNode: LocationCode?
+  ) -> ShipmentStatus {
+    if cancelled { return .cancelled }
+    let actual = events.filter { $0.report.classifier == .ACT }
+    let delivered = Set(
+      actual.filter { Delivery.delivers($0.code, classifier: $0.report.classifier, at: $0.location, finalNode: finalNode) }.map(\.container))
+    if !containers.isEmpty, containers.isSubset(of: delivered) { return .delivered }
+    let held = actual.contains { hold in
+      (hold.code == .CUSS || hold.code == .CUSI) && containers.contains(hold.container)
+        && !containerEvents.contains { release in
+          release.code == .CUSR && release.report.classifier == .ACT && release.container == hold.container
+            && release.location == hold.location && release.time.milliseconds >= hold.time.milliseconds
+        }
+    }
+    if held { return .customsHold }
+    return actual.contains { containers.contains($0.container) } ? .inTransit : .booked
+  }
+}

@@ -16,6 +16,8 @@ struct AuditedEntity: Sendable {
   /// its arguments.
   var lookup: String? = nil
   var splitKey: (@Sendable (String) -> [SQLValue])? = nil
+  /// Fields made of child rows (a location's aliases, a route's legs), rendered here in Swift.
+  var lists: [AuditedList] = []
 
   func lookupSQL() -> String { "\(select) WHERE \(lookup ?? "\(keyExpression) = ?")" }
 
@@ -28,10 +30,13 @@ struct AuditedEntity: Sendable {
 
   /// The canonical state of the statement's current row (the columns after the key), written
   /// straight from the columns in sorted-name order: this runs once per verified row, so it
-  /// avoids building a dictionary per row.
-  static func stateText(of statement: Statement, order: StateOrder) -> String {
+  /// avoids building a dictionary per row. `lists` are the entity's list fields, rendered.
+  static func stateText(of statement: Statement, order: StateOrder, lists: [String] = []) -> String {
     var out: [UInt8] = []
-    order.layout.write(to: &out) { statement.value(at: order.indices[$0]) }
+    order.layout.write(to: &out) { field in
+      let index = order.indices[field]
+      return index >= 0 ? statement.value(at: index) : .text(lists[Int(-index - 1)])
+    }
     return String(decoding: out, as: UTF8.self)
   }
 
@@ -89,17 +94,95 @@ struct AuditedEntity: Sendable {
     }
   }
 
-  /// Which statement columns make the state, in canonical order, and their layout.
+  /// Which statement columns make the state, in canonical order, and their layout. A negative
+  /// index -n is the entity's n-th list field.
   struct StateOrder {
     let indices: [Int32]
     let layout: StateLayout
   }
 
-  /// Columns after the key, sorted by name (UTF-8 order, as canonical JSON sorts keys).
-  static func sortedColumns(of statement: Statement) -> StateOrder {
-    let columns = (1..<statement.columnCount).map { (index: $0, name: statement.columnName(at: $0)) }
+  /// Columns after the key and the list fields, sorted by name (UTF-8 order, as canonical JSON
+  /// sorts keys).
+  static func sortedColumns(of statement: Statement, lists: [AuditedList] = []) -> StateOrder {
+    let columns =
+      ((1..<statement.columnCount).map { (index: $0, name: statement.columnName(at: $0)) }
+      + lists.enumerated().map { (index: Int32(-$0.offset - 1), name: $0.element.name) })
       .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
     return StateOrder(indices: columns.map(\.index), layout: StateLayout(names: columns.map(\.name)))
+  }
+}
+
+/// A field of an audited state made of child rows, in the child query's order: a list of
+/// scalars (a location's aliases) or of arrays (a route's legs, one array of columns each).
+/// Rendered as the JSON text SQLite's `json_group_array`/`json_array` wrote when the states were
+/// first recorded (the release databases hold them), so that every recorded state verifies byte
+/// for byte and no engine's JSON functions are needed.
+struct AuditedList: Sendable {
+  let name: String
+  /// The child rows of one key (`?`), ordered.
+  let query: String
+  /// Each row an array of its columns (else its first column alone).
+  let itemIsArray: Bool
+  /// A column added later: left out of a row's array when NULL, as the states written before it.
+  var lastElementOmittedWhenNull = false
+
+  /// The list's JSON text for one key.
+  func render(key: String, on connection: Connection) throws -> String {
+    let statement = try connection.cachedStatement(query)
+    defer { statement.reset() }
+    try statement.bind([.text(key)])
+    var out: [UInt8] = [UInt8(ascii: "[")]
+    var first = true
+    while try statement.step() {
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      guard itemIsArray else {
+        Self.write(statement.value(at: 0), to: &out)
+        continue
+      }
+      var count = statement.columnCount
+      if lastElementOmittedWhenNull, count > 0, case .null = statement.value(at: count - 1) { count -= 1 }
+      out.append(UInt8(ascii: "["))
+      for column in 0..<count {
+        if column > 0 { out.append(UInt8(ascii: ",")) }
+        Self.write(statement.value(at: column), to: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(UInt8(ascii: "]"))
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// One value as SQLite's JSON functions write it: integers in decimal, text quoted with `"`
+  /// and `\` escaped, `\b \t \n \f \r` short and other control characters as `\u00xx`
+  /// (everything else as it is, UTF-8), NULL as null. No audited list holds REAL or BLOB
+  /// columns; they would be written as SQLite's text of them is not reproduced here.
+  static func write(_ value: SQLValue, to out: inout [UInt8]) {
+    switch value {
+    case .null: out.append(contentsOf: "null".utf8)
+    case .integer(let v): out.append(contentsOf: String(v).utf8)
+    case .real(let v): out.append(contentsOf: String(v).utf8)
+    case .blob(let v): writeText(hex(v), to: &out)
+    case .text(let v): writeText(v, to: &out)
+    }
+  }
+
+  static func writeText(_ text: String, to out: inout [UInt8]) {
+    let digits = Array("0123456789abcdef".utf8)
+    out.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
+      case 0x08: out += Array("\\b".utf8)
+      case 0x09: out += Array("\\t".utf8)
+      case 0x0A: out += Array("\\n".utf8)
+      case 0x0C: out += Array("\\f".utf8)
+      case 0x0D: out += Array("\\r".utf8)
+      case 0..<0x20: out += Array("\\u00".utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+      default: out.append(byte)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
   }
 }
 
@@ -116,7 +199,9 @@ extension CorridorDatabase {
     let statement = try connection.cachedStatement(entity.lookupSQL())
     defer { statement.reset() }
     try statement.bind(entity.arguments(for: key))
-    return try statement.step() ? AuditedEntity.stateText(of: statement, order: AuditedEntity.sortedColumns(of: statement)) : "null"
+    guard try statement.step() else { return "null" }
+    let lists = try entity.lists.map { try $0.render(key: key, on: connection) }
+    return AuditedEntity.stateText(of: statement, order: AuditedEntity.sortedColumns(of: statement, lists: entity.lists), lists: lists)
   }
 
   /// Appends an entry with an explicit state (bulk batches), in the caller's transaction.

@@ -348,7 +348,7 @@ extension CorridorDatabase {
     }
     var latest = try nextLatest()
     var hasActual = try actual.step()
-    let order = AuditedEntity.sortedColumns(of: actual)
+    let order = AuditedEntity.sortedColumns(of: actual, lists: entity.lists)
     var reported = 0
     func report(_ finding: AuditFinding) {
       reported += 1
@@ -357,7 +357,10 @@ extension CorridorDatabase {
     while latest != nil || hasActual {
       let actualKey = hasActual ? actual.string(at: 0) : nil
       if let entry = latest, let b = actualKey, entry.key == b {
-        let state = isEvent ? try currentState(entity, key: b) : AuditedEntity.stateText(of: actual, order: order)
+        let state =
+          isEvent
+          ? try currentState(entity, key: b)
+          : AuditedEntity.stateText(of: actual, order: order, lists: try entity.lists.map { try $0.render(key: b, on: connection) })
         if let finding = Self.stateFinding(entity.name, key: b, entry: entry.seq, recorded: entry.state, current: state) {
           report(finding)
         }

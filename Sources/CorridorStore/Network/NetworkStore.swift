@@ -127,25 +127,24 @@ extension StoreFeature {
       AuditedEntity(
         name: "location",
         select: """
-          SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS timeZone, l.latitude, l.longitude, l.source,
-            (SELECT json_group_array(alias) FROM (SELECT alias FROM location_aliases a WHERE a.code = l.code ORDER BY alias)) AS aliases
+          SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS timeZone, l.latitude, l.longitude, l.source
           FROM locations l
-          """, keyExpression: "l.code"),
+          """, keyExpression: "l.code",
+        lists: [AuditedList(name: "aliases", query: "SELECT alias FROM location_aliases WHERE code = ? ORDER BY alias", itemIsArray: false)]),
       AuditedEntity(name: "corridor", select: "SELECT code AS key, code, name, source FROM corridors", keyExpression: "code"),
-      // A leg without a traction renders as before migration 0008 added the column, so the states
-      // recorded earlier still verify.
       AuditedEntity(
-        name: "route",
-        select: """
-          SELECT r.code AS key, r.code, r.corridor, r.name, r.source,
-            (SELECT json_group_array(CASE WHEN traction IS NULL
-               THEN json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
-                               gauge_change, transshipment, source)
-               ELSE json_array(seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries,
-                               gauge_change, transshipment, source, traction) END)
-             FROM (SELECT * FROM legs g WHERE g.route = r.code ORDER BY seq)) AS legs
-          FROM routes r
-          """, keyExpression: "r.code"),
+        name: "route", select: "SELECT r.code AS key, r.code, r.corridor, r.name, r.source FROM routes r", keyExpression: "r.code",
+        lists: [
+          // A leg without a traction renders as before migration 0008 added the column (its
+          // last element left out), so the states recorded earlier still verify.
+          AuditedList(
+            name: "legs",
+            query: """
+              SELECT seq, from_location, to_location, mode, distance_km, transit_hours, border_crossing, border_countries, gauge_change,
+                transshipment, source, traction
+              FROM legs WHERE route = ? ORDER BY seq
+              """, itemIsArray: true, lastElementOmittedWhenNull: true)
+        ]),
     ],
     referenceSections: [.locations, .corridors, .routes])
 }
