@@ -52,8 +52,11 @@ public protocol AcceptanceContext {
   /// The container's actual, unretracted events (with those not yet in the database, for an
   /// import's validation pass), for replaying a late event.
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step]
-  /// The id derived from the resolved report's content (an import may have worked it out ahead
-  /// from the report as received, when resolving changed nothing).
+  /// The id derived from the resolved report's content. Only the import answers it otherwise
+  /// than the default, and it is kept on purpose: deriving an id is a SHA-256 of the row, which
+  /// the import's reader thread works out ahead, in parallel with the writing thread, from the
+  /// report as received; when resolving changed nothing the engine takes that one instead of
+  /// hashing again on the writing thread (the thread that bounds the import's speed).
   func derivedID(of resolved: EventReport) -> String
 }
 
