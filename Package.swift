@@ -52,7 +52,6 @@ let package = Package(
         // The server's connection pool runs blocking SQLite work on a thread pool of its own.
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
       ],
       plugins: ["EmbedResources"]
     ),

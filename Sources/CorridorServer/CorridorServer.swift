@@ -41,7 +41,7 @@ public struct ServerConfiguration: Sendable {
 public enum CorridorServer {
   /// Builds the application. `onRunning` receives the bound port once it listens.
   public static func application(
-    _ configuration: ServerConfiguration, logger: Logger, notice: (String) -> Void = { _ in },
+    _ configuration: ServerConfiguration, logger: Logger, notice: @Sendable (String) -> Void = { _ in },
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
   ) throws -> some ApplicationProtocol {
     let database = try ServerDatabase(

@@ -1,41 +1,37 @@
 import CorridorInterchange
 import CorridorModel
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// The server's way to the SQLite file (here, in the store, because it holds connections and
-/// runs transactions): one writer connection, used by one request at a time,
-/// and a small pool of read connections (WAL lets them read while the writer writes). Work runs
-/// on a thread pool of its own, never on an event loop. The CLI and imports keep working on the
-/// same file meanwhile: processes coordinate through SQLite's locks and busy timeout.
+/// runs transactions): one writer connection, used by one group of writes at a time, and a small
+/// pool of read connections (WAL lets them read while the writer writes). Work runs on a thread
+/// pool of its own, never on an event loop. The CLI and imports keep working on the same file
+/// meanwhile: processes coordinate through SQLite's locks and busy timeout.
 ///
-/// A write waiting for the writer: `run` does it (in the group's transaction) and sets `finish`,
-/// which answers the caller once the transaction committed or failed.
-private final class WriteJob: @unchecked Sendable {
-  var run: (CorridorDatabase) -> Void = { _ in }
-  var finish: ((any Error)?) -> Void = { _ in }
-}
-
-/// Connections are not Sendable; this type is, because the writer is only touched under
-/// `writerLock` and a reader only after being taken out of the pool under `poolLock`.
-public final class ServerDatabase: @unchecked Sendable {
+/// Connections are not Sendable. Each one lives inside its own `Mutex` and is only ever touched
+/// inside it, so the compiler checks that no two threads use one at once (no `@unchecked`).
+public final class ServerDatabase: Sendable {
   public let path: String
   package let clock: Clock
-  private let writer: CorridorDatabase
-  private let writerLock = NIOLock()
-  private var idleReaders: [CorridorDatabase] = []
-  private let poolLock = NIOLock()
-  private let maxIdleReaders: Int
+  private let writer: Mutex<CorridorDatabase>
+  /// The read connections, each in its own lock; `idle` lists those free to take.
+  private let readers: [Locked]
+  private let idle: Mutex<[Int]>
+  /// Writes waiting for the writer, and whether a thread is draining them.
+  private let queue = Mutex<(jobs: [WriteJob], draining: Bool)>(([], false))
   private let threads: NIOThreadPool
+  /// At most this many writes share a transaction.
+  private let maxGroup = 64
 
   /// Opens the writer (applying pending migrations) and `readers` read connections.
-  public init(path: String, readers: Int = 4, clock: Clock = .system, notice: (String) -> Void = { _ in }) throws {
+  public init(path: String, readers: Int = 4, clock: Clock = .system, notice: @Sendable (String) -> Void = { _ in }) throws {
     self.path = path
     self.clock = clock
-    writer = try CorridorDatabase(path: path, mode: .existing, clock: clock, notice: notice)
-    maxIdleReaders = readers
-    for _ in 0..<readers { idleReaders.append(try CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock)) }
+    writer = Mutex(try CorridorDatabase(path: path, mode: .existing, clock: clock, notice: notice))
+    self.readers = try (0..<readers).map { _ in Locked(try CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock)) }
+    idle = Mutex(Array(0..<readers))
     // One thread per core: more only switch between each other (measured: 4 threads on 2 cores
     // gave 5,300 reads/s and a p99 of 23 ms at 64 connections, 2 threads 6,000 and 17–19 ms).
     threads = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
@@ -44,12 +40,14 @@ public final class ServerDatabase: @unchecked Sendable {
 
   deinit { try? threads.syncShutdownGracefully() }
 
-  /// Runs `body` on a read connection.
+  /// Runs `body` on a read connection: a pooled one when one is free, else one opened for it.
   public func read<T: Sendable>(_ body: @escaping @Sendable (CorridorDatabase) throws -> T) async throws -> T {
     try await threads.runIfActive { [self] in
-      let db = try poolLock.withLock { idleReaders.popLast() } ?? CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock)
-      defer { poolLock.withLock { if idleReaders.count < maxIdleReaders { idleReaders.append(db) } } }
-      return try body(db)
+      guard let index = idle.withLock({ $0.popLast() }) else {
+        return try body(try CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock))
+      }
+      defer { idle.withLock { $0.append(index) } }
+      return try readers[index].connection.withLock { db in try body(db) }
     }
   }
 
@@ -62,26 +60,20 @@ public final class ServerDatabase: @unchecked Sendable {
   /// sixteen.
   public func write<T: Sendable>(_ body: @escaping @Sendable (CorridorDatabase) throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-      let job = WriteJob()
       // Set by `run`; a group whose transaction could not begin never runs it.
-      var result: Result<T, any Error> = .failure(CorridorError(.internal, "the write was not run"))
-      job.run = { db in result = Result { try db.savepoint { try body(db) } } }
-      job.finish = { commitError in continuation.resume(with: commitError.map { .failure($0) } ?? result) }
-      enqueue(job)
+      let outcome = Outcome<T>()
+      enqueue(
+        WriteJob(
+          run: { db in outcome.result.withLock { $0 = Result { try db.savepoint { try body(db) } } } },
+          finish: { commitError in continuation.resume(with: commitError.map { .failure($0) } ?? outcome.result.withLock { $0 }) }))
     }
   }
 
-  private var queue: [WriteJob] = []
-  private var draining = false
-  private let queueLock = NIOLock()
-  /// At most this many writes share a transaction.
-  private let maxGroup = 64
-
   private func enqueue(_ job: WriteJob) {
-    let start = queueLock.withLock {
-      queue.append(job)
-      if draining { return false }
-      draining = true
+    let start = queue.withLock { queue in
+      queue.jobs.append(job)
+      if queue.draining { return false }
+      queue.draining = true
       return true
     }
     if start { threads.submit { [self] _ in drain() } }
@@ -90,14 +82,14 @@ public final class ServerDatabase: @unchecked Sendable {
   /// Runs the queued writes in groups until the queue is empty.
   private func drain() {
     while true {
-      let group: [WriteJob] = queueLock.withLock {
-        let taken = Array(queue.prefix(maxGroup))
-        queue.removeFirst(taken.count)
-        if taken.isEmpty { draining = false }
+      let group: [WriteJob] = queue.withLock { queue in
+        let taken = Array(queue.jobs.prefix(maxGroup))
+        queue.jobs.removeFirst(taken.count)
+        if taken.isEmpty { queue.draining = false }
         return taken
       }
       if group.isEmpty { return }
-      let commitError: (any Error)? = writerLock.withLock {
+      let commitError: (any Error)? = writer.withLock { writer in
         do {
           try writer.transaction { for job in group { job.run(writer) } }
           return nil
@@ -110,5 +102,23 @@ public final class ServerDatabase: @unchecked Sendable {
   }
 
   /// Runs `body` on the writer on the calling thread (start-up only).
-  package func writeNow<T>(_ body: (CorridorDatabase) throws -> T) throws -> T { try writerLock.withLock { try body(writer) } }
+  package func writeNow<T: Sendable>(_ body: (CorridorDatabase) throws -> T) throws -> T { try writer.withLock { try body($0) } }
+}
+
+/// A write waiting for the writer: `run` does it (in the group's transaction), `finish` answers
+/// the caller once the transaction committed or failed.
+private struct WriteJob: Sendable {
+  let run: @Sendable (CorridorDatabase) -> Void
+  let finish: @Sendable ((any Error)?) -> Void
+}
+
+/// A connection in its own lock (an array cannot hold a `Mutex` itself).
+private final class Locked: Sendable {
+  let connection: Mutex<CorridorDatabase>
+  init(_ connection: consuming sending CorridorDatabase) { self.connection = Mutex(connection) }
+}
+
+/// What a write's body returned, handed from the writing thread to the answer.
+private final class Outcome<T: Sendable>: Sendable {
+  let result = Mutex<Result<T, any Error>>(.failure(CorridorError(.internal, "the write was not run")))
 }
