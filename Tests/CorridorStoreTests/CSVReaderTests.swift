@@ -1,8 +1,8 @@
-import CorridorInterchange
 import CorridorPresentation
 import Foundation
 import Testing
 
+@testable import CorridorInterchange
 @testable import CorridorModel
 @testable import CorridorStore
 

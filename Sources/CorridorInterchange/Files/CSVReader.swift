@@ -1,3 +1,4 @@
+import CorridorModel
 import Foundation
 
 /// A CSV syntax or encoding error at a 1-based line and column (bytes) of its file.
