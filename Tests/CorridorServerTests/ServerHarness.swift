@@ -132,8 +132,10 @@ final class RunningServer: Sendable {
   }
 }
 
-/// Waits until `condition` holds, polling, up to `seconds`.
-func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+/// Waits until `condition` holds, polling, up to `seconds`: long enough that a machine busy with
+/// other builds still gets there (a delivery took over 20 s while two release builds and
+/// valgrind shared the two cores), short enough that a delivery that never comes fails the test.
+func eventually(seconds: Double = 60, _ condition: () async throws -> Bool) async throws -> Bool {
   let deadline = Date().addingTimeInterval(seconds)
   while Date() < deadline {
     if try await condition() { return true }
