@@ -254,23 +254,7 @@ extension CorridorDatabase {
   package func appendNoteEntries(_ notes: [(key: String, state: String)], operator op: String) throws {
     try mapSQLiteErrors {
       try connection.transaction {
-        let head = try connection.row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        var seq = try head?.int64("seq") ?? 0
-        var previous = try head?.text("hash") ?? AuditEntry.genesis
-        let recordedAt = clock.nowUTC()
-        for note in notes {
-          seq += 1
-          let canonical = AuditEntry.canonical(
-            seq: seq, recordedAt: recordedAt, operator: op, action: "insert", entity: "note", key: note.key, state: note.state)
-          let hash = AuditEntry.hash(prevHash: previous, canonical: canonical)
-          try connection.execute(
-            "INSERT INTO audit_log(seq, recorded_at, operator, action, entity, key, state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-              .integer(seq), .text(recordedAt), .text(op), .text("insert"), .text("note"), .text(note.key), .text(note.state),
-              .text(previous), .text(hash),
-            ])
-          previous = hash
-        }
+        for note in notes { try appendAudit(action: "insert", entity: "note", key: note.key, state: note.state, operator: op) }
       }
     }
   }
