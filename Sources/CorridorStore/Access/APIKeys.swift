@@ -192,7 +192,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the API keys feature audits.
   static let access = StoreFeature(
-    name: "access",
     auditedEntities: [
       // A key's hash is in its state (256 random bits: nothing to guess back); a subscription's
       // secret is not (the trail goes to customs), only when it was last set.

@@ -92,7 +92,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the containers feature audits.
   static let containers = StoreFeature(
-    name: "containers",
     auditedEntities: [
       AuditedEntity(
         name: "container",

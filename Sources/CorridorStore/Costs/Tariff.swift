@@ -92,7 +92,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the tariffs and reduction policies feature audits.
   static let costs = StoreFeature(
-    name: "costs",
     auditedEntities: [
       AuditedEntity(
         name: "tariff",

@@ -6,7 +6,6 @@ import CorridorModel
 /// audit trail's list of tables is derived from the features listed here, so adding an audited
 /// table touches the feature's file only, and a new feature adds one line below.
 struct StoreFeature: Sendable {
-  let name: String
   /// Its audited tables: how each row's state is rendered and looked up (`AuditedEntity`).
   let auditedEntities: [AuditedEntity]
   /// Its sections of the reference file, in the order they parse and load (`ReferenceSection`).

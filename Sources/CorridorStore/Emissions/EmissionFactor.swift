@@ -86,7 +86,6 @@ extension Row {
 extension StoreFeature {
   /// What the emission and hub factors feature audits.
   static let emissions = StoreFeature(
-    name: "emissions",
     auditedEntities: [
       AuditedEntity(
         name: "emissionFactor",

@@ -179,7 +179,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the movement events and their retractions feature audits.
   static let events = StoreFeature(
-    name: "events",
     auditedEntities: [
       AuditedEntity(name: "event", select: EventColumns.select, keyExpression: "id"),
       AuditedEntity(

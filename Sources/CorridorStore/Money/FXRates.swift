@@ -53,7 +53,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the exchange rates feature audits.
   static let fxRates = StoreFeature(
-    name: "fxRates",
     auditedEntities: [
       AuditedEntity(
         name: "fxRate", select: "SELECT date || '/' || base || '/' || quote AS key, date, base, quote, rate, source FROM fx_rates",

@@ -122,7 +122,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the places, corridors and routes feature audits.
   static let network = StoreFeature(
-    name: "network",
     auditedEntities: [
       AuditedEntity(
         name: "location",

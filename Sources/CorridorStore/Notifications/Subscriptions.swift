@@ -173,7 +173,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the event subscriptions feature audits.
   static let notifications = StoreFeature(
-    name: "notifications",
     auditedEntities: [
       AuditedEntity(
         name: "subscription",

@@ -280,7 +280,6 @@ extension Conditions {
 extension StoreFeature {
   /// What the bookings, assignments and cancellations feature audits.
   static let shipments = StoreFeature(
-    name: "shipments",
     auditedEntities: [
       AuditedEntity(
         name: "shipment",

@@ -37,7 +37,6 @@ extension CorridorDatabase {
 extension StoreFeature {
   /// What the senders' own status codes feature audits.
   static let senderCodes = StoreFeature(
-    name: "senderCodes",
     auditedEntities: [
       AuditedEntity(
         name: "statusCode",
