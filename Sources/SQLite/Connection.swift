@@ -222,11 +222,18 @@ public final class Connection {
   /// own work.
   @discardableResult
   public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-    if !isAutocommit { return try savepoint(body) }
+    try transaction(kind, committingIf: { _ in true }, body)
+  }
+
+  /// Runs `body` in a transaction that is committed when `commit` accepts what it returned and
+  /// rolled back otherwise (or when it throws): for a body whose result says its work must be
+  /// done again another way, without an error thrown for the purpose.
+  public func transaction<T>(_ kind: TransactionKind = .immediate, committingIf commit: (T) -> Bool, _ body: () throws -> T) throws -> T {
+    if !isAutocommit { return try savepoint(committingIf: commit, body) }
     try execute("BEGIN \(kind.rawValue) TRANSACTION")
     do {
       let result = try body()
-      try execute("COMMIT TRANSACTION")
+      try execute(commit(result) ? "COMMIT TRANSACTION" : "ROLLBACK TRANSACTION")
       return result
     } catch {
       // Some errors (SQLITE_FULL, SQLITE_IOERR) make SQLite roll back by itself.
@@ -238,12 +245,18 @@ public final class Connection {
   /// Runs `body` inside a named savepoint. See <https://sqlite.org/lang_savepoint.html>.
   @discardableResult
   public func savepoint<T>(_ body: () throws -> T) throws -> T {
+    try savepoint(committingIf: { _ in true }, body)
+  }
+
+  /// A savepoint released when `keep` accepts the body's result and rolled back otherwise.
+  private func savepoint<T>(committingIf keep: (T) -> Bool, _ body: () throws -> T) throws -> T {
     savepointDepth += 1
     defer { savepointDepth -= 1 }
     let name = "corridor_sp\(savepointDepth)"
     try execute("SAVEPOINT \(name)")
     do {
       let result = try body()
+      if !keep(result) { try execute("ROLLBACK TO SAVEPOINT \(name)") }
       try execute("RELEASE SAVEPOINT \(name)")
       return result
     } catch {

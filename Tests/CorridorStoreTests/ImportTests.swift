@@ -203,7 +203,7 @@ extension Journey {
     var file = csvHeader
     var boxes: [ContainerNumber] = []
     // Two chunks' worth of rows: the first chunk is full, so it goes in as one INSERT.
-    for serial in 1...CorridorDatabase.chunkRows {
+    for serial in 1...EventBatchWriter.chunkRows {
       let prefix = "TSTU" + String(format: "%06d", serial)
       let box = try ContainerNumber(parsing: prefix + String(ContainerNumber.checkDigit(for: Array(prefix.utf8)) ?? 0))
       try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
@@ -215,7 +215,7 @@ extension Journey {
     }
     var rejected: [RuleID?] = []
     let summary = try j.importFile(try writeFile(file), skipInvalid: true, batchSize: 25_000) { _, error in rejected.append(error.rule) }
-    let rows = 2 * CorridorDatabase.chunkRows
+    let rows = 2 * EventBatchWriter.chunkRows
     #expect(summary.rows == rows && summary.imported == rows - 1 && summary.rejected == 1, "\(summary) \(rejected)")
     #expect(rejected == [.eventIdConflict])
     #expect(try j.eventCount() == rows)
@@ -228,6 +228,36 @@ extension Journey {
     #expect(clean.imported == rows && clean.batches == 1)
     #expect(try k.db.verifyAudit().intact)
     #expect(try k.db.connection.scalarInt("SELECT count(*) FROM events") == Int64(rows))
+  }
+
+  /// A chunk can also be refused when the facts have its rows written before they read the
+  /// database (here: the shipment of a later row): the batch is rolled back there and done again
+  /// row by row, with the same answers.
+  @Test func aChunkRefusedWhileTheFactsReadIsAnsweredRowByRow() throws {
+    let j = try Journey()
+    try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI", id: "E-TAKEN")
+    var file = csvHeader
+    var boxes: [ContainerNumber] = []
+    for serial in 1...10 {
+      let prefix = "TSTU" + String(format: "%06d", serial)
+      let box = try ContainerNumber(parsing: prefix + String(ContainerNumber.checkDigit(for: Array(prefix.utf8)) ?? 0))
+      try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      boxes.append(box)
+      file += "\(serial == 5 ? "E-TAKEN" : "G-\(serial)"),\(box),GTIN,2024-03-05T09:00:00+08:00,CNCQI,,ACT,,,,,\n"
+    }
+    // Fewer rows than a chunk are held; this row's shipment is read from the database, so they
+    // are written first, and the taken id is refused there.
+    file += "L-1,\(j.box),LOAD,2024-03-05T10:00:00+08:00,CNCQI,CQ24-0001,ACT,,,,,\n"
+    var rejected: [(Int, RuleID?)] = []
+    let summary = try j.importFile(try writeFile(file), skipInvalid: true, batchSize: 25_000) { line, error in
+      rejected.append((line, error.rule))
+    }
+    #expect(summary.rows == 11 && summary.imported == 10 && summary.rejected == 1 && summary.batches == 1, "\(summary)")
+    #expect(rejected.map(\.0) == [6] && rejected.map(\.1) == [.eventIdConflict])
+    #expect(try j.db.events(container: j.box).map(\.id) == ["E-TAKEN", "L-1"])
+    #expect(try j.db.events(container: boxes[4]).isEmpty)
+    #expect(try j.eventCount() == 11)
+    #expect(try j.db.verifyAudit().intact)
   }
 
   @Test func rerunningTheSameFileAddsNothing() throws {

@@ -98,6 +98,29 @@ func temporaryPath(_ name: String = "test.db") -> String {
     #expect(try db.fetchAll("SELECT i FROM t ORDER BY i").map { $0[0] } == [.integer(1), .integer(3)])
   }
 
+  /// A transaction whose result says "do it again" is rolled back without an error, at the top
+  /// and as a savepoint inside another, and its result still comes back.
+  @Test func aTransactionIsCommittedOnlyWhenItsResultSaysSo() throws {
+    let kept = try db.transaction(committingIf: { $0 }) {
+      try db.execute("INSERT INTO t(i) VALUES (1)")
+      return true
+    }
+    let undone = try db.transaction(committingIf: { $0 }) {
+      try db.execute("INSERT INTO t(i) VALUES (2)")
+      return false
+    }
+    #expect(kept && !undone && db.isAutocommit)
+    try db.transaction {
+      try db.execute("INSERT INTO t(i) VALUES (3)")
+      _ = try db.transaction(committingIf: { $0 }) {
+        try db.execute("INSERT INTO t(i) VALUES (4)")
+        return false
+      }
+      try db.execute("INSERT INTO t(i) VALUES (5)")
+    }
+    #expect(try db.fetchAll("SELECT i FROM t ORDER BY i").map { $0[0] } == [.integer(1), .integer(3), .integer(5)])
+  }
+
   @Test func cachedStatementsAreReused() throws {
     let first = try db.cachedStatement("SELECT count(*) FROM t")
     let second = try db.cachedStatement("SELECT count(*) FROM t")

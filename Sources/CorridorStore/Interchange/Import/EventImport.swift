@@ -69,10 +69,21 @@ extension CorridorDatabase {
     let file = name ?? path
     // Checked here too, so that a folder or a missing file is exit 66 before any pass starts.
     try InputFile.open(path, name: file).close()
+    let open = try rowSource(path: path, file: file, format: format, options: options)
+    if !options.skipInvalid {
+      try validate(open(), file: file, options: options, progress: progress)
+      try checkSpace(forImportOf: path)
+    }
+    return try withImportSettings { try write(open(), file: file, options: options, reject: reject, progress: progress) }
+  }
+
+  /// How to open the file for a pass: each pass reads it afresh, on a reader thread that
+  /// parses ahead of the pass.
+  private func rowSource(path: String, file: String, format: EventFileFormat, options: EventImportOptions) throws -> () -> PrefetchingRowSource {
     let isEDIFACT = format == .edifact || format == .iftsta
     let zones = isEDIFACT ? try placeTimeZones() : [:]
     let reading = EDIFACTReading(senderCodes: isEDIFACT ? try senderStatusCodes() : [:], strictCodes: options.strictCodes)
-    func open() -> PrefetchingRowSource {
+    return {
       PrefetchingRowSource { () throws -> EventRowSource in
         let handle = try InputFile.open(path, name: file)
         switch format {
@@ -82,28 +93,33 @@ extension CorridorDatabase {
         }
       }
     }
-    if !options.skipInvalid {
-      // Pass 1: validate everything, write nothing.
-      let facts = try ImportFacts(db: self, options: options, dryRun: true)
-      let source = open()
-      var rows = 0
-      while let row = try source.next() {
-        rows += 1
-        let report = try row.result.get()
-        do {
-          try register(report, of: row, in: facts, options: options, write: false)
-          try facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash))
-        } catch let error as CorridorError {
-          throw located(error, row: row, path: file)
-        }
-        if rows % 10_000 == 0 { progress?(rows / 2, source.bytesRead / 2) }
+  }
+
+  /// Pass 1: every row decided by the engine over a dry run's facts, nothing written; the first
+  /// bad row stops the import with its position.
+  private func validate(_ source: PrefetchingRowSource, file: String, options: EventImportOptions, progress: ImportProgress?) throws {
+    let facts = try ImportFacts(db: self, options: options, dryRun: true)
+    var rows = 0
+    while let row = try source.next() {
+      rows += 1
+      let report = try row.result.get()
+      do {
+        try register(report, of: row, in: facts, options: options, write: false)
+        try facts.apply(try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash))
+      } catch let error as CorridorError {
+        throw located(error, row: row, path: file)
       }
-      try checkSpace(forImportOf: path)
+      // The two passes each read the file: progress counts half of it for this one.
+      if rows % 10_000 == 0 { progress?(rows / 2, source.bytesRead / 2) }
     }
-    // Pass 2: write in short batches. Every row's references (container, place, shipment) are
-    // checked by the validator, so SQLite's own per-row foreign-key checks are switched off
-    // for the import: with them on, each INSERT opens and closes a statement journal, which
-    // cost more than the insert itself. `db check` still runs foreign_key_check over everything.
+  }
+
+  /// The connection's settings for the write pass, restored afterwards.
+  private func withImportSettings<T>(_ body: () throws -> T) throws -> T {
+    // Every row's references (container, place, shipment) are checked by the engine, so
+    // SQLite's own per-row foreign-key checks are switched off for the import: with them on,
+    // each INSERT opens and closes a statement journal, which cost more than the insert itself.
+    // `db check` still runs foreign_key_check over everything.
     try mapSQLiteErrors { try connection.execute("PRAGMA foreign_keys = OFF") }
     defer { try? connection.execute("PRAGMA foreign_keys = ON") }
     // Event ids are content hashes, so the id index takes inserts at random places: a larger
@@ -113,166 +129,139 @@ extension CorridorDatabase {
     // many batches is then copied into the database once, not once per batch.
     try mapSQLiteErrors { try connection.execute("PRAGMA wal_autocheckpoint = 16384") }
     defer { try? connection.execute("PRAGMA wal_autocheckpoint = 1000") }
+    return try body()
+  }
+
+  /// Pass 2: the file in short batches, each its own write transaction, so other processes
+  /// get the database between them.
+  private func write(
+    _ source: PrefetchingRowSource, file: String, options: EventImportOptions, reject: (ImportRow, CorridorError) -> Void,
+    progress: ImportProgress?
+  ) throws -> EventImportSummary {
     var facts = try ImportFacts(db: self, options: options, dryRun: false)
-    let source = open()
-    let insert = try mapSQLiteErrors { try connection.prepare(EventColumns.insertSQL) }
-    let insertChunk = try mapSQLiteErrors { try connection.prepare(EventColumns.insertSQL(rows: Self.chunkRows)) }
     var summary = EventImportSummary()
-    var values: [SQLValue] = []
-    var state: [UInt8] = []
-    var exhausted = false
-    while !exhausted {
-      // The batch's rows are kept as they are read, so that a retry after a busy database goes
-      // over the same rows again (none lost, none counted twice) while the first attempt still
-      // streams: the reader thread parses ahead while rows are written.
-      var rows: [ImportRow] = []
-      rows.reserveCapacity(min(options.batchSize, 1 << 16))
-      var attempt = 0
-      // Counted apart until the batch commits: a batch that fails is rolled back whole, and its
-      // rejects are reported once, after the commit.
-      var batch = EventImportSummary()
-      var rejects: [(ImportRow, CorridorError)] = []
-      // Accepted rows are inserted `chunkRows` at a time. Anything a chunk does not expect (an id
-      // the facts did not know, a row the schema refuses) rolls the batch back and does it again
-      // row by row, the way that answers each row.
-      var rowByRow = false
+    while true {
+      let batch: ImportBatch
       do {
-        while true {
-          do {
-            try mapSQLiteErrors {
-              try withBusyRetry {
-                attempt += 1
-                // A rolled-back attempt left the facts ahead of the database: start them afresh
-                // from the database (which the write pass's facts are built on).
-                if attempt > 1 { facts = try ImportFacts(db: self, options: options, dryRun: false) }
-                batch = EventImportSummary()
-                rejects = []
-                try connection.transaction {
-                  var first: Int64?
-                  var last: Int64?
-                  var digest = SHA256()
-                  let recordedAt = clock.nowUTC()
-                  var pending: [[SQLValue]] = []
-                  var pendingContainers = Set<ContainerNumber>()
-                  /// A written row's audited state into the batch's digest.
-                  func written(_ values: inout [SQLValue], seq: Int64) {
-                    EventColumns.writeState(values: &values, seq: seq, to: &state)
-                    state.withUnsafeBytes { digest.update(bufferPointer: $0) }
-                    first = first ?? seq
-                    last = seq
-                    batch.imported += 1
-                  }
-                  func flush() throws {
-                    guard !pending.isEmpty else { return }
-                    do {
-                      if pending.count == Self.chunkRows {
-                        for (index, row) in pending.enumerated() { try EventColumns.bind(row, asRow: index, to: insertChunk) }
-                        try insertChunk.run()
-                      } else {
-                        for row in pending {
-                          try EventColumns.bind(row, asRow: 0, to: insert)
-                          try insert.run()
-                        }
-                      }
-                    } catch let error as SQLiteError where error.isConstraintViolation {
-                      throw RowByRow()
-                    }
-                    // One writer in a transaction: the rows took consecutive sequence numbers.
-                    let lastSeq = connection.lastInsertRowID
-                    for index in pending.indices { written(&pending[index], seq: lastSeq - Int64(pending.count - 1 - index)) }
-                    pending.removeAll(keepingCapacity: true)
-                    pendingContainers.removeAll(keepingCapacity: true)
-                  }
-                  // The facts read the database only after the rows they could see are in it: a
-                  // container's own rows before its events are read, every row before anything else.
-                  facts.beforeReadingEvents =
-                    rowByRow
-                    ? nil
-                    : { container in
-                      if container.map(pendingContainers.contains) ?? true { try flush() }
-                    }
-                  defer { facts.beforeReadingEvents = nil }
-                  for index in 0..<options.batchSize {
-                    let row: ImportRow
-                    if index < rows.count {
-                      row = rows[index]
-                    } else if let next = try source.next() {
-                      rows.append(next)
-                      row = next
-                    } else {
-                      exhausted = true
-                      break
-                    }
-                    batch.rows += 1
-                    do {
-                      let report = try row.result.get()
-                      try register(report, of: row, in: facts, options: options, write: true)
-                      let prepared = try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash)
-                      guard let accepted = prepared.accepted else {
-                        batch.duplicates += 1
-                        continue
-                      }
-                      let columns = EventColumns.Row(accepted: accepted, recordedAt: recordedAt, operatorName: options.operatorName)
-                      if rowByRow {
-                        guard try insertImported(columns, with: insert, values: &values) else {
-                          batch.duplicates += 1
-                          continue
-                        }
-                        written(&values, seq: connection.lastInsertRowID)
-                      } else {
-                        var rowValues: [SQLValue] = []
-                        EventColumns.values(columns, into: &rowValues)
-                        pending.append(rowValues)
-                        pendingContainers.insert(accepted.report.container)
-                        if pending.count == Self.chunkRows { try flush() }
-                      }
-                      try facts.apply(prepared)
-                    } catch let error as CorridorError where error.kind == .invalidData {
-                      let error = located(error, row: row, path: file)
-                      guard options.skipInvalid else { throw error }
-                      batch.rejected += 1
-                      rejects.append((row, error))
-                      continue
-                    }
-                  }
-                  try flush()
-                  if let first, let last {
-                    try enqueueNotifications(afterSeq: first - 1)
-                    let state = CanonicalJSON.object([
-                      "count": .int(last - first + 1), "digest": .string(hex(digest.finalize())), "firstSeq": .int(first), "lastSeq": .int(last),
-                      "source": .string((file as NSString).lastPathComponent),
-                    ])
-                    try appendAudit(
-                      action: "import", entity: "event-batch", key: "events \(first)-\(last)", state: state.text, operator: options.operatorName)
-                    batch.batches += 1
-                  }
-                }
-              }
-            }
-            break
-          } catch is RowByRow {
-            // Rolled back: the same rows again, one insert each, with facts afresh.
-            rowByRow = true
-            exhausted = false
-            facts = try ImportFacts(db: self, options: options, dryRun: false)
-          }
-        }
+        batch = try writeBatch(from: source, facts: &facts, file: file, options: options)
       } catch let error as CorridorError where error.kind == .io && summary.batches > 0 {
         throw CorridorError(
           .io,
           "\(error.message) after \(summary.imported) events in \(summary.batches) batches were committed (consistent and audited)",
           hint: "free space and run the same command again: it skips what is already recorded")
       }
-      for (row, error) in rejects { reject(row, error) }
-      summary.add(batch)
+      // A batch's rejects are reported once, after it committed (a rolled-back attempt's are not).
+      for (row, error) in batch.rejects { reject(row, error) }
+      summary.add(batch.summary)
       progress?(summary.rows, source.bytesRead)
+      guard !batch.endOfFile else { break }
       // A moment with the database free: writers waiting on the busy handler (which retries
       // every 1 to 3 ms) take their turn here instead of waiting for the whole import.
-      if !exhausted { usleep(5_000) }
+      usleep(5_000)
     }
     summary.unmapped = source.unmapped.counts
     summary.unmappedFirst = source.unmapped.first
     return summary
+  }
+
+  /// What one attempt at a batch did.
+  private struct ImportBatch {
+    var summary = EventImportSummary()
+    var rejects: [(ImportRow, CorridorError)] = []
+    var endOfFile = false
+    /// A chunk was refused: the attempt was rolled back and the batch is done again row by row.
+    var refused = false
+  }
+
+  /// One batch of up to `batchSize` rows in one write transaction: retried whole while the
+  /// database is busy, and done again row by row when the writer had a chunk refused. The rows
+  /// are kept as they are read, so that a retry goes over the same rows (none lost, none
+  /// counted twice) while the first attempt still streams: the reader thread parses ahead while
+  /// rows are written.
+  private func writeBatch(
+    from source: PrefetchingRowSource, facts: inout ImportFacts, file: String, options: EventImportOptions
+  ) throws -> ImportBatch {
+    var rows: [ImportRow] = []
+    rows.reserveCapacity(min(options.batchSize, 1 << 16))
+    var mode = EventBatchWriter.Mode.chunks
+    var attempt = 0
+    while true {
+      let batch = try mapSQLiteErrors {
+        try withBusyRetry {
+          attempt += 1
+          // A rolled-back attempt left the facts ahead of the database: start them afresh
+          // from the database (which the write pass's facts are built on).
+          if attempt > 1 { facts = try ImportFacts(db: self, options: options, dryRun: false) }
+          let writer = try EventBatchWriter(db: self, mode: mode)
+          facts.writer = writer
+          defer { facts.writer = nil }
+          return try connection.transaction(committingIf: { !$0.refused }) {
+            try writeRows(&rows, from: source, facts: facts, writer: writer, file: file, options: options)
+          }
+        }
+      }
+      guard batch.refused else { return batch }
+      mode = .rowByRow
+    }
+  }
+
+  /// One attempt at a batch, inside its transaction: the rows decided by the engine, the
+  /// accepted ones written, and the batch's `event-batch` audit entry.
+  private func writeRows(
+    _ rows: inout [ImportRow], from source: PrefetchingRowSource, facts: ImportFacts, writer: EventBatchWriter, file: String,
+    options: EventImportOptions
+  ) throws -> ImportBatch {
+    var batch = ImportBatch()
+    let recordedAt = clock.nowUTC()
+    for index in 0..<options.batchSize {
+      let row: ImportRow
+      if index < rows.count {
+        row = rows[index]
+      } else if let next = try source.next() {
+        rows.append(next)
+        row = next
+      } else {
+        batch.endOfFile = true
+        break
+      }
+      batch.summary.rows += 1
+      do {
+        let report = try row.result.get()
+        try register(report, of: row, in: facts, options: options, write: true)
+        let prepared = try facts.decide(report, parsedDerivedID: row.derivedID, parsedRowHash: row.rowHash)
+        if let accepted = prepared.accepted,
+          try writer.add(
+            EventColumns.Row(accepted: accepted, recordedAt: recordedAt, operatorName: options.operatorName), of: accepted.report.container)
+        {
+          try facts.apply(prepared)
+        } else {
+          batch.summary.duplicates += 1
+        }
+      } catch  where writer.refused {
+        // Decided over a database without the refused chunk: the batch is done again anyway.
+      } catch let error as CorridorError where error.kind == .invalidData {
+        let error = located(error, row: row, path: file)
+        guard options.skipInvalid else { throw error }
+        batch.summary.rejected += 1
+        batch.rejects.append((row, error))
+      }
+      if writer.refused { break }
+    }
+    guard let written = try writer.finish() else {
+      batch.refused = writer.refused
+      return batch
+    }
+    batch.summary.imported = Int(written.count)
+    try enqueueNotifications(afterSeq: written.firstSeq - 1)
+    let state = CanonicalJSON.object([
+      "count": .int(written.count), "digest": .string(hex(written.digest)), "firstSeq": .int(written.firstSeq),
+      "lastSeq": .int(written.lastSeq), "source": .string((file as NSString).lastPathComponent),
+    ])
+    try appendAudit(
+      action: "import", entity: "event-batch", key: "events \(written.firstSeq)-\(written.lastSeq)", state: state.text,
+      operator: options.operatorName)
+    batch.summary.batches += 1
+    return batch
   }
 
   /// `--register-containers`: registers the row's container from its size-type code when it is
@@ -283,13 +272,6 @@ extension CorridorDatabase {
     if write { try addContainer(report.container, sizeType: sizeType, sizeTypeAsSent: asSent, operator: options.operatorName) }
     try facts.register(report.container)
   }
-
-  /// Accepted rows per INSERT in the write pass: SQLite opens the events table's nine indexes
-  /// once a statement, so one INSERT of many rows costs less than many of one.
-  static let chunkRows = 128
-
-  /// A chunk met something only a row-by-row insert answers: the batch is done again that way.
-  struct RowByRow: Error {}
 
   /// Rewrites a row-level rule error so it names the file and line (rules do not know files).
   func located(_ error: CorridorError, row: ImportRow, path: String) -> CorridorError {

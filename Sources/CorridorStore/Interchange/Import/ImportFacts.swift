@@ -35,10 +35,10 @@ final class ImportFacts: AcceptanceContext {
 
   typealias RowHash = EventRowHash
 
-  /// Called before the facts read events or shipments from the database, with the container
-  /// whose events are read (nil: any): the write pass inserts accepted rows in chunks, and rows
-  /// not yet written that the read could see must be written first.
-  var beforeReadingEvents: ((ContainerNumber?) throws -> Void)?
+  /// The write pass's writer for the batch under way (nil in the dry run): it holds accepted
+  /// rows back to insert them in chunks, and the rows a read of the database could see are
+  /// written before the facts read it.
+  var writer: EventBatchWriter?
 
   /// Ids a box remembers; a box with a longer history looks the rest up in the database.
   static let knownLimit = 256
@@ -180,7 +180,7 @@ final class ImportFacts: AcceptanceContext {
       // Keep the ones this import has delivered some boxes of: that is known nowhere else.
       shipments = shipments.filter { ref, _ in deliveredBoxes[ref] != nil }
     }
-    try beforeReadingEvents?(nil)
+    try writer?.writePending(visibleTo: nil)
     var facts = try db.shipmentFacts(ref).map { s in ShipmentFacts(status: s.status, nodes: routes[s.route]?.nodes ?? [], containers: s.containers) }
     if deliveredHere.contains(ref) { facts?.status = .delivered }
     shipments[ref] = facts
@@ -189,7 +189,7 @@ final class ImportFacts: AcceptanceContext {
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let box = currentBox ?? boxes[report.container] else {
-      try beforeReadingEvents?(nil)
+      try writer?.writePending(visibleTo: nil)
       return try db.recordedMatch(report, id: id)
     }
     let hashes =
@@ -197,7 +197,7 @@ final class ImportFacts: AcceptanceContext {
     rowHash = hashes
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
       if seen.content == hashes.content { return .same(retraction: nil) }
-      try beforeReadingEvents?(nil)
+      try writer?.writePending(visibleTo: nil)
       let stored = try db.recordedMatch(report, id: id)
       return stored == .none ? .different(existing: "an earlier row of this file") : stored
     }
@@ -208,7 +208,7 @@ final class ImportFacts: AcceptanceContext {
     var lookUp = !box.knownIsComplete
     if !lookUp, dryRun { lookUp = id != derivedID(of: report) }
     guard lookUp else { return .none }
-    try beforeReadingEvents?(nil)
+    try writer?.writePending(visibleTo: nil)
     try idExists.bind(id, at: 1)
     let exists = try idExists.step()
     idExists.reset()
@@ -216,7 +216,7 @@ final class ImportFacts: AcceptanceContext {
   }
 
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] {
-    try beforeReadingEvents?(container)
+    try writer?.writePending(visibleTo: container)
     return try db.actualSteps(of: container) + (boxes[container]?.pending ?? [])
   }
 
@@ -273,7 +273,7 @@ final class ImportFacts: AcceptanceContext {
 
   /// A box as the database knows it.
   private func load(_ container: ContainerNumber) throws -> Box? {
-    try beforeReadingEvents?(container)
+    try writer?.writePending(visibleTo: container)
     guard try db.isRegistered(container) else { return nil }
     let box = Box()
     let all = try db.events(container: container)
