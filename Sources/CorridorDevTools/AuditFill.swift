@@ -9,7 +9,7 @@ public enum AuditFill {
     var done = 0
     while done < count {
       let batch = (done + 1)...min(done + 50_000, count)
-      try db.appendNoteEntries(
+      try db.auditTrail.appendNoteEntries(
         batch.map { n in
           let state = CanonicalJSON.object([
             "container": .string("CSQU3054383"), "code": .string("GTIN"), "atMs": .int(Int64(n) * 60_000), "location": .string("CNCQI"),

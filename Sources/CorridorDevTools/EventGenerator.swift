@@ -19,7 +19,7 @@ public struct EventGenerator {
   /// Books what the events need and writes them. Returns the number of events written.
   public func run(db: CorridorDatabase, operator op: String, write: (String) throws -> Void) throws -> Int {
     var random = JourneyModel.Random(state: seed)
-    let routes = try db.routes()
+    let routes = try db.networkStore.routes()
     guard !routes.isEmpty else { throw CorridorError.invalid("no routes: load the network first (corridor init)", rule: .generate) }
     let start = EventTime(milliseconds: Day(year: 2023, month: 1, day: 1).startMilliseconds, offsetMinutes: 480)
     try write(CSV.record(CSVEventSource.columns))
@@ -60,13 +60,13 @@ public struct EventGenerator {
         }
       }
       try db.transaction {
-        try db.createShipment(
+        try db.shipmentStore.createShipment(
           ShipmentBooking(
             ref: ref, route: route.code, shipper: "Generated shipper", consignee: "Generated consignee", commodity: .general, hsCode: nil,
             value: .zero(.cny), bookedOn: Day(ordinal: departure / 86_400_000)), operator: op)
         for box in boxes {
-          try db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: op)
-          try db.assign(box, to: ref, operator: op)
+          try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: op)
+          try db.shipmentStore.assign(box, to: ref, operator: op)
         }
       }
       rows.sort { $0.ms < $1.ms }

@@ -99,7 +99,7 @@ struct Authentication: RouterMiddleware {
     }
     let presented = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     guard !presented.isEmpty, presented.utf8.count <= 200 else { throw DCSAError.unauthorized }
-    guard let key = try await database.read({ try $0.apiKey(presented: presented) }) else { throw DCSAError.unauthorized }
+    guard let key = try await database.read({ try $0.accessStore.apiKey(presented: presented) }) else { throw DCSAError.unauthorized }
     var context = context
     context.key = key
     var response: Response

@@ -46,7 +46,7 @@ public enum CorridorServer {
   ) throws -> some ApplicationProtocol {
     let database = try ServerDatabase(
       path: configuration.databasePath, readers: configuration.readers, clock: configuration.clock, notice: notice)
-    let signingKey = try database.writeNow { try $0.cursorSigningKey() }
+    let signingKey = try database.writeNow { try $0.accessStore.cursorSigningKey() }
     let router = Router(context: CorridorRequestContext.self)
     let routes = RouteTable()
     let answers = ErrorAnswers(routes: routes, clock: database.clock)

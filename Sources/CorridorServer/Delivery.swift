@@ -41,7 +41,7 @@ struct DeliveryService: Service {
           let due: [DueDelivery]
           do {
             due = try await database.read {
-              try $0.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize, skipping: skipping)
+              try $0.outbox.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize, skipping: skipping)
             }
           } catch is CancellationError {
             return
@@ -73,10 +73,10 @@ struct DeliveryService: Service {
         let attempts = 1 + (unrecorded?.attempts ?? 0)
         let wait = settings.backoff(afterAttempts: batch.attempts + attempts)
         let retryAt = clock.now().milliseconds + wait.milliseconds
-        try await database.write { try $0.markFailed(batch.outboxIDs, error: failure, retryAtMilliseconds: retryAt, attempts: attempts) }
+        try await database.write { try $0.outbox.markFailed(batch.outboxIDs, error: failure, retryAtMilliseconds: retryAt, attempts: attempts) }
         logger.warning("delivery to subscription \(batch.subscriptionID) failed (\(failure)); \(batch.outboxIDs.count) events retried in \(wait)")
       } else {
-        try await database.write { try $0.markDelivered(batch.outboxIDs, unrecorded: unrecorded) }
+        try await database.write { try $0.outbox.markDelivered(batch.outboxIDs, unrecorded: unrecorded) }
         logger.info("delivered \(batch.events.count) events to subscription \(batch.subscriptionID)")
       }
       state.recorded(batch.subscriptionID)

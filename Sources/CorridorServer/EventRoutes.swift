@@ -32,7 +32,7 @@ struct EventRoutes {
     }
     let page = query
     let party = key.party
-    let (events, more) = try await database.read { try $0.dcsaEvents(page, party: party) }
+    let (events, more) = try await database.read { try $0.eventStore.dcsaEvents(page, party: party) }
     var headers: HTTPFields = [:]
     headers[.currentPage] = request.uri.description
     var first = page
@@ -76,7 +76,7 @@ struct EventRoutes {
     let key = try context.requireKey()
     let id = try context.pathParameter("eventID")
     let party = key.party
-    guard let event = try await database.read({ try $0.dcsaEvent(id: id, party: party) }) else {
+    guard let event = try await database.read({ try $0.eventStore.dcsaEvent(id: id, party: party) }) else {
       throw DCSAError.notFound("no event \(id.prefix(100))")
     }
     var body: [UInt8] = []
@@ -111,9 +111,9 @@ struct EventRoutes {
     let outcomes: [Result<RecordOutcome, CorridorError>]
     do {
       outcomes = try await database.write {
-        try $0.record(batch: reports, allowGap: allowGap, skipInvalid: skipInvalid, party: party, operator: writer)
+        try $0.eventStore.record(batch: reports, allowGap: allowGap, skipInvalid: skipInvalid, party: party, operator: writer)
       }
-    } catch let refusal as CorridorDatabase.BatchRefusal {
+    } catch let refusal as EventStore.BatchRefusal {
       throw EventBatchRefusal(index: refusal.index, error: refusal.error)
     }
     let view = PostedEventsView(outcomes)

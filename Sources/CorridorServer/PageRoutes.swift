@@ -20,12 +20,12 @@ struct PageRoutes {
   /// Every page, once: the router is made from it (and the 405 table from the router).
   static let pages: [Page] = [
     Page(name: "network", parameters: ["asOf"]) { db, items, party in
-      try db.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)
+      try db.reportStore.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)
     },
     Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt"]) { db, items, party in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))
-      try db.requireFilters(corridor: corridor, route: route)
-      return try db.costPage(
+      try db.networkStore.requireFilters(corridor: corridor, route: route)
+      return try db.reportStore.costPage(
         from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route,
         currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"), party: party)
     },
@@ -33,19 +33,19 @@ struct PageRoutes {
       guard let year = try number(items, "year") else { throw DCSAError.badRequest("year is required") }
       let compare = try number(items, "compare")
       try ReportBounds.checkReportYears(year: year, compare: compare)
-      return try db.exportsPage(
+      return try db.reportStore.exportsPage(
         year: year, compare: compare, currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
         party: party)
     },
     Page(name: "exceptions", parameters: ["staleHours", "asOf"]) { db, items, party in
       let hours = try number(items, "staleHours") ?? 72
       try ReportBounds.checkStaleHours(hours)
-      return try db.exceptionsPage(staleHours: hours, now: try instant(items, "asOf") ?? db.clock.now(), party: party)
+      return try db.reportStore.exceptionsPage(staleHours: hours, now: try instant(items, "asOf") ?? db.clock.now(), party: party)
     },
     Page(name: "transit", parameters: ["from", "to", "corridor", "route"]) { db, items, party in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))
-      try db.requireFilters(corridor: corridor, route: route)
-      return try db.transitPage(from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party)
+      try db.networkStore.requireFilters(corridor: corridor, route: route)
+      return try db.reportStore.transitPage(from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party)
     },
   ]
 

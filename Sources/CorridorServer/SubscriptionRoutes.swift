@@ -31,7 +31,7 @@ struct SubscriptionRoutes {
     try items.only(["limit", "cursor", "sort", "API-Version"], on: "GET /v2/event-subscriptions")
     let limit = try items.limit(default: 100, cap: 1000)
     let after = try items.single("cursor").map(SubscriptionCursor.init(decoding:))
-    let all = try await database.read { try $0.subscriptions(visibleTo: key) }
+    let all = try await database.read { try $0.accessStore.subscriptions(visibleTo: key) }
     // In the order they were made; a page ends where the limit does, and Next-Page goes on.
     let rest = after.map { after in all.filter { SubscriptionCursor(of: $0) > after } } ?? all
     var headers: HTTPFields = [.currentPage: request.uri.description]
@@ -50,7 +50,7 @@ struct SubscriptionRoutes {
     let secret = try Self.secret(secretNode)
     let cap = maxPerKey
     let created = try await database.write {
-      try $0.createSubscription(owner: key, callbackURL: callback, secret: secret, filter: filter, operator: key.name, maxPerKey: cap)
+      try $0.accessStore.createSubscription(owner: key, callbackURL: callback, secret: secret, filter: filter, operator: key.name, maxPerKey: cap)
     }
     return .json(SubscriptionView(created).json, status: .created)
   }
@@ -58,7 +58,7 @@ struct SubscriptionRoutes {
   func show(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
     let id = try context.pathParameter("subscriptionID")
-    guard let found = try await database.read({ try $0.subscription(id: id, visibleTo: key) }) else { throw Self.unknown(id) }
+    guard let found = try await database.read({ try $0.accessStore.subscription(id: id, visibleTo: key) }) else { throw Self.unknown(id) }
     return .json(SubscriptionView(found).json)
   }
 
@@ -71,7 +71,9 @@ struct SubscriptionRoutes {
     }
     let (callback, filter) = try await parse(body, path: id)
     guard
-      let updated = try await database.write({ try $0.updateSubscription(id: id, callbackURL: callback, filter: filter, by: key, operator: key.name) }
+      let updated = try await database.write({
+        try $0.accessStore.updateSubscription(id: id, callbackURL: callback, filter: filter, by: key, operator: key.name)
+      }
       )
     else { throw Self.unknown(id) }
     return .json(SubscriptionView(updated).json)
@@ -80,7 +82,7 @@ struct SubscriptionRoutes {
   func delete(_ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
     let id = try context.pathParameter("subscriptionID")
-    guard try await database.write({ try $0.deleteSubscription(id: id, by: key, operator: key.name) }) else { throw Self.unknown(id) }
+    guard try await database.write({ try $0.accessStore.deleteSubscription(id: id, by: key, operator: key.name) }) else { throw Self.unknown(id) }
     return Response(status: .noContent, headers: [.apiVersion: ServerVersion.api])
   }
 
@@ -90,7 +92,7 @@ struct SubscriptionRoutes {
     let body = try await Self.object(request, maxBytes: maxBodyBytes)
     guard let node = body["secret"] else { throw DCSAError.badRequest("secret is required (base64)") }
     let secret = try Self.secret(node)
-    guard try await database.write({ try $0.setSubscriptionSecret(id: id, secret: secret, by: key, operator: key.name) }) else {
+    guard try await database.write({ try $0.accessStore.setSubscriptionSecret(id: id, secret: secret, by: key, operator: key.name) }) else {
       throw Self.unknown(id)
     }
     return Response(status: .noContent, headers: [.apiVersion: ServerVersion.api])

@@ -182,7 +182,7 @@ import Testing
     let back = try await server.send(.GET, "/v2/events/\(id)", key: terminal)
     #expect(back.object["transportEventTypeCode"] as? String == "ARRI")
     #expect((back.object["transportCall"] as? [String: Any])?["UNLocationCode"] as? String == "CNAKL")
-    #expect(try fixture.db.verifyAudit().findings.isEmpty)
+    #expect(try fixture.db.auditTrail.verifyAudit().findings.isEmpty)
   }
 
   /// A writer with a party posts for its own shipments' boxes; another party's box reads as

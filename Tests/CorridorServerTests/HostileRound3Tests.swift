@@ -33,7 +33,7 @@ import Testing
     try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
     #expect(try await eventually { redirecting.requests.count >= 2 })
     #expect(target.requests.isEmpty)
-    let attempts = try fixture.db.deliveries(subscription: id, failedOnly: true)
+    let attempts = try fixture.db.outbox.deliveries(subscription: id, failedOnly: true)
     #expect(attempts.first?.lastError == "HTTP 307", "\(attempts)")
   }
 
@@ -94,8 +94,8 @@ import Testing
     let fixture = try ServerFixture()
     let receiver = try await ScriptedReceiver.start(mode: "ok")
     defer { receiver.stop() }
-    let owner = try #require(try fixture.db.apiKeys().first { $0.name == "admin" })
-    let subscription = try fixture.db.createSubscription(
+    let owner = try #require(try fixture.db.accessStore.apiKeys().first { $0.name == "admin" })
+    let subscription = try fixture.db.accessStore.createSubscription(
       owner: owner, callbackURL: "http://localhost:\(receiver.port)/", secret: [UInt8](repeating: 7, count: 32), filter: DCSAEventFilter(),
       operator: "test")
     try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
@@ -103,7 +103,7 @@ import Testing
     defer { Task { await server.stop() } }
     #expect(
       try await eventually {
-        try fixture.db.deliveries(subscription: subscription.id, failedOnly: true).first?.lastError?.contains("loopback") == true
+        try fixture.db.outbox.deliveries(subscription: subscription.id, failedOnly: true).first?.lastError?.contains("loopback") == true
       })
     #expect(receiver.requests.isEmpty)
   }
@@ -127,12 +127,12 @@ import Testing
     try fixture.record(fixture.boxA, .CROS, "2024-03-09T10:00:00+08:00", "CNAKL")
     // Both events reach the working receiver while the stalled exchange has no outcome yet.
     #expect(try await eventually(seconds: 30) { working.requests.flatMap(\.codes) == ["ARRI", "CROS"] })
-    #expect(try fixture.db.deliveries(subscription: slow, failedOnly: true).isEmpty)
+    #expect(try fixture.db.outbox.deliveries(subscription: slow, failedOnly: true).isEmpty)
     #expect(stalled.requests.count == 1)
     // The deadline covers the body: the stalled exchange fails, and is retried.
     #expect(
       try await eventually(seconds: 30) {
-        try fixture.db.deliveries(subscription: slow, failedOnly: true).first?.lastError?.contains("no complete answer within") == true
+        try fixture.db.outbox.deliveries(subscription: slow, failedOnly: true).first?.lastError?.contains("no complete answer within") == true
       })
   }
 
@@ -156,7 +156,7 @@ import Testing
     #expect(receiver.requests.count == 1)
     try fixture.db.connection.execute("DROP TRIGGER no_room")
     #expect(try await eventually(seconds: 30) { try fixture.count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0 })
-    let row = try #require(try fixture.db.deliveries(subscription: id, failedOnly: false).first)
+    let row = try #require(try fixture.db.outbox.deliveries(subscription: id, failedOnly: false).first)
     #expect(row.attempts == 1 && row.lastError?.contains("could not be recorded") == true, "\(row)")
     #expect(receiver.requests.count == 2)
   }
@@ -166,14 +166,14 @@ import Testing
     let fixture = try ServerFixture()
     let receiver = try await ScriptedReceiver.start(mode: "ok")
     defer { receiver.stop() }
-    let owner = try #require(try fixture.db.apiKeys().first { $0.name == "admin" })
-    _ = try fixture.db.createSubscription(
+    let owner = try #require(try fixture.db.accessStore.apiKeys().first { $0.name == "admin" })
+    _ = try fixture.db.accessStore.createSubscription(
       owner: owner, callbackURL: "http://127.0.0.1:\(receiver.port)/", secret: [UInt8](repeating: 7, count: 32), filter: DCSAEventFilter(),
       operator: "test")
     try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
     try fixture.record(fixture.boxA, .CROS, "2024-03-09T10:00:00+08:00", "CNAKL")
     let cros = try #require(try fixture.db.connection.scalarText("SELECT id FROM events WHERE code = 'CROS'"))
-    try fixture.db.retract(eventID: cros, reason: "keyed twice", operator: "test")
+    try fixture.db.eventStore.retract(eventID: cros, reason: "keyed twice", operator: "test")
     let server = try await RunningServer.start(fixture)
     defer { Task { await server.stop() } }
     #expect(try await eventually { receiver.requests.count >= 1 })
@@ -295,19 +295,19 @@ import Testing
   /// Duisburg's writer, whose events can no longer change it for Hanoi.
   @Test func aPartysWriterLosesTheBoxWhenItsShipmentEnds() async throws {
     let fixture = try ServerFixture()
-    let duisburgWriter = try fixture.db.createAPIKey(name: "duisburg-writer", role: .writer, party: "Duisburg GmbH", operator: "test").key
+    let duisburgWriter = try fixture.db.accessStore.createAPIKey(name: "duisburg-writer", role: .writer, party: "Duisburg GmbH", operator: "test").key
     for (code, at, place) in [
       (EventCode.ARRI, "2024-03-20T10:00:00+01:00", "DEDUI"), (.DISC, "2024-03-20T12:00:00+01:00", "DEDUI"),
       (.GTOT, "2024-03-21T09:00:00+01:00", "DEDUI"),
     ] {
       try fixture.record(fixture.boxA, code, at, place)
     }
-    _ = try fixture.db.createShipment(
+    _ = try fixture.db.shipmentStore.createShipment(
       ShipmentBooking(
         ref: "S-HAN-2", route: "CQ-NIN-HAN", shipper: "Chongqing Moto Works", consignee: "Hanoi Import JSC", commodity: .laptops, hsCode: nil,
         value: try Money(parsing: "10.00", currency: .usd), bookedOn: try Day(parsing: "2024-04-01")),
       operator: "test")
-    try fixture.db.assign(try ContainerNumber(parsing: fixture.boxA), to: "S-HAN-2", grossKg: nil, seals: [], operator: "test")
+    try fixture.db.shipmentStore.assign(try ContainerNumber(parsing: fixture.boxA), to: "S-HAN-2", grossKg: nil, seals: [], operator: "test")
     let server = try await RunningServer.start(fixture)
     defer { Task { await server.stop() } }
     for at in ["2024-04-02T09:00:00+08:00", "2024-03-22T09:00:00+08:00", "2024-03-05T10:00:00+08:00"] {

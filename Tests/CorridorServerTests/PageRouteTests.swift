@@ -27,21 +27,23 @@ import Testing
       try fixture.record(fixture.boxB, code, at + ":00+08:00", place, mode: .RAIL)
     }
     for (path, key, expected) in [
-      ("transit", admin, try fixture.db.transitPage()),
+      ("transit", admin, try fixture.db.reportStore.transitPage()),
       (
         "transit?from=2024-03-01&to=2024-03-31&corridor=CN-EU", duisburg,
-        try fixture.db.transitPage(
+        try fixture.db.reportStore.transitPage(
           from: try Day(parsing: "2024-03-01"), to: try Day(parsing: "2024-03-31"), corridor: "CN-EU", party: "Duisburg GmbH")
       ),
-      ("exceptions?asOf=\(asOf)", admin, try fixture.db.exceptionsPage(staleHours: 72, now: now)),
-      ("exceptions?asOf=\(asOf)&staleHours=48", duisburg, try fixture.db.exceptionsPage(staleHours: 48, now: now, party: "Duisburg GmbH")),
-      ("network?asOf=\(asOf)", duisburg, try fixture.db.networkPage(asOf: now, party: "Duisburg GmbH")),
+      ("exceptions?asOf=\(asOf)", admin, try fixture.db.reportStore.exceptionsPage(staleHours: 72, now: now)),
+      (
+        "exceptions?asOf=\(asOf)&staleHours=48", duisburg, try fixture.db.reportStore.exceptionsPage(staleHours: 48, now: now, party: "Duisburg GmbH")
+      ),
+      ("network?asOf=\(asOf)", duisburg, try fixture.db.reportStore.networkPage(asOf: now, party: "Duisburg GmbH")),
       (
         "costs?from=2024-01-01&to=2024-12-31&currency=USD", duisburg,
-        try fixture.db.costPage(
+        try fixture.db.reportStore.costPage(
           from: try Day(parsing: "2024-01-01"), to: try Day(parsing: "2024-12-31"), currency: try Currency(parsing: "USD"), party: "Duisburg GmbH")
       ),
-      ("exports?year=2024&compare=2023", admin, try fixture.db.exportsPage(year: 2024, compare: 2023)),
+      ("exports?year=2024&compare=2023", admin, try fixture.db.reportStore.exportsPage(year: 2024, compare: 2023)),
     ] {
       let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: key)
       #expect(reply.status == 200, "\(path): \(reply.text.prefix(300))")

@@ -30,13 +30,13 @@ struct ServerFixture {
       (boxB, "S-HAN", "CQ-NIN-HAN", "Chongqing Moto Works", "Hanoi Import JSC"),
     ] {
       let number = try ContainerNumber(parsing: box)
-      try db.addContainer(number, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
-      try db.createShipment(
+      try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      try db.shipmentStore.createShipment(
         ShipmentBooking(
           ref: ref, route: route, shipper: shipper, consignee: consignee, commodity: .laptops, hsCode: nil,
           value: try Money(parsing: "1000.00", currency: .usd), bookedOn: try Day(parsing: "2024-03-01")),
         operator: "test")
-      try db.assign(number, to: ref, grossKg: nil, seals: [], operator: "test")
+      try db.shipmentStore.assign(number, to: ref, grossKg: nil, seals: [], operator: "test")
     }
     try record(boxA, .GTIN, "2024-03-05T09:00:00+08:00", "CNCQI")
     try record(boxA, .LOAD, "2024-03-05T12:00:00+08:00", "CNCQI", mode: .RAIL, vehicle: "X8001")
@@ -47,15 +47,15 @@ struct ServerFixture {
       ("admin", APIRole.admin, String?.none), ("terminal", .writer, nil), ("reader", .reader, nil), ("duisburg", .reader, "Duisburg GmbH"),
       ("hanoi-writer", .writer, "Hanoi Import JSC"), ("old", .reader, nil),
     ] {
-      keys[name] = try db.createAPIKey(name: name, role: role, party: party, operator: "test").key
+      keys[name] = try db.accessStore.createAPIKey(name: name, role: role, party: party, operator: "test").key
     }
-    try db.revokeAPIKey(name: "old", operator: "test")
+    try db.accessStore.revokeAPIKey(name: "old", operator: "test")
   }
 
   func record(
     _ box: String, _ code: EventCode, _ at: String, _ place: String, mode: TransportModeCode? = nil, vehicle: String? = nil
   ) throws {
-    _ = try db.record(
+    _ = try db.eventStore.record(
       EventReport(
         id: nil, container: try ContainerNumber(parsing: box), code: code, time: try EventTime(parsing: at),
         location: try LocationCode(parsing: place),

@@ -36,7 +36,7 @@ import Testing
     #expect(try await server.send(.GET, "/v2/event-subscriptions", key: fixture.keys["duisburg"]).array.isEmpty)
     #expect(try await server.send(.GET, "/v2/event-subscriptions", key: reader).array.count == 1)
     // An admin with a party sees its own subscriptions only (others name other parties' boxes).
-    let partyAdmin = try fixture.db.createAPIKey(name: "party-admin", role: .admin, party: "Duisburg GmbH", operator: "test").key
+    let partyAdmin = try fixture.db.accessStore.createAPIKey(name: "party-admin", role: .admin, party: "Duisburg GmbH", operator: "test").key
     #expect(try await server.send(.GET, "/v2/event-subscriptions", key: partyAdmin).array.isEmpty)
     #expect(try await server.send(.GET, "/v2/event-subscriptions/\(id)", key: partyAdmin).status == 404)
     // Update replaces the callback and the filters; a secret is not accepted here.
@@ -70,13 +70,13 @@ import Testing
     let trail = try fixture.db.connection.rows("SELECT action, state FROM audit_log WHERE entity = 'subscription'")
     #expect(try trail.map { try $0.text("action") } == ["insert", "update", "update", "delete"])
     #expect(try trail.allSatisfy { !(try $0.text("state")).contains(Self.secret) })
-    #expect(try fixture.db.verifyAudit().findings.isEmpty)
+    #expect(try fixture.db.auditTrail.verifyAudit().findings.isEmpty)
   }
 
   @Test func outboxRowsAreWrittenWithTheEventOrNotAtAll() throws {
     let fixture = try ServerFixture()
-    let owner = try #require(try fixture.db.apiKeys().first { $0.name == "duisburg" })
-    _ = try fixture.db.createSubscription(
+    let owner = try #require(try fixture.db.accessStore.apiKeys().first { $0.name == "duisburg" })
+    _ = try fixture.db.accessStore.createSubscription(
       owner: owner, callbackURL: "http://127.0.0.1:9/", secret: Array(repeating: 1, count: 32), filter: DCSAEventFilter(), operator: "test")
     // Accepted through the CLI's door: one row, for the subscriber's party only.
     try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
@@ -91,15 +91,15 @@ import Testing
     try "container,code,at,location\n\(fixture.boxA),CROS,2024-03-09T10:00:00+08:00,CNAKL\n".write(toFile: good, atomically: true, encoding: .utf8)
     var options = EventImportOptions()
     options.operatorName = "test"
-    _ = try fixture.db.importEvents(path: good, format: .csv, options: options)
+    _ = try fixture.db.eventStore.importEvents(path: good, format: .csv, options: options)
     #expect(try fixture.count("SELECT COUNT(*) FROM outbox") == 2)
     let bad = folder + "/bad.csv"
     try "container,code,at,location\n\(fixture.boxA),DISC,2024-03-09T14:00:00+05:00,KZDOS\n\(fixture.boxA),DISC,2024-03-09T15:00:00+05:00,KZDOS\n"
       .write(toFile: bad, atomically: true, encoding: .utf8)
-    #expect(throws: CorridorError.self) { _ = try fixture.db.importEvents(path: bad, format: .csv, options: options) }
+    #expect(throws: CorridorError.self) { _ = try fixture.db.eventStore.importEvents(path: bad, format: .csv, options: options) }
     #expect(try fixture.count("SELECT COUNT(*) FROM outbox") == 2)
     // A revoked owner's subscription gets no more rows.
-    try fixture.db.revokeAPIKey(name: "duisburg", operator: "test")
+    try fixture.db.accessStore.revokeAPIKey(name: "duisburg", operator: "test")
     try fixture.record(fixture.boxA, .DISC, "2024-03-09T14:00:00+05:00", "KZDOS")
     #expect(try fixture.count("SELECT COUNT(*) FROM outbox") == 2)
   }
@@ -132,7 +132,7 @@ import Testing
     #expect(delivered.allSatisfy { $0.subscriptionID == id && $0.apiVersion == "2.2.0" && $0.path == "/callback?ref=42" })
     #expect(delivered.flatMap(\.codes) == ["ARRI", "CROS", "DISC"])
     #expect(try await eventually { try fixture.count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0 })
-    let attempts = try fixture.db.deliveries(subscription: id, failedOnly: false)
+    let attempts = try fixture.db.outbox.deliveries(subscription: id, failedOnly: false)
     #expect(attempts.count == 3)
     #expect(attempts.allSatisfy { $0.deliveredAt != nil })
     #expect(attempts.first?.attempts == 2)
@@ -143,8 +143,8 @@ import Testing
     let fixture = try ServerFixture()
     let receiver = try PythonReceiver(secret: Self.secret, failFirst: 0)
     defer { receiver.stop() }
-    let owner = try #require(try fixture.db.apiKeys().first { $0.name == "admin" })
-    _ = try fixture.db.createSubscription(
+    let owner = try #require(try fixture.db.accessStore.apiKeys().first { $0.name == "admin" })
+    _ = try fixture.db.accessStore.createSubscription(
       owner: owner, callbackURL: "http://127.0.0.1:\(receiver.port)/", secret: [UInt8](try #require(Data(base64Encoded: Self.secret))),
       filter: DCSAEventFilter(), operator: "test")
     try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
@@ -258,7 +258,7 @@ struct ReceiverProcess: Sendable {
       #"{"vesselIMONumber":"1234567"}"#, #"{"eventType":["EQUIPMENT"],"UNLocationCode":"KZDOS"}"#,
       #"{"equipmentReference":"MSKU1234565","transportEventTypeCode":["ARRI","DEPA"]}"#,
     ]
-    let owners = try fixture.db.apiKeys().filter { ["admin", "duisburg", "hanoi-writer"].contains($0.name) }
+    let owners = try fixture.db.accessStore.apiKeys().filter { ["admin", "duisburg", "hanoi-writer"].contains($0.name) }
     #expect(owners.count == 3)
     var made: [(Subscription, String?)] = []
     for owner in owners {
@@ -266,7 +266,7 @@ struct ReceiverProcess: Sendable {
         let filter = try DCSAEventFilter(json: try JSONParser.parse(Array(text.utf8)))
         made.append(
           (
-            try fixture.db.createSubscription(
+            try fixture.db.accessStore.createSubscription(
               owner: owner, callbackURL: "https://hooks.example/", secret: [UInt8](repeating: 1, count: 16), filter: filter, operator: "test",
               maxPerKey: 100), owner.party
           ))
@@ -280,12 +280,12 @@ struct ReceiverProcess: Sendable {
     try fixture.record(fixture.boxB, .ARRI, "2024-03-07T12:00:00+08:00", "CNNIN", mode: .RAIL, vehicle: "X8002")
     var nonEmpty = 0
     for (subscription, party) in made {
-      let pushed = try fixture.db.deliveries(subscription: subscription.id, failedOnly: false).map(\.eventID)
+      let pushed = try fixture.db.outbox.deliveries(subscription: subscription.id, failedOnly: false).map(\.eventID)
       var query = DCSAEventQuery()
       query.filter = subscription.filter
       query.afterSeq = before
       query.limit = 1000
-      let polled = try fixture.db.dcsaEvents(query, party: party).events.map(\.id)
+      let polled = try fixture.db.eventStore.dcsaEvents(query, party: party).events.map(\.id)
       #expect(pushed == polled, "\(subscription.filter.json.text) for \(party ?? "everyone")")
       if !polled.isEmpty { nonEmpty += 1 }
     }
@@ -299,29 +299,29 @@ extension PushAgreesWithPollTests {
   /// a key revoked or a subscription deleted counts from the next write on.
   @Test func aWriteSeesSubscriptionChangesAtOnce() throws {
     let fixture = try ServerFixture()
-    func pushed(_ id: String) throws -> [String] { try fixture.db.deliveries(subscription: id, failedOnly: false).map(\.eventID) }
+    func pushed(_ id: String) throws -> [String] { try fixture.db.outbox.deliveries(subscription: id, failedOnly: false).map(\.eventID) }
     func lastEvent() throws -> String { try #require(try fixture.db.connection.scalarText("SELECT id FROM events ORDER BY seq DESC LIMIT 1")) }
-    let admin = try #require(try fixture.db.apiKeys().first { $0.name == "admin" })
+    let admin = try #require(try fixture.db.accessStore.apiKeys().first { $0.name == "admin" })
     try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
     #expect(try fixture.count("SELECT COUNT(*) FROM outbox") == 0)
-    let first = try fixture.db.createSubscription(
+    let first = try fixture.db.accessStore.createSubscription(
       owner: admin, callbackURL: "https://hooks.example/", secret: [UInt8](repeating: 1, count: 16), filter: DCSAEventFilter(), operator: "t")
     try fixture.record(fixture.boxA, .CROS, "2024-03-09T10:00:00+08:00", "CNAKL")
     let cros = try lastEvent()
     #expect(try pushed(first.id) == [cros])
-    _ = try fixture.db.createAPIKey(name: "broker", role: .reader, party: nil, operator: "t")
-    let broker = try #require(try fixture.db.apiKeys().first { $0.name == "broker" })
-    let second = try fixture.db.createSubscription(
+    _ = try fixture.db.accessStore.createAPIKey(name: "broker", role: .reader, party: nil, operator: "t")
+    let broker = try #require(try fixture.db.accessStore.apiKeys().first { $0.name == "broker" })
+    let second = try fixture.db.accessStore.createSubscription(
       owner: broker, callbackURL: "https://hooks.example/", secret: [UInt8](repeating: 1, count: 16), filter: DCSAEventFilter(), operator: "t")
     try fixture.record(fixture.boxA, .DISC, "2024-03-09T14:00:00+05:00", "KZDOS")
     let disc = try lastEvent()
     #expect(try pushed(second.id) == [disc])
-    try fixture.db.revokeAPIKey(name: "broker", operator: "t")
+    try fixture.db.accessStore.revokeAPIKey(name: "broker", operator: "t")
     try fixture.record(fixture.boxA, .LOAD, "2024-03-09T18:00:00+05:00", "KZDOS")
     let load = try lastEvent()
     #expect(try pushed(first.id) == [cros, disc, load])
     #expect(try pushed(second.id) == [disc])
-    #expect(try fixture.db.deleteSubscription(id: first.id, by: admin, operator: "t"))
+    #expect(try fixture.db.accessStore.deleteSubscription(id: first.id, by: admin, operator: "t"))
     try fixture.record(fixture.boxA, .DEPA, "2024-03-09T19:00:00+05:00", "KZDOS")
     #expect(try fixture.count("SELECT COUNT(*) FROM outbox WHERE subscription_id = '\(first.id)'") == 0)
   }

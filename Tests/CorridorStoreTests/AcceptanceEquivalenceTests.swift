@@ -128,17 +128,17 @@ import Testing
       let db = try CorridorDatabase(path: path, mode: .create, clock: .fixed(now))
       _ = try db.loadShippedReference(operator: "t")
       let box = try ContainerNumber(parsing: box)
-      try db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t")
+      try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t")
       for ref in ["SC", "S1", "S2"] {
-        try db.createShipment(
+        try db.shipmentStore.createShipment(
           ShipmentBooking(
             ref: ref, route: "CQ-AKL-DUI", shipper: "a", consignee: "b", commodity: .laptops, hsCode: nil,
             value: try Money(parsing: "1.00", currency: .usd), bookedOn: try Day(parsing: "2025-01-02")),
           operator: "t")
       }
-      try db.assign(box, to: "SC", operator: "t")
-      try db.cancelShipment("SC", reason: "test", operator: "t")
-      try db.assign(box, to: "S1", operator: "t")
+      try db.shipmentStore.assign(box, to: "SC", operator: "t")
+      try db.shipmentStore.cancelShipment("SC", reason: "test", operator: "t")
+      try db.shipmentStore.assign(box, to: "S1", operator: "t")
       try db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     } catch {
       Issue.record("template: \(error)")
@@ -152,11 +152,11 @@ import Testing
     try FileManager.default.copyItem(atPath: Self.template, toPath: path)
     let db = try CorridorDatabase(path: path, clock: .fixed(Self.now))
     for event in c.history {
-      guard case .recorded(let id, _, _) = try db.record(event, allowGap: true, operator: "t") else {
+      guard case .recorded(let id, _, _) = try db.eventStore.record(event, allowGap: true, operator: "t") else {
         Issue.record("\(c): history event not recorded")
         continue
       }
-      if c.retractLast, event == c.history.last { try db.retract(eventID: id, reason: "wrong box", operator: "t") }
+      if c.retractLast, event == c.history.last { try db.eventStore.retract(eventID: id, reason: "wrong box", operator: "t") }
     }
     return db
   }
@@ -166,7 +166,7 @@ import Testing
   func throughRecord(_ c: Case) throws -> Outcome {
     let db = try prepared(c)
     do {
-      switch try db.record(c.event, allowGap: c.allowGap, operator: "t") {
+      switch try db.eventStore.record(c.event, allowGap: c.allowGap, operator: "t") {
       case .duplicate: return .duplicate
       case .recorded(_, let exception, let offRoute): return .accepted(exception: exception?.name, offRoute: offRoute)
       }
@@ -189,7 +189,7 @@ import Testing
     options.allowGap = c.allowGap
     options.operatorName = "t"
     do {
-      let summary = try db.importEvents(path: path, format: format, options: options)
+      let summary = try db.eventStore.importEvents(path: path, format: format, options: options)
       if summary.duplicates == 1 { return .duplicate }
       let written = try #require(try db.connection.row("SELECT exception, off_route FROM events ORDER BY seq DESC LIMIT 1"))
       return .accepted(exception: try written.optionalText("exception"), offRoute: try written.bool("off_route"))

@@ -24,7 +24,7 @@ func auditedJourney() throws -> Journey {
   let j = try Journey()
   try j.departChongqing()
   guard case .recorded(let id, _, _) = try j.record(.INSP, "2024-03-05T09:00:00+08:00", "CNCQI") else { throw CorridorError(.internal, "") }
-  try j.db.retract(eventID: id, reason: "wrong box", operator: "auditor-test")
+  try j.db.eventStore.retract(eventID: id, reason: "wrong box", operator: "auditor-test")
   return j
 }
 
@@ -61,12 +61,12 @@ func auditedJourney() throws -> Journey {
 
   @Test func cleanTrailVerifies() throws {
     let j = try auditedJourney()
-    let result = try j.db.verifyAudit()
+    let result = try j.db.auditTrail.verifyAudit()
     #expect(result.intact, "\(result.findings)")
     #expect(result.entries == (try j.db.connection.scalarInt("SELECT count(*) FROM audit_log")))
     #expect(result.head == (try j.db.connection.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")))
     // Every kind of write left an entry.
-    let entities = Set(try j.db.auditLog().map(\.entity))
+    let entities = Set(try j.db.auditTrail.auditLog().map(\.entity))
     #expect(
       entities.isSuperset(of: [
         "location", "corridor", "route", "tariff", "policy", "fxRate", "container", "shipment", "assignment", "event", "retraction",
@@ -75,16 +75,16 @@ func auditedJourney() throws -> Journey {
 
   @Test func entryIsWrittenInTheSameTransactionAsTheChange() throws {
     let j = try Journey()
-    let before = try j.db.auditLog().count
+    let before = try j.db.auditTrail.auditLog().count
     #expect(throws: CorridorError.self) { try j.record(.GTOT, "2024-03-04T09:00:00+08:00", "CNCQI") }  // refused
-    #expect(try j.db.auditLog().count == before)
+    #expect(try j.db.auditTrail.auditLog().count == before)
     try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI")
-    let last = try #require(try j.db.auditLog().last)
+    let last = try #require(try j.db.auditTrail.auditLog().last)
     #expect(last.entity == "event" && last.operatorName == "test" && last.state.contains("\"code\":\"GTIN\""))
   }
 
   func expectFinding(_ j: Journey, kind: String, seq: Int64?, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let result = try j.db.verifyAudit()
+    let result = try j.db.auditTrail.verifyAudit()
     let finding = result.findings.first
     #expect(finding?.kind == kind, "\(result.findings)", sourceLocation: sourceLocation)
     if let seq { #expect(finding?.seq == seq, "\(result.findings)", sourceLocation: sourceLocation) }
@@ -92,12 +92,12 @@ func auditedJourney() throws -> Journey {
   }
 
   func auditSeq(_ j: Journey, _ entity: String, _ key: String) throws -> Int64 {
-    try #require(try j.db.auditLog(entity: entity, key: key).last?.seq)
+    try #require(try j.db.auditTrail.auditLog(entity: entity, key: key).last?.seq)
   }
 
   @Test func editedEventIsDetectedEvenWithTheTriggerRestored() throws {
     let j = try auditedJourney()
-    let event = try #require(try j.db.events(container: j.box).first { $0.code == .LOAD })
+    let event = try #require(try j.db.eventStore.events(container: j.box).first { $0.code == .LOAD })
     tamper(
       j.db.path,
       """
@@ -111,7 +111,7 @@ func auditedJourney() throws -> Journey {
   @Test func droppedTriggerIsDetected() throws {
     let j = try auditedJourney()
     tamper(j.db.path, "DROP TRIGGER audit_log_no_delete;")
-    let result = try j.db.verifyAudit()
+    let result = try j.db.auditTrail.verifyAudit()
     #expect(result.findings.map(\.kind) == ["trigger"])
     #expect(result.findings.first?.message.contains("audit_log_no_delete") == true)
   }
@@ -130,7 +130,7 @@ func auditedJourney() throws -> Journey {
   func editedRowsAreDetected(entity: String, sql: String, field: String) throws {
     let j = try auditedJourney()
     tamper(j.db.path, sql)
-    let result = try j.db.verifyAudit()
+    let result = try j.db.auditTrail.verifyAudit()
     let finding = try #require(result.findings.first)
     #expect(finding.kind == "row-changed")
     #expect(finding.message.hasPrefix(entity + " "), "\(finding.message)")
@@ -191,7 +191,7 @@ func auditedJourney() throws -> Journey {
       UPDATE audit_log SET seq = 3 WHERE seq = 4;
       UPDATE audit_log SET seq = 4 WHERE seq = -3;
       """)
-    let result = try j.db.verifyAudit()
+    let result = try j.db.auditTrail.verifyAudit()
     #expect(result.findings.contains { $0.kind == "chain" && $0.seq == 3 }, "\(result.findings)")
     #expect(result.findings.contains { $0.kind == "trigger" })
   }
@@ -218,8 +218,8 @@ func auditedJourney() throws -> Journey {
   func exportRoundTripAndAModifiedByte(format: AuditExportFormat) throws {
     let j = try auditedJourney()
     let path = temporaryFolder() + "/audit.\(format.rawValue)"
-    let manifest = try j.db.exportAudit(from: nil, to: nil, format: format, path: path)
-    #expect(manifest.entries == (try j.db.verifyAudit().entries))
+    let manifest = try j.db.auditTrail.exportAudit(from: nil, to: nil, format: format, path: path)
+    #expect(manifest.entries == (try j.db.auditTrail.verifyAudit().entries))
     #expect(manifest.firstSeq == 1)
     #expect(manifest.prevHash == AuditEntry.genesis)
     #expect(try AuditExportVerifier.verify(path: path) == manifest)
@@ -236,7 +236,7 @@ func auditedJourney() throws -> Journey {
   @Test func editedExportWithARecomputedDigestFailsTheChain() throws {
     let j = try auditedJourney()
     let path = temporaryFolder() + "/audit.ndjson"
-    let manifest = try j.db.exportAudit(from: nil, to: nil, format: .ndjson, path: path)
+    let manifest = try j.db.auditTrail.exportAudit(from: nil, to: nil, format: .ndjson, path: path)
     // A forger who edits a line and updates the manifest's digest still breaks the chain.
     let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\"operator\":\"test\"", with: "\"operator\":\"forger\"")
     try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -251,10 +251,10 @@ func auditedJourney() throws -> Journey {
     let j = try auditedJourney()
     let today = j.now.day
     let path = temporaryFolder() + "/today.ndjson"
-    let manifest = try j.db.exportAudit(from: today, to: today, format: .ndjson, path: path)
+    let manifest = try j.db.auditTrail.exportAudit(from: today, to: today, format: .ndjson, path: path)
     #expect(manifest.entries > 0)
     #expect(try AuditExportVerifier.verify(path: path).headHash == manifest.headHash)
-    let empty = try j.db.exportAudit(
+    let empty = try j.db.auditTrail.exportAudit(
       from: Day(year: 2000, month: 1, day: 1), to: Day(year: 2000, month: 1, day: 2), format: .csv, path: path + ".csv")
     #expect(empty.entries == 0)
     #expect(try AuditExportVerifier.verify(path: path + ".csv").entries == 0)

@@ -123,8 +123,9 @@ import Testing
     _ = try db.loadShippedReference(operator: "test")
     let now = try EventTime(parsing: "2024-06-01T00:00:00Z")
     let pages = [
-      try db.costPage(), try db.exportsPage(year: 2024, compare: 2023), try db.exceptionsPage(staleHours: 72, now: now),
-      try db.networkPage(asOf: now), try db.transitPage(),
+      try db.reportStore.costPage(), try db.reportStore.exportsPage(year: 2024, compare: 2023),
+      try db.reportStore.exceptionsPage(staleHours: 72, now: now),
+      try db.reportStore.networkPage(asOf: now), try db.reportStore.transitPage(),
     ]
     for page in pages {
       #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("</main>"))
@@ -132,7 +133,7 @@ import Testing
       for bad in ["\"nan", "\"-nan", "\"inf", "\"-inf", " nan", " inf"] { #expect(!page.contains(bad), "\(bad)") }
     }
     // The network is drawn from the shipped places even with no shipment: every route's legs.
-    let legs = try db.routes().reduce(0) { $0 + $1.legs.count }
+    let legs = try db.networkStore.routes().reduce(0) { $0 + $1.legs.count }
     #expect(pages[3].components(separatedBy: "<line class=\"edge\"").count - 1 == legs)
   }
 }

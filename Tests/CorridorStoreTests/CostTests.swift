@@ -19,7 +19,7 @@ struct Ledger {
   }
 
   func rate(_ day: String, _ base: String, _ quote: String, _ value: String) throws {
-    try db.addFXRate(
+    try db.costStore.addFXRate(
       FXRate(
         date: try Day(parsing: day), base: try Currency(parsing: base), quote: try Currency(parsing: quote), rate: try ExactDecimal(parsing: value)),
       operator: "test")
@@ -30,7 +30,7 @@ struct Ledger {
     leg: Int? = nil, from: String = "2024-01-01", to: String? = nil
   ) throws {
     let currency = try Currency(parsing: currency)
-    try db.addTariff(
+    try db.costStore.addTariff(
       Tariff(
         route: "CQ-DOS", leg: leg, component: component, equipment: equipment, basis: basis, amount: try Money(parsing: amount, currency: currency),
         validFrom: try Day(parsing: from), validTo: try to.map(Day.init(parsing:))), operator: "test")
@@ -40,7 +40,7 @@ struct Ledger {
     _ name: String, _ kind: PolicyKind, _ value: String, currency: String? = nil, components: [CostComponent] = [.base], cap: Money? = nil,
     commodities: [Commodity]? = nil, from: String = "2024-01-01", to: String? = nil
   ) throws {
-    try db.addPolicy(
+    try db.costStore.addPolicy(
       Policy(
         name: name, corridor: "CN-EU", kind: kind, value: try ExactDecimal(parsing: value), currency: try currency.map(Currency.init(parsing:)),
         components: components, cap: cap, commodities: commodities, validFrom: try Day(parsing: from), validTo: try to.map(Day.init(parsing:))),
@@ -49,7 +49,7 @@ struct Ledger {
 
   /// Books a shipment with containers of these size types.
   mutating func ship(_ ref: String, _ types: [String], commodity: Commodity = .laptops, booked: String = "2024-03-01") throws {
-    try db.createShipment(
+    try db.shipmentStore.createShipment(
       ShipmentBooking(
         ref: ref, route: "CQ-DOS", shipper: "s", consignee: "c", commodity: commodity, hsCode: nil, value: .zero(.cny),
         bookedOn: try Day(parsing: booked)), operator: "test")
@@ -59,13 +59,13 @@ struct Ledger {
       let prefix = owners[serial % owners.count] + String(format: "%06d", 500_000 + serial)
       let digit = ContainerNumber.checkDigit(for: Array(prefix.utf8)) ?? 0
       let number = try ContainerNumber(parsing: prefix + String(digit))
-      try db.addContainer(number, sizeType: try SizeType(parsing: type), operator: "test")
-      try db.assign(number, to: ref, operator: "test")
+      try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: type), operator: "test")
+      try db.shipmentStore.assign(number, to: ref, operator: "test")
     }
   }
 
   func cost(_ ref: String, _ currency: String = "CNY", fxAt: String? = nil) throws -> ShipmentCost {
-    try db.cost(of: ref, currency: try Currency(parsing: currency), fxAt: try fxAt.map(Day.init(parsing:)))
+    try db.costStore.cost(of: ref, currency: try Currency(parsing: currency), fxAt: try fxAt.map(Day.init(parsing:)))
   }
 }
 
@@ -218,7 +218,7 @@ extension ShipmentCost {
       """
     let loadError = #expect(throws: CorridorError.self) { try load(file, into: l.db) }
     #expect(loadError?.rule == .tariffOverlap)
-    #expect(try l.db.tariffs().count == 3)
+    #expect(try l.db.costStore.tariffs().count == 3)
   }
 
   @Test func eligibilityByValidityAndCommodityWithSubcategories() throws {
@@ -259,7 +259,7 @@ extension ShipmentCost {
     try l.tariff(.forty, .container, "1000.00", "USD")
     try l.ship("S1", ["42G1"])
     try l.ship("S2", ["42G1", "42G1"], booked: "2024-04-02")
-    let rows = try l.db.costReport(by: .month, currency: .usd)
+    let rows = try l.db.reportStore.costReport(by: .month, currency: .usd)
     #expect(rows.map(\.group) == ["2024-03", "2024-04"])
     #expect(rows.map(\.net.minorUnits) == [100_000, 200_000])
     #expect(rows[1].netPerTeu?.minorUnits == 50_000)

@@ -259,7 +259,7 @@ extension Array where Element == UInt8 {
     options.now = j.now
     options.registerContainers = register
     options.skipInvalid = skipInvalid
-    return try j.db.importEvents(path: path, format: .edifact, options: options)
+    return try j.db.eventStore.importEvents(path: path, format: .edifact, options: options)
   }
 
   @Test func theFixturesImportOnceAndResendingThemChangesNothing() throws {
@@ -269,7 +269,7 @@ extension Array where Element == UInt8 {
     let second = try importEDIFACT(j, edifactFixture("coarri-iftsta-two-interchanges.edi"))
     // LOAD, DEPA, the estimated ARRI and the estimated CUSS; STS 17 is counted, not guessed.
     #expect(second.imported == 4 && second.unmapped == ["IFTSTA STS 17 from CQRAIL": 1])
-    let events = try j.db.events(container: j.box)
+    let events = try j.db.eventStore.events(container: j.box)
     #expect(events.map(\.code) == [.GTIN, .LOAD, .DEPA, .ARRI, .CUSS])
     // The unknown carrier reference is kept; the event takes the container's open shipment.
     #expect(events[0].report.shipment == "CQ24-0001" && events[0].report.carrierBooking == "COSU6283746")
@@ -281,10 +281,10 @@ extension Array where Element == UInt8 {
     #expect(try importEDIFACT(j, edifactFixture("codeco-gate-in-d95b.edi")).duplicates == 1)
     #expect(try importEDIFACT(j, edifactFixture("coarri-iftsta-two-interchanges.edi")).duplicates == 4)
     #expect(try j.eventCount() == 5)
-    #expect(try j.db.verifyAudit().intact)
+    #expect(try j.db.auditTrail.verifyAudit().intact)
     // The kept reference goes out as a second BKG document reference and in again.
     var lines: [String] = []
-    _ = try j.db.exportEvents(container: j.box, format: .ndjson) { lines.append($0) }
+    _ = try j.db.eventStore.exportEvents(container: j.box, format: .ndjson) { lines.append($0) }
     #expect(
       lines[0].contains(
         #"{"documentReferenceType":"BKG","documentReferenceValue":"CQ24-0001"},{"documentReferenceType":"BKG","documentReferenceValue":"COSU6283746"}"#
@@ -305,9 +305,9 @@ extension Array where Element == UInt8 {
     #expect(try j.eventCount() == 0)
     #expect(try importEDIFACT(j, path, register: true).imported == 1)
     let box = try ContainerNumber(parsing: "MSKU0308961")
-    #expect(try j.db.container(box)?.sizeType.code == "22G1")
+    #expect(try j.db.containerStore.container(box)?.sizeType.code == "22G1")
     #expect(try j.db.connection.scalarInt("SELECT count(*) FROM audit_log WHERE entity = 'container' AND key = 'MSKU0308961'") == 1)
-    #expect(try j.db.verifyAudit().intact)
+    #expect(try j.db.auditTrail.verifyAudit().intact)
     // A wrong check digit is refused naming the right one, with the flag too.
     let wrong = try writeFile(text.replacingOccurrences(of: "MSKU0308961", with: "MSKU0308962"), name: "wrong.edi")
     let refused = #expect(throws: CorridorError.self) { try importEDIFACT(j, wrong, register: true) }
@@ -321,17 +321,17 @@ extension Array where Element == UInt8 {
     try j.record(.CROS, "2024-03-09T10:00:30+08:00", "CNAKL")
     try j.record(.ARRI, "2024-03-20T10:00:00+01:00", "DEDUI", classifier: .EST)
     var iftsta = ""
-    _ = try j.db.exportEvents(format: .iftsta) { iftsta += $0 }
+    _ = try j.db.eventStore.exportEvents(format: .iftsta) { iftsta += $0 }
     var csv = ""
-    _ = try j.db.exportEvents(format: .csv) { csv += $0 }
+    _ = try j.db.eventStore.exportEvents(format: .csv) { csv += $0 }
     let other = try Journey()
     let summary = try importEDIFACT(other, try writeFile(iftsta, name: "out.edi"))
     #expect(summary.imported == 6 && summary.unmapped.isEmpty)
     var again = ""
-    _ = try other.db.exportEvents(format: .csv) { again += $0 }
+    _ = try other.db.eventStore.exportEvents(format: .csv) { again += $0 }
     #expect(again == csv)
     var twice = ""
-    _ = try other.db.exportEvents(format: .iftsta) { twice += $0 }
+    _ = try other.db.eventStore.exportEvents(format: .iftsta) { twice += $0 }
     #expect(twice == iftsta)
   }
 
@@ -344,7 +344,7 @@ extension Array where Element == UInt8 {
     var options = EventImportOptions()
     options.now = j.now
     options.skipInvalid = true
-    let summary = try j.db.importEvents(path: try writeFile(text, name: "s.edi"), format: .edifact, options: options) {
+    let summary = try j.db.eventStore.importEvents(path: try writeFile(text, name: "s.edi"), format: .edifact, options: options) {
       rejects.append(($0.line, $1))
     }
     #expect(summary.imported == 1 && summary.rejected == 1)

@@ -57,7 +57,7 @@ struct EmissionLedger {
   mutating func ship(_ ref: String, route: String, _ boxes: [(String, Int?)], booked: String = "2024-03-01", shipper: String = "s")
     throws
   {
-    try db.createShipment(
+    try db.shipmentStore.createShipment(
       ShipmentBooking(
         ref: ref, route: route, shipper: shipper, consignee: "c", commodity: .laptops, hsCode: nil, value: .zero(.cny),
         bookedOn: try Day(parsing: booked)), operator: "test")
@@ -65,8 +65,8 @@ struct EmissionLedger {
       serial += 1
       let prefix = "CSQU" + String(format: "%06d", 700_000 + serial)
       let number = try ContainerNumber(parsing: prefix + String(ContainerNumber.checkDigit(for: Array(prefix.utf8)) ?? 0))
-      try db.addContainer(number, sizeType: try SizeType(parsing: type), operator: "test")
-      try db.assign(number, to: ref, grossKg: gross, operator: "test")
+      try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: type), operator: "test")
+      try db.shipmentStore.assign(number, to: ref, grossKg: gross, operator: "test")
     }
   }
 }
@@ -75,7 +75,7 @@ struct EmissionLedger {
   @Test func twoLegRailJourneyWithAGaugeChange() throws {
     var l = try EmissionLedger()
     try l.ship("S1", route: "CQ-DOS", [("22G1", 18_000), ("42G1", 25_001)])
-    let e = try l.db.emissions(of: "S1")
+    let e = try l.db.emissionStore.emissions(of: "S1")
     let box1 = e.containers[0]
     // Leg 1 ends in CN: the CN factor (17.5), not the any-region one. 18,000 kg × 3,800 km =
     // 68,400 tkm × 17.5 = 1,197,000 g.
@@ -105,7 +105,7 @@ struct EmissionLedger {
   @Test func railSeaWithTheQinzhouTransshipmentAndAMissingWeight() throws {
     var l = try EmissionLedger()
     try l.ship("S2", route: "CQ-SIN", [("42G1", nil)])
-    let e = try l.db.emissions(of: "S2")
+    let e = try l.db.emissionStore.emissions(of: "S2")
     let box = e.containers[0]
     // No gross weight: 2 TEU × 10,000 kg, and the result says so.
     #expect(box.grossKg == 20_000 && box.estimated && e.estimated)
@@ -125,14 +125,14 @@ struct EmissionLedger {
     var l = try EmissionLedger()
     // Booked before any factor is valid.
     try l.ship("OLD", route: "CQ-DOS", [("22G1", 10_000)], booked: "2023-06-01")
-    let error = try #require(throws: CorridorError.self) { try l.db.emissions(of: "OLD") }
+    let error = try #require(throws: CorridorError.self) { try l.db.emissionStore.emissions(of: "OLD") }
     #expect(error.kind == .invalidData && error.rule == .emissionFactor)
     #expect(error.message.contains("rail-electric") && error.message.contains("leg 1 CNCQI → CNAKL of CQ-DOS"))
     #expect(error.message.contains("2023-06-01"))
     // A comparison mode outside its validity (road-truck ends 2024-12-31) is refused the same way.
     try l.ship("LATE", route: "CQ-DOS", [("22G1", 10_000)], booked: "2025-02-01")
     let late = try #require(throws: CorridorError.self) {
-      try l.db.emissions(of: "LATE", compare: [ComparisonLeg(mode: .roadTruck, km: 100)])
+      try l.db.emissionStore.emissions(of: "LATE", compare: [ComparisonLeg(mode: .roadTruck, km: 100)])
     }
     #expect(late.rule == .emissionFactor && late.message.contains("road-truck"))
   }
@@ -145,27 +145,27 @@ struct EmissionLedger {
     _ = try load(noTraction, into: db)
     var l = EmissionLedger.with(db)
     try l.ship("S1", route: "CQ-DOS", [("22G1", 10_000)])
-    let error = try #require(throws: CorridorError.self) { try db.emissions(of: "S1") }
+    let error = try #require(throws: CorridorError.self) { try db.emissionStore.emissions(of: "S1") }
     #expect(error.rule == .traction && error.message.contains("leg 1 CNCQI → CNAKL"))
     try l.ship("S2", route: "CQ-SIN", [("22G1", 10_000)])
-    #expect(try db.emissions(of: "S2").wtwGrams > 0)
+    #expect(try db.emissionStore.emissions(of: "S2").wtwGrams > 0)
     // The Dostyk gauge change needs a hub factor too: without one, no total.
     try db.connection.execute("UPDATE legs SET traction = 'electric' WHERE route = 'CQ-DOS' AND seq = 1")
-    let hub = try #require(throws: CorridorError.self) { try db.emissions(of: "S1") }
+    let hub = try #require(throws: CorridorError.self) { try db.emissionStore.emissions(of: "S1") }
     #expect(hub.rule == .hubFactor && hub.message.contains("gauge-change") && hub.message.contains("KZDOS"))
   }
 
   @Test func aComparisonModeMixShowsTheDifference() throws {
     var l = try EmissionLedger()
     try l.ship("S1", route: "CQ-DOS", [("22G1", 18_000), ("42G1", 25_001)])
-    let e = try l.db.emissions(of: "S1", compare: [ComparisonLeg(mode: .roadTruck, km: 1000)])
+    let e = try l.db.emissionStore.emissions(of: "S1", compare: [ComparisonLeg(mode: .roadTruck, km: 1000)])
     // 18,000 tkm × 90 = 1,620,000 g and 25,001 tkm × 90 = 2,250,090 g.
     let line = try #require(e.comparison?.first)
     #expect(line.wtwGrams == 3_870_090 && line.ttwGrams == 18_000 * 74 + 25_001 * 74)
     let view = try #require(EmissionsView(e).comparison)
     #expect(view.wtwKg == "3870.090" && view.wtwDifferenceKg == "976.044")  // 3,870,090 − 2,894,046
     // Without a distance, the route's length (3,812 km).
-    let whole = try l.db.emissions(of: "S1", compare: [try ComparisonLeg(parsing: "sea-container")])
+    let whole = try l.db.emissionStore.emissions(of: "S1", compare: [try ComparisonLeg(parsing: "sea-container")])
     #expect(whole.comparison?.first?.km == 3_812 && whole.comparison?.first?.wtwGrams == Int64(3 * 3_812) * 755 / 10)
     #expect(throws: CorridorError.self) { try ComparisonLeg(parsing: "plane:100") }
     #expect(throws: CorridorError.self) { try ComparisonLeg(parsing: "road-truck:-5") }
@@ -177,15 +177,15 @@ struct EmissionLedger {
     try l.ship("S2", route: "CQ-SIN", [("42G1", nil)], shipper: "b")
     try l.ship("S3", route: "CQ-SIN", [("22G1", 12_345)], booked: "2024-04-15", shipper: "a")
     try l.ship("S4", route: "CQ-DOS", [("22G1", 9_999)], booked: "2024-04-30", shipper: "b")
-    try l.db.cancelShipment("S4", reason: "test", operator: "test")
-    let shipments = try ["S1", "S2", "S3"].map { try l.db.emissions(of: $0) }
+    try l.db.shipmentStore.cancelShipment("S4", reason: "test", operator: "test")
+    let shipments = try ["S1", "S2", "S3"].map { try l.db.emissionStore.emissions(of: $0) }
     for grouping in EmissionGrouping.allCases {
-      let rows = try l.db.emissionReport(by: grouping)
+      let rows = try l.db.reportStore.emissionReport(by: grouping)
       #expect(rows.reduce(0) { $0 + $1.wtwGrams } == shipments.reduce(0) { $0 + $1.wtwGrams }, "\(grouping)")
       #expect(rows.reduce(0) { $0 + $1.ttwGrams } == shipments.reduce(0) { $0 + $1.ttwGrams }, "\(grouping)")
       #expect(rows.reduce(0) { $0 + $1.shipments } == 3, "\(grouping): the cancelled one is left out")
     }
-    let corridors = try l.db.emissionReport(by: .corridor)
+    let corridors = try l.db.reportStore.emissionReport(by: .corridor)
     let eu = try #require(corridors.first { $0.group == "CN-EU" })
     // 2,894,046 g over 3 TEU = 964,682 g per TEU; per tonne-km: 2,894,046 g / 163,919.812 tkm
     // = 17.655 g (thousandths: 2,894,046,000,000 / 163,919,812 = 17,655.25… → 17,655).
@@ -193,23 +193,23 @@ struct EmissionLedger {
     #expect(EmissionReportView(eu).wtwKgPerTeu == "964.682" && EmissionReportView(eu).wtwGPerTonneKm == "17.655")
     let ilstc = try #require(corridors.first { $0.group == "ILSTC" })
     #expect(ilstc.shipments == 2 && ilstc.estimatedShipments == 1)
-    #expect(try l.db.emissionReport(by: .month).map(\.group) == ["2024-03", "2024-04"])
-    #expect(try l.db.emissionReport(by: .shipper).map(\.shipments) == [2, 1])
+    #expect(try l.db.reportStore.emissionReport(by: .month).map(\.group) == ["2024-03", "2024-04"])
+    #expect(try l.db.reportStore.emissionReport(by: .shipper).map(\.shipments) == [2, 1])
   }
 
   @Test func factorLoadsAreAuditedAndRefusedWhenAmbiguousOrWrong() throws {
     let db = try freshDatabase()
     let summary = try load(emissionReference, into: db)
     #expect(summary["emissionFactors"].inserted == 7 && summary["hubFactors"].inserted == 2)
-    #expect(try db.auditLog(entity: "emissionFactor").count == 7)
-    #expect(try db.auditLog(entity: "hubFactor").map(\.key).sorted() == ["gauge-change", "transshipment"])
-    #expect(try db.auditLog(entity: "emissionFactor").contains { $0.key == "rail-electric//2024-01-01" })
+    #expect(try db.auditTrail.auditLog(entity: "emissionFactor").count == 7)
+    #expect(try db.auditTrail.auditLog(entity: "hubFactor").map(\.key).sorted() == ["gauge-change", "transshipment"])
+    #expect(try db.auditTrail.auditLog(entity: "emissionFactor").contains { $0.key == "rail-electric//2024-01-01" })
     // The same file again changes nothing; a changed value is an audited update.
     #expect(try !load(emissionReference, into: db).changed)
     let changed = emissionReference.replacingOccurrences(of: "\"wtw\": \"30\", \"ttw\": \"25\"", with: "\"wtw\": \"31\", \"ttw\": \"25\"")
     #expect(try load(changed, into: db)["emissionFactors"].updated == 1)
-    #expect(try db.auditLog(entity: "emissionFactor", key: "rail-diesel/KZ/2024-01-01").map(\.action) == ["insert", "update"])
-    #expect(try db.verifyAudit().intact)
+    #expect(try db.auditTrail.auditLog(entity: "emissionFactor", key: "rail-diesel/KZ/2024-01-01").map(\.action) == ["insert", "update"])
+    #expect(try db.auditTrail.verifyAudit().intact)
 
     let before = try db.connection.fetchAll("SELECT * FROM emission_factors ORDER BY 1, 2, 6")
     func refused(_ text: String, _ expected: String) {

@@ -19,13 +19,13 @@ struct Journey {
     db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create, clock: .fixed(now))
     _ = try db.loadShippedReference(operator: "test")
     box = try ContainerNumber(parsing: "CSQU3054383")
-    try db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
-    try db.createShipment(
+    try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+    try db.shipmentStore.createShipment(
       ShipmentBooking(
         ref: "CQ24-0001", route: "CQ-AKL-DUI", shipper: "Chongqing Laptop Co", consignee: "Duisburg GmbH", commodity: .laptops,
         hsCode: "847130", value: try Money(parsing: "1250000.00", currency: .usd), bookedOn: try Day(parsing: "2024-03-01")),
       operator: "test")
-    try db.assign(box, to: "CQ24-0001", grossKg: 12_000, seals: ["CN123"], operator: "test")
+    try db.shipmentStore.assign(box, to: "CQ24-0001", grossKg: 12_000, seals: ["CN123"], operator: "test")
   }
 
   @discardableResult
@@ -33,7 +33,7 @@ struct Journey {
     _ code: EventCode, _ at: String, _ location: String, classifier: EventClassifier = .ACT, id: String? = nil,
     allowGap: Bool = false, container: ContainerNumber? = nil, shipment: String? = nil, note: String? = nil
   ) throws -> RecordOutcome {
-    try db.record(
+    try db.eventStore.record(
       EventReport(
         id: id, container: container ?? box, code: code, time: try EventTime(parsing: at), location: try LocationCode(parsing: location),
         shipment: shipment, classifier: classifier, note: note),
@@ -82,7 +82,7 @@ struct Journey {
   @Test func containerNotOnTheShipment() throws {
     let j = try Journey()
     let other = try ContainerNumber(parsing: "TCNU7200794")
-    try j.db.addContainer(other, sizeType: try SizeType(parsing: "22G1"), operator: "test")
+    try j.db.containerStore.addContainer(other, sizeType: try SizeType(parsing: "22G1"), operator: "test")
     j.expectRefused(.notOnShipment) { try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI", container: other, shipment: "CQ24-0001") }
   }
 
@@ -92,7 +92,7 @@ struct Journey {
       Issue.record("not recorded")
       return
     }
-    let event = try #require(try j.db.event(id: id))
+    let event = try #require(try j.db.eventStore.event(id: id))
     #expect(event.location.text == "CNCQI")
     #expect(event.report.shipment == "CQ24-0001")
     #expect(event.time.milliseconds == 1_709_514_000_000)  // 2024-03-04T01:00:00Z
@@ -149,7 +149,7 @@ struct Journey {
     j.expectRefused(.customsHold) { try j.record(code, "2024-03-04T11:00:00+08:00", "CNCQI") }
     try j.record(.CUSR, "2024-03-04T12:00:00+08:00", "CNCQI")
     try j.record(code, "2024-03-04T13:00:00+08:00", "CNCQI")
-    #expect(try j.db.shipmentStatus("CQ24-0001") == .inTransit)
+    #expect(try j.db.shipmentStore.shipmentStatus("CQ24-0001") == .inTransit)
   }
 
   @Test func customsHoldBlocksDeparture() throws {
@@ -157,7 +157,7 @@ struct Journey {
     try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI")
     try j.record(.LOAD, "2024-03-04T10:00:00+08:00", "CNCQI")
     try j.record(.CUSI, "2024-03-04T11:00:00+08:00", "CNCQI")
-    #expect(try j.db.shipmentStatus("CQ24-0001") == .customsHold)
+    #expect(try j.db.shipmentStore.shipmentStatus("CQ24-0001") == .customsHold)
     j.expectRefused(.customsHold) { try j.record(.DEPA, "2024-03-04T12:00:00+08:00", "CNCQI") }
   }
 
@@ -170,7 +170,7 @@ struct Journey {
 
   @Test func noEventsOnACancelledShipment() throws {
     let j = try Journey()
-    try j.db.cancelShipment("CQ24-0001", reason: "customer withdrew", operator: "test")
+    try j.db.shipmentStore.cancelShipment("CQ24-0001", reason: "customer withdrew", operator: "test")
     j.expectRefused(.shipmentClosed) { try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI", shipment: "CQ24-0001") }
     j.expectRefused(.shipmentClosed) {
       try j.record(.ARRI, "2024-03-25T09:00:00+01:00", "DEDUI", classifier: .EST, shipment: "CQ24-0001")
@@ -181,7 +181,7 @@ struct Journey {
     let j = try Journey()
     try j.record(.GTIN, "2024-03-20T09:00:00+01:00", "DEDUI", allowGap: false)
     try j.record(.GTOT, "2024-03-21T09:00:00+01:00", "DEDUI")  // delivery: gate-out at the final node
-    #expect(try j.db.shipmentStatus("CQ24-0001") == .delivered)
+    #expect(try j.db.shipmentStore.shipmentStatus("CQ24-0001") == .delivered)
     j.expectRefused(.shipmentClosed) { try j.record(.INSP, "2024-03-21T10:00:00+01:00", "DEDUI", shipment: "CQ24-0001") }
   }
 
@@ -193,10 +193,10 @@ struct Journey {
       return
     }
     #expect(exception == .depaWhenNotLoaded)
-    #expect(try j.db.event(id: id)?.exception == "depa-when-not-loaded")
+    #expect(try j.db.eventStore.event(id: id)?.exception == "depa-when-not-loaded")
     // The gap does not block what follows: the box is treated as on its train.
     try j.record(.ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
-    let items = try j.db.exceptions(staleHours: 72, now: j.now)
+    let items = try j.db.reportStore.exceptions(staleHours: 72, now: j.now)
     #expect(items.contains { $0.kind == "allow-gap" && $0.eventID == id })
   }
 
@@ -207,7 +207,7 @@ struct Journey {
       Issue.record("not flagged off-route")
       return
     }
-    #expect(try j.db.exceptions(staleHours: 72, now: j.now).contains { $0.kind == "off-route" && $0.eventID == id })
+    #expect(try j.db.reportStore.exceptions(staleHours: 72, now: j.now).contains { $0.kind == "off-route" && $0.eventID == id })
   }
 
   @Test func estimatesAndPlansSkipSequenceRulesButNotPlaceChecks() throws {
@@ -226,7 +226,7 @@ struct Journey {
     try j.record(.DEPA, "2024-03-05T10:00:00+08:00", "CNCQI")
     // An inspection at Tuanjiecun the evening before loading, reported days later.
     try j.record(.INSP, "2024-03-04T20:00:00+08:00", "CNCQI")
-    let history = try j.db.events(container: j.box)
+    let history = try j.db.eventStore.events(container: j.box)
     #expect(history.map(\.code) == [.GTIN, .INSP, .LOAD, .DEPA])
   }
 
@@ -260,10 +260,10 @@ struct Journey {
     try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI")
     guard case .recorded(let hold, _, _) = try j.record(.CUSS, "2024-03-04T10:00:00+08:00", "CNCQI") else { return }
     j.expectRefused(.customsHold) { try j.record(.LOAD, "2024-03-04T11:00:00+08:00", "CNCQI") }
-    #expect(try j.db.retract(eventID: hold, reason: "keyed at the wrong box", operator: "test"))
-    #expect(try !j.db.retract(eventID: hold, reason: "again", operator: "test"))
+    #expect(try j.db.eventStore.retract(eventID: hold, reason: "keyed at the wrong box", operator: "test"))
+    #expect(try !j.db.eventStore.retract(eventID: hold, reason: "again", operator: "test"))
     try j.record(.LOAD, "2024-03-04T11:00:00+08:00", "CNCQI")
-    let report = try j.db.track(j.box)
+    let report = try j.db.reportStore.track(j.box)
     let retracted = try #require(report.history.first { $0.id == hold })
     #expect(retracted.retracted && retracted.retractionReason == "keyed at the wrong box")
     #expect(report.state == .onConveyance)
@@ -271,7 +271,7 @@ struct Journey {
 
   @Test func retractingAnUnknownEventIsRefused() throws {
     let j = try Journey()
-    j.expectRefused(.unknownEvent) { try j.db.retract(eventID: "ev-nope", reason: "x", operator: "test") }
+    j.expectRefused(.unknownEvent) { try j.db.eventStore.retract(eventID: "ev-nope", reason: "x", operator: "test") }
   }
 
   @Test func sameIdSameContentIsANoOp() throws {
@@ -297,7 +297,7 @@ struct Journey {
   @Test func eventsAndRetractionsAreAppendOnlyInTheSchema() throws {
     let j = try Journey()
     guard case .recorded(let id, _, _) = try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI") else { return }
-    try j.db.retract(eventID: id, reason: "test", operator: "test")
+    try j.db.eventStore.retract(eventID: id, reason: "test", operator: "test")
     for sql in [
       "UPDATE events SET location = 'CNKNM'", "DELETE FROM events", "UPDATE event_retractions SET reason = 'x'",
       "DELETE FROM event_retractions",

@@ -27,7 +27,7 @@ extension Journey {
     options.operatorName = "importer"
     options.now = now
     options.batchSize = batchSize
-    return try db.importEvents(path: path, format: format, options: options, reject: { row, error in rejects?(row.line, error) })
+    return try db.eventStore.importEvents(path: path, format: format, options: options, reject: { row, error in rejects?(row.line, error) })
   }
 
   func auditCount() throws -> Int64 { try db.connection.scalarInt("SELECT count(*) FROM audit_log") ?? -1 }
@@ -46,20 +46,20 @@ extension Journey {
     let before = try j.auditCount()
     let summary = try j.importFile(try writeFile(csvHeader + goodRows))
     #expect(summary == EventImportSummary(rows: 3, imported: 3, duplicates: 0, rejected: 0, batches: 2))
-    let events = try j.db.events(container: j.box)
+    let events = try j.db.eventStore.events(container: j.box)
     #expect(events.map(\.code) == [.GTIN, .LOAD, .DEPA])
     #expect(events[1].location.text == "CNCQI")  // alias resolved
     #expect(events[2].report.note == "departed, \"on time\"")
     #expect(events.allSatisfy { $0.report.shipment == "CQ24-0001" && $0.recordedBy == "importer" })
     #expect(try j.auditCount() == before + 2)  // one entry per committed batch
-    let verification = try j.db.verifyAudit()
+    let verification = try j.db.auditTrail.verifyAudit()
     #expect(verification.intact, "\(verification.findings)")
   }
 
   @Test func aRowWithoutAnIdGetsTheSameIdAsEventRecord() throws {
     let j = try Journey()
     _ = try j.importFile(try writeFile(csvHeader + goodRows))
-    let first = try #require(try j.db.events(container: j.box).first)
+    let first = try #require(try j.db.eventStore.events(container: j.box).first)
     let report = EventReport(
       container: j.box, code: .GTIN, time: try EventTime(parsing: "2024-03-04T09:00:00+08:00"), location: try LocationCode(parsing: "CNCQI"),
       shipment: "CQ24-0001", emptyLaden: .LADEN, seal: "CN123")
@@ -68,7 +68,7 @@ extension Journey {
     var resent = report
     resent.location = try LocationCode(parsing: "CNCKG")
     resent.shipment = nil
-    #expect(try j.db.record(resent, operator: "test") == .duplicate(id: first.id, retraction: nil))
+    #expect(try j.db.eventStore.record(resent, operator: "test") == .duplicate(id: first.id, retraction: nil))
   }
 
   /// With room for two boxes, every box below is evicted between its rows: the dry run must get
@@ -78,7 +78,7 @@ extension Journey {
     let j = try Journey()
     let others = try ["TSTU0000014", "TSTU0000020", "TSTU0000035"].map { try ContainerNumber(parsing: $0) }
     for box in others {
-      try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      try j.db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
     }
     func rows(for box: ContainerNumber, hour: Int) -> String {
       ",\(box),GTIN,2024-03-04T0\(hour):00:00+08:00,CNCQI,,ACT,,,,,\n"
@@ -92,13 +92,13 @@ extension Journey {
     file += ",CSQU3054383,DEPA,2024-03-05T02:00:00+08:00,CNCQI,,ACT,,,,,\n"
     let summary = try j.importFile(try writeFile(file), maxBoxes: 2)
     #expect(summary.imported == 8)
-    #expect(try j.db.events(container: j.box).map(\.code) == [.GTIN, .LOAD, .CUSI, .CUSR, .DEPA])
+    #expect(try j.db.eventStore.events(container: j.box).map(\.code) == [.GTIN, .LOAD, .CUSI, .CUSR, .DEPA])
 
     // Without the release the hold is still there after eviction: the departure is refused
     // and nothing of the file is written.
     let k = try Journey()
     for box in others {
-      try k.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      try k.db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
     }
     let held = file.replacingOccurrences(of: ",CSQU3054383,CUSR,2024-03-05T01:00:00+08:00,CNCQI,,ACT,,,,,\n", with: "")
     let error = #expect(throws: CorridorError.self) { try k.importFile(try writeFile(held), maxBoxes: 2) }
@@ -160,13 +160,13 @@ extension Journey {
     file += ",CSQU3054383,GTOT,2024-03-20T09:00:00+02:00,DEDUI,,ACT,,,,,\n"  // CQ24-0001 delivered
     for (index, number) in ["TSTU0000014", "TSTU0000020", "TSTU0000035"].enumerated() {
       let box = try ContainerNumber(parsing: number)
-      try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
-      try j.db.createShipment(
+      try j.db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      try j.db.shipmentStore.createShipment(
         ShipmentBooking(
           ref: "S\(index)", route: "CQ-QZH-SIN", shipper: "s", consignee: "c", commodity: .general, hsCode: nil,
           value: try Money(parsing: "1.00", currency: .cny), bookedOn: try Day(parsing: "2024-03-01")),
         operator: "test")
-      try j.db.assign(box, to: "S\(index)", grossKg: nil, seals: [], operator: "test")
+      try j.db.shipmentStore.assign(box, to: "S\(index)", grossKg: nil, seals: [], operator: "test")
       file += ",\(number),GTIN,2024-03-20T1\(index):00:00+08:00,CNCQI,,ACT,,,,,\n"
     }
     file += ",CSQU3054383,INSP,2024-03-21T09:00:00+02:00,DEDUI,CQ24-0001,ACT,,,,,\n"
@@ -183,7 +183,7 @@ extension Journey {
     let j = try Journey()
     try j.record(.GTIN, "2024-03-04T09:00:00+08:00", "CNCQI", id: "E-1")
     let other = try ContainerNumber(parsing: "TSTU0000014")
-    try j.db.addContainer(other, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+    try j.db.containerStore.addContainer(other, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
     let file =
       csvHeader + "E-1,TSTU0000014,GTIN,2024-03-04T10:00:00+08:00,CNCQI,,ACT,,,,,\n"
       + "E-2,TSTU0000014,GTIN,2024-03-04T11:00:00+08:00,CNCQI,,ACT,,,,,\n"
@@ -191,7 +191,7 @@ extension Journey {
     let summary = try j.importFile(try writeFile(file), skipInvalid: true) { line, error in rejected.append((line, error.rule)) }
     #expect(summary.imported == 1 && summary.rejected == 1)
     #expect(rejected.map(\.0) == [2] && rejected.map(\.1) == [.eventIdConflict])
-    #expect(try j.db.events(container: other).map(\.id) == ["E-2"])
+    #expect(try j.db.eventStore.events(container: other).map(\.id) == ["E-2"])
   }
 
   /// The write pass inserts accepted rows in chunks of many rows; a chunk that meets an id the
@@ -206,7 +206,7 @@ extension Journey {
     for serial in 1...EventBatchWriter.chunkRows {
       let prefix = "TSTU" + String(format: "%06d", serial)
       let box = try ContainerNumber(parsing: prefix + String(ContainerNumber.checkDigit(for: Array(prefix.utf8)) ?? 0))
-      try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      try j.db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
       boxes.append(box)
       // The 20th box's gate-in (row 39) takes an id another box's event has: inside the first chunk.
       let id = serial == 20 ? "E-TAKEN" : "G-\(serial)"
@@ -219,14 +219,16 @@ extension Journey {
     #expect(summary.rows == rows && summary.imported == rows - 1 && summary.rejected == 1, "\(summary) \(rejected)")
     #expect(rejected == [.eventIdConflict])
     #expect(try j.eventCount() == rows)
-    #expect(try j.db.events(container: boxes[19]).map(\.id) == ["L-20"])
-    #expect(try j.db.verifyAudit().intact)
+    #expect(try j.db.eventStore.events(container: boxes[19]).map(\.id) == ["L-20"])
+    #expect(try j.db.auditTrail.verifyAudit().intact)
     // Without a collision the same rows go in by chunks, and verify the same way.
     let k = try Journey()
-    for box in boxes { try k.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test") }
+    for box in boxes {
+      try k.db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+    }
     let clean = try k.importFile(try writeFile(file.replacingOccurrences(of: "E-TAKEN,", with: "G-20,")), batchSize: 25_000)
     #expect(clean.imported == rows && clean.batches == 1)
-    #expect(try k.db.verifyAudit().intact)
+    #expect(try k.db.auditTrail.verifyAudit().intact)
     #expect(try k.db.connection.scalarInt("SELECT count(*) FROM events") == Int64(rows))
   }
 
@@ -241,7 +243,7 @@ extension Journey {
     for serial in 1...10 {
       let prefix = "TSTU" + String(format: "%06d", serial)
       let box = try ContainerNumber(parsing: prefix + String(ContainerNumber.checkDigit(for: Array(prefix.utf8)) ?? 0))
-      try j.db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
+      try j.db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "test")
       boxes.append(box)
       file += "\(serial == 5 ? "E-TAKEN" : "G-\(serial)"),\(box),GTIN,2024-03-05T09:00:00+08:00,CNCQI,,ACT,,,,,\n"
     }
@@ -254,10 +256,10 @@ extension Journey {
     }
     #expect(summary.rows == 11 && summary.imported == 10 && summary.rejected == 1 && summary.batches == 1, "\(summary)")
     #expect(rejected.map(\.0) == [6] && rejected.map(\.1) == [.eventIdConflict])
-    #expect(try j.db.events(container: j.box).map(\.id) == ["E-TAKEN", "L-1"])
-    #expect(try j.db.events(container: boxes[4]).isEmpty)
+    #expect(try j.db.eventStore.events(container: j.box).map(\.id) == ["E-TAKEN", "L-1"])
+    #expect(try j.db.eventStore.events(container: boxes[4]).isEmpty)
     #expect(try j.eventCount() == 11)
-    #expect(try j.db.verifyAudit().intact)
+    #expect(try j.db.auditTrail.verifyAudit().intact)
   }
 
   @Test func rerunningTheSameFileAddsNothing() throws {
@@ -267,7 +269,7 @@ extension Journey {
     let audit = try j.auditCount()
     let again = try j.importFile(path)
     #expect(again.imported == 0 && again.duplicates == 3)
-    #expect(try j.db.events(container: j.box).count == 3)
+    #expect(try j.db.eventStore.events(container: j.box).count == 3)
     #expect(try j.auditCount() == audit)
   }
 
@@ -322,7 +324,7 @@ extension Journey {
 
       """
     _ = try j.importFile(try writeFile(lines, name: "events.ndjson"), format: .ndjson)
-    let events = try j.db.events(container: j.box)
+    let events = try j.db.eventStore.events(container: j.box)
     #expect(events.map(\.id) == ["E-1", "E-2", "E-3"])
     #expect(events[0].report.seal == "CN123" && events[0].report.emptyLaden == .LADEN)
     #expect(events[1].report.mode == .RAIL && events[1].report.vehicle == "X8001")
@@ -336,12 +338,12 @@ extension Journey {
     try a.record(.ARRI, "2024-03-08T10:00:00+08:00", "CNAKL", note: "wait, \"long\" queue\nat the pass")
     try a.record(.ARRI, "2024-03-20T10:00:00+01:00", "DEDUI", classifier: .EST)
     var first = ""
-    _ = try a.db.exportEvents(format: format) { first += $0 }
+    _ = try a.db.eventStore.exportEvents(format: format) { first += $0 }
 
     let b = try Journey()  // the same bookings, no events
     _ = try b.importFile(try writeFile(first, name: "a.\(format.rawValue)"), format: format)
     var second = ""
-    _ = try b.db.exportEvents(format: format) { second += $0 }
+    _ = try b.db.eventStore.exportEvents(format: format) { second += $0 }
     #expect(second == first)
     #expect(first.contains("CNAKL"))
   }
@@ -382,7 +384,7 @@ extension ImportTests {
     let kept = try j.eventCount()
     #expect(kept > 0 && kept < 600)
     #expect(error?.text.contains("after \(kept) events in \(kept / 2) batches were committed") == true, "\(error?.message ?? "")")
-    #expect(try j.db.verifyAudit().intact)
+    #expect(try j.db.auditTrail.verifyAudit().intact)
   }
 }
 
@@ -491,8 +493,8 @@ extension ImportTests {
         id: nil, container: j.box, code: code, time: try EventTime(parsing: at), location: try LocationCode(parsing: place), shipment: nil,
         classifier: .ACT, mode: mode, vehicle: mode == nil ? nil : "X8001 \"express\"", emptyLaden: .LADEN, seal: "CN123",
         note: "Małaszewicze\n", carrierBooking: "MAEU-1")
-      guard case .recorded(let id, _, _) = try j.db.record(report, operator: "test") else { Issue.record("not recorded"); continue }
-      let event = try #require(try j.db.event(id: id))
+      guard case .recorded(let id, _, _) = try j.db.eventStore.record(report, operator: "test") else { Issue.record("not recorded"); continue }
+      let event = try #require(try j.db.eventStore.event(id: id))
       var bytes: [UInt8] = []
       DCSAEventMapping.write(event, created: .recorded, to: &bytes)
       let node = try JSONParser.parse(bytes)
@@ -527,7 +529,7 @@ extension ImportTests {
       (.DEPA, "2024-03-05T10:00:00+08:00", "2024-06-01T11:00:00Z"),
     ] {
       let writer = try CorridorDatabase(path: j.db.path, clock: .fixed(try EventTime(parsing: recorded)))
-      _ = try writer.record(
+      _ = try writer.eventStore.record(
         EventReport(
           id: nil, container: j.box, code: code, time: try EventTime(parsing: at), location: try LocationCode(parsing: "CNCQI"), shipment: nil,
           classifier: .ACT),
@@ -536,7 +538,7 @@ extension ImportTests {
     func codes(_ comparison: DCSAEventQuery.Comparison, _ at: String) throws -> [String] {
       var query = DCSAEventQuery()
       try query.addCreated(comparison, at)
-      return try j.db.dcsaEvents(query, party: nil).events.map(\.code.rawValue)
+      return try j.db.eventStore.dcsaEvents(query, party: nil).events.map(\.code.rawValue)
     }
     #expect(try codes(.gte, "2024-06-01T09:30:00Z") == ["GTIN", "DEPA"])
     #expect(try codes(.gte, "2024-06-01T08:00:00Z") == ["GTIN", "LOAD", "DEPA"])

@@ -60,14 +60,14 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     let summary = try load(miniReference, into: db)
     #expect(summary["locations"].inserted == 3)
     #expect(summary["routes"].inserted == 1)
-    let route = try #require(try db.route("CQ-DOS"))
+    let route = try #require(try db.networkStore.route("CQ-DOS"))
     #expect(route.legs.count == 2)
     #expect(route.totalKm == 3812)
     #expect(route.totalHours == 94)
     #expect(route.nodes.map(\.text) == ["CNCQI", "CNAKL", "KZDOS"])
     #expect(route.legs[1].gaugeChange && route.legs[1].borderCrossing)
     #expect(route.legs[1].borderCountries == "CN-KZ")  // derived from the two countries
-    #expect(try db.location("CNCKG")?.code.text == "CNCQI")
+    #expect(try db.networkStore.location("CNCKG")?.code.text == "CNCQI")
   }
 
   @Test func cumulativeFiguresInTheView() throws {
@@ -95,8 +95,8 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     let summary = try load(changed, into: db)
     #expect(summary["routes"].updated == 1)
     #expect(summary["locations"].updated == 1 && summary["locations"].unchanged == 2)
-    #expect(try db.route("CQ-DOS")?.totalKm == 3912)
-    #expect(try db.location("KZDOS")?.name == "Dostyk station")
+    #expect(try db.networkStore.route("CQ-DOS")?.totalKm == 3912)
+    #expect(try db.networkStore.location("KZDOS")?.name == "Dostyk station")
   }
 
   /// Each broken file is refused with exit 65, names file, line, column and JSON path, and
@@ -150,7 +150,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
       """#
     let summary = try load(file, into: db)
     #expect(summary["policies"].inserted == 1)
-    #expect(try db.policies().first?.origin?.text == "CNXQZ")  // the alias resolved to its location
+    #expect(try db.costStore.policies().first?.origin?.text == "CNXQZ")  // the alias resolved to its location
   }
 
   @Test func anEmptyCommodityListIsRefused() throws {
@@ -162,7 +162,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(error?.text.contains("omit commodities for every commodity") == true)
     #expect(error?.position?.line == 1)
     #expect(throws: CorridorError.self) {
-      try db.addPolicy(
+      try db.costStore.addPolicy(
         Policy(
           name: "Nothing", corridor: "CN-LA", kind: .percent, value: try ExactDecimal(parsing: "10"), commodities: [],
           validFrom: try Day(parsing: "2025-01-01")), operator: "t")
@@ -177,21 +177,21 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
         {"from": "CNCKG", "to": "CNAKL", "mode": "rail", "distanceKm": 3800, "transitHours": 70}]}]}
       """
     _ = try load(second, into: db)
-    #expect(try db.route("CQ-AKL")?.origin?.text == "CNCQI")  // the alias resolved
+    #expect(try db.networkStore.route("CQ-AKL")?.origin?.text == "CNCQI")  // the alias resolved
   }
 
   @Test func shippedNetworkCoversEveryCorridorWithSourcedLegs() throws {
     let db = try freshDatabase()
     let summary = try db.loadShippedReference(operator: "test")
     #expect(summary["corridors"].inserted == 4)
-    let routes = try db.routes()
+    let routes = try db.networkStore.routes()
     #expect(Set(routes.map(\.corridor)) == ["ILSTC", "CN-LA", "CN-VN", "CN-EU"])
     #expect(routes.allSatisfy { route in route.legs.allSatisfy { ($0.source ?? "").isEmpty == false } })
-    let main = try #require(try db.route("CQ-AKL-DUI"))
+    let main = try #require(try db.networkStore.route("CQ-AKL-DUI"))
     #expect(main.totalKm == 11_179)  // China Daily 2013-09-13
     #expect(main.legs.filter(\.gaugeChange).map(\.to.text) == ["KZDOS", "PLMAA"])
-    #expect(try db.route("CQ-QZH-SIN")?.legs.first?.transshipment == true)
-    #expect(try db.route("KNM-HKM-HAN")?.legs.first?.gaugeChange == true)
+    #expect(try db.networkStore.route("CQ-QZH-SIN")?.legs.first?.transshipment == true)
+    #expect(try db.networkStore.route("KNM-HKM-HAN")?.legs.first?.gaugeChange == true)
     #expect(try !db.loadShippedReference(operator: "test").changed)
   }
 
@@ -213,10 +213,10 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(summary.inserted == 1)
     #expect(summary.alreadyKnown == 2)
     #expect(summary.skipped == 2)
-    let luang = try #require(try db.location("LALPQ"))
+    let luang = try #require(try db.networkStore.location("LALPQ"))
     #expect(luang.kind == .railTerminal && luang.timeZone == "Asia/Vientiane")
     #expect(abs((luang.latitude ?? 0) - (19 + 53.0 / 60)) < 1e-9)
-    #expect(try db.location("LAVTE")?.name == "Vientiane South")  // curated name kept
+    #expect(try db.networkStore.location("LAVTE")?.name == "Vientiane South")  // curated name kept
   }
 
   /// UNECE publishes the code lists without a header row: read them as they come, and name each
@@ -235,7 +235,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
     let summary = try UNLOCODEImport.run(path: path, db: db, operator: "test")
     #expect(summary.inserted == 1 && summary.skipped == 1 && summary.invalid == 3, "\(summary)")
-    #expect(try db.location("LALPQ") != nil)
+    #expect(try db.networkStore.location("LALPQ") != nil)
     #expect(summary.invalidRows.count == 3)
     #expect(summary.invalidRows[0].hasPrefix("\(path):3: \"LAL1Q\" is not a UN/LOCODE"), "\(summary.invalidRows)")
     #expect(summary.invalidRows[1] == "\(path):4: LANNM has no name")
@@ -259,6 +259,6 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(FileManager.default.createFile(atPath: path, contents: Data(csv.utf8)))
     let error = #expect(throws: CorridorError.self) { try UNLOCODEImport.run(path: path, db: db, operator: "test") }
     #expect(error?.text.hasPrefix("\(path):3:") == true, "\(error?.message ?? "")")
-    #expect(try db.location("LALPQ") == nil)
+    #expect(try db.networkStore.location("LALPQ") == nil)
   }
 }

@@ -129,7 +129,7 @@ import Testing
     let now = EventTime(milliseconds: Day(year: 2025, month: 6, day: 1).startMilliseconds, offsetMinutes: 0)
     let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create, clock: .fixed(now))
     _ = try db.loadShippedReference(operator: "t")
-    try db.createShipment(
+    try db.shipmentStore.createShipment(
       ShipmentBooking(
         ref: "S1", route: "CQ-AKL-DUI", shipper: "a", consignee: "b", commodity: .laptops, hsCode: nil,
         value: try Money(parsing: "1.00", currency: .usd), bookedOn: try Day(parsing: "2025-01-02")),
@@ -140,8 +140,8 @@ import Testing
     }
     for (box, _) in boxes {
       let box = try #require(box)
-      try db.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t")
-      try db.assign(box, to: "S1", operator: "t")
+      try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t")
+      try db.shipmentStore.assign(box, to: "S1", operator: "t")
     }
     for (box, events) in boxes {
       let box = try #require(box)
@@ -149,22 +149,22 @@ import Testing
         let report = EventReport(
           container: box, code: code, time: EventTime(milliseconds: start + Int64(hours) * 3_600_000, offsetMinutes: 0),
           location: try LocationCode(parsing: place), classifier: code == .ARRI && events.count == 1 ? .EST : .ACT)
-        guard case .recorded(let id, _, _) = try db.record(report, allowGap: true, operator: "t") else {
+        guard case .recorded(let id, _, _) = try db.eventStore.record(report, allowGap: true, operator: "t") else {
           Issue.record("not recorded: \(code)")
           continue
         }
-        if retract { try db.retract(eventID: id, reason: "test", operator: "t") }
+        if retract { try db.eventStore.retract(eventID: id, reason: "test", operator: "t") }
       }
     }
-    if scenario.cancel { try db.cancelShipment("S1", reason: "test", operator: "t") }
+    if scenario.cancel { try db.shipmentStore.cancelShipment("S1", reason: "test", operator: "t") }
 
     let view = try #require(try db.connection.scalarText("SELECT status FROM shipment_status WHERE ref = 'S1'"))
-    let shipment = try #require(try db.shipment("S1"))
+    let shipment = try #require(try db.shipmentStore.shipment("S1"))
     let containers = Set(shipment.containers.map(\.container))
-    let live = try containers.flatMap { try db.events(container: $0) }.filter { !$0.retracted }
+    let live = try containers.flatMap { try db.eventStore.events(container: $0) }.filter { !$0.retracted }
     let derived = ShipmentStatus.derived(
       cancelled: shipment.cancellationReason != nil, containers: containers, events: live.filter { $0.report.shipment == "S1" },
-      containerEvents: live, finalNode: try db.route("CQ-AKL-DUI")?.nodes.last)
+      containerEvents: live, finalNode: try db.networkStore.route("CQ-AKL-DUI")?.nodes.last)
     #expect(view == derived.rawValue, "\(scenario)")
     #expect(derived == scenario.expected, "\(scenario)")
   }

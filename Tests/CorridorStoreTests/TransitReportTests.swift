@@ -37,13 +37,13 @@ import Testing
     _ = try db.loadShippedReference(operator: "t")
     for (box, ref, consignee) in [("CSQU3054383", "S-1", "Vientiane Trading"), ("MSKU1234565", "S-2", "Laos Motors")] {
       let number = try ContainerNumber(parsing: box)
-      try db.addContainer(number, sizeType: try SizeType(parsing: "42G1"), tareKg: 3_750, maxGrossKg: 30_480, operator: "t")
-      try db.createShipment(
+      try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: "42G1"), tareKg: 3_750, maxGrossKg: 30_480, operator: "t")
+      try db.shipmentStore.createShipment(
         ShipmentBooking(
           ref: ref, route: "CQ-KNM-VTE", shipper: "Chongqing Moto Works", consignee: consignee, commodity: .motorcycles, hsCode: nil,
           value: try Money(parsing: "1000.00", currency: .cny), bookedOn: try Day(parsing: "2024-02-20")),
         operator: "t")
-      try db.assign(number, to: ref, grossKg: nil, seals: [], operator: "t")
+      try db.shipmentStore.assign(number, to: ref, grossKg: nil, seals: [], operator: "t")
     }
     // Box 1: leaves Chongqing 1 March 10:00, reaches Vientiane 3 March 20:00: 58 h = 3,480 min.
     // Mohan 00:00–02:00 (120 min), Boten 04:00–07:00 (180 min).
@@ -70,7 +70,7 @@ import Testing
         (.ARRI, "LABTN"), (.DEPA, "LABTN"), (.ARRI, "LAVTE"),
       ]
       for ((code, place), time) in zip(steps, times) {
-        _ = try db.record(
+        _ = try db.eventStore.record(
           EventReport(
             id: nil, container: try ContainerNumber(parsing: box), code: code, time: try EventTime(parsing: time + ":00Z"),
             location: try LocationCode(parsing: place), shipment: nil, classifier: .ACT, mode: code == .GTIN ? nil : .RAIL, vehicle: nil,
@@ -88,7 +88,7 @@ import Testing
 
   @Test func transitByMonthOfArrivalAndDwellAtTheBorders() throws {
     let db = try journeys()
-    let report = try db.transitReport(route: "CQ-KNM-VTE")
+    let report = try db.reportStore.transitReport(route: "CQ-KNM-VTE")
     let months: [String] = report.transit.map(\.month)
     #expect(months == ["2024-03", "2024-04"])
     #expect(figures(report.transit[0].spread) == [1, 3_480, 3_480, 3_480, 3_480, 3_480])
@@ -102,24 +102,24 @@ import Testing
 
     // The period is the day a trip or stay ended: up to 31 March, box 2's transit is left out but
     // its stays at the border (29 March) are in.
-    let march = try db.transitReport(to: try Day(parsing: "2024-03-31"), route: "CQ-KNM-VTE")
+    let march = try db.reportStore.transitReport(to: try Day(parsing: "2024-03-31"), route: "CQ-KNM-VTE")
     #expect(march.transit.map(\.month) == ["2024-03"])
     #expect(figures(march.dwell[0].spread) == [2, 60, 60, 60, 120, 120])
     // From after to: an empty period, as for the other reports (a range built from them trapped).
-    let reversed = try db.transitReport(from: try Day(parsing: "2024-04-01"), to: try Day(parsing: "2024-03-01"))
+    let reversed = try db.reportStore.transitReport(from: try Day(parsing: "2024-04-01"), to: try Day(parsing: "2024-03-01"))
     #expect(reversed.transit.isEmpty && reversed.dwell.allSatisfy { $0.spread == nil })
-    let april = try db.transitReport(from: try Day(parsing: "2024-04-01"), route: "CQ-KNM-VTE")
+    let april = try db.reportStore.transitReport(from: try Day(parsing: "2024-04-01"), route: "CQ-KNM-VTE")
     #expect(april.transit.map(\.month) == ["2024-04"] && april.dwell.allSatisfy { $0.spread == nil })
 
     // A party sees its own shipments' boxes only.
-    let own = try db.transitReport(route: "CQ-KNM-VTE", party: "Laos Motors")
+    let own = try db.reportStore.transitReport(route: "CQ-KNM-VTE", party: "Laos Motors")
     #expect(own.transit.map(\.month) == ["2024-04"])
     #expect(figures(own.dwell[1].spread) == [1, 240, 240, 240, 240, 240])
-    #expect(try db.transitReport(party: "Nobody").transit.isEmpty)
+    #expect(try db.reportStore.transitReport(party: "Nobody").transit.isEmpty)
 
     // Every route is reported without a filter; a corridor keeps its own routes.
-    #expect(try db.transitReport().transit.count == 2)
-    #expect(try db.transitReport(corridor: "CN-EU").transit.isEmpty)
+    #expect(try db.reportStore.transitReport().transit.count == 2)
+    #expect(try db.reportStore.transitReport(corridor: "CN-EU").transit.isEmpty)
   }
 
   @Test func aRetractedEventIsNotMeasured() throws {
@@ -128,27 +128,27 @@ import Testing
     let arrival = try #require(
       try db.connection.fetchOne(
         "SELECT id FROM events WHERE container = 'CSQU3054383' AND code = 'ARRI' AND location = 'LAVTE'")?.first?.text)
-    #expect(try db.retract(eventID: arrival, reason: "wrong time", operator: "t"))
-    #expect(try db.transitReport(route: "CQ-KNM-VTE").transit.map(\.month) == ["2024-04"])
-    _ = try db.record(
+    #expect(try db.eventStore.retract(eventID: arrival, reason: "wrong time", operator: "t"))
+    #expect(try db.reportStore.transitReport(route: "CQ-KNM-VTE").transit.map(\.month) == ["2024-04"])
+    _ = try db.eventStore.record(
       EventReport(
         id: nil, container: try ContainerNumber(parsing: "CSQU3054383"), code: .ARRI, time: try EventTime(parsing: "2024-03-03T21:00:00Z"),
         location: try LocationCode(parsing: "LAVTE"), shipment: nil, classifier: .ACT, mode: .RAIL, vehicle: nil, emptyLaden: nil, seal: nil,
         note: nil, carrierBooking: nil),
       operator: "t")
-    let report = try db.transitReport(route: "CQ-KNM-VTE")
+    let report = try db.reportStore.transitReport(route: "CQ-KNM-VTE")
     #expect(figures(report.transit[0].spread) == [1, 3_540, 3_540, 3_540, 3_540, 3_540])
   }
 
   @Test func thePageDrawsOnePointPerRouteAndMonthAndOneBarPerPlace() throws {
     let db = try journeys()
-    let page = try db.transitPage(route: "CQ-KNM-VTE")
+    let page = try db.reportStore.transitPage(route: "CQ-KNM-VTE")
     #expect(page.components(separatedBy: "<circle class=\"point\"").count - 1 == 2)
     #expect(page.components(separatedBy: "<rect class=\"bar\"").count - 1 == 2)
     #expect(page.components(separatedBy: "<path class=\"whisker\"").count - 1 == 4)
     // Box 1: 58 h = 2.4 days; Mohan's median 60 min = 1.0 h, its middle half 1.0–2.0 h.
     #expect(page.contains("<td>2.4</td>"))
     #expect(page.contains("1.0 h (middle half 1.0–2.0; 2 stays)"))
-    #expect(try db.transitPage(route: "CQ-KNM-VTE") == page, "the same data gives the same bytes")
+    #expect(try db.reportStore.transitPage(route: "CQ-KNM-VTE") == page, "the same data gives the same bytes")
   }
 }

@@ -8,20 +8,20 @@ struct DatabaseFacts: AcceptanceContext {
   let now: EventTime
 
   func container(_ number: ContainerNumber) throws -> ContainerFacts? {
-    guard try db.isRegistered(number) else { return nil }
-    return ContainerFacts(state: SequenceRules.replay(try history(of: number)).state, openShipment: try db.openShipment(of: number))
+    guard try db.containerStore.isRegistered(number) else { return nil }
+    return ContainerFacts(state: SequenceRules.replay(try history(of: number)).state, openShipment: try db.shipmentStore.openShipment(of: number))
   }
 
-  func place(_ code: LocationCode) throws -> LocationCode? { try db.location(code.text)?.code }
+  func place(_ code: LocationCode) throws -> LocationCode? { try db.networkStore.location(code.text)?.code }
 
   func shipment(_ ref: String) throws -> ShipmentFacts? {
-    guard let shipment = try db.shipmentFacts(ref) else { return nil }
-    return ShipmentFacts(status: shipment.status, nodes: try db.route(shipment.route)?.nodes ?? [], containers: shipment.containers)
+    guard let shipment = try db.shipmentStore.shipmentFacts(ref) else { return nil }
+    return ShipmentFacts(status: shipment.status, nodes: try db.networkStore.route(shipment.route)?.nodes ?? [], containers: shipment.containers)
   }
 
-  func recorded(_ report: EventReport, id: String) throws -> RecordedMatch { try db.recordedMatch(report, id: id) }
+  func recorded(_ report: EventReport, id: String) throws -> RecordedMatch { try db.eventStore.recordedMatch(report, id: id) }
 
-  func history(of container: ContainerNumber) throws -> [SequenceRules.Step] { try db.actualSteps(of: container) }
+  func history(of container: ContainerNumber) throws -> [SequenceRules.Step] { try db.eventStore.actualSteps(of: container) }
 }
 
 /// The database's facts as a party-scoped key may see them (`POST /corridor/v1/events` with a
@@ -43,31 +43,31 @@ struct PartyScopedFacts: AcceptanceContext {
   var now: EventTime { base.now }
 
   func container(_ number: ContainerNumber) throws -> ContainerFacts? {
-    guard let facts = try base.container(number), let open = facts.openShipment, try base.db.shipmentBelongs(open, to: party) else {
+    guard let facts = try base.container(number), let open = facts.openShipment, try base.db.eventStore.shipmentBelongs(open, to: party) else {
       return nil
     }
-    if let boundary = try base.db.lastActualEvent(of: number, outsideParty: party), time.milliseconds <= boundary { return nil }
+    if let boundary = try base.db.eventStore.lastActualEvent(of: number, outsideParty: party), time.milliseconds <= boundary { return nil }
     return facts
   }
 
   func place(_ code: LocationCode) throws -> LocationCode? { try base.place(code) }
 
   func shipment(_ ref: String) throws -> ShipmentFacts? {
-    try base.db.shipmentBelongs(ref, to: party) ? try base.shipment(ref) : nil
+    try base.db.eventStore.shipmentBelongs(ref, to: party) ? try base.shipment(ref) : nil
   }
 
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     let match = try base.recorded(report, id: id)
-    guard case .different = match, let existing = try base.db.event(id: id) else { return match }
+    guard case .different = match, let existing = try base.db.eventStore.event(id: id) else { return match }
     // Another party's event with this id: refused without describing it.
-    return try existing.report.shipment.map { try base.db.shipmentBelongs($0, to: party) } ?? false
+    return try existing.report.shipment.map { try base.db.eventStore.shipmentBelongs($0, to: party) } ?? false
       ? match : .different(existing: "an event this key cannot read")
   }
 
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] { try base.history(of: container) }
 }
 
-extension CorridorDatabase {
+extension EventStore {
   /// Whether shipment `ref` is one of `party`'s.
   func shipmentBelongs(_ ref: String, to party: String) throws -> Bool {
     try connection.row("SELECT 1 WHERE ? IN (\(PartyScope.shipments))", [.text(ref)] + PartyScope.arguments(party)) != nil

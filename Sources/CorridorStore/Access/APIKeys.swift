@@ -4,6 +4,15 @@ import Crypto
 import Foundation
 import SQLite
 
+/// Keys and subscriptions: who may read and write what, and who is told of which events.
+public struct AccessStore: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
+extension CorridorDatabase {
+  public var accessStore: AccessStore { AccessStore(db: self) }
+}
+
 /// What an API key may do (docs/server.md "Keys and roles").
 public enum APIRole: String, Sendable, CaseIterable, Codable {
   /// Reads events and manages its own subscriptions.
@@ -107,7 +116,7 @@ extension Data {
   }
 }
 
-extension CorridorDatabase {
+extension AccessStore {
   /// Creates a key and returns it with its text, which is not stored and cannot be shown again.
   public func createAPIKey(name: String, role: APIRole, party: String?, operator op: String) throws -> (APIKey, key: String) {
     let name = name.trimmingSpaces
@@ -132,7 +141,7 @@ extension CorridorDatabase {
         try connection.execute(
           "INSERT INTO api_keys(name, role, party, key_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
           [.text(name), .text(role.rawValue), SQLValue(party), .text(APIKey.digest(secret)), .text(now)])
-        try audit(action: "insert", entity: "apiKey", key: name, operator: op)
+        try db.auditTrail.audit(action: "insert", entity: "apiKey", key: name, operator: op)
         return (APIKey(name: name, role: role, party: party, createdAt: now, revokedAt: nil), secret)
       }
     }
@@ -153,7 +162,7 @@ extension CorridorDatabase {
         }
         if try row.optionalText("revoked_at") != nil { return false }
         try connection.execute("UPDATE api_keys SET revoked_at = ? WHERE name = ?", [.text(clock.nowUTC()), .text(name)])
-        try audit(action: "update", entity: "apiKey", key: name, operator: op)
+        try db.auditTrail.audit(action: "update", entity: "apiKey", key: name, operator: op)
         return true
       }
     }
@@ -177,7 +186,7 @@ extension CorridorDatabase {
   }
 }
 
-extension CorridorDatabase {
+extension AccessStore {
   /// The random key (made by migration 0011) that signs paging cursors.
   public func cursorSigningKey() throws -> [UInt8] {
     try mapSQLiteErrors {

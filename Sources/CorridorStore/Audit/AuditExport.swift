@@ -51,12 +51,12 @@ final class HashingWriter {
   }
 }
 
-extension CorridorDatabase {
+extension AuditTrail {
   static let auditCSVHeader = ["seq", "recordedAt", "operator", "action", "entity", "key", "state", "prevHash", "hash"]
 
   /// The same, to `path` and `path.manifest.json`, neither of which may be the database.
   public func exportAudit(from: Day?, to: Day?, format: AuditExportFormat, path: String) throws -> AuditManifest {
-    let protected = Self.files(at: self.path)
+    let protected = CorridorDatabase.files(at: db.path)
     return try exportAudit(
       from: from, to: to, format: format, to: OutputFile(path: path, protecting: protected),
       manifest: OutputFile(path: path + ".manifest.json", protecting: protected))
@@ -149,7 +149,7 @@ public enum AuditExportVerifier {
     func next() throws -> CSVRecord? { try reader.next(file: path) }
     switch manifest.format {
     case .csv:
-      guard let header = try next(), header.fields == CorridorDatabase.auditCSVHeader else {
+      guard let header = try next(), header.fields == AuditTrail.auditCSVHeader else {
         throw CorridorError.invalid("not a corridor audit CSV export", rule: .exportFormat, at: SourcePosition(file: path, line: 1, column: 1))
       }
       while let record = try next() {

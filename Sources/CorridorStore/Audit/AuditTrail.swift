@@ -3,6 +3,15 @@ import CorridorModel
 import Crypto
 import SQLite
 
+/// The audit trail: appending hash-chained entries, reading, exporting and verifying them.
+public struct AuditTrail: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
+extension CorridorDatabase {
+  public var auditTrail: AuditTrail { AuditTrail(db: self) }
+}
+
 /// What the audit trail knows how to pin down: for each audited table, the SQL that renders a
 /// row's state (key first, then camelCase columns). The same SQL writes the state into the trail
 /// and re-reads it during `audit verify`, so the two can only differ if the row changed.
@@ -186,7 +195,7 @@ struct AuditedList: Sendable {
   }
 }
 
-extension CorridorDatabase {
+extension AuditTrail {
   /// Appends one entry for the current state of `entity`/`key`, in the caller's transaction.
   func audit(action: String, entity: String, key: String, operator op: String) throws {
     guard let definition = AuditedEntity.named(entity) else { return }
@@ -247,7 +256,7 @@ extension CorridorDatabase {
   }
 }
 
-extension CorridorDatabase {
+extension AuditTrail {
   /// Appends entries of an entity that is no table (a `note`: nothing to compare rows against),
   /// chained with the trail's own hash, in one transaction: benchmark support for `audit verify`
   /// and `audit export` at scale (CorridorDevTools' `AuditFill`), kept here because it is SQL.

@@ -48,7 +48,7 @@ public struct AuditVerification: Sendable {
   public var intact: Bool { findings.isEmpty }
 }
 
-extension CorridorDatabase {
+extension AuditTrail {
   /// Every trigger the schema should have, with its full definition as the migrations create
   /// it (the last migration that creates a trigger wins). Read from the embedded migrations, so
   /// the definition lives in one place: a trigger of the same name that never fires (`WHEN 0`)
@@ -103,7 +103,7 @@ extension CorridorDatabase {
       let state = try row.text("state")
       guard let node = try? JSONParser.parse(Array(state.utf8)), case .number(let seq) = node["seq"]?.value,
         case .string(let hash) = node["hash"]?.value, let anchor = try? AuditAnchor(parsing: "\(seq):\(hash)")
-      else { throw CorridorError.damaged(path, "the audit checkpoint \(state.debugDescription) cannot be read") }
+      else { throw CorridorError.damaged(db.path, "the audit checkpoint \(state.debugDescription) cannot be read") }
       return anchor
     }
   }

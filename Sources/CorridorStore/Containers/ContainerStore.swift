@@ -2,7 +2,16 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
+/// The containers' store: registered boxes, their size types and owners' figures.
+public struct ContainerStore: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
 extension CorridorDatabase {
+  public var containerStore: ContainerStore { ContainerStore(db: self) }
+}
+
+extension ContainerStore {
   /// Registers a container. Registering the same number again with the same details is a no-op
   /// (returns false); with different details it is refused, since a box's size never changes.
   @discardableResult
@@ -32,7 +41,7 @@ extension CorridorDatabase {
             .text(number.text), .text(sizeType.code), SQLValue(tareKg), SQLValue(maxGrossKg), .text(clock.nowUTC()), .text(op),
             SQLValue(sizeTypeAsSent),
           ])
-        try audit(action: "insert", entity: "container", key: number.text, operator: op)
+        try db.auditTrail.audit(action: "insert", entity: "container", key: number.text, operator: op)
         return true
       }
     }

@@ -2,17 +2,28 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
-extension CostCalculator {
-  public init(database: CorridorDatabase) throws {
-    self.init(tariffs: try database.tariffs(), policies: try database.policies(), fx: try database.fxTable(), routes: try database.routes())
-  }
+/// The costs' store: tariffs, policies, FX rates and a shipment's cost.
+public struct CostStore: DatabaseStore {
+  package let db: CorridorDatabase
 }
 
 extension CorridorDatabase {
+  public var costStore: CostStore { CostStore(db: self) }
+}
+
+extension CostCalculator {
+  public init(database: CorridorDatabase) throws {
+    self.init(
+      tariffs: try database.costStore.tariffs(), policies: try database.costStore.policies(), fx: try database.costStore.fxTable(),
+      routes: try database.networkStore.routes())
+  }
+}
+
+extension CostStore {
   /// The cost of one shipment in `currency` (default CNY).
   public func cost(of ref: String, currency: Currency = .cny, fxAt: Day? = nil) throws -> ShipmentCost {
-    let shipment = try requireShipment(ref).booked
-    return try CostCalculator(database: self).cost(of: shipment, sizeTypes: try sizeTypes(of: shipment), currency: currency, fxAt: fxAt)
+    let shipment = try db.shipmentStore.requireShipment(ref).booked
+    return try CostCalculator(database: db).cost(of: shipment, sizeTypes: try sizeTypes(of: shipment), currency: currency, fxAt: fxAt)
   }
 
   /// The size types of one shipment's containers: a year's ledger has hundreds of thousands of

@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
-extension CorridorDatabase {
+extension CostStore {
   public func policies() throws -> [Policy] {
     try mapSQLiteErrors {
       // A policy the ledger cannot read stops the command: skipping it gave a higher cost.
@@ -41,11 +41,11 @@ extension CorridorDatabase {
     try policy.validate()
     return try mapSQLiteErrors {
       try connection.transaction {
-        guard try corridor(policy.corridor) != nil else {
+        guard try db.networkStore.corridor(policy.corridor) != nil else {
           throw CorridorError.invalid("unknown corridor \(policy.corridor)", rule: .unknownCorridor)
         }
         if let code = policy.route {
-          let route = try requireRoute(code)
+          let route = try db.networkStore.requireRoute(code)
           guard route.corridor == policy.corridor else {
             throw CorridorError.invalid("route \(code) belongs to \(route.corridor), not \(policy.corridor)", rule: .policy)
           }
@@ -81,7 +81,7 @@ extension CorridorDatabase {
         SQLValue(policy.validTo?.description), SQLValue(policy.source), SQLValue(policy.illustrative),
       ])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: existing == nil ? "insert" : "update", entity: "policy", key: policy.name, operator: op)
+    try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "policy", key: policy.name, operator: op)
   }
 }
 
@@ -97,7 +97,7 @@ extension ReferenceSection {
       policies.append(policy)
     }
     return { db, op, counts in
-      for policy in policies { try db.upsert(policy, operator: op, counts: &counts) }
+      for policy in policies { try db.costStore.upsert(policy, operator: op, counts: &counts) }
     }
   }
 }

@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
-extension CorridorDatabase {
+extension ReportStore {
   /// Freight costs of the shipments booked in `from…to` (cancelled ones excluded), grouped.
   public func costReport(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: CostGrouping = .corridor,
@@ -18,12 +18,13 @@ extension CorridorDatabase {
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by groupings: [[CostGrouping]],
     currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil
   ) throws -> [[CostReportRow]] {
-    let calculator = try CostCalculator(database: self)
-    let routeCorridors = Dictionary(try routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
+    let calculator = try CostCalculator(database: db)
+    let routeCorridors = Dictionary(try db.networkStore.routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var tables = [[String: CostReportRow]](repeating: [:], count: groupings.count)
     var parsedTypes: [String: SizeType] = [:]
-    try forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to, party: party)) { shipment in
-      let cost = try calculator.cost(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes), currency: currency, fxAt: fxAt)
+    try db.shipmentStore.forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to, party: party)) { shipment in
+      let cost = try calculator.cost(
+        of: shipment, sizeTypes: try db.costStore.sizeTypes(of: shipment, parsed: &parsedTypes), currency: currency, fxAt: fxAt)
       let booking = shipment.booking
       func value(_ grouping: CostGrouping) -> String {
         switch grouping {
@@ -57,8 +58,8 @@ extension CorridorDatabase {
     year: Int, compare: Int? = nil, by grouping: ExportGrouping = .commodity, currency: Currency = .cny, fxAt: Day? = nil,
     party: String? = nil
   ) throws -> [ExportReportRow] {
-    let fx = try fxTable()
-    let routeInfo = Dictionary(try routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+    let fx = try db.costStore.fxTable()
+    let routeInfo = Dictionary(try db.networkStore.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     let teuByShipment = Dictionary(
       try mapSQLiteErrors {
         try connection.rows("SELECT shipment, teu FROM shipment_teu").map { row throws(RowDecodingError) in
@@ -81,7 +82,7 @@ extension CorridorDatabase {
     for target in [year] + (compare.map { [$0] } ?? []) {
       let from = Day(year: Int64(target), month: 1, day: 1)
       let to = Day(year: Int64(target), month: 12, day: 31)
-      try forEachBookedShipment(ShipmentFilter(from: from, to: to, party: party)) { shipment in
+      try db.shipmentStore.forEachBookedShipment(ShipmentFilter(from: from, to: to, party: party)) { shipment in
         let booking = shipment.booking
         let converted = try fx.convert(
           Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)

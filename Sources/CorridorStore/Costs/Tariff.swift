@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
-extension CorridorDatabase {
+extension CostStore {
   static let tariffColumns = "route, leg, component, equipment, basis, amount_minor, currency, valid_from, valid_to, source, illustrative"
 
   /// A tariff row. One the ledger cannot read stops the command: skipping it gave a lower cost.
@@ -40,7 +40,7 @@ extension CorridorDatabase {
     try tariff.checkWindow()
     return try mapSQLiteErrors {
       try connection.transaction {
-        let route = try requireRoute(tariff.route)
+        let route = try db.networkStore.requireRoute(tariff.route)
         if let leg = tariff.leg, !(1...route.legs.count).contains(leg) {
           throw CorridorError.invalid("route \(route.code) has legs 1…\(route.legs.count), not \(leg)", rule: .leg)
         }
@@ -85,7 +85,7 @@ extension CorridorDatabase {
         .text(tariff.validFrom.description), SQLValue(tariff.validTo?.description), SQLValue(tariff.source), SQLValue(tariff.illustrative),
       ])
     if replacing == nil { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: replacing == nil ? "insert" : "update", entity: "tariff", key: tariff.auditKey, operator: op)
+    try db.auditTrail.audit(action: replacing == nil ? "insert" : "update", entity: "tariff", key: tariff.auditKey, operator: op)
   }
 }
 
@@ -137,7 +137,7 @@ extension ReferenceSection {
     return { db, op, counts in
       for (index, tariff) in tariffs.enumerated() {
         do {
-          try db.upsert(tariff, operator: op, counts: &counts)
+          try db.costStore.upsert(tariff, operator: op, counts: &counts)
         } catch let error as CorridorError where error.rule == .tariffOverlap {
           throw CorridorError.invalid("\(file): $.tariffs[\(index)]: \(error.message)", rule: .tariffOverlap, hint: error.hint)
         }

@@ -152,6 +152,3 @@ extension CorridorDatabase {
     try mapSQLiteErrors { try connection.savepoint(body) }
   }
 }
-
-/// The report queries the pages read (`ReportReading`), answered by SQLite.
-extension CorridorDatabase: ReportReading {}

@@ -41,7 +41,7 @@ final class ReferenceContext {
     let text = try cursor.string()
     if locationCodes.contains(text) { return LocationCode(trusted: text) }
     if let target = aliasTargets[text] { return LocationCode(trusted: target) }
-    if LocationCode.isWellFormed(text), let known = try db.location(text) { return known.code }
+    if LocationCode.isWellFormed(text), let known = try db.networkStore.location(text) { return known.code }
     throw cursor.error("unknown location \(text)")
   }
 
@@ -61,7 +61,7 @@ final class ReferenceContext {
 
   func knownRoutesAndCorridors() throws -> Known {
     if let known { return known }
-    let stored = try db.routes()
+    let stored = try db.networkStore.routes()
     var routeLegCounts = Dictionary(stored.map { ($0.code, $0.legs.count) }, uniquingKeysWith: { a, _ in a })
     var routeCorridors = Dictionary(stored.map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     for route in routes {
@@ -69,7 +69,7 @@ final class ReferenceContext {
       routeCorridors[route.code] = route.corridor
     }
     let found = Known(
-      routeLegCounts: routeLegCounts, routeCorridors: routeCorridors, corridors: corridorCodes.union(try db.corridors().map(\.code)))
+      routeLegCounts: routeLegCounts, routeCorridors: routeCorridors, corridors: corridorCodes.union(try db.networkStore.corridors().map(\.code)))
     known = found
     return found
   }

@@ -26,16 +26,16 @@ public struct Demo {
     let db = try CorridorDatabase(path: path, mode: .create, clock: .fixed(Self.clock))
     let op = "demo"
     _ = try db.loadShippedReference(operator: op)
-    _ = try db.loadSampleShipments(operator: op)
+    _ = try db.shipmentStore.loadSampleShipments(operator: op)
     var summary = Summary()
 
     // Journeys for every sample container, cut at the demo clock, written as one event file and
     // imported the way an operator would import a carrier's feed.
     var random = JourneyModel.Random(state: seed)
-    let routes = Dictionary(try db.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+    let routes = Dictionary(try db.networkStore.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     var lines: [String] = [CSV.record(CSVEventSource.columns)]
     var boxIndex = 0
-    for shipment in try db.shipments() {
+    for shipment in try db.shipmentStore.shipments() {
       summary.shipments += 1
       guard let route = routes[shipment.booking.route] else { continue }
       let departure = shipment.booking.bookedOn.adding(days: 1).startMilliseconds + 60 * 60_000  // 09:00 in Chongqing
@@ -76,17 +76,17 @@ public struct Demo {
     options.operatorName = op
     options.now = Self.clock
     options.batchSize = 5_000
-    let imported = try db.importEvents(path: file, format: .csv, options: options)
+    let imported = try db.eventStore.importEvents(path: file, format: .csv, options: options)
     summary.events = imported.imported
-    summary.exceptions = try db.exceptions(staleHours: 72, now: Self.clock).count
+    summary.exceptions = try db.reportStore.exceptions(staleHours: 72, now: Self.clock).count
     return (db, summary)
   }
 
   /// A container still on its way at the demo clock, on the China-Europe corridor if there is one.
   public func featuredContainer(in db: CorridorDatabase) throws -> ContainerNumber? {
-    for shipment in try db.shipments(ShipmentFilter(corridor: "CN-EU")).reversed() where shipment.status.isOpen {
+    for shipment in try db.shipmentStore.shipments(ShipmentFilter(corridor: "CN-EU")).reversed() where shipment.status.isOpen {
       for assignment in shipment.containers {
-        let report = try db.track(assignment.container)
+        let report = try db.reportStore.track(assignment.container)
         if report.state == .onConveyance || report.state == .customsHold { return assignment.container }
       }
     }

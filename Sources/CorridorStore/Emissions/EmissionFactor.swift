@@ -4,7 +4,7 @@ import SQLite
 
 // MARK: - Storage
 
-extension CorridorDatabase {
+extension EmissionStore {
   static let emissionFactorColumns = "mode, region, unit, wtw, ttw, valid_from, valid_to, source"
 
   func emissionFactor(from row: Row) throws(RowDecodingError) -> EmissionFactor {
@@ -56,7 +56,7 @@ extension CorridorDatabase {
         .text(factor.ttw.description), .text(factor.validFrom.description), SQLValue(factor.validTo?.description), .text(factor.source),
       ])
     if replacing { counts.updated += 1 } else { counts.inserted += 1 }
-    try audit(action: replacing ? "update" : "insert", entity: "emissionFactor", key: factor.auditKey, operator: op)
+    try db.auditTrail.audit(action: replacing ? "update" : "insert", entity: "emissionFactor", key: factor.auditKey, operator: op)
   }
 
   func upsert(_ factor: HubFactor, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
@@ -72,7 +72,7 @@ extension CorridorDatabase {
       """,
       [.text(factor.kind.rawValue), .text(factor.unit.rawValue), .text(factor.wtw.description), .text(factor.ttw.description), .text(factor.source)])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: existing == nil ? "insert" : "update", entity: "hubFactor", key: factor.kind.rawValue, operator: op)
+    try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "hubFactor", key: factor.kind.rawValue, operator: op)
   }
 }
 
@@ -121,7 +121,7 @@ extension ReferenceSection {
       factors.append(factor)
     }
     return { db, op, counts in
-      for factor in factors { try db.upsert(factor, operator: op, counts: &counts) }
+      for factor in factors { try db.emissionStore.upsert(factor, operator: op, counts: &counts) }
     }
   }
 
@@ -135,7 +135,7 @@ extension ReferenceSection {
       factors.append(factor)
     }
     return { db, op, counts in
-      for factor in factors { try db.upsert(factor, operator: op, counts: &counts) }
+      for factor in factors { try db.emissionStore.upsert(factor, operator: op, counts: &counts) }
     }
   }
 }

@@ -1,20 +1,20 @@
 import CorridorInterchange
 import CorridorModel
 
-extension CorridorDatabase {
+extension ReportStore {
   /// Emissions of the shipments booked in `from…to` (cancelled ones excluded), grouped. A
   /// shipment whose emissions cannot be computed (a missing factor) stops the report: a total
   /// without it would be too low.
   public func emissionReport(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: EmissionGrouping = .corridor
   ) throws -> [EmissionReportRow] {
-    let calculator = try EmissionCalculator(database: self)
+    let calculator = try EmissionCalculator(database: db)
     var rows: [String: EmissionReportRow] = [:]
     var parsedTypes: [String: SizeType] = [:]
-    try forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
+    try db.shipmentStore.forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
       let emissions: ShipmentEmissions
       do {
-        emissions = try calculator.emissions(of: shipment, sizeTypes: try sizeTypes(of: shipment, parsed: &parsedTypes))
+        emissions = try calculator.emissions(of: shipment, sizeTypes: try db.costStore.sizeTypes(of: shipment, parsed: &parsedTypes))
       } catch let error as CorridorError {
         throw CorridorError(error.kind, "shipment \(shipment.ref): \(error.message)", hint: error.hint, rule: error.rule)
       }

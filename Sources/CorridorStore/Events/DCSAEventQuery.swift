@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
-extension CorridorDatabase {
+extension EventStore {
   /// One page: up to `limit` events matching the query that `party` (when given) may read, and
   /// whether more follow.
   public func dcsaEvents(_ query: DCSAEventQuery, party: String?) throws -> (events: [MovementEvent], more: Bool) {

@@ -2,7 +2,16 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
+/// The movement events' store: recording through the acceptance engine, retractions, reading, imports and exports.
+public struct EventStore: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
 extension CorridorDatabase {
+  public var eventStore: EventStore { EventStore(db: self) }
+}
+
+extension EventStore {
   /// Validates and appends one movement event: `EventAcceptance` decides over the database's
   /// facts; this door writes what it accepted. See docs/shipments-and-events.md for every rule.
   ///
@@ -10,7 +19,7 @@ extension CorridorDatabase {
   ///   broken rule as a data-quality exception (real data has missing gate-ins).
   public func record(_ report: EventReport, allowGap: Bool = false, operator op: String) throws -> RecordOutcome {
     try mapSQLiteErrors {
-      try connection.transaction { try notifying { try recordInTransaction(report, allowGap: allowGap, operator: op) } }
+      try connection.transaction { try db.outbox.notifying { try recordInTransaction(report, allowGap: allowGap, operator: op) } }
     }
   }
 
@@ -30,7 +39,7 @@ extension CorridorDatabase {
     return try mapSQLiteErrors {
       // One pass over the subscriptions for the whole batch, not one per event.
       try connection.transaction {
-        try notifying {
+        try db.outbox.notifying {
           try reports.enumerated().map { index, parsed in
             switch parsed {
             case .failure(let error): return .failure(error)
@@ -58,7 +67,7 @@ extension CorridorDatabase {
   /// Decides and writes one event and its audit entry, in the caller's transaction (which
   /// writes the notifications: `notifying`).
   func recordInTransaction(_ report: EventReport, allowGap: Bool, party: String? = nil, operator op: String) throws -> RecordOutcome {
-    let facts = DatabaseFacts(db: self, now: clock.now())
+    let facts = DatabaseFacts(db: db, now: clock.now())
     let decision =
       try party.map { try EventAcceptance.decide(report, allowGap: allowGap, in: PartyScopedFacts(base: facts, party: $0, time: report.time)) }
       ?? EventAcceptance.decide(report, allowGap: allowGap, in: facts)
@@ -67,7 +76,7 @@ extension CorridorDatabase {
       return .duplicate(id: id, retraction: retraction)
     case .accepted(let accepted):
       try insert(accepted, operator: op)
-      try audit(action: "insert", entity: "event", key: accepted.id, operator: op)
+      try db.auditTrail.audit(action: "insert", entity: "event", key: accepted.id, operator: op)
       return .recorded(id: accepted.id, exception: accepted.exception, offRoute: accepted.offRoute)
     }
   }
@@ -116,7 +125,7 @@ extension CorridorDatabase {
         try connection.execute(
           "INSERT INTO event_retractions(event_id, reason, recorded_at, operator) VALUES (?, ?, ?, ?)",
           [.text(eventID), .text(reason), .text(clock.nowUTC()), .text(op)])
-        try audit(action: "insert", entity: "retraction", key: eventID, operator: op)
+        try db.auditTrail.audit(action: "insert", entity: "retraction", key: eventID, operator: op)
         // Push agrees with poll: a notification not yet sent is withdrawn with the event (DCSA
         // has no retraction message; docs/server.md "Push notifications").
         try connection.execute(

@@ -3,7 +3,7 @@ import CorridorModel
 import Foundation
 import SQLite
 
-extension CorridorDatabase {
+extension EventStore {
   /// Writes live (unretracted) events in a stable order (time, container, id) in either format.
   /// Importing the output into a database with the same shipments and exporting again gives the
   /// same bytes. Streams: memory does not grow with the number of events.

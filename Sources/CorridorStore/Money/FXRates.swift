@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
-extension CorridorDatabase {
+extension CostStore {
   public func fxRates() throws -> [FXRate] {
     try mapSQLiteErrors {
       // A rate the ledger cannot read stops the command: skipping it converted at another rate.
@@ -46,7 +46,8 @@ extension CorridorDatabase {
       ON CONFLICT(date, base, quote) DO UPDATE SET rate = excluded.rate, source = excluded.source
       """, key + [.text(rate.rate.description), SQLValue(rate.source)])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: existing == nil ? "insert" : "update", entity: "fxRate", key: "\(rate.date)/\(rate.base)/\(rate.quote)", operator: op)
+    try db.auditTrail.audit(
+      action: existing == nil ? "insert" : "update", entity: "fxRate", key: "\(rate.date)/\(rate.base)/\(rate.quote)", operator: op)
   }
 }
 
@@ -75,7 +76,7 @@ extension ReferenceSection {
       rates.append(rate)
     }
     return { db, op, counts in
-      for rate in rates { try db.upsert(rate, operator: op, counts: &counts) }
+      for rate in rates { try db.costStore.upsert(rate, operator: op, counts: &counts) }
     }
   }
 }

@@ -3,8 +3,17 @@ import CorridorModel
 import Foundation
 import SQLite
 
-/// Reading the network from the database.
+/// The network's store: locations and their aliases, corridors, routes and their legs.
+public struct NetworkStore: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
 extension CorridorDatabase {
+  public var networkStore: NetworkStore { NetworkStore(db: self) }
+}
+
+/// Reading the network from the database.
+extension NetworkStore {
   static let locationColumns = "code, name, kind, time_zone, latitude, longitude, source"
 
   private func location(from row: Row, aliases: [String]) throws(RowDecodingError) -> Location {
@@ -98,8 +107,8 @@ extension CorridorDatabase {
   ) throws {
     if let corridor { _ = try requireCorridor(corridor) }
     if let route { _ = try requireRoute(route) }
-    if let shipment { _ = try requireShipment(shipment) }
-    if let container { _ = try requireContainer(container) }
+    if let shipment { _ = try db.shipmentStore.requireShipment(shipment) }
+    if let container { _ = try db.containerStore.requireContainer(container) }
   }
 
   /// The route, or an invalid-data error naming it.

@@ -13,7 +13,7 @@ extension ReferenceSection {
     let db = context.db
     var locations: [Location] = []
     for item in items {
-      let location = try CorridorDatabase.parseLocation(item)
+      let location = try NetworkStore.parseLocation(item)
       guard context.locationCodes.insert(location.code.text).inserted else {
         throw try item.required("code").error("duplicate location code \(location.code.text)")
       }
@@ -51,7 +51,7 @@ extension ReferenceSection {
       }
     }
     return { db, op, counts in
-      for location in locations { try db.upsert(location, operator: op, counts: &counts) }
+      for location in locations { try db.networkStore.upsert(location, operator: op, counts: &counts) }
     }
   }
 
@@ -67,7 +67,7 @@ extension ReferenceSection {
       corridors.append(CorridorInfo(code: code, name: name, source: try item.optional("source")?.string()))
     }
     return { db, op, counts in
-      for corridor in corridors { try db.upsert(corridor, operator: op, counts: &counts) }
+      for corridor in corridors { try db.networkStore.upsert(corridor, operator: op, counts: &counts) }
     }
   }
 
@@ -81,14 +81,14 @@ extension ReferenceSection {
       guard routeCodes.insert(code).inserted else { throw codeCursor.error("duplicate route code \(code)") }
       let corridorCursor = try item.required("corridor")
       let corridor = try corridorCursor.string()
-      if !context.corridorCodes.contains(corridor), try context.db.corridor(corridor) == nil {
+      if !context.corridorCodes.contains(corridor), try context.db.networkStore.corridor(corridor) == nil {
         throw corridorCursor.error("unknown corridor \(corridor)")
       }
       let legItems = try item.required("legs").elements()
       guard !legItems.isEmpty else { throw try item.required("legs").error("a route needs at least one leg") }
       var legs: [Leg] = []
       for legItem in legItems {
-        let leg = try CorridorDatabase.parseLeg(legItem, resolve: context.resolve)
+        let leg = try NetworkStore.parseLeg(legItem, resolve: context.resolve)
         if let previous = legs.last, previous.to != leg.from {
           throw try legItem.required("from").error(
             "legs are not contiguous: this leg starts at \(leg.from) but the previous one ends at \(previous.to)")
@@ -118,12 +118,12 @@ extension ReferenceSection {
     }
     let routes = context.routes
     return { db, op, counts in
-      for route in routes { try db.upsert(route, operator: op, counts: &counts) }
+      for route in routes { try db.networkStore.upsert(route, operator: op, counts: &counts) }
     }
   }
 }
 
-extension CorridorDatabase {
+extension NetworkStore {
   static func parseLocation(_ item: JSONCursor) throws -> Location {
     let codeCursor = try item.required("code")
     let codeText = try codeCursor.string()
@@ -193,7 +193,7 @@ extension CorridorDatabase {
   }
 }
 
-extension CorridorDatabase {
+extension NetworkStore {
   func upsert(_ location: Location, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
     let existing = try self.location(location.code.text)
     if let existing, existing.code == location.code, existing == location {
@@ -218,7 +218,7 @@ extension CorridorDatabase {
         [.text(alias), .text(location.code.text)])
     }
     if existing == nil || existing?.code != location.code { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: existing == nil ? "insert" : "update", entity: "location", key: location.code.text, operator: op)
+    try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "location", key: location.code.text, operator: op)
   }
 
   func upsert(_ corridor: CorridorInfo, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
@@ -233,7 +233,7 @@ extension CorridorDatabase {
       ON CONFLICT(code) DO UPDATE SET name = excluded.name, source = excluded.source
       """, [.text(corridor.code), .text(corridor.name), SQLValue(corridor.source)])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: existing == nil ? "insert" : "update", entity: "corridor", key: corridor.code, operator: op)
+    try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "corridor", key: corridor.code, operator: op)
   }
 
   func upsert(_ route: Route, operator op: String, counts: inout ReferenceLoadSummary.Counts) throws {
@@ -263,6 +263,6 @@ extension CorridorDatabase {
         ])
     }
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: existing == nil ? "insert" : "update", entity: "route", key: route.code, operator: op)
+    try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "route", key: route.code, operator: op)
   }
 }

@@ -149,7 +149,7 @@ public struct UNLOCODEImport {
           try insert.run()
           if db.connection.changes == 1 {
             summary.inserted += 1
-            try db.audit(action: "import", entity: "location", key: code, operator: op)
+            try db.auditTrail.audit(action: "import", entity: "location", key: code, operator: op)
           } else {
             summary.alreadyKnown += 1
           }

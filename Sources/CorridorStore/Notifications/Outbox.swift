@@ -2,11 +2,20 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
+/// The outbox: notifications enqueued in the transaction of the events they carry, and their deliveries.
+public struct Outbox: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
+extension CorridorDatabase {
+  public var outbox: Outbox { Outbox(db: self) }
+}
+
 /// Notifications waiting for a subscriber, written in the same transaction as the events they
 /// carry by every way in (`event record`, every import format, `POST /corridor/v1/events`), so an
 /// event accepted while the server is down is delivered when it starts (README "Server: push
 /// notifications").
-extension CorridorDatabase {
+extension Outbox {
   /// Runs `body`, which records events in the caller's transaction, then adds the outbox rows
   /// for every event it recorded (the events after the newest one before it: one writer holds
   /// the transaction, so they are exactly its own).
@@ -29,9 +38,9 @@ extension CorridorDatabase {
     let targets = try liveNotificationTargets()
     guard !targets.isEmpty else { return }
     let events = try connection.rows(
-      "SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id WHERE e.seq > ? ORDER BY e.seq",
+      "SELECT \(EventStore.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id WHERE e.seq > ? ORDER BY e.seq",
       [.integer(afterSeq)]
-    ).map(movementEvent)
+    ).map(db.eventStore.movementEvent)
     // The parties of the shipments the new events are on.
     var parties: [String: (shipper: String, consignee: String)] = [:]
     if targets.contains(where: { $0.party != nil }) {
@@ -66,7 +75,7 @@ struct NotificationTarget {
   let ids: [String]
 }
 
-extension CorridorDatabase {
+extension Outbox {
   /// The live subscriptions, grouped. Every change to a subscription or a key is audited, so
   /// the newest audit entry of those entities tells whether the copy kept from the last write
   /// still holds (one index range, whatever the number of events). Its hash, not its number:
@@ -76,7 +85,7 @@ extension CorridorDatabase {
     let version =
       try connection.scalarText(
         "SELECT hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log WHERE entity IN ('subscription', 'apiKey'))") ?? ""
-    if let kept = notificationTargets, kept.version == version { return kept.targets }
+    if let kept = db.notificationTargets, kept.version == version { return kept.targets }
     let targets = try connection.rows(
       """
       SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
@@ -91,7 +100,7 @@ extension CorridorDatabase {
       return NotificationTarget(
         filter: filter, party: try group.optionalText("party"), ids: try group.text("ids").split(separator: " ").map(String.init))
     }
-    notificationTargets = (version, targets)
+    db.notificationTargets = (version, targets)
     return targets
   }
 }
@@ -117,7 +126,7 @@ public struct DeliveryView: Encodable, Sendable {
   public let deliveredAt: String?
 }
 
-extension CorridorDatabase {
+extension Outbox {
   /// The next batch of each subscription whose oldest undelivered row is due: per subscription,
   /// events go out in the order they were recorded, so a row waiting for its retry holds back
   /// the rows behind it.
@@ -142,14 +151,15 @@ extension CorridorDatabase {
         guard let subscription = try connection.row("SELECT callback_url, secret FROM subscriptions WHERE id = ?", [.text(id)]) else { continue }
         let rows = try connection.rows(
           """
-          SELECT o.id AS outbox_id, \(Self.eventColumns) FROM outbox o JOIN events e ON e.seq = o.event_seq
+          SELECT o.id AS outbox_id, \(EventStore.eventColumns) FROM outbox o JOIN events e ON e.seq = o.event_seq
           LEFT JOIN event_retractions r ON r.event_id = e.id
           WHERE o.subscription_id = ? AND o.delivered_at IS NULL ORDER BY o.id LIMIT ?
           """, [.text(id), .integer(Int64(batchSize))])
         due.append(
           DueDelivery(
             subscriptionID: id, callbackURL: try subscription.text("callback_url"), secret: try subscription.blob("secret"),
-            outboxIDs: try rows.map { try $0.int64("outbox_id") }, events: try rows.map(movementEvent), attempts: Int(try first.int64("attempts"))))
+            outboxIDs: try rows.map { try $0.int64("outbox_id") }, events: try rows.map(db.eventStore.movementEvent),
+            attempts: Int(try first.int64("attempts"))))
       }
       return due
     }

@@ -48,7 +48,7 @@ extension CanonicalJSON: Encodable {
   }
 }
 
-extension CorridorDatabase {
+extension AccessStore {
   public func createSubscription(
     owner: APIKey, callbackURL: String, secret: [UInt8], filter: DCSAEventFilter, operator op: String, maxPerKey: Int = 100
   ) throws -> Subscription {
@@ -70,7 +70,7 @@ extension CorridorDatabase {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """,
           [.text(id), .text(owner.name), .text(callbackURL), .blob(secret), .text(filter.json.text), .text(now), .text(now), .text(now)])
-        try audit(action: "insert", entity: "subscription", key: id, operator: op)
+        try db.auditTrail.audit(action: "insert", entity: "subscription", key: id, operator: op)
         guard let created = try subscription(id: id, visibleTo: owner) else { throw CorridorError(.internal, "subscription \(id) vanished") }
         return created
       }
@@ -118,7 +118,7 @@ extension CorridorDatabase {
         try connection.execute(
           "UPDATE subscriptions SET callback_url = ?, filters = ?, updated_at = ? WHERE id = ?",
           [.text(callbackURL), .text(filter.json.text), .text(clock.nowUTC()), .text(id)])
-        try audit(action: "update", entity: "subscription", key: id, operator: op)
+        try db.auditTrail.audit(action: "update", entity: "subscription", key: id, operator: op)
         return try subscription(id: id, visibleTo: key)
       }
     }
@@ -132,7 +132,7 @@ extension CorridorDatabase {
         let now = clock.nowUTC()
         try connection.execute(
           "UPDATE subscriptions SET secret = ?, secret_set_at = ?, updated_at = ? WHERE id = ?", [.blob(secret), .text(now), .text(now), .text(id)])
-        try audit(action: "update", entity: "subscription", key: id, operator: op)
+        try db.auditTrail.audit(action: "update", entity: "subscription", key: id, operator: op)
         return true
       }
     }
@@ -144,7 +144,7 @@ extension CorridorDatabase {
       try connection.transaction {
         guard try subscription(id: id, visibleTo: key) != nil else { return false }
         try connection.execute("DELETE FROM subscriptions WHERE id = ?", [.text(id)])
-        try audit(action: "delete", entity: "subscription", key: id, operator: op)
+        try db.auditTrail.audit(action: "delete", entity: "subscription", key: id, operator: op)
         return true
       }
     }

@@ -94,23 +94,23 @@ public struct ShipmentImport {
         return (number, try SizeType(parsing: parts[1]))
       }
     }
-    var changed = try located("ref") { _ in try db.createShipment(booking, operator: op) }
+    var changed = try located("ref") { _ in try db.shipmentStore.createShipment(booking, operator: op) }
     for (number, type) in boxes {
-      changed = try located("containers") { _ in try db.addContainer(number, sizeType: type, operator: op) } || changed
-      changed = try located("containers") { _ in try db.assign(number, to: booking.ref, operator: op) } || changed
+      changed = try located("containers") { _ in try db.containerStore.addContainer(number, sizeType: type, operator: op) } || changed
+      changed = try located("containers") { _ in try db.shipmentStore.assign(number, to: booking.ref, operator: op) } || changed
       summary.containers += 1
     }
     return changed
   }
 }
 
-extension CorridorDatabase {
+extension ShipmentStore {
   /// Loads the sample 2023–2024 export shipments shipped inside the binary (fixtures/sample).
   public func loadSampleShipments(operator op: String) throws -> ShipmentImport.Summary {
     var total = ShipmentImport.Summary()
     for file in EmbeddedSample.files where file.name.hasPrefix("shipments") && file.name.hasSuffix(".csv") {
       let summary = try ShipmentImport.run(
-        reader: CSVReader(bytes: Array(file.text.utf8)), file: "fixtures/sample/\(file.name)", db: self, skipInvalid: false,
+        reader: CSVReader(bytes: Array(file.text.utf8)), file: "fixtures/sample/\(file.name)", db: db, skipInvalid: false,
         operator: op)
       total.imported += summary.imported
       total.unchanged += summary.unchanged

@@ -2,7 +2,16 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
+/// The shipments' store: bookings, their containers and status.
+public struct ShipmentStore: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
 extension CorridorDatabase {
+  public var shipmentStore: ShipmentStore { ShipmentStore(db: self) }
+}
+
+extension ShipmentStore {
   /// Books a shipment. The same booking again is a no-op (returns false); a different booking
   /// under an existing reference is refused.
   @discardableResult
@@ -15,7 +24,7 @@ extension CorridorDatabase {
     }
     return try mapSQLiteErrors {
       try connection.transaction {
-        _ = try requireRoute(booking.route)
+        _ = try db.networkStore.requireRoute(booking.route)
         if let existing = try shipment(booking.ref) {
           if existing.booking == booking { return false }
           throw CorridorError.invalid(
@@ -32,7 +41,7 @@ extension CorridorDatabase {
             SQLValue(booking.hsCode), .integer(booking.value.minorUnits), .text(booking.value.currency.code),
             .text(booking.bookedOn.description), .text(clock.nowUTC()), .text(op),
           ])
-        try audit(action: "insert", entity: "shipment", key: booking.ref, operator: op)
+        try db.auditTrail.audit(action: "insert", entity: "shipment", key: booking.ref, operator: op)
         return true
       }
     }
@@ -57,7 +66,7 @@ extension CorridorDatabase {
         guard shipment.status.isOpen else {
           throw CorridorError.invalid("shipment \(ref) is \(shipment.status.rawValue); it takes no more containers", rule: .shipmentClosed)
         }
-        let box = try requireContainer(container)
+        let box = try db.containerStore.requireContainer(container)
         if let grossKg, let max = box.maxGrossKg, grossKg > max {
           throw CorridorError.invalid(
             "gross weight \(grossKg) kg exceeds \(container)'s max gross \(max) kg", rule: .overweight)
@@ -80,7 +89,7 @@ extension CorridorDatabase {
             .text(ref), .text(container.text), SQLValue(grossKg), seals.isEmpty ? .null : .text(seals.joined(separator: " ")),
             .text(clock.nowUTC()), .text(op),
           ])
-        try audit(action: "insert", entity: "assignment", key: "\(ref)/\(container.text)", operator: op)
+        try db.auditTrail.audit(action: "insert", entity: "assignment", key: "\(ref)/\(container.text)", operator: op)
         return true
       }
     }
@@ -101,7 +110,7 @@ extension CorridorDatabase {
           try connection.execute(
             "INSERT INTO shipment_cancellations(ref, reason, cancelled_at, operator) VALUES (?, ?, ?, ?)",
             [.text(ref), .text(reason), .text(clock.nowUTC()), .text(op)])
-          try audit(action: "insert", entity: "cancellation", key: ref, operator: op)
+          try db.auditTrail.audit(action: "insert", entity: "cancellation", key: ref, operator: op)
           return true
         }
       }

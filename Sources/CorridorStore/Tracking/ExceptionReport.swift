@@ -30,7 +30,7 @@ enum ExceptionQueries {
     """
 }
 
-extension CorridorDatabase {
+extension ReportStore {
 
   /// Exceptions as of `now`: events recorded with `--allow-gap` or off their route, containers
   /// in transit with no actual event for `staleHours`, customs holds open longer than that.

@@ -1,7 +1,7 @@
 import CorridorModel
 import SQLite
 
-extension CorridorDatabase {
+extension ReportStore {
   /// Positions as of `asOf`: one index lookup per container of a shipment in transit or held (its
   /// newest actual event), never a pass over every event. Which shipments are open is their
   /// status now, as for `report exceptions`.

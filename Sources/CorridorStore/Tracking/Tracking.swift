@@ -3,22 +3,39 @@ import CorridorModel
 import Foundation
 import SQLite
 
+/// The report queries (`ReportReading`) and tracking: questions over several aggregates, answered in SQL.
+public struct ReportStore: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
 extension CorridorDatabase {
+  public var reportStore: ReportStore { ReportStore(db: self) }
+}
+
+/// The report queries the pages read, answered by SQLite; the network the pages draw is the
+/// network store's.
+extension ReportStore: ReportReading {
+  public func routes(corridor: String?) throws -> [Route] { try db.networkStore.routes(corridor: corridor) }
+  public func corridors() throws -> [CorridorInfo] { try db.networkStore.corridors() }
+  public func locations(country: String?) throws -> [Location] { try db.networkStore.locations(country: country) }
+}
+
+extension ReportStore {
   /// Tracks a container on its open shipment (else its latest one).
   public func track(_ container: ContainerNumber, estimator: some ETAEstimator = PlanETAEstimator()) throws -> TrackingReport {
-    _ = try requireContainer(container)
-    let ref = try openShipment(of: container) ?? latestShipment(of: container)
+    _ = try db.containerStore.requireContainer(container)
+    let ref = try db.shipmentStore.openShipment(of: container) ?? db.shipmentStore.latestShipment(of: container)
     return try track(container, shipment: ref, estimator: estimator)
   }
 
   /// Every container of a shipment.
   public func track(shipment ref: String, estimator: some ETAEstimator = PlanETAEstimator()) throws -> [TrackingReport] {
-    try requireShipment(ref).containers.map { try track($0.container, shipment: ref, estimator: estimator) }
+    try db.shipmentStore.requireShipment(ref).containers.map { try track($0.container, shipment: ref, estimator: estimator) }
   }
 
   func track(_ container: ContainerNumber, shipment ref: String?, estimator: some ETAEstimator) throws -> TrackingReport {
-    let route = try ref.flatMap { try shipment($0) }.flatMap { try self.route($0.booking.route) }
-    let history = try events(container: container, shipment: ref)
+    let route = try ref.flatMap { try db.shipmentStore.shipment($0) }.flatMap { try db.networkStore.route($0.booking.route) }
+    let history = try db.eventStore.events(container: container, shipment: ref)
     let live = history.filter { !$0.retracted }
     let actual = live.filter { $0.report.classifier == .ACT }
     let replay = SequenceRules.replay(SequenceRules.steps(of: actual))
@@ -92,7 +109,7 @@ extension CorridorDatabase {
 
   /// An instant shown at a place's own time zone (the zone's offset at that instant).
   public func localTime(_ time: EventTime, at place: LocationCode) throws -> String {
-    let zone = try location(place.text).flatMap { TimeZone(identifier: $0.timeZone) }
+    let zone = try db.networkStore.location(place.text).flatMap { TimeZone(identifier: $0.timeZone) }
     let offsetSeconds = zone?.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time.milliseconds / 1000))) ?? 0
     return EventTime.format(milliseconds: time.milliseconds, offsetMinutes: offsetSeconds / 60)
   }

@@ -79,14 +79,14 @@ struct BoxStops {
   }
 }
 
-extension CorridorDatabase {
+extension ReportStore {
   /// Transit times per route and month of arrival, and dwell times at every border crossing and
   /// gauge change of the routes, for trips and stays that ended between `from` and `to`
   /// (inclusive, UTC days). With `party`, only that party's shipments.
   public func transitReport(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil
   ) throws -> TransitReport {
-    let routes = try self.routes().filter { (corridor == nil || $0.corridor == corridor) && (route == nil || $0.code == route) }
+    let routes = try db.networkStore.routes().filter { (corridor == nil || $0.corridor == corridor) && (route == nil || $0.code == route) }
     // Compared with both ends rather than made into a ClosedRange: `--from` after `--to` is an
     // empty period (as for the other reports), not a trap.
     let (first, last) = (from?.startMilliseconds ?? .min, to.map { $0.adding(days: 1).startMilliseconds - 1 } ?? .max)
@@ -127,7 +127,7 @@ extension CorridorDatabase {
       // Border crossings and gauge changes: the end of a leg that crosses a border or changes
       // gauge, and any place of the border-crossing kind, between a route's origin and its
       // destination (a box arrives at its destination and does not leave).
-      let places = Dictionary(try locations().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+      let places = Dictionary(try db.networkStore.locations().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
       var routesThrough: [LocationCode: [Route]] = [:]
       for route in routes {
         let marked = route.legs.filter { $0.borderCrossing || $0.gaugeChange }.map(\.to)

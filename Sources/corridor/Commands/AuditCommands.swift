@@ -33,7 +33,7 @@ extension Corridor.Audit {
 
     func run() throws {
       let anchor = try anchor.map(Self.anchor)
-      let result = try database.open().verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
+      let result = try database.open().auditTrail.verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
       guard let first = result.findings.first else {
         Console.line(
           "intact\(sinceCheckpoint ? " since the checkpoint" : ""): \(result.entries) entries, head \(result.head); anchor \(result.headSeq):\(result.head)"
@@ -77,7 +77,7 @@ extension Corridor.Audit {
       let db = try database.open()
       let file = try database.output(out)
       let manifestFile = try database.output(out + ".manifest.json")
-      let manifest = try db.exportAudit(
+      let manifest = try db.auditTrail.exportAudit(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), format: format, to: file, manifest: manifestFile)
       Console.line(
         "exported \(manifest.entries) entries (\(manifest.firstSeq.map(String.init) ?? "-")…\(manifest.lastSeq.map(String.init) ?? "-")) to \(out); sha256 \(manifest.sha256); manifest \(out).manifest.json"
@@ -92,7 +92,7 @@ extension Corridor.Audit {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let result = try database.open().checkpointAudit(operator: op.resolved)
+      let result = try database.open().auditTrail.checkpointAudit(operator: op.resolved)
       guard let first = result.findings.first else {
         Console.line("checkpoint at entry \(result.headSeq): \(result.head)")
         return
@@ -132,7 +132,7 @@ extension Corridor.Audit {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open().auditLog(
+      let views = try database.open().auditTrail.auditLog(
         entity: entity, key: key, operator: operatorName, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
         limit: limit
       ).map(AuditEntryView.init)

@@ -57,7 +57,7 @@ extension Corridor.ContainerGroup {
       let number = try Parse.container(number)
       let type = try Parse.sizeType(sizeType)
       let db = try database.open()
-      let added = try db.addContainer(number, sizeType: type, tareKg: tareKg, maxGrossKg: maxGrossKg, operator: op.resolved)
+      let added = try db.containerStore.addContainer(number, sizeType: type, tareKg: tareKg, maxGrossKg: maxGrossKg, operator: op.resolved)
       Console.line(
         added
           ? "registered \(number) \(type.code) (\(type.lengthFeet) ft, \(type.height.rawValue), \(type.typeGroup.rawValue), \(type.teu) TEU)"
@@ -73,7 +73,7 @@ extension Corridor.ContainerGroup {
 
     func run() throws {
       let number = try Parse.container(number)
-      let view = ContainerView(try database.open().requireContainer(number))
+      let view = ContainerView(try database.open().containerStore.requireContainer(number))
       try Render.emit(output.format, json: view, headers: ContainerView.headers, rows: [view.row])
     }
   }
@@ -91,7 +91,7 @@ extension Corridor.ContainerGroup {
 
     func run() throws {
       let after = try after.map { try ContainerNumber(parsing: $0) }
-      let views = try database.open().containers(after: after, limit: limit).map(ContainerView.init)
+      let views = try database.open().containerStore.containers(after: after, limit: limit).map(ContainerView.init)
       try Render.emit(output.format, json: views, headers: ContainerView.headers, rows: views.map(\.row))
     }
   }

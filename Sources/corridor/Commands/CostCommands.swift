@@ -31,7 +31,7 @@ extension Corridor {
 
     func run() throws {
       let currency = try Currency(parsing: currency)
-      let cost = try database.open().cost(of: shipment, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
+      let cost = try database.open().costStore.cost(of: shipment, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
       let view = CostView(cost)
       switch output.format {
       case .json: Console.out(try Render.json(view))
@@ -69,7 +69,7 @@ extension Corridor.TariffGroup {
         route: route, leg: leg, component: try CostComponent(parsing: component), equipment: try Equipment(parsing: equipment),
         basis: try TariffBasis(parsing: basis), amount: try Money(parsing: amount, currency: currency), validFrom: try Day(parsing: from),
         validTo: try to.map(Day.init(parsing:)))
-      let added = try database.open().addTariff(tariff, operator: op.resolved)
+      let added = try database.open().costStore.addTariff(tariff, operator: op.resolved)
       Console.line(
         added ? "added tariff \(tariff.describe): \(tariff.amount) per \(tariff.basis.rawValue)" : "identical tariff exists; nothing changed")
     }
@@ -84,8 +84,8 @@ extension Corridor.TariffGroup {
 
     func run() throws {
       let db = try database.open()
-      try db.requireFilters(route: route)
-      let views = try db.tariffs(route: route, on: try at.map(Day.init(parsing:))).map(TariffView.init)
+      try db.networkStore.requireFilters(route: route)
+      let views = try db.costStore.tariffs(route: route, on: try at.map(Day.init(parsing:))).map(TariffView.init)
       try Render.emit(
         output.format, json: views, headers: ["route", "leg", "component", "equipment", "basis", "amount", "currency", "from", "to"],
         rows: views.map {
@@ -129,10 +129,10 @@ extension Corridor.PolicyGroup {
         name: name, corridor: corridor, route: route, kind: try PolicyKind(parsing: kind), value: value,
         currency: try currency.map(Currency.init(parsing:)),
         components: try components.split(separator: ",").map { try CostComponent(parsing: String($0)) }, cap: cap,
-        origin: try origin.map { try db.resolveLocation($0) },
+        origin: try origin.map { try db.networkStore.resolveLocation($0) },
         commodities: try commodity.map { try $0.split(separator: ",").map { try Commodity(parsing: String($0)) } },
         validFrom: try Day(parsing: from), validTo: try to.map(Day.init(parsing:)))
-      let changed = try db.addPolicy(policy, operator: op.resolved)
+      let changed = try db.costStore.addPolicy(policy, operator: op.resolved)
       Console.line(changed ? "saved policy \(name)" : "policy \(name) unchanged")
     }
   }
@@ -143,7 +143,7 @@ extension Corridor.PolicyGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open().policies().map(PolicyView.init)
+      let views = try database.open().costStore.policies().map(PolicyView.init)
       try Render.emit(
         output.format, json: views, headers: ["name", "corridor", "route", "kind", "value", "components", "cap", "from", "to"],
         rows: views.map {
@@ -172,7 +172,7 @@ extension Corridor.FX {
         throw CorridorError.invalid("invalid rate \(rate.debugDescription): expected a decimal such as 7.2988", rule: .fxRate)
       }
       let item = FXRate(date: try Day(parsing: date), base: try Currency(parsing: base), quote: try Currency(parsing: quote), rate: value)
-      let changed = try database.open().addFXRate(item, operator: op.resolved)
+      let changed = try database.open().costStore.addFXRate(item, operator: op.resolved)
       Console.line(changed ? "saved \(item.base)/\(item.quote) \(value) on \(item.date)" : "rate unchanged")
     }
   }
@@ -183,7 +183,7 @@ extension Corridor.FX {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open().fxRates().map(FXRateView.init)
+      let views = try database.open().costStore.fxRates().map(FXRateView.init)
       try Render.emit(
         output.format, json: views, headers: ["date", "base", "quote", "rate"], rows: views.map { [$0.date, $0.base, $0.quote, $0.rate] })
     }

@@ -31,11 +31,11 @@ extension Corridor {
 
       if let box = try demo.featuredContainer(in: database) {
         Console.line("\n== A container on its way: corridor track \(box) --db \(path)")
-        Console.text(TrackView(try database.track(box), history: false).text)
+        Console.text(TrackView(try database.reportStore.track(box), history: false).text)
       }
 
       let year = Day(year: 2024, month: 1, day: 1)
-      let costs = try database.costReport(from: year, to: Day(year: 2024, month: 12, day: 31), by: .corridor)
+      let costs = try database.reportStore.costReport(from: year, to: Day(year: 2024, month: 12, day: 31), by: .corridor)
       Console.line("\n== Freight cost by corridor, 2024, CNY: corridor report costs --from 2024-01-01 --to 2024-12-31 --db \(path)")
       Console.out(
         Render.table(
@@ -49,7 +49,7 @@ extension Corridor {
 
       Console.line(
         "\n== Chongqing exports 2024 against 2023: corridor report exports --year 2024 --compare 2023 --by commodity --db \(path)")
-      let exports = try database.exportReport(year: 2024, compare: 2023, by: .commodity)
+      let exports = try database.reportStore.exportReport(year: 2024, compare: 2023, by: .commodity)
       let money = { (minor: Int64) in Money(minorUnits: minor, currency: .cny).amountText }
       Console.out(
         Render.table(
@@ -60,7 +60,7 @@ extension Corridor {
               $0.changePercent?.text(fractionDigits: 1) ?? "",
             ]
           }, money: ["value CNY", "2023"]))
-      let usd = try database.exportReport(year: 2024, by: .commodity, currency: .usd, fxAt: Day(year: 2024, month: 12, day: 31))
+      let usd = try database.reportStore.exportReport(year: 2024, by: .commodity, currency: .usd, fxAt: Day(year: 2024, month: 12, day: 31))
       if let autos = usd.first(where: { $0.group == "automobiles" }) {
         Console.line(
           "  automobiles at the 2024 year-end rate (USD/CNY 7.2988): \(Render.grouped(Money(minorUnits: autos.value, currency: .usd).amountText)) USD"
@@ -68,7 +68,7 @@ extension Corridor {
       }
 
       Console.line("\n== corridor audit verify --db \(path)")
-      let audit = try database.verifyAudit()
+      let audit = try database.auditTrail.verifyAudit()
       Console.line(audit.intact ? "intact: \(audit.entries) entries, head \(audit.head)" : "NOT intact: \(audit.findings.first?.message ?? "")")
       Console.line("\nNext: export CORRIDOR_DB=\(path), then try `corridor shipment list --status in-transit`, `corridor network route CQ-AKL-DUI`.")
     }

@@ -19,7 +19,7 @@ extension Corridor {
 
     func run() throws {
       let compare = try compare.map { try ComparisonLeg(parsing: $0) }
-      let view = EmissionsView(try database.open().emissions(of: shipment, compare: compare))
+      let view = EmissionsView(try database.open().emissionStore.emissions(of: shipment, compare: compare))
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(EmissionsView.lineHeaders, view.lineRows))
@@ -54,8 +54,8 @@ extension Corridor.Report {
 
     func run() throws {
       let db = try database.open()
-      try db.requireFilters(corridor: corridor, route: route)
-      let views = try db.emissionReport(
+      try db.networkStore.requireFilters(corridor: corridor, route: route)
+      let views = try db.reportStore.emissionReport(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by
       ).map(EmissionReportView.init)
       try Render.emit(

@@ -56,7 +56,7 @@ extension Corridor.Event {
         mode: try mode.map(TransportModeCode.init(parsing:)), vehicle: vehicle, emptyLaden: empty ? .EMPTY : laden ? .LADEN : nil,
         seal: seal, note: note, carrierBooking: carrierBooking, sealSource: try sealSource.map(SealSource.init(parsing:)),
         sealType: try sealType.map(SealType.init(parsing:)))
-      switch try database.open().record(report, allowGap: allowGap, operator: op.resolved) {
+      switch try database.open().eventStore.record(report, allowGap: allowGap, operator: op.resolved) {
       case .duplicate(let id, retraction: nil):
         Console.line("event \(id) was already recorded with identical content; nothing changed")
       case .duplicate(let id, retraction: let reason?):
@@ -80,7 +80,7 @@ extension Corridor.Event {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let done = try database.open().retract(eventID: eventID, reason: reason, operator: op.resolved)
+      let done = try database.open().eventStore.retract(eventID: eventID, reason: reason, operator: op.resolved)
       Console.line(done ? "retracted \(eventID)" : "\(eventID) was already retracted; nothing changed")
     }
   }

@@ -27,7 +27,7 @@ extension Corridor {
         if summary.changed { Console.line("loaded the shipped reference data: \(summary.text)") }
       }
       if sample {
-        let summary = try db.loadSampleShipments(operator: op.resolved)
+        let summary = try db.shipmentStore.loadSampleShipments(operator: op.resolved)
         Console.line("sample shipments: \(summary.imported) booked, \(summary.unchanged) already there, \(summary.containers) containers")
       }
       Console.line("database ready: \(db.path)")

@@ -183,7 +183,7 @@ extension Corridor.Import {
       let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? NSNumber)?.intValue ?? 0
       let progress = ProgressLine(total: size, quiet: quiet)
       defer { progress.finish() }
-      let summary = try db.importEvents(
+      let summary = try db.eventStore.importEvents(
         path: input.path, name: input.display, format: detected, options: options,
         reject: { row, error in rejectsFile.write(line: row.line, error: error) }, progress: progress.update)
       progress.finish()
@@ -243,9 +243,9 @@ extension Corridor.ExportGroup {
     func run() throws {
       let db = try database.open()
       let container = try container.map(Parse.container)
-      try db.requireFilters(shipment: shipment, container: container)
+      try db.networkStore.requireFilters(shipment: shipment, container: container)
       let output = try out.map { try database.output($0) } ?? .standardOutput()
-      let count = try db.exportEvents(
+      let count = try db.eventStore.exportEvents(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), container: container, shipment: shipment,
         format: format, write: output.write)
       try output.commit()

@@ -23,8 +23,8 @@ extension Corridor.LocationGroup {
 
     func run() throws {
       let db = try database.open()
-      let code = try db.resolveLocation(code)
-      guard let location = try db.location(code.text) else { return }
+      let code = try db.networkStore.resolveLocation(code)
+      guard let location = try db.networkStore.location(code.text) else { return }
       let view = LocationView(location)
       try Render.emit(output.format, json: view, headers: LocationView.headers, rows: [view.row])
     }
@@ -37,7 +37,7 @@ extension Corridor.LocationGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open().locations(country: country?.uppercased()).map(LocationView.init)
+      let views = try database.open().networkStore.locations(country: country?.uppercased()).map(LocationView.init)
       try Render.emit(output.format, json: views, headers: LocationView.headers, rows: views.map(\.row))
     }
   }

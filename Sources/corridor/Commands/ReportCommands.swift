@@ -28,8 +28,8 @@ extension Corridor.Report {
       try ReportBounds.checkStaleHours(staleHours)
       let db = try database.open()
       let now = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
-      try output.emit(database: database, page: { try db.exceptionsPage(staleHours: staleHours, now: now) }) { format in
-        let views = try db.exceptions(staleHours: staleHours, now: now).map(ExceptionItemView.init)
+      try output.emit(database: database, page: { try db.reportStore.exceptionsPage(staleHours: staleHours, now: now) }) { format in
+        let views = try db.reportStore.exceptions(staleHours: staleHours, now: now).map(ExceptionItemView.init)
         try Render.emit(
           format, json: views, headers: ["kind", "container", "shipment", "location", "at", "detail"],
           rows: views.map { [$0.kind, $0.container, $0.shipment ?? "", $0.location, $0.at, $0.detail] })
@@ -51,10 +51,10 @@ extension Corridor.Report {
 
     func run() throws {
       let db = try database.open()
-      try db.requireFilters(corridor: corridor, route: route)
+      try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
-      try output.emit(database: database, page: { try db.transitPage(from: from, to: to, corridor: corridor, route: route) }) { format in
-        let view = TransitReportView(try db.transitReport(from: from, to: to, corridor: corridor, route: route))
+      try output.emit(database: database, page: { try db.reportStore.transitPage(from: from, to: to, corridor: corridor, route: route) }) { format in
+        let view = TransitReportView(try db.reportStore.transitReport(from: from, to: to, corridor: corridor, route: route))
         try Render.emit(format, json: view, headers: TransitReportView.headers, rows: view.rows)
       }
     }
@@ -70,8 +70,8 @@ extension Corridor.Report {
     func run() throws {
       let db = try database.open()
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
-      try output.emit(database: database, page: { try db.networkPage(asOf: asOf) }) { format in
-        let view = NetworkPositionsView(try db.networkPositions(asOf: asOf))
+      try output.emit(database: database, page: { try db.reportStore.networkPage(asOf: asOf) }) { format in
+        let view = NetworkPositionsView(try db.reportStore.networkPositions(asOf: asOf))
         try Render.emit(
           format, json: view, headers: ["where", "place", "containers"],
           rows: view.legs.map { ["leg from", $0.key, String($0.value)] } + view.nodes.map { ["at", $0.key, String($0.value)] }
@@ -102,13 +102,13 @@ extension Corridor.Report {
     func run() throws {
       let currency = try Currency(parsing: currency)
       let db = try database.open()
-      try db.requireFilters(corridor: corridor, route: route)
+      try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to, fxAt) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)), try fxAt.map(Day.init(parsing:)))
       try output.emit(
         database: database,
-        page: { try db.costPage(from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt) }
+        page: { try db.reportStore.costPage(from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt) }
       ) { format in
-        let views = try db.costReport(from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt)
+        let views = try db.reportStore.costReport(from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt)
           .map(CostReportView.init)
         try Render.emit(
           format, json: views,
@@ -143,10 +143,10 @@ extension Corridor.Report {
         database: database,
         page: {
           guard by == .commodity else { throw ValidationError("the exports page is by commodity; leave out --by") }
-          return try db.exportsPage(year: year, compare: compare, currency: currency, fxAt: fxAt)
+          return try db.reportStore.exportsPage(year: year, compare: compare, currency: currency, fxAt: fxAt)
         }
       ) { format in
-        let views = try db.exportReport(year: year, compare: compare, by: by, currency: currency, fxAt: fxAt)
+        let views = try db.reportStore.exportReport(year: year, compare: compare, by: by, currency: currency, fxAt: fxAt)
           .map { ExportReportView($0, currency: currency) }
         try Render.emit(
           format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],

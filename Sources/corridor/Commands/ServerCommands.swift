@@ -74,7 +74,7 @@ extension Corridor.APIKeyGroup {
     @Option(name: .long, help: "Output: table (the key alone, default) or json ({name, role, party, key}).") var format: OutputFormat = .table
 
     func run() throws {
-      let (key, secret) = try database.open().createAPIKey(name: name, role: role, party: party, operator: op.resolved)
+      let (key, secret) = try database.open().accessStore.createAPIKey(name: name, role: role, party: party, operator: op.resolved)
       if format == .json { Console.out(try Render.json(CreatedAPIKeyView(key, secret: secret))) } else { Console.line(secret) }
     }
   }
@@ -85,7 +85,7 @@ extension Corridor.APIKeyGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let keys = try database.open().apiKeys().map(APIKeyView.init)
+      let keys = try database.open().accessStore.apiKeys().map(APIKeyView.init)
       try Render.emit(
         output.format, json: keys, headers: ["name", "role", "party", "createdAt", "revokedAt"],
         rows: keys.map { [$0.name, $0.role, $0.party ?? "", $0.createdAt, $0.revokedAt ?? ""] })
@@ -99,7 +99,7 @@ extension Corridor.APIKeyGroup {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let done = try database.open().revokeAPIKey(name: name, operator: op.resolved)
+      let done = try database.open().accessStore.revokeAPIKey(name: name, operator: op.resolved)
       Console.line(done ? "revoked \(name)" : "\(name) was already revoked; nothing changed")
     }
   }
@@ -115,8 +115,8 @@ extension Corridor.SubscriptionGroup {
 
     func run() throws {
       let db = try database.open()
-      let all = try db.subscriptions(visibleTo: nil)
-      let counts = try all.map { try db.outboxCounts(subscription: $0.id) }
+      let all = try db.accessStore.subscriptions(visibleTo: nil)
+      let counts = try all.map { try db.outbox.outboxCounts(subscription: $0.id) }
       try Render.emit(
         output.format, json: all.map(SubscriptionView.init), headers: ["id", "owner", "callbackUrl", "pending", "failing", "delivered"],
         rows: zip(all, counts).map { [$0.id, $0.owner, $0.callbackURL, String($1.pending), String($1.failing), String($1.delivered)] })
@@ -131,8 +131,8 @@ extension Corridor.SubscriptionGroup {
 
     func run() throws {
       let db = try database.open()
-      let found = try db.requireSubscription(id: id)
-      let counts = try db.outboxCounts(subscription: id)
+      let found = try db.accessStore.requireSubscription(id: id)
+      let counts = try db.outbox.outboxCounts(subscription: id)
       let view = SubscriptionView(found)
       guard case .object(let members) = view.json else { return }
       try Render.emit(
@@ -160,8 +160,8 @@ extension Corridor.SubscriptionGroup {
 
     func run() throws {
       let db = try database.open()
-      _ = try db.requireSubscription(id: id)
-      let rows = try db.deliveries(subscription: id, failedOnly: failed)
+      _ = try db.accessStore.requireSubscription(id: id)
+      let rows = try db.outbox.deliveries(subscription: id, failedOnly: failed)
       try Render.emit(
         output.format, json: rows, headers: ["id", "eventID", "createdAt", "attempts", "lastError", "deliveredAt"],
         rows: rows.map { [String($0.id), $0.eventID, $0.createdAt, String($0.attempts), $0.lastError ?? "", $0.deliveredAt ?? ""] })

@@ -36,7 +36,7 @@ extension Corridor.ShipmentGroup {
       let booking = ShipmentBooking(
         ref: ref, route: route, shipper: shipper, consignee: consignee, commodity: try Commodity(parsing: commodity), hsCode: hs,
         value: try Money(parsing: value, currency: currency), bookedOn: try Day(parsing: booked))
-      let created = try database.open().createShipment(booking, operator: op.resolved)
+      let created = try database.open().shipmentStore.createShipment(booking, operator: op.resolved)
       Console.line(created ? "booked \(ref) on \(route)" : "\(ref) is already booked with these details; nothing changed")
     }
   }
@@ -52,7 +52,7 @@ extension Corridor.ShipmentGroup {
 
     func run() throws {
       let number = try Parse.container(container)
-      let assigned = try database.open().assign(number, to: ref, grossKg: grossKg, seals: seals, operator: op.resolved)
+      let assigned = try database.open().shipmentStore.assign(number, to: ref, grossKg: grossKg, seals: seals, operator: op.resolved)
       Console.line(assigned ? "assigned \(number) to \(ref)" : "\(number) is already on \(ref); nothing changed")
     }
   }
@@ -64,7 +64,7 @@ extension Corridor.ShipmentGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let view = ShipmentView(try database.open().requireShipment(ref))
+      let view = ShipmentView(try database.open().shipmentStore.requireShipment(ref))
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(ShipmentView.headers, [view.row]))
@@ -102,8 +102,8 @@ extension Corridor.ShipmentGroup {
         corridor: corridor, route: route, status: status, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
         limit: limit, after: after)
       let db = try database.open()
-      try db.requireFilters(corridor: corridor, route: route)
-      let views = try db.shipments(filter).map(ShipmentView.init)
+      try db.networkStore.requireFilters(corridor: corridor, route: route)
+      let views = try db.shipmentStore.shipments(filter).map(ShipmentView.init)
       try Render.emit(output.format, json: views, headers: ShipmentView.headers, rows: views.map(\.row), money: ["value"])
     }
   }
@@ -116,7 +116,7 @@ extension Corridor.ShipmentGroup {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let cancelled = try database.open().cancelShipment(ref, reason: reason, operator: op.resolved)
+      let cancelled = try database.open().shipmentStore.cancelShipment(ref, reason: reason, operator: op.resolved)
       Console.line(cancelled ? "cancelled \(ref)" : "\(ref) was already cancelled; nothing changed")
     }
   }

@@ -21,7 +21,7 @@ extension Corridor {
     func run() throws {
       let db = try database.open()
       if let ref = shipment {
-        let views = try db.track(shipment: ref).map { TrackView($0, history: history) }
+        let views = try db.reportStore.track(shipment: ref).map { TrackView($0, history: history) }
         switch output.format {
         case .json: Console.out(try Render.json(views))
         case .csv: Console.out(Render.csv(TrackView.headers, views.map(\.row)))
@@ -29,7 +29,7 @@ extension Corridor {
         }
         return
       }
-      let view = TrackView(try db.track(try Parse.container(container ?? "")), history: history)
+      let view = TrackView(try db.reportStore.track(try Parse.container(container ?? "")), history: history)
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(TrackView.headers, [view.row]))

@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 import Foundation
 
-extension CorridorDatabase {
+extension NetworkStore {
   /// Every place's IANA time zone by code and by alias, for EDIFACT times given without a zone.
   public func placeTimeZones() throws -> [String: String] {
     try mapSQLiteErrors {

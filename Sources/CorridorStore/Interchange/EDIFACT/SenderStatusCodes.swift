@@ -2,7 +2,7 @@ import CorridorInterchange
 import CorridorModel
 import SQLite
 
-extension CorridorDatabase {
+extension EventStore {
   /// Every sender's mapped status codes, for an EDIFACT import.
   public func senderStatusCodes() throws -> [SenderStatusCode.Key: EventCode] {
     try mapSQLiteErrors {
@@ -30,7 +30,7 @@ extension CorridorDatabase {
       ON CONFLICT(sender, code, list, agency) DO UPDATE SET event = excluded.event, note = excluded.note
       """, key + [.text(mapping.event.rawValue), SQLValue(mapping.note)])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
-    try audit(action: existing == nil ? "insert" : "update", entity: "statusCode", key: mapping.key.audited, operator: op)
+    try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "statusCode", key: mapping.key.audited, operator: op)
   }
 }
 
@@ -59,7 +59,7 @@ extension ReferenceSection {
       mappings.append(mapping)
     }
     return { db, op, counts in
-      for mapping in mappings { try db.upsert(mapping, operator: op, counts: &counts) }
+      for mapping in mappings { try db.eventStore.upsert(mapping, operator: op, counts: &counts) }
     }
   }
 }

@@ -64,7 +64,7 @@ final class EventBatchWriter {
     guard !refused else { return true }
     switch mode {
     case .rowByRow:
-      guard try db.insertImported(row, with: insertOne, values: &values) else { return false }
+      guard try db.eventStore.insertImported(row, with: insertOne, values: &values) else { return false }
       written(&values, seq: db.connection.lastInsertRowID)
     case .chunks:
       var rowValues: [SQLValue] = []

@@ -55,7 +55,7 @@ public struct EventImportSummary: Sendable, Equatable {
 /// Reports import progress (rows, bytes) to whoever is watching.
 public typealias ImportProgress = (_ rows: Int, _ bytes: Int) -> Void
 
-extension CorridorDatabase {
+extension EventStore {
   /// Imports movement events from a file. See docs/interchange.md for the semantics:
   /// all or nothing for bad data (a validation pass reads the whole file before anything is
   /// written), short batches for the write, idempotent re-runs.
@@ -81,7 +81,7 @@ extension CorridorDatabase {
   /// parses ahead of the pass.
   private func rowSource(path: String, file: String, format: EventFileFormat, options: EventImportOptions) throws -> () -> PrefetchingRowSource {
     let isEDIFACT = format == .edifact || format == .iftsta
-    let zones = isEDIFACT ? try placeTimeZones() : [:]
+    let zones = isEDIFACT ? try db.networkStore.placeTimeZones() : [:]
     let reading = EDIFACTReading(senderCodes: isEDIFACT ? try senderStatusCodes() : [:], strictCodes: options.strictCodes)
     return {
       PrefetchingRowSource { () throws -> EventRowSource in
@@ -98,7 +98,7 @@ extension CorridorDatabase {
   /// Pass 1: every row decided by the engine over a dry run's facts, nothing written; the first
   /// bad row stops the import with its position.
   private func validate(_ source: PrefetchingRowSource, file: String, options: EventImportOptions, progress: ImportProgress?) throws {
-    let facts = try ImportFacts(db: self, options: options, dryRun: true)
+    let facts = try ImportFacts(db: db, options: options, dryRun: true)
     var rows = 0
     while let row = try source.next() {
       rows += 1
@@ -138,7 +138,7 @@ extension CorridorDatabase {
     _ source: PrefetchingRowSource, file: String, options: EventImportOptions, reject: (ImportRow, CorridorError) -> Void,
     progress: ImportProgress?
   ) throws -> EventImportSummary {
-    var facts = try ImportFacts(db: self, options: options, dryRun: false)
+    var facts = try ImportFacts(db: db, options: options, dryRun: false)
     var summary = EventImportSummary()
     while true {
       let batch: ImportBatch
@@ -191,8 +191,8 @@ extension CorridorDatabase {
           attempt += 1
           // A rolled-back attempt left the facts ahead of the database: start them afresh
           // from the database (which the write pass's facts are built on).
-          if attempt > 1 { facts = try ImportFacts(db: self, options: options, dryRun: false) }
-          let writer = try EventBatchWriter(db: self, mode: mode)
+          if attempt > 1 { facts = try ImportFacts(db: db, options: options, dryRun: false) }
+          let writer = try EventBatchWriter(db: db, mode: mode)
           facts.writer = writer
           defer { facts.writer = nil }
           return try connection.transaction(committingIf: { !$0.refused }) {
@@ -252,12 +252,12 @@ extension CorridorDatabase {
       return batch
     }
     batch.summary.imported = Int(written.count)
-    try enqueueNotifications(afterSeq: written.firstSeq - 1)
+    try db.outbox.enqueueNotifications(afterSeq: written.firstSeq - 1)
     let state = CanonicalJSON.object([
       "count": .int(written.count), "digest": .string(hex(written.digest)), "firstSeq": .int(written.firstSeq),
       "lastSeq": .int(written.lastSeq), "source": .string((file as NSString).lastPathComponent),
     ])
-    try appendAudit(
+    try db.auditTrail.appendAudit(
       action: "import", entity: "event-batch", key: "events \(written.firstSeq)-\(written.lastSeq)", state: state.text,
       operator: options.operatorName)
     batch.summary.batches += 1
@@ -269,7 +269,7 @@ extension CorridorDatabase {
   private func register(_ report: EventReport, of row: ImportRow, in facts: ImportFacts, options: EventImportOptions, write: Bool) throws {
     guard options.registerContainers, let code = row.sizeType, try !facts.knows(report.container) else { return }
     let (sizeType, asSent) = try SizeType.fromFeed(code)
-    if write { try addContainer(report.container, sizeType: sizeType, sizeTypeAsSent: asSent, operator: options.operatorName) }
+    if write { try db.containerStore.addContainer(report.container, sizeType: sizeType, sizeTypeAsSent: asSent, operator: options.operatorName) }
     try facts.register(report.container)
   }
 

@@ -91,7 +91,7 @@ final class ImportFacts: AcceptanceContext {
     maxShipments = max(2, options.maxShipments)
     spill = dryRun ? try BoxSpill() : nil
     idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
-    for route in try db.routes() { routes[route.code] = route }
+    for route in try db.networkStore.routes() { routes[route.code] = route }
   }
 
   /// A decided row: what the write pass inserts, or nil for a duplicate to count.
@@ -169,7 +169,7 @@ final class ImportFacts: AcceptanceContext {
 
   func place(_ code: LocationCode) throws -> LocationCode? {
     if let cached = places[code.text] { return cached }
-    let resolved = try db.location(code.text)?.code
+    let resolved = try db.networkStore.location(code.text)?.code
     places[code.text] = resolved
     return resolved
   }
@@ -181,7 +181,9 @@ final class ImportFacts: AcceptanceContext {
       shipments = shipments.filter { ref, _ in deliveredBoxes[ref] != nil }
     }
     try writer?.writePending(visibleTo: nil)
-    var facts = try db.shipmentFacts(ref).map { s in ShipmentFacts(status: s.status, nodes: routes[s.route]?.nodes ?? [], containers: s.containers) }
+    var facts = try db.shipmentStore.shipmentFacts(ref).map { s in
+      ShipmentFacts(status: s.status, nodes: routes[s.route]?.nodes ?? [], containers: s.containers)
+    }
     if deliveredHere.contains(ref) { facts?.status = .delivered }
     shipments[ref] = facts
     return facts
@@ -190,7 +192,7 @@ final class ImportFacts: AcceptanceContext {
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch {
     guard let box = currentBox ?? boxes[report.container] else {
       try writer?.writePending(visibleTo: nil)
-      return try db.recordedMatch(report, id: id)
+      return try db.eventStore.recordedMatch(report, id: id)
     }
     let hashes =
       isAsParsed(report) && (inputID == nil || inputID == id) ? parsedRowHash ?? RowHash(id: id, report: report) : RowHash(id: id, report: report)
@@ -198,7 +200,7 @@ final class ImportFacts: AcceptanceContext {
     if let seen = box.known.last(where: { $0.id == hashes.id }) {
       if seen.content == hashes.content { return .same(retraction: nil) }
       try writer?.writePending(visibleTo: nil)
-      let stored = try db.recordedMatch(report, id: id)
+      let stored = try db.eventStore.recordedMatch(report, id: id)
       return stored == .none ? .different(existing: "an earlier row of this file") : stored
     }
     // An id the box does not know may still be in the database: when the box's list is not
@@ -212,12 +214,12 @@ final class ImportFacts: AcceptanceContext {
     try idExists.bind(id, at: 1)
     let exists = try idExists.step()
     idExists.reset()
-    return exists ? try db.recordedMatch(report, id: id) : .none
+    return exists ? try db.eventStore.recordedMatch(report, id: id) : .none
   }
 
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] {
     try writer?.writePending(visibleTo: container)
-    return try db.actualSteps(of: container) + (boxes[container]?.pending ?? [])
+    return try db.eventStore.actualSteps(of: container) + (boxes[container]?.pending ?? [])
   }
 
   func derivedID(of resolved: EventReport) -> String {
@@ -274,14 +276,14 @@ final class ImportFacts: AcceptanceContext {
   /// A box as the database knows it.
   private func load(_ container: ContainerNumber) throws -> Box? {
     try writer?.writePending(visibleTo: container)
-    guard try db.isRegistered(container) else { return nil }
+    guard try db.containerStore.isRegistered(container) else { return nil }
     let box = Box()
-    let all = try db.events(container: container)
+    let all = try db.eventStore.events(container: container)
     box.facts.state = SequenceRules.replay(SequenceRules.steps(of: all)).state
     box.known = all.suffix(Self.knownLimit).map { RowHash(id: $0.id, report: $0.report) }
     box.knownIsComplete = all.count <= Self.knownLimit
     // The most recent open shipment, as `event record` takes it, open as this import knows it.
-    box.facts.openShipment = try db.shipmentRefs(of: container).first { try shipment($0)?.status.isOpen == true }
+    box.facts.openShipment = try db.shipmentStore.shipmentRefs(of: container).first { try shipment($0)?.status.isOpen == true }
     return box
   }
 }

@@ -3,7 +3,7 @@ import CorridorModel
 import Foundation
 import SQLite
 
-extension CorridorDatabase {
+extension EventStore {
   /// Retries a write transaction that met `SQLITE_BUSY` even after the busy timeout, so a long
   /// import and other writers take turns instead of failing.
   func withBusyRetry<T>(attempts: Int = 12, _ body: () throws -> T) throws -> T {
@@ -27,7 +27,7 @@ extension CorridorDatabase {
     // and the WAL beside it takes up to the checkpoint interval (64 MiB) and one batch's pages.
     let rows = input * 3
     var needed = rows + 128 << 20
-    let folder = (self.path as NSString).deletingLastPathComponent
+    let folder = (db.path as NSString).deletingLastPathComponent
     var free = Int64.max
     if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder),
       let bytes = (attributes[.systemFreeSize] as? NSNumber)?.int64Value

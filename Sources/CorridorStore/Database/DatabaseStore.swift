@@ -1,0 +1,18 @@
+import CorridorModel
+import SQLite
+
+/// One aggregate's store over the SQLite database: its SQL, its audited writes, its reads. Each
+/// feature declares its store beside its SQL (`NetworkStore`, `EventStore`, …) with the
+/// accessor the edges call (`db.networkStore`); a store reaches another aggregate only through
+/// that aggregate's store (`db.auditTrail.audit(…)`), never its tables' SQL. The database object
+/// itself keeps what belongs to the file as a whole: opening and migrating it, transactions,
+/// backups and the reference file that spans features.
+package protocol DatabaseStore {
+  var db: CorridorDatabase { get }
+}
+
+extension DatabaseStore {
+  var connection: Connection { db.connection }
+  /// "Now" for writes and the future-event rule.
+  var clock: Clock { db.clock }
+}
