@@ -126,10 +126,8 @@ extension EventStore {
           "INSERT INTO event_retractions(event_id, reason, recorded_at, operator) VALUES (?, ?, ?, ?)",
           [.text(eventID), .text(reason), .text(clock.nowUTC()), .text(op)])
         try db.auditTrail.audit(action: "insert", entity: "retraction", key: eventID, operator: op)
-        // Push agrees with poll: a notification not yet sent is withdrawn with the event (DCSA
-        // has no retraction message; docs/server.md "Push notifications").
-        try connection.execute(
-          "DELETE FROM outbox WHERE delivered_at IS NULL AND event_seq = (SELECT seq FROM events WHERE id = ?)", [.text(eventID)])
+        // Push agrees with poll (docs/server.md "Push notifications").
+        try db.outbox.withdrawUndelivered(seq: event.seq)
         return true
       }
     }

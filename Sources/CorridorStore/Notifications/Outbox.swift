@@ -165,6 +165,12 @@ extension Outbox {
     }
   }
 
+  /// Withdraws the notifications of a retracted event that are not yet sent: DCSA has no
+  /// retraction message, so a subscriber never receives an event the feed no longer shows.
+  func withdrawUndelivered(seq: Int64) throws {
+    try connection.execute("DELETE FROM outbox WHERE delivered_at IS NULL AND event_seq = ?", [.integer(seq)])
+  }
+
   /// Marks a batch delivered. `unrecorded`: earlier attempts whose outcome could not be written
   /// (a full disk), counted now with the error they met.
   public func markDelivered(_ outboxIDs: [Int64], unrecorded: (attempts: Int, error: String)? = nil) throws {
