@@ -22,6 +22,8 @@ if [ ! -f "$DB" ]; then
   mv "$DB.tmp" "$DB"
 fi
 "$BIN" db migrate >/dev/null 2>&1
+# A database built before the free-time rules shipped gets them (loading is idempotent).
+"$BIN" reference load fixtures/reference/05-free-time.json >/dev/null 2>&1 || true
 LAST_MS=$(sqlite3 "$DB" "SELECT max(at_ms) FROM events")
 AS_OF=$(date -u -d "@$((LAST_MS / 1000))" +%Y-%m-%dT%H:%M:%SZ)
 SHIPMENT=$(sqlite3 "$DB" "SELECT ref FROM shipments ORDER BY rowid LIMIT 1 OFFSET (SELECT count(*) / 2 FROM shipments)")
@@ -68,6 +70,9 @@ time_it "audit verify --since-checkpoint" "< 1 s" "$BIN audit verify --since-che
 time_it "track $CONTAINER" "< 50 ms" "$BIN track $CONTAINER" \
   "SELECT * FROM events WHERE container = '$CONTAINER' ORDER BY at_ms DESC LIMIT 1"
 time_it "emissions $SHIPMENT" "< 50 ms" "$BIN emissions $SHIPMENT"
+time_it "free-time $CONTAINER" "< 50 ms" "$BIN free-time $CONTAINER --as-of $AS_OF" \
+  "SELECT * FROM events WHERE container = '$CONTAINER'"
+time_it "report free-time --as-of" "< 2 s" "$BIN report free-time --as-of $AS_OF"
 
 echo
 echo "| command | corridor (mean, peak RSS) | target | sqlite3 shell |"

@@ -47,6 +47,11 @@ struct PageRoutes {
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       return try db.reportStore.transitPage(from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party)
     },
+    Page(name: "free-time", parameters: ["asOf", "within", "location"]) { db, items, party in
+      let location = try items.single("location").map { try db.networkStore.resolveLocation($0) }
+      return try db.freeTimeStore.freeTimePage(
+        asOf: try instant(items, "asOf") ?? db.clock.now(), within: try number(items, "within") ?? 3, location: location, party: party)
+    },
   ]
 
   func add(to router: RouterGroup<CorridorRequestContext>) {

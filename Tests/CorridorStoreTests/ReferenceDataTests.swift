@@ -42,7 +42,10 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
   /// format (docs/network.md) stay what they were.
   @Test func theSectionsAreTheFeaturesInLoadOrder() throws {
     let keys = StoreFeature.all.flatMap(\.referenceSections).map(\.key)
-    #expect(keys == ["locations", "corridors", "routes", "tariffs", "policies", "fxRates", "emissionFactors", "hubFactors", "statusCodes"])
+    #expect(
+      keys == [
+        "locations", "corridors", "routes", "tariffs", "policies", "fxRates", "emissionFactors", "hubFactors", "statusCodes", "freeTime",
+      ])
     let readme = try String(
       contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("docs/network.md"), encoding: .utf8)

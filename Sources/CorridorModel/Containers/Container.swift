@@ -8,9 +8,12 @@ public struct Container: Sendable, Equatable {
   public var createdBy: String
   /// The pre-1995 code a feed sent, when the size-type was read from one (`SizeType.legacy`).
   public var sizeTypeAsSent: String? = nil
+  /// Who owns the box; nil: not recorded (priced as the carrier's, docs/waiting-costs.md).
+  public var owner: ContainerOwnership? = nil
 
   package init(
-    number: ContainerNumber, sizeType: SizeType, tareKg: Int?, maxGrossKg: Int?, createdAt: String, createdBy: String, sizeTypeAsSent: String? = nil
+    number: ContainerNumber, sizeType: SizeType, tareKg: Int?, maxGrossKg: Int?, createdAt: String, createdBy: String, sizeTypeAsSent: String? = nil,
+    owner: ContainerOwnership? = nil
   ) {
     self.number = number
     self.sizeType = sizeType
@@ -19,5 +22,6 @@ public struct Container: Sendable, Equatable {
     self.createdAt = createdAt
     self.createdBy = createdBy
     self.sizeTypeAsSent = sizeTypeAsSent
+    self.owner = owner
   }
 }

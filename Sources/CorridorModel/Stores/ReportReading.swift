@@ -16,4 +16,6 @@ public protocol ReportReading {
     -> [ExportReportRow]
   func exceptions(staleHours: Int, now: EventTime, party: String?) throws -> [ExceptionItem]
   func transitReport(from: Day?, to: Day?, corridor: String?, route: String?, party: String?) throws -> TransitReport
+  func policyImpact(from: Day?, to: Day?, corridor: String?, policiesAsOf: Day, currency: Currency, fxAt: Day?, party: String?) throws
+    -> [PolicyImpactRow]
 }

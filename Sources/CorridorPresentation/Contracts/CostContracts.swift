@@ -70,3 +70,35 @@ public struct CostView: Encodable, Sendable {
     }
   }
 }
+
+/// `corridor report policy-impact --format json` (docs/costs.md "What a policy is worth").
+public struct PolicyImpactView: Encodable, Sendable {
+  public struct Row: Encodable, Sendable {
+    public let corridor: String
+    public let policy: String
+    public let shipments: Int
+    public let gross: String
+    public let appliedReduction: String
+    public let reductionAsOf: String
+    public let difference: String
+  }
+
+  public let currency: String
+  public let policiesAsOf: String
+  public let rows: [Row]
+
+  public init(_ rows: [PolicyImpactRow], currency: Currency, policiesAsOf: Day) {
+    self.currency = currency.code
+    self.policiesAsOf = policiesAsOf.description
+    self.rows = rows.map {
+      Row(
+        corridor: $0.corridor, policy: $0.policy, shipments: $0.shipments, gross: $0.gross.amountText,
+        appliedReduction: $0.appliedReduction.amountText, reductionAsOf: $0.reductionAsOf.amountText, difference: $0.difference.amountText)
+    }
+  }
+
+  public static let headers = ["corridor", "policy", "shipments", "gross", "appliedReduction", "reductionAsOf", "difference"]
+  public var tableRows: [[String]] {
+    rows.map { [$0.corridor, $0.policy, String($0.shipments), $0.gross, $0.appliedReduction, $0.reductionAsOf, $0.difference] }
+  }
+}

@@ -60,6 +60,8 @@ public struct ContainerView: Encodable, Sendable {
   public let createdBy: String
   /// The pre-1995 size-type code a feed sent, when the box was registered from one.
   public let sizeTypeAsSent: String?
+  /// `carrier` or `shipper` when recorded (`container add --owner`).
+  public let owner: String?
 
   public init(_ c: Container) {
     number = c.number.text
@@ -73,6 +75,7 @@ public struct ContainerView: Encodable, Sendable {
     createdAt = c.createdAt
     createdBy = c.createdBy
     sizeTypeAsSent = c.sizeTypeAsSent
+    owner = c.owner?.rawValue
   }
 
   public static let headers = ["number", "sizeType", "length", "height", "type", "teu", "tareKg", "maxGrossKg"]

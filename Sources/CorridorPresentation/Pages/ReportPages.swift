@@ -190,3 +190,40 @@ extension ReportReading {
     return page.render()
   }
 }
+
+extension ReportReading {
+  /// `report policy-impact --format html`: per corridor, the reductions the shipments had and
+  /// the ones the policies of another day would have given them, and every row in a table.
+  public func policyImpactPage(
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, policiesAsOf: Day, currency: Currency = .cny, fxAt: Day? = nil,
+    party: String? = nil
+  ) throws -> String {
+    let rows = try policyImpact(from: from, to: to, corridor: corridor, policiesAsOf: policiesAsOf, currency: currency, fxAt: fxAt, party: party)
+    let view = PolicyImpactView(rows, currency: currency, policiesAsOf: policiesAsOf)
+    let unit = currency.code
+    var page = HTMLPage(
+      title: "What a policy is worth",
+      subtitle: Self.period(from: from, to: to, corridor: corridor, route: nil, currency: unit) + "; policies in force on \(policiesAsOf)"
+        + Self.scope(party))
+    let corridors = rows.reduce(into: [String]()) { if !$0.contains($1.corridor) { $0.append($1.corridor) } }
+    func total(_ amount: (PolicyImpactRow) -> Money, _ corridor: String) -> Money? {
+      try? Money.sum(rows.filter { $0.corridor == corridor }.map(amount), in: currency)
+    }
+    func series(_ name: String, _ amount: @escaping (PolicyImpactRow) -> Money) -> ChartSeries {
+      let values = corridors.map { total(amount, $0) }
+      return ChartSeries(
+        name: name, values: values.map { $0.flatMap { Double($0.amountText) } },
+        labels: values.map { $0.map { DigitGrouping.grouped($0.amountText) } ?? "–" })
+    }
+    page.add(
+      ChartSpec(
+        kind: .bars, id: "policy-impact", title: "Reductions applied and with the policies of \(policiesAsOf)", xLabel: "Corridor",
+        yLabel: "Reductions (\(unit))", categories: corridors,
+        series: [series("Applied", \.appliedReduction), series("With the policies of \(policiesAsOf)", \.reductionAsOf)]), unit: unit)
+    page.addTable(
+      "Per corridor and policy", id: "policy-impact-rows",
+      headers: ["Corridor", "Policy", "Shipments", "Gross", "Applied reduction", "Reduction as of \(policiesAsOf)", "Difference"],
+      rows: view.tableRows, empty: "No shipments in the period.")
+    return page.render()
+  }
+}

@@ -12,6 +12,12 @@ extension CorridorDatabase {
   public var auditTrail: AuditTrail { AuditTrail(db: self) }
 }
 
+extension AuditTrail {
+  /// What the trail files entries under: every audited table's entity (declared by its
+  /// feature), an import's batch of events and a checkpoint.
+  public static var entityNames: [String] { AuditedEntity.all.map(\.name) + ["event-batch", "audit-checkpoint"] }
+}
+
 /// What the audit trail knows how to pin down: for each audited table, the SQL that renders a
 /// row's state (key first, then camelCase columns). The same SQL writes the state into the trail
 /// and re-reads it during `audit verify`, so the two can only differ if the row changed.
@@ -56,7 +62,7 @@ struct AuditedEntity: Sendable {
   struct StateLayout: Sendable {
     /// Fields added to an audited table after entries were written: left out of the state when
     /// NULL, so that the entries written before them still verify.
-    static let addedLater: Set<String> = ["carrierBooking", "sizeTypeAsSent", "sealSource", "sealType"]
+    static let addedLater: Set<String> = ["carrierBooking", "sizeTypeAsSent", "sealSource", "sealType", "owner"]
 
     /// `"name":` for each field.
     let keys: [[UInt8]]

@@ -15,6 +15,10 @@ extension Row {
     try parsed(column, "UN/LOCODE") { LocationCode.isWellFormed($0) ? LocationCode(trusted: $0) : nil }
   }
 
+  func optionalLocation(_ column: String) throws(RowDecodingError) -> LocationCode? {
+    try optionalParsed(column, "UN/LOCODE") { LocationCode.isWellFormed($0) ? LocationCode(trusted: $0) : nil }
+  }
+
   func day(_ column: String) throws(RowDecodingError) -> Day {
     try parsed(column, "date (YYYY-MM-DD)") { try? Day(parsing: $0) }
   }

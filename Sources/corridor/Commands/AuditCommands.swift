@@ -118,10 +118,7 @@ extension Corridor.Audit {
 
   struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Browse the audit trail.")
-    @Option(
-      help:
-        "Only this entity: location, corridor, route, container, shipment, assignment, cancellation, event, retraction, tariff, policy, fxRate, emissionFactor, hubFactor, statusCode, event-batch, audit-checkpoint."
-    )
+    @Option(help: ArgumentHelp("Only this entity: \(AuditTrail.entityNames.joined(separator: ", "))."))
     var entity: String?
     @Option(help: "Only this key (e.g. a container number or event id).") var key: String?
     @Option(name: .customLong("operator"), help: "Only this operator.") var operatorName: String?

@@ -50,6 +50,10 @@ extension Corridor.ContainerGroup {
     var sizeType: String
     @Option(name: .customLong("tare-kg"), parsing: .unconditional, help: "Tare weight in kg.") var tareKg: Int?
     @Option(name: .customLong("max-gross-kg"), parsing: .unconditional, help: "Maximum gross weight in kg.") var maxGrossKg: Int?
+    @Option(
+      help: ArgumentHelp(
+        "Who owns the box: carrier, or shipper (SOC: never pays detention). Given again for a registered box, it records a new owner."))
+    var owner: ContainerOwnership?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
 
@@ -57,11 +61,17 @@ extension Corridor.ContainerGroup {
       let number = try Parse.container(number)
       let type = try Parse.sizeType(sizeType)
       let db = try database.open()
-      let added = try db.containerStore.addContainer(number, sizeType: type, tareKg: tareKg, maxGrossKg: maxGrossKg, operator: op.resolved)
-      Console.line(
-        added
-          ? "registered \(number) \(type.code) (\(type.lengthFeet) ft, \(type.height.rawValue), \(type.typeGroup.rawValue), \(type.teu) TEU)"
-          : "\(number) is already registered with these details; nothing changed")
+      let existed = try db.containerStore.container(number) != nil
+      let changed = try db.containerStore.addContainer(
+        number, sizeType: type, tareKg: tareKg, maxGrossKg: maxGrossKg, owner: owner, operator: op.resolved)
+      let owned = owner.map { ", owned by the \($0.rawValue)" } ?? ""
+      switch (changed, existed) {
+      case (true, false):
+        Console.line(
+          "registered \(number) \(type.code) (\(type.lengthFeet) ft, \(type.height.rawValue), \(type.typeGroup.rawValue), \(type.teu) TEU)\(owned)")
+      case (true, true): Console.line("\(number) is now recorded as owned by the \(owner?.rawValue ?? "")")
+      case (false, _): Console.line("\(number) is already registered with these details; nothing changed")
+      }
     }
   }
 
@@ -96,3 +106,5 @@ extension Corridor.ContainerGroup {
     }
   }
 }
+
+extension ContainerOwnership: ExpressibleByArgument {}

@@ -46,6 +46,12 @@ extension Corridor {
               $0.netPerTeu?.amountText ?? "",
             ]
           }, money: ["gross", "reductions", "net", "net/TEU"]))
+      let extension2025 = Day(year: 2025, month: 1, day: 1)
+      let impact = try database.reportStore.policyImpact(from: year, to: Day(year: 2024, month: 12, day: 31), policiesAsOf: extension2025)
+      let worth = try Money.sum(impact.filter { $0.corridor == "CN-LA" || $0.corridor == "CN-VN" }.map(\.difference), in: .cny)
+      Console.line(
+        "  the 2025 extension of the ILSTC reductions to China-Laos and China-Vietnam would have saved 2024's boxes there \(Render.grouped(worth.amountText)) CNY"
+          + " (corridor report policy-impact --from 2024-01-01 --to 2024-12-31 --policies-as-of 2025-01-01 --db \(path))")
 
       Console.line(
         "\n== Chongqing exports 2024 against 2023: corridor report exports --year 2024 --compare 2023 --by commodity --db \(path)")
