@@ -44,6 +44,8 @@ import Testing
           from: try Day(parsing: "2024-01-01"), to: try Day(parsing: "2024-12-31"), currency: try Currency(parsing: "USD"), party: "Duisburg GmbH")
       ),
       ("exports?year=2024&compare=2023", admin, try fixture.db.reportStore.exportsPage(year: 2024, compare: 2023)),
+      ("free-time?asOf=\(asOf)&within=5", admin, try fixture.db.freeTimeStore.freeTimePage(asOf: now, within: 5)),
+      ("free-time?asOf=\(asOf)", duisburg, try fixture.db.freeTimeStore.freeTimePage(asOf: now, within: 3, party: "Duisburg GmbH")),
     ] {
       let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: key)
       #expect(reply.status == 200, "\(path): \(reply.text.prefix(300))")
@@ -74,7 +76,7 @@ import Testing
     for path in [
       "exports", "exports?year=2024&compare=2024", "exports?year=99999999999", "exceptions?staleHours=0", "costs?from=yesterday",
       "costs?corridor=NOPE", "network?asOf=now", "network?limit=3", "costs?currency=XXX", "transit?from=yesterday", "transit?route=NOPE",
-      "transit?staleHours=3",
+      "transit?staleHours=3", "free-time?within=-1", "free-time?within=99999", "free-time?location=NOPE", "free-time?asOf=now",
     ] {
       let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: admin)
       #expect(reply.status == 400, "\(path): \(reply.status) \(reply.text.prefix(200))")
@@ -82,7 +84,7 @@ import Testing
     }
     // Every page answers another method with 405 and `Allow: GET` (the fuzzer's TRACE on a page
     // added later once got a 404).
-    for page in ["network", "costs", "exports", "exceptions", "transit"] {
+    for page in ["network", "costs", "exports", "exceptions", "transit", "free-time"] {
       let reply = try await server.send(.DELETE, "/corridor/v1/pages/\(page)", key: admin)
       #expect(reply.status == 405 && reply.headers.first(name: "Allow") == "GET", "\(page): \(reply.status)")
     }
