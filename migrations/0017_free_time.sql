@@ -26,3 +26,9 @@ CREATE TABLE free_time_rules (
   valid_to TEXT CHECK (valid_to IS NULL OR valid_to >= valid_from),
   source TEXT
 ) STRICT;
+
+-- The boxes with a stay still open at a place (`report free-time`): each place's discharges,
+-- gate-outs and gate-ins, grouped by box, so one place's candidates are one range of the index
+-- read in box order. Arrivals and departures (storage at border stations) are `events_stops`'.
+CREATE INDEX events_yard ON events(location, container, code, at_ms)
+  WHERE code IN ('DISC', 'GTOT', 'GTIN') AND classifier = 'ACT';

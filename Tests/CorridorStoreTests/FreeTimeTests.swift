@@ -205,6 +205,21 @@ import Testing
     #expect(try yard.db.freeTimeStore.openStays(asOf: try EventTime(parsing: "2024-04-12T12:00:00Z")).isEmpty)
   }
 
+  /// The report's SQL reads the last start and end per box; a retracted gate-out must not close
+  /// the stay there.
+  @Test func aRetractedGateOutLeavesTheStayOpen() throws {
+    let yard = try Yard()
+    try yard.arriveInDuisburg()
+    try yard.journey.record(.GTOT, "2024-04-08T15:00:00+02:00", "DEDUI", shipment: "CQ24-0001", note: "keyed by mistake")
+    let asOf = try EventTime(parsing: "2024-04-12T12:00:00Z")
+    #expect(try yard.db.freeTimeStore.openStays(asOf: asOf).isEmpty)
+    let gateOut = try #require(try yard.db.eventStore.events(container: yard.box).last { $0.code == .GTOT })
+    try yard.db.eventStore.retract(eventID: gateOut.id, reason: "keyed by mistake", operator: "test")
+    let open = try yard.db.freeTimeStore.openStays(asOf: asOf)
+    let rate = try Money(parsing: "350.00", currency: Self.eur)
+    #expect(open.map(\.kind) == [.demurrage] && open.first?.priced.charge == rate)
+  }
+
   @Test func aFreeTimeSectionLoadsAuditedAndBadOnesWriteNothing() throws {
     let db = try freshDatabase()
     _ = try db.loadShippedReference(operator: "test")
