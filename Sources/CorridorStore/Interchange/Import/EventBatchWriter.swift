@@ -4,7 +4,7 @@ import SQLite
 
 /// The write pass's accepted rows on their way into the events table, one batch (one write
 /// transaction) at a time: held back and inserted `chunkRows` to a statement, because SQLite
-/// opens the events table's nine indexes once a statement and one INSERT of many rows costs
+/// opens the events table's indexes once a statement and one INSERT of many rows costs
 /// less than many of one. The acceptance facts read the database, so before they read a
 /// container's events (or anything a pending row could change) they ask this writer to make
 /// those rows visible (`writePending(visibleTo:)`).
