@@ -81,20 +81,20 @@ extension FreeTimeStore {
   public func openStays(asOf: EventTime, location: LocationCode? = nil, party: String? = nil) throws -> [PricedStay] {
     let rules = try rules()
     let visible = try party.map { try db.reportStore.shipments(of: $0) }
-    var boxes = Set<String>()
+    var boxes = Set<ContainerNumber>()
     var asked = Set<String>()
     for rule in rules {
       if let location, let place = rule.location, place != location { continue }
       let query = Self.candidates(of: rule, at: rule.location ?? location)
       guard asked.insert(query.sql + query.arguments(asOf).description).inserted else { continue }
       try mapSQLiteErrors {
-        for row in try connection.rows(query.sql, query.arguments(asOf)) { boxes.insert(try row.text("container")) }
+        for row in try connection.rows(query.sql, query.arguments(asOf)) { boxes.insert(try row.container("container")) }
       }
     }
     let commodities = CommodityLookup(db: db)
     var open: [PricedStay] = []
-    for number in boxes.sorted() {
-      guard let container = try db.containerStore.container(try ContainerNumber(parsing: number)) else { continue }
+    for number in boxes.sorted(by: { $0.text < $1.text }) {
+      guard let container = try db.containerStore.container(number) else { continue }
       for stay in try stays(of: container, rules: rules, asOf: asOf, commodities: commodities) where stay.endedAt == nil {
         if let location, stay.location != location { continue }
         if let visible, !(stay.shipment.map(visible.contains) ?? false) { continue }
