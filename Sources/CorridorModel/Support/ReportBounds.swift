@@ -5,6 +5,12 @@ public enum ReportBounds {
     guard (1...1_000_000).contains(hours) else { throw CorridorError(.usage, "--stale-hours must be between 1 and 1000000") }
   }
 
+  /// How many days ahead `report free-time` looks for last free days (`--within`, the page's
+  /// `within`): a bound, so the as-of day plus it is always a day.
+  public static func checkWithinDays(_ days: Int) throws(CorridorError) {
+    guard (0...3_650).contains(days) else { throw CorridorError(.usage, "--within must be between 0 and 3650 days, not \(days)") }
+  }
+
   /// The years an export report takes (the CLI's `--year`/`--compare`, the pages' `year`/`compare`).
   public static func checkReportYears(year: Int, compare: Int?) throws(CorridorError) {
     guard (1900...2200).contains(year), compare.map({ (1900...2200).contains($0) }) ?? true else {

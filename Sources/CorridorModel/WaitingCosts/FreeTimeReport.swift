@@ -19,13 +19,8 @@ public struct FreeTimeReport: Sendable, Equatable {
   public var stays: [PricedStay]
   public var totals: [Total]
 
-  /// Days ahead a report may look: a bound, so the as-of day plus it is always a day.
-  public static let maxWithin = 3_650
-
   public init(open: [PricedStay], asOf: EventTime, within: Int) throws(CorridorError) {
-    guard (0...Self.maxWithin).contains(within) else {
-      throw .invalid("--within must be 0 to \(Self.maxWithin) days, not \(within)", rule: .freeTimeRule)
-    }
+    try ReportBounds.checkWithinDays(within)
     self.asOf = asOf
     self.within = within
     stays = open.filter { stay in

@@ -90,6 +90,7 @@ extension FreeTimeReading {
   /// `report free-time --format html` and `/corridor/v1/pages/free-time`: the money at stake
   /// per place and kind, and every open stay.
   public func freeTimePage(asOf: EventTime, within: Int, location: LocationCode? = nil, party: String? = nil) throws -> String {
+    try ReportBounds.checkWithinDays(within)
     let report = try FreeTimeReport(open: try openStays(asOf: asOf, location: location, party: party), asOf: asOf, within: within)
     let view = FreeTimeReportView(report)
     var subtitle = "Open stays as of \(asOf.utc) whose last free day is past or within \(within) days"

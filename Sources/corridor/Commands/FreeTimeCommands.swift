@@ -37,6 +37,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
+      try ReportBounds.checkWithinDays(within)
       let db = try database.open()
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       let place = try location.map { try db.networkStore.resolveLocation($0) }
