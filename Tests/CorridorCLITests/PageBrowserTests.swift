@@ -31,12 +31,17 @@ import Testing
   @Test func thePagesLoadOfflineWithTheSameFiguresAsTheJSON() throws {
     let (folder, db) = try Self.demo()
     let asOf = "2024-12-20T00:00:00Z"
+    // One of the demo's delivered boxes recorded as the line's: never returned, it runs up
+    // detention at Duisburg, so the free-time page has a chart and rows.
+    #expect(try CLI.run(["container", "add", "CQXU1000017", "--type", "45G1", "--owner", "carrier", "--db", db]).status == 0)
     let pages: [(name: String, command: [String])] = [
       ("costs", ["report", "costs", "--from", "2024-01-01", "--to", "2024-12-31"]),
       ("exports", ["report", "exports", "--year", "2024", "--compare", "2023"]),
       ("exceptions", ["report", "exceptions", "--as-of", asOf]),
       ("network", ["report", "network", "--as-of", asOf]),
       ("transit", ["report", "transit"]),
+      ("free-time", ["report", "free-time", "--as-of", asOf]),
+      ("policy-impact", ["report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01"]),
     ]
     for page in pages {
       let file = folder + "/\(page.name).html"
@@ -59,6 +64,23 @@ import Testing
         #expect(size > 10_000, "\(page.name) \(width)px: no screenshot")
       }
     }
+    // The free-time and policy pages show the JSON's amounts.
+    let freeTime = try #require(
+      try CLI.json(CLI.run(["report", "free-time", "--as-of", asOf, "--db", db, "--format", "json"]).stdout) as? [String: Any])
+    let stay = try #require((freeTime["stays"] as? [[String: Any]])?.first)
+    let charge = try #require((stay["charge"] as? [String: String])?["amount"])
+    #expect(stay["container"] as? String == "CQXU1000017" && stay["kind"] as? String == "detention")
+    #expect(try String(contentsOfFile: folder + "/free-time.html", encoding: .utf8).contains(charge), "\(charge)")
+    let impact = try #require(
+      try CLI.json(
+        CLI.run([
+          "report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01", "--db", db, "--format", "json",
+        ]).stdout) as? [String: Any])
+    let laos = try #require((impact["rows"] as? [[String: Any]])?.first { $0["corridor"] as? String == "CN-LA" })
+    let difference = try #require(laos["difference"] as? String)
+    #expect(difference != "0.00")
+    #expect(try String(contentsOfFile: folder + "/policy-impact.html", encoding: .utf8).contains(Self.grouped(difference)), "\(difference)")
+
     // The same numbers as the JSON output.
     let costs = try String(contentsOfFile: folder + "/costs.html", encoding: .utf8)
     let json = try #require(
@@ -121,7 +143,11 @@ import Testing
 
   @Test func thePagesFitAPhoneWithoutOverflowingTheirMainContent() throws {
     let (folder, db) = try Self.demo()
-    for command in [["report", "costs"], ["report", "network", "--as-of", "2024-12-20T00:00:00Z"], ["report", "transit"]] {
+    for command in [
+      ["report", "costs"], ["report", "network", "--as-of", "2024-12-20T00:00:00Z"], ["report", "transit"],
+      ["report", "free-time", "--as-of", "2024-12-20T00:00:00Z", "--within", "3650"],
+      ["report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01"],
+    ] {
       let file = folder + "/page.html"
       #expect(try CLI.run(command + ["--db", db, "--format", "html", "--out", file]).status == 0)
       // A copy with a probe that records whether the main content is wider than the window (the
