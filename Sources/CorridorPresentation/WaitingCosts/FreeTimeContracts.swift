@@ -108,7 +108,7 @@ extension FreeTimeReading {
           series: kinds.map { kind in
             let amounts = places.map { place in totals.first { $0.location.text == place && $0.kind == kind }?.charge }
             return ChartSeries(
-              name: kind.rawValue, values: amounts.map { $0.map { Double($0.minorUnits) / Double($0.currency.scale) } ?? 0 },
+              name: kind.rawValue, values: amounts.map { $0.flatMap { Double($0.amountText) } ?? 0 },
               labels: amounts.map { $0?.amountText ?? "" })
           }), unit: currency)
     }

@@ -13,9 +13,14 @@ extension CorridorDatabase {
 }
 
 extension AuditTrail {
+  /// The entity of an import's batch of events (one entry pins down the batch's rows).
+  static let eventBatch = "event-batch"
+  /// The entity of a checkpoint (`audit checkpoint`).
+  static let checkpoint = "audit-checkpoint"
+
   /// What the trail files entries under: every audited table's entity (declared by its
   /// feature), an import's batch of events and a checkpoint.
-  public static var entityNames: [String] { AuditedEntity.all.map(\.name) + ["event-batch", "audit-checkpoint"] }
+  public static var entityNames: [String] { AuditedEntity.all.map(\.name) + [eventBatch, checkpoint] }
 }
 
 /// What the audit trail knows how to pin down: for each audited table, the SQL that renders a

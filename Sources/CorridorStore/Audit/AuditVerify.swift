@@ -97,7 +97,7 @@ extension AuditTrail {
   /// entry of the chain (entity `audit-checkpoint`, state `{"hash":…,"seq":…}`).
   public func auditCheckpoint() throws -> AuditAnchor? {
     try mapSQLiteErrors {
-      guard let row = try connection.row("SELECT state FROM audit_log WHERE entity = 'audit-checkpoint' ORDER BY seq DESC LIMIT 1") else {
+      guard let row = try connection.row("SELECT state FROM audit_log WHERE entity = '\(Self.checkpoint)' ORDER BY seq DESC LIMIT 1") else {
         return nil
       }
       let state = try row.text("state")
@@ -116,7 +116,7 @@ extension AuditTrail {
     try mapSQLiteErrors {
       try connection.transaction {
         let state = CanonicalJSON.object(["hash": .string(result.head), "seq": .int(result.headSeq)]).text
-        try appendAudit(action: "checkpoint", entity: "audit-checkpoint", key: String(result.headSeq), state: state, operator: op)
+        try appendAudit(action: "checkpoint", entity: Self.checkpoint, key: String(result.headSeq), state: state, operator: op)
       }
     }
     return result
@@ -239,7 +239,7 @@ extension AuditTrail {
   func compareRowsAudited(after seq: Int64, findings: inout [AuditFinding]) throws {
     let latest = try connection.prepare(
       """
-      SELECT entity, key, state, max(seq) AS seq FROM audit_log WHERE seq > ? AND entity NOT IN ('event-batch', 'audit-checkpoint')
+      SELECT entity, key, state, max(seq) AS seq FROM audit_log WHERE seq > ? AND entity NOT IN ('\(Self.eventBatch)', '\(Self.checkpoint)')
       GROUP BY entity, key ORDER BY seq
       """)
     try latest.bind(seq, at: 1)
@@ -274,7 +274,7 @@ extension AuditTrail {
   func eventBatches() throws -> [EventBatch] {
     // A batch entry whose state does not parse pins nothing down: its events then show up as
     // unaudited rows, and its own hash no longer matches if it was edited.
-    try connection.rows("SELECT seq, state FROM audit_log WHERE entity = 'event-batch' ORDER BY seq").compactMap { row in
+    try connection.rows("SELECT seq, state FROM audit_log WHERE entity = '\(Self.eventBatch)' ORDER BY seq").compactMap { row in
       guard let node = try? JSONParser.parse(Array(try row.text("state").utf8)),
         case .number(let first) = node["firstSeq"]?.value, case .number(let last) = node["lastSeq"]?.value,
         case .number(let count) = node["count"]?.value, case .string(let digest) = node["digest"]?.value,

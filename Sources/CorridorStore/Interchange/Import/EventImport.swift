@@ -258,7 +258,7 @@ extension EventStore {
       "lastSeq": .int(written.lastSeq), "source": .string((file as NSString).lastPathComponent),
     ])
     try db.auditTrail.appendAudit(
-      action: "import", entity: "event-batch", key: "events \(written.firstSeq)-\(written.lastSeq)", state: state.text,
+      action: "import", entity: AuditTrail.eventBatch, key: "events \(written.firstSeq)-\(written.lastSeq)", state: state.text,
       operator: options.operatorName)
     batch.summary.batches += 1
     return batch
