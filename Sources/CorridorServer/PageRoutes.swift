@@ -22,12 +22,13 @@ struct PageRoutes {
     Page(name: "network", parameters: ["asOf"]) { db, items, party in
       try db.reportStore.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)
     },
-    Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt"]) { db, items, party in
+    Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt", "asOf"]) { db, items, party in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       return try db.reportStore.costPage(
         from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route,
-        currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"), party: party)
+        currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
+        asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)
     },
     Page(name: "exports", parameters: ["year", "compare", "currency", "fxAt"]) { db, items, party in
       guard let year = try number(items, "year") else { throw DCSAError.badRequest("year is required") }

@@ -8,7 +8,7 @@ public struct Container: Sendable, Equatable {
   public var createdBy: String
   /// The pre-1995 code a feed sent, when the size-type was read from one (`SizeType.legacy`).
   public var sizeTypeAsSent: String? = nil
-  /// Who owns the box; nil: not recorded (priced as the carrier's, docs/waiting-costs.md).
+  /// Who owns the box; nil: not recorded (only free-time rules for any owner price it, docs/waiting-costs.md).
   public var owner: ContainerOwnership? = nil
 
   package init(

@@ -92,6 +92,9 @@ public struct CostCalculator {
   package let policies: [Policy]
   package let fx: FXTable
   package let routes: [String: Route]
+  /// Every day on which the reference data changes: a tariff or a policy starts or ends, a rate
+  /// is published. Sorted, without repeats.
+  package let changes: [Day]
 
   /// A calculator over the reference data a store read: tariffs, policies, rates and routes.
   public init(tariffs: [Tariff], policies: [Policy], fx: FXTable, routes: [Route]) {
@@ -99,6 +102,29 @@ public struct CostCalculator {
     self.policies = policies.sorted { $0.name < $1.name }
     self.fx = fx
     self.routes = Dictionary(routes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+    var changes = Set(fx.days)
+    for tariff in tariffs {
+      changes.insert(tariff.validFrom)
+      if let end = tariff.validTo { changes.insert(end.adding(days: 1)) }
+    }
+    for policy in policies {
+      changes.insert(policy.validFrom)
+      if let end = policy.validTo { changes.insert(end.adding(days: 1)) }
+    }
+    self.changes = changes.sorted()
+  }
+
+  /// The stretch of days a day belongs to between two changes of the reference data: the
+  /// number of changes on or before it. Two days of one period choose the same tariffs and
+  /// policies (validity is by day) and read the same rates (the latest on or before the day),
+  /// so the day of a cost matters only through its period.
+  public func period(of day: Day) -> Int {
+    var (low, high) = (0, changes.count)
+    while low < high {
+      let mid = (low + high) / 2
+      if changes[mid] <= day { low = mid + 1 } else { high = mid }
+    }
+    return low
   }
 
   package struct WorkingLine {
@@ -134,6 +160,26 @@ public struct CostCalculator {
     package static func < (a: LineKey, b: LineKey) -> Bool {
       ((a.leg ?? 0), a.component) < ((b.leg ?? 0), b.component)
     }
+  }
+
+  /// What a shipment's cost depends on besides its reference and its boxes' numbers: steps 1–5
+  /// read only the route, the booked day (through the tariffs and policies valid on it and the
+  /// rates of it: its `period`), the commodity and each box's size type in the shipment's order
+  /// (the currency and `--fx-at` are the report's). Shipments in one situation cost the same, so
+  /// a report costs each situation once, not each shipment.
+  public struct Situation: Hashable, Sendable {
+    let route: String
+    let period: Int
+    let commodity: Commodity
+    let sizeTypes: [SizeType?]
+  }
+
+  public func situation(of booking: ShipmentBooking, sizeTypes: [SizeType?]) -> Situation {
+    Situation(route: booking.route, period: period(of: booking.bookedOn), commodity: booking.commodity, sizeTypes: sizeTypes)
+  }
+
+  public func situation(of shipment: BookedShipment, sizeTypes: [ContainerNumber: SizeType]) -> Situation {
+    situation(of: shipment.booking, sizeTypes: shipment.containers.map { sizeTypes[$0.container] })
   }
 
   public func cost(

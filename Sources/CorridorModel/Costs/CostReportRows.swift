@@ -1,4 +1,22 @@
-/// `report costs`: freight cost per group of shipments.
+/// What a report adds up of one shipment's freight cost (a report keeps these, not the lines).
+public struct CostSummary: Sendable {
+  public let containers: Int
+  public let teu: Int
+  public let gross: Money
+  public let reductions: Money
+  /// TEU × route km.
+  public let teuKm: Int64
+
+  public init(_ cost: ShipmentCost) {
+    containers = cost.containers.count
+    teu = cost.teu
+    gross = cost.gross
+    reductions = cost.reductions
+    teuKm = Int64(cost.teu) * Int64(cost.routeKm)
+  }
+}
+
+/// `report costs`: freight and waiting cost per group of shipments.
 public struct CostReportRow: Sendable {
   public let group: String
   /// The group's value for each grouping asked for (`costReports`); `group` joins them with " / ".
@@ -10,13 +28,32 @@ public struct CostReportRow: Sendable {
   public var reductions: Money
   /// Σ TEU × route km, for cost per TEU-km.
   public var teuKm: Int64 = 0
+  /// Net freight: gross less reductions.
   public var net: Money { gross.less(reductions) }
+  /// Demurrage, detention and storage incurred by the group's boxes up to the as-of time.
+  public var waiting: WaitingCost
+  /// Net freight plus waiting.
+  public private(set) var total: Money
 
   package init(parts: [String], currency: Currency) {
     self.parts = parts
     group = parts.joined(separator: " / ")
     gross = .zero(currency)
     reductions = .zero(currency)
+    waiting = .zero(currency)
+    total = .zero(currency)
+  }
+
+  /// Adds one shipment: its freight and its waiting, in the row's currency.
+  public mutating func add(_ cost: CostSummary, waiting shipmentWaiting: WaitingCost) throws(CorridorError) {
+    shipments += 1
+    containers += cost.containers
+    teu += cost.teu
+    gross = try gross.plus(cost.gross)
+    reductions = try reductions.plus(cost.reductions)
+    teuKm = try checkedSum(teuKm, cost.teuKm)
+    try waiting.add(shipmentWaiting)
+    total = try total.plus(cost.gross.less(cost.reductions)).plus(shipmentWaiting.total)
   }
 
   /// Net per TEU, rounded half-to-even to the minor unit.
@@ -76,8 +113,8 @@ extension Exact {
 }
 
 /// Adds two totals, refusing (exit 65) instead of trapping when hostile amounts would overflow.
-package func checkedSum(_ a: Int64, _ b: Int64) throws -> Int64 {
+package func checkedSum(_ a: Int64, _ b: Int64) throws(CorridorError) -> Int64 {
   let (sum, overflow) = a.addingReportingOverflow(b)
-  guard !overflow else { throw CorridorError.invalid("totals too large to add up exactly", rule: .amount) }
+  guard !overflow else { throw .invalid("totals too large to add up exactly", rule: .amount) }
   return sum
 }

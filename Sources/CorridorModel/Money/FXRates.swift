@@ -41,9 +41,14 @@ public struct FXTable: Sendable {
   /// Rates per (base, quote), sorted by date.
   private var rates: [String: [(day: Day, rate: ExactDecimal)]] = [:]
 
+  /// The days on which a rate was published: on the days between two of them every lookup
+  /// gives the same answer (`CostCalculator.period(of:)`).
+  package private(set) var days: [Day] = []
+
   public init(_ list: [FXRate]) {
     for item in list.sorted(by: { $0.date < $1.date }) {
       rates["\(item.base.code)/\(item.quote.code)", default: []].append((item.date, item.rate))
+      days.append(item.date)
     }
   }
 

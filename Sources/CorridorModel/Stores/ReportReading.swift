@@ -10,7 +10,7 @@ public protocol ReportReading {
   func networkPositions(asOf: EventTime, party: String?) throws -> NetworkPositions
   func costReports(
     from: Day?, to: Day?, corridor: String?, route: String?, by groupings: [[CostGrouping]], currency: Currency, fxAt: Day?,
-    party: String?
+    asOf: EventTime?, party: String?
   ) throws -> [[CostReportRow]]
   func exportReport(year: Int, compare: Int?, by grouping: ExportGrouping, currency: Currency, fxAt: Day?, party: String?) throws
     -> [ExportReportRow]

@@ -7,8 +7,24 @@ import Foundation
 
 /// The `cost` JSON contract: `{shipment, currency, teu, gross, reductions, net, netPerTeu,
 /// containers: [{container, teu, lines: [{component, leg, basis, gross, reductions: [{policy,
-/// amount}], net}]}]}`, money as decimal strings.
+/// amount}], net}]}], asOf, waiting: {demurrage, detention, storage, total}, stays: [stay],
+/// total}`, money as decimal strings; `net` is the freight, `total` freight and waiting.
 public struct CostView: Encodable, Sendable {
+  /// Waiting by kind and in all, in the report currency.
+  public struct WaitingView: Encodable, Sendable {
+    public let demurrage: String
+    public let detention: String
+    public let storage: String
+    public let total: String
+
+    public init(_ cost: WaitingCost) {
+      demurrage = cost.demurrage.amountText
+      detention = cost.detention.amountText
+      storage = cost.storage.amountText
+      total = cost.total.amountText
+    }
+  }
+
   public struct ReductionView: Encodable, Sendable {
     public let policy: String
     public let amount: String
@@ -37,8 +53,14 @@ public struct CostView: Encodable, Sendable {
   public let net: String
   @Nullable public var netPerTeu: String?
   public let containers: [ContainerView]
+  public let asOf: String
+  public let waiting: WaitingView
+  /// The stays that began on this shipment, each in its rule's currency (as `free-time` shows them).
+  public let stays: [StayView]
+  /// Net freight plus waiting.
+  public let total: String
 
-  public init(_ cost: ShipmentCost) {
+  public init(_ cost: ShipmentCost, waiting: ShipmentWaiting) throws {
     let money = { (amount: Money) in amount.amountText }
     shipment = cost.shipment
     currency = cost.currency.code
@@ -56,6 +78,10 @@ public struct CostView: Encodable, Sendable {
             reductions: line.reductions.map { ReductionView(policy: $0.policy, amount: money($0.amount)) }, net: money(line.net))
         })
     }
+    asOf = waiting.asOf.description
+    self.waiting = WaitingView(waiting.cost)
+    stays = waiting.stays.map(StayView.init)
+    total = try cost.net.plus(waiting.cost.total).amountText
   }
 
   public static let lineHeaders = ["container", "component", "leg", "basis", "gross", "reductions", "net"]

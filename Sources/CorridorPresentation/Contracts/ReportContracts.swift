@@ -35,6 +35,25 @@ public struct CostReportView: Encodable, Sendable {
   @Nullable public var netPerTeu: String?
   @Nullable public var netPerTeuKm: String?
   public let currency: String
+  /// Waiting incurred by the group's boxes up to the as-of time, by kind, and in all.
+  public let demurrage: String
+  public let detention: String
+  public let storage: String
+  public let waiting: String
+  /// Net freight plus waiting.
+  public let total: String
+
+  public static let headers = [
+    "group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency", "demurrage", "detention",
+    "storage", "waiting", "total",
+  ]
+  public static let money: Set<String> = ["gross", "reductions", "net", "netPerTeu", "demurrage", "detention", "storage", "waiting", "total"]
+  public var row: [String] {
+    [
+      group, String(shipments), String(containers), String(teu), gross, reductions, net, netPerTeu ?? "", netPerTeuKm ?? "", currency, demurrage,
+      detention, storage, waiting, total,
+    ]
+  }
 
   public init(_ row: CostReportRow) throws {
     group = row.group
@@ -47,6 +66,11 @@ public struct CostReportView: Encodable, Sendable {
     netPerTeu = row.netPerTeu?.amountText
     netPerTeuKm = try row.netPerTeuKm?.majorUnitsText(row.net.currency, digits: 4)
     currency = row.gross.currency.code
+    demurrage = row.waiting.demurrage.amountText
+    detention = row.waiting.detention.amountText
+    storage = row.waiting.storage.amountText
+    waiting = row.waiting.total.amountText
+    total = row.total.amountText
   }
 }
 

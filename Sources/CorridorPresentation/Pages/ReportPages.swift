@@ -5,15 +5,16 @@ import CorridorModel
 /// of the same command, so a page and `--format json` never disagree.
 extension ReportReading {
   /// `report costs --format html`: net cost per TEU by corridor, the monthly trend per corridor,
-  /// and gross cost against what the reduction policies saved.
+  /// and per corridor the gross cost (what was paid and what the reduction policies saved) with
+  /// the waiting costs stacked on it.
   public func costPage(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, currency: Currency = .cny, fxAt: Day? = nil,
-    party: String? = nil
+    asOf: EventTime? = nil, party: String? = nil
   ) throws -> String {
     // By corridor, and by corridor and month, in one pass over the shipments.
     let reports = try costReports(
       from: from, to: to, corridor: corridor, route: route, by: [[.corridor], [.corridor, .month]], currency: currency, fxAt: fxAt,
-      party: party)
+      asOf: asOf, party: party)
     let views = try reports[0].map(CostReportView.init)
     let unit = currency.code
     var page = HTMLPage(
@@ -46,10 +47,15 @@ extension ReportReading {
 
     page.add(
       ChartSpec(
-        kind: .stackedBars, id: "gross-reductions", title: "Gross freight cost and what the reduction policies saved", xLabel: "Corridor",
-        yLabel: "Freight cost (\(unit))", categories: corridors,
-        series: [series("Net cost", views.map(\.net)), series("Saved by reduction policies", views.map(\.reductions))]), unit: unit,
-      note: "Each bar is the gross cost: what was paid (net) and what the policies took off (reductions).")
+        kind: .stackedBars, id: "gross-reductions", title: "Gross freight cost, what the reduction policies saved, and waiting",
+        xLabel: "Corridor", yLabel: "Cost (\(unit))", categories: corridors,
+        series: [
+          series("Net freight", views.map(\.net)), series("Saved by reduction policies", views.map(\.reductions)),
+          series("Demurrage", views.map(\.demurrage)), series("Detention", views.map(\.detention)), series("Storage", views.map(\.storage)),
+        ]), unit: unit,
+      note:
+        "The freight part of each bar is the gross cost: what was paid (net) and what the policies took off (reductions). "
+        + "Demurrage, detention and storage incurred by its boxes are stacked above it.")
     return page.render()
   }
 

@@ -26,28 +26,104 @@ extension CostStore {
     return try CostCalculator(database: db).cost(of: shipment, sizeTypes: try sizeTypes(of: shipment), currency: currency, fxAt: fxAt)
   }
 
-  /// The size types of one shipment's containers: a year's ledger has hundreds of thousands of
-  /// containers, and neither one shipment's cost nor a report (one shipment at a time) may read
-  /// them all. `parsed` keeps the codes already parsed, for a report's many shipments.
-  func sizeTypes(of shipment: BookedShipment, parsed: inout [String: SizeType]) throws -> [ContainerNumber: SizeType] {
-    let numbers = Dictionary(shipment.containers.map { ($0.container.text, $0.container) }, uniquingKeysWith: { a, _ in a })
+  /// A shipment's waiting up to `asOf`: the stays that began on it, their charges converted
+  /// into `currency` as its freight is (at `fxAt`, else its booked date).
+  public func waiting(of ref: String, currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime) throws -> ShipmentWaiting {
+    let booked = try db.shipmentStore.requireShipment(ref).booking.bookedOn
+    let stays = try db.freeTimeStore.stays(ofShipment: ref, asOf: asOf)
+    return ShipmentWaiting(
+      asOf: asOf, stays: stays, cost: try WaitingCost(stays: stays, currency: currency, fx: try fxTable(), on: fxAt ?? booked))
+  }
+
+  /// The size types of one shipment's containers (a year's ledger has hundreds of thousands of
+  /// containers; one shipment's cost reads its own).
+  func sizeTypes(of shipment: BookedShipment) throws -> [ContainerNumber: SizeType] {
     var types: [ContainerNumber: SizeType] = [:]
     try mapSQLiteErrors {
       for row in try connection.rows(
         "SELECT sc.container, c.size_type FROM shipment_containers sc JOIN containers c ON c.number = sc.container WHERE sc.shipment = ?",
         [.text(shipment.ref)])
       {
-        let code = try row.text("size_type")
-        let type = try parsed[code] ?? row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) }
-        parsed[code] = type
-        if let number = numbers[try row.text("container")] { types[number] = type }
+        types[try row.container("container")] = try row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) }
       }
     }
     return types
   }
 
-  func sizeTypes(of shipment: BookedShipment) throws -> [ContainerNumber: SizeType] {
+  /// The shipments a filter selects (cancelled ones left out), each with its boxes' size types,
+  /// in booked order: one query for a report, where a query per shipment for its boxes and
+  /// another for their types took most of `report costs` on many small bookings.
+  func forEachShipmentToCost(_ filter: ShipmentFilter, _ body: (BookedShipment, [ContainerNumber: SizeType]) throws -> Void) throws {
+    var conditions = Conditions("NOT EXISTS (SELECT 1 FROM shipment_cancellations x WHERE x.ref = s.ref)")
+    conditions.addBookingFilters(filter)
     var parsed: [String: SizeType] = [:]
-    return try sizeTypes(of: shipment, parsed: &parsed)
+    var current: (shipment: BookedShipment, sizeTypes: [ContainerNumber: SizeType])?
+    try mapSQLiteErrors {
+      let statement = try connection.prepare(
+        """
+        SELECT \(ShipmentStore.bookingColumns), sc.container, sc.gross_kg, sc.seals, c.size_type
+        FROM shipments s JOIN routes r ON r.code = s.route
+        LEFT JOIN shipment_containers sc ON sc.shipment = s.ref LEFT JOIN containers c ON c.number = sc.container
+        \(conditions.sql)
+        ORDER BY s.booked_on, s.ref, sc.rowid
+        """)
+      try statement.bind(conditions.arguments)
+      try statement.forEachNamedRow { row in
+        let ref = try row.text("ref")
+        if current?.shipment.ref != ref {
+          if let done = current { try body(done.shipment, done.sizeTypes) }
+          current = (BookedShipment(booking: try db.shipmentStore.booking(row), containers: []), [:])
+        }
+        guard try row.optionalText("container") != nil else { return }
+        let assignment = try db.shipmentStore.assignment(row)
+        let code = try row.text("size_type")
+        let type = try parsed[code] ?? row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) }
+        parsed[code] = type
+        current?.shipment.containers.append(assignment)
+        current?.sizeTypes[assignment.container] = type
+      }
+    }
+    if let done = current { try body(done.shipment, done.sizeTypes) }
+  }
+
+  /// The bookings a filter selects (cancelled ones left out), in no particular order, each with
+  /// its boxes' size types in assignment order, in one query: what a report needs to know a
+  /// shipment's cost situation without reading its boxes one by one.
+  func forEachBookingWithBoxTypes(_ filter: ShipmentFilter, _ body: (ShipmentBooking, [SizeType?]) throws -> Void) throws {
+    var conditions = Conditions("NOT EXISTS (SELECT 1 FROM shipment_cancellations x WHERE x.ref = s.ref)")
+    conditions.addBookingFilters(filter)
+    // Bookings repeat the same few lists of types: each list is parsed once.
+    var parsed: [String: [SizeType?]] = [:]
+    try mapSQLiteErrors {
+      let statement = try connection.prepare(
+        """
+        SELECT \(ShipmentStore.bookingColumns),
+          (SELECT group_concat(size_type, ' ') FROM (
+            SELECT c.size_type FROM shipment_containers sc JOIN containers c ON c.number = sc.container
+            WHERE sc.shipment = s.ref ORDER BY sc.rowid)) AS size_types
+        FROM shipments s JOIN routes r ON r.code = s.route
+        \(conditions.sql)
+        """)
+      try statement.bind(conditions.arguments)
+      try statement.forEachNamedRow { row in
+        let booking = try db.shipmentStore.booking(row)
+        let types = try row.optionalParsed("size_types", "list of ISO 6346 size-type codes") { text -> [SizeType?]? in
+          if let known = parsed[text] { return known }
+          var list: [SizeType?] = []
+          for code in text.split(separator: " ") {
+            guard let type = try? SizeType(parsing: String(code)) else { return nil }
+            list.append(type)
+          }
+          parsed[text] = list
+          return list
+        }
+        try body(booking, types ?? [])
+      }
+    }
+  }
+
+  /// One booking with its boxes (a report costing a situation it has not met yet).
+  func bookedShipment(_ booking: ShipmentBooking) throws -> BookedShipment {
+    try mapSQLiteErrors { BookedShipment(booking: booking, containers: try db.shipmentStore.assignments(of: booking.ref)) }
   }
 }

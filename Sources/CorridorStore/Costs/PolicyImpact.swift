@@ -24,9 +24,7 @@ extension ReportStore {
       var asOf: [String: Money] = [:]
     }
     var corridors: [String: Totals] = [:]
-    var parsedTypes: [String: SizeType] = [:]
-    try db.shipmentStore.forEachBookedShipment(ShipmentFilter(corridor: corridor, from: from, to: to, party: party)) { shipment in
-      let sizeTypes = try db.costStore.sizeTypes(of: shipment, parsed: &parsedTypes)
+    try db.costStore.forEachShipmentToCost(ShipmentFilter(corridor: corridor, from: from, to: to, party: party)) { shipment, sizeTypes in
       let actual = try applied.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt)
       let would = try asOf.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt)
       let key = routeCorridors[shipment.booking.route] ?? ""

@@ -3,29 +3,43 @@ import CorridorModel
 import SQLite
 
 extension ReportStore {
-  /// Freight costs of the shipments booked in `from…to` (cancelled ones excluded), grouped.
+  /// Freight and waiting costs of the shipments booked in `from…to` (cancelled ones excluded), grouped.
   public func costReport(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: CostGrouping = .corridor,
-    currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil
+    currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime? = nil, party: String? = nil
   ) throws -> [CostReportRow] {
-    try costReports(from: from, to: to, corridor: corridor, route: route, by: [[grouping]], currency: currency, fxAt: fxAt, party: party)[0]
+    try costReports(
+      from: from, to: to, corridor: corridor, route: route, by: [[grouping]], currency: currency, fxAt: fxAt, asOf: asOf, party: party)[0]
   }
 
-  /// Several groupings of the same shipments in one pass (each shipment is costed once): each
-  /// entry of `groupings` is a list of groupings whose values make a row's group, joined by " / "
-  /// (e.g. `[.corridor, .month]` gives "CN-EU / 2024-03").
+  /// Several groupings of the same shipments in one pass: each entry of `groupings` is a list
+  /// of groupings whose values make a row's group, joined by " / " (e.g. `[.corridor, .month]`
+  /// gives "CN-EU / 2024-03"). Each distinct cost situation (route, booked day, commodity, box
+  /// types: `CostCalculator.Situation`) is costed once; waiting is priced per shipment from
+  /// the stays read in one go (`staysByShipment`), up to `asOf` (default: now).
   public func costReports(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by groupings: [[CostGrouping]],
-    currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil
+    currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime? = nil, party: String? = nil
   ) throws -> [[CostReportRow]] {
+    let filter = ShipmentFilter(corridor: corridor, route: route, from: from, to: to, party: party)
     let calculator = try CostCalculator(database: db)
+    let stays = try db.freeTimeStore.staysByShipment(filter, asOf: asOf ?? clock.now())
     let routeCorridors = Dictionary(try db.networkStore.routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var tables = [[String: CostReportRow]](repeating: [:], count: groupings.count)
-    var parsedTypes: [String: SizeType] = [:]
-    try db.shipmentStore.forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to, party: party)) { shipment in
-      let cost = try calculator.cost(
-        of: shipment, sizeTypes: try db.costStore.sizeTypes(of: shipment, parsed: &parsedTypes), currency: currency, fxAt: fxAt)
-      let booking = shipment.booking
+    var costed: [CostCalculator.Situation: CostSummary] = [:]
+    try db.costStore.forEachBookingWithBoxTypes(filter) { booking, types in
+      let situation = calculator.situation(of: booking, sizeTypes: types)
+      let cost: CostSummary
+      if let known = costed[situation] {
+        cost = known
+      } else {
+        let shipment = try db.costStore.bookedShipment(booking)
+        let sizeTypes = try db.costStore.sizeTypes(of: shipment)
+        cost = CostSummary(try calculator.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt))
+        // Kept only when the boxes read one by one are the situation the report read in one go.
+        if calculator.situation(of: shipment, sizeTypes: sizeTypes) == situation { costed[situation] = cost }
+      }
+      let waiting = try WaitingCost(stays: stays[booking.ref] ?? [], currency: currency, fx: calculator.fx, on: fxAt ?? booking.bookedOn)
       func value(_ grouping: CostGrouping) -> String {
         switch grouping {
         case .corridor: routeCorridors[booking.route] ?? ""
@@ -39,12 +53,7 @@ extension ReportStore {
         let parts = keys.map(value)
         let group = parts.joined(separator: " / ")
         var row = tables[index][group] ?? CostReportRow(parts: parts, currency: currency)
-        row.shipments += 1
-        row.containers += cost.containers.count
-        row.teu += cost.teu
-        row.gross = try row.gross.plus(cost.gross)
-        row.reductions = try row.reductions.plus(cost.reductions)
-        row.teuKm = try checkedSum(row.teuKm, Int64(cost.teu) * Int64(cost.routeKm))
+        try row.add(cost, waiting: waiting)
         tables[index][group] = row
       }
     }

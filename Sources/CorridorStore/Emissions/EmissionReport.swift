@@ -10,11 +10,10 @@ extension ReportStore {
   ) throws -> [EmissionReportRow] {
     let calculator = try EmissionCalculator(database: db)
     var rows: [String: EmissionReportRow] = [:]
-    var parsedTypes: [String: SizeType] = [:]
-    try db.shipmentStore.forEachBookedShipment(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment in
+    try db.costStore.forEachShipmentToCost(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment, sizeTypes in
       let emissions: ShipmentEmissions
       do {
-        emissions = try calculator.emissions(of: shipment, sizeTypes: try db.costStore.sizeTypes(of: shipment, parsed: &parsedTypes))
+        emissions = try calculator.emissions(of: shipment, sizeTypes: sizeTypes)
       } catch let error as CorridorError {
         throw CorridorError(error.kind, "shipment \(shipment.ref): \(error.message)", hint: error.hint, rule: error.rule)
       }

@@ -265,12 +265,15 @@ extension ShipmentStore {
 
   /// A shipment's containers, in the order they were assigned.
   func assignments(of ref: String) throws -> [Assignment] {
-    try connection.rows("SELECT container, gross_kg, seals FROM shipment_containers WHERE shipment = ? ORDER BY rowid", [.text(ref)]).map {
-      row throws(RowDecodingError) in
-      Assignment(
-        container: try row.container("container"), grossKg: try row.optionalInt("gross_kg", in: 1...Int(Int32.max)),
-        seals: (try row.optionalText("seals") ?? "").split(separator: " ").map(String.init))
-    }
+    try connection.rows("SELECT container, gross_kg, seals FROM shipment_containers WHERE shipment = ? ORDER BY rowid", [.text(ref)]).map(
+      assignment)
+  }
+
+  /// An assignment from a row with `container`, `gross_kg` and `seals`.
+  func assignment(_ row: Row) throws(RowDecodingError) -> Assignment {
+    Assignment(
+      container: try row.container("container"), grossKg: try row.optionalInt("gross_kg", in: 1...Int(Int32.max)),
+      seals: (try row.optionalText("seals") ?? "").split(separator: " ").map(String.init))
   }
 }
 

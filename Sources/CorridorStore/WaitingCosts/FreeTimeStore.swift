@@ -115,15 +115,7 @@ extension FreeTimeStore {
   /// and took 1.5 s at Duisburg in the 10M-event year); other codes, or a rule for any place,
   /// read the events table.
   static func candidates(of rule: FreeTimeRule, at place: LocationCode?) -> (sql: String, arguments: (EventTime) -> [SQLValue]) {
-    let codes = Set([rule.starts.rawValue, rule.ends.rawValue])
-    let indexed: (index: String, codes: String)? =
-      if codes.isSubset(of: ["DISC", "GTOT", "GTIN"]) {
-        ("events_yard", "'DISC', 'GTOT', 'GTIN'")
-      } else if codes.isSubset(of: ["ARRI", "DEPA"]) {
-        ("events_stops", "'ARRI', 'DEPA'")
-      } else {
-        nil
-      }
+    let indexed = partialIndex(holding: [rule.starts.rawValue, rule.ends.rawValue])
     let hint = place != nil ? indexed.map { "INDEXED BY \($0.index)" } ?? "" : ""
     let within = place != nil ? indexed.map { "AND s.code IN (\($0.codes))" } ?? "" : ""
     let sql = """
@@ -148,15 +140,161 @@ extension FreeTimeStore {
   }
 }
 
+extension FreeTimeStore {
+  /// One shipment's stays (`cost SHIPMENT`): each of its boxes' stays that began on it (a stay
+  /// belongs to the shipment of its starting event), priced from the box's history as
+  /// `free-time CONTAINER` prices it.
+  public func stays(ofShipment ref: String, asOf: EventTime) throws -> [PricedStay] {
+    let shipment = try db.shipmentStore.requireShipment(ref)
+    let rules = try rules()
+    guard !rules.isEmpty else { return [] }
+    let commodities = CommodityLookup(db: db)
+    var stays: [PricedStay] = []
+    for assignment in shipment.containers {
+      guard let container = try db.containerStore.container(assignment.container) else { continue }
+      stays += try self.stays(of: container, rules: rules, asOf: asOf, commodities: commodities).filter { $0.shipment == ref }
+    }
+    return stays
+  }
+
+  /// The stays that began on the shipments a filter selects (`report costs`), by shipment.
+  ///
+  /// Reading every box's history would read most of the ledger; a stay only needs the events
+  /// that start or end one, so this reads, per rule place, the events there with the rule's
+  /// codes (through the partial index that holds them, as `openStays` does), keeps those of the
+  /// boxes in scope, adds for detention the ending events anywhere of the boxes that started one,
+  /// and prices each box with the one definition (`PricedStay.stays`), which gives the same
+  /// stays from these events as from the whole history.
+  public func staysByShipment(_ filter: ShipmentFilter, asOf: EventTime) throws -> [String: [PricedStay]] {
+    let rules = try rules()
+    guard !rules.isEmpty else { return [:] }
+    var events: [String: [StayEvent]] = [:]
+    var asked = Set<String>()
+    for rule in rules {
+      let codes = [rule.starts.rawValue, rule.ends.rawValue]
+      guard asked.insert("\(rule.location?.text ?? "") \(codes)").inserted else { continue }
+      try read(Self.stayEvents(at: rule.location, codes: codes), [SQLValue(rule.location?.text), .text(codes[0]), .text(codes[1])]) {
+        number, event in events[number, default: []].append(event)
+      }
+    }
+    guard !events.isEmpty else { return [:] }
+    let (boxes, commodities) = try scope(filter, among: events)
+    // Detention ends at any place: the ending events elsewhere of the boxes that started one.
+    let detention = rules.filter { $0.kind == .detention }
+    for (number, box) in boxes where box.ownership != .shipper {
+      let list = events[number] ?? []
+      let started = detention.filter { rule in
+        list.contains { event in event.code == rule.starts && (rule.location.map { $0 == event.location } ?? true) }
+      }
+      for code in Set(started.map(\.ends.rawValue)).sorted() {
+        try read(Self.stayEventsOfBox, [.text(number), .text(code)]) { _, event in
+          if !list.contains(where: { $0.seq == event.seq }) { events[number, default: []].append(event) }
+        }
+      }
+    }
+    var byShipment: [String: [PricedStay]] = [:]
+    let lookup = CommodityLookup(db: db, known: commodities)
+    for (number, box) in boxes.sorted(by: { $0.key < $1.key }) {
+      for stay in try PricedStay.stays(of: box, events: events[number] ?? [], rules: rules, asOf: asOf, commodity: lookup.commodity) {
+        guard let ref = stay.shipment, commodities[ref] != nil else { continue }
+        byShipment[ref, default: []].append(stay)
+      }
+    }
+    return byShipment
+  }
+
+  /// The boxes with stay events on the shipments a filter selects (cancelled ones left out, as
+  /// the cost report leaves them out), as pricing sees them, and those shipments' commodities.
+  /// A box without an event at a rule's place has no stay: it is not even parsed.
+  private func scope(_ filter: ShipmentFilter, among events: [String: [StayEvent]]) throws -> (
+    boxes: [String: BoxForFreeTime], commodities: [String: Commodity?]
+  ) {
+    var conditions = Conditions("NOT EXISTS (SELECT 1 FROM shipment_cancellations x WHERE x.ref = s.ref)")
+    conditions.addBookingFilters(filter)
+    var boxes: [String: BoxForFreeTime] = [:]
+    var commodities: [String: Commodity?] = [:]
+    var types: [String: Equipment] = [:]
+    try mapSQLiteErrors {
+      let statement = try connection.prepare(
+        """
+        SELECT s.ref, s.commodity, sc.container, c.size_type, c.owner
+        FROM shipments s JOIN routes r ON r.code = s.route
+        JOIN shipment_containers sc ON sc.shipment = s.ref JOIN containers c ON c.number = sc.container
+        \(conditions.sql)
+        """)
+      try statement.bind(conditions.arguments)
+      try statement.forEachNamedRow { row in
+        let number = try row.text("container")
+        guard events[number] != nil else { return }
+        let ref = try row.text("ref")
+        if commodities[ref] == nil { commodities[ref] = .some(try row.code("commodity")) }
+        guard boxes[number] == nil else { return }
+        let code = try row.text("size_type")
+        let equipment =
+          try types[code] ?? Equipment(row.parsed("size_type", "ISO 6346 size-type code") { try? SizeType(parsing: $0) })
+        types[code] = equipment
+        boxes[number] = BoxForFreeTime(number: try row.container("container"), equipment: equipment, ownership: try row.optionalCode("owner"))
+      }
+    }
+    return (boxes, commodities)
+  }
+
+  /// Reads stay events: `(container text, event)` per row of one of the queries below.
+  private func read(_ sql: String, _ arguments: [SQLValue], _ body: (String, StayEvent) throws -> Void) throws {
+    try mapSQLiteErrors {
+      let statement = try connection.prepare(sql)
+      try statement.bind(arguments)
+      try statement.forEachNamedRow { row in
+        try body(
+          try row.text("container"),
+          StayEvent(
+            seq: try row.int64("seq", in: 1...Int64.max), code: try row.code("code"), location: try row.location("location"),
+            time: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"), shipment: try row.optionalText("shipment")))
+      }
+    }
+  }
+
+  static let stayEventColumns = "e.seq, e.container, e.code, e.location, e.at_ms, e.at_offset_minutes, e.shipment"
+  static let unretracted = "NOT EXISTS (SELECT 1 FROM event_retractions r WHERE r.event_id = e.id)"
+
+  /// The actual, unretracted events with two codes at a place (?1, or anywhere when null),
+  /// through the partial index that holds them when there is one (see `candidates`).
+  static func stayEvents(at place: LocationCode?, codes: [String]) -> String {
+    let indexed = place == nil ? nil : partialIndex(holding: Set(codes))
+    return """
+      SELECT \(stayEventColumns) FROM events e \(indexed.map { "INDEXED BY \($0.index)" } ?? "")
+      WHERE \(place != nil ? "e.location = ?1" : "?1 IS NULL") \(indexed.map { "AND e.code IN (\($0.codes))" } ?? "")
+        AND e.classifier = 'ACT' AND e.code IN (?2, ?3) AND \(unretracted)
+      """
+  }
+
+  /// One box's actual, unretracted events with one code, anywhere (a detention's end).
+  static let stayEventsOfBox = """
+    SELECT \(stayEventColumns) FROM events e INDEXED BY events_container_time
+    WHERE e.container = ?1 AND e.code = ?2 AND e.classifier = 'ACT' AND \(unretracted)
+    """
+
+  /// The partial index of the events table that holds every event with these codes (and
+  /// classifier ACT), and its code list, which a query repeats so that SQLite may use it.
+  static func partialIndex(holding codes: Set<String>) -> (index: String, codes: String)? {
+    if codes.isSubset(of: ["DISC", "GTOT", "GTIN"]) { return ("events_yard", "'DISC', 'GTOT', 'GTIN'") }
+    if codes.isSubset(of: ["ARRI", "DEPA"]) { return ("events_stops", "'ARRI', 'DEPA'") }
+    return nil
+  }
+}
+
 /// The open stays the free-time page reads, answered by SQLite.
 extension FreeTimeStore: FreeTimeReading {}
 
 /// Shipments' commodities, each read once while a command prices many stays.
 private final class CommodityLookup {
   let db: CorridorDatabase
-  var known: [String: Commodity?] = [:]
+  var known: [String: Commodity?]
 
-  init(db: CorridorDatabase) { self.db = db }
+  init(db: CorridorDatabase, known: [String: Commodity?] = [:]) {
+    self.db = db
+    self.known = known
+  }
 
   func commodity(_ ref: String) throws -> Commodity? {
     if let cached = known[ref] { return cached }

@@ -26,13 +26,19 @@ extension Corridor {
     @Argument(help: "Shipment reference.") var shipment: String
     @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
     @Option(name: .customLong("fx-at"), help: "Convert at this date's rates instead of the booked date's.") var fxAt: String?
+    @Option(name: .customLong("as-of"), help: "Waiting costs incurred up to this instant (ISO 8601 with offset). Default: now.")
+    var asOf: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
     func run() throws {
       let currency = try Currency(parsing: currency)
-      let cost = try database.open().costStore.cost(of: shipment, currency: currency, fxAt: try fxAt.map(Day.init(parsing:)))
-      let view = CostView(cost)
+      let fxAt = try fxAt.map(Day.init(parsing:))
+      let db = try database.open()
+      let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
+      let view = try CostView(
+        try db.costStore.cost(of: shipment, currency: currency, fxAt: fxAt),
+        waiting: try db.costStore.waiting(of: shipment, currency: currency, fxAt: fxAt, asOf: asOf))
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(CostView.lineHeaders, view.lineRows))
@@ -42,6 +48,12 @@ extension Corridor {
           "\(view.shipment): \(view.teu) TEU, gross \(money(view.gross)), reductions \(money(view.reductions)), net \(money(view.net)) "
             + view.currency + (view.netPerTeu.map { " (\(money($0)) per TEU)" } ?? ""))
         Console.out(Render.table(CostView.lineHeaders, view.lineRows, money: ["gross", "net"]))
+        Console.line(
+          "waiting as of \(view.asOf): demurrage \(money(view.waiting.demurrage)), detention \(money(view.waiting.detention)), storage "
+            + "\(money(view.waiting.storage)), total \(money(view.waiting.total)); freight and waiting \(money(view.total)) \(view.currency)")
+        // The stays that cost or may yet cost something (JSON lists every stay).
+        let charged = view.stays.filter { $0.chargeableDays > 0 || $0.endedAt == nil }
+        if !charged.isEmpty { Console.out(Render.table(["container"] + StayView.headers, charged.map { [$0.container] + $0.row })) }
       }
     }
   }

@@ -261,13 +261,33 @@ extension Corridor.Dev {
     @Option(parsing: .unconditional, help: "How many events.") var events: Int
     @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Output CSV file.") var out: String
+    @Option(name: .customLong("containers-per-shipment"), parsing: .unconditional, help: "Boxes per booking (a block train: 41).")
+    var containersPerShipment = 41
+    @Option(
+      name: .customLong("events-per-container"), parsing: .unconditional,
+      help: "At most this many events per box: the first steps of its journey (default: the whole journey).")
+    var eventsPerContainer: Int?
+    @Option(name: .customLong("interval-minutes"), parsing: .unconditional, help: "Minutes between two bookings' departures.")
+    var intervalMinutes = 60
+    @Option(name: .customLong("size-types"), help: "ISO 6346 size types the boxes take in turn, comma-separated.") var sizeTypes = "42G1"
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var op: OperatorOptions
 
-    func run() throws {
+    func validate() throws {
       guard (1...100_000_000).contains(events) else { throw ValidationError("--events must be between 1 and 100000000") }
+      guard (1...1_000).contains(containersPerShipment) else { throw ValidationError("--containers-per-shipment must be between 1 and 1000") }
+      guard (1...1_000).contains(eventsPerContainer ?? 1) else { throw ValidationError("--events-per-container must be between 1 and 1000") }
+      guard (1...10_080).contains(intervalMinutes) else { throw ValidationError("--interval-minutes must be between 1 and 10080") }
+    }
+
+    func run() throws {
       let output = try database.output(out)
-      let count = try EventGenerator(events: events, seed: seed).run(db: try database.open(), operator: op.resolved, write: output.write)
+      var generator = EventGenerator(events: events, seed: seed)
+      generator.containersPerShipment = containersPerShipment
+      generator.eventsPerContainer = eventsPerContainer
+      generator.intervalMinutes = Int64(intervalMinutes)
+      generator.sizeTypes = sizeTypes.split(separator: ",").map { String($0) }
+      let count = try generator.run(db: try database.open(), operator: op.resolved, write: output.write)
       try output.commit()
       Console.line("wrote \(count) events to \(out)")
     }

@@ -96,6 +96,8 @@ extension Corridor.Report {
     @Option(help: "Group by corridor (default), route, month, commodity or shipper.") var by: CostGrouping = .corridor
     @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
     @Option(name: .customLong("fx-at"), help: "Convert at this date's rates instead of each booked date's.") var fxAt: String?
+    @Option(name: .customLong("as-of"), help: "Waiting costs incurred up to this instant (ISO 8601 with offset). Default: now.")
+    var asOf: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: ReportFormatOptions
 
@@ -104,21 +106,17 @@ extension Corridor.Report {
       let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to, fxAt) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)), try fxAt.map(Day.init(parsing:)))
+      let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       try output.emit(
         database: database,
-        page: { try db.reportStore.costPage(from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt) }
+        page: {
+          try db.reportStore.costPage(from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt, asOf: asOf)
+        }
       ) { format in
-        let views = try db.reportStore.costReport(from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt)
-          .map(CostReportView.init)
-        try Render.emit(
-          format, json: views,
-          headers: ["group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency"],
-          rows: views.map {
-            [
-              $0.group, String($0.shipments), String($0.containers), String($0.teu), $0.gross, $0.reductions, $0.net, $0.netPerTeu ?? "",
-              $0.netPerTeuKm ?? "", $0.currency,
-            ]
-          }, money: ["gross", "reductions", "net", "netPerTeu"])
+        let views = try db.reportStore.costReport(
+          from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt, asOf: asOf
+        ).map(CostReportView.init)
+        try Render.emit(format, json: views, headers: CostReportView.headers, rows: views.map(\.row), money: CostReportView.money)
       }
     }
   }

@@ -1,0 +1,114 @@
+import CorridorInterchange
+import CorridorPresentation
+import Foundation
+import SQLite
+import Testing
+
+@testable import CorridorModel
+@testable import CorridorStore
+
+/// Waiting costs beside the freight in `cost` and `report costs` (docs/waiting-costs.md). The
+/// shipped reference converts EUR into CNY at 7.80 throughout 2024 (03-fx-rates.json,
+/// illustrative), and the Duisburg rules price the stays as FreeTimeTests works them out.
+@Suite struct WaitingCostTests {
+  static let eur = Currency(trusted: "EUR")
+
+  func cny(_ text: String) throws -> Money { try Money(parsing: text, currency: .cny) }
+  func at(_ text: String) throws -> EventTime { try EventTime(parsing: text) }
+
+  /// A carrier's box discharged at Duisburg on 1 April 2024, gated out on 8 April and returned
+  /// empty elsewhere (at Małaszewicze, with no shipment on the event) on 20 April.
+  func returnedCarrierBox() throws -> FreeTimeTests.Yard {
+    let yard = try FreeTimeTests.Yard(owner: .carrier)
+    try yard.arriveInDuisburg()
+    try yard.journey.record(.GTOT, "2024-04-08T15:00:00+02:00", "DEDUI", shipment: "CQ24-0001")
+    try yard.journey.record(.GTIN, "2024-04-20T09:00:00+02:00", "PLMAA", allowGap: true)
+    return yard
+  }
+
+  @Test func aShipmentsWaitingIsConvertedIntoTheReportCurrency() throws {
+    let yard = try returnedCarrierBox()
+    // Demurrage 6–8 April: 3 × 40.00 = 120.00 EUR → 936.00 CNY. Detention from 8 April, free to
+    // 14 April, ended by the empty return on 20 April: 6 × 25.00 = 150.00 EUR → 1,170.00 CNY.
+    let waiting = try yard.db.costStore.waiting(of: "CQ24-0001", currency: .cny, asOf: try at("2024-05-01T00:00:00Z"))
+    #expect(waiting.stays.map(\.kind) == [.demurrage, .detention])
+    #expect(waiting.cost.demurrage == (try cny("936.00")))
+    #expect(waiting.cost.detention == (try cny("1170.00")))
+    #expect(waiting.cost.storage == .zero(.cny))
+    #expect(waiting.cost.total == (try cny("2106.00")))
+    // In EUR nothing is converted.
+    let inEuros = try yard.db.costStore.waiting(of: "CQ24-0001", currency: Self.eur, asOf: try at("2024-05-01T00:00:00Z"))
+    #expect(inEuros.cost.total == (try Money(parsing: "270.00", currency: Self.eur)))
+
+    // As of 7 April the box is still in the yard: 6 and 7 April, 80.00 EUR → 624.00 CNY, and no
+    // detention yet.
+    let early = try yard.db.costStore.waiting(of: "CQ24-0001", currency: .cny, asOf: try at("2024-04-07T12:00:00Z"))
+    #expect(early.cost.demurrage == (try cny("624.00")) && early.cost.detention == .zero(.cny))
+    #expect(early.stays.first?.endedAt == nil)
+  }
+
+  @Test func theCostReportAddsWaitingBesideTheFreight() throws {
+    let yard = try returnedCarrierBox()
+    let asOf = try at("2024-05-01T00:00:00Z")
+    let freight = try yard.db.costStore.cost(of: "CQ24-0001", currency: .cny)
+    let rows = try yard.db.reportStore.costReport(
+      from: try Day(parsing: "2024-01-01"), to: try Day(parsing: "2024-12-31"), currency: .cny, asOf: asOf)
+    let row = try #require(rows.first)
+    #expect(rows.count == 1 && row.group == "CN-EU")
+    #expect(row.gross == freight.gross && row.reductions == freight.reductions)
+    #expect(row.waiting.demurrage == (try cny("936.00")))
+    #expect(row.waiting.detention == (try cny("1170.00")))
+    #expect(row.waiting.storage == .zero(.cny))
+    #expect(row.total == (try freight.net.plus(try cny("2106.00"))))
+    // The JSON row says which part is freight and which is waiting.
+    let view = try CostReportView(row)
+    #expect(view.net == freight.net.amountText && view.waiting == "2106.00" && view.detention == "1170.00")
+    #expect(view.total == (try freight.net.plus(try cny("2106.00"))).amountText)
+    // Before the discharge nothing has been incurred.
+    let before = try yard.db.reportStore.costReport(currency: .cny, asOf: try at("2024-03-30T00:00:00Z"))
+    #expect(before.first?.waiting.total == .zero(.cny) && before.first?.total == freight.net)
+  }
+
+  /// The report reads only the events at the places rules name (and detention's ends anywhere);
+  /// it must find the same stays as each box's whole history does, retractions included.
+  @Test func theReportsStaysAreTheStaysOfEachBoxsHistory() throws {
+    let yard = try returnedCarrierBox()
+    let asOf = try at("2024-05-01T00:00:00Z")
+    func same() throws {
+      let bulk = try yard.db.freeTimeStore.staysByShipment(ShipmentFilter(), asOf: asOf)
+      #expect(bulk["CQ24-0001"] == (try yard.db.freeTimeStore.stays(ofShipment: "CQ24-0001", asOf: asOf)))
+      #expect(bulk["CQ24-0001"] == (try yard.db.freeTimeStore.stays(of: yard.box, asOf: asOf)))
+    }
+    try same()
+    // A retracted return leaves detention open: 15 April – 1 May, 7 × 25.00 + 10 × 50.00.
+    let back = try #require(try yard.db.eventStore.events(container: yard.box).last { $0.code == .GTIN })
+    try yard.db.eventStore.retract(eventID: back.id, reason: "wrong box", operator: "test")
+    try same()
+    let open = try yard.db.freeTimeStore.stays(ofShipment: "CQ24-0001", asOf: asOf).last
+    #expect(open?.kind == .detention && open?.endedAt == nil)
+    #expect(open?.priced.charge == (try Money(parsing: "675.00", currency: Self.eur)))
+
+    // The demo's 120 shipments on all four corridors, every box.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("waiting-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let (demo, _) = try Demo().build(path: folder + "/demo.db")
+    let demoAsOf = Demo.clock
+    let bulk = try demo.freeTimeStore.staysByShipment(ShipmentFilter(), asOf: demoAsOf)
+    var compared = 0
+    let refs = try demo.connection.fetchAll("SELECT ref FROM shipments ORDER BY ref").compactMap { row -> String? in
+      if case .text(let ref) = row.first { ref } else { nil }
+    }
+    #expect(refs.count > 100)
+    for ref in refs {
+      let one = try demo.freeTimeStore.stays(ofShipment: ref, asOf: demoAsOf)
+      #expect((bulk[ref] ?? []).sorted(by: Self.order) == one.sorted(by: Self.order), "\(ref)")
+      compared += one.count
+    }
+    #expect(compared > 1_000)
+  }
+
+  static func order(_ a: PricedStay, _ b: PricedStay) -> Bool {
+    (a.container.text, a.startedAt.milliseconds, a.kind.rawValue) < (b.container.text, b.startedAt.milliseconds, b.kind.rawValue)
+  }
+}
