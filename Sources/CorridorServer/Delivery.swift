@@ -35,8 +35,13 @@ struct DeliveryService: Service {
     // deadline, and are marked); the sleeps end early and the loop returns.
     await cancelWhenGracefulShutdown {
       await withDiscardingTaskGroup { group in
+        var nextSweep: Int64 = 0
         while !Task.isCancelled {
           let now = clock.now().milliseconds
+          if now >= nextSweep {
+            nextSweep = now + settings.freeTimeSweep.milliseconds
+            await raiseFreeTimeAlerts()
+          }
           let skipping = state.busy(now: now)
           let due: [DueDelivery]
           do {
@@ -65,6 +70,18 @@ struct DeliveryService: Service {
     }
   }
 
+  /// Raises the free-time alerts due now (`FreeTimeStore.raiseAlerts`); they are delivered with
+  /// the events, in order. A failure is logged and tried again at the next sweep.
+  func raiseFreeTimeAlerts() async {
+    let now = clock.now()
+    do {
+      let raised = try await database.write { try $0.freeTimeStore.raiseAlerts(asOf: now) }
+      if !raised.isEmpty { logger.info("raised \(raised.count) free-time alerts") }
+    } catch {
+      logger.error("delivery: cannot raise free-time alerts: \(error)")
+    }
+  }
+
   func deliver(_ batch: DueDelivery) async {
     let failure = await send(batch)
     let unrecorded = state.unrecorded(batch.subscriptionID)
@@ -77,7 +94,7 @@ struct DeliveryService: Service {
         logger.warning("delivery to subscription \(batch.subscriptionID) failed (\(failure)); \(batch.outboxIDs.count) events retried in \(wait)")
       } else {
         try await database.write { try $0.outbox.markDelivered(batch.outboxIDs, unrecorded: unrecorded) }
-        logger.info("delivered \(batch.events.count) events to subscription \(batch.subscriptionID)")
+        logger.info("delivered \(batch.outboxIDs.count) notifications to subscription \(batch.subscriptionID)")
       }
       state.recorded(batch.subscriptionID)
     } catch {
@@ -94,7 +111,11 @@ struct DeliveryService: Service {
 
   /// One exchange with the receiver: nil when it answered 2xx, else why not.
   func send(_ batch: DueDelivery) async -> String? {
-    let body = DCSAEventMapping.array(batch.events, created: .recorded)
+    let body: [UInt8] =
+      switch batch.payload {
+      case .events(let events): DCSAEventMapping.array(events, created: .recorded)
+      case .alert(let alert): alert
+      }
     do {
       let target = try policy.validate(batch.callbackURL)
       return try await withDeadline(settings.timeout) {
@@ -241,6 +262,9 @@ public struct DeliverySettings: Sendable {
   public var firstBackoff: Duration = .seconds(1)
   public var maxBackoff: Duration = .seconds(300)
   public var batchSize = 100
+  /// How often open stays are looked at for free-time alerts (a day's granularity needs no
+  /// more; the 10M-event year's open stays take about a second to find).
+  public var freeTimeSweep: Duration = .seconds(600)
 
   public init() {}
 

@@ -46,11 +46,13 @@ struct SubscriptionRoutes {
     let key = try context.requireKey()
     let body = try await Self.object(request, maxBytes: maxBodyBytes)
     let (callback, filter) = try await parse(body, path: nil)
+    let alerts = try Self.freeTimeAlerts(body)
     guard let secretNode = body["secret"] else { throw DCSAError.badRequest("secret is required (base64)") }
     let secret = try Self.secret(secretNode)
     let cap = maxPerKey
     let created = try await database.write {
-      try $0.accessStore.createSubscription(owner: key, callbackURL: callback, secret: secret, filter: filter, operator: key.name, maxPerKey: cap)
+      try $0.accessStore.createSubscription(
+        owner: key, callbackURL: callback, secret: secret, filter: filter, freeTimeAlerts: alerts, operator: key.name, maxPerKey: cap)
     }
     return .json(SubscriptionView(created).json, status: .created)
   }
@@ -70,9 +72,10 @@ struct SubscriptionRoutes {
       throw DCSAError.badRequest("secret is only accepted on create and on PUT /v2/event-subscriptions/{subscriptionID}/secret")
     }
     let (callback, filter) = try await parse(body, path: id)
+    let alerts = try Self.freeTimeAlerts(body)
     guard
       let updated = try await database.write({
-        try $0.accessStore.updateSubscription(id: id, callbackURL: callback, filter: filter, by: key, operator: key.name)
+        try $0.accessStore.updateSubscription(id: id, callbackURL: callback, filter: filter, freeTimeAlerts: alerts, by: key, operator: key.name)
       }
       )
     else { throw Self.unknown(id) }
@@ -120,6 +123,14 @@ struct SubscriptionRoutes {
     } catch let error as CorridorError {
       throw DCSAError(error)
     }
+  }
+
+  /// Corridor's own `freeTimeAlerts` (a boolean; absent or null: false). PUT replaces the whole
+  /// subscription, so leaving it out there turns the alerts off, as leaving out a filter drops it.
+  static func freeTimeAlerts(_ body: JSONNode) throws -> Bool {
+    guard let node = body["freeTimeAlerts"], !node.isNull else { return false }
+    guard case .bool(let on) = node.value else { throw DCSAError.badRequest("freeTimeAlerts must be true or false") }
+    return on
   }
 
   static func secret(_ node: JSONNode) throws -> [UInt8] {

@@ -155,6 +155,53 @@ import Testing
     #expect(receiver.accepted.flatMap(\.codes) == ["ARRI", "DEPA"])
     #expect(receiver.accepted.allSatisfy { $0.signatureValid })
   }
+
+  /// A subscription with `freeTimeAlerts` gets, through the same outbox and in order, the events
+  /// and then the alerts of its party's boxes: the one raised by `corridor subscription alerts`
+  /// before the server started (the last free day at Dostyk is today), and the one the server's
+  /// own sweep raises when it starts (as of now, long after it), each signed as Python checks it.
+  @Test func freeTimeAlertsArePushedInOrderAfterTheEvents() async throws {
+    let fixture = try ServerFixture()
+    let receiver = try PythonReceiver(secret: Self.secret, failFirst: 0)
+    defer { receiver.stop() }
+    let keys = try fixture.db.accessStore.apiKeys()
+    let secret = [UInt8](try #require(Data(base64Encoded: Self.secret)))
+    let duisburg = try #require(keys.first { $0.name == "duisburg" })
+    let id = try fixture.db.accessStore.createSubscription(
+      owner: duisburg, callbackURL: "http://127.0.0.1:\(receiver.port)/", secret: secret, filter: DCSAEventFilter(), freeTimeAlerts: true,
+      operator: "test"
+    ).id
+    // The other party's subscription asks for alerts too, and must not get box A's.
+    let hanoi = try #require(keys.first { $0.name == "hanoi-writer" })
+    let other = try fixture.db.accessStore.createSubscription(
+      owner: hanoi, callbackURL: "http://127.0.0.1:\(receiver.port)/hanoi", secret: secret, filter: DCSAEventFilter(), freeTimeAlerts: true,
+      operator: "test"
+    ).id
+    try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
+    try fixture.record(fixture.boxA, .CROS, "2024-03-09T10:00:00+08:00", "CNAKL")
+    // Storage at Dostyk: 2 free days, 9 and 10 March (+05:00).
+    try fixture.record(fixture.boxA, .ARRI, "2024-03-09T12:00:00+05:00", "KZDOS")
+    #expect(try fixture.db.freeTimeStore.raiseAlerts(asOf: try EventTime(parsing: "2024-03-08T20:00:00Z")).isEmpty)
+    let raised = try fixture.db.freeTimeStore.raiseAlerts(asOf: try EventTime(parsing: "2024-03-09T20:00:00Z"))
+    #expect(raised.map(\.alert) == [.approaching] && raised.first?.lastFreeDay == "2024-03-10")
+    // Raised once: looking again adds nothing.
+    #expect(try fixture.db.freeTimeStore.raiseAlerts(asOf: try EventTime(parsing: "2024-03-09T22:00:00Z")).isEmpty)
+    #expect(try fixture.db.outbox.deliveries(subscription: other, failedOnly: false).isEmpty)
+
+    let server = try await RunningServer.start(fixture)
+    defer { Task { await server.stop() } }
+    #expect(try await eventually { receiver.accepted.filter { $0.alert != nil }.count == 2 })
+    let delivered = receiver.accepted
+    #expect(delivered.allSatisfy { $0.signatureValid && $0.subscriptionID == id })
+    #expect(delivered.flatMap(\.codes) == ["ARRI", "CROS", "ARRI"])
+    #expect(delivered.compactMap(\.alert) == ["approaching", "passed"])
+    #expect(delivered.compactMap(\.container) == [fixture.boxA, fixture.boxA])
+    // The events went first, in one array; then each alert on its own.
+    #expect(delivered.first?.codes.count == 3 && delivered.first?.alert == nil)
+    let rows = try fixture.db.outbox.deliveries(subscription: id, failedOnly: false)
+    #expect(rows.count == 5 && rows.allSatisfy { $0.deliveredAt != nil })
+    #expect(rows.suffix(2).allSatisfy { $0.eventID.hasPrefix("free-time-alert/") })
+  }
 }
 
 /// A webhook receiver in Python: verifies `Notification-Signature` with `hmac` and logs each
@@ -167,6 +214,9 @@ final class PythonReceiver: @unchecked Sendable {
     let apiVersion: String?
     let path: String
     let codes: [String]
+    /// A free-time alert's stage and box (a JSON object body rather than an event array).
+    let alert: String?
+    let container: String?
   }
 
   let receiver: ReceiverProcess
@@ -182,10 +232,12 @@ final class PythonReceiver: @unchecked Sendable {
             expected = 'sha256=' + hmac.new(secret, body, hashlib.sha256).hexdigest()
             valid = hmac.compare_digest(expected, self.headers.get('Notification-Signature', ''))
             status = 503 if seen[0] <= fail_first else (204 if valid else 401)
-            try: codes = [e.get('equipmentEventTypeCode') or e.get('transportEventTypeCode') for e in json.loads(body)]
-            except Exception: codes = []
+            doc = json.loads(body)
+            alert = doc if isinstance(doc, dict) else {}
+            codes = [e.get('equipmentEventTypeCode') or e.get('transportEventTypeCode') for e in doc] if isinstance(doc, list) else []
             log.write(json.dumps({'status': status, 'signatureValid': valid, 'subscriptionID': self.headers.get('Subscription-ID'),
-                                  'apiVersion': self.headers.get('API-Version'), 'path': self.path, 'codes': codes}) + '\\n'); log.flush()
+                                  'apiVersion': self.headers.get('API-Version'), 'path': self.path, 'codes': codes,
+                                  'alert': alert.get('alert'), 'container': alert.get('container')}) + '\\n'); log.flush()
             self.send_response(status); self.send_header('Content-Length', '0'); self.end_headers()
         def log_message(self, *args): pass
     server = http.server.HTTPServer(('127.0.0.1', 0), Receiver)

@@ -76,8 +76,8 @@ import Testing
     let asOf = try at("2024-05-01T00:00:00Z")
     func same() throws {
       let bulk = try yard.db.freeTimeStore.staysByShipment(ShipmentFilter(), asOf: asOf)
-      #expect(bulk["CQ24-0001"] == (try yard.db.freeTimeStore.stays(ofShipment: "CQ24-0001", asOf: asOf)))
-      #expect(bulk["CQ24-0001"] == (try yard.db.freeTimeStore.stays(of: yard.box, asOf: asOf)))
+      #expect(bulk["CQ24-0001"] == Self.incurred(try yard.db.freeTimeStore.stays(ofShipment: "CQ24-0001", asOf: asOf)))
+      #expect(bulk["CQ24-0001"] == Self.incurred(try yard.db.freeTimeStore.stays(of: yard.box, asOf: asOf)))
     }
     try same()
     // A retracted return leaves detention open: 15 April – 1 May, 7 × 25.00 + 10 × 50.00.
@@ -101,11 +101,46 @@ import Testing
     }
     #expect(refs.count > 100)
     for ref in refs {
-      let one = try demo.freeTimeStore.stays(ofShipment: ref, asOf: demoAsOf)
+      let one = Self.incurred(try demo.freeTimeStore.stays(ofShipment: ref, asOf: demoAsOf))
       #expect((bulk[ref] ?? []).sorted(by: Self.order) == one.sorted(by: Self.order), "\(ref)")
       compared += one.count
     }
     #expect(compared > 1_000)
+  }
+
+  /// What a stay has cost, without its projection (which the report does not read).
+  static func incurred(_ stays: [PricedStay]) -> [PricedStay] {
+    stays.map { stay in
+      var incurred = stay
+      incurred.expectedEndedAt = nil
+      incurred.projected = nil
+      return incurred
+    }
+  }
+
+  /// An open stay is projected to the end a reporter estimated, the latest estimate winning.
+  @Test func anOpenStayIsProjectedToTheEstimatedGateOut() throws {
+    let yard = try FreeTimeTests.Yard()
+    try yard.arriveInDuisburg()
+    let eur = Self.eur
+    // Estimated gate-out 9 April: 6–9 April, 4 × 40.00 = 160.00 EUR; so far (7 April) 80.00.
+    try yard.journey.record(.GTOT, "2024-04-09T10:00:00+02:00", "DEDUI", classifier: .EST, shipment: "CQ24-0001")
+    let first = try #require(try yard.db.freeTimeStore.stays(of: yard.box, asOf: try at("2024-04-07T12:00:00Z")).first)
+    #expect(first.priced.charge == (try Money(parsing: "80.00", currency: eur)))
+    #expect(first.expectedEndedAt == (try at("2024-04-09T10:00:00+02:00")))
+    #expect(first.projected?.charge == (try Money(parsing: "160.00", currency: eur)))
+    #expect(StayView(first).projectedCharge == ChargeView(try Money(parsing: "160.00", currency: eur)))
+    // A later estimate replaces it: 6–12 April, 5 × 40.00 + 2 × 75.00 = 350.00.
+    try yard.journey.record(.GTOT, "2024-04-12T10:00:00+02:00", "DEDUI", classifier: .EST, shipment: "CQ24-0001")
+    let second = try #require(try yard.db.freeTimeStore.stays(of: yard.box, asOf: try at("2024-04-07T12:00:00Z")).first)
+    #expect(second.projected?.charge == (try Money(parsing: "350.00", currency: eur)))
+    // The report of open stays shows the projection too.
+    let open = try yard.db.freeTimeStore.openStays(asOf: try at("2024-04-07T12:00:00Z"))
+    #expect(open.first?.projected?.chargeableDays == 7)
+    // Gated out: nothing left to project.
+    try yard.journey.record(.GTOT, "2024-04-08T15:00:00+02:00", "DEDUI", shipment: "CQ24-0001")
+    let closed = try #require(try yard.db.freeTimeStore.stays(of: yard.box, asOf: try at("2024-04-20T12:00:00Z")).first)
+    #expect(closed.endedAt != nil && closed.projected == nil && closed.expectedEndedAt == nil)
   }
 
   static func order(_ a: PricedStay, _ b: PricedStay) -> Bool {

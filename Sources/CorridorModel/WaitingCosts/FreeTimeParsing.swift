@@ -82,6 +82,10 @@ public struct PricedStay: Sendable, Equatable {
   public var rule: String
   public var freeDays: Int
   public var priced: WaitingCharge
+  /// For an open stay, when a reporter estimated the box would leave (`projecting(from:rules:)`).
+  public var expectedEndedAt: EventTime? = nil
+  /// The charge on that day.
+  public var projected: WaitingCharge? = nil
 
   public init(
     container: ContainerNumber, shipment: String?, location: LocationCode, kind: WaitingKind, startedAt: EventTime, endedAt: EventTime?,

@@ -91,3 +91,27 @@ extension PricedStay {
     return stays
   }
 }
+
+extension PricedStay {
+  /// This stay with its projection when it is open and Corridor can estimate when the box
+  /// leaves: a reporter's estimate of the rule's ending event after the start (there, or for
+  /// detention anywhere), the latest recorded (an EST before a PLN), not retracted. The
+  /// projected charge is the rule's charge up to that day. No estimate, no projection: Corridor
+  /// does not guess a dwell the plan does not give.
+  public func projecting(from events: [MovementEvent], rules: [FreeTimeRule]) throws -> PricedStay {
+    guard endedAt == nil, let rule = rules.first(where: { $0.name == self.rule }) else { return self }
+    let estimates = events.filter { event in
+      event.report.classifier != .ACT && !event.retracted && event.code == rule.ends && event.time >= startedAt
+        && (rule.kind == .detention || event.location == location)
+    }
+    guard
+      let estimate = estimates.max(by: { a, b in
+        (a.report.classifier == .EST ? 1 : 0, a.seq) < (b.report.classifier == .EST ? 1 : 0, b.seq)
+      })
+    else { return self }
+    var projected = self
+    projected.expectedEndedAt = estimate.time
+    projected.projected = try rule.charge(startedAt: startedAt, until: estimate.time)
+    return projected
+  }
+}

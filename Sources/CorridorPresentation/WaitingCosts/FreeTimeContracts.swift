@@ -27,6 +27,9 @@ public struct StayView: Encodable, Sendable {
   public let charge: ChargeView
   /// The rule's name (`DEDUI/demurrage/any/any/any/2023-01-01`).
   public let rule: String
+  /// For an open stay with a reporter's estimate of its end: that time, and the charge by then.
+  @Nullable public var expectedEndedAt: String?
+  @Nullable public var projectedCharge: ChargeView?
 
   public init(_ stay: PricedStay) {
     container = stay.container.text
@@ -40,11 +43,18 @@ public struct StayView: Encodable, Sendable {
     chargeableDays = stay.priced.chargeableDays
     charge = ChargeView(stay.priced.charge)
     rule = stay.rule
+    expectedEndedAt = stay.expectedEndedAt?.description
+    projectedCharge = stay.projected.map { ChargeView($0.charge) }
   }
 
-  public static let headers = ["location", "kind", "started", "last free day", "ended", "chargeable days", "charge", "currency", "rule"]
+  public static let headers = [
+    "location", "kind", "started", "last free day", "ended", "chargeable days", "charge", "currency", "rule", "projected",
+  ]
   public var row: [String] {
-    [location, kind, startedAt, lastFreeDay, endedAt ?? "(open)", String(chargeableDays), charge.amount, charge.currency, rule]
+    [
+      location, kind, startedAt, lastFreeDay, endedAt ?? "(open)", String(chargeableDays), charge.amount, charge.currency, rule,
+      projectedCharge.map { "\($0.amount) by \(expectedEndedAt ?? "")" } ?? "",
+    ]
   }
 }
 

@@ -68,6 +68,42 @@ extension Outbox {
   }
 }
 
+extension Outbox {
+  /// The live subscriptions that ask for free-time alerts.
+  func alertTargets() throws -> [(id: String, filter: DCSAEventFilter, party: String?)] {
+    try connection.rows(
+      """
+      SELECT s.id, s.filters, k.party FROM subscriptions s JOIN api_keys k ON k.name = s.owner
+      WHERE s.free_time_alerts = 1 AND k.revoked_at IS NULL ORDER BY s.id
+      """
+    ).map { row in (try row.text("id"), try db.accessStore.filter(of: row), try row.optionalText("party")) }
+  }
+
+  /// Puts a raised alert in the outbox of each target that may see the box: its owner's party is
+  /// the shipper or consignee of the stay's shipment (a stay on no shipment is no party's), and an
+  /// `equipmentReference` filter names the box. The other filters are about events and do not
+  /// apply to an alert.
+  func enqueueAlert(
+    _ id: Int64, container: ContainerNumber, shipment: String?, targets: [(id: String, filter: DCSAEventFilter, party: String?)]
+  ) throws {
+    var parties: (shipper: String, consignee: String)?
+    if let shipment, let row = try connection.row("SELECT shipper, consignee FROM shipments WHERE ref = ?", [.text(shipment)]) {
+      parties = (try row.text("shipper"), try row.text("consignee"))
+    }
+    let insert = try connection.cachedStatement("INSERT OR IGNORE INTO outbox(subscription_id, alert_id, created_at) VALUES (?, ?, ?)")
+    for target in targets {
+      if let party = target.party {
+        guard let parties, PartyScope.includes(shipper: parties.shipper, consignee: parties.consignee, party: party) else { continue }
+      }
+      if let boxes = target.filter.values.first(where: { $0.name == "equipmentReference" })?.values, !boxes.contains(container.text) {
+        continue
+      }
+      try insert.bind([.text(target.id), .integer(id), .text(clock.nowUTC())])
+      try insert.run()
+    }
+  }
+}
+
 /// Subscriptions that match alike: the same filters, owners of the same party.
 struct NotificationTarget {
   let filter: DCSAEventFilter
@@ -92,26 +128,28 @@ extension Outbox {
       FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL GROUP BY s.filters, k.party
       """
     ).map { group in
-      let text = try group.text("filters")
-      let filter: DCSAEventFilter
-      do { filter = try DCSAEventFilter(json: try JSONParser.parse(Array(text.utf8))) } catch {
-        throw CorridorError(.internal, "a subscription has unreadable filters: \(error)")
-      }
-      return NotificationTarget(
-        filter: filter, party: try group.optionalText("party"), ids: try group.text("ids").split(separator: " ").map(String.init))
+      NotificationTarget(
+        filter: try db.accessStore.filter(of: group), party: try group.optionalText("party"),
+        ids: try group.text("ids").split(separator: " ").map(String.init))
     }
     db.notificationTargets = (version, targets)
     return targets
   }
 }
 
-/// A batch of notifications for one subscription, oldest first.
+/// A batch of notifications for one subscription, oldest first: events (one DCSA array), or
+/// one free-time alert (its own JSON body), never both, so each goes out in its place in order.
 public struct DueDelivery: Sendable {
+  public enum Payload: Sendable {
+    case events([MovementEvent])
+    case alert(body: [UInt8])
+  }
+
   public let subscriptionID: String
   public let callbackURL: String
   public let secret: [UInt8]
   public let outboxIDs: [Int64]
-  public let events: [MovementEvent]
+  public let payload: Payload
   /// Attempts made so far on the oldest row.
   public let attempts: Int
 }
@@ -151,15 +189,24 @@ extension Outbox {
         guard let subscription = try connection.row("SELECT callback_url, secret FROM subscriptions WHERE id = ?", [.text(id)]) else { continue }
         let rows = try connection.rows(
           """
-          SELECT o.id AS outbox_id, \(EventStore.eventColumns) FROM outbox o JOIN events e ON e.seq = o.event_seq
-          LEFT JOIN event_retractions r ON r.event_id = e.id
+          SELECT o.id AS outbox_id, a.body AS alert_body, \(EventStore.eventColumns) FROM outbox o
+          LEFT JOIN events e ON e.seq = o.event_seq LEFT JOIN event_retractions r ON r.event_id = e.id
+          LEFT JOIN free_time_alerts a ON a.id = o.alert_id
           WHERE o.subscription_id = ? AND o.delivered_at IS NULL ORDER BY o.id LIMIT ?
           """, [.text(id), .integer(Int64(batchSize))])
+        let payload: DueDelivery.Payload
+        let taken: [Row]
+        if let body = try rows.first?.optionalText("alert_body") {
+          (payload, taken) = (.alert(body: Array(body.utf8)), Array(rows.prefix(1)))
+        } else {
+          // The events up to the next alert.
+          taken = Array(try rows.prefix { try $0.optionalText("alert_body") == nil })
+          payload = .events(try taken.map(db.eventStore.movementEvent))
+        }
         due.append(
           DueDelivery(
             subscriptionID: id, callbackURL: try subscription.text("callback_url"), secret: try subscription.blob("secret"),
-            outboxIDs: try rows.map { try $0.int64("outbox_id") }, events: try rows.map(db.eventStore.movementEvent),
-            attempts: Int(try first.int64("attempts"))))
+            outboxIDs: try taken.map { try $0.int64("outbox_id") }, payload: payload, attempts: Int(try first.int64("attempts"))))
       }
       return due
     }
@@ -208,7 +255,8 @@ extension Outbox {
     try mapSQLiteErrors {
       try connection.rows(
         """
-        SELECT o.id, e.id AS event_id, o.created_at, o.attempts, o.last_error, o.delivered_at FROM outbox o JOIN events e ON e.seq = o.event_seq
+        SELECT o.id, coalesce(e.id, 'free-time-alert/' || o.alert_id) AS event_id, o.created_at, o.attempts, o.last_error, o.delivered_at
+        FROM outbox o LEFT JOIN events e ON e.seq = o.event_seq
         WHERE o.subscription_id = ? \(failedOnly ? "AND o.delivered_at IS NULL AND o.attempts > 0" : "") ORDER BY o.id
         """, [.text(id)]
       ).map { row in

@@ -13,6 +13,8 @@ public struct Subscription: Sendable, Equatable {
   public let createdAt: String
   public let updatedAt: String
   public let secretSetAt: String
+  /// Corridor's own field: free-time alerts are pushed too (docs/waiting-costs.md "Alerts").
+  public let freeTimeAlerts: Bool
 }
 
 /// The JSON of a subscription, as `GET /v2/event-subscriptions/{id}` returns it and
@@ -28,6 +30,7 @@ public struct SubscriptionView: Encodable, Sendable {
     members["owner"] = .string(subscription.owner)
     members["createdAt"] = .string(subscription.createdAt)
     members["updatedAt"] = .string(subscription.updatedAt)
+    members["freeTimeAlerts"] = .bool(subscription.freeTimeAlerts)
     json = .object(members)
   }
 
@@ -50,7 +53,8 @@ extension CanonicalJSON: Encodable {
 
 extension AccessStore {
   public func createSubscription(
-    owner: APIKey, callbackURL: String, secret: [UInt8], filter: DCSAEventFilter, operator op: String, maxPerKey: Int = 100
+    owner: APIKey, callbackURL: String, secret: [UInt8], filter: DCSAEventFilter, freeTimeAlerts: Bool = false, operator op: String,
+    maxPerKey: Int = 100
   ) throws -> Subscription {
     try Self.checkSecret(secret)
     let id = UUID().uuidString.lowercased()
@@ -66,10 +70,13 @@ extension AccessStore {
         let now = clock.nowUTC()
         try connection.execute(
           """
-          INSERT INTO subscriptions(id, owner, callback_url, secret, filters, created_at, updated_at, secret_set_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO subscriptions(id, owner, callback_url, secret, filters, created_at, updated_at, secret_set_at, free_time_alerts)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
-          [.text(id), .text(owner.name), .text(callbackURL), .blob(secret), .text(filter.json.text), .text(now), .text(now), .text(now)])
+          [
+            .text(id), .text(owner.name), .text(callbackURL), .blob(secret), .text(filter.json.text), .text(now), .text(now), .text(now),
+            Self.flag(freeTimeAlerts),
+          ])
         try db.auditTrail.audit(action: "insert", entity: "subscription", key: id, operator: op)
         guard let created = try subscription(id: id, visibleTo: owner) else { throw CorridorError(.internal, "subscription \(id) vanished") }
         return created
@@ -110,14 +117,14 @@ extension AccessStore {
 
   /// Replaces the callback and the filters (DCSA PUT: the body is the whole subscription).
   public func updateSubscription(
-    id: String, callbackURL: String, filter: DCSAEventFilter, by key: APIKey, operator op: String
+    id: String, callbackURL: String, filter: DCSAEventFilter, freeTimeAlerts: Bool = false, by key: APIKey, operator op: String
   ) throws -> Subscription? {
     try mapSQLiteErrors {
       try connection.transaction {
         guard try subscription(id: id, visibleTo: key) != nil else { return nil }
         try connection.execute(
-          "UPDATE subscriptions SET callback_url = ?, filters = ?, updated_at = ? WHERE id = ?",
-          [.text(callbackURL), .text(filter.json.text), .text(clock.nowUTC()), .text(id)])
+          "UPDATE subscriptions SET callback_url = ?, filters = ?, free_time_alerts = ?, updated_at = ? WHERE id = ?",
+          [.text(callbackURL), .text(filter.json.text), Self.flag(freeTimeAlerts), .text(clock.nowUTC()), .text(id)])
         try db.auditTrail.audit(action: "update", entity: "subscription", key: id, operator: op)
         return try subscription(id: id, visibleTo: key)
       }
@@ -156,17 +163,24 @@ extension AccessStore {
     }
   }
 
-  static let subscriptionColumns = "id, owner, callback_url, filters, created_at, updated_at, secret_set_at"
+  static let subscriptionColumns = "id, owner, callback_url, filters, created_at, updated_at, secret_set_at, free_time_alerts"
+
+  /// The stored flag: NULL when not asked (the column came later; see the migration).
+  static func flag(_ on: Bool) -> SQLValue { on ? .integer(1) : .null }
 
   func subscription(_ row: Row) throws -> Subscription {
+    Subscription(
+      id: try row.text("id"), owner: try row.text("owner"), callbackURL: try row.text("callback_url"), filter: try filter(of: row),
+      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"), secretSetAt: try row.text("secret_set_at"),
+      freeTimeAlerts: try row.optionalInt("free_time_alerts", in: 1...1) != nil)
+  }
+
+  /// The stored filters of a subscription row (`filters`): one that cannot be read is a bug.
+  func filter(of row: Row) throws -> DCSAEventFilter {
     let filters = try row.text("filters")
-    let filter: DCSAEventFilter
-    do { filter = try DCSAEventFilter(json: try JSONParser.parse(Array(filters.utf8))) } catch {
-      throw CorridorError(.internal, "subscription \(try row.text("id")) has unreadable filters: \(error)")
+    do { return try DCSAEventFilter(json: try JSONParser.parse(Array(filters.utf8))) } catch {
+      throw CorridorError(.internal, "a subscription has unreadable filters: \(error)")
     }
-    return Subscription(
-      id: try row.text("id"), owner: try row.text("owner"), callbackURL: try row.text("callback_url"), filter: filter,
-      createdAt: try row.text("created_at"), updatedAt: try row.text("updated_at"), secretSetAt: try row.text("secret_set_at"))
   }
 }
 
@@ -178,7 +192,7 @@ extension StoreFeature {
         name: "subscription",
         select: """
           SELECT id AS key, id, owner, callback_url AS callbackUrl, filters, created_at AS createdAt, updated_at AS updatedAt,
-            secret_set_at AS secretSetAt
+            secret_set_at AS secretSetAt, free_time_alerts AS freeTimeAlerts
           FROM subscriptions
           """, keyExpression: "id")
     ])

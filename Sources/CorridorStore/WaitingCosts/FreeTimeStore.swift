@@ -68,10 +68,13 @@ extension FreeTimeStore {
     return try stays(of: container, rules: try rules(), asOf: asOf, commodities: CommodityLookup(db: db))
   }
 
+  /// A box's stays from its whole history, open ones with their projection.
   private func stays(of container: Container, rules: [FreeTimeRule], asOf: EventTime, commodities: CommodityLookup) throws -> [PricedStay] {
-    try PricedStay.stays(
+    let events = try db.eventStore.events(container: container.number)
+    return try PricedStay.stays(
       of: BoxForFreeTime(number: container.number, equipment: Equipment(container.sizeType), ownership: container.owner),
-      events: try db.eventStore.events(container: container.number), rules: rules, asOf: asOf, commodity: commodities.commodity)
+      events: events, rules: rules, asOf: asOf, commodity: commodities.commodity
+    ).map { try $0.projecting(from: events, rules: rules) }
   }
 
   /// The stays still open as of a time (`report free-time`): the boxes that may have one are

@@ -86,3 +86,28 @@ extension Corridor.Report {
     }
   }
 }
+
+extension Corridor.SubscriptionGroup {
+  struct Alerts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Raise the free-time alerts due now into the outbox of the subscriptions that ask for them (the server does this every 10 minutes; docs/waiting-costs.md)."
+    )
+    @Option(name: .customLong("as-of"), help: "Look as of this instant (ISO 8601 with offset). Default: now.") var asOf: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() throws {
+      let db = try database.open()
+      let raised = try db.freeTimeStore.raiseAlerts(asOf: try asOf.map(EventTime.init(parsing:)) ?? db.clock.now())
+      try Render.emit(
+        output.format, json: raised, headers: ["alert", "container", "shipment", "location", "kind", "lastFreeDay", "charge", "currency"],
+        rows: raised.map {
+          [
+            $0.alert.rawValue, $0.container, $0.shipment ?? "", $0.location, $0.kind, $0.lastFreeDay, $0.charge["amount"] ?? "",
+            $0.charge["currency"] ?? "",
+          ]
+        }, money: ["charge"])
+    }
+  }
+}

@@ -59,7 +59,7 @@ extension Corridor {
   struct SubscriptionGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "subscription", abstract: "Event subscriptions and their deliveries (as the server sees them).",
-      subcommands: [List.self, Show.self, Deliveries.self])
+      subcommands: [List.self, Show.self, Deliveries.self, Alerts.self])
   }
 }
 

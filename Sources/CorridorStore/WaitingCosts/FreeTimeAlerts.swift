@@ -1,0 +1,39 @@
+import CorridorInterchange
+import CorridorModel
+import SQLite
+
+extension FreeTimeStore {
+  /// Raises the free-time alerts due as of a time (docs/waiting-costs.md "Alerts") and puts each
+  /// in the outbox of every subscription that asks for them and may see the box, in the same
+  /// transaction: an alert is raised once per stay and stage, and once raised it is delivered
+  /// like an event (in order, at least once, never skipped). The server looks every few minutes;
+  /// `corridor free-time alerts` looks once (for a cron job, or a ledger without a server).
+  /// Returns the alerts raised now.
+  public func raiseAlerts(asOf: EventTime) throws -> [FreeTimeAlert] {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        let targets = try db.outbox.alertTargets()
+        guard !targets.isEmpty else { return [] }
+        var raised: [FreeTimeAlert] = []
+        let insert = try connection.cachedStatement(
+          """
+          INSERT OR IGNORE INTO free_time_alerts(container, shipment, location, kind, started_ms, alert, last_free_day, body, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """)
+        for stay in try openStays(asOf: asOf) {
+          guard let alert = FreeTimeAlert(stay, asOf: asOf) else { continue }
+          try insert.bind([
+            .text(stay.container.text), SQLValue(stay.shipment), .text(stay.location.text), .text(stay.kind.rawValue),
+            .integer(stay.startedAt.milliseconds), .text(alert.alert.rawValue), .text(alert.lastFreeDay),
+            .text(String(decoding: try alert.body(), as: UTF8.self)), .text(clock.nowUTC()),
+          ])
+          try insert.run()
+          guard connection.changes == 1 else { continue }
+          try db.outbox.enqueueAlert(connection.lastInsertRowID, container: stay.container, shipment: stay.shipment, targets: targets)
+          raised.append(alert)
+        }
+        return raised
+      }
+    }
+  }
+}
