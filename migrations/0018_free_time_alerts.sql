@@ -41,3 +41,14 @@ INSERT INTO outbox_next(id, subscription_id, event_seq, created_at, attempts, ne
 DROP TABLE outbox;
 ALTER TABLE outbox_next RENAME TO outbox;
 CREATE INDEX outbox_pending ON outbox(subscription_id, id) WHERE delivered_at IS NULL;
+
+-- The stays' partial indexes carry each event's UTC offset, so that `report costs` tells from
+-- local days, reading these indexes alone, which boxes may have a stay with a charge
+-- (docs/waiting-costs.md, "How the report stays fast"). Same names, same rows: the queries that
+-- name them keep working.
+DROP INDEX events_yard;
+CREATE INDEX events_yard ON events(location, container, code, at_ms, at_offset_minutes)
+  WHERE code IN ('DISC', 'GTOT', 'GTIN') AND classifier = 'ACT';
+DROP INDEX events_stops;
+CREATE INDEX events_stops ON events(location, shipment, container, code, classifier, at_ms, at_offset_minutes)
+  WHERE code IN ('ARRI', 'DEPA') AND classifier = 'ACT';

@@ -50,6 +50,42 @@ import Testing
     #expect(stay["rule"] as? String == "DEDUI/demurrage/any/any/any/2023-01-01")
   }
 
+  /// Open at Duisburg as of 12 April: 350.00 EUR, at the shipped 7.80 CNY per EUR 2,730.00 CNY,
+  /// beside the freight in `cost` and `report costs`; with `--currency EUR` the stay's own 350.00.
+  @Test func waitingSitsBesideTheFreight() throws {
+    let cost = try CLI.run(["cost", "CQ24-0001", "--as-of", "2024-04-12T12:00:00Z", "--format", "json"], environment: env)
+    #expect(cost.status == 0, "\(cost.stderr)")
+    let object = try #require(try CLI.json(cost.stdout) as? [String: Any])
+    let waiting = try #require(object["waiting"] as? [String: String])
+    #expect(waiting == ["demurrage": "2730.00", "detention": "0.00", "storage": "0.00", "total": "2730.00"])
+    #expect(object["asOf"] as? String == "2024-04-12T12:00:00Z")
+    #expect((object["stays"] as? [Any])?.count == 1)
+    let netText = try #require(object["net"] as? String)
+    let totalText = try #require(object["total"] as? String)
+    let net = try #require(Decimal(string: netText))
+    #expect(Decimal(string: totalText) == net + 2730)
+    let table = try CLI.run(["cost", "CQ24-0001", "--as-of", "2024-04-12T12:00:00Z", "--currency", "EUR"], environment: env)
+    #expect(table.stdout.contains("demurrage 350.00") && table.stdout.contains("(open)"), "\(table.stdout)")
+
+    let report = try CLI.run(
+      ["report", "costs", "--as-of", "2024-04-12T12:00:00Z", "--format", "csv"], environment: env)
+    #expect(report.status == 0, "\(report.stderr)")
+    let lines = report.stdout.split(whereSeparator: \.isNewline).map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+    let header = try #require(lines.first)
+    #expect(Array(header.suffix(5)) == ["demurrage", "detention", "storage", "waiting", "total"])
+    #expect(lines.count == 2 && lines[1][header.firstIndex(of: "demurrage") ?? 0] == "2730.00")
+    // Before the discharge nothing has been incurred.
+    let early = try CLI.run(["report", "costs", "--as-of", "2024-03-30T00:00:00Z", "--format", "json"], environment: env)
+    let rows = try #require(try CLI.json(early.stdout) as? [[String: Any]])
+    #expect(rows.first?["waiting"] as? String == "0.00" && rows.first?["total"] as? String == rows.first?["net"] as? String)
+    // No subscription asks for alerts: nothing is raised.
+    let alerts = try CLI.run(["subscription", "alerts", "--as-of", "2024-04-12T12:00:00Z", "--format", "json"], environment: env)
+    #expect(alerts.status == 0, "\(alerts.stderr)")
+    #expect((try CLI.json(alerts.stdout) as? [Any])?.isEmpty == true, "\(alerts.stdout)")
+  }
+
   @Test func theReportListsTheStayAndItsPageIsHTML() throws {
     let table = try CLI.run(["report", "free-time", "--as-of", "2024-04-12T12:00:00Z"], environment: env)
     #expect(table.status == 0, "\(table.stderr)")

@@ -69,15 +69,16 @@ import Testing
     #expect(before.first?.waiting.total == .zero(.cny) && before.first?.total == freight.net)
   }
 
-  /// The report reads only the events at the places rules name (and detention's ends anywhere);
-  /// it must find the same stays as each box's whole history does, retractions included.
+  /// The report prices only the boxes SQL finds may have a charged stay; it must find every
+  /// charged stay each box's whole history gives, retractions included.
   @Test func theReportsStaysAreTheStaysOfEachBoxsHistory() throws {
     let yard = try returnedCarrierBox()
     let asOf = try at("2024-05-01T00:00:00Z")
     func same() throws {
       let bulk = try yard.db.freeTimeStore.staysByShipment(ShipmentFilter(), asOf: asOf)
-      #expect(bulk["CQ24-0001"] == Self.incurred(try yard.db.freeTimeStore.stays(ofShipment: "CQ24-0001", asOf: asOf)))
-      #expect(bulk["CQ24-0001"] == Self.incurred(try yard.db.freeTimeStore.stays(of: yard.box, asOf: asOf)))
+      #expect(Self.charged(bulk["CQ24-0001"]) == Self.charged(try yard.db.freeTimeStore.stays(ofShipment: "CQ24-0001", asOf: asOf)))
+      #expect(Self.charged(bulk["CQ24-0001"]) == Self.charged(try yard.db.freeTimeStore.stays(of: yard.box, asOf: asOf)))
+      #expect(Self.charged(bulk["CQ24-0001"]).count == 2)
     }
     try same()
     // A retracted return leaves detention open: 15 April – 1 May, 7 × 25.00 + 10 × 50.00.
@@ -101,16 +102,17 @@ import Testing
     }
     #expect(refs.count > 100)
     for ref in refs {
-      let one = Self.incurred(try demo.freeTimeStore.stays(ofShipment: ref, asOf: demoAsOf))
-      #expect((bulk[ref] ?? []).sorted(by: Self.order) == one.sorted(by: Self.order), "\(ref)")
+      let one = Self.charged(try demo.freeTimeStore.stays(ofShipment: ref, asOf: demoAsOf))
+      #expect(Self.charged(bulk[ref]).sorted(by: Self.order) == one.sorted(by: Self.order), "\(ref)")
       compared += one.count
     }
-    #expect(compared > 1_000)
+    // The demo's boxes that paid for waiting (storage at the border stations, demurrage at Singapore).
+    #expect(compared > 10)
   }
 
-  /// What a stay has cost, without its projection (which the report does not read).
-  static func incurred(_ stays: [PricedStay]) -> [PricedStay] {
-    stays.map { stay in
+  /// The stays with a charge, without their projection (which the report does not read).
+  static func charged(_ stays: [PricedStay]?) -> [PricedStay] {
+    (stays ?? []).filter { $0.priced.chargeableDays > 0 }.map { stay in
       var incurred = stay
       incurred.expectedEndedAt = nil
       incurred.projected = nil

@@ -122,8 +122,23 @@ extension CostStore {
     }
   }
 
-  /// One booking with its boxes (a report costing a situation it has not met yet).
-  func bookedShipment(_ booking: ShipmentBooking) throws -> BookedShipment {
-    try mapSQLiteErrors { BookedShipment(booking: booking, containers: try db.shipmentStore.assignments(of: booking.ref)) }
+  /// Each booking a filter selects with what `compute` makes of its cost situation
+  /// (`CostCalculator.Situation`), computed once per situation from the first shipment met in it
+  /// (its boxes read one by one). A report over a year meets a few hundred situations.
+  func forEachBooking<T>(
+    _ filter: ShipmentFilter, situations calculator: CostCalculator, compute: (BookedShipment, [ContainerNumber: SizeType]) throws -> T,
+    _ body: (ShipmentBooking, T) throws -> Void
+  ) throws {
+    var known: [CostCalculator.Situation: T] = [:]
+    try forEachBookingWithBoxTypes(filter) { booking, types in
+      let situation = calculator.situation(of: booking, sizeTypes: types)
+      if let value = known[situation] { return try body(booking, value) }
+      let shipment = try mapSQLiteErrors { BookedShipment(booking: booking, containers: try db.shipmentStore.assignments(of: booking.ref)) }
+      let sizeTypes = try self.sizeTypes(of: shipment)
+      let value = try compute(shipment, sizeTypes)
+      // Kept only when the boxes read one by one are the situation read in one go.
+      if calculator.situation(of: shipment, sizeTypes: sizeTypes) == situation { known[situation] = value }
+      try body(booking, value)
+    }
   }
 }

@@ -24,17 +24,25 @@ extension ReportStore {
       var asOf: [String: Money] = [:]
     }
     var corridors: [String: Totals] = [:]
-    try db.costStore.forEachShipmentToCost(ShipmentFilter(corridor: corridor, from: from, to: to, party: party)) { shipment, sizeTypes in
-      let actual = try applied.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt)
-      let would = try asOf.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt)
-      let key = routeCorridors[shipment.booking.route] ?? ""
+    struct Costed {
+      let gross: Money
+      let applied: [String: Money]
+      let asOf: [String: Money]
+    }
+    try db.costStore.forEachBooking(
+      ShipmentFilter(corridor: corridor, from: from, to: to, party: party), situations: applied,
+      compute: { shipment, sizeTypes in
+        let actual = try applied.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt)
+        let would = try asOf.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt)
+        return Costed(gross: actual.gross, applied: try actual.reductionsByPolicy(), asOf: try would.reductionsByPolicy())
+      }
+    ) { booking, costed in
+      let key = routeCorridors[booking.route] ?? ""
       var totals = corridors[key] ?? Totals(gross: .zero(currency))
       totals.shipments += 1
-      totals.gross = try totals.gross.plus(actual.gross)
-      for (policy, amount) in try actual.reductionsByPolicy() {
-        totals.applied[policy] = try (totals.applied[policy] ?? .zero(currency)).plus(amount)
-      }
-      for (policy, amount) in try would.reductionsByPolicy() { totals.asOf[policy] = try (totals.asOf[policy] ?? .zero(currency)).plus(amount) }
+      totals.gross = try totals.gross.plus(costed.gross)
+      for (policy, amount) in costed.applied { totals.applied[policy] = try (totals.applied[policy] ?? .zero(currency)).plus(amount) }
+      for (policy, amount) in costed.asOf { totals.asOf[policy] = try (totals.asOf[policy] ?? .zero(currency)).plus(amount) }
       corridors[key] = totals
     }
     var rows: [PolicyImpactRow] = []

@@ -26,19 +26,10 @@ extension ReportStore {
     let stays = try db.freeTimeStore.staysByShipment(filter, asOf: asOf ?? clock.now())
     let routeCorridors = Dictionary(try db.networkStore.routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })
     var tables = [[String: CostReportRow]](repeating: [:], count: groupings.count)
-    var costed: [CostCalculator.Situation: CostSummary] = [:]
-    try db.costStore.forEachBookingWithBoxTypes(filter) { booking, types in
-      let situation = calculator.situation(of: booking, sizeTypes: types)
-      let cost: CostSummary
-      if let known = costed[situation] {
-        cost = known
-      } else {
-        let shipment = try db.costStore.bookedShipment(booking)
-        let sizeTypes = try db.costStore.sizeTypes(of: shipment)
-        cost = CostSummary(try calculator.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt))
-        // Kept only when the boxes read one by one are the situation the report read in one go.
-        if calculator.situation(of: shipment, sizeTypes: sizeTypes) == situation { costed[situation] = cost }
-      }
+    try db.costStore.forEachBooking(
+      filter, situations: calculator,
+      compute: { shipment, sizeTypes in CostSummary(try calculator.cost(of: shipment, sizeTypes: sizeTypes, currency: currency, fxAt: fxAt)) }
+    ) { booking, cost in
       let waiting = try WaitingCost(stays: stays[booking.ref] ?? [], currency: currency, fx: calculator.fx, on: fxAt ?? booking.bookedOn)
       func value(_ grouping: CostGrouping) -> String {
         switch grouping {
