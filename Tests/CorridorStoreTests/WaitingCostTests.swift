@@ -110,6 +110,20 @@ import Testing
     #expect(compared > 10)
   }
 
+  /// Storage at Dostyk (2 free days, 20.00 USD a day) whose departure names no shipment: the
+  /// report's SQL groups the stops by shipment and box, and must still find the stay.
+  @Test func aStayWhoseEndNamesNoShipmentIsStillCharged() throws {
+    let journey = try Journey()
+    try journey.departChongqing()
+    try journey.record(.ARRI, "2024-03-08T10:00:00+08:00", "CNAKL", shipment: "CQ24-0001")
+    try journey.record(.CROS, "2024-03-09T10:00:00+08:00", "CNAKL", shipment: "CQ24-0001")
+    try journey.record(.ARRI, "2024-03-09T12:00:00+05:00", "KZDOS", allowGap: true, shipment: "CQ24-0001")
+    try journey.record(.DEPA, "2024-03-14T12:00:00+05:00", "KZDOS", allowGap: true)
+    // Day 1 is 9 March, the last free day 10 March; 11–14 March: 4 × 20.00 = 80.00 USD.
+    let rows = try journey.db.reportStore.costReport(currency: .usd, asOf: try at("2024-04-01T00:00:00Z"))
+    #expect(rows.first?.waiting.storage == (try Money(parsing: "80.00", currency: .usd)))
+  }
+
   /// The stays with a charge, without their projection (which the report does not read).
   static func charged(_ stays: [PricedStay]?) -> [PricedStay] {
     (stays ?? []).filter { $0.priced.chargeableDays > 0 }.map { stay in

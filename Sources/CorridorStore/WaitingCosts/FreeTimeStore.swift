@@ -178,17 +178,6 @@ extension FreeTimeStore {
   public func staysByShipment(_ filter: ShipmentFilter, asOf: EventTime) throws -> [String: [PricedStay]] {
     let rules = try rules()
     guard !rules.isEmpty else { return [:] }
-    var boxes = Set<String>()
-    var asked = Set<String>()
-    for rule in rules {
-      let query = Self.chargeableCandidates(of: rule)
-      let arguments = query.arguments(asOf)
-      guard asked.insert(query.sql + arguments.description).inserted else { continue }
-      try mapSQLiteErrors {
-        for row in try connection.rows(query.sql, arguments) { boxes.insert(try row.text("container")) }
-      }
-    }
-    guard !boxes.isEmpty else { return [:] }
     var conditions = Conditions("NOT EXISTS (SELECT 1 FROM shipment_cancellations x WHERE x.ref = s.ref)")
     conditions.addBookingFilters(filter)
     let shipments = Set(
@@ -197,6 +186,23 @@ extension FreeTimeStore {
           row throws(RowDecodingError) in try row.text("ref")
         }
       })
+    var boxes = Set<String>()
+    var asked = Set<String>()
+    for rule in rules {
+      let query = Self.chargeableCandidates(of: rule)
+      let arguments = query.arguments(asOf)
+      guard asked.insert(query.sql + arguments.description).inserted else { continue }
+      try mapSQLiteErrors {
+        for row in try connection.rows(query.sql, arguments) {
+          // Grouped by shipment too: only a group of the report's shipments can hold its stays.
+          if try row.int("by_shipment", in: 0...1) == 1 {
+            guard let ref = try row.optionalText("shipment"), shipments.contains(ref) else { continue }
+          }
+          boxes.insert(try row.text("container"))
+        }
+      }
+    }
+    guard !boxes.isEmpty else { return [:] }
     let commodities = CommodityLookup(db: db)
     var byShipment: [String: [PricedStay]] = [:]
     for text in boxes.sorted() {
@@ -222,11 +228,13 @@ extension FreeTimeStore {
       """
     let sql: String
     if rule.kind == .detention {
-      sql = "SELECT DISTINCT e.container \(source) AND e.code = ?2 AND ?5 >= 0"
+      sql = "SELECT DISTINCT e.container, NULL AS shipment, 0 AS by_shipment \(source) AND e.code = ?2 AND ?5 >= 0"
     } else {
+      let groups = indexed?.groups ?? "e.container"
+      let byShipment = groups.contains("e.shipment")
       sql = """
-        SELECT e.container \(source)
-        GROUP BY e.container
+        SELECT e.container, \(byShipment ? "e.shipment" : "NULL") AS shipment, \(byShipment ? 1 : 0) AS by_shipment \(source)
+        GROUP BY \(groups)
         HAVING (CASE WHEN max(CASE WHEN e.code = ?2 THEN e.at_ms END) > coalesce(max(CASE WHEN e.code = ?3 THEN e.at_ms END), -1 - 9223372036854775807)
                      THEN ?4 + 64800000 ELSE max(CASE WHEN e.code = ?3 THEN e.at_ms + e.at_offset_minutes * 60000 END) END) / 86400000
                - min(CASE WHEN e.code = ?2 THEN e.at_ms + e.at_offset_minutes * 60000 END) / 86400000 >= ?5
@@ -245,9 +253,14 @@ extension FreeTimeStore {
 
   /// The partial index of the events table that holds every event with these codes (and
   /// classifier ACT), and its code list, which a query repeats so that SQLite may use it.
-  static func partialIndex(holding codes: Set<String>) -> (index: String, codes: String)? {
-    if codes.isSubset(of: ["DISC", "GTOT", "GTIN"]) { return ("events_yard", "'DISC', 'GTOT', 'GTIN'") }
-    if codes.isSubset(of: ["ARRI", "DEPA"]) { return ("events_stops", "'ARRI', 'DEPA'") }
+  ///
+  /// `groups` is what a query grouping by box groups by to follow the index's order (no sort):
+  /// `events_stops` holds the shipment before the box, so it groups by shipment and box. A stay
+  /// whose two events name different shipments then falls into two groups, the start's looking
+  /// open (charged up to the as-of time): grouping so finds more boxes, never fewer.
+  static func partialIndex(holding codes: Set<String>) -> (index: String, codes: String, groups: String)? {
+    if codes.isSubset(of: ["DISC", "GTOT", "GTIN"]) { return ("events_yard", "'DISC', 'GTOT', 'GTIN'", "e.container") }
+    if codes.isSubset(of: ["ARRI", "DEPA"]) { return ("events_stops", "'ARRI', 'DEPA'", "e.shipment, e.container") }
     return nil
   }
 }
