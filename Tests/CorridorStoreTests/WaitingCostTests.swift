@@ -124,6 +124,50 @@ import Testing
     #expect(rows.first?.waiting.storage == (try Money(parsing: "80.00", currency: .usd)))
   }
 
+  /// An alert reaches a subscription that asks for alerts, whose key may see the box (no party,
+  /// or the shipment's shipper or consignee) and whose `equipmentReference` filter, if any, names
+  /// it; not one that does not ask, another party's, one filtered to another box, or a revoked key's.
+  @Test func anAlertGoesToTheSubscriptionsThatMaySeeTheBox() throws {
+    let yard = try FreeTimeTests.Yard()
+    try yard.arriveInDuisburg()
+    let access = yard.db.accessStore
+    let secret = [UInt8](repeating: 7, count: 32)
+    func subscribe(_ name: String, party: String?, filter: String = "{}", alerts: Bool = true) throws -> String {
+      let (key, _) = try access.createAPIKey(name: name, role: .reader, party: party, operator: "test")
+      return try access.createSubscription(
+        owner: key, callbackURL: "http://127.0.0.1:9/\(name)", secret: secret,
+        filter: try DCSAEventFilter(json: try JSONParser.parse(Array(filter.utf8))), freeTimeAlerts: alerts, operator: "test"
+      ).id
+    }
+    let everyone = try subscribe("ops", party: nil)
+    let consignee = try subscribe("duisburg", party: "Duisburg GmbH", filter: "{\"equipmentReference\": [\"\(yard.box.text)\"]}")
+    let silent = try subscribe("quiet", party: nil, alerts: false)
+    let other = try subscribe("hanoi", party: "Hanoi Import JSC")
+    let elsewhere = try subscribe("box", party: nil, filter: "{\"equipmentReference\": \"MSKU1234565\"}")
+    let revoked = try subscribe("old", party: nil)
+    try access.revokeAPIKey(name: "old", operator: "test")
+    #expect(try access.subscription(id: everyone, visibleTo: nil)?.freeTimeAlerts == true)
+    #expect(try access.subscription(id: silent, visibleTo: nil)?.freeTimeAlerts == false)
+
+    // Discharged 1 April, the last free day 5 April: as of 4 April it is tomorrow.
+    let raised = try yard.db.freeTimeStore.raiseAlerts(asOf: try at("2024-04-04T12:00:00Z"))
+    #expect(raised.map(\.alert) == [.approaching] && raised.first?.kind == "demurrage")
+    func alerts(_ id: String) throws -> [String] {
+      try yard.db.outbox.deliveries(subscription: id, failedOnly: false).map(\.eventID).filter { $0.hasPrefix("free-time-alert/") }
+    }
+    #expect(try alerts(everyone).count == 1 && alerts(consignee).count == 1)
+    for id in [silent, other, elsewhere, revoked] { #expect(try alerts(id).isEmpty, "\(id)") }
+    // The body as pushed.
+    let due = try yard.db.outbox.dueDeliveries(nowMilliseconds: .max).first { $0.subscriptionID == consignee }
+    guard case .alert(let body)? = due?.payload else {
+      Issue.record("no alert due for \(consignee)")
+      return
+    }
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+    #expect(object["type"] as? String == "free-time" && object["lastFreeDay"] as? String == "2024-04-05")
+    #expect(object["container"] as? String == yard.box.text && object["shipment"] as? String == "CQ24-0001")
+  }
+
   /// The stays with a charge, without their projection (which the report does not read).
   static func charged(_ stays: [PricedStay]?) -> [PricedStay] {
     (stays ?? []).filter { $0.priced.chargeableDays > 0 }.map { stay in
