@@ -141,30 +141,51 @@ import Testing
     return Self.grouped("\(tenths / 10).\(tenths % 10)")
   }
 
-  @Test func thePagesFitAPhoneWithoutOverflowingTheirMainContent() throws {
+  /// Every page fits a phone (390 px), a laptop (1280) and a wall screen (1920): the document is
+  /// no wider than the window, and no element outside a table's scrolling box reaches past it.
+  @Test func thePagesFitAPhoneALaptopAndAWallScreen() throws {
     let (folder, db) = try Self.demo()
     for command in [
       ["report", "costs"], ["report", "network", "--as-of", "2024-12-20T00:00:00Z"], ["report", "transit"],
+      ["report", "exceptions", "--as-of", "2024-12-20T00:00:00Z"], ["report", "exports", "--year", "2024", "--compare", "2023"],
       ["report", "free-time", "--as-of", "2024-12-20T00:00:00Z", "--within", "3650"],
       ["report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01"],
     ] {
       let file = folder + "/page.html"
       #expect(try CLI.run(command + ["--db", db, "--format", "html", "--out", file]).status == 0)
-      // A copy with a probe that records whether the main content is wider than the window (the
-      // page itself carries no script, and its policy would refuse one).
+      // A copy with a probe that records what sticks out past the window (the page itself
+      // carries no script, and its policy would refuse one): the document's width, and each
+      // element that is not inside a table's scrolling box.
       var html = try String(contentsOfFile: file, encoding: .utf8)
       html = html.replacingOccurrences(
         of: "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">", with: "")
       html = html.replacingOccurrences(
         of: "</body>",
-        with:
-          "<script>document.body.setAttribute('data-overflow', String(document.querySelector('main').scrollWidth > window.innerWidth || document.documentElement.scrollWidth > window.innerWidth))</script></body>"
-      )
+        with: """
+          <script>
+          var w = window.innerWidth, out = [];
+          if (document.documentElement.scrollWidth > w) out.push('document ' + document.documentElement.scrollWidth);
+          document.querySelectorAll('main *').forEach(function (e) {
+            if (e.closest('.table-wrap') && !e.classList.contains('table-wrap')) return;
+            var r = e.getBoundingClientRect();
+            if (r.right > w + 0.5) out.push(e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(r.right));
+          });
+          document.body.setAttribute('data-overflow', out.length ? out.slice(0, 5).join('; ') : 'none');
+          </script></body>
+          """)
       let probe = folder + "/probe.html"
       try html.write(toFile: probe, atomically: true, encoding: .utf8)
-      let dom = try Self.browse(probe, ["--dump-dom"], width: 390)
-      #expect(dom.out.contains("data-overflow=\"false\""), "\(command): \(dom.out.prefix(300))")
+      for width in [390, 1280, 1920] {
+        let dom = try Self.browse(probe, ["--dump-dom"], width: width)
+        #expect(dom.out.contains("data-overflow=\"none\""), "\(command) at \(width) px: \(Self.overflow(dom.out))")
+      }
     }
+  }
+
+  /// What the probe found, for a failure's message.
+  static func overflow(_ dom: String) -> String {
+    guard let start = dom.range(of: "data-overflow=\"") else { return String(dom.prefix(300)) }
+    return String(dom[start.upperBound...].prefix { $0 != "\"" })
   }
 
   static func grouped(_ amount: String) -> String {

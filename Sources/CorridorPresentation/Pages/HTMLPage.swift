@@ -71,7 +71,9 @@ public struct HTMLPage: Sendable {
     """
   }
 
-  /// System fonts only; charts and tables shrink to the screen, wide tables scroll inside their box.
+  /// System fonts only; charts and tables shrink to the screen, wide tables scroll inside their
+  /// box. Printed, a page is A4 landscape: the tables unfold (no scrolling on paper), their cells
+  /// wrap, and a row or chart is not split across two sheets.
   static let style = """
     body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1a1a1a;background:#fff}
     main{max-width:960px;margin:0 auto;padding:16px;box-sizing:border-box}
@@ -89,5 +91,7 @@ public struct HTMLPage: Sendable {
     .whisker{fill:none;stroke-width:1.5}
     .edge{fill:none;stroke-width:3;stroke-linecap:round}
     .node-label{font-size:11px;fill:#222}
+    @media print{@page{size:A4 landscape;margin:12mm}main{max-width:none;padding:0}.table-wrap{overflow:visible}
+    table{font-size:.7rem}th,td{white-space:normal}tr,.chart-wrap{break-inside:avoid}}
     """
 }
