@@ -19,8 +19,10 @@ struct PageRoutes {
 
   /// Every page, once: the router is made from it (and the 405 table from the router).
   static let pages: [Page] = [
-    Page(name: "network", parameters: ["asOf"]) { db, items, party in
-      try db.reportStore.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)
+    Page(name: "network", parameters: ["asOf", "corridor"]) { db, items, party in
+      let corridor = try items.single("corridor")
+      try db.networkStore.requireFilters(corridor: corridor, route: nil)
+      return try db.reportStore.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), corridor: corridor, party: party)
     },
     Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt", "asOf"]) { db, items, party in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))

@@ -182,6 +182,30 @@ import Testing
     }
   }
 
+  /// One corridor's network: its routes and places only, fitted to them, its positions only;
+  /// an unknown corridor is refused. In the browser: the page loads and fits 1280 px.
+  @Test func oneCorridorsNetworkPage() throws {
+    let (folder, db) = try Self.demo()
+    let asOf = "2024-12-20T00:00:00Z"
+    let file = folder + "/laos.html"
+    let made = try CLI.run(["report", "network", "--corridor", "CN-LA", "--as-of", asOf, "--db", db, "--format", "html", "--out", file])
+    #expect(made.status == 0, "\(made.stderr)")
+    let html = try String(contentsOfFile: file, encoding: .utf8)
+    #expect(html.contains("CN-LA") && html.contains("data-route=\"CQ-KNM-VTE\""))
+    #expect(!html.contains("data-code=\"DEDUI\"") && !html.contains("data-route=\"CQ-AKL-DUI\""))
+    let whole = try #require(
+      try CLI.json(CLI.run(["report", "network", "--as-of", asOf, "--db", db, "--format", "json"]).stdout) as? [String: Any])
+    let laos = try #require(
+      try CLI.json(CLI.run(["report", "network", "--corridor", "CN-LA", "--as-of", asOf, "--db", db, "--format", "json"]).stdout)
+        as? [String: Any])
+    let legs = try #require(laos["onLeg"] as? [String: Int])
+    #expect(legs.keys.allSatisfy { $0.hasPrefix("CQ-KNM-VTE/") })
+    #expect(legs == (whole["onLeg"] as? [String: Int])?.filter { $0.key.hasPrefix("CQ-KNM-VTE/") })
+    #expect(try CLI.run(["report", "network", "--corridor", "CN-XX", "--db", db]).status == 65)
+    let dom = try Self.browse(file, ["--dump-dom"])
+    #expect(dom.out.contains("network-map"))
+  }
+
   /// What the probe found, for a failure's message.
   static func overflow(_ dom: String) -> String {
     guard let start = dom.range(of: "data-overflow=\"") else { return String(dom.prefix(300)) }

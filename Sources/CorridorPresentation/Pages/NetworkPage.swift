@@ -5,14 +5,18 @@ import Foundation
 extension ReportReading {
   /// `report network --format html`: the corridors drawn from the places' coordinates, each
   /// route's legs in its corridor's colour, border crossings and gauge changes marked, and the
-  /// boxes on each leg and at each node now.
-  public func networkPage(asOf: EventTime, party: String? = nil) throws -> String {
-    let routes = try self.routes(corridor: nil)
-    let corridors = try self.corridors()
+  /// boxes on each leg and at each node now. With `corridor`, that corridor alone, the drawing
+  /// fitted (zoomed) to its places; each corridor keeps its colour.
+  public func networkPage(asOf: EventTime, corridor: String? = nil, party: String? = nil) throws -> String {
+    let routes = try self.routes(corridor: corridor)
+    let all = try self.corridors()
+    let corridors = all.enumerated().filter { corridor == nil || $0.element.code == corridor }
     let places = Dictionary(try locations(country: nil).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-    let positions = try networkPositions(asOf: asOf, party: party)
-    var page = HTMLPage(title: "Corridor network and positions", subtitle: "Open shipments as of \(asOf.utc)" + Self.scope(party))
-    let colorOf = Dictionary(corridors.enumerated().map { ($1.code, Palette.color($0)) }, uniquingKeysWith: { a, _ in a })
+    let positions = try networkPositions(asOf: asOf, corridor: corridor, party: party)
+    let shown = corridor.flatMap { code in all.first { $0.code == code } }.map { ": \($0.code) \($0.name)" } ?? ""
+    var page = HTMLPage(
+      title: "Corridor network and positions" + shown, subtitle: "Open shipments as of \(asOf.utc)" + Self.scope(party))
+    let colorOf = Dictionary(all.enumerated().map { ($1.code, Palette.color($0)) }, uniquingKeysWith: { a, _ in a })
 
     // An equirectangular projection, longitudes scaled by the cosine of the middle latitude,
     // fitted to the drawing.
@@ -84,8 +88,8 @@ extension ReportReading {
       nodeRows.append([code.text, place.name, kind, String(waiting), String(holds)])
     }
     // Legend: corridors by colour, and the node shapes.
-    for (index, corridor) in corridors.enumerated() {
-      let y = 20.0 + Double(index) * 18
+    for (row, (index, corridor)) in corridors.enumerated() {
+      let y = 20.0 + Double(row) * 18
       svg.append(
         "<line x1=\"12\" y1=\"\(px(y))\" x2=\"36\" y2=\"\(px(y))\" stroke=\"\(Palette.color(index))\" stroke-width=\"3\"/><text class=\"legend-label\" x=\"42\" y=\"\(px(y + 4))\">\(htmlEscape("\(corridor.code) \(corridor.name)"))</text>"
       )

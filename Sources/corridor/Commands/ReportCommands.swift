@@ -64,14 +64,16 @@ extension Corridor.Report {
     static let configuration = CommandConfiguration(
       commandName: "network", abstract: "The corridors and where the boxes of open shipments are now (legs, places, customs holds).")
     @Option(name: .customLong("as-of"), help: "Positions as of this instant (ISO 8601 with offset). Default: now.") var asOf: String?
+    @Option(help: "Only this corridor (its page fitted to it).") var corridor: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
       let db = try database.open()
+      try db.networkStore.requireFilters(corridor: corridor, route: nil)
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
-      try output.emit(database: database, page: { try db.reportStore.networkPage(asOf: asOf) }) { format in
-        let view = NetworkPositionsView(try db.reportStore.networkPositions(asOf: asOf))
+      try output.emit(database: database, page: { try db.reportStore.networkPage(asOf: asOf, corridor: corridor) }) { format in
+        let view = NetworkPositionsView(try db.reportStore.networkPositions(asOf: asOf, corridor: corridor, party: nil))
         try Render.emit(
           format, json: view, headers: ["where", "place", "containers"],
           rows: view.legs.map { ["leg from", $0.key, String($0.value)] } + view.nodes.map { ["at", $0.key, String($0.value)] }
