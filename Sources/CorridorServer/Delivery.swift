@@ -75,7 +75,13 @@ struct DeliveryService: Service {
   func raiseFreeTimeAlerts() async {
     let now = clock.now()
     do {
-      let raised = try await database.write { try $0.freeTimeStore.raiseAlerts(asOf: now) }
+      // Found on a reader, written in a short write: intake is not held up while a year's open
+      // stays are looked at.
+      let open = try await database.read { db -> [PricedStay] in
+        try db.freeTimeStore.alertsWanted() ? try db.freeTimeStore.openStays(asOf: now) : []
+      }
+      guard !open.isEmpty else { return }
+      let raised = try await database.write { try $0.freeTimeStore.raiseAlerts(for: open, asOf: now) }
       if !raised.isEmpty { logger.info("raised \(raised.count) free-time alerts") }
     } catch {
       logger.error("delivery: cannot raise free-time alerts: \(error)")
