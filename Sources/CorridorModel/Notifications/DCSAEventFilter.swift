@@ -92,6 +92,15 @@ public struct DCSAEventFilter: Sendable, Equatable {
 
   public static var names: [String] { fields.map(\.name) }
 
+  /// Whether the filters that select boxes (`equipmentReference`) let this box through: what a
+  /// notification about a box rather than an event (a free-time alert) is matched on.
+  public func admits(container: ContainerNumber) -> Bool {
+    Self.fields.allSatisfy { field in
+      guard case .oneOf(.container)? = field.selects, let given = values.first(where: { $0.name == field.name }) else { return true }
+      return given.values.contains(container.text)
+    }
+  }
+
   public init() {}
 
   /// Sets a field from its text: a comma-separated list for list fields. Refuses unknown

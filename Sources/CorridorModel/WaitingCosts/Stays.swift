@@ -14,64 +14,28 @@ public struct BoxForFreeTime: Sendable {
   }
 }
 
-/// What pricing a stay needs of an event: an actual, unretracted event of the box (the readers
-/// leave out the others), so that a report can read only the events at the places rules name.
-public struct StayEvent: Sendable, Equatable {
-  public var seq: Int64
-  public var code: EventCode
-  public var location: LocationCode
-  public var time: EventTime
-  public var shipment: String?
-
-  public init(seq: Int64, code: EventCode, location: LocationCode, time: EventTime, shipment: String?) {
-    self.seq = seq
-    self.code = code
-    self.location = location
-    self.time = time
-    self.shipment = shipment
-  }
-
-  /// nil for a planned or estimated event, or a retracted one: they start and end no stay.
-  public init?(_ event: MovementEvent) {
-    guard event.report.classifier == .ACT, !event.retracted else { return nil }
-    self.init(seq: event.seq, code: event.code, location: event.location, time: event.time, shipment: event.report.shipment)
-  }
-}
-
 extension PricedStay {
-  /// The stays of one box as of a time, from its whole history (`corridor free-time`).
-  public static func stays(
-    of box: BoxForFreeTime, events: [MovementEvent], rules: [FreeTimeRule], asOf: EventTime, commodity: (String) throws -> Commodity?
-  ) throws -> [PricedStay] {
-    try stays(of: box, events: events.compactMap(StayEvent.init), rules: rules, asOf: asOf, commodity: commodity)
-  }
-
-  /// The stays of one box as of a time: each event that starts a stay under the rules (the most
-  /// specific rule of each kind, valid on the local day it happened) begins one, ended by the
-  /// rule's ending event after it: at the same place, or for detention at any place. A stay that
-  /// has not ended by `asOf` is open and charged up to the as-of day (read in the starting
-  /// event's offset). A shipper-owned box pays no detention. A second starting event while a
-  /// stay of that kind is open at the place does not begin another.
+  /// The stays of one box as of a time: each actual, unretracted event that starts a stay under
+  /// the rules (the most specific rule of each kind, valid on the local day it happened) begins
+  /// one, ended by the rule's ending event after it: at the same place, or for detention at any
+  /// place. A stay that has not ended by `asOf` is open and charged up to the as-of day (read in
+  /// the starting event's offset). A shipper-owned box pays no detention. A second starting
+  /// event while a stay of that kind is open at the place does not begin another.
   ///
-  /// Only events whose code starts or ends a rule's stay matter, and of those only the ones at
-  /// the places rules name (and, for detention, the ending events anywhere): the answer is the
-  /// same when `events` holds just those, which is what lets `report costs` read them through
-  /// partial indexes rather than every box's history.
-  ///
-  /// - Parameter events: actual, unretracted events of the box, in any order.
   /// - Parameter commodity: the commodity of a shipment (the starting event's), for rules that
   ///   name commodities.
   public static func stays(
-    of box: BoxForFreeTime, events: [StayEvent], rules: [FreeTimeRule], asOf: EventTime, commodity: (String) throws -> Commodity?
+    of box: BoxForFreeTime, events: [MovementEvent], rules: [FreeTimeRule], asOf: EventTime, commodity: (String) throws -> Commodity?
   ) throws -> [PricedStay] {
-    let history = events.filter { $0.time <= asOf }.sorted { ($0.time, $0.seq) < ($1.time, $1.seq) }
+    let history = events.filter { $0.report.classifier == .ACT && !$0.retracted && $0.time <= asOf }
+      .sorted { ($0.time, $0.seq) < ($1.time, $1.seq) }
     let starting = Set(rules.map(\.starts))
     var stays: [PricedStay] = []
     var openUntil: [String: Int] = [:]
     for (index, event) in history.enumerated() where starting.contains(event.code) {
       let start = StayStart(
         location: event.location, code: event.code, time: event.time, equipment: box.equipment, ownership: box.ownership,
-        commodity: try event.shipment.flatMap(commodity))
+        commodity: try event.report.shipment.flatMap(commodity))
       for rule in FreeTimeRule.winners(among: rules, for: start) {
         if rule.kind == .detention, box.ownership == .shipper { continue }
         let key = "\(rule.kind.rawValue) \(event.location.text)"
@@ -83,7 +47,7 @@ extension PricedStay {
         let endedAt = end.map { history[$0].time }
         stays.append(
           PricedStay(
-            container: box.number, shipment: event.shipment, location: event.location, kind: rule.kind, startedAt: event.time,
+            container: box.number, shipment: event.report.shipment, location: event.location, kind: rule.kind, startedAt: event.time,
             endedAt: endedAt, rule: rule.name, freeDays: rule.freeDays,
             priced: try rule.charge(startedAt: event.time, until: endedAt ?? asOf.at(offsetMinutes: event.time.offsetMinutes))))
       }

@@ -29,10 +29,10 @@ extension CostStore {
   /// A shipment's waiting up to `asOf`: the stays that began on it, their charges converted
   /// into `currency` as its freight is (at `fxAt`, else its booked date).
   public func waiting(of ref: String, currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime) throws -> ShipmentWaiting {
-    let booked = try db.shipmentStore.requireShipment(ref).booking.bookedOn
-    let stays = try db.freeTimeStore.stays(ofShipment: ref, asOf: asOf)
+    let shipment = try db.shipmentStore.requireShipment(ref).booked
+    let stays = try db.freeTimeStore.stays(of: shipment, asOf: asOf)
     return ShipmentWaiting(
-      asOf: asOf, stays: stays, cost: try WaitingCost(stays: stays, currency: currency, fx: try fxTable(), on: fxAt ?? booked))
+      asOf: asOf, stays: stays, cost: try WaitingCost(stays: stays, currency: currency, fx: try fxTable(), on: fxAt ?? shipment.booking.bookedOn))
   }
 
   /// The size types of one shipment's containers (a year's ledger has hundreds of thousands of
@@ -50,9 +50,10 @@ extension CostStore {
     return types
   }
 
-  /// The shipments a filter selects (cancelled ones left out), each with its boxes' size types,
-  /// in booked order: one query for a report, where a query per shipment for its boxes and
-  /// another for their types took most of `report costs` on many small bookings.
+  /// The shipments a filter selects (cancelled ones left out), each with its boxes (weights
+  /// included) and their size types, in booked order, in one query: for `report emissions`,
+  /// whose figures depend on each box's weight and so cannot be worked out once per situation
+  /// as `forEachBooking` does for costs.
   func forEachShipmentToCost(_ filter: ShipmentFilter, _ body: (BookedShipment, [ContainerNumber: SizeType]) throws -> Void) throws {
     var conditions = Conditions("NOT EXISTS (SELECT 1 FROM shipment_cancellations x WHERE x.ref = s.ref)")
     conditions.addBookingFilters(filter)

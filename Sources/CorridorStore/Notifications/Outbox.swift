@@ -44,10 +44,7 @@ extension Outbox {
     // The parties of the shipments the new events are on.
     var parties: [String: (shipper: String, consignee: String)] = [:]
     if targets.contains(where: { $0.party != nil }) {
-      for ref in Set(events.compactMap(\.report.shipment)) {
-        guard let row = try connection.row("SELECT shipper, consignee FROM shipments WHERE ref = ?", [.text(ref)]) else { continue }
-        parties[ref] = (try row.text("shipper"), try row.text("consignee"))
-      }
+      for ref in Set(events.compactMap(\.report.shipment)) { parties[ref] = try self.parties(of: ref) }
     }
     let now = clock.nowUTC()
     let insert = try connection.cachedStatement("INSERT OR IGNORE INTO outbox(subscription_id, event_seq, created_at) VALUES (?, ?, ?)")
@@ -69,37 +66,40 @@ extension Outbox {
 }
 
 extension Outbox {
-  /// The live subscriptions that ask for free-time alerts.
-  func alertTargets() throws -> [(id: String, filter: DCSAEventFilter, party: String?)] {
+  /// The live subscriptions that ask for free-time alerts, grouped as for events.
+  func alertTargets() throws -> [NotificationTarget] {
     try connection.rows(
       """
-      SELECT s.id, s.filters, k.party FROM subscriptions s JOIN api_keys k ON k.name = s.owner
-      WHERE s.free_time_alerts = 1 AND k.revoked_at IS NULL ORDER BY s.id
+      SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
+      FROM subscriptions s JOIN api_keys k ON k.name = s.owner
+      WHERE s.free_time_alerts = 1 AND k.revoked_at IS NULL GROUP BY s.filters, k.party
       """
-    ).map { row in (try row.text("id"), try db.accessStore.filter(of: row), try row.optionalText("party")) }
+    ).map(notificationTarget)
   }
 
   /// Puts a raised alert in the outbox of each target that may see the box: its owner's party is
   /// the shipper or consignee of the stay's shipment (a stay on no shipment is no party's), and an
   /// `equipmentReference` filter names the box. The other filters are about events and do not
   /// apply to an alert.
-  func enqueueAlert(
-    _ id: Int64, container: ContainerNumber, shipment: String?, targets: [(id: String, filter: DCSAEventFilter, party: String?)]
-  ) throws {
-    var parties: (shipper: String, consignee: String)?
-    if let shipment, let row = try connection.row("SELECT shipper, consignee FROM shipments WHERE ref = ?", [.text(shipment)]) {
-      parties = (try row.text("shipper"), try row.text("consignee"))
-    }
+  func enqueueAlert(_ id: Int64, container: ContainerNumber, shipment: String?, targets: [NotificationTarget]) throws {
+    let shipmentParties = try shipment.flatMap(parties)
     let insert = try connection.cachedStatement("INSERT OR IGNORE INTO outbox(subscription_id, alert_id, created_at) VALUES (?, ?, ?)")
-    for target in targets {
+    for target in targets where target.filter.admits(container: container) {
       if let party = target.party {
-        guard let parties, PartyScope.includes(shipper: parties.shipper, consignee: parties.consignee, party: party) else { continue }
+        guard let shipmentParties, PartyScope.includes(shipper: shipmentParties.shipper, consignee: shipmentParties.consignee, party: party)
+        else { continue }
       }
-      if let boxes = target.filter.values.first(where: { $0.name == "equipmentReference" })?.values, !boxes.contains(container.text) {
-        continue
+      for subscription in target.ids {
+        try insert.bind([.text(subscription), .integer(id), .text(clock.nowUTC())])
+        try insert.run()
       }
-      try insert.bind([.text(target.id), .integer(id), .text(clock.nowUTC())])
-      try insert.run()
+    }
+  }
+
+  /// A shipment's shipper and consignee, whom a party-scoped subscription must be one of.
+  func parties(of ref: String) throws -> (shipper: String, consignee: String)? {
+    try connection.row("SELECT shipper, consignee FROM shipments WHERE ref = ?", [.text(ref)]).map { row in
+      (try row.text("shipper"), try row.text("consignee"))
     }
   }
 }
@@ -127,13 +127,16 @@ extension Outbox {
       SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
       FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL GROUP BY s.filters, k.party
       """
-    ).map { group in
-      NotificationTarget(
-        filter: try db.accessStore.filter(of: group), party: try group.optionalText("party"),
-        ids: try group.text("ids").split(separator: " ").map(String.init))
-    }
+    ).map(notificationTarget)
     db.notificationTargets = (version, targets)
     return targets
+  }
+
+  /// A group of subscriptions from a row with `filters`, `party` and their `ids`.
+  func notificationTarget(_ row: Row) throws -> NotificationTarget {
+    NotificationTarget(
+      filter: try db.accessStore.filter(of: row), party: try row.optionalText("party"),
+      ids: try row.text("ids").split(separator: " ").map(String.init))
   }
 }
 

@@ -148,14 +148,17 @@ extension FreeTimeStore {
   /// belongs to the shipment of its starting event), priced from the box's history as
   /// `free-time CONTAINER` prices it.
   public func stays(ofShipment ref: String, asOf: EventTime) throws -> [PricedStay] {
-    let shipment = try db.shipmentStore.requireShipment(ref)
+    try stays(of: try db.shipmentStore.requireShipment(ref).booked, asOf: asOf)
+  }
+
+  func stays(of shipment: BookedShipment, asOf: EventTime) throws -> [PricedStay] {
     let rules = try rules()
     guard !rules.isEmpty else { return [] }
     let commodities = CommodityLookup(db: db)
     var stays: [PricedStay] = []
     for assignment in shipment.containers {
       guard let container = try db.containerStore.container(assignment.container) else { continue }
-      stays += try self.stays(of: container, rules: rules, asOf: asOf, commodities: commodities).filter { $0.shipment == ref }
+      stays += try self.stays(of: container, rules: rules, asOf: asOf, commodities: commodities).filter { $0.shipment == shipment.ref }
     }
     return stays
   }
@@ -186,7 +189,7 @@ extension FreeTimeStore {
           row throws(RowDecodingError) in try row.text("ref")
         }
       })
-    var boxes = Set<String>()
+    var boxes = Set<ContainerNumber>()
     var asked = Set<String>()
     for rule in rules {
       let query = Self.chargeableCandidates(of: rule)
@@ -198,15 +201,15 @@ extension FreeTimeStore {
           if try row.int("by_shipment", in: 0...1) == 1 {
             guard let ref = try row.optionalText("shipment"), shipments.contains(ref) else { continue }
           }
-          boxes.insert(try row.text("container"))
+          boxes.insert(try row.container("container"))
         }
       }
     }
     guard !boxes.isEmpty else { return [:] }
     let commodities = CommodityLookup(db: db)
     var byShipment: [String: [PricedStay]] = [:]
-    for text in boxes.sorted() {
-      guard let number = try? ContainerNumber(parsing: text), let container = try db.containerStore.container(number) else { continue }
+    for number in boxes.sorted(by: { $0.text < $1.text }) {
+      guard let container = try db.containerStore.container(number) else { continue }
       for stay in try stays(of: container, rules: rules, asOf: asOf, commodities: commodities) where stay.priced.chargeableDays > 0 {
         guard let ref = stay.shipment, shipments.contains(ref) else { continue }
         byShipment[ref, default: []].append(stay)
@@ -228,7 +231,7 @@ extension FreeTimeStore {
       """
     let sql: String
     if rule.kind == .detention {
-      sql = "SELECT DISTINCT e.container, NULL AS shipment, 0 AS by_shipment \(source) AND e.code = ?2 AND ?5 >= 0"
+      sql = "SELECT DISTINCT e.container, NULL AS shipment, 0 AS by_shipment \(source) AND e.code = ?2"
     } else {
       let groups = indexed?.groups ?? "e.container"
       let byShipment = groups.contains("e.shipment")
@@ -271,12 +274,9 @@ extension FreeTimeStore: FreeTimeReading {}
 /// Shipments' commodities, each read once while a command prices many stays.
 private final class CommodityLookup {
   let db: CorridorDatabase
-  var known: [String: Commodity?]
+  var known: [String: Commodity?] = [:]
 
-  init(db: CorridorDatabase, known: [String: Commodity?] = [:]) {
-    self.db = db
-    self.known = known
-  }
+  init(db: CorridorDatabase) { self.db = db }
 
   func commodity(_ ref: String) throws -> Commodity? {
     if let cached = known[ref] { return cached }
