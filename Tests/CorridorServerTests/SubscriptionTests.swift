@@ -198,6 +198,8 @@ import Testing
     #expect(delivered.compactMap(\.container) == [fixture.boxA, fixture.boxA])
     // The events went first, in one array; then each alert on its own.
     #expect(delivered.first?.codes.count == 3 && delivered.first?.alert == nil)
+    // The server marks a row delivered after the receiver has answered: wait for the marks.
+    #expect(try await eventually { try fixture.count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0 })
     let rows = try fixture.db.outbox.deliveries(subscription: id, failedOnly: false)
     #expect(rows.count == 5 && rows.allSatisfy { $0.deliveredAt != nil })
     #expect(rows.suffix(2).allSatisfy { $0.eventID.hasPrefix("free-time-alert/") })
