@@ -8,10 +8,11 @@ import PackagePlugin
 struct EmbedResources: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
     let tool = try context.tool(named: "ResourceEmbedder").url
-    // The store embeds the schema and the shipped data; the presentation layer the API documents.
+    // The store embeds the schema and the shipped data; the presentation layer the API documents and
+    // the base map under the network page.
     let sets: [(folder: String, enumName: String, extensions: Set<String>)] =
       target.name == "CorridorPresentation"
-      ? [("openapi", "EmbeddedOpenAPI", ["yaml"])]
+      ? [("openapi", "EmbeddedOpenAPI", ["yaml"]), ("fixtures/map", "EmbeddedMap", ["json"])]
       : [
         ("migrations", "EmbeddedMigrations", ["sql"]),
         ("fixtures/reference", "EmbeddedReference", ["json"]),

@@ -9,51 +9,54 @@ import Hummingbird
 struct PageRoutes {
   let database: ServerDatabase
 
-  /// A page: its name under `/corridor/v1/pages/`, the query parameters it takes, and how it is
-  /// drawn on a read connection for a key's party (nil: every shipment).
+  /// A page: its name under `/corridor/v1/pages/`, the query parameters it takes (besides
+  /// `lang`, which every page takes), and how it is drawn on a read connection for a key's party
+  /// (nil: every shipment) in a language.
   struct Page: Sendable {
     let name: String
     let parameters: Set<String>
-    let render: @Sendable (CorridorDatabase, QueryItems, String?) throws -> String
+    let render: @Sendable (CorridorDatabase, QueryItems, String?, PageLanguage) throws -> String
   }
 
   /// Every page, once: the router is made from it (and the 405 table from the router).
   static let pages: [Page] = [
-    Page(name: "network", parameters: ["asOf", "corridor"]) { db, items, party in
+    Page(name: "network", parameters: ["asOf", "corridor"]) { db, items, party, language in
       let corridor = try items.single("corridor")
       try db.networkStore.requireFilters(corridor: corridor, route: nil)
-      return try db.reportStore.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), corridor: corridor, party: party)
+      return try db.reportStore.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), corridor: corridor, party: party, language: language)
     },
-    Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt", "asOf"]) { db, items, party in
+    Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt", "asOf"]) { db, items, party, language in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       return try db.reportStore.costPage(
         from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route,
         currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
-        asOf: try instant(items, "asOf") ?? db.clock.now(), party: party)
+        asOf: try instant(items, "asOf") ?? db.clock.now(), party: party, language: language)
     },
-    Page(name: "exports", parameters: ["year", "compare", "currency", "fxAt"]) { db, items, party in
+    Page(name: "exports", parameters: ["year", "compare", "currency", "fxAt"]) { db, items, party, language in
       guard let year = try number(items, "year") else { throw DCSAError.badRequest("year is required") }
       let compare = try number(items, "compare")
       try ReportBounds.checkReportYears(year: year, compare: compare)
       return try db.reportStore.exportsPage(
         year: year, compare: compare, currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
-        party: party)
+        party: party, language: language)
     },
-    Page(name: "exceptions", parameters: ["staleHours", "asOf"]) { db, items, party in
+    Page(name: "exceptions", parameters: ["staleHours", "asOf"]) { db, items, party, language in
       let hours = try number(items, "staleHours") ?? 72
       try ReportBounds.checkStaleHours(hours)
-      return try db.reportStore.exceptionsPage(staleHours: hours, now: try instant(items, "asOf") ?? db.clock.now(), party: party)
+      return try db.reportStore.exceptionsPage(staleHours: hours, now: try instant(items, "asOf") ?? db.clock.now(), party: party, language: language)
     },
-    Page(name: "transit", parameters: ["from", "to", "corridor", "route"]) { db, items, party in
+    Page(name: "transit", parameters: ["from", "to", "corridor", "route"]) { db, items, party, language in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))
       try db.networkStore.requireFilters(corridor: corridor, route: route)
-      return try db.reportStore.transitPage(from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party)
+      return try db.reportStore.transitPage(
+        from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party, language: language)
     },
-    Page(name: "free-time", parameters: ["asOf", "within", "location"]) { db, items, party in
+    Page(name: "free-time", parameters: ["asOf", "within", "location"]) { db, items, party, language in
       let location = try items.single("location").map { try db.networkStore.resolveLocation($0) }
       return try db.freeTimeStore.freeTimePage(
-        asOf: try instant(items, "asOf") ?? db.clock.now(), within: try number(items, "within") ?? 3, location: location, party: party)
+        asOf: try instant(items, "asOf") ?? db.clock.now(), within: try number(items, "within") ?? 3, location: location, party: party,
+        language: language)
     },
   ]
 
@@ -70,12 +73,22 @@ struct PageRoutes {
   func serve(_ page: Page, _ request: Request, _ context: CorridorRequestContext) async throws -> Response {
     let key = try context.requireKey()
     let items = try QueryItems(request.uri.query)
-    if let unknown = items.items.first(where: { !page.parameters.contains($0.name) }) {
+    let parameters = page.parameters.union(["lang"])
+    if let unknown = items.items.first(where: { !parameters.contains($0.name) }) {
       throw DCSAError.badRequest(
-        "\(unknown.name.prefix(60)) is not a parameter of this page (it takes \(page.parameters.sorted().joined(separator: ", ")))")
+        "\(unknown.name.prefix(60)) is not a parameter of this page (it takes \(parameters.sorted().joined(separator: ", ")))")
+    }
+    // `lang` when given (anything but a language we have is refused), else the client's
+    // `Accept-Language`.
+    let language: PageLanguage
+    if let tag = try items.single("lang") {
+      guard let asked = PageLanguage(tag: tag) else { throw DCSAError.badRequest("lang must be en or zh-CN") }
+      language = asked
+    } else {
+      language = PageLanguage.fromAcceptLanguage(request.headers[.acceptLanguage])
     }
     let party = key.party
-    let html = try await database.read { db in try page.render(db, items, party) }
+    let html = try await database.read { db in try page.render(db, items, party, language) }
     return Response(
       status: .ok,
       headers: [
@@ -84,6 +97,8 @@ struct PageRoutes {
         // page says so in its headers (a `<meta>` policy alone can be bypassed, and no
         // browser may sniff it as anything but HTML).
         .contentSecurityPolicy: HTMLPage.contentSecurityPolicy, .xContentTypeOptions: "nosniff",
+        // The language follows `Accept-Language` when the query does not name one.
+        .contentLanguage: language.htmlTag, .vary: "Accept-Language",
       ],
       body: .init(byteBuffer: ByteBuffer(string: html)))
   }

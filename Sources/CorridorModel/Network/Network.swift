@@ -17,12 +17,16 @@ public struct Location: Sendable, Equatable {
   public var longitude: Double?
   public var aliases: [String]
   public var source: String?
+  /// The name in Simplified Chinese, for pages and tables in `zh-CN`; nil where none is known.
+  public var nameZh: String?
 
   package init(
-    code: LocationCode, name: String, kind: LocationKind, timeZone: String, latitude: Double?, longitude: Double?, aliases: [String], source: String?
+    code: LocationCode, name: String, kind: LocationKind, timeZone: String, latitude: Double?, longitude: Double?, aliases: [String], source: String?,
+    nameZh: String? = nil
   ) {
     self.code = code
     self.name = name
+    self.nameZh = nameZh
     self.kind = kind
     self.timeZone = timeZone
     self.latitude = latitude

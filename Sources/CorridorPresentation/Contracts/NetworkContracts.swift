@@ -72,6 +72,8 @@ public struct LocationView: Encodable, Sendable {
   public let latitude: Double?
   public let longitude: Double?
   public let aliases: [String]
+  /// Added with the Chinese pages; absent where the place has none.
+  public let nameZh: String?
 
   public init(_ l: Location) {
     code = l.code.text
@@ -82,6 +84,7 @@ public struct LocationView: Encodable, Sendable {
     latitude = l.latitude
     longitude = l.longitude
     aliases = l.aliases
+    nameZh = l.nameZh
   }
 
   public static let headers = ["code", "name", "country", "kind", "timeZone", "aliases"]

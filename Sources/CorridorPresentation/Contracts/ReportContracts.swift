@@ -20,7 +20,7 @@ public struct ExceptionItemView: Encodable, Sendable {
     location = item.location.text
     at = item.at.description
     eventId = item.eventID
-    detail = item.detail
+    detail = Words.english.detail(of: item)
   }
 }
 

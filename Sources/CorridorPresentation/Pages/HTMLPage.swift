@@ -10,13 +10,16 @@ public struct HTMLPage: Sendable {
   public var subtitle: String
   /// Sections of HTML, each a chart with its table, or a table.
   public var sections: [String] = []
+  /// The language the page is written in (its `lang`, and its footer).
+  public var language: PageLanguage
 
   /// The page's Content-Security-Policy: in its `<meta>` and, when served, in the response.
   public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'"
 
-  public init(title: String, subtitle: String) {
+  public init(title: String, subtitle: String, language: PageLanguage = .english) {
     self.title = title
     self.subtitle = subtitle
+    self.language = language
   }
 
   /// A chart and, below it, the same figures as a table.
@@ -50,7 +53,7 @@ public struct HTMLPage: Sendable {
   public func render() -> String {
     """
     <!DOCTYPE html>
-    <html lang="en">
+    <html lang="\(language.htmlTag)">
     <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -63,7 +66,7 @@ public struct HTMLPage: Sendable {
     <h1>\(htmlEscape(title))</h1>
     <p class="subtitle">\(htmlEscape(subtitle))</p>
     \(sections.joined(separator: "\n"))
-    <p class="footer">Made by Corridor. Figures are exact decimals; chart geometry is rounded to a tenth of a pixel.</p>
+    <p class="footer">\(htmlEscape(Words(language)(.footer)))</p>
     </main>
     </body>
     </html>
@@ -91,6 +94,12 @@ public struct HTMLPage: Sendable {
     .whisker{fill:none;stroke-width:1.5}
     .edge{fill:none;stroke-width:3;stroke-linecap:round}
     .node-label{font-size:11px;fill:#222}
+    .sea{fill:#eef4f8}.land{fill:#fbfaf5;stroke:#9fb3c2;stroke-width:.6}.border{fill:none;stroke:#b39c9c;stroke-width:.7;stroke-dasharray:3 2}
+    .label{fill:#1a1a1a;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+    .country-label{fill:#8b8178;font-style:italic;letter-spacing:.04em}.box-count{font-weight:600}
+    .leader{stroke:#555;stroke-width:.8}.inset-outline{fill:none;stroke:#444;stroke-dasharray:4 3}
+    .insets{display:flex;flex-wrap:wrap;gap:12px;margin-top:12px}.inset{flex:1 1 300px;max-width:460px;margin:0}
+    .inset svg{width:100%;height:auto;display:block;border:1px solid #ccc}figcaption{font-size:.85rem;color:#555}
     @media print{@page{size:A4 landscape;margin:12mm}main{max-width:none;padding:0}.table-wrap{overflow:visible}
     table{font-size:.7rem}th,td{white-space:normal}tr,.chart-wrap{break-inside:avoid}}
     """

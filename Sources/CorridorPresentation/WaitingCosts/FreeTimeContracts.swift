@@ -99,41 +99,50 @@ public struct FreeTimeReportView: Encodable, Sendable {
 extension FreeTimeReading {
   /// `report free-time --format html` and `/corridor/v1/pages/free-time`: the money at stake
   /// per place and kind, and every open stay.
-  public func freeTimePage(asOf: EventTime, within: Int, location: LocationCode? = nil, party: String? = nil) throws -> String {
+  public func freeTimePage(
+    asOf: EventTime, within: Int, location: LocationCode? = nil, party: String? = nil, language: PageLanguage = .english
+  ) throws -> String {
+    let words = Words(language)
     try ReportBounds.checkWithinDays(within)
     let report = try FreeTimeReport(open: try openStays(asOf: asOf, location: location, party: party), asOf: asOf, within: within)
     let view = FreeTimeReportView(report)
-    var subtitle = "Open stays as of \(asOf.utc) whose last free day is past or within \(within) days"
-    if let location { subtitle += "; place \(location.text)" }
-    if let party { subtitle += "; shipments of \(party)" }
-    var page = HTMLPage(title: "Free time, demurrage, detention and storage", subtitle: subtitle)
+    var subtitle = words(.freeTimeSubtitle, words.time(asOf), String(within))
+    if let location { subtitle += words(.partSeparator) + words(.partPlace, location.text) }
+    subtitle += words.scope(party)
+    var page = HTMLPage(title: words(.freeTimeTitle), subtitle: subtitle, language: language)
     for currency in Set(report.totals.map(\.charge.currency.code)).sorted() {
       let totals = report.totals.filter { $0.charge.currency.code == currency }
       let places = totals.reduce(into: [String]()) { if !$0.contains($1.location.text) { $0.append($1.location.text) } }
       let kinds = WaitingKind.allCases.filter { kind in totals.contains { $0.kind == kind } }
       page.add(
         ChartSpec(
-          kind: .stackedBars, id: "free-time-\(currency.lowercased())", title: "Charges so far by place and kind (\(currency))",
-          xLabel: "Place (UN/LOCODE)", yLabel: "Charge (\(currency))", categories: places,
+          kind: .stackedBars, id: "free-time-\(currency.lowercased())", title: words(.freeTimeChartTitle, currency),
+          xLabel: words(.placeAxis), yLabel: words(.chargeAxis, currency), categories: places,
           series: kinds.map { kind in
             let amounts = places.map { place in totals.first { $0.location.text == place && $0.kind == kind }?.charge }
             return ChartSeries(
-              name: kind.rawValue, values: amounts.map { $0.flatMap { Double($0.amountText) } ?? 0 },
+              name: words.waitingKind(kind), values: amounts.map { $0.flatMap { Double($0.amountText) } ?? 0 },
               labels: amounts.map { $0?.amountText ?? "" })
           }), unit: currency)
     }
     page.addTable(
-      "Totals", id: "free-time-totals", headers: ["Place", "Kind", "Stays", "Charge", "Currency"],
-      rows: view.totals.map { [$0.location, $0.kind, String($0.stays), $0.charge.amount, $0.charge.currency] }, empty: "No open stays.")
+      words(.totalsHeading), id: "free-time-totals",
+      headers: [words(.colPlace), words(.colKind), words(.colStays), words(.colCharge), words(.colCurrency)],
+      rows: zip(report.totals, view.totals).map { total, v in
+        [v.location, words.waitingKind(total.kind), String(v.stays), v.charge.amount, v.charge.currency]
+      }, empty: words(.noOpenStays))
     page.addTable(
-      "Open stays", id: "free-time-stays",
-      headers: ["Container", "Shipment", "Place", "Kind", "Started", "Last free day", "Chargeable days", "Charge", "Currency", "Rule"],
-      rows: view.stays.map {
+      words(.openStaysHeading), id: "free-time-stays",
+      headers: [
+        words(.colContainer), words(.colShipment), words(.colPlace), words(.colKind), words(.colStarted), words(.colLastFreeDay),
+        words(.colChargeableDays), words(.colCharge), words(.colCurrency), words(.colRule),
+      ],
+      rows: zip(report.stays, view.stays).map { stay, v in
         [
-          $0.container, $0.shipment ?? "", $0.location, $0.kind, $0.startedAt, $0.lastFreeDay, String($0.chargeableDays), $0.charge.amount,
-          $0.charge.currency, $0.rule,
+          v.container, v.shipment ?? "", v.location, words.waitingKind(stay.kind), v.startedAt, v.lastFreeDay, String(v.chargeableDays),
+          v.charge.amount, v.charge.currency, v.rule,
         ]
-      }, empty: "No open stays past or near their last free day.")
+      }, empty: words(.noStaysNear))
     return page.render()
   }
 }

@@ -67,7 +67,9 @@ struct AuditedEntity: Sendable {
   struct StateLayout: Sendable {
     /// Fields added to an audited table after entries were written: left out of the state when
     /// NULL, so that the entries written before them still verify.
-    static let addedLater: Set<String> = ["carrierBooking", "sizeTypeAsSent", "sealSource", "sealType", "owner", "freeTimeAlerts"]
+    static let addedLater: Set<String> = [
+      "carrierBooking", "sizeTypeAsSent", "sealSource", "sealType", "owner", "freeTimeAlerts", "nameZh",
+    ]
 
     /// `"name":` for each field.
     let keys: [[UInt8]]

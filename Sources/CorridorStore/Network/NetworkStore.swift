@@ -14,14 +14,14 @@ extension CorridorDatabase {
 
 /// Reading the network from the database.
 extension NetworkStore {
-  static let locationColumns = "code, name, kind, time_zone, latitude, longitude, source"
+  static let locationColumns = "code, name, kind, time_zone, latitude, longitude, source, name_zh"
 
   private func location(from row: Row, aliases: [String]) throws(RowDecodingError) -> Location {
     Location(
       code: try row.location("code"), name: try row.text("name"), kind: try row.code("kind"),
       timeZone: try row.parsed("time_zone", "IANA time zone") { TimeZone(identifier: $0) == nil ? nil : $0 },
       latitude: try row.optionalDouble("latitude"), longitude: try row.optionalDouble("longitude"), aliases: aliases,
-      source: try row.optionalText("source"))
+      source: try row.optionalText("source"), nameZh: try row.optionalText("name_zh"))
   }
 
   /// The location with this code or alias, or nil.
@@ -135,7 +135,8 @@ extension StoreFeature {
       AuditedEntity(
         name: "location",
         select: """
-          SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS timeZone, l.latitude, l.longitude, l.source
+          SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS timeZone, l.latitude, l.longitude, l.source,
+            l.name_zh AS nameZh
           FROM locations l
           """, keyExpression: "l.code",
         lists: [AuditedList(name: "aliases", query: "SELECT alias FROM location_aliases WHERE code = ? ORDER BY alias", itemIsArray: false)]),

@@ -160,7 +160,15 @@ extension NetworkStore {
     }
     return Location(
       code: code, name: name, kind: kind, timeZone: zone, latitude: latitude, longitude: longitude,
-      aliases: Array(Set(aliases)).sorted(), source: try item.optional("source")?.string())
+      aliases: Array(Set(aliases)).sorted(), source: try item.optional("source")?.string(), nameZh: try nameZh(item))
+  }
+
+  /// `nameZh`: optional, 1 to 100 characters, not blank.
+  static func nameZh(_ item: JSONCursor) throws -> String? {
+    guard let cursor = item.optional("nameZh") else { return nil }
+    let name = try cursor.string()
+    guard !name.trimmingSpaces.isEmpty, name.count <= 100 else { throw cursor.error("nameZh must be 1 to 100 characters, not blank") }
+    return name
   }
 
   static func parseLeg(_ item: JSONCursor, resolve: (JSONCursor) throws -> LocationCode) throws -> Leg {
@@ -202,14 +210,15 @@ extension NetworkStore {
     }
     try connection.execute(
       """
-      INSERT INTO locations(code, name, country, kind, time_zone, latitude, longitude, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO locations(code, name, country, kind, time_zone, latitude, longitude, source, name_zh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(code) DO UPDATE SET name = excluded.name, country = excluded.country, kind = excluded.kind,
-        time_zone = excluded.time_zone, latitude = excluded.latitude, longitude = excluded.longitude, source = excluded.source
+        time_zone = excluded.time_zone, latitude = excluded.latitude, longitude = excluded.longitude, source = excluded.source,
+        name_zh = excluded.name_zh
       """,
       [
         .text(location.code.text), .text(location.name), .text(location.country), .text(location.kind.rawValue),
         .text(location.timeZone), location.latitude.map { .real($0) } ?? .null, location.longitude.map { .real($0) } ?? .null,
-        SQLValue(location.source),
+        SQLValue(location.source), SQLValue(location.nameZh),
       ])
     try connection.execute("DELETE FROM location_aliases WHERE code = ?", [.text(location.code.text)])
     for alias in location.aliases {

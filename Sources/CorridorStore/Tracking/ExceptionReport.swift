@@ -42,11 +42,11 @@ extension ReportStore {
       for row in try connection.rows(ExceptionQueries.flagged) {
         let code = try row.code("code", as: EventCode.self).rawValue
         if let rule = try row.optionalParsed("exception", "rule", RuleID.init(stored:)) {
-          items.append(try item(row, kind: "allow-gap", detail: "\(code) recorded despite rule \(rule)"))
+          items.append(try item(row, .allowGap(code: code, rule: rule.description)))
         }
         if try row.bool("off_route") {
           items.append(
-            try item(row, kind: "off-route", detail: "\(code) at \(try row.location("location")), which is not on the shipment's route"))
+            try item(row, .offRoute(code: code, location: try row.location("location"))))
         }
       }
       let (open, closed) = try shipmentsMoving()
@@ -56,9 +56,7 @@ extension ReportStore {
         for row in try connection.rows(ExceptionQueries.silent, [.text(ref), .integer(.max), .integer(threshold)]) {
           let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
           stale.append(
-            try item(
-              row, kind: "stale",
-              detail: "no actual event for \(hours) h since \(try row.code("code", as: EventCode.self).rawValue) (threshold \(staleHours) h)"))
+            try item(row, .stale(hours: hours, since: try row.code("code", as: EventCode.self).rawValue, threshold: staleHours)))
         }
       }
       items += stale.sorted { $0.at.milliseconds < $1.at.milliseconds }
@@ -67,9 +65,7 @@ extension ReportStore {
         if let ref = try row.optionalText("shipment"), closed.contains(ref) { continue }
         let hours = (now.milliseconds - (try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes")).milliseconds) / 3_600_000
         items.append(
-          try item(
-            row, kind: "customs-hold",
-            detail: "\(try row.code("code", as: EventCode.self).rawValue) open for \(hours) h without CUSR (threshold \(staleHours) h)"))
+          try item(row, .customsHold(code: try row.code("code", as: EventCode.self).rawValue, hours: hours, threshold: staleHours)))
       }
       guard let party else { return items }
       let own = try shipments(of: party)
@@ -96,11 +92,11 @@ extension ReportStore {
   }
 
   /// An item from a row of (container, shipment, location, at_ms, at_offset_minutes, id, code).
-  func item(_ row: Row, kind: String, detail: String) throws(RowDecodingError) -> ExceptionItem {
+  func item(_ row: Row, _ reason: ExceptionItem.Reason) throws(RowDecodingError) -> ExceptionItem {
     ExceptionItem(
-      kind: kind, container: try row.container("container"), shipment: try row.optionalText("shipment"),
+      container: try row.container("container"), shipment: try row.optionalText("shipment"),
       location: try row.location("location"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
-      eventID: try row.optionalText("id"), detail: detail)
+      eventID: try row.optionalText("id"), reason: reason)
   }
 
 }

@@ -31,7 +31,7 @@ extension Corridor {
 
       if let box = try demo.featuredContainer(in: database) {
         Console.line("\n== A container on its way: corridor track \(box) --db \(path)")
-        Console.text(TrackView(try database.reportStore.track(box), history: false).text)
+        Console.text(TrackView(try database.reportStore.track(box), history: false).text(.english))
       }
 
       let year = Day(year: 2024, month: 1, day: 1)

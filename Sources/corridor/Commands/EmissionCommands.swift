@@ -60,7 +60,7 @@ extension Corridor.Report {
       ).map(EmissionReportView.init)
       try Render.emit(
         output.format, json: views, headers: EmissionReportView.headers, rows: views.map(\.row),
-        money: ["tonneKm", "wtwKg", "ttwKg", "wtwKgPerTeu"])
+        money: ["tonneKm", "wtwKg", "ttwKg", "wtwKgPerTeu"], words: output.lang.words)
     }
   }
 }

@@ -42,9 +42,10 @@ extension Corridor.Report {
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       let place = try location.map { try db.networkStore.resolveLocation($0) }
       let store = db.freeTimeStore
-      try output.emit(database: database, page: { try store.freeTimePage(asOf: asOf, within: within, location: place) }) { format in
+      try output.emit(database: database, page: { try store.freeTimePage(asOf: asOf, within: within, location: place, language: output.language) }) {
+        format in
         let view = FreeTimeReportView(try FreeTimeReport(open: try store.openStays(asOf: asOf, location: place), asOf: asOf, within: within))
-        try Render.emit(format, json: view, headers: FreeTimeReportView.headers, rows: view.rows, money: ["charge"])
+        try output.emit(format, json: view, headers: FreeTimeReportView.headers, rows: view.rows, money: ["charge"], words: ["kind", "ended"])
       }
     }
   }
@@ -74,12 +75,15 @@ extension Corridor.Report {
       let reports = db.reportStore
       try output.emit(
         database: database,
-        page: { try reports.policyImpactPage(from: from, to: to, corridor: corridor, policiesAsOf: asOf, currency: currency, fxAt: fxAt) }
+        page: {
+          try reports.policyImpactPage(
+            from: from, to: to, corridor: corridor, policiesAsOf: asOf, currency: currency, fxAt: fxAt, language: output.language)
+        }
       ) { format in
         let view = PolicyImpactView(
           try reports.policyImpact(from: from, to: to, corridor: corridor, policiesAsOf: asOf, currency: currency, fxAt: fxAt),
           currency: currency, policiesAsOf: asOf)
-        try Render.emit(
+        try output.emit(
           format, json: view, headers: PolicyImpactView.headers, rows: view.tableRows,
           money: ["gross", "appliedReduction", "reductionAsOf", "difference"])
       }

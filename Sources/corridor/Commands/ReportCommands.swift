@@ -28,11 +28,18 @@ extension Corridor.Report {
       try ReportBounds.checkStaleHours(staleHours)
       let db = try database.open()
       let now = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
-      try output.emit(database: database, page: { try db.reportStore.exceptionsPage(staleHours: staleHours, now: now) }) { format in
-        let views = try db.reportStore.exceptions(staleHours: staleHours, now: now).map(ExceptionItemView.init)
-        try Render.emit(
+      try output.emit(database: database, page: { try db.reportStore.exceptionsPage(staleHours: staleHours, now: now, language: output.language) }) {
+        format in
+        let items = try db.reportStore.exceptions(staleHours: staleHours, now: now)
+        let views = items.map(ExceptionItemView.init)
+        let words = output.lang.words
+        try output.emit(
           format, json: views, headers: ["kind", "container", "shipment", "location", "at", "detail"],
-          rows: views.map { [$0.kind, $0.container, $0.shipment ?? "", $0.location, $0.at, $0.detail] })
+          rows: zip(items, views).map { item, view in
+            // The detail in the table's language; CSV (a contract) keeps the JSON's English.
+            let detail = format == .table ? words.detail(of: item) : view.detail
+            return [view.kind, view.container, view.shipment ?? "", view.location, view.at, detail]
+          }, words: ["kind"])
       }
     }
   }
@@ -53,9 +60,14 @@ extension Corridor.Report {
       let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
-      try output.emit(database: database, page: { try db.reportStore.transitPage(from: from, to: to, corridor: corridor, route: route) }) { format in
+      try output.emit(
+        database: database,
+        page: {
+          try db.reportStore.transitPage(from: from, to: to, corridor: corridor, route: route, language: output.language)
+        }
+      ) { format in
         let view = TransitReportView(try db.reportStore.transitReport(from: from, to: to, corridor: corridor, route: route))
-        try Render.emit(format, json: view, headers: TransitReportView.headers, rows: view.rows)
+        try output.emit(format, json: view, headers: TransitReportView.headers, rows: view.rows, words: ["measure"])
       }
     }
   }
@@ -72,12 +84,13 @@ extension Corridor.Report {
       let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: nil)
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
-      try output.emit(database: database, page: { try db.reportStore.networkPage(asOf: asOf, corridor: corridor) }) { format in
+      try output.emit(database: database, page: { try db.reportStore.networkPage(asOf: asOf, corridor: corridor, language: output.language) }) {
+        format in
         let view = NetworkPositionsView(try db.reportStore.networkPositions(asOf: asOf, corridor: corridor, party: nil))
-        try Render.emit(
+        try output.emit(
           format, json: view, headers: ["where", "place", "containers"],
           rows: view.legs.map { ["leg from", $0.key, String($0.value)] } + view.nodes.map { ["at", $0.key, String($0.value)] }
-            + view.holds.map { ["customs holds", $0.key, String($0.value)] })
+            + view.holds.map { ["customs holds", $0.key, String($0.value)] }, words: ["where"])
       }
     }
   }
@@ -112,13 +125,14 @@ extension Corridor.Report {
       try output.emit(
         database: database,
         page: {
-          try db.reportStore.costPage(from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt, asOf: asOf)
+          try db.reportStore.costPage(
+            from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt, asOf: asOf, language: output.language)
         }
       ) { format in
         let views = try db.reportStore.costReport(
           from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt, asOf: asOf
         ).map(CostReportView.init)
-        try Render.emit(format, json: views, headers: CostReportView.headers, rows: views.map(\.row), money: CostReportView.money)
+        try output.emit(format, json: views, headers: CostReportView.headers, rows: views.map(\.row), money: CostReportView.money)
       }
     }
   }
@@ -143,12 +157,12 @@ extension Corridor.Report {
         database: database,
         page: {
           guard by == .commodity else { throw ValidationError("the exports page is by commodity; leave out --by") }
-          return try db.reportStore.exportsPage(year: year, compare: compare, currency: currency, fxAt: fxAt)
+          return try db.reportStore.exportsPage(year: year, compare: compare, currency: currency, fxAt: fxAt, language: output.language)
         }
       ) { format in
         let views = try db.reportStore.exportReport(year: year, compare: compare, by: by, currency: currency, fxAt: fxAt)
           .map { ExportReportView($0, currency: currency) }
-        try Render.emit(
+        try output.emit(
           format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
           rows: views.map {
             [

@@ -25,7 +25,7 @@ extension Corridor {
         switch output.format {
         case .json: Console.out(try Render.json(views))
         case .csv: Console.out(Render.csv(TrackView.headers, views.map(\.row)))
-        case .table: Console.out(Render.table(TrackView.headers, views.map(\.row)))
+        case .table: Console.out(Render.table(TrackView.headers, views.map(\.row), words: output.lang.words, cells: ["state"]))
         }
         return
       }
@@ -33,35 +33,41 @@ extension Corridor {
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(TrackView.headers, [view.row]))
-      case .table: Console.text(view.text)
+      case .table: Console.text(view.text(output.lang.words))
       }
     }
   }
 }
 
 extension TrackView {
-  /// The people's view.
-  var text: String {
-    var lines = ["container   \(report.container)"]
+  /// The people's view, in `words`' language: a label column, then the values.
+  func text(_ words: Words) -> String {
+    var lines: [(Phrase, String)] = []
     if let shipment = report.shipment, let route = report.route {
-      lines.append("shipment    \(shipment) on \(route.code) (\(route.name))")
+      lines.append((.trackShipment, words(.trackOnRoute, shipment, route.code, route.name)))
     } else {
-      lines.append("shipment    none")
+      lines.append((.trackShipment, words(.trackNone)))
     }
-    lines.append("state       \(report.state.rawValue)")
+    lines.append((.trackState, words.cell(report.state.rawValue)))
     if let last = report.lastEvent {
-      lines.append("last event  \(last.code.rawValue) (\(last.code.meaning)) at \(last.location), \(last.localTime) local")
+      lines.append(
+        (.trackLastEvent, words(.trackLastEventValue, last.code.rawValue, words.meaning(last.code), last.location.text, last.localTime)))
     }
     if let leg = report.leg, let legs = report.legs {
-      lines.append("progress    leg \(leg) of \(legs), \(report.kmCovered) of \(report.kmTotal) km")
+      lines.append((.trackProgress, words(.trackProgressValue, String(leg), String(legs), String(report.kmCovered), String(report.kmTotal))))
     }
-    if let next = report.nextLocation { lines.append("next        \(next)") }
-    if let eta = report.eta { lines.append("eta         \(eta)") }
-    if let delay = report.delayHours { lines.append("delay       \(delay) h against plan") }
+    if let next = report.nextLocation { lines.append((.trackNext, next.text)) }
+    if let eta = report.eta { lines.append((.trackEta, eta.description)) }
+    if let delay = report.delayHours { lines.append((.trackDelay, words(.trackDelayValue, String(delay)))) }
     for item in report.exceptions {
-      lines.append("exception   \(item.kind) \(item.rule ?? ""): \(item.code.rawValue) at \(item.location) \(item.at) [\(item.eventID)]")
+      lines.append(
+        (.trackException, "\(words.cell(item.kind)) \(item.rule ?? ""): \(item.code.rawValue) at \(item.location) \(item.at) [\(item.eventID)]"))
     }
-    var text = lines.joined(separator: "\n") + "\n"
+    let labelled = [(words(.trackContainer), report.container.text)] + lines.map { (words($0.0), $0.1) }
+    let width = max(12, (labelled.map { TerminalWidth.of($0.0) }.max() ?? 0) + 2)
+    var text =
+      labelled.map { label, value in label + String(repeating: " ", count: width - TerminalWidth.of(label)) + value }
+      .joined(separator: "\n") + "\n"
     if includeHistory {
       text += "\n"
       text += Render.table(
@@ -70,12 +76,12 @@ extension TrackView {
           [
             item.at, item.code, item.classifier, item.location, item.id,
             [
-              item.retracted ? "RETRACTED (\(item.retractionReason ?? ""))" : nil, item.exception.map { "gap: \($0)" },
-              item.offRoute ? "off-route" : nil,
+              item.retracted ? words(.trackRetracted, item.retractionReason ?? "") : nil, item.exception.map { words(.trackGap, $0) },
+              item.offRoute ? words(.trackOffRoute) : nil,
             ]
-            .compactMap { $0 }.joined(separator: "; "),
+            .compactMap { $0 }.joined(separator: words(.partSeparator)),
           ]
-        })
+        }, words: words)
     }
     return text
   }

@@ -66,6 +66,24 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct FormatOptions: ParsableArguments {
   @Option(name: .long, help: "Output format: table (default), json or csv.")
   var format: OutputFormat = .table
+  @OptionGroup var lang: LanguageOption
+}
+
+/// `--lang`: the language of tables and pages (JSON and CSV never change with it). Default:
+/// `LC_ALL`, `LC_MESSAGES` or `LANG`.
+struct LanguageOption: ParsableArguments {
+  @Option(name: .customLong("lang"), help: "Language of tables and pages: en or zh-CN (default: from LC_ALL, LC_MESSAGES or LANG).")
+  var tag: String?
+
+  func validate() throws {
+    if let tag, PageLanguage(tag: tag) == nil { throw ValidationError("unknown language \(tag.debugDescription): en or zh-CN") }
+  }
+
+  var language: PageLanguage {
+    tag.flatMap(PageLanguage.init(tag:)) ?? PageLanguage.fromEnvironment(ProcessInfo.processInfo.environment)
+  }
+
+  var words: Words { Words(language) }
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -80,6 +98,9 @@ struct ReportFormatOptions: ParsableArguments {
   @Option(name: .long, help: "Output format: table (default), json, csv or html (a self-contained page with charts).")
   var format: ReportFormat = .table
   @Option(help: "With --format html: write the page to this file (default: standard output).") var out: String?
+  @OptionGroup var lang: LanguageOption
+
+  var language: PageLanguage { lang.language }
 
   func validate() throws {
     if out != nil && format != .html { throw ValidationError("--out goes with --format html") }
@@ -97,5 +118,13 @@ struct ReportFormatOptions: ParsableArguments {
       return
     }
     try plain(format)
+  }
+
+  /// Emits rows as `Render.emit` does, tables in the chosen language.
+  func emit<T: Encodable>(
+    _ format: OutputFormat, json value: T, headers: [String], rows: @autoclosure () -> [[String]], money: Set<String> = [],
+    words cells: Set<String> = []
+  ) throws {
+    try Render.emit(format, json: value, headers: headers, rows: rows(), money: money, words: lang.words, cells: cells)
   }
 }
