@@ -37,6 +37,8 @@ enum CLI {
     var env = ProcessInfo.processInfo.environment
     env["CORRIDOR_DB"] = nil
     env["CORRIDOR_OPERATOR"] = nil
+    // Tables and pages follow the locale (`--lang`'s default): the tests say which they want.
+    for name in ["LC_ALL", "LC_MESSAGES", "LANG"] { env[name] = nil }
     for (key, value) in environment { env[key] = value }
     process.environment = env
     if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }

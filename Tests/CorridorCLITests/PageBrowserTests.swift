@@ -167,6 +167,8 @@ import Testing
           if (document.documentElement.scrollWidth > w) out.push('document ' + document.documentElement.scrollWidth);
           document.querySelectorAll('main *').forEach(function (e) {
             if (e.closest('.table-wrap') && !e.classList.contains('table-wrap')) return;
+            // A drawing's shapes are clipped to it: the drawing itself is measured.
+            if (e.ownerSVGElement) return;
             var r = e.getBoundingClientRect();
             if (r.right > w + 0.5) out.push(e.tagName + (e.id ? '#' + e.id : '') + ' ' + Math.round(r.right));
           });
@@ -204,6 +206,124 @@ import Testing
     #expect(try CLI.run(["report", "network", "--corridor", "CN-XX", "--db", db]).status == 65)
     let dom = try Self.browse(file, ["--dump-dom"])
     #expect(dom.out.contains("network-map"))
+  }
+
+  /// Runs `script` in a copy of the page (the page itself carries no script, and its policy
+  /// would refuse one) at `width`; the script writes its finding into `data-probe` on the body.
+  static func probe(_ file: String, _ script: String, width: Int) throws -> String {
+    var html = try String(contentsOfFile: file, encoding: .utf8)
+    html = html.replacingOccurrences(
+      of: "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">", with: "")
+    html = html.replacingOccurrences(of: "</body>", with: "<script>\(script)</script></body>")
+    let copy = file + ".probe.html"
+    try html.write(toFile: copy, atomically: true, encoding: .utf8)
+    let dom = try Self.browse(copy, ["--dump-dom"], width: width).out
+    guard let start = dom.range(of: "data-probe=\"") else { return "no probe result: " + String(dom.prefix(300)) }
+    return String(dom[start.upperBound...].prefix { $0 != "\"" })
+      .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&quot;", with: "\"")
+  }
+
+  /// In each map (the main one and every inset), each label's box against every other label's
+  /// and every marker's, as the browser laid them out: "none" and the label counts, or the
+  /// overlaps.
+  static let labelProbe = """
+    var found = [], counts = [];
+    document.querySelectorAll('svg.map').forEach(function (svg) {
+      var labels = Array.from(svg.querySelectorAll('.label')).map(function (e) { return [e.textContent, e.getBoundingClientRect()]; });
+      var marks = Array.from(svg.querySelectorAll('.node, .hold')).map(function (e) { return [e.parentNode.getAttribute('data-code'), e.getBoundingClientRect()]; });
+      function hit(a, b) { return a.left < b.right - 0.01 && b.left < a.right - 0.01 && a.top < b.bottom - 0.01 && b.top < a.bottom - 0.01; }
+      labels.forEach(function (a, i) {
+        labels.slice(i + 1).forEach(function (b) { if (hit(a[1], b[1])) found.push(a[0] + ' over ' + b[0]); });
+        marks.forEach(function (m) { if (hit(a[1], m[1])) found.push(a[0] + ' over the marker of ' + m[0]); });
+      });
+      counts.push(labels.length);
+    });
+    document.body.setAttribute('data-probe', (found.length ? found.slice(0, 6).join('; ') : 'none') + '|' + counts.join(','));
+    """
+
+  /// The network page is a map (issue 34): Natural Earth's land under the routes, labels that
+  /// overlap neither each other nor a marker at a laptop's and a wall screen's width (in the
+  /// browser's own layout), the crowded border regions in insets, and one corridor's page zoomed
+  /// to it; in English and in Chinese.
+  @Test func theNetworkPageIsAMapWithLabelsThatKeepApart() throws {
+    let (folder, db) = try Self.demo()
+    let asOf = "2024-12-20T00:00:00Z"
+    for (name, extra) in [
+      ("all", [String]()), ("all-zh", ["--lang", "zh-CN"]), ("europe", ["--corridor", "CN-EU"]),
+      ("laos-zh", ["--corridor", "CN-LA", "--lang", "zh-CN"]),
+      ("vietnam", ["--corridor", "CN-VN"]),
+    ] {
+      let file = folder + "/network-\(name).html"
+      let made = try CLI.run(["report", "network", "--as-of", asOf, "--db", db, "--format", "html", "--out", file] + extra)
+      #expect(made.status == 0, "\(made.stderr)")
+      let html = try String(contentsOfFile: file, encoding: .utf8)
+      // Land and borders first, then the routes over them.
+      let land = try #require(html.range(of: "<path class=\"land\" d=\"M"), "\(name): no land")
+      let edge = try #require(html.range(of: "class=\"edge "), "\(name): no routes")
+      #expect(land.lowerBound < edge.lowerBound && html.contains("<path class=\"border\" d=\"M"), "\(name)")
+      for width in [1280, 1920] {
+        let found = try Self.probe(file, Self.labelProbe, width: width).split(separator: "|").map(String.init)
+        #expect(found.first == "none", "\(name) at \(width) px: \(found)")
+        let counts = (found.last ?? "").split(separator: ",").compactMap { Int($0) }
+        #expect(counts.first ?? 0 >= 5, "\(name): \(found)")
+      }
+    }
+    // The whole network's insets: the Yunnan and Guangxi borders together, the Kazakh border.
+    let all = try String(contentsOfFile: folder + "/network-all.html", encoding: .utf8)
+    let insets = all.matches(of: /<figure class="inset" id="inset-([A-Z])" data-places="([A-Z0-9 ]+)">/).map {
+      Set($0.output.2.split(separator: " ").map(String.init))
+    }
+    #expect(insets.contains { $0.isSuperset(of: ["CNKNM", "CNMHN", "LABTN", "CNNIN", "CNPIN", "VNLGS"]) }, "\(insets)")
+    #expect(insets.contains { $0.isSuperset(of: ["CNAKL", "KZDOS"]) }, "\(insets)")
+    #expect(Self.count("class=\"inset-outline\"", in: all) == insets.count)
+    // Names on the map in Chinese: the places and the countries.
+    let chinese = try String(contentsOfFile: folder + "/network-all-zh.html", encoding: .utf8)
+    for name in ["阿拉山口", "多斯特克", "磨憨", "磨丁", "凭祥", "杜伊斯堡", "哈萨克斯坦", "老挝"] { #expect(chinese.contains(name), "\(name)") }
+    #expect(chinese.contains("<html lang=\"zh-CN\">"))
+  }
+
+  /// Every page in Simplified Chinese leaves no English word in its visible text other than
+  /// codes (UN/LOCODEs, container numbers, currencies, route, rule and corridor codes) and units;
+  /// screenshots of every page in both languages at 1280 and 1920 px are written for review
+  /// (to `CORRIDOR_SCREENSHOTS` when set).
+  @Test func everyPageInChineseAndScreenshotsInBothLanguages() throws {
+    let (folder, db) = try Self.demo()
+    let asOf = "2024-12-20T00:00:00Z"
+    #expect(try CLI.run(["container", "add", "CQXU1000017", "--type", "45G1", "--owner", "carrier", "--db", db]).status == 0)
+    let shots = ProcessInfo.processInfo.environment["CORRIDOR_SCREENSHOTS"] ?? folder + "/screenshots"
+    try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+    let pages: [(name: String, command: [String])] = [
+      ("costs", ["report", "costs", "--from", "2024-01-01", "--to", "2024-12-31", "--as-of", asOf]),
+      ("exports", ["report", "exports", "--year", "2024", "--compare", "2023"]), ("exceptions", ["report", "exceptions", "--as-of", asOf]),
+      ("network", ["report", "network", "--as-of", asOf]), ("transit", ["report", "transit"]),
+      ("free-time", ["report", "free-time", "--as-of", asOf, "--within", "3650"]),
+      ("policy-impact", ["report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01"]),
+    ]
+    let englishWords = """
+      var parts = [document.body.innerText];
+      document.querySelectorAll('svg text').forEach(function (e) { parts.push(e.textContent); });
+      var words = (parts.join(' ').match(/[A-Za-z][A-Za-z0-9\\/'’-]*/g) || []).filter(function (w) { return /[a-z]/.test(w); });
+      document.body.setAttribute('data-probe', Array.from(new Set(words)).join(' '));
+      """
+    // Codes that are written in lower case: rule names (`gate-in-while-in-facility`,
+    // `DEDUI/detention/any/carrier/any/2023-01-01`); units.
+    let units: Set<String> = ["km", "kg", "m"]
+    for page in pages {
+      for language in ["en", "zh-CN"] {
+        let file = folder + "/\(page.name)-\(language).html"
+        #expect(try CLI.run(page.command + ["--db", db, "--format", "html", "--lang", language, "--out", file]).status == 0)
+        for width in [1280, 1920] {
+          let shot = shots + "/\(page.name)-\(language)-\(width).png"
+          _ = try Self.browse(file, ["--screenshot=\(shot)"], width: width)
+          #expect(((try? FileManager.default.attributesOfItem(atPath: shot)[.size] as? NSNumber)?.intValue ?? 0) > 10_000, "\(shot)")
+        }
+        guard language == "zh-CN" else { continue }
+        let english = try Self.probe(file, englishWords, width: 1280).split(separator: " ").map(String.init).filter { word in
+          !(units.contains(word) || word.contains("/") || word.wholeMatch(of: /[a-z0-9]+(-[a-z0-9]+)+/) != nil)
+        }
+        #expect(english.isEmpty, "\(page.name) in Chinese still says: \(english)")
+      }
+    }
   }
 
   /// What the probe found, for a failure's message.

@@ -91,4 +91,35 @@ import Testing
     #expect(try await server.send(.GET, "/corridor/v1/pages/network", key: nil).status == 401)
     #expect(try await server.send(.GET, "/corridor/v1/pages/nothing", key: admin).status == 404)
   }
+
+  /// A page in Simplified Chinese: `lang=zh-CN`, or the browser's `Accept-Language` when the
+  /// query names none; the same bytes as the command's `--lang zh-CN`; `Content-Language` says
+  /// which; a language we do not have is a 400 with a DCSA body.
+  @Test func pagesInChineseByQueryOrByTheBrowsersLanguage() async throws {
+    let fixture = try ServerFixture()
+    let server = try await RunningServer.start(fixture)
+    defer { Task { await server.stop() } }
+    let asOf = "2024-12-01T00:00:00Z"
+    let now = try EventTime(parsing: asOf)
+    let admin = fixture.keys["admin"]
+    let chinese = try fixture.db.reportStore.networkPage(asOf: now, language: .simplifiedChinese)
+    #expect(chinese.contains("阿拉山口") && chinese.contains("<html lang=\"zh-CN\">"))
+    for (path, headers) in [
+      ("network?asOf=\(asOf)&lang=zh-CN", [(String, String)]()), ("network?asOf=\(asOf)", [("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")]),
+      ("network?asOf=\(asOf)&lang=zh_CN", [("Accept-Language", "en")]),
+    ] {
+      let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: admin, headers: headers)
+      #expect(reply.status == 200 && reply.text == chinese, "\(path) \(headers)")
+      #expect(reply.headers.first(name: "Content-Language") == "zh-CN" && reply.headers.first(name: "Vary") == "Accept-Language")
+    }
+    let english = try await server.send(
+      .GET, "/corridor/v1/pages/network?asOf=\(asOf)&lang=en", key: admin, headers: [("Accept-Language", "zh-CN")])
+    #expect(english.text == (try fixture.db.reportStore.networkPage(asOf: now)) && english.headers.first(name: "Content-Language") == "en")
+    let transit = try await server.send(.GET, "/corridor/v1/pages/transit?lang=zh-CN", key: admin)
+    #expect(transit.text == (try fixture.db.reportStore.transitPage(language: .simplifiedChinese)))
+    for bad in ["fr", "zh-TW", ""] {
+      let reply = try await server.send(.GET, "/corridor/v1/pages/costs?lang=\(bad)", key: admin)
+      #expect(reply.status == 400 && reply.errorMessage.contains("lang"), "\(bad): \(reply.status) \(reply.text.prefix(200))")
+    }
+  }
 }

@@ -114,10 +114,11 @@ final class RunningServer: Sendable {
     var errorMessage: String { ((object["errors"] as? [[String: Any]])?.first?["message"] as? String) ?? "" }
   }
 
-  func send(_ method: HTTPMethod, _ path: String, key: String?, body: [UInt8]? = nil) async throws -> Reply {
+  func send(_ method: HTTPMethod, _ path: String, key: String?, body: [UInt8]? = nil, headers: [(String, String)] = []) async throws -> Reply {
     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
     request.method = method
     if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
     if let body {
       request.headers.add(name: "Content-Type", value: "application/json")
       request.body = .bytes(ByteBuffer(bytes: body))

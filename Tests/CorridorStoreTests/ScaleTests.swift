@@ -145,8 +145,10 @@ import Testing
     let items = try db.reportStore.exceptions(staleHours: 72, now: at(300))
     #expect(items.map(\.kind) == ["stale", "stale", "customs-hold"])
     #expect(items.map(\.container) == [a, b, b])
-    #expect(items[1].detail.hasPrefix("no actual event for 200 h since CUSS"))
-    #expect(items[2].eventID == hold && items[2].detail.hasPrefix("CUSS open for 200 h"))
+    #expect(items[1].reason == .stale(hours: 200, since: "CUSS", threshold: 72))
+    #expect(Words.english.detail(of: items[1]).hasPrefix("no actual event for 200 h since CUSS"))
+    #expect(items[2].eventID == hold && items[2].reason == .customsHold(code: "CUSS", hours: 200, threshold: 72))
+    #expect(Words.english.detail(of: items[2]).hasPrefix("CUSS open for 200 h"))
     #expect(try db.reportStore.exceptions(staleHours: 250, now: at(300)).map(\.container) == [a])
 
     try db.shipmentStore.cancelShipment("S1", reason: "test", operator: "t")

@@ -34,12 +34,15 @@ public struct Policy: Sendable, Equatable {
   public var validTo: Day?
   public var source: String?
   public var illustrative: Bool
+  /// The name in Simplified Chinese, for pages in `zh-CN`; nil where none is known.
+  public var nameZh: String?
 
   public init(
     name: String, corridor: String, route: String? = nil, kind: PolicyKind, value: ExactDecimal, currency: Currency? = nil,
     components: [CostComponent] = [.base], cap: Money? = nil, origin: LocationCode? = nil, commodities: [Commodity]? = nil,
-    validFrom: Day, validTo: Day? = nil, source: String? = nil, illustrative: Bool = false
+    validFrom: Day, validTo: Day? = nil, source: String? = nil, illustrative: Bool = false, nameZh: String? = nil
   ) {
+    self.nameZh = nameZh
     self.name = name
     self.corridor = corridor
     self.route = route
@@ -134,7 +137,8 @@ extension Policy {
       currency: currency, components: components, cap: cap, origin: origin, commodities: commodities,
       validFrom: try located(try item.required("validFrom")) { text throws(CorridorError) in try Day(parsing: text) },
       validTo: try item.optional("validTo").map { try located($0) { text throws(CorridorError) in try Day(parsing: text) } },
-      source: try item.optional("source")?.string(), illustrative: try item.optional("illustrative")?.bool() ?? false)
+      source: try item.optional("source")?.string(), illustrative: try item.optional("illustrative")?.bool() ?? false,
+      nameZh: try item.nameZh())
     do { try policy.validate() } catch { throw item.error(error.message, rule: error.rule ?? .policy) }
     return policy
   }

@@ -6,6 +6,8 @@ public protocol ReportReading {
   func routes(corridor: String?) throws -> [Route]
   func corridors() throws -> [CorridorInfo]
   func locations(country: String?) throws -> [Location]
+  /// The reduction policies, for their names.
+  func policies() throws -> [Policy]
   /// Where the boxes of open shipments are as of a time (per route node and leg, and open holds).
   func networkPositions(asOf: EventTime, party: String?) throws -> NetworkPositions
   func costReports(

@@ -86,3 +86,14 @@ public struct JSONCursor {
     return value
   }
 }
+
+extension JSONCursor {
+  /// The optional `nameZh` of a reference item (a place, a policy): its name in Simplified
+  /// Chinese for the pages, 1 to 100 characters, not blank.
+  package func nameZh() throws -> String? {
+    guard let cursor = optional("nameZh") else { return nil }
+    let name = try cursor.string()
+    guard !name.trimmingSpaces.isEmpty, name.count <= 100 else { throw cursor.error("nameZh must be 1 to 100 characters, not blank") }
+    return name
+  }
+}

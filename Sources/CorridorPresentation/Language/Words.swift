@@ -20,6 +20,11 @@ public struct Words: Sendable {
     }
   }
 
+  /// The phrases a catalogue lacks (none: a test holds them to it).
+  public static var catalogueGaps: (english: [Phrase], chinese: [Phrase]) {
+    (Phrase.allCases.filter { EnglishCatalogue.phrases[$0] == nil }, Phrase.allCases.filter { ChineseCatalogue.phrases[$0] == nil })
+  }
+
   /// The phrase with `{1}`, `{2}`, … replaced by the arguments. A phrase missing from a
   /// catalogue (a test forbids it) falls back to English, then to its key.
   public func callAsFunction(_ phrase: Phrase, _ arguments: String...) -> String {
@@ -51,6 +56,11 @@ public struct Words: Sendable {
     case .english: english
     case .simplifiedChinese: ChineseCatalogue.countries[iso]
     }
+  }
+
+  /// A policy's name: its `nameZh` in Chinese where it has one.
+  public func policyName(_ policy: Policy) -> String {
+    language == .simplifiedChinese ? policy.nameZh ?? policy.name : policy.name
   }
 
   /// A corridor's name: the shipped corridors have one in Chinese; others keep theirs.

@@ -183,7 +183,7 @@ struct NetworkMap {
         "<svg class=\"map\" viewBox=\"0 0 \(px(box.width + 60)) \(px(box.height + 60))\" role=\"img\" aria-labelledby=\"inset-\(letter)-title\">",
         "<title id=\"inset-\(letter)-title\">\(htmlEscape(caption))</title>",
       ]
-      svg += frame(id: "inset-\(letter)", projection: fitted, box: box, labelled: { _ in true }, countryNames: false, outlines: [])
+      svg += frame(id: "inset-\(letter)", projection: fitted, box: box, labelled: { _ in true }, countryNames: true, outlines: [])
       svg.append("</svg><figcaption>\(htmlEscape(caption))</figcaption></figure>")
       html.append(svg.joined(separator: "\n"))
     }

@@ -221,6 +221,7 @@ extension ReportReading {
       subtitle: words.period(from: from, to: to, corridor: corridor, route: nil, currency: unit)
         + words(.policiesInForce, words.day(policiesAsOf)) + words.scope(party), language: language)
     let corridors = rows.reduce(into: [String]()) { if !$0.contains($1.corridor) { $0.append($1.corridor) } }
+    let names = Dictionary(try policies().map { ($0.name, words.policyName($0)) }, uniquingKeysWith: { a, _ in a })
     func total(_ amount: (PolicyImpactRow) -> Money, _ corridor: String) -> Money? {
       try? Money.sum(rows.filter { $0.corridor == corridor }.map(amount), in: currency)
     }
@@ -243,7 +244,10 @@ extension ReportReading {
         words(.colCorridor), words(.colPolicy), words(.colShipments), words(.colGross), words(.colAppliedReduction),
         words(.colReductionAsOf, policiesAsOf.description), words(.colDifference),
       ],
-      rows: view.tableRows, empty: words(.noShipments))
+      rows: view.tableRows.map { row in
+        // The policy's name in the page's language (the second column).
+        row.enumerated().map { $0.offset == 1 ? names[$0.element] ?? $0.element : $0.element }
+      }, empty: words(.noShipments))
     return page.render()
   }
 }

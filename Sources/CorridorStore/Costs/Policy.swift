@@ -9,7 +9,7 @@ extension CostStore {
       try connection.rows(
         """
         SELECT name, corridor, route, kind, value, currency, components, cap_minor, cap_currency, origin, commodities,
-               valid_from, valid_to, source, illustrative
+               valid_from, valid_to, source, illustrative, name_zh
         FROM policies ORDER BY valid_from, name
         """
       ).map { row throws(RowDecodingError) in
@@ -30,7 +30,7 @@ extension CostStore {
             return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
           },
           validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.optionalText("source"),
-          illustrative: try row.bool("illustrative"))
+          illustrative: try row.bool("illustrative"), nameZh: try row.optionalText("name_zh"))
       }
     }
   }
@@ -66,19 +66,20 @@ extension CostStore {
     try connection.execute(
       """
       INSERT INTO policies(name, corridor, route, kind, value, currency, components, cap_minor, cap_currency, origin, commodities,
-                           valid_from, valid_to, source, illustrative)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           valid_from, valid_to, source, illustrative, name_zh)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(name) DO UPDATE SET corridor = excluded.corridor, route = excluded.route, kind = excluded.kind,
         value = excluded.value, currency = excluded.currency, components = excluded.components, cap_minor = excluded.cap_minor,
         cap_currency = excluded.cap_currency, origin = excluded.origin, commodities = excluded.commodities,
-        valid_from = excluded.valid_from, valid_to = excluded.valid_to, source = excluded.source, illustrative = excluded.illustrative
+        valid_from = excluded.valid_from, valid_to = excluded.valid_to, source = excluded.source, illustrative = excluded.illustrative,
+        name_zh = excluded.name_zh
       """,
       [
         .text(policy.name), .text(policy.corridor), SQLValue(policy.route), .text(policy.kind.rawValue), .text(policy.value.description),
         SQLValue(policy.currency?.code), .text(policy.components.map(\.rawValue).joined(separator: ",")), SQLValue(policy.cap?.minorUnits),
         SQLValue(policy.cap?.currency.code), SQLValue(policy.origin?.text),
         SQLValue(policy.commodities?.map(\.rawValue).joined(separator: ",")), .text(policy.validFrom.description),
-        SQLValue(policy.validTo?.description), SQLValue(policy.source), SQLValue(policy.illustrative),
+        SQLValue(policy.validTo?.description), SQLValue(policy.source), SQLValue(policy.illustrative), SQLValue(policy.nameZh),
       ])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
     try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "policy", key: policy.name, operator: op)

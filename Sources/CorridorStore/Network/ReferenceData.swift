@@ -160,15 +160,7 @@ extension NetworkStore {
     }
     return Location(
       code: code, name: name, kind: kind, timeZone: zone, latitude: latitude, longitude: longitude,
-      aliases: Array(Set(aliases)).sorted(), source: try item.optional("source")?.string(), nameZh: try nameZh(item))
-  }
-
-  /// `nameZh`: optional, 1 to 100 characters, not blank.
-  static func nameZh(_ item: JSONCursor) throws -> String? {
-    guard let cursor = item.optional("nameZh") else { return nil }
-    let name = try cursor.string()
-    guard !name.trimmingSpaces.isEmpty, name.count <= 100 else { throw cursor.error("nameZh must be 1 to 100 characters, not blank") }
-    return name
+      aliases: Array(Set(aliases)).sorted(), source: try item.optional("source")?.string(), nameZh: try item.nameZh())
   }
 
   static func parseLeg(_ item: JSONCursor, resolve: (JSONCursor) throws -> LocationCode) throws -> Leg {

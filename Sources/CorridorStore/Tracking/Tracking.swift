@@ -18,6 +18,7 @@ extension ReportStore: ReportReading {
   public func routes(corridor: String?) throws -> [Route] { try db.networkStore.routes(corridor: corridor) }
   public func corridors() throws -> [CorridorInfo] { try db.networkStore.corridors() }
   public func locations(country: String?) throws -> [Location] { try db.networkStore.locations(country: country) }
+  public func policies() throws -> [Policy] { try db.costStore.policies() }
 }
 
 extension ReportStore {
