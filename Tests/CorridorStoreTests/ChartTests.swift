@@ -134,6 +134,8 @@ import Testing
     }
     // The network is drawn from the shipped places even with no shipment: every route's legs.
     let legs = try db.networkStore.routes().reduce(0) { $0 + $1.legs.count }
-    #expect(pages[3].components(separatedBy: "<line class=\"edge\"").count - 1 == legs)
+    // On the main map once each (the insets draw some again, larger).
+    let main = try #require(pages[3].components(separatedBy: "id=\"network-map\"").dropFirst().first?.components(separatedBy: "</svg>").first)
+    #expect(main.components(separatedBy: "<line class=\"edge mode-").count - 1 == legs)
   }
 }

@@ -64,6 +64,7 @@ import Testing
     #expect(!policies.isEmpty)
     for policy in policies { #expect(policy.nameZh?.isEmpty == false, "\(policy.name) has no nameZh") }
     let chinese = Words(.simplifiedChinese)
+    for route in try db.networkStore.routes(corridor: nil) { #expect(route.nameZh?.isEmpty == false, "\(route.code) has no nameZh") }
     for corridor in try db.networkStore.corridors() { #expect(chinese.corridorName(corridor) != corridor.name, "\(corridor.code)") }
     for commodity in Commodity.allCases { #expect(chinese.commodity(commodity.rawValue) != commodity.rawValue, "\(commodity)") }
     let headers =

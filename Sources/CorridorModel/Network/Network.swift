@@ -98,8 +98,11 @@ public struct Route: Sendable, Equatable {
   public var name: String
   public var legs: [Leg]
   public var source: String?
+  /// The name in Simplified Chinese, for pages and tables in `zh-CN`; nil where none is known.
+  public var nameZh: String?
 
-  package init(code: String, corridor: String, name: String, legs: [Leg], source: String?) {
+  package init(code: String, corridor: String, name: String, legs: [Leg], source: String?, nameZh: String? = nil) {
+    self.nameZh = nameZh
     self.code = code
     self.corridor = corridor
     self.name = name

@@ -47,8 +47,11 @@ public struct RouteView: Encodable, Sendable {
   public let borderCrossings: Int
   public let gaugeChanges: Int
   public let legs: [LegView]?
+  /// Added with the Chinese pages; absent where the route has none.
+  public let nameZh: String?
 
   public init(_ route: Route, withLegs: Bool) {
+    nameZh = route.nameZh
     code = route.code
     corridor = route.corridor
     name = route.name

@@ -58,6 +58,11 @@ public struct Words: Sendable {
     }
   }
 
+  /// A route's name: its `nameZh` in Chinese where it has one.
+  public func routeName(_ route: Route) -> String {
+    language == .simplifiedChinese ? route.nameZh ?? route.name : route.name
+  }
+
   /// A policy's name: its `nameZh` in Chinese where it has one.
   public func policyName(_ policy: Policy) -> String {
     language == .simplifiedChinese ? policy.nameZh ?? policy.name : policy.name

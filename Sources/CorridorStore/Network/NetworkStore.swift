@@ -70,7 +70,7 @@ extension NetworkStore {
 
   public func route(_ code: String) throws -> Route? {
     try mapSQLiteErrors {
-      guard let row = try connection.row("SELECT code, corridor, name, source FROM routes WHERE code = ?", [.text(code)]) else {
+      guard let row = try connection.row("SELECT code, corridor, name, source, name_zh FROM routes WHERE code = ?", [.text(code)]) else {
         return nil
       }
       let legs = try connection.rows(
@@ -89,7 +89,7 @@ extension NetworkStore {
       }
       return Route(
         code: try row.text("code"), corridor: try row.text("corridor"), name: try row.text("name"), legs: legs,
-        source: try row.optionalText("source"))
+        source: try row.optionalText("source"), nameZh: try row.optionalText("name_zh"))
     }
   }
 
@@ -142,7 +142,8 @@ extension StoreFeature {
         lists: [AuditedList(name: "aliases", query: "SELECT alias FROM location_aliases WHERE code = ? ORDER BY alias", itemIsArray: false)]),
       AuditedEntity(name: "corridor", select: "SELECT code AS key, code, name, source FROM corridors", keyExpression: "code"),
       AuditedEntity(
-        name: "route", select: "SELECT r.code AS key, r.code, r.corridor, r.name, r.source FROM routes r", keyExpression: "r.code",
+        name: "route", select: "SELECT r.code AS key, r.code, r.corridor, r.name, r.source, r.name_zh AS nameZh FROM routes r",
+        keyExpression: "r.code",
         lists: [
           // A leg without a traction renders as before migration 0008 added the column (its
           // last element left out), so the states recorded earlier still verify.

@@ -114,7 +114,9 @@ extension ReferenceSection {
       }
       let name = try item.required("name").string()
       guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty route name") }
-      context.routes.append(Route(code: code, corridor: corridor, name: name, legs: legs, source: try item.optional("source")?.string()))
+      context.routes.append(
+        Route(
+          code: code, corridor: corridor, name: name, legs: legs, source: try item.optional("source")?.string(), nameZh: try item.nameZh()))
     }
     let routes = context.routes
     return { db, op, counts in
@@ -245,9 +247,10 @@ extension NetworkStore {
     }
     try connection.execute(
       """
-      INSERT INTO routes(code, corridor, name, source) VALUES (?, ?, ?, ?)
-      ON CONFLICT(code) DO UPDATE SET corridor = excluded.corridor, name = excluded.name, source = excluded.source
-      """, [.text(route.code), .text(route.corridor), .text(route.name), SQLValue(route.source)])
+      INSERT INTO routes(code, corridor, name, source, name_zh) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(code) DO UPDATE SET corridor = excluded.corridor, name = excluded.name, source = excluded.source,
+        name_zh = excluded.name_zh
+      """, [.text(route.code), .text(route.corridor), .text(route.name), SQLValue(route.source), SQLValue(route.nameZh)])
     try connection.execute("DELETE FROM legs WHERE route = ?", [.text(route.code)])
     for (index, leg) in route.legs.enumerated() {
       try connection.execute(

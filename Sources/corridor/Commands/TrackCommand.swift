@@ -44,7 +44,7 @@ extension TrackView {
   func text(_ words: Words) -> String {
     var lines: [(Phrase, String)] = []
     if let shipment = report.shipment, let route = report.route {
-      lines.append((.trackShipment, words(.trackOnRoute, shipment, route.code, route.name)))
+      lines.append((.trackShipment, words(.trackOnRoute, shipment, route.code, words.routeName(route))))
     } else {
       lines.append((.trackShipment, words(.trackNone)))
     }
