@@ -22,8 +22,9 @@ if [ ! -f "$DB" ]; then
   mv "$DB.tmp" "$DB"
 fi
 "$BIN" db migrate >/dev/null 2>&1
-# A database built before the free-time rules shipped gets them (loading is idempotent).
-"$BIN" reference load fixtures/reference/05-free-time.json >/dev/null 2>&1 || true
+# A database built before the free-time rules or the Chinese names shipped gets them (loading is
+# idempotent).
+for file in fixtures/reference/*.json; do "$BIN" reference load "$file" >/dev/null 2>&1 || true; done
 LAST_MS=$(sqlite3 "$DB" "SELECT max(at_ms) FROM events")
 AS_OF=$(date -u -d "@$((LAST_MS / 1000))" +%Y-%m-%dT%H:%M:%SZ)
 SHIPMENT=$(sqlite3 "$DB" "SELECT ref FROM shipments ORDER BY rowid LIMIT 1 OFFSET (SELECT count(*) / 2 FROM shipments)")
@@ -60,6 +61,7 @@ time_it "report costs --format html (page)" "< 2 s" "$BIN report costs --from $Y
 time_it "report exports --format html (page)" "< 2 s" "$BIN report exports --year $YEAR --format html"
 time_it "report exceptions --format html (page)" "< 2 s" "$BIN report exceptions --as-of $AS_OF --format html"
 time_it "report network --format html (page)" "< 2 s" "$BIN report network --as-of $AS_OF --format html"
+time_it "report network --format html --lang zh-CN (page)" "< 2 s" "$BIN report network --as-of $AS_OF --format html --lang zh-CN"
 time_it "report transit --format html (page)" "< 2 s" "$BIN report transit --format html" \
   "SELECT location, count(*), sum(t) FROM (SELECT location, max(CASE WHEN code = 'DEPA' THEN at_ms END) - min(CASE WHEN code = 'ARRI' THEN at_ms END) AS t FROM events INDEXED BY events_stops WHERE location IN (SELECT to_location FROM legs WHERE border_crossing = 1 OR gauge_change = 1) AND code IN ('ARRI', 'DEPA') AND classifier = 'ACT' GROUP BY location, shipment, container) GROUP BY location"
 time_it "shipment list --status in-transit --limit 50" "< 1 s" "$BIN shipment list --status in-transit --limit 50" \
