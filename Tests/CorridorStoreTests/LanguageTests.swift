@@ -24,6 +24,9 @@ import Testing
     #expect(english(.exportsTitle, "2024") == "Chongqing exports by commodity, 2024")
     #expect(chinese(.exportsTitle, "2024") == "2024年重庆出口（按商品）")
     #expect(chinese(.legMarks, "换轨", "KZDOS") == "（KZDOS：换轨）")
+    // An argument is data: a placeholder inside it stays as written.
+    #expect(english(.legMarks, "{2}", "{1}") == " ({2} at {1})")
+    #expect(english.scope("Party {1}") == "; shipments of Party {1} only")
   }
 
   @Test func languageTagsAsSystemsAndBrowsersWriteThem() {

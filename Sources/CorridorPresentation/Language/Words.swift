@@ -27,10 +27,22 @@ public struct Words: Sendable {
 
   /// The phrase with `{1}`, `{2}`, … replaced by the arguments. A phrase missing from a
   /// catalogue (a test forbids it) falls back to English, then to its key.
+  /// One pass over the template: an argument that itself holds `{1}` (a party's name is data)
+  /// is never read as a placeholder.
   public func callAsFunction(_ phrase: Phrase, _ arguments: String...) -> String {
-    var text = catalogue[phrase] ?? EnglishCatalogue.phrases[phrase] ?? phrase.rawValue
-    for (index, argument) in arguments.enumerated().reversed() {
-      text = text.replacingOccurrences(of: "{\(index + 1)}", with: argument)
+    let template = Array(catalogue[phrase] ?? EnglishCatalogue.phrases[phrase] ?? phrase.rawValue)
+    var text = ""
+    var i = 0
+    while i < template.count {
+      if template[i] == "{", i + 2 < template.count, template[i + 2] == "}", let n = template[i + 1].wholeNumberValue, n >= 1,
+        n <= arguments.count
+      {
+        text += arguments[n - 1]
+        i += 3
+      } else {
+        text.append(template[i])
+        i += 1
+      }
     }
     return text
   }
