@@ -14,6 +14,6 @@ struct StoreFeature: Sendable {
   /// Every feature, in the order `audit verify` walks their tables and a reference file's
   /// sections parse and load.
   static let all: [StoreFeature] = [
-    .network, .containers, .shipments, .events, .costs, .fxRates, .emissions, .access, .notifications, .senderCodes, .freeTime,
+    .network, .containers, .shipments, .events, .costs, .fxRates, .emissions, .access, .notifications, .senderCodes, .freeTime, .customs,
   ]
 }

@@ -1,0 +1,221 @@
+import CorridorInterchange
+import CorridorModel
+import SQLite
+
+/// The customs feature's store: declarations, their boxes, and every status customs gave them
+/// (docs/customs.md). Each change is one transaction and one audit entry with the declaration's
+/// whole state.
+public struct CustomsStore: DatabaseStore {
+  package let db: CorridorDatabase
+}
+
+extension CorridorDatabase {
+  public var customsStore: CustomsStore { CustomsStore(db: self) }
+}
+
+/// What `customs declare` is given, parsed at the edge.
+public struct DeclarationRequest: Sendable {
+  public var number: String
+  public var foreign: Bool
+  public var shipment: String
+  public var procedure: CustomsProcedure
+  public var office: String
+  public var containers: [ContainerNumber]?
+  public var mode: DeclarationMode
+  public var value: Money?
+  public var at: EventTime
+
+  public init(
+    number: String, foreign: Bool, shipment: String, procedure: CustomsProcedure, office: String, containers: [ContainerNumber]?,
+    mode: DeclarationMode, value: Money?, at: EventTime
+  ) {
+    self.number = number
+    self.foreign = foreign
+    self.shipment = shipment
+    self.procedure = procedure
+    self.office = office
+    self.containers = containers
+    self.mode = mode
+    self.value = value
+    self.at = at
+  }
+}
+
+extension CustomsStore {
+  /// Lodges a declaration for the shipment's boxes (all, or the listed ones) at an office of the
+  /// network. Refused, with nothing written: a bad number, an unknown shipment or office, a box
+  /// not on the shipment, a number already used.
+  @discardableResult
+  public func declare(_ request: DeclarationRequest, operator op: String) throws -> Declaration {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        let number = try DeclarationNumber(
+          parsing: request.number, foreign: request.foreign, procedure: request.procedure, declaredOn: request.at.day)
+        guard try declaration(number.text) == nil else {
+          throw CorridorError.invalid("declaration \(number) exists already", rule: .declaration, hint: "a new declaration takes a new number")
+        }
+        let shipment = try db.shipmentStore.requireShipment(request.shipment)
+        let office = try db.networkStore.resolveLocation(request.office)
+        let onShipment = shipment.containers.map(\.container)
+        let boxes = request.containers ?? onShipment
+        guard !boxes.isEmpty else { throw CorridorError.invalid("shipment \(request.shipment) has no containers to declare", rule: .declaration) }
+        if let stranger = boxes.first(where: { !onShipment.contains($0) }) {
+          throw CorridorError.invalid("\(stranger) is not on shipment \(request.shipment)", rule: .declaration)
+        }
+        guard Set(boxes).count == boxes.count else { throw CorridorError.invalid("a container is listed twice", rule: .declaration) }
+        let first = Declaration.firstStatus(request.mode)
+        let change = DeclarationChange(status: first, at: request.at, recordedAt: clock.nowUTC(), operatorName: op)
+        let declaration = Declaration(
+          number: number, shipment: shipment.booking.ref, procedure: request.procedure, office: office, mode: request.mode,
+          value: request.value, declaredAt: request.at, status: first, boxes: boxes.map { ($0, first) }, completedAt: nil, history: [change])
+        try connection.execute(
+          """
+          INSERT INTO declarations(number, foreign_number, shipment, procedure, office, mode, value_minor, currency, declared_at_ms,
+            declared_at_offset_minutes, status, created_at, operator)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+          [
+            .text(number.text), SQLValue(number.isForeign), .text(shipment.booking.ref), .text(request.procedure.rawValue), .text(office.text),
+            .text(request.mode.rawValue), SQLValue(request.value?.minorUnits), SQLValue(request.value?.currency.code),
+            .integer(request.at.milliseconds), .integer(Int64(request.at.offsetMinutes)), .text(first.rawValue), .text(change.recordedAt),
+            .text(op),
+          ])
+        for (index, box) in boxes.enumerated() {
+          try connection.execute(
+            "INSERT INTO declaration_boxes(declaration, seq, container, status) VALUES (?, ?, ?, ?)",
+            [.text(number.text), .integer(Int64(index + 1)), .text(box.text), .text(first.rawValue)])
+        }
+        try insert(change, number: number.text, seq: 1)
+        try db.auditTrail.audit(action: "insert", entity: "declaration", key: number.text, operator: op)
+        return declaration
+      }
+    }
+  }
+
+  /// Records a status customs gave a declaration (or some of its boxes), after the model's
+  /// transitions allow it. Refused with nothing written otherwise.
+  @discardableResult
+  public func record(_ number: String, _ change: DeclarationChange, operator op: String) throws -> Declaration {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        guard let declaration = try declaration(number) else {
+          throw CorridorError.invalid("no declaration \(number)", rule: .declaration, hint: "corridor customs list shows the declarations")
+        }
+        let next = try declaration.applying(change)
+        try connection.execute(
+          "UPDATE declarations SET status = ?, completed_at_ms = ?, completed_at_offset_minutes = ? WHERE number = ?",
+          [
+            .text(next.status.rawValue), SQLValue(next.completedAt?.milliseconds), SQLValue(next.completedAt.map { Int64($0.offsetMinutes) }),
+            .text(number),
+          ])
+        for (old, new) in zip(declaration.boxes, next.boxes) where old.status != new.status {
+          try connection.execute(
+            "UPDATE declaration_boxes SET status = ? WHERE declaration = ? AND container = ?",
+            [.text(new.status.rawValue), .text(number), .text(new.container.text)])
+        }
+        try insert(change, number: number, seq: next.history.count)
+        try db.auditTrail.audit(action: "update", entity: "declaration", key: number, operator: op)
+        return next
+      }
+    }
+  }
+
+  private func insert(_ change: DeclarationChange, number: String, seq: Int) throws {
+    try connection.execute(
+      """
+      INSERT INTO declaration_history(declaration, seq, status, at_ms, at_offset_minutes, containers, check_kind, outcome, note,
+        recorded_at, operator)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """,
+      [
+        .text(number), .integer(Int64(seq)), .text(change.status.rawValue), .integer(change.at.milliseconds),
+        .integer(Int64(change.at.offsetMinutes)), SQLValue(change.containers.map { $0.map(\.text).joined(separator: " ") }),
+        SQLValue(change.check?.rawValue), SQLValue(change.outcome?.rawValue), SQLValue(change.note), .text(change.recordedAt),
+        .text(change.operatorName),
+      ])
+  }
+
+  /// The declaration with this number, with its boxes and history; nil when there is none.
+  public func declaration(_ number: String) throws -> Declaration? {
+    try mapSQLiteErrors {
+      guard
+        let row = try connection.row(
+          """
+          SELECT number, foreign_number, shipment, procedure, office, mode, value_minor, currency, declared_at_ms,
+            declared_at_offset_minutes, status, completed_at_ms, completed_at_offset_minutes
+          FROM declarations WHERE number = ?
+          """, [.text(number)])
+      else { return nil }
+      let boxes = try connection.rows(
+        "SELECT container, status FROM declaration_boxes WHERE declaration = ? ORDER BY seq", [.text(number)]
+      ).map { row throws(RowDecodingError) in (try row.container("container"), try row.code("status", as: DeclarationStatus.self)) }
+      let history = try connection.rows(
+        """
+        SELECT status, at_ms, at_offset_minutes, containers, check_kind, outcome, note, recorded_at, operator
+        FROM declaration_history WHERE declaration = ? ORDER BY seq
+        """, [.text(number)]
+      ).map { row throws(RowDecodingError) in
+        DeclarationChange(
+          status: try row.code("status"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
+          containers: try row.optionalParsed("containers", "space-separated container numbers") { text in
+            let parts = text.split(separator: " ").map { try? ContainerNumber(parsing: String($0)) }
+            return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
+          }, check: try row.optionalCode("check_kind"), outcome: try row.optionalCode("outcome"), note: try row.optionalText("note"),
+          recordedAt: try row.text("recorded_at"), operatorName: try row.text("operator"))
+      }
+      let value = try row.isNull("value_minor") ? nil : Money(minorUnits: try row.minorUnits("value_minor"), currency: try row.currency("currency"))
+      return Declaration(
+        number: DeclarationNumber(stored: try row.text("number"), foreign: try row.bool("foreign_number")), shipment: try row.text("shipment"),
+        procedure: try row.code("procedure"), office: try row.location("office"), mode: try row.code("mode"), value: value,
+        declaredAt: try row.eventTime(milliseconds: "declared_at_ms", offset: "declared_at_offset_minutes"), status: try row.code("status"),
+        boxes: boxes,
+        completedAt: try row.isNull("completed_at_ms")
+          ? nil : try row.eventTime(milliseconds: "completed_at_ms", offset: "completed_at_offset_minutes"),
+        history: history)
+    }
+  }
+
+  /// Declarations, newest first: of a shipment, in a status, open only, at an office.
+  public func declarations(shipment: String? = nil, status: DeclarationStatus? = nil, openOnly: Bool = false, office: String? = nil) throws
+    -> [Declaration]
+  {
+    try mapSQLiteErrors {
+      let office = try office.map { try db.networkStore.resolveLocation($0).text }
+      let numbers = try connection.rows(
+        """
+        SELECT number FROM declarations
+        WHERE (?1 IS NULL OR shipment = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 = 0 OR status NOT IN ('rejected', 'seized', 'closed'))
+          AND (?4 IS NULL OR office = ?4)
+        ORDER BY declared_at_ms DESC, number
+        """, [SQLValue(shipment), SQLValue(status?.rawValue), SQLValue(openOnly), SQLValue(office)]
+      ).map { try $0.text("number") }
+      return try numbers.compactMap { try declaration($0) }
+    }
+  }
+}
+
+extension StoreFeature {
+  /// What the customs feature audits: each declaration's state, its boxes and its history.
+  static let customs = StoreFeature(
+    auditedEntities: [
+      AuditedEntity(
+        name: "declaration",
+        select: """
+          SELECT number AS key, number, foreign_number AS foreignNumber, shipment, procedure, office, mode, value_minor AS valueMinor,
+            currency, declared_at_ms AS declaredAtMs, declared_at_offset_minutes AS declaredAtOffsetMinutes, status,
+            completed_at_ms AS completedAtMs, completed_at_offset_minutes AS completedAtOffsetMinutes, operator
+          FROM declarations
+          """, keyExpression: "number",
+        lists: [
+          AuditedList(
+            name: "boxes", query: "SELECT container, status FROM declaration_boxes WHERE declaration = ? ORDER BY seq", itemIsArray: true),
+          AuditedList(
+            name: "history",
+            query: """
+              SELECT seq, status, at_ms, at_offset_minutes, containers, check_kind, outcome, note, recorded_at, operator
+              FROM declaration_history WHERE declaration = ? ORDER BY seq
+              """, itemIsArray: true),
+        ])
+    ],
+    referenceSections: [])
+}

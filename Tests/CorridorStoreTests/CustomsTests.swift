@@ -1,0 +1,190 @@
+import CorridorInterchange
+import CorridorModel
+import CorridorPresentation
+import CorridorStore
+import Foundation
+import Testing
+
+/// Customs declarations (issue 29, the first part): the number checked at the edge, the one
+/// definition of the statuses, partial release and detention per box, two-step declarations, and
+/// the store refusing with nothing written and auditing every change.
+@Suite struct CustomsTests {
+  static let day = Day(year: 2024, month: 3, day: 1)
+
+  @Test func chinasDeclarationNumberIsChecked() throws {
+    let export = try DeclarationNumber(parsing: "500020240000001234", foreign: false, procedure: .export, declaredOn: Self.day)
+    #expect(export.text == "500020240000001234" && !export.isForeign)
+    #expect((try? DeclarationNumber(parsing: "500020241000001234", foreign: false, procedure: .import, declaredOn: Self.day)) != nil)
+    // Transit takes either flag.
+    for flag in ["0", "1"] {
+      #expect((try? DeclarationNumber(parsing: "50002024\(flag)000001234", foreign: false, procedure: .transit, declaredOn: Self.day)) != nil)
+    }
+    let refusals: [(String, CustomsProcedure, String)] = [
+      ("50002024000000123", .export, "has 17 characters"), ("5000202400000012345", .export, "has 19 characters"),
+      ("50002024000000123A", .export, "not a digit"), ("５00020240000001234", .export, "characters"),
+      ("500019990000001234", .export, "year 1999"), ("500021000000001234", .export, "year 2100"),
+      ("500020250000001234", .export, "after the declaration's date 2024-03-01"), ("500020242000001234", .export, "flag (digit 9) is 2"),
+      ("500020241000001234", .export, "an import number"), ("500020240000001234", .import, "an export number"),
+    ]
+    for (text, procedure, reason) in refusals {
+      #expect(throws: CorridorError.self, "\(text)") {
+        try DeclarationNumber(parsing: text, foreign: false, procedure: procedure, declaredOn: Self.day)
+      }
+      do {
+        _ = try DeclarationNumber(parsing: text, foreign: false, procedure: procedure, declaredOn: Self.day)
+      } catch {
+        #expect(error.message.contains(reason) && error.rule == .declarationNumber, "\(text): \(error.message)")
+      }
+    }
+    // Another country's: free text of 1 to 35 printable characters.
+    #expect(try DeclarationNumber(parsing: "KZ/DOS/2024/00042", foreign: true, procedure: .transit, declaredOn: Self.day).isForeign)
+    for bad in ["", String(repeating: "9", count: 36), "A\u{7}B", "   "] {
+      #expect(throws: CorridorError.self, "\(bad.debugDescription)") {
+        try DeclarationNumber(parsing: bad, foreign: true, procedure: .transit, declaredOn: Self.day)
+      }
+    }
+  }
+
+  static func time(_ hour: Int) throws -> EventTime { try EventTime(parsing: String(format: "2024-03-01T%02d:00:00+08:00", hour)) }
+
+  static func declaration(_ mode: DeclarationMode = .oneStep, boxes: [String] = ["CSQU3054383", "MSKU9070323"]) throws -> Declaration {
+    let first = Declaration.firstStatus(mode)
+    return Declaration(
+      number: DeclarationNumber(stored: "500020240000001234", foreign: false), shipment: "S1", procedure: .export,
+      office: LocationCode(trusted: "CNCQI"), mode: mode, value: nil, declaredAt: try time(8), status: first,
+      boxes: try boxes.map { (try ContainerNumber(parsing: $0), first) }, completedAt: nil,
+      history: [DeclarationChange(status: first, at: try time(8), recordedAt: "t", operatorName: "t")])
+  }
+
+  static func change(
+    _ status: DeclarationStatus, _ hour: Int, boxes: [String]? = nil, check: CustomsCheck? = nil, outcome: InspectionOutcome? = nil
+  ) throws -> DeclarationChange {
+    DeclarationChange(
+      status: status, at: try time(hour), containers: try boxes.map { try $0.map { try ContainerNumber(parsing: $0) } }, check: check,
+      outcome: outcome, recordedAt: "t", operatorName: "t")
+  }
+
+  @Test func theStatusesFollowOneDefinition() throws {
+    var d = try Self.declaration()
+    for (status, hour, check, outcome) in [
+      (DeclarationStatus.accepted, 9, CustomsCheck?.none, InspectionOutcome?.none), (.selected, 10, .physical, nil),
+      (.inspected, 11, nil, .clear), (.released, 12, nil, nil), (.closed, 13, nil, nil),
+    ] {
+      d = try d.applying(try Self.change(status, hour, check: check, outcome: outcome))
+      #expect(d.status == status && d.boxes.allSatisfy { $0.status == status })
+    }
+    #expect(d.history.map(\.status) == [.declared, .accepted, .selected, .inspected, .released, .closed] && !d.isOpen)
+    // Every refusal says why, and the rule.
+    let start = try Self.declaration()
+    let accepted = try start.applying(try Self.change(.accepted, 9))
+    for (from, change, reason) in [
+      (start, try Self.change(.released, 9), "released may not follow declared (after declared: accepted, rejected)"),
+      (accepted, try Self.change(.selected, 10), "selected needs --check"),
+      (accepted, try Self.change(.released, 10, check: .scan), "--check scan goes with selected only"),
+      (accepted, try Self.change(.released, 10, outcome: .clear), "--outcome clear goes with inspected only"),
+      (accepted, try Self.change(.released, 7), "is before its last status"),
+      (accepted, try Self.change(.accepted, 10, boxes: ["CSQU3054383"]), "is for the whole declaration"),
+      (accepted, try Self.change(.released, 10, boxes: ["TGHU1234567"]), "TGHU1234567 is not on it"),
+      (try start.applying(try Self.change(.rejected, 9)), try Self.change(.accepted, 10), "may not follow rejected (after rejected: nothing)"),
+    ] {
+      do {
+        _ = try from.applying(change)
+        Issue.record("\(change.status) after \(from.status) was allowed")
+      } catch {
+        #expect(error.message.contains(reason) && error.rule == .declarationStatus, "\(error.message)")
+      }
+    }
+  }
+
+  /// Release and detention per box: the declaration follows its boxes.
+  @Test func releaseAndDetentionPerBox() throws {
+    var d = try Self.declaration(boxes: ["CSQU3054383", "MSKU9070323", "TGHU1234567"])
+    d = try d.applying(try Self.change(.accepted, 9)).applying(try Self.change(.selected, 10, check: .document))
+    d = try d.applying(try Self.change(.released, 11, boxes: ["CSQU3054383"]))
+    #expect(d.status == .selected && d.boxes.map(\.status) == [.released, .selected, .selected])
+    d = try d.applying(try Self.change(.detained, 12, boxes: ["MSKU9070323"]))
+    #expect(d.status == .detained && d.boxes.map(\.status) == [.released, .detained, .selected])
+    // A released box cannot be detained again by name; the held one is seized, the last released.
+    #expect(throws: CorridorError.self) { try d.applying(try Self.change(.detained, 13, boxes: ["CSQU3054383"])) }
+    d = try d.applying(try Self.change(.seized, 13, boxes: ["MSKU9070323"]))
+    #expect(d.status == .selected && d.boxes.map(\.status) == [.released, .seized, .selected])
+    d = try d.applying(try Self.change(.released, 14, boxes: ["TGHU1234567"]))
+    #expect(d.status == .released && d.boxes.map(\.status) == [.released, .seized, .released])
+    d = try d.applying(try Self.change(.closed, 15))
+    #expect(d.status == .closed && d.boxes.map(\.status) == [.closed, .seized, .closed])
+  }
+
+  /// Two-step: the goods may be released on the summary; the complete declaration follows and
+  /// is recorded without changing the status.
+  @Test func twoStepDeclarations() throws {
+    var d = try Self.declaration(.twoStep)
+    #expect(d.status == .summary)
+    d = try d.applying(try Self.change(.released, 9))
+    #expect(d.status == .released && d.completedAt == nil)
+    d = try d.applying(try Self.change(.declared, 10))
+    let ten = try Self.time(10)
+    #expect(d.status == .released && d.completedAt == ten)
+    #expect(throws: CorridorError.self) { try d.applying(try Self.change(.declared, 11)) }
+    d = try d.applying(try Self.change(.closed, 12))
+    #expect(d.status == .closed)
+    // Or the usual way: summary, then the complete declaration, then customs' answer.
+    let usual = try Self.declaration(.twoStep).applying(try Self.change(.declared, 9)).applying(try Self.change(.accepted, 10))
+    let nine = try Self.time(9)
+    #expect(usual.status == .accepted && usual.completedAt == nine)
+  }
+
+  /// In the ledger: a declaration for the demo's shipment, refusals that write nothing, a
+  /// round trip, every change audited and the chain intact.
+  @Test func theLedgerKeepsDeclarationsAndAuditsEveryChange() throws {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "t")
+    let boxes = try ["CSQU3054383", "MSKU9070323"].map { try ContainerNumber(parsing: $0) }
+    for box in boxes { _ = try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t") }
+    _ = try db.shipmentStore.createShipment(
+      ShipmentBooking(
+        ref: "S1", route: "CQ-AKL-DUI", shipper: "A", consignee: "B", commodity: .laptops, hsCode: "847130",
+        value: try Money(parsing: "1000.00", currency: .usd), bookedOn: Self.day), operator: "t")
+    for box in boxes { _ = try db.shipmentStore.assign(box, to: "S1", operator: "t") }
+    func request(_ number: String, containers: [ContainerNumber]? = nil, shipment: String = "S1", office: String = "CNCQI") throws
+      -> DeclarationRequest
+    {
+      DeclarationRequest(
+        number: number, foreign: false, shipment: shipment, procedure: .export, office: office, containers: containers, mode: .oneStep,
+        value: nil, at: try Self.time(8))
+    }
+    let before = try db.auditTrail.verifyAudit()
+    for (bad, reason) in [
+      (try request("500020240000000001", shipment: "NOPE"), "unknown shipment NOPE"),
+      (try request("500020240000000001", office: "XXNOP"), "XXNOP"),
+      (try request("500020240000000001", containers: [try ContainerNumber(parsing: "TGHU1234567")]), "TGHU1234567 is not on shipment S1"),
+      (try request("50002024"), "has 8 characters"),
+    ] {
+      do {
+        try db.customsStore.declare(bad, operator: "t")
+        Issue.record("declared \(bad.number)")
+      } catch let error as CorridorError {
+        #expect(error.message.contains(reason), "\(error.message)")
+      }
+    }
+    #expect(try db.customsStore.declarations().isEmpty)
+    #expect(try db.auditTrail.verifyAudit().entries == before.entries)
+    let declared = try db.customsStore.declare(try request("500020240000000001"), operator: "t")
+    #expect(declared.boxes.map(\.container) == boxes)
+    #expect(throws: CorridorError.self) { try db.customsStore.declare(try request("500020240000000001"), operator: "t") }
+    try db.customsStore.record("500020240000000001", try Self.change(.accepted, 9), operator: "t")
+    try db.customsStore.record("500020240000000001", try Self.change(.selected, 10, check: .scan), operator: "t")
+    let partial = try db.customsStore.record("500020240000000001", try Self.change(.released, 11, boxes: ["CSQU3054383"]), operator: "t")
+    // A refused change writes nothing.
+    #expect(throws: CorridorError.self) { try db.customsStore.record("500020240000000001", try Self.change(.closed, 12), operator: "t") }
+    let stored = try #require(try db.customsStore.declaration("500020240000000001"))
+    #expect(stored == partial && stored.status == .selected && stored.boxes.map(\.status) == [.released, .selected])
+    #expect(stored.history.map(\.status) == [.declared, .accepted, .selected, .released] && stored.history[2].check == .scan)
+    #expect(try db.customsStore.declarations(openOnly: true).count == 1 && db.customsStore.declarations(status: .closed).isEmpty)
+    #expect(try db.customsStore.declarations(office: "CNCQI").count == 1 && db.customsStore.declarations(shipment: "S2").isEmpty)
+    let verified = try db.auditTrail.verifyAudit()
+    #expect(verified.intact && verified.entries == before.entries + 4)
+    // The JSON contract.
+    let json = String(decoding: try JSONEncoder().encode(DeclarationView(stored)), as: UTF8.self)
+    #expect(json.contains("\"status\":\"selected\"") && json.contains("\"containers\":[\"CSQU3054383\"]"))
+  }
+}
