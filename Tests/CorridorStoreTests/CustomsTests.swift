@@ -181,8 +181,12 @@ import Testing
     #expect(stored.history.map(\.status) == [.declared, .accepted, .selected, .released] && stored.history[2].check == .scan)
     #expect(try db.customsStore.declarations(openOnly: true).count == 1 && db.customsStore.declarations(status: .closed).isEmpty)
     #expect(try db.customsStore.declarations(office: "CNCQI").count == 1 && db.customsStore.declarations(shipment: "S2").isEmpty)
+    // Four changes, and the events they meant through the engine: CUSS for both boxes when
+    // selected for a scan, CUSR for the one released.
     let verified = try db.auditTrail.verifyAudit()
-    #expect(verified.intact && verified.entries == before.entries + 4)
+    #expect(verified.intact && verified.entries == before.entries + 4 + 3)
+    #expect(try db.eventStore.events(container: boxes[0], shipment: "S1").map(\.code) == [.CUSS, .CUSR])
+    #expect(try db.eventStore.events(container: boxes[1], shipment: "S1").map(\.code) == [.CUSS])
     // The JSON contract.
     let json = String(decoding: try JSONEncoder().encode(DeclarationView(stored)), as: UTF8.self)
     #expect(json.contains("\"status\":\"selected\"") && json.contains("\"containers\":[\"CSQU3054383\"]"))

@@ -94,29 +94,57 @@ extension CustomsStore {
 
   /// Records a status customs gave a declaration (or some of its boxes), after the model's
   /// transitions allow it. Refused with nothing written otherwise.
+  ///
+  /// What the status means for the boxes goes through the one acceptance engine, in the same
+  /// transaction: a box `selected` gets a customs-hold event at the office (`CUSS` for a scan,
+  /// `CUSI` for a document check or a physical inspection), and a held box `released` gets `CUSR`;
+  /// tracking, exceptions, the DCSA feed and subscriptions see them as any event. An event the
+  /// engine refuses refuses the change.
   @discardableResult
   public func record(_ number: String, _ change: DeclarationChange, operator op: String) throws -> Declaration {
     try mapSQLiteErrors {
       try connection.transaction {
-        guard let declaration = try declaration(number) else {
-          throw CorridorError.invalid("no declaration \(number)", rule: .declaration, hint: "corridor customs list shows the declarations")
-        }
-        let next = try declaration.applying(change)
-        try connection.execute(
-          "UPDATE declarations SET status = ?, completed_at_ms = ?, completed_at_offset_minutes = ? WHERE number = ?",
-          [
-            .text(next.status.rawValue), SQLValue(next.completedAt?.milliseconds), SQLValue(next.completedAt.map { Int64($0.offsetMinutes) }),
-            .text(number),
-          ])
-        for (old, new) in zip(declaration.boxes, next.boxes) where old.status != new.status {
-          try connection.execute(
-            "UPDATE declaration_boxes SET status = ? WHERE declaration = ? AND container = ?",
-            [.text(new.status.rawValue), .text(number), .text(new.container.text)])
-        }
-        try insert(change, number: number, seq: next.history.count)
-        try db.auditTrail.audit(action: "update", entity: "declaration", key: number, operator: op)
-        return next
+        try db.outbox.notifying { try recordInTransaction(number, change, operator: op) }
       }
+    }
+  }
+
+  private func recordInTransaction(_ number: String, _ change: DeclarationChange, operator op: String) throws -> Declaration {
+    guard let declaration = try declaration(number) else {
+      throw CorridorError.invalid("no declaration \(number)", rule: .declaration, hint: "corridor customs list shows the declarations")
+    }
+    let next = try declaration.applying(change)
+    try connection.execute(
+      "UPDATE declarations SET status = ?, completed_at_ms = ?, completed_at_offset_minutes = ? WHERE number = ?",
+      [
+        .text(next.status.rawValue), SQLValue(next.completedAt?.milliseconds), SQLValue(next.completedAt.map { Int64($0.offsetMinutes) }),
+        .text(number),
+      ])
+    for (old, new) in zip(declaration.boxes, next.boxes) where old.status != new.status {
+      try connection.execute(
+        "UPDATE declaration_boxes SET status = ? WHERE declaration = ? AND container = ?",
+        [.text(new.status.rawValue), .text(number), .text(new.container.text)])
+    }
+    try insert(change, number: number, seq: next.history.count)
+    try db.auditTrail.audit(action: "update", entity: "declaration", key: number, operator: op)
+    for (old, new) in zip(declaration.boxes, next.boxes) where old.status != new.status {
+      guard let code = Self.event(from: old.status, to: new.status, check: change.check) else { continue }
+      let report = EventReport(
+        id: "\(number)-\(next.history.count)-\(new.container.text)", container: new.container, code: code, time: change.at,
+        location: declaration.office, shipment: declaration.shipment,
+        note: "customs declaration \(number): \(change.status.rawValue)\(change.check.map { " (\($0.rawValue))" } ?? "")")
+      _ = try db.eventStore.recordInTransaction(report, allowGap: false, operator: op)
+    }
+    return next
+  }
+
+  /// The container event a box's change of status means: a hold when selected (a scan is `CUSS`,
+  /// any other check `CUSI`), its release when a held box is released; nil otherwise.
+  static func event(from old: DeclarationStatus, to new: DeclarationStatus, check: CustomsCheck?) -> EventCode? {
+    switch (old, new) {
+    case (_, .selected): check == .scan ? .CUSS : .CUSI
+    case (.selected, .released), (.inspected, .released), (.detained, .released): .CUSR
+    default: nil
     }
   }
 
