@@ -110,9 +110,7 @@ extension CustomsStore {
   }
 
   private func recordInTransaction(_ number: String, _ change: DeclarationChange, operator op: String) throws -> Declaration {
-    guard let declaration = try declaration(number) else {
-      throw CorridorError.invalid("no declaration \(number)", rule: .declaration, hint: "corridor customs list shows the declarations")
-    }
+    let declaration = try requireDeclaration(number)
     let next = try declaration.applying(change)
     try connection.execute(
       "UPDATE declarations SET status = ?, completed_at_ms = ?, completed_at_offset_minutes = ? WHERE number = ?",
@@ -161,6 +159,14 @@ extension CustomsStore {
         SQLValue(change.check?.rawValue), SQLValue(change.outcome?.rawValue), SQLValue(change.note), .text(change.recordedAt),
         .text(change.operatorName),
       ])
+  }
+
+  /// The declaration with this number, or the refusal that names it.
+  public func requireDeclaration(_ number: String) throws -> Declaration {
+    guard let declaration = try declaration(number) else {
+      throw CorridorError.invalid("no declaration \(number)", rule: .declaration, hint: "corridor customs list shows the declarations")
+    }
+    return declaration
   }
 
   /// The declaration with this number, with its boxes and history; nil when there is none.

@@ -94,10 +94,7 @@ extension Corridor.CustomsGroup {
 
     func run() throws {
       let db = try database.open()
-      guard let declaration = try db.customsStore.declaration(number) else {
-        throw CorridorError.invalid("no declaration \(number)", rule: .declaration, hint: "corridor customs list shows the declarations")
-      }
-      let view = DeclarationView(declaration)
+      let view = DeclarationView(try db.customsStore.requireDeclaration(number))
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(DeclarationView.historyHeaders, view.historyRows))
