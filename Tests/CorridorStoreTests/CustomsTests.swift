@@ -187,6 +187,30 @@ import Testing
     #expect(verified.intact && verified.entries == before.entries + 4 + 3)
     #expect(try db.eventStore.events(container: boxes[0], shipment: "S1").map(\.code) == [.CUSS, .CUSR])
     #expect(try db.eventStore.events(container: boxes[1], shipment: "S1").map(\.code) == [.CUSS])
+    // report exceptions: the open declaration once it is older than the threshold, and a
+    // two-step one with no complete declaration 14 days after its summary.
+    let lodged = try Self.time(8)
+    func exceptions(afterHours hours: Int64) throws -> [ExceptionItem] {
+      try db.reportStore.exceptions(
+        staleHours: 72, now: EventTime(milliseconds: lodged.milliseconds + hours * 3_600_000, offsetMinutes: 480)
+      ).filter { $0.kind.hasPrefix("declaration") }
+    }
+    #expect(try exceptions(afterHours: 71).isEmpty)
+    let open = try exceptions(afterHours: 73)
+    #expect(open.map(\.reason) == [.declarationOpen(number: "500020240000000001", status: "selected", hours: 73, threshold: 72)])
+    #expect(open.first?.container == boxes[0] && open.first?.location.text == "CNCQI" && open.first?.shipment == "S1")
+    #expect(Words.english.detail(of: try #require(open.first)) == "declaration 500020240000000001 selected for 73 h (threshold 72 h)")
+    #expect(Words(.simplifiedChinese).detail(of: try #require(open.first)) == "报关单 500020240000000001 处于“被布控”已 73 小时（阈值 72 小时）")
+    var twoStep = try request("500020240000000002")
+    twoStep.mode = .twoStep
+    try db.customsStore.declare(twoStep, operator: "t")
+    try db.customsStore.record("500020240000000002", try Self.change(.released, 9), operator: "t")
+    #expect(try exceptions(afterHours: 14 * 24 - 1).filter { $0.kind == "declaration-overdue" }.isEmpty)
+    let overdue = try exceptions(afterHours: 15 * 24).filter { $0.kind == "declaration-overdue" }
+    #expect(overdue.map(\.reason) == [.completeDeclarationOverdue(number: "500020240000000002", days: 15)])
+    try db.customsStore.record("500020240000000002", try Self.change(.declared, 10), operator: "t")
+    #expect(try exceptions(afterHours: 15 * 24).filter { $0.kind == "declaration-overdue" }.isEmpty)
+
     // The JSON contract.
     let json = String(decoding: try JSONEncoder().encode(DeclarationView(stored)), as: UTF8.self)
     #expect(json.contains("\"status\":\"selected\"") && json.contains("\"containers\":[\"CSQU3054383\"]"))

@@ -11,6 +11,12 @@ public struct ExceptionItem: Sendable, Equatable {
     case stale(hours: Int64, since: String, threshold: Int)
     /// A customs hold (`code`) open for `hours` without a release.
     case customsHold(code: String, hours: Int64, threshold: Int)
+    /// A customs declaration still `status` (not released, rejected, seized or closed) `hours`
+    /// after it was lodged.
+    case declarationOpen(number: String, status: String, hours: Int64, threshold: Int)
+    /// A two-step declaration whose complete declaration is not lodged `days` after the summary
+    /// (due within 14).
+    case completeDeclarationOverdue(number: String, days: Int64)
   }
 
   public let container: ContainerNumber
@@ -36,6 +42,8 @@ public struct ExceptionItem: Sendable, Equatable {
     case .offRoute: "off-route"
     case .stale: "stale"
     case .customsHold: "customs-hold"
+    case .declarationOpen: "declaration-open"
+    case .completeDeclarationOverdue: "declaration-overdue"
     }
   }
 }

@@ -193,6 +193,10 @@ enum ChineseCatalogue {
     .trackRetracted: "已撤回（{1}）",
     .trackGap: "跳过：{1}",
     .trackOffRoute: "偏离线路",
+    .exceptionDeclarationOpen: "报关单未结",
+    .exceptionDeclarationOverdue: "完整申报逾期",
+    .detailDeclarationOpen: "报关单 {1} 处于“{2}”已 {3} 小时（阈值 {4} 小时）",
+    .detailDeclarationOverdue: "两步申报 {1}：概要申报后 {2} 天仍无完整申报（应在 14 天内）",
   ]
 
   /// The shipped corridors (`fixtures/reference/01-network.json`).
@@ -247,7 +251,9 @@ enum ChineseCatalogue {
     "storage": "堆存费", "leg from": "区段起点", "at": "停留于", "customs holds": "海关扣留", "(open)": "（未结束）", "booked": "已订舱",
     "in-facility": "在场站内", "on-conveyance": "在运输工具上", "outside-facility": "在场站外", "delivered": "已交付", "in-transit": "运输中",
     "cancelled": "已取消", "rail": "铁路", "sea": "海运", "road": "公路", "river": "内河", "gauge change": "换轨站", "border crossing": "边境口岸",
-    "approaching": "临近", "passed": "已过", "transit": "运输", "dwell": "停留",
+    "approaching": "临近", "passed": "已过", "transit": "运输", "dwell": "停留", "declaration-open": "报关单未结",
+    "declaration-overdue": "完整申报逾期", "summary": "概要申报", "declared": "已申报", "accepted": "已接受", "rejected": "已退单",
+    "selected": "被布控", "inspected": "已查验", "detained": "已扣留", "released": "已放行", "seized": "已没收", "closed": "已结关",
   ]
 
   /// What each DCSA equipment event code means (`EquipmentEventCode.meaning` in English).

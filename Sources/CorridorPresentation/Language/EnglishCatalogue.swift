@@ -194,5 +194,9 @@ enum EnglishCatalogue {
     .trackRetracted: "RETRACTED ({1})",
     .trackGap: "gap: {1}",
     .trackOffRoute: "off-route",
+    .exceptionDeclarationOpen: "declaration-open",
+    .exceptionDeclarationOverdue: "declaration-overdue",
+    .detailDeclarationOpen: "declaration {1} {2} for {3} h (threshold {4} h)",
+    .detailDeclarationOverdue: "two-step declaration {1}: no complete declaration {2} days after the summary (due within 14)",
   ]
 }

@@ -191,4 +191,8 @@ public enum Phrase: String, Sendable, CaseIterable {
   case trackRetracted
   case trackGap
   case trackOffRoute
+  case exceptionDeclarationOpen
+  case exceptionDeclarationOverdue
+  case detailDeclarationOpen
+  case detailDeclarationOverdue
 }

@@ -163,6 +163,8 @@ extension Words {
     case "off-route": self(.exceptionOffRoute)
     case "stale": self(.exceptionStale)
     case "customs-hold": self(.exceptionCustomsHold)
+    case "declaration-open": self(.exceptionDeclarationOpen)
+    case "declaration-overdue": self(.exceptionDeclarationOverdue)
     default: kind
     }
   }
@@ -174,6 +176,9 @@ extension Words {
     case .offRoute(let code, let location): self(.detailOffRoute, code, location.text)
     case .stale(let hours, let since, let threshold): self(.detailStale, String(hours), since, String(threshold))
     case .customsHold(let code, let hours, let threshold): self(.detailCustomsHold, code, String(hours), String(threshold))
+    case .declarationOpen(let number, let status, let hours, let threshold):
+      self(.detailDeclarationOpen, number, cell(status), String(hours), String(threshold))
+    case .completeDeclarationOverdue(let number, let days): self(.detailDeclarationOverdue, number, String(days))
     }
   }
 

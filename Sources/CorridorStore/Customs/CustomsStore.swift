@@ -228,6 +228,48 @@ extension CustomsStore {
   }
 }
 
+extension CustomsStore {
+  /// For `report exceptions`: declarations still open (not released, rejected, seized or closed)
+  /// `staleHours` after they were lodged, and two-step ones with no complete declaration 14 days
+  /// after the summary; each named by its first box, at its office, at the time it was lodged.
+  func exceptions(now: EventTime, staleHours: Int) throws -> [ExceptionItem] {
+    let open = now.milliseconds - Int64(staleHours) * 3_600_000
+    let due = now.milliseconds - 14 * 86_400_000
+    var items: [ExceptionItem] = []
+    for row in try connection.rows(
+      """
+      SELECT d.number, d.shipment, d.office, d.status, d.declared_at_ms, d.declared_at_offset_minutes,
+        d.status IN ('summary', 'declared', 'accepted', 'selected', 'inspected', 'detained') AND d.declared_at_ms <= ?1 AS is_open,
+        d.mode = 'two-step' AND d.completed_at_ms IS NULL AND d.status <> 'rejected' AND d.declared_at_ms <= ?2 AS is_overdue,
+        (SELECT container FROM declaration_boxes b WHERE b.declaration = d.number ORDER BY seq LIMIT 1) AS container
+      FROM declarations d
+      WHERE is_open OR is_overdue
+      ORDER BY d.declared_at_ms, d.number
+      """, [.integer(open), .integer(due)])
+    {
+      let number = try row.text("number")
+      let lodged = try row.eventTime(milliseconds: "declared_at_ms", offset: "declared_at_offset_minutes")
+      var reasons: [ExceptionItem.Reason] = []
+      if try row.bool("is_open") {
+        let status: DeclarationStatus = try row.code("status")
+        reasons.append(
+          .declarationOpen(
+            number: number, status: status.rawValue, hours: (now.milliseconds - lodged.milliseconds) / 3_600_000, threshold: staleHours))
+      }
+      if try row.bool("is_overdue") {
+        reasons.append(.completeDeclarationOverdue(number: number, days: (now.milliseconds - lodged.milliseconds) / 86_400_000))
+      }
+      for reason in reasons {
+        items.append(
+          ExceptionItem(
+            container: try row.container("container"), shipment: try row.text("shipment"), location: try row.location("office"), at: lodged,
+            eventID: nil, reason: reason))
+      }
+    }
+    return items
+  }
+}
+
 extension StoreFeature {
   /// What the customs feature audits: each declaration's state, its boxes and its history.
   static let customs = StoreFeature(

@@ -67,6 +67,8 @@ extension ReportStore {
         items.append(
           try item(row, .customsHold(code: try row.code("code", as: EventCode.self).rawValue, hours: hours, threshold: staleHours)))
       }
+      // Customs declarations open too long, or with the complete step overdue.
+      items += try db.customsStore.exceptions(now: now, staleHours: staleHours)
       guard let party else { return items }
       let own = try shipments(of: party)
       return items.filter { $0.shipment.map(own.contains) ?? false }
