@@ -36,8 +36,8 @@ public enum PageLanguage: String, Sendable, CaseIterable {
   /// (RFC 9110 section 12.5.4: quality values, `*`), English when it names none we have.
   public static func fromAcceptLanguage(_ header: String?) -> PageLanguage {
     guard let header else { return .english }
-    var best: (language: PageLanguage, quality: Double, order: Int)?
-    for (order, item) in header.split(separator: ",").enumerated() {
+    var best: (language: PageLanguage, quality: Double)?
+    for item in header.split(separator: ",") {
       let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
       guard let tag = parts.first, !tag.isEmpty, let language = PageLanguage(tag: tag) else { continue }
       var quality = 1.0
@@ -45,7 +45,8 @@ public enum PageLanguage: String, Sendable, CaseIterable {
         quality = Double(parameter.dropFirst(2)) ?? 0
       }
       guard quality > 0, quality <= 1 else { continue }
-      if quality > (best?.quality ?? 0) { best = (language, quality, order) }
+      // The first of equal preferences wins.
+      if quality > (best?.quality ?? 0) { best = (language, quality) }
     }
     return best?.language ?? .english
   }

@@ -48,9 +48,7 @@ public struct Words: Sendable {
   }
 
   /// A place's name: in Chinese where the reference data has one (`nameZh`), else its name.
-  public func place(_ location: Location) -> String {
-    language == .simplifiedChinese ? location.nameZh ?? location.name : location.name
-  }
+  public func place(_ location: Location) -> String { named(location.name, chinese: location.nameZh) }
 
   /// A place's short name for a map label: without the explanation in brackets
   /// ("Pingxiang (Friendship Pass)" is "Pingxiang", "凭祥（友谊关）" is "凭祥").
@@ -71,19 +69,18 @@ public struct Words: Sendable {
   }
 
   /// A route's name: its `nameZh` in Chinese where it has one.
-  public func routeName(_ route: Route) -> String {
-    language == .simplifiedChinese ? route.nameZh ?? route.name : route.name
-  }
+  public func routeName(_ route: Route) -> String { named(route.name, chinese: route.nameZh) }
 
   /// A policy's name: its `nameZh` in Chinese where it has one.
-  public func policyName(_ policy: Policy) -> String {
-    language == .simplifiedChinese ? policy.nameZh ?? policy.name : policy.name
-  }
+  public func policyName(_ policy: Policy) -> String { named(policy.name, chinese: policy.nameZh) }
 
   /// A corridor's name: the shipped corridors have one in Chinese; others keep theirs.
   public func corridorName(_ corridor: CorridorInfo) -> String {
-    language == .simplifiedChinese ? ChineseCatalogue.corridors[corridor.code] ?? corridor.name : corridor.name
+    named(corridor.name, chinese: ChineseCatalogue.corridors[corridor.code])
   }
+
+  /// A name in the page's language: the Chinese one in Chinese where there is one, else as given.
+  func named(_ name: String, chinese: String?) -> String { language == .simplifiedChinese ? chinese ?? name : name }
 
   public func mode(_ mode: TransportMode) -> String {
     switch mode {
@@ -152,9 +149,7 @@ extension Words {
   public func to(_ day: Day?) -> String { day.map { self(.toDay, self.day($0)) } ?? self(.toDate) }
 
   /// A commodity by its code (`Commodity`); an unknown code as it is.
-  public func commodity(_ code: String) -> String {
-    language == .simplifiedChinese ? ChineseCatalogue.commodities[code] ?? code : code
-  }
+  public func commodity(_ code: String) -> String { named(code, chinese: ChineseCatalogue.commodities[code]) }
 
   /// An exception's kind (`ExceptionItem.kind`).
   public func exceptionKind(_ kind: String) -> String {
@@ -209,20 +204,14 @@ extension Words {
 
 extension Words {
   /// A table's column name: the JSON key in English, its Chinese name in Chinese.
-  public func header(_ key: String) -> String {
-    language == .simplifiedChinese ? ChineseCatalogue.headers[key] ?? key : key
-  }
+  public func header(_ key: String) -> String { named(key, chinese: ChineseCatalogue.headers[key]) }
 
   /// A table cell: a fixed word (a kind, a state, a mode) in the table's language; anything else
   /// (codes, numbers, names) as it is.
-  public func cell(_ text: String) -> String {
-    language == .simplifiedChinese ? ChineseCatalogue.cellWords[text] ?? text : text
-  }
+  public func cell(_ text: String) -> String { named(text, chinese: ChineseCatalogue.cellWords[text]) }
 }
 
 extension Words {
   /// What an event code means ("loaded"; "装载").
-  public func meaning(_ code: EventCode) -> String {
-    language == .simplifiedChinese ? ChineseCatalogue.eventMeanings[code.rawValue] ?? code.meaning : code.meaning
-  }
+  public func meaning(_ code: EventCode) -> String { named(code.meaning, chinese: ChineseCatalogue.eventMeanings[code.rawValue]) }
 }

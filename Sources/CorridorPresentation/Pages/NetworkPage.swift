@@ -33,7 +33,7 @@ extension ReportReading {
     let legs = routes.flatMap { route in
       route.legs.map { leg in
         NetworkMap.Drawn(
-          route: route.code, leg: leg, color: colorOf[route.corridor] ?? "#555",
+          corridor: route.corridor, route: route.code, leg: leg, color: colorOf[route.corridor] ?? "#555",
           boxes: positions.onLeg[NetworkPositions.key(route.code, leg.from)] ?? 0)
       }
     }
@@ -45,15 +45,13 @@ extension ReportReading {
       "<section><h2>\(htmlEscape(words(.networkMapHeading)))</h2><div class=\"chart-wrap\">\(map.main())</div>"
         + map.insets() + "<p class=\"note\">\(htmlEscape(words(.networkMapSource)))</p></section>")
 
-    var legRows: [[String]] = []
-    for route in routes {
-      for leg in route.legs {
-        let boxes = positions.onLeg[NetworkPositions.key(route.code, leg.from)] ?? 0
-        legRows.append([
-          route.corridor, route.code, leg.from.text, leg.to.text, words.mode(leg.mode), String(leg.distanceKm), words.marks(of: leg),
-          String(boxes),
-        ])
-      }
+    // The table says what the map draws: the same legs and counts.
+    let legRows = legs.map { drawn in
+      let leg = drawn.leg
+      return [
+        drawn.corridor, drawn.route, leg.from.text, leg.to.text, words.mode(leg.mode), String(leg.distanceKm), words.marks(of: leg),
+        String(drawn.boxes),
+      ]
     }
     let nodeRows = located.map { place in
       [
@@ -86,6 +84,7 @@ struct NetworkMap {
     var holds: Int
   }
   struct Drawn {
+    var corridor: String
     var route: String
     var leg: Leg
     var color: String

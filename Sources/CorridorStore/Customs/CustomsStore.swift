@@ -51,7 +51,7 @@ extension CustomsStore {
       try connection.transaction {
         let number = try DeclarationNumber(
           parsing: request.number, foreign: request.foreign, procedure: request.procedure, declaredOn: request.at.day)
-        guard try declaration(number.text) == nil else {
+        guard try connection.scalarInt("SELECT count(*) FROM declarations WHERE number = ?", [.text(number.text)]) == 0 else {
           throw CorridorError.invalid("declaration \(number) exists already", rule: .declaration, hint: "a new declaration takes a new number")
         }
         let shipment = try db.shipmentStore.requireShipment(request.shipment)
