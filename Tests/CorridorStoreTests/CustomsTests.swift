@@ -215,4 +215,70 @@ import Testing
     let json = String(decoding: try JSONEncoder().encode(DeclarationView(stored)), as: UTF8.self)
     #expect(json.contains("\"status\":\"selected\"") && json.contains("\"containers\":[\"CSQU3054383\"]"))
   }
+
+  /// An export declaration holds its boxes at the office from the moment it is lodged until
+  /// customs releases them, through every door (one event, an import), by the one customs-hold
+  /// rule; a partial release frees the released box only; a rejected declaration holds nothing;
+  /// a seized box stays held and its shipment is held-by-customs.
+  @Test func anExportDeclarationHoldsItsBoxesUntilReleased() throws {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "t")
+    let boxes = try ["CSQU3054383", "MSKU9070323"].map { try ContainerNumber(parsing: $0) }
+    for box in boxes { _ = try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t") }
+    _ = try db.shipmentStore.createShipment(
+      ShipmentBooking(
+        ref: "S1", route: "CQ-AKL-DUI", shipper: "A", consignee: "B", commodity: .laptops, hsCode: "847130",
+        value: try Money(parsing: "1000.00", currency: .usd), bookedOn: Self.day), operator: "t")
+    for box in boxes { _ = try db.shipmentStore.assign(box, to: "S1", operator: "t") }
+    func event(_ code: EventCode, _ hour: Int, _ box: ContainerNumber, minute: Int = 0) throws -> EventReport {
+      EventReport(
+        container: box, code: code, time: try EventTime(parsing: String(format: "2024-03-01T%02d:%02d:00+08:00", hour, minute)),
+        location: try LocationCode(parsing: "CNCQI"), shipment: "S1")
+    }
+    func refusal(_ report: EventReport) -> CorridorError? {
+      #expect(throws: CorridorError.self) { try db.eventStore.record(report, operator: "t") }
+    }
+    for box in boxes { try db.eventStore.record(try event(.GTIN, 7, box), operator: "t") }
+    // Departing before the declaration is lodged is the shipper's business; after, it is not.
+    let number = "500020240000000001"
+    try db.customsStore.declare(
+      DeclarationRequest(
+        number: number, foreign: false, shipment: "S1", procedure: .export, office: "CNCQI", containers: nil, mode: .oneStep, value: nil,
+        at: try Self.time(8)), operator: "t")
+    try db.customsStore.record(number, try Self.change(.accepted, 9), operator: "t")
+    let held = refusal(try event(.GTOT, 9, boxes[0], minute: 30))
+    #expect(held?.rule == .customsHold)
+    #expect(held?.message == "GTOT at CNCQI while export declaration \(number) (lodged 2024-03-01T08:00:00+08:00) has not released the container")
+    #expect(held?.hint == "record the release first: corridor customs record \(number) released --at TIME")
+    // An import is judged by the same rule: refused, and nothing written.
+    var csv = "id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note\n"
+    csv += "i1,\(boxes[1]),GTOT,2024-03-01T09:40:00+08:00,CNCQI,S1,ACT,,,,,\n"
+    let path = try writeFile(csv)
+    var options = EventImportOptions()
+    options.operatorName = "t"
+    let imported = #expect(throws: CorridorError.self) { try db.eventStore.importEvents(path: path, format: .csv, options: options) }
+    #expect(imported?.rule == .customsHold && imported?.message.contains(number) == true, "\(imported?.message ?? "")")
+    // Released for the first box only: it may leave, the other may not.
+    try db.customsStore.record(number, try Self.change(.selected, 10, check: .document), operator: "t")
+    try db.customsStore.record(number, try Self.change(.released, 11, boxes: [boxes[0].text]), operator: "t")
+    try db.eventStore.record(try event(.GTOT, 11, boxes[0], minute: 30), operator: "t")
+    #expect(refusal(try event(.GTOT, 11, boxes[1], minute: 30))?.rule == .customsHold)
+    // Detained, then seized: held for good, and the shipment is held by customs.
+    #expect(try db.shipmentStore.shipmentStatus("S1") == .customsHold)
+    try db.customsStore.record(number, try Self.change(.detained, 12, boxes: [boxes[1].text]), operator: "t")
+    try db.customsStore.record(number, try Self.change(.seized, 13, boxes: [boxes[1].text]), operator: "t")
+    #expect(try db.shipmentStore.shipmentStatus("S1") == .heldByCustoms)
+    #expect(refusal(try event(.GTOT, 14, boxes[1]))?.rule == .customsHold)
+    #expect(try db.auditTrail.verifyAudit().intact)
+
+    // A rejected declaration holds nothing from its rejection on; an import one never holds.
+    var declaration = try Self.declaration()
+    declaration = try declaration.applying(try Self.change(.rejected, 9))
+    let hold = try #require(declaration.hold(on: boxes[0]))
+    #expect(hold.holds(at: try LocationCode(parsing: "CNCQI"), time: try Self.time(8)))
+    #expect(!hold.holds(at: try LocationCode(parsing: "CNCQI"), time: try Self.time(9)))
+    #expect(!hold.holds(at: try LocationCode(parsing: "CNAKL"), time: try Self.time(8)))
+    declaration.procedure = .import
+    #expect(declaration.hold(on: boxes[0]) == nil)
+  }
 }

@@ -52,6 +52,9 @@ public protocol AcceptanceContext {
   /// The container's actual, unretracted events (with those not yet in the database, for an
   /// import's validation pass), for replaying a late event.
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step]
+  /// The holds export declarations put on the container (`ClearanceHold`); asked only for an
+  /// event that would take the box away from a place.
+  func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold]
   /// The id derived from the resolved report's content. Only the import answers it otherwise
   /// than the default, and it is kept on purpose: deriving an id is a SHA-256 of the row, which
   /// the import's reader thread works out ahead, in parallel with the writing thread, from the
@@ -165,7 +168,7 @@ public enum EventAcceptance {
         hint: "use --classifier EST for a forecast")
     }
     let step = SequenceRules.Step(id: id, code: input.code, location: place, time: time, seq: .max)
-    let violation: SequenceRules.Violation?
+    var violation: SequenceRules.Violation?
     if let last = box.state.lastMilliseconds, time.milliseconds < last {
       accepted.late = true
       (violation, accepted.stateAfter) = lateViolation(step, history: try context.history(of: container))
@@ -174,6 +177,11 @@ public enum EventAcceptance {
       var state = box.state
       violation = SequenceRules.advance(&state, by: step)
       accepted.stateAfter = state
+    }
+    if violation == nil, SequenceRules.leavingCodes.contains(input.code),
+      let hold = try context.clearanceHolds(of: container).first(where: { $0.holds(at: place, time: time) })
+    {
+      violation = SequenceRules.holdViolation(input.code, place, declaration: hold)
     }
     if let violation {
       if onboarding && box.state.lastMilliseconds == nil {
@@ -215,7 +223,8 @@ public enum EventAcceptance {
   }
 
   package static func hint(for violation: SequenceRules.Violation, at place: LocationCode) -> String {
-    violation.rule == .customsHold
+    if let hint = violation.hint { return hint }
+    return violation.rule == .customsHold
       ? "record the customs release (CUSR) at \(place) first"
       : "check the time and place; if the data really has a gap, record it with --allow-gap"
   }

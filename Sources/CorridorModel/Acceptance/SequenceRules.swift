@@ -40,6 +40,8 @@ public enum SequenceRules {
   public struct Violation: Sendable, Equatable {
     public let rule: RuleID
     public let message: String
+    /// What to do about it, when the rule's usual hint does not fit.
+    public var hint: String? = nil
   }
 
   /// One event as the replay sees it.
@@ -102,8 +104,19 @@ public enum SequenceRules {
     .DISC: .discWhenNotLoaded, .DEPA: .depaWhenNotLoaded, .ARRI: .arriWhenNotLoaded, .CROS: .crosWhenNotLoaded,
   ]
 
+  /// The events that take a box away from a place: what a customs hold there refuses.
+  public static let leavingCodes: Set<EventCode> = [.GTOT, .LOAD, .DEPA]
+
   package static func holdViolation(_ code: EventCode, _ place: LocationCode) -> Violation {
     Violation(rule: .customsHold, message: "\(code.rawValue) at \(place) while customs holds the container there (no CUSR yet)")
+  }
+
+  /// The same rule when the hold is an export declaration not yet released.
+  package static func holdViolation(_ code: EventCode, _ place: LocationCode, declaration hold: ClearanceHold) -> Violation {
+    Violation(
+      rule: .customsHold,
+      message: "\(code.rawValue) at \(place) while export declaration \(hold.declaration) (lodged \(hold.from)) has not released the container",
+      hint: "record the release first: corridor customs record \(hold.declaration) released --at TIME")
   }
 
   package static func describe(_ position: Position) -> String {

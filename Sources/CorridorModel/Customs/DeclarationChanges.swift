@@ -137,3 +137,39 @@ public struct Declaration: Sendable, Equatable {
     statuses.isEmpty ? "nothing" : DeclarationStatus.allCases.filter(statuses.contains).map(\.rawValue).joined(separator: ", ")
   }
 }
+
+/// An export declaration's hold on one box at its office: from the declaration's first step until
+/// customs releases the box (or rejects the declaration). A seized box is held for good. The
+/// acceptance engine refuses a departure inside the window with the `customs-hold` rule, the
+/// same rule as an open `CUSS`/`CUSI`: a box leaves the office's place only when customs let it.
+public struct ClearanceHold: Sendable, Equatable {
+  public let declaration: String
+  public let place: LocationCode
+  public let from: EventTime
+  /// When the hold ended; nil while it holds.
+  public let until: EventTime?
+
+  public init(declaration: String, place: LocationCode, from: EventTime, until: EventTime?) {
+    self.declaration = declaration
+    self.place = place
+    self.from = from
+    self.until = until
+  }
+
+  /// Whether the box is held at `place` at `time`.
+  public func holds(at place: LocationCode, time: EventTime) -> Bool {
+    place == self.place && time.milliseconds >= from.milliseconds && until.map { time.milliseconds < $0.milliseconds } ?? true
+  }
+}
+
+extension Declaration {
+  /// The hold this declaration puts on `container`: export declarations only (an import or
+  /// transit declaration is cleared where the box arrives; Corridor does not guess its exit).
+  public func hold(on container: ContainerNumber) -> ClearanceHold? {
+    guard procedure == .export, let first = history.first, boxes.contains(where: { $0.container == container }) else { return nil }
+    let end = history.first { change in
+      (change.status == .released || change.status == .rejected) && (change.containers.map { $0.contains(container) } ?? true)
+    }
+    return ClearanceHold(declaration: number.text, place: office, from: first.at, until: end?.at)
+  }
+}

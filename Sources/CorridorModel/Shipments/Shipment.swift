@@ -23,6 +23,8 @@ public enum ShipmentStatus: String, Sendable, CaseIterable {
   case booked
   case inTransit = "in-transit"
   case customsHold = "customs-hold"
+  /// Customs seized a box (`customs record … seized`): its journey ends at the office.
+  case heldByCustoms = "held-by-customs"
   case delivered, cancelled
 
   public var isOpen: Bool { self != .delivered && self != .cancelled }

@@ -22,6 +22,8 @@ struct DatabaseFacts: AcceptanceContext {
   func recorded(_ report: EventReport, id: String) throws -> RecordedMatch { try db.eventStore.recordedMatch(report, id: id) }
 
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] { try db.eventStore.actualSteps(of: container) }
+
+  func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] { try db.customsStore.clearanceHolds(of: container) }
 }
 
 /// The database's facts as a party-scoped key may see them (`POST /corridor/v1/events` with a
@@ -65,6 +67,8 @@ struct PartyScopedFacts: AcceptanceContext {
   }
 
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] { try base.history(of: container) }
+
+  func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] { try base.clearanceHolds(of: container) }
 }
 
 extension EventStore {

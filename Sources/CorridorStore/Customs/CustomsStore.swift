@@ -229,6 +229,29 @@ extension CustomsStore {
 }
 
 extension CustomsStore {
+  /// The holds export declarations put on a box (`Declaration.hold(on:)`), for the acceptance
+  /// engine: asked only when an event would take the box away from a place.
+  public func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] {
+    let numbers = try connection.rows(
+      """
+      SELECT d.number FROM declaration_boxes b JOIN declarations d ON d.number = b.declaration
+      WHERE b.container = ? AND d.procedure = 'export' ORDER BY d.declared_at_ms, d.number
+      """, [.text(container.text)]
+    ).map { try $0.text("number") }
+    return try numbers.compactMap { try declaration($0)?.hold(on: container) }
+  }
+
+  /// The boxes any export declaration covers: an import asks the store for a box's holds only
+  /// when the box is among them (most boxes of a backfill have none).
+  func containersUnderExportDeclarations() throws -> Set<String> {
+    Set(
+      try connection.rows(
+        "SELECT DISTINCT b.container FROM declaration_boxes b JOIN declarations d ON d.number = b.declaration WHERE d.procedure = 'export'"
+      ).map { try $0.text("container") })
+  }
+}
+
+extension CustomsStore {
   /// For `report exceptions`: declarations still open (not released, rejected, seized or closed)
   /// `staleHours` after they were lodged, and two-step ones with no complete declaration 14 days
   /// after the summary; each named by its first box, at its office, at the time it was lodged.

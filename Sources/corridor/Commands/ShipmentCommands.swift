@@ -85,7 +85,7 @@ extension Corridor.ShipmentGroup {
     static let configuration = CommandConfiguration(abstract: "List shipments.")
     @Option(help: "Only this corridor.") var corridor: String?
     @Option(help: "Only this route.") var route: String?
-    @Option(help: "Only this status: booked, in-transit, customs-hold, delivered, cancelled.") var status: ShipmentStatus?
+    @Option(help: "Only this status: booked, in-transit, customs-hold, held-by-customs, delivered, cancelled.") var status: ShipmentStatus?
     @Option(help: "Booked on or after this date.") var from: String?
     @Option(help: "Booked on or before this date.") var to: String?
     @Option(parsing: .unconditional, help: "At most this many shipments (a page).") var limit: Int?

@@ -92,7 +92,11 @@ final class ImportFacts: AcceptanceContext {
     spill = dryRun ? try BoxSpill() : nil
     idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.networkStore.routes() { routes[route.code] = route }
+    declaredBoxes = try db.customsStore.containersUnderExportDeclarations()
   }
+
+  /// The boxes export declarations cover, read once: declarations do not change during an import.
+  private let declaredBoxes: Set<String>
 
   /// A decided row: what the write pass inserts, or nil for a duplicate to count.
   struct Prepared {
@@ -220,6 +224,10 @@ final class ImportFacts: AcceptanceContext {
   func history(of container: ContainerNumber) throws -> [SequenceRules.Step] {
     try writer?.writePending(visibleTo: container)
     return try db.eventStore.actualSteps(of: container) + (boxes[container]?.pending ?? [])
+  }
+
+  func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] {
+    declaredBoxes.contains(container.text) ? try db.customsStore.clearanceHolds(of: container) : []
   }
 
   func derivedID(of resolved: EventReport) -> String {
