@@ -58,6 +58,14 @@ struct PageRoutes {
         asOf: try instant(items, "asOf") ?? db.clock.now(), within: try number(items, "within") ?? 3, location: location, party: party,
         language: language)
     },
+    Page(name: "clearance", parameters: ["from", "to", "by"]) { db, items, party, language in
+      let by = try items.single("by").map { text in
+        guard let grouping = ClearanceGrouping(rawValue: text) else { throw DCSAError.badRequest("by must be office, commodity, route or month") }
+        return grouping
+      }
+      return try db.customsStore.clearancePage(
+        from: try day(items, "from"), to: try day(items, "to"), by: by ?? .office, party: party, language: language)
+    },
   ]
 
   func add(to router: RouterGroup<CorridorRequestContext>) {

@@ -115,6 +115,19 @@ public struct Row: Sendable {
     try isNull(column) ? nil : try code(column, as: type)
   }
 
+  /// Codes stored as a comma-separated list (`group_concat`); NULL is none. A code that is not
+  /// one fails loudly, as a single code does.
+  public func codes<T: RawRepresentable>(_ column: String, as type: T.Type = T.self) throws(RowDecodingError) -> [T]
+  where T.RawValue == String {
+    guard let text = try optionalText(column) else { return [] }
+    var codes: [T] = []
+    for part in text.split(separator: ",") {
+      guard let code = T(rawValue: String(part)) else { throw failure(column, .text(text), "not a list of \(T.self)") }
+      codes.append(code)
+    }
+    return codes
+  }
+
   /// Text the caller parses (a date, a code with rules): `parse` returns nil when it is invalid.
   public func parsed<T>(_ column: String, _ what: String, _ parse: (String) -> T?) throws(RowDecodingError) -> T {
     let text = try text(column)

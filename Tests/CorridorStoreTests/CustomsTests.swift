@@ -281,4 +281,84 @@ import Testing
     declaration.procedure = .import
     #expect(declaration.hold(on: boxes[0]) == nil)
   }
+
+  /// A ledger with shipment S1 (two boxes, CQ-AKL-DUI, shipper A) and S2 (one box, shipper C).
+  static func ledger() throws -> CorridorDatabase {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "t")
+    for (ref, shipper, boxes) in [("S1", "A", ["CSQU3054383", "MSKU9070323"]), ("S2", "C", ["TGHU1234567"])] {
+      _ = try db.shipmentStore.createShipment(
+        ShipmentBooking(
+          ref: ref, route: "CQ-AKL-DUI", shipper: shipper, consignee: "B", commodity: ref == "S1" ? .laptops : .machinery, hsCode: nil,
+          value: try Money(parsing: "1000.00", currency: .usd), bookedOn: Self.day), operator: "t")
+      for text in boxes {
+        let box = try ContainerNumber(parsing: text)
+        _ = try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t")
+        _ = try db.shipmentStore.assign(box, to: ref, operator: "t")
+      }
+    }
+    return db
+  }
+
+  /// `report clearance` by hand: four declarations at Chongqing released after 2, 4, 6 and 10
+  /// hours (nearest rank: 25th 2 h, median 4 h, 75th 6 h), one selected for a document check and
+  /// one for a physical inspection (25.0 % each) found clear, one detained then released; one
+  /// at Alashankou rejected and never released; the month grouping; a party's own only.
+  @Test func clearanceReportByHand() throws {
+    let db = try Self.ledger()
+    func at(_ day: Int, _ hour: Int) throws -> EventTime {
+      try EventTime(parsing: String(format: "2024-03-%02d T%02d:00:00+08:00", day, hour).replacingOccurrences(of: " ", with: ""))
+    }
+    func declare(_ sequence: Int, shipment: String = "S1", office: String = "CNCQI", day: Int) throws -> String {
+      let number = String(format: "50002024000000%04d", sequence)
+      try db.customsStore.declare(
+        DeclarationRequest(
+          number: number, foreign: false, shipment: shipment, procedure: .transit, office: office, containers: nil, mode: .oneStep,
+          value: nil, at: try at(day, 8)), operator: "t")
+      return number
+    }
+    func record(_ number: String, _ status: DeclarationStatus, _ day: Int, _ hour: Int, check: CustomsCheck? = nil, outcome: InspectionOutcome? = nil)
+      throws
+    {
+      try db.customsStore.record(
+        number, DeclarationChange(status: status, at: try at(day, hour), check: check, outcome: outcome, recordedAt: "t", operatorName: "t"),
+        operator: "t")
+    }
+    for (index, hours) in [2, 4, 6, 10].enumerated() {
+      let day = index + 2
+      let number = try declare(index + 1, shipment: index == 3 ? "S2" : "S1", day: day)
+      try record(number, .accepted, day, 9)
+      switch index {
+      case 1:
+        try record(number, .selected, day, 9, check: .document)
+        try record(number, .detained, day, 10)
+      case 2:
+        try record(number, .selected, day, 9, check: .physical)
+        try record(number, .inspected, day, 10, outcome: .clear)
+      default: break
+      }
+      try record(number, .released, day, 8 + hours)
+    }
+    let rejected = try declare(5, office: "CNAKL", day: 20)
+    try record(rejected, .rejected, 20, 9)
+
+    let byOffice = try db.customsStore.clearanceReport(from: nil, to: nil, by: .office, party: nil)
+    #expect(byOffice.map(\.group) == ["CNAKL", "CNCQI"])
+    let chongqing = byOffice[1]
+    #expect(chongqing.declarations == 4 && chongqing.release?.figures == [120, 120, 240, 360, 600])
+    #expect(chongqing.selectedPercent(.document) == "25.0" && chongqing.selectedPercent(.physical) == "25.0")
+    #expect(chongqing.selectedPercent(.scan) == "0.0" && chongqing.outcomes == [.clear: 1])
+    #expect(chongqing.detained == 1 && chongqing.seized == 0 && chongqing.rejected == 0)
+    #expect(byOffice[0].declarations == 1 && byOffice[0].rejected == 1 && byOffice[0].release == nil)
+    let row = ClearanceGroupView(chongqing).row
+    #expect(row == ["CNCQI", "4", "4", "2.0", "4.0", "6.0", "25.0", "25.0", "0.0", "1", "0", "1", "0", "0"])
+    // A period, a grouping, a party.
+    #expect(try db.customsStore.clearanceReport(from: Day(year: 2024, month: 3, day: 3), to: Day(year: 2024, month: 3, day: 4), by: .office, party: nil)
+      .map(\.declarations) == [2])
+    #expect(try db.customsStore.clearanceReport(from: nil, to: nil, by: .commodity, party: nil).map(\.group) == ["laptops", "machinery"])
+    #expect(try db.customsStore.clearanceReport(from: nil, to: nil, by: .month, party: nil).map(\.group) == ["2024-03"])
+    #expect(try db.customsStore.clearanceReport(from: nil, to: nil, by: .office, party: "C").map(\.declarations) == [1])
+    let page = try db.customsStore.clearancePage(from: nil, to: nil, by: .office, party: nil, language: .simplifiedChinese)
+    #expect(page.contains("海关通关") && page.contains("CNCQI 重庆团结村") && page.contains("25.0"))
+  }
 }

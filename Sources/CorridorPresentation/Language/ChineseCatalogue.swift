@@ -197,6 +197,27 @@ enum ChineseCatalogue {
     .exceptionDeclarationOverdue: "完整申报逾期",
     .detailDeclarationOpen: "报关单 {1} 处于“{2}”已 {3} 小时（阈值 {4} 小时）",
     .detailDeclarationOverdue: "两步申报 {1}：概要申报后 {2} 天仍无完整申报（应在 14 天内）",
+    .clearanceTitle: "海关通关",
+    .periodLodged: "{1}{2}申报的报关单（协调世界时），按{3}",
+    .clearanceChartTitle: "申报至放行的小时数",
+    .clearanceAxis: "小时（中位数；误差线：中间一半）",
+    .seriesMedianRelease: "放行中位数",
+    .declarationsOne: "{1} 份报关单",
+    .declarationsMany: "{1} 份报关单",
+    .clearanceTableHeading: "报关单、查验与结果",
+    .clearanceNote: "自报关单首次申报至最后一个集装箱放行，仅计已放行的报关单；四分位数按最近秩法。查验比例以该组报关单为分母；结果按查验次数计。",
+    .noClearance: "期间没有申报的报关单。",
+    .colOffice: "海关",
+    .colDeclarations: "报关单数",
+    .colReleased: "已放行",
+    .colDocumentShare: "单证审核（%）",
+    .colPhysicalShare: "人工查验（%）",
+    .colScanShare: "机检（%）",
+    .colClear: "查验无异常",
+    .colDiscrepancy: "查验有异常",
+    .colDetained: "扣留",
+    .colSeized: "没收",
+    .colRejected: "退单",
   ]
 
   /// The shipped corridors (`fixtures/reference/01-network.json`).
@@ -242,7 +263,9 @@ enum ChineseCatalogue {
     "wtwKgPerTeu": "每标准箱全周期排放（千克）", "wtwGPerTonneKm": "每吨公里全周期排放（克）", "state": "状态", "last": "最近事件",
     "leg": "区段", "km": "公里", "next": "下一站", "eta": "预计到达", "delayH": "延误（小时）", "exceptions": "异常", "code": "代码",
     "class": "类别", "id": "编号", "flags": "标记", "component": "费用项", "basis": "计费基础", "line": "行", "mode": "运输方式",
-    "factorWtw": "全周期因子", "factorTtw": "运行因子", "unit": "单位", "source": "来源",
+    "factorWtw": "全周期因子", "factorTtw": "运行因子", "unit": "单位", "source": "来源", "declarations": "报关单数", "released": "已放行",
+    "p25Hours": "第25百分位（小时）", "medianHours": "中位数（小时）", "p75Hours": "第75百分位（小时）", "document%": "单证审核（%）", "physical%": "人工查验（%）",
+    "scan%": "机检（%）", "clear": "查验无异常", "discrepancy": "查验有异常", "detained": "扣留", "seized": "没收", "rejected": "退单",
   ]
 
   /// The fixed words that stand in table cells (kinds, states, modes), for `--lang zh-CN` tables.

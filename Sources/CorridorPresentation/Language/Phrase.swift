@@ -195,4 +195,25 @@ public enum Phrase: String, Sendable, CaseIterable {
   case exceptionDeclarationOverdue
   case detailDeclarationOpen
   case detailDeclarationOverdue
+  case clearanceTitle
+  case periodLodged
+  case clearanceChartTitle
+  case clearanceAxis
+  case seriesMedianRelease
+  case declarationsOne
+  case declarationsMany
+  case clearanceTableHeading
+  case clearanceNote
+  case noClearance
+  case colOffice
+  case colDeclarations
+  case colReleased
+  case colDocumentShare
+  case colPhysicalShare
+  case colScanShare
+  case colClear
+  case colDiscrepancy
+  case colDetained
+  case colSeized
+  case colRejected
 }

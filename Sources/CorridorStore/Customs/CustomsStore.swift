@@ -229,6 +229,24 @@ extension CustomsStore {
 }
 
 extension CustomsStore {
+  /// The declaration as a key of `party` sees it: nil when its shipment is another party's, so
+  /// that another party's number reads as unknown (nil party: an unscoped key sees every one).
+  public func declaration(_ number: String, party: String?) throws -> Declaration? {
+    guard let declaration = try declaration(number) else { return nil }
+    guard let party else { return declaration }
+    return try mapSQLiteErrors { try db.eventStore.shipmentBelongs(declaration.shipment, to: party) } ? declaration : nil
+  }
+
+  /// A shipment's declarations as a key of `party` sees them: none for another party's shipment.
+  public func declarations(
+    shipment: String, status: DeclarationStatus? = nil, openOnly: Bool = false, office: String? = nil, party: String?
+  ) throws -> [Declaration] {
+    if let party, try !mapSQLiteErrors({ try db.eventStore.shipmentBelongs(shipment, to: party) }) { return [] }
+    return try declarations(shipment: shipment, status: status, openOnly: openOnly, office: office)
+  }
+}
+
+extension CustomsStore {
   /// The holds export declarations put on a box (`Declaration.hold(on:)`), for the acceptance
   /// engine: asked only when an event would take the box away from a place.
   public func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] {

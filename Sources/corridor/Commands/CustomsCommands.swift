@@ -9,6 +9,7 @@ extension DeclarationMode: ExpressibleByArgument {}
 extension DeclarationStatus: ExpressibleByArgument {}
 extension CustomsCheck: ExpressibleByArgument {}
 extension InspectionOutcome: ExpressibleByArgument {}
+extension ClearanceGrouping: ExpressibleByArgument {}
 
 extension Corridor {
   struct CustomsGroup: ParsableCommand {

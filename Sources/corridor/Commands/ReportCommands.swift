@@ -8,7 +8,7 @@ extension Corridor {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Operational and freight-cost reports.",
-      subcommands: [Costs.self, Exports.self, Exceptions.self, Transit.self, Emissions.self, NetworkMap.self, FreeTime.self, PolicyImpact.self]
+      subcommands: [Costs.self, Exports.self, Exceptions.self, Transit.self, Emissions.self, NetworkMap.self, FreeTime.self, PolicyImpact.self, Clearance.self]
     )
   }
 }
@@ -68,6 +68,27 @@ extension Corridor.Report {
       ) { format in
         let view = TransitReportView(try db.reportStore.transitReport(from: from, to: to, corridor: corridor, route: route))
         try output.emit(format, json: view, headers: TransitReportView.headers, rows: view.rows, words: ["measure"])
+      }
+    }
+  }
+
+  struct Clearance: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Customs clearance: declarations, hours from declaration to release (median and quartiles), checks, outcomes.")
+    @Option(help: "Declarations lodged on or after this date (UTC).") var from: String?
+    @Option(help: "Declarations lodged on or before this date (UTC).") var to: String?
+    @Option(help: "Group by office, commodity, route or month (of lodging).") var by: ClearanceGrouping = .office
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: ReportFormatOptions
+
+    func run() throws {
+      let db = try database.open()
+      let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
+      try output.emit(
+        database: database, page: { try db.customsStore.clearancePage(from: from, to: to, by: by, language: output.language) }
+      ) { format in
+        let views = try db.customsStore.clearanceReport(from: from, to: to, by: by, party: nil).map(ClearanceGroupView.init)
+        try output.emit(format, json: views, headers: ClearanceGroupView.headers, rows: views.map(\.row))
       }
     }
   }

@@ -47,12 +47,7 @@ enum Render {
   }
 
   /// Stable JSON: sorted keys, so the same data always gives the same bytes.
-  static func json<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    let data = try encoder.encode(value)
-    return String(decoding: data, as: UTF8.self) + "\n"
-  }
+  static func json<T: Encodable>(_ value: T) throws -> String { try ContractJSON.text(value) }
 
   /// Prints `value` as JSON, or its rows as a table or CSV.
   static func emit<T: Encodable>(
