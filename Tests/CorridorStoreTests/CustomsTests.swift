@@ -361,4 +361,79 @@ import Testing
     let page = try db.customsStore.clearancePage(from: nil, to: nil, by: .office, party: nil, language: .simplifiedChinese)
     #expect(page.contains("海关通关") && page.contains("CNCQI 重庆团结村") && page.contains("25.0"))
   }
+
+  /// The rail departure-port rebate on both sides of 2024-12-01 (Zhanjiang an exit port from
+  /// then): a box that left Chongqing at 00:30 on 1 December in Chongqing (30 November in UTC)
+  /// qualifies, by the departure port's local day; one that left on 30 November does not. The
+  /// days by hand: left Chongqing 1 Dec, left Zhanjiang 4 Dec: 3 days earlier; before the ship
+  /// sails, the plan's 48 h rail to Zhanjiang: 3 Dec, 2 days. No released export declaration, no
+  /// rebate; a route that is not rail to a seaport, no scheme.
+  @Test func theRailRebateByHand() throws {
+    let db = try Self.ledger()
+    _ = try db.loadReference(
+      bytes: Array(
+        """
+        {"locations": [{"code": "CNZNG", "name": "Zhanjiang", "country": "CN", "kind": "seaport", "timeZone": "Asia/Shanghai"}],
+         "routes": [{"code": "CQ-ZNG-SIN", "corridor": "ILSTC", "name": "Chongqing - Zhanjiang - Singapore", "legs": [
+           {"from": "CNCQI", "to": "CNZNG", "mode": "rail", "distanceKm": 1500, "transitHours": 48, "borderCrossing": false, "gaugeChange": false},
+           {"from": "CNZNG", "to": "SGSIN", "mode": "sea", "distanceKm": 2300, "transitHours": 120, "borderCrossing": true, "gaugeChange": false}]}]}
+        """.utf8), file: "zhanjiang.json", operator: "t")
+    for (ref, box) in [("Z1", "CSQU3054383"), ("Z2", "MSKU9070323")] {
+      _ = try db.shipmentStore.createShipment(
+        ShipmentBooking(
+          ref: ref, route: "CQ-ZNG-SIN", shipper: "A", consignee: "B", commodity: .laptops, hsCode: nil,
+          value: try Money(parsing: "1000.00", currency: .usd), bookedOn: Day(year: 2024, month: 11, day: 25)), operator: "t")
+      // The ledger's S1 holds these boxes too: cancel it so that the boxes may take Z1 and Z2.
+      if ref == "Z1" { try db.shipmentStore.cancelShipment("S1", reason: "rebooked", operator: "t") }
+      _ = try db.shipmentStore.assign(try ContainerNumber(parsing: box), to: ref, operator: "t")
+    }
+    func move(_ ref: String, _ box: String, _ steps: [(EventCode, String, String)]) throws {
+      for (code, at, place) in steps {
+        try db.eventStore.record(
+          EventReport(
+            container: try ContainerNumber(parsing: box), code: code, time: try EventTime(parsing: at), location: try LocationCode(parsing: place),
+            shipment: ref, mode: code == .GTIN ? nil : .RAIL), operator: "t")
+      }
+    }
+    func declareAndRelease(_ ref: String, _ sequence: Int, at: String) throws {
+      let number = String(format: "50002024000000%04d", sequence)
+      try db.customsStore.declare(
+        DeclarationRequest(
+          number: number, foreign: false, shipment: ref, procedure: .export, office: "CNCQI", containers: nil, mode: .oneStep, value: nil,
+          at: try EventTime(parsing: at)), operator: "t")
+      try db.customsStore.record(
+        number, DeclarationChange(status: .accepted, at: try EventTime(parsing: at), recordedAt: "t", operatorName: "t"), operator: "t")
+      try db.customsStore.record(
+        number, DeclarationChange(status: .released, at: try EventTime(parsing: at), recordedAt: "t", operatorName: "t"), operator: "t")
+    }
+    try declareAndRelease("Z1", 1, at: "2024-11-30T08:00:00+08:00")
+    try move(
+      "Z1", "CSQU3054383",
+      [(.GTIN, "2024-11-30T10:00:00+08:00", "CNCQI"), (.LOAD, "2024-11-30T20:00:00+08:00", "CNCQI"), (.DEPA, "2024-12-01T00:30:00+08:00", "CNCQI")])
+    try move(
+      "Z2", "MSKU9070323",
+      [(.GTIN, "2024-11-29T10:00:00+08:00", "CNCQI"), (.LOAD, "2024-11-29T20:00:00+08:00", "CNCQI"), (.DEPA, "2024-11-30T22:00:00+08:00", "CNCQI")])
+    // Released before the box left (the declaration held it until then).
+    let planned = try db.customsStore.rebate(shipment: "Z1")
+    var unreleased = planned.facts
+    unreleased.exportReleased = false
+    #expect(RebateAssessment.assess(unreleased, schemes: try db.customsStore.rebateSchemes()).reason == "no released export declaration at CNCQI")
+    #expect(planned.claimableFrom == Day(year: 2024, month: 12, day: 1) && planned.withoutScheme == Day(year: 2024, month: 12, day: 3))
+    #expect(planned.withoutSchemeBasis == .plan && planned.daysEarlier == 2 && planned.scheme?.exit == "CNZNG")
+    try move(
+      "Z1", "CSQU3054383",
+      [(.ARRI, "2024-12-03T01:00:00+08:00", "CNZNG"), (.DEPA, "2024-12-04T18:00:00+08:00", "CNZNG")])
+    let sailed = try db.customsStore.rebate(shipment: "Z1")
+    #expect(sailed.withoutScheme == Day(year: 2024, month: 12, day: 4) && sailed.withoutSchemeBasis == .actual && sailed.daysEarlier == 3)
+    let early = try db.customsStore.rebate(shipment: "Z2")
+    #expect(!early.qualifies && early.reason == "the boxes left CNCQI on 2024-11-30, outside the scheme's dates" && early.daysEarlier == nil)
+    try declareAndRelease("Z2", 2, at: "2024-11-29T08:00:00+08:00")
+    #expect(try db.customsStore.rebate(shipment: "Z2").reason == "the boxes left CNCQI on 2024-11-30, outside the scheme's dates")
+    // The year: one qualifying ILSTC shipment, 3 days; JSON and table from the same view.
+    let year = RebateYearView(year: 2024, try db.customsStore.rebates(year: 2024))
+    #expect(year.rows == [["ILSTC", "1", "3"]] && year.shipments.map(\.shipment) == ["Z1", "Z2"])
+    #expect(try db.customsStore.rebates(year: 2023).isEmpty)
+    #expect(try db.customsStore.rebate(shipment: "S2").reason == "route CQ-AKL-DUI is not rail to a seaport and then sea")
+    #expect(try db.auditTrail.verifyAudit().intact)
+  }
 }

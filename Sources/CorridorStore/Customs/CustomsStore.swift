@@ -332,7 +332,15 @@ extension StoreFeature {
               SELECT seq, status, at_ms, at_offset_minutes, containers, check_kind, outcome, note, recorded_at, operator
               FROM declaration_history WHERE declaration = ? ORDER BY seq
               """, itemIsArray: true),
-        ])
+        ]),
+      AuditedEntity(
+        name: "rebateScheme",
+        select: """
+          SELECT departure || '/' || exit_port || '/' || valid_from AS key, departure, exit_port AS exit, exit_name AS exitName,
+            valid_from AS validFrom, valid_to AS validTo, source
+          FROM rebate_schemes
+          """, keyExpression: "departure || '/' || exit_port || '/' || valid_from", lookup: "departure = ? AND exit_port = ? AND valid_from = ?",
+        splitKey: { key in key.split(separator: "/").map { .text(String($0)) } }),
     ],
-    referenceSections: [])
+    referenceSections: [.rebateSchemes])
 }

@@ -16,7 +16,7 @@ extension Corridor {
     static let configuration = CommandConfiguration(
       commandName: "customs",
       abstract: "Customs declarations for shipments' boxes, and the statuses customs gives them (docs/customs.md).",
-      subcommands: [Declare.self, Record.self, Show.self, List.self]
+      subcommands: [Declare.self, Record.self, Show.self, List.self, Rebate.self]
     )
   }
 }
@@ -127,6 +127,31 @@ extension Corridor.CustomsGroup {
       let views = try database.open().customsStore.declarations(shipment: shipment, status: status, openOnly: open, office: office)
         .map(DeclarationView.init)
       try Render.emit(output.format, json: views, headers: DeclarationView.headers, rows: views.map(\.row))
+    }
+  }
+
+  struct Rebate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "The rail departure-port export tax rebate (启运港退税): a shipment's claim day against the day without the scheme, or a year's days earlier per corridor.")
+    @Argument(help: "The shipment (leave out with --year).") var shipment: String?
+    @Option(help: "Every shipment whose boxes left a departure port in this year, summed per corridor.") var year: Int?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: FormatOptions
+
+    func validate() throws {
+      guard (shipment == nil) != (year == nil) else { throw ValidationError("give a shipment or --year, not both") }
+    }
+
+    func run() throws {
+      let db = try database.open()
+      if let shipment {
+        let view = RebateView(try db.customsStore.rebate(shipment: shipment))
+        return try Render.emit(output.format, json: view, headers: RebateView.headers, rows: [view.row])
+      }
+      let year = year ?? 0
+      try ReportBounds.checkReportYears(year: year, compare: nil)
+      let view = RebateYearView(year: year, try db.customsStore.rebates(year: year))
+      try Render.emit(output.format, json: view, headers: RebateYearView.headers, rows: view.rows)
     }
   }
 }
