@@ -22,6 +22,13 @@ public struct EDIFACTMessage {
     return SourcePosition(
       file: file, line: firstSegment + 1 + index, interchange: interchange, message: reference, segment: index + 2, byte: offset)
   }
+
+  /// The message's own place (its UNH), for what is wrong with the message as a whole.
+  public func headPosition(file: String) -> SourcePosition {
+    SourcePosition(
+      file: file, line: firstSegment, interchange: interchange, message: reference, segment: 1,
+      byte: segments.count > 0 ? segments[0].offset : segments.buffer.offsets.last ?? 0)
+  }
 }
 
 /// Reads messages out of a stream of interchanges, checking the envelopes: UNB/UNZ and UNH/UNT

@@ -173,3 +173,47 @@ extension Declaration {
     return ClearanceHold(declaration: number.text, place: office, from: first.at, until: end?.at)
   }
 }
+
+/// One status customs gave a declaration, as a response file says it (UN/EDIFACT CUSRES or the
+/// CSV of docs/customs.md), with where it was read: `import customs` applies it through
+/// `Declaration.applying` like `customs record`.
+public struct CustomsResponse: Sendable {
+  public var number: String
+  /// Nil for an acknowledgement only (CUSRES BGM 4343 `AB`, GIS 17 received): nothing changes.
+  public var status: DeclarationStatus?
+  public var at: EventTime
+  /// The boxes it names (CUSRES `EQD+CN`); nil: the whole declaration.
+  public var containers: [ContainerNumber]?
+  public var check: CustomsCheck?
+  public var outcome: InspectionOutcome?
+  /// The reasons customs gave (rejection errors and free text), or a note.
+  public var note: String?
+  /// Where customs acted (CUSRES `LOC`; the CSV's office), for a declaration lodged outside
+  /// Corridor (`--create`).
+  public var place: String?
+  /// For `--create`: the shipment (else the boxes' open shipment) and the procedure (else the
+  /// number's import/export flag).
+  public var shipment: String?
+  public var procedure: CustomsProcedure?
+  public var foreign: Bool
+  public var position: SourcePosition
+
+  public init(
+    number: String, status: DeclarationStatus?, at: EventTime, containers: [ContainerNumber]? = nil, check: CustomsCheck? = nil,
+    outcome: InspectionOutcome? = nil, note: String? = nil, place: String? = nil, shipment: String? = nil, procedure: CustomsProcedure? = nil,
+    foreign: Bool = false, position: SourcePosition
+  ) {
+    self.number = number
+    self.status = status
+    self.at = at
+    self.containers = containers
+    self.check = check
+    self.outcome = outcome
+    self.note = note
+    self.place = place
+    self.shipment = shipment
+    self.procedure = procedure
+    self.foreign = foreign
+    self.position = position
+  }
+}

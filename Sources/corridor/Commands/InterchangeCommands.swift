@@ -12,7 +12,7 @@ extension Corridor {
   struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Bulk import of movement events and bookings: streaming, all or nothing, idempotent.",
-      subcommands: [Events.self, Shipments.self])
+      subcommands: [Events.self, Shipments.self, Customs.self])
   }
 
   struct ExportGroup: ParsableCommand {
@@ -225,6 +225,30 @@ extension Corridor.Import {
       Console.line(
         "\(input.display): \(summary.imported) bookings imported, \(summary.unchanged) unchanged, \(summary.rejected) rejected; \(summary.containers) containers"
       )
+    }
+  }
+}
+
+extension CustomsFileFormat: ExpressibleByArgument {}
+
+extension Corridor.Import {
+  struct Customs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import customs' responses: UN/EDIFACT CUSRES (D.96A to D.01B) or CSV (docs/customs.md); all or nothing, resending is a no-op.")
+    @Argument(help: "Input file, or - for standard input.") var file: String
+    @Option(help: "edifact or csv (default: EDIFACT when the file starts with UNA or UNB).") var format: CustomsFileFormat?
+    @Flag(help: "Create the declarations a response names that Corridor does not know (lodged outside Corridor).") var create = false
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var op: OperatorOptions
+
+    func run() throws {
+      let input = try CommandInput(file)
+      let db = try database.open()
+      let summary = try db.customsStore.importResponses(
+        path: input.path, name: input.display, format: format, create: create, operator: op.resolved)
+      Console.line(
+        "\(input.display): \(summary.responses) responses: \(summary.applied) applied, \(summary.duplicates) already recorded, "
+          + "\(summary.acknowledgements) acknowledgements; \(summary.created) declarations created")
     }
   }
 }
