@@ -70,4 +70,61 @@ import Testing
     #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
     #expect(try CLI.run(["audit", "verify", "--db", db]).status == 0)
   }
+
+  /// `import customs` from a CUSRES file and from standard input as CSV, its refusals (one
+  /// line with the position, exit 65, the file as it was; a missing file exit 66);
+  /// `report clearance` in every format; `customs rebate`.
+  @Test func importCustomsReportClearanceAndTheRebate() throws {
+    let folder = CLI.temporaryFolder()
+    let db = folder + "/c.db"
+    #expect(try CLI.run(["init", "--db", db]).status == 0)
+    #expect(try CLI.run(["container", "add", "CSQU3054383", "--type", "42G1", "--db", db]).status == 0)
+    #expect(
+      try CLI.run([
+        "shipment", "create", "CQ25-0002", "--route", "CQ-QZH-SIN", "--shipper", "Chongqing Moto Works", "--consignee", "Singapore Trading",
+        "--commodity", "motorcycles", "--value", "90000.00", "--currency", "USD", "--booked", "2025-01-02", "--db", db,
+      ]).status == 0)
+    #expect(try CLI.run(["shipment", "assign", "CQ25-0002", "CSQU3054383", "--db", db]).status == 0)
+    let number = "500020250000000050"
+    #expect(
+      try CLI.run([
+        "customs", "declare", number, "--shipment", "CQ25-0002", "--procedure", "export", "--office", "CNCQI", "--at",
+        "2025-01-03T08:00:00+08:00", "--db", db,
+      ]).status == 0)
+    func cusres(_ gis: String, _ at: String, reference: String) -> String {
+      let segments = ["BGM+962+R1+9+AP", "DTM+137:\(at):203", "LOC+22+CNCQI", "GIS+\(gis)", "RFF+AAE:\(number)"]
+      return "UNA:+.? '" + (["UNB+UNOC:3+CNCQCUSTOMS+CORRIDOR+250103:1200+\(reference)", "UNH+1+CUSRES:D:01B:UN"] + segments
+        + ["UNT+\(segments.count + 2)+1", "UNZ+1+\(reference)"]).joined(separator: "'\n") + "'\n"
+    }
+    let file = folder + "/cusres.edi"
+    try cusres("1", "202501031000", reference: "A1").write(toFile: file, atomically: true, encoding: .utf8)
+    let imported = try CLI.run(["import", "customs", file, "--db", db])
+    #expect(imported.status == 0 && imported.stdout.contains("1 responses: 1 applied"), "\(imported.stderr)")
+    #expect(try CLI.run(["import", "customs", file, "--db", db]).stdout.contains("0 applied, 1 already recorded"))
+    let csv = "number,status,at\n\(number),released,2025-01-03T12:00:00+08:00\n"
+    let piped = try CLI.run(["import", "customs", "-", "--format", "csv", "--db", db], stdin: Data(csv.utf8))
+    #expect(piped.status == 0 && piped.stdout.hasPrefix("<stdin>: 1 responses: 1 applied"), "\(piped.stderr)")
+    // Refusals.
+    let before = try Data(contentsOf: URL(fileURLWithPath: db))
+    try cusres("12", "202501031300", reference: "A2").write(toFile: file, atomically: true, encoding: .utf8)
+    let bad = try CLI.run(["import", "customs", file, "--db", db])
+    #expect(bad.status == 65 && bad.stderr.split(separator: "\n").count <= 2, "\(bad.stderr)")
+    #expect(bad.stderr.hasPrefix("corridor: error: \(file): interchange A2, message 1, segment 5, byte "), "\(bad.stderr)")
+    #expect(try CLI.run(["import", "customs", folder + "/none.edi", "--db", db]).status == 66)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+    // report clearance: released after 4 h.
+    let table = try CLI.run(["report", "clearance", "--db", db])
+    #expect(table.status == 0 && table.stdout.contains("CNCQI") && table.stdout.contains("4.0"), "\(table.stdout)")
+    let rows = try #require(try CLI.json(CLI.run(["report", "clearance", "--by", "commodity", "--format", "json", "--db", db]).stdout) as? [[String: Any]])
+    #expect(rows.first?["group"] as? String == "motorcycles" && (rows.first?["releaseTime"] as? [String: Any])?["medianMinutes"] as? Int == 240)
+    #expect(try CLI.run(["report", "clearance", "--format", "csv", "--db", db]).stdout.hasPrefix("group,declarations,released,p25Hours"))
+    let chinese = try CLI.run(["report", "clearance", "--format", "html", "--lang", "zh-CN", "--db", db])
+    #expect(chinese.status == 0 && chinese.stdout.contains("海关通关"))
+    #expect(try CLI.run(["report", "clearance", "--by", "carrier", "--db", db]).status == 64)
+    // The rebate: not yet departed.
+    let rebate = try #require(try CLI.json(CLI.run(["customs", "rebate", "CQ25-0002", "--format", "json", "--db", db]).stdout) as? [String: Any])
+    #expect(rebate["qualifies"] as? Bool == false && rebate["reason"] as? String == "the boxes have not left CNCQI yet")
+    #expect(try CLI.run(["customs", "rebate", "--db", db]).status == 64)
+    #expect(try CLI.run(["customs", "rebate", "--year", "2025", "--db", db]).stdout.hasPrefix("corridor"))
+  }
 }
