@@ -35,15 +35,19 @@ public struct Demo {
     let routes = Dictionary(try db.networkStore.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     var lines: [String] = [CSV.record(CSVEventSource.columns)]
     var boxIndex = 0
+    var plans: [DemoCustoms.Plan] = []
     for shipment in try db.shipmentStore.shipments() {
       summary.shipments += 1
       guard let route = routes[shipment.booking.route] else { continue }
       let departure = shipment.booking.bookedOn.adding(days: 1).startMilliseconds + 60 * 60_000  // 09:00 in Chongqing
+      var plan = DemoCustoms.Plan(shipment: shipment.ref, route: route, start: departure, boxes: [])
+      defer { plans.append(plan) }
       for assignment in shipment.containers {
         boxIndex += 1
         summary.containers += 1
         var steps = JourneyModel.journey(route, random: &random)
         if boxIndex % 400 == 7, steps.count > 2 { steps.remove(at: 1) }  // the LOAD never reached us
+        plan.boxes.append(steps.map { (code: $0.code, place: $0.place, ms: departure + $0.minutes * 60_000) }.filter { $0.ms <= Self.clock.milliseconds })
         for step in steps {
           let ms = departure + step.minutes * 60_000
           guard ms <= Self.clock.milliseconds else { break }
@@ -64,6 +68,10 @@ public struct Demo {
         }
       }
     }
+    // Customs first: the statuses' events go through the engine on open shipments, and the
+    // movements imported after them must respect the holds they put on the boxes.
+    var customs = DemoCustoms(db: db, seed: seed)
+    try customs.declareAll(plans, clock: Self.clock)
     // A private folder, but always the same file name: the name is part of the audited batches.
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-demo-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

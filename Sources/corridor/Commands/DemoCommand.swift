@@ -73,6 +73,23 @@ extension Corridor {
         )
       }
 
+      let clearance = try database.customsStore.clearanceReport(from: nil, to: nil, by: .office, party: nil)
+      let rebate = RebateTotal.totals(try database.customsStore.rebates(year: 2024))
+      let hours = { (office: String) in
+        clearance.first { $0.group == office }?.release.map { DurationText.hours($0.medianMinutes) } ?? "–"
+      }
+      let chongqing = clearance.first { $0.group == "CNCQI" }
+      let selected = chongqing.map { group in
+        CustomsCheck.allCases.map { group.selected[$0] ?? 0 }.reduce(0, +) * 100 / max(group.declarations, 1)
+      }
+      Console.line("\n== Customs clearance: corridor report clearance --db \(path)")
+      Console.line(
+        "  \(clearance.map(\.declarations).reduce(0, +)) declarations; declared to released in \(hours("CNCQI")) h at Chongqing (median), "
+          + "\(hours("CNAKL")) h at Alashankou; \(selected ?? 0)% of Chongqing's selected for a check, \(clearance.map(\.detained).reduce(0, +)) detained; "
+          + "the rail rebate let "
+          + rebate.map { "\($0.qualifying) \($0.corridor) shipments claim \($0.daysEarlier) days earlier" }.joined(separator: ", ")
+          + " in 2024 (corridor customs rebate --year 2024)")
+
       Console.line("\n== corridor audit verify --db \(path)")
       let audit = try database.auditTrail.verifyAudit()
       Console.line(audit.intact ? "intact: \(audit.entries) entries, head \(audit.head)" : "NOT intact: \(audit.findings.first?.message ?? "")")

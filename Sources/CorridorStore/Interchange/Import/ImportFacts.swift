@@ -92,11 +92,12 @@ final class ImportFacts: AcceptanceContext {
     spill = dryRun ? try BoxSpill() : nil
     idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.networkStore.routes() { routes[route.code] = route }
-    declaredBoxes = try db.customsStore.containersUnderExportDeclarations()
+    holds = try db.customsStore.allClearanceHolds()
   }
 
-  /// The boxes export declarations cover, read once: declarations do not change during an import.
-  private let declaredBoxes: Set<String>
+  /// The holds export declarations put on boxes, read once: declarations do not change during
+  /// an import.
+  private let holds: [String: [ClearanceHold]]
 
   /// A decided row: what the write pass inserts, or nil for a duplicate to count.
   struct Prepared {
@@ -227,7 +228,7 @@ final class ImportFacts: AcceptanceContext {
   }
 
   func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] {
-    declaredBoxes.contains(container.text) ? try db.customsStore.clearanceHolds(of: container) : []
+    holds[container.text] ?? []
   }
 
   func derivedID(of resolved: EventReport) -> String {
