@@ -25,12 +25,26 @@ fi
 # A database built before the free-time rules or the Chinese names shipped gets them (loading is
 # idempotent).
 for file in fixtures/reference/*.json; do "$BIN" reference load "$file" >/dev/null 2>&1 || true; done
+# A customs declaration per booking (issue 29): an export declaration at the route's origin, lodged
+# the day after booking, accepted and released, imported as customs' CSV with --create.
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM declarations")" = "0" ]; then
+  sqlite3 -csv "$DB" "SELECT 'number','status','at','office','shipment','procedure'
+    UNION ALL SELECT * FROM (
+      SELECT '8000' || substr(s.booked_on, 1, 4) || '0' || printf('%09d', s.rowid), st.status,
+        date(s.booked_on, '+1 day') || 'T' || st.at || '+08:00', l.from_location, s.ref, 'export'
+      FROM shipments s JOIN legs l ON l.route = s.route AND l.seq = (SELECT min(seq) FROM legs WHERE route = s.route)
+      CROSS JOIN (SELECT 1 AS k, 'declared' AS status, '06:00:00' AS at UNION ALL SELECT 2, 'accepted', '06:30:00'
+        UNION ALL SELECT 3, 'released', '07:30:00') st
+      ORDER BY s.rowid, st.k)" >"$DIR/declarations.csv"
+  /usr/bin/time -f "customs   %e s  %M KB" "$BIN" import customs "$DIR/declarations.csv" --format csv --create >/dev/null
+fi
+NUMBER=$(sqlite3 "$DB" "SELECT number FROM declarations WHERE shipment = (SELECT ref FROM shipments ORDER BY rowid LIMIT 1 OFFSET (SELECT count(*) / 2 FROM shipments))")
 LAST_MS=$(sqlite3 "$DB" "SELECT max(at_ms) FROM events")
 AS_OF=$(date -u -d "@$((LAST_MS / 1000))" +%Y-%m-%dT%H:%M:%SZ)
 SHIPMENT=$(sqlite3 "$DB" "SELECT ref FROM shipments ORDER BY rowid LIMIT 1 OFFSET (SELECT count(*) / 2 FROM shipments)")
 CONTAINER=$(sqlite3 "$DB" "SELECT container FROM shipment_containers WHERE shipment = '$SHIPMENT' LIMIT 1")
 YEAR=$(sqlite3 "$DB" "SELECT substr(min(booked_on), 1, 4) FROM shipments")
-echo "database: $(sqlite3 "$DB" "SELECT count(*) FROM events") events, $(sqlite3 "$DB" "SELECT count(*) FROM containers") containers, $(sqlite3 "$DB" "SELECT count(*) FROM shipments") shipments, $(du -h "$DB" | cut -f1); as of $AS_OF"
+echo "database: $(sqlite3 "$DB" "SELECT count(*) FROM events") events, $(sqlite3 "$DB" "SELECT count(*) FROM containers") containers, $(sqlite3 "$DB" "SELECT count(*) FROM shipments") shipments, $(sqlite3 "$DB" "SELECT count(*) FROM declarations") declarations, $(du -h "$DB" | cut -f1); as of $AS_OF"
 
 ROWS=()
 # time LABEL TARGET COMMAND [SQL]: hyperfine's mean, and the sqlite3 shell on SQL when given.
@@ -72,6 +86,9 @@ time_it "audit verify --since-checkpoint" "< 1 s" "$BIN audit verify --since-che
 time_it "track $CONTAINER" "< 50 ms" "$BIN track $CONTAINER" \
   "SELECT * FROM events WHERE container = '$CONTAINER' ORDER BY at_ms DESC LIMIT 1"
 time_it "emissions $SHIPMENT" "< 50 ms" "$BIN emissions $SHIPMENT"
+time_it "customs show $NUMBER" "< 50 ms" "$BIN customs show $NUMBER" \
+  "SELECT * FROM declaration_boxes WHERE declaration = '$NUMBER'"
+time_it "report clearance" "< 2 s" "$BIN report clearance"
 time_it "free-time $CONTAINER" "< 50 ms" "$BIN free-time $CONTAINER --as-of $AS_OF" \
   "SELECT * FROM events WHERE container = '$CONTAINER'"
 time_it "report free-time --as-of" "< 2 s" "$BIN report free-time --as-of $AS_OF"

@@ -93,7 +93,8 @@ import Testing
       ]).status == 0)
     func cusres(_ gis: String, _ at: String, reference: String) -> String {
       let segments = ["BGM+962+R1+9+AP", "DTM+137:\(at):203", "LOC+22+CNCQI", "GIS+\(gis)", "RFF+AAE:\(number)"]
-      return "UNA:+.? '" + (["UNB+UNOC:3+CNCQCUSTOMS+CORRIDOR+250103:1200+\(reference)", "UNH+1+CUSRES:D:01B:UN"] + segments
+      return "UNA:+.? '"
+        + (["UNB+UNOC:3+CNCQCUSTOMS+CORRIDOR+250103:1200+\(reference)", "UNH+1+CUSRES:D:01B:UN"] + segments
         + ["UNT+\(segments.count + 2)+1", "UNZ+1+\(reference)"]).joined(separator: "'\n") + "'\n"
     }
     let file = folder + "/cusres.edi"
@@ -115,7 +116,8 @@ import Testing
     // report clearance: released after 4 h.
     let table = try CLI.run(["report", "clearance", "--db", db])
     #expect(table.status == 0 && table.stdout.contains("CNCQI") && table.stdout.contains("4.0"), "\(table.stdout)")
-    let rows = try #require(try CLI.json(CLI.run(["report", "clearance", "--by", "commodity", "--format", "json", "--db", db]).stdout) as? [[String: Any]])
+    let rows = try #require(
+      try CLI.json(CLI.run(["report", "clearance", "--by", "commodity", "--format", "json", "--db", db]).stdout) as? [[String: Any]])
     #expect(rows.first?["group"] as? String == "motorcycles" && (rows.first?["releaseTime"] as? [String: Any])?["medianMinutes"] as? Int == 240)
     #expect(try CLI.run(["report", "clearance", "--format", "csv", "--db", db]).stdout.hasPrefix("group,declarations,released,p25Hours"))
     let chinese = try CLI.run(["report", "clearance", "--format", "html", "--lang", "zh-CN", "--db", db])

@@ -112,7 +112,8 @@ import Testing
     #expect(unknown?.message == "no declaration 500020240000009999" && unknown?.text.contains("message 1, segment 5") == true)
     let box = refusal(Self.interchange("IC7", [Self.message(1, number: number, gis: ["4"], boxes: ["CSQU3054384"])]))
     #expect(box?.text.contains("segment 6") == true && box?.message.hasPrefix("EQD+CN:") == true)
-    let envelope = refusal(Self.interchange("IC8", [Self.message(1, number: number, gis: ["1"])]).replacingOccurrences(of: "UNT+7+1", with: "UNT+6+1"))
+    let envelope = refusal(
+      Self.interchange("IC8", [Self.message(1, number: number, gis: ["1"])]).replacingOccurrences(of: "UNT+7+1", with: "UNT+6+1"))
     #expect(envelope?.message.contains("UNT counts 6 segments") == true)
     // The CSV: file:line:column.
     let csv = refusal("number,status,at\n\(number),accepted,2024-03-01T10:00:00+08:00\n\(number),cleared,2024-03-01T11:00:00+08:00\n", name: "r.csv")

@@ -353,8 +353,9 @@ import Testing
     let row = ClearanceGroupView(chongqing).row
     #expect(row == ["CNCQI", "4", "4", "2.0", "4.0", "6.0", "25.0", "25.0", "0.0", "1", "0", "1", "0", "0"])
     // A period, a grouping, a party.
-    #expect(try db.customsStore.clearanceReport(from: Day(year: 2024, month: 3, day: 3), to: Day(year: 2024, month: 3, day: 4), by: .office, party: nil)
-      .map(\.declarations) == [2])
+    #expect(
+      try db.customsStore.clearanceReport(from: Day(year: 2024, month: 3, day: 3), to: Day(year: 2024, month: 3, day: 4), by: .office, party: nil)
+        .map(\.declarations) == [2])
     #expect(try db.customsStore.clearanceReport(from: nil, to: nil, by: .commodity, party: nil).map(\.group) == ["laptops", "machinery"])
     #expect(try db.customsStore.clearanceReport(from: nil, to: nil, by: .month, party: nil).map(\.group) == ["2024-03"])
     #expect(try db.customsStore.clearanceReport(from: nil, to: nil, by: .office, party: "C").map(\.declarations) == [1])

@@ -45,6 +45,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(
       keys == [
         "locations", "corridors", "routes", "tariffs", "policies", "fxRates", "emissionFactors", "hubFactors", "statusCodes", "freeTime",
+        "rebateSchemes",
       ])
     let readme = try String(
       contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

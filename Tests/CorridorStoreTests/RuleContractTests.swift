@@ -92,6 +92,8 @@ import Testing
     let events: [(EventCode, Int, String, Bool)]
     var secondBox: [(EventCode, Int, String, Bool)]? = nil
     var cancel = false
+    /// Customs seizes the first box (a declaration selected, detained, seized) after the events.
+    var seize = false
     var description: String { name }
   }
 
@@ -119,6 +121,8 @@ import Testing
       name: "both boxes delivered", expected: .delivered, events: toDuisburg + [(.GTOT, 302, "DEDUI", false)],
       secondBox: toDuisburg + [(.STRP, 303, "DEDUI", false)]),
     Scenario(name: "cancelled", expected: .cancelled, events: [(.GTIN, 0, "CNCQI", false)], cancel: true),
+    Scenario(name: "a box seized", expected: .heldByCustoms, events: [(.GTIN, 0, "CNCQI", false)], seize: true),
+    Scenario(name: "seized, then cancelled", expected: .cancelled, events: [(.GTIN, 0, "CNCQI", false)], cancel: true, seize: true),
   ]
 
   @Test func everyStatusIsCovered() {
@@ -156,6 +160,21 @@ import Testing
         if retract { try db.eventStore.retract(eventID: id, reason: "test", operator: "t") }
       }
     }
+    if scenario.seize {
+      let number = "500020250000000001"
+      try db.customsStore.declare(
+        DeclarationRequest(
+          number: number, foreign: false, shipment: "S1", procedure: .export, office: "CNCQI", containers: nil, mode: .oneStep, value: nil,
+          at: EventTime(milliseconds: start + 3_600_000, offsetMinutes: 0)), operator: "t")
+      for (hour, status) in [(2, DeclarationStatus.accepted), (3, .selected), (4, .detained), (5, .seized)] {
+        try db.customsStore.record(
+          number,
+          DeclarationChange(
+            status: status, at: EventTime(milliseconds: start + Int64(hour) * 3_600_000, offsetMinutes: 0),
+            containers: status == .seized || status == .detained ? [try #require(boxes.first?.0)] : nil, check: status == .selected ? .physical : nil,
+            recordedAt: "t", operatorName: "t"), operator: "t")
+      }
+    }
     if scenario.cancel { try db.shipmentStore.cancelShipment("S1", reason: "test", operator: "t") }
 
     let view = try #require(try db.connection.scalarText("SELECT status FROM shipment_status WHERE ref = 'S1'"))
@@ -163,7 +182,9 @@ import Testing
     let containers = Set(shipment.containers.map(\.container))
     let live = try containers.flatMap { try db.eventStore.events(container: $0) }.filter { !$0.retracted }
     let derived = ShipmentStatus.derived(
-      cancelled: shipment.cancellationReason != nil, containers: containers, events: live.filter { $0.report.shipment == "S1" },
+      cancelled: shipment.cancellationReason != nil,
+      seized: try db.customsStore.declarations(shipment: "S1").contains { $0.boxes.contains { $0.status == .seized } }, containers: containers,
+      events: live.filter { $0.report.shipment == "S1" },
       containerEvents: live, finalNode: try db.networkStore.route("CQ-AKL-DUI")?.nodes.last)
     #expect(view == derived.rawValue, "\(scenario)")
     #expect(derived == scenario.expected, "\(scenario)")
@@ -173,14 +194,16 @@ import Testing
 extension ShipmentStatus {
   /// The test's own reading of the documented status rules (docs/shipments-and-events.md), kept
   /// apart from the view it checks. A shipment's status from its facts, in the rules' order: cancelled;
-  /// delivered; customs-hold while a CUSS/CUSI of one of its events has no later CUSR of the
+  /// held-by-customs when customs seized one of its boxes; delivered; customs-hold while a CUSS/CUSI of one of its events has no later CUSR of the
   /// same container at the same place; in-transit once any actual event exists; else booked.
   /// `events` are the shipment's live (unretracted) events; `containerEvents` every live event
   /// of its containers (a release may be recorded on no shipment).
   static func derived(
-    cancelled: Bool, containers: Set<ContainerNumber>, events: [MovementEvent], containerEvents: [MovementEvent], finalNode: LocationCode?
+    cancelled: Bool, seized: Bool, containers: Set<ContainerNumber>, events: [MovementEvent], containerEvents: [MovementEvent],
+    finalNode: LocationCode?
   ) -> ShipmentStatus {
     if cancelled { return .cancelled }
+    if seized { return .heldByCustoms }
     let actual = events.filter { $0.report.classifier == .ACT }
     let delivered = Set(
       actual.filter { Delivery.delivers($0.code, classifier: $0.report.classifier, at: $0.location, finalNode: finalNode) }.map(\.container))

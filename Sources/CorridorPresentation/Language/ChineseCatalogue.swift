@@ -270,7 +270,8 @@ enum ChineseCatalogue {
 
   /// The fixed words that stand in table cells (kinds, states, modes), for `--lang zh-CN` tables.
   static let cellWords: [String: String] = [
-    "allow-gap": "准许跳过", "off-route": "偏离线路", "stale": "无消息", "customs-hold": "海关扣留", "held-by-customs": "海关查扣", "demurrage": "滞期费", "detention": "滞箱费",
+    "allow-gap": "准许跳过", "off-route": "偏离线路", "stale": "无消息", "customs-hold": "海关扣留", "held-by-customs": "海关查扣", "demurrage": "滞期费",
+    "detention": "滞箱费",
     "storage": "堆存费", "leg from": "区段起点", "at": "停留于", "customs holds": "海关扣留", "(open)": "（未结束）", "booked": "已订舱",
     "in-facility": "在场站内", "on-conveyance": "在运输工具上", "outside-facility": "在场站外", "delivered": "已交付", "in-transit": "运输中",
     "cancelled": "已取消", "rail": "铁路", "sea": "海运", "road": "公路", "river": "内河", "gauge change": "换轨站", "border crossing": "边境口岸",

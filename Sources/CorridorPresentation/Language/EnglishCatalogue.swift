@@ -206,7 +206,8 @@ enum EnglishCatalogue {
     .declarationsOne: "{1} declaration",
     .declarationsMany: "{1} declarations",
     .clearanceTableHeading: "Declarations, checks and outcomes",
-    .clearanceNote: "From a declaration's first step to the release of its last box, for declarations released so far; quartiles by nearest rank. Check shares are of the group's declarations; outcomes count inspections.",
+    .clearanceNote:
+      "From a declaration's first step to the release of its last box, for declarations released so far; quartiles by nearest rank. Check shares are of the group's declarations; outcomes count inspections.",
     .noClearance: "No declaration was lodged in the period.",
     .colOffice: "Office",
     .colDeclarations: "Declarations",

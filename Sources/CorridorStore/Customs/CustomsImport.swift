@@ -111,7 +111,8 @@ extension CustomsStore {
   /// the one named or the number's import/export flag (another country's number: transit).
   private func request(for response: CustomsResponse) throws -> DeclarationRequest {
     guard let office = response.place else {
-      throw CorridorError.invalid("declaration \(response.number) is unknown and the response names no place (LOC, office) to create it at", rule: .declaration)
+      throw CorridorError.invalid(
+        "declaration \(response.number) is unknown and the response names no place (LOC, office) to create it at", rule: .declaration)
     }
     var shipment = response.shipment
     if shipment == nil, let boxes = response.containers {
@@ -123,7 +124,8 @@ extension CustomsStore {
       shipment = only
     }
     guard let shipment else {
-      throw CorridorError.invalid("declaration \(response.number) is unknown and the response names no boxes (EQD) or shipment to create it for", rule: .declaration)
+      throw CorridorError.invalid(
+        "declaration \(response.number) is unknown and the response names no boxes (EQD) or shipment to create it for", rule: .declaration)
     }
     let foreign = response.foreign || response.number.utf8.count != 18
     let procedure = response.procedure ?? (foreign ? .transit : Array(response.number.utf8)[8] == UInt8(ascii: "1") ? .import : .export)

@@ -191,7 +191,8 @@ extension CustomsStore {
       ).map { row throws(RowDecodingError) in
         DeclarationChange(
           status: try row.code("status"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
-          containers: try Self.containers(row), check: try row.optionalCode("check_kind"), outcome: try row.optionalCode("outcome"), note: try row.optionalText("note"),
+          containers: try Self.containers(row), check: try row.optionalCode("check_kind"), outcome: try row.optionalCode("outcome"),
+          note: try row.optionalText("note"),
           recordedAt: try row.text("recorded_at"), operatorName: try row.text("operator"))
       }
       let value = try row.isNull("value_minor") ? nil : Money(minorUnits: try row.minorUnits("value_minor"), currency: try row.currency("currency"))
@@ -281,8 +282,8 @@ extension CustomsStore {
     }
     var holds: [String: [ClearanceHold]] = [:]
     for row in try connection.rows(
-      "SELECT number, office, mode, declared_at_ms, declared_at_offset_minutes, status FROM declarations WHERE procedure = 'export' ORDER BY declared_at_ms, number")
-    {
+      "SELECT number, office, mode, declared_at_ms, declared_at_offset_minutes, status FROM declarations WHERE procedure = 'export' ORDER BY declared_at_ms, number"
+    ) {
       let number = try row.text("number")
       let declaration = Declaration(
         number: DeclarationNumber(stored: number, foreign: false), shipment: "", procedure: .export, office: try row.location("office"),

@@ -6,12 +6,14 @@ extension CustomsStore {
   /// The departure-port rebate schemes (reference data), by departure, exit and date.
   public func rebateSchemes() throws -> [RebateScheme] {
     try mapSQLiteErrors {
-      try connection.rows("SELECT departure, exit_port, exit_name, valid_from, valid_to, source FROM rebate_schemes ORDER BY departure, exit_port, valid_from")
-        .map { row throws(RowDecodingError) in
-          RebateScheme(
-            departure: try row.location("departure"), exit: try row.text("exit_port"), exitName: try row.text("exit_name"),
-            validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.text("source"))
-        }
+      try connection.rows(
+        "SELECT departure, exit_port, exit_name, valid_from, valid_to, source FROM rebate_schemes ORDER BY departure, exit_port, valid_from"
+      )
+      .map { row throws(RowDecodingError) in
+        RebateScheme(
+          departure: try row.location("departure"), exit: try row.text("exit_port"), exitName: try row.text("exit_name"),
+          validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.text("source"))
+      }
     }
   }
 

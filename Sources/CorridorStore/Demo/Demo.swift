@@ -47,7 +47,8 @@ public struct Demo {
         summary.containers += 1
         var steps = JourneyModel.journey(route, random: &random)
         if boxIndex % 400 == 7, steps.count > 2 { steps.remove(at: 1) }  // the LOAD never reached us
-        plan.boxes.append(steps.map { (code: $0.code, place: $0.place, ms: departure + $0.minutes * 60_000) }.filter { $0.ms <= Self.clock.milliseconds })
+        plan.boxes.append(
+          steps.map { (code: $0.code, place: $0.place, ms: departure + $0.minutes * 60_000) }.filter { $0.ms <= Self.clock.milliseconds })
         for step in steps {
           let ms = departure + step.minutes * 60_000
           guard ms <= Self.clock.milliseconds else { break }

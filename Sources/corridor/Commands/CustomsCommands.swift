@@ -132,7 +132,9 @@ extension Corridor.CustomsGroup {
 
   struct Rebate: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "The rail departure-port export tax rebate (启运港退税): a shipment's claim day against the day without the scheme, or a year's days earlier per corridor.")
+      abstract:
+        "The rail departure-port export tax rebate (启运港退税): a shipment's claim day against the day without the scheme, or a year's days earlier per corridor."
+    )
     @Argument(help: "The shipment (leave out with --year).") var shipment: String?
     @Option(help: "Every shipment whose boxes left a departure port in this year, summed per corridor.") var year: Int?
     @OptionGroup var database: DatabaseOptions

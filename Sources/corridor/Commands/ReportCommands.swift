@@ -8,7 +8,9 @@ extension Corridor {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Operational and freight-cost reports.",
-      subcommands: [Costs.self, Exports.self, Exceptions.self, Transit.self, Emissions.self, NetworkMap.self, FreeTime.self, PolicyImpact.self, Clearance.self]
+      subcommands: [
+        Costs.self, Exports.self, Exceptions.self, Transit.self, Emissions.self, NetworkMap.self, FreeTime.self, PolicyImpact.self, Clearance.self,
+      ]
     )
   }
 }
