@@ -136,15 +136,8 @@ import Testing
   /// In the ledger: a declaration for the demo's shipment, refusals that write nothing, a
   /// round trip, every change audited and the chain intact.
   @Test func theLedgerKeepsDeclarationsAndAuditsEveryChange() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try Self.ledger()
     let boxes = try ["CSQU3054383", "MSKU9070323"].map { try ContainerNumber(parsing: $0) }
-    for box in boxes { _ = try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t") }
-    _ = try db.shipmentStore.createShipment(
-      ShipmentBooking(
-        ref: "S1", route: "CQ-AKL-DUI", shipper: "A", consignee: "B", commodity: .laptops, hsCode: "847130",
-        value: try Money(parsing: "1000.00", currency: .usd), bookedOn: Self.day), operator: "t")
-    for box in boxes { _ = try db.shipmentStore.assign(box, to: "S1", operator: "t") }
     func request(_ number: String, containers: [ContainerNumber]? = nil, shipment: String = "S1", office: String = "CNCQI") throws
       -> DeclarationRequest
     {
@@ -221,15 +214,8 @@ import Testing
   /// rule; a partial release frees the released box only; a rejected declaration holds nothing;
   /// a seized box stays held and its shipment is held-by-customs.
   @Test func anExportDeclarationHoldsItsBoxesUntilReleased() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try Self.ledger()
     let boxes = try ["CSQU3054383", "MSKU9070323"].map { try ContainerNumber(parsing: $0) }
-    for box in boxes { _ = try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t") }
-    _ = try db.shipmentStore.createShipment(
-      ShipmentBooking(
-        ref: "S1", route: "CQ-AKL-DUI", shipper: "A", consignee: "B", commodity: .laptops, hsCode: "847130",
-        value: try Money(parsing: "1000.00", currency: .usd), bookedOn: Self.day), operator: "t")
-    for box in boxes { _ = try db.shipmentStore.assign(box, to: "S1", operator: "t") }
     func event(_ code: EventCode, _ hour: Int, _ box: ContainerNumber, minute: Int = 0) throws -> EventReport {
       EventReport(
         container: box, code: code, time: try EventTime(parsing: String(format: "2024-03-01T%02d:%02d:00+08:00", hour, minute)),
