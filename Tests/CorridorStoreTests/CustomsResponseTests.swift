@@ -52,7 +52,7 @@ import Testing
         Self.message(2, number: n[0], at: "202403011100", gis: ["6"]),  // documents to be produced: a document check
         Self.message(3, number: n[0], at: "202403011200", gis: ["7"], boxes: [box2]),  // detained, one box
         Self.message(4, number: n[0], at: "202403011300", gis: ["4"], boxes: [box1]),  // released, the other
-        Self.message(5, number: n[1], gis: ["1"]),
+        Self.message(5, number: n[1], gis: ["1"], boxes: [box1, box2]),  // every box listed: the whole declaration
         Self.message(6, number: n[1], at: "202403011100", gis: ["5"]),  // required for examination: physical
         Self.message(7, number: n[2], gis: ["2"], reasons: [("12", "HS code missing")]),
         Self.message(8, number: n[3], type: "RE", reasons: [("15", "value not declared")]),

@@ -78,9 +78,11 @@ extension CustomsStore {
       summary.acknowledgements += 1
       return
     }
+    // Customs often lists every box of the declaration: that is the whole declaration.
+    let named = response.containers.flatMap { Set($0) == Set(declaration.boxes.map(\.container)) ? nil : $0 }
     let change = DeclarationChange(
-      status: status, at: response.at, containers: response.containers, check: response.check, outcome: response.outcome,
-      note: response.note, recordedAt: clock.nowUTC(), operatorName: op)
+      status: status, at: response.at, containers: named, check: response.check, outcome: response.outcome, note: response.note,
+      recordedAt: clock.nowUTC(), operatorName: op)
     if created, status == declaration.status {
       summary.applied += 1
       return

@@ -245,55 +245,41 @@ extension CustomsStore {
 }
 
 extension CustomsStore {
-  /// The holds export declarations put on a box (`Declaration.hold(on:)`), for the acceptance
-  /// engine: asked only when an event would take the box away from a place.
+  /// The holds export declarations put on a box (`Declaration.hold(on:)`, the one rule), for the
+  /// acceptance engine: asked only when an event would take the box away from a place, and in
+  /// one indexed query (a cached statement), as an import asks it for many boxes.
   public func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] {
-    let numbers = try connection.rows(
-      """
-      SELECT d.number FROM declaration_boxes b JOIN declarations d ON d.number = b.declaration
-      WHERE b.container = ? AND d.procedure = 'export' ORDER BY d.declared_at_ms, d.number
-      """, [.text(container.text)]
-    ).map { try $0.text("number") }
-    return try numbers.compactMap { try declaration($0)?.hold(on: container) }
-  }
-
-  /// Every hold export declarations put on boxes, by box, read in one pass (three queries, not
-  /// three per declaration): an import's rows ask for a box's holds many times, and declarations
-  /// do not change while it runs. The rule is still `Declaration.hold(on:)`.
-  func allClearanceHolds() throws -> [String: [ClearanceHold]] {
-    let export = "SELECT number FROM declarations WHERE procedure = 'export'"
-    var boxes: [String: [ContainerNumber]] = [:]
-    for row in try connection.rows(
-      "SELECT declaration, container FROM declaration_boxes WHERE declaration IN (\(export)) ORDER BY declaration, seq")
-    {
-      boxes[try row.text("declaration"), default: []].append(try row.container("container"))
-    }
-    var history: [String: [DeclarationChange]] = [:]
+    var declarations: [(number: String, office: LocationCode, history: [DeclarationChange])] = []
     for row in try connection.rows(
       """
-      SELECT declaration, status, at_ms, at_offset_minutes, containers FROM declaration_history
-      WHERE declaration IN (\(export)) ORDER BY declaration, seq
-      """)
+      SELECT d.number, d.office, h.status, h.at_ms, h.at_offset_minutes, h.containers
+      FROM declaration_boxes b JOIN declarations d ON d.number = b.declaration
+        JOIN declaration_history h ON h.declaration = d.number
+      WHERE b.container = ? AND d.procedure = 'export'
+      ORDER BY d.declared_at_ms, d.number, h.seq
+      """, [.text(container.text)])
     {
-      history[try row.text("declaration"), default: []].append(
-        DeclarationChange(
-          status: try row.code("status"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
-          containers: try Self.containers(row), recordedAt: "", operatorName: ""))
-    }
-    var holds: [String: [ClearanceHold]] = [:]
-    for row in try connection.rows(
-      "SELECT number, office, mode, declared_at_ms, declared_at_offset_minutes, status FROM declarations WHERE procedure = 'export' ORDER BY declared_at_ms, number"
-    ) {
       let number = try row.text("number")
-      let declaration = Declaration(
-        number: DeclarationNumber(stored: number, foreign: false), shipment: "", procedure: .export, office: try row.location("office"),
-        mode: try row.code("mode"), value: nil, declaredAt: try row.eventTime(milliseconds: "declared_at_ms", offset: "declared_at_offset_minutes"),
-        status: try row.code("status"), boxes: (boxes[number] ?? []).map { ($0, .declared) }, completedAt: nil, history: history[number] ?? [])
-      for box in boxes[number] ?? [] {
-        if let hold = declaration.hold(on: box) { holds[box.text, default: []].append(hold) }
+      let change = DeclarationChange(
+        status: try row.code("status"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
+        containers: try Self.containers(row), recordedAt: "", operatorName: "")
+      if declarations.last?.number == number {
+        declarations[declarations.count - 1].history.append(change)
+      } else {
+        declarations.append((number, try row.location("office"), [change]))
       }
     }
-    return holds
+    return declarations.compactMap { number, office, history in
+      Declaration(
+        number: DeclarationNumber(stored: number, foreign: false), shipment: "", procedure: .export, office: office, mode: .oneStep, value: nil,
+        declaredAt: history[0].at, status: .declared, boxes: [(container, .declared)], completedAt: nil, history: history
+      ).hold(on: container)
+    }
+  }
+
+  /// Whether any export declaration exists (an import with none asks no box for holds).
+  func hasExportDeclarations() throws -> Bool {
+    try connection.row("SELECT 1 FROM declarations WHERE procedure = 'export' LIMIT 1") != nil
   }
 
   /// A history row's `containers`: space-separated numbers, NULL for every box.

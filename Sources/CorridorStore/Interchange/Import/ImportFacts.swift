@@ -92,12 +92,11 @@ final class ImportFacts: AcceptanceContext {
     spill = dryRun ? try BoxSpill() : nil
     idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.networkStore.routes() { routes[route.code] = route }
-    holds = try db.customsStore.allClearanceHolds()
+    hasExportDeclarations = try db.customsStore.hasExportDeclarations()
   }
 
-  /// The holds export declarations put on boxes, read once: declarations do not change during
-  /// an import.
-  private let holds: [String: [ClearanceHold]]
+  /// Whether any box can be held by a declaration: without one (most imports), no row asks.
+  private let hasExportDeclarations: Bool
 
   /// A decided row: what the write pass inserts, or nil for a duplicate to count.
   struct Prepared {
@@ -228,7 +227,7 @@ final class ImportFacts: AcceptanceContext {
   }
 
   func clearanceHolds(of container: ContainerNumber) throws -> [ClearanceHold] {
-    holds[container.text] ?? []
+    hasExportDeclarations ? try db.customsStore.clearanceHolds(of: container) : []
   }
 
   func derivedID(of resolved: EventReport) -> String {
