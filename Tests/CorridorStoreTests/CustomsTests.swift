@@ -423,4 +423,31 @@ import Testing
     #expect(try db.customsStore.rebate(shipment: "S2").reason == "route CQ-AKL-DUI is not rail to a seaport and then sea")
     #expect(try db.auditTrail.verifyAudit().intact)
   }
+
+  /// Customs' statuses are facts: none more than 15 minutes ahead of the clock (as actual
+  /// events), and a note is free text of 1 to 500 characters without control characters.
+  @Test func noFutureStatusesAndNoControlCharactersInNotes() throws {
+    let db = try Self.ledger()
+    let future = EventTime(milliseconds: db.clock.now().milliseconds + 16 * 60_000, offsetMinutes: 480)
+    let request = DeclarationRequest(
+      number: "500020240000000001", foreign: false, shipment: "S1", procedure: .export, office: "CNCQI", containers: nil, mode: .oneStep,
+      value: nil, at: future)
+    let early = #expect(throws: CorridorError.self) { try db.customsStore.declare(request, operator: "t") }
+    #expect(early?.message.contains("is more than 15 minutes in the future") == true && early?.rule == .declarationStatus)
+    var now = request
+    now.at = try Self.time(8)
+    try db.customsStore.declare(now, operator: "t")
+    for (change, reason) in [
+      (DeclarationChange(status: .accepted, at: future, recordedAt: "t", operatorName: "t"), "in the future"),
+      (DeclarationChange(status: .accepted, at: try Self.time(9), note: "ok\u{1B}[31m", recordedAt: "t", operatorName: "t"), "control character"),
+      (
+        DeclarationChange(status: .accepted, at: try Self.time(9), note: String(repeating: "x", count: 501), recordedAt: "t", operatorName: "t"),
+        "1 to 500"
+      ),
+    ] {
+      let refused = #expect(throws: CorridorError.self) { try db.customsStore.record("500020240000000001", change, operator: "t") }
+      #expect(refused?.message.contains(reason) == true, "\(refused?.message ?? "")")
+    }
+    #expect(try db.customsStore.declaration("500020240000000001")?.history.count == 1)
+  }
 }

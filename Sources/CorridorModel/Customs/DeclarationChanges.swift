@@ -71,6 +71,18 @@ public struct Declaration: Sendable, Equatable {
   /// The status a new declaration starts in: the summary step of a two-step one, else declared.
   public static func firstStatus(_ mode: DeclarationMode) -> DeclarationStatus { mode == .twoStep ? .summary : .declared }
 
+  /// The longest note a status keeps (the ledger's bound).
+  public static let noteLength = 500
+
+  /// Customs' statuses are facts, like actual events: no later than the clock allows an actual
+  /// event (`EventAcceptance.futureToleranceMilliseconds`, for clock skew).
+  public static func checkNotFuture(_ at: EventTime, now: EventTime, number: String) throws(CorridorError) {
+    guard at.milliseconds <= now.milliseconds + EventAcceptance.futureToleranceMilliseconds else {
+      throw .invalid(
+        "declaration \(number): \(at) is more than 15 minutes in the future (now \(now.utc))", rule: .declarationStatus)
+    }
+  }
+
   /// Open: customs has not finished with it (not rejected, seized or closed).
   public var isOpen: Bool { !status.isFinal }
 
@@ -83,6 +95,10 @@ public struct Declaration: Sendable, Equatable {
     if change.status != .selected, let check = change.check { throw refuse("--check \(check.rawValue) goes with selected only") }
     if change.status == .inspected, change.outcome == nil { throw refuse("inspected needs --outcome clear, discrepancy or seized") }
     if change.status != .inspected, let outcome = change.outcome { throw refuse("--outcome \(outcome.rawValue) goes with inspected only") }
+    if let note = change.note {
+      try TextRule.freeText(note, field: "note", rule: .declarationStatus)
+      guard (1...Self.noteLength).contains(note.count) else { throw refuse("a note is 1 to \(Self.noteLength) characters") }
+    }
     if let last = history.last, change.at < last.at {
       throw refuse("\(change.status.rawValue) at \(change.at) is before its last status (\(last.status.rawValue) at \(last.at))")
     }

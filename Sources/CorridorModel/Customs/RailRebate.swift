@@ -85,6 +85,22 @@ public struct RebateAssessment: Sendable, Equatable {
     return without.ordinal - from.ordinal
   }
 
+  /// Why a route's journeys cannot qualify, whoever ships on it.
+  public struct RouteReason: Error, Sendable { public let message: String }
+
+  /// The schemes a route's journeys could fall under: its first leg rail from a scheme's
+  /// departure port direct to its exit port, with the sea beyond it (the goods leave China there).
+  public static func schemes(for route: Route, in schemes: [RebateScheme]) -> Result<[RebateScheme], RouteReason> {
+    guard let first = route.legs.first, first.mode == .rail, route.legs.count > 1, route.legs[1].mode == .sea else {
+      return .failure(RouteReason(message: "route \(route.code) is not rail to a seaport and then sea"))
+    }
+    let candidates = schemes.filter { $0.departure == first.from && $0.exit == first.to.text }
+    guard !candidates.isEmpty else {
+      return .failure(RouteReason(message: "no departure-port rebate scheme from \(first.from) to \(first.to)"))
+    }
+    return .success(candidates)
+  }
+
   /// The route's first leg must be rail from a scheme's departure port direct to its exit port,
   /// with the sea beyond it (the goods leave China there); the boxes must have left the
   /// departure port within the scheme's dates; and an export declaration at the departure port
@@ -95,12 +111,13 @@ public struct RebateAssessment: Sendable, Equatable {
       RebateAssessment(
         facts: facts, scheme: scheme, reason: reason, claimableFrom: nil, withoutScheme: nil, withoutSchemeBasis: nil)
     }
-    guard let first = route.legs.first, first.mode == .rail, route.legs.count > 1, route.legs[1].mode == .sea else {
-      return no("route \(route.code) is not rail to a seaport and then sea")
+    let candidates: [RebateScheme]
+    switch Self.schemes(for: route, in: schemes) {
+    case .failure(let reason): return no(reason.message)
+    case .success(let found): candidates = found
     }
+    guard let first = route.legs.first else { return no("route \(route.code) has no legs") }
     let exit = first.to.text
-    let candidates = schemes.filter { $0.departure == first.from && $0.exit == exit }
-    guard !candidates.isEmpty else { return no("no departure-port rebate scheme from \(first.from) to \(exit)") }
     guard let left = facts.leftOrigin else { return no("the boxes have not left \(first.from) yet", candidates.first) }
     guard let scheme = candidates.first(where: { $0.covers(departure: first.from, exit: exit, on: left.localDay) }) else {
       return no("the boxes left \(first.from) on \(left.localDay), outside the scheme's dates", candidates.first)

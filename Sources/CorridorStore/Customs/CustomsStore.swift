@@ -51,6 +51,7 @@ extension CustomsStore {
       try connection.transaction {
         let number = try DeclarationNumber(
           parsing: request.number, foreign: request.foreign, procedure: request.procedure, declaredOn: request.at.day)
+        try Declaration.checkNotFuture(request.at, now: clock.now(), number: number.text)
         guard try connection.scalarInt("SELECT count(*) FROM declarations WHERE number = ?", [.text(number.text)]) == 0 else {
           throw CorridorError.invalid("declaration \(number) exists already", rule: .declaration, hint: "a new declaration takes a new number")
         }
@@ -111,6 +112,7 @@ extension CustomsStore {
 
   private func recordInTransaction(_ number: String, _ change: DeclarationChange, operator op: String) throws -> Declaration {
     let declaration = try requireDeclaration(number)
+    try Declaration.checkNotFuture(change.at, now: clock.now(), number: number)
     let next = try declaration.applying(change)
     try connection.execute(
       "UPDATE declarations SET status = ?, completed_at_ms = ?, completed_at_offset_minutes = ? WHERE number = ?",
@@ -171,40 +173,7 @@ extension CustomsStore {
 
   /// The declaration with this number, with its boxes and history; nil when there is none.
   public func declaration(_ number: String) throws -> Declaration? {
-    try mapSQLiteErrors {
-      guard
-        let row = try connection.row(
-          """
-          SELECT number, foreign_number, shipment, procedure, office, mode, value_minor, currency, declared_at_ms,
-            declared_at_offset_minutes, status, completed_at_ms, completed_at_offset_minutes
-          FROM declarations WHERE number = ?
-          """, [.text(number)])
-      else { return nil }
-      let boxes = try connection.rows(
-        "SELECT container, status FROM declaration_boxes WHERE declaration = ? ORDER BY seq", [.text(number)]
-      ).map { row throws(RowDecodingError) in (try row.container("container"), try row.code("status", as: DeclarationStatus.self)) }
-      let history = try connection.rows(
-        """
-        SELECT status, at_ms, at_offset_minutes, containers, check_kind, outcome, note, recorded_at, operator
-        FROM declaration_history WHERE declaration = ? ORDER BY seq
-        """, [.text(number)]
-      ).map { row throws(RowDecodingError) in
-        DeclarationChange(
-          status: try row.code("status"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
-          containers: try Self.containers(row), check: try row.optionalCode("check_kind"), outcome: try row.optionalCode("outcome"),
-          note: try row.optionalText("note"),
-          recordedAt: try row.text("recorded_at"), operatorName: try row.text("operator"))
-      }
-      let value = try row.isNull("value_minor") ? nil : Money(minorUnits: try row.minorUnits("value_minor"), currency: try row.currency("currency"))
-      return Declaration(
-        number: DeclarationNumber(stored: try row.text("number"), foreign: try row.bool("foreign_number")), shipment: try row.text("shipment"),
-        procedure: try row.code("procedure"), office: try row.location("office"), mode: try row.code("mode"), value: value,
-        declaredAt: try row.eventTime(milliseconds: "declared_at_ms", offset: "declared_at_offset_minutes"), status: try row.code("status"),
-        boxes: boxes,
-        completedAt: try row.isNull("completed_at_ms")
-          ? nil : try row.eventTime(milliseconds: "completed_at_ms", offset: "completed_at_offset_minutes"),
-        history: history)
-    }
+    try mapSQLiteErrors { try load(where: "number = ?1", [.text(number)]).first }
   }
 
   /// Declarations, newest first: of a shipment, in a status, open only, at an office.
@@ -213,15 +182,54 @@ extension CustomsStore {
   {
     try mapSQLiteErrors {
       let office = try office.map { try db.networkStore.resolveLocation($0).text }
-      let numbers = try connection.rows(
-        """
-        SELECT number FROM declarations
-        WHERE (?1 IS NULL OR shipment = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 = 0 OR status NOT IN ('rejected', 'seized', 'closed'))
-          AND (?4 IS NULL OR office = ?4)
-        ORDER BY declared_at_ms DESC, number
-        """, [SQLValue(shipment), SQLValue(status?.rawValue), SQLValue(openOnly), SQLValue(office)]
-      ).map { try $0.text("number") }
-      return try numbers.compactMap { try declaration($0) }
+      return try load(
+        where: """
+          (?1 IS NULL OR shipment = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 = 0 OR status NOT IN ('rejected', 'seized', 'closed'))
+            AND (?4 IS NULL OR office = ?4)
+          """, [SQLValue(shipment), SQLValue(status?.rawValue), SQLValue(openOnly), SQLValue(office)])
+    }
+  }
+
+  /// The declarations `condition` selects (newest first), with their boxes and histories: three
+  /// queries however many there are, not three per declaration.
+  private func load(where condition: String, _ arguments: [SQLValue]) throws -> [Declaration] {
+    let selected = "SELECT number FROM declarations WHERE \(condition)"
+    var boxes: [String: [(container: ContainerNumber, status: DeclarationStatus)]] = [:]
+    for row in try connection.rows(
+      "SELECT declaration, container, status FROM declaration_boxes WHERE declaration IN (\(selected)) ORDER BY declaration, seq", arguments)
+    {
+      boxes[try row.text("declaration"), default: []].append((try row.container("container"), try row.code("status")))
+    }
+    var history: [String: [DeclarationChange]] = [:]
+    for row in try connection.rows(
+      """
+      SELECT declaration, status, at_ms, at_offset_minutes, containers, check_kind, outcome, note, recorded_at, operator
+      FROM declaration_history WHERE declaration IN (\(selected)) ORDER BY declaration, seq
+      """, arguments)
+    {
+      history[try row.text("declaration"), default: []].append(
+        DeclarationChange(
+          status: try row.code("status"), at: try row.eventTime(milliseconds: "at_ms", offset: "at_offset_minutes"),
+          containers: try Self.containers(row), check: try row.optionalCode("check_kind"), outcome: try row.optionalCode("outcome"),
+          note: try row.optionalText("note"), recordedAt: try row.text("recorded_at"), operatorName: try row.text("operator")))
+    }
+    return try connection.rows(
+      """
+      SELECT number, foreign_number, shipment, procedure, office, mode, value_minor, currency, declared_at_ms,
+        declared_at_offset_minutes, status, completed_at_ms, completed_at_offset_minutes
+      FROM declarations WHERE \(condition) ORDER BY declared_at_ms DESC, number
+      """, arguments
+    ).map { row throws(RowDecodingError) in
+      let number = try row.text("number")
+      let value = try row.isNull("value_minor") ? nil : Money(minorUnits: try row.minorUnits("value_minor"), currency: try row.currency("currency"))
+      return Declaration(
+        number: DeclarationNumber(stored: number, foreign: try row.bool("foreign_number")), shipment: try row.text("shipment"),
+        procedure: try row.code("procedure"), office: try row.location("office"), mode: try row.code("mode"), value: value,
+        declaredAt: try row.eventTime(milliseconds: "declared_at_ms", offset: "declared_at_offset_minutes"), status: try row.code("status"),
+        boxes: boxes[number] ?? [],
+        completedAt: try row.isNull("completed_at_ms")
+          ? nil : try row.eventTime(milliseconds: "completed_at_ms", offset: "completed_at_offset_minutes"),
+        history: history[number] ?? [])
     }
   }
 }

@@ -26,14 +26,16 @@ extension CustomsStore {
     }
   }
 
-  /// `customs rebate --year`: every shipment whose boxes left a scheme's departure port in the
-  /// year (its local day), assessed, on the routes a scheme could cover.
+  /// `customs rebate --year`: every shipment on a route a scheme could cover whose boxes left the
+  /// departure port in the year (its local day), assessed.
   public func rebates(year: Int) throws -> [RebateAssessment] {
     try mapSQLiteErrors {
       let schemes = try rebateSchemes()
       var assessments: [RebateAssessment] = []
       for route in try db.networkStore.routes() {
-        guard let first = route.legs.first, schemes.contains(where: { $0.departure == first.from }) else { continue }
+        // Only routes whose journeys could qualify: on the others every shipment is refused for
+        // the route alone.
+        guard case .success = RebateAssessment.schemes(for: route, in: schemes), let first = route.legs.first else { continue }
         // A day's margin either side in UTC; the local day decides below.
         let from = Day(year: Int64(year), month: 1, day: 1).adding(days: -1).startMilliseconds
         let to = Day(year: Int64(year) + 1, month: 1, day: 1).adding(days: 1).startMilliseconds
