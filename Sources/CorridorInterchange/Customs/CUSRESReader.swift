@@ -30,7 +30,20 @@ public enum CUSRESReader {
   public static func responses(
     bytes: [UInt8], file: String, zone: (_ place: String?, _ number: String) -> TimeZone?
   ) throws(CorridorError) -> [CustomsResponse] {
-    let reader = EDIFACTInterchangeReader(tokenizer: EDIFACTTokenizer(bytes: bytes), file: file)
+    try responses(EDIFACTTokenizer(bytes: bytes), file: file, zone: zone)
+  }
+
+  /// The same, read from a file as it streams (memory holds one message at a time).
+  public static func responses(
+    handle: FileHandle, file: String, zone: (_ place: String?, _ number: String) -> TimeZone?
+  ) throws(CorridorError) -> [CustomsResponse] {
+    try responses(EDIFACTTokenizer(handle: handle), file: file, zone: zone)
+  }
+
+  static func responses(
+    _ tokenizer: EDIFACTTokenizer, file: String, zone: (_ place: String?, _ number: String) -> TimeZone?
+  ) throws(CorridorError) -> [CustomsResponse] {
+    let reader = EDIFACTInterchangeReader(tokenizer: tokenizer, file: file)
     var responses: [CustomsResponse] = []
     while let message = try reader.next() {
       responses += try read(message, file: file, zone: zone)

@@ -12,7 +12,15 @@ public enum CustomsCSV {
   ]
 
   public static func responses(bytes: [UInt8], file: String) throws(CorridorError) -> [CustomsResponse] {
-    let reader = CSVReader(bytes: bytes)
+    try responses(CSVReader(bytes: bytes), file: file)
+  }
+
+  /// The same, read from a file as it streams.
+  public static func responses(handle: FileHandle, file: String) throws(CorridorError) -> [CustomsResponse] {
+    try responses(CSVReader(handle: handle), file: file)
+  }
+
+  static func responses(_ reader: CSVReader, file: String) throws(CorridorError) -> [CustomsResponse] {
     let index = try reader.header(file: file, columns: columns, required: ["number", "status", "at"])
     var responses: [CustomsResponse] = []
     while let record = try reader.next(file: file) {

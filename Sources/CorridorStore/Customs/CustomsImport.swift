@@ -33,18 +33,19 @@ extension CustomsStore {
     path: String, name: String? = nil, format: CustomsFileFormat? = nil, create: Bool = false, operator op: String
   ) throws -> CustomsImportSummary {
     let file = name ?? path
-    let bytes = try InputFile.contents(path, name: file)
-    let format = format ?? (EDIFACTDetection.looksLikeEDIFACT(Array(bytes.prefix(64))) ? .edifact : .csv)
+    let handle = try InputFile.open(path, name: file)
+    defer { try? handle.close() }
+    let format = try format ?? (EDIFACTDetection.looksLikeEDIFACT(path: path) ? .edifact : .csv)
     let zones = Dictionary(try db.networkStore.locations().map { ($0.code.text, $0.timeZone) }, uniquingKeysWith: { a, _ in a })
     let responses: [CustomsResponse]
     switch format {
-    case .csv: responses = try CustomsCSV.responses(bytes: bytes, file: file)
+    case .csv: responses = try CustomsCSV.responses(handle: handle, file: file)
     case .edifact:
       // A time without a zone is the place's, else the declaration's office's.
       let offices = Dictionary(
         try connection.rows("SELECT number, office FROM declarations").map { (try $0.text("number"), try $0.text("office")) },
         uniquingKeysWith: { a, _ in a })
-      responses = try CUSRESReader.responses(bytes: bytes, file: file) { place, number in
+      responses = try CUSRESReader.responses(handle: handle, file: file) { place, number in
         (place.flatMap { zones[$0] } ?? offices[number].flatMap { zones[$0] }).flatMap(TimeZone.init(identifier:))
       }
     }
