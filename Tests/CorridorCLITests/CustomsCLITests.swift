@@ -37,6 +37,12 @@ import Testing
     // Selected: both boxes held at the office (CUSI through the engine); a departure is refused.
     let track = try #require(try CLI.json(CLI.run(["track", boxes[0], "--db", db, "--format", "json"]).stdout) as? [String: Any])
     #expect((track["lastEvent"] as? [String: Any])?["code"] as? String == "CUSI")
+    // Which declaration holds it, and how far it is.
+    let declarations = try #require(track["declarations"] as? [[String: Any]])
+    #expect(declarations.map { $0["number"] as? String } == [number] && declarations.first?["status"] as? String == "selected")
+    #expect(declarations.first?["procedure"] as? String == "export" && declarations.first?["office"] as? String == "CNCQI")
+    let text = try CLI.run(["track", boxes[0], "--db", db, "--lang", "zh-CN"]).stdout
+    #expect(text.contains("海关        \(number)（出口，CNCQI）：被布控"), "\(text)")
     let held = try CLI.run(["event", "record", boxes[0], "DEPA", "--at", "2025-01-03T14:00:00+08:00", "--location", "CNCQI", "--db", db])
     #expect(held.status == 65 && held.stderr.contains("customs-hold"), "\(held.stderr)")
     // The first box released (CUSR): it may depart; the second is still held.

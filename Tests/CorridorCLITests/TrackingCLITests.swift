@@ -28,7 +28,7 @@ import Testing
     let object = try #require(try CLI.json(result.stdout) as? [String: Any])
     for key in [
       "container", "shipment", "route", "state", "lastEvent", "leg", "legs", "kmCovered", "kmTotal", "nextLocation", "eta", "delayHours",
-      "exceptions",
+      "exceptions", "declarations",
     ] {
       #expect(object.keys.contains(key), "missing \(key)")
     }

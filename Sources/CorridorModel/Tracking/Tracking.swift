@@ -64,6 +64,23 @@ public struct TrackingReport: Sendable {
   public let exceptions: [Exception]
   /// Every event of the shipment in time order, retracted ones included (for `--history`).
   public let history: [MovementEvent]
+  /// The customs declarations covering the box on its shipment, oldest first, each with the
+  /// box's own status (docs/customs.md): which declaration holds a box, and how far it is.
+  public var declarations: [Customs] = []
+
+  public struct Customs: Sendable, Equatable {
+    public let number: String
+    public let procedure: CustomsProcedure
+    public let office: LocationCode
+    public let status: DeclarationStatus
+
+    package init(number: String, procedure: CustomsProcedure, office: LocationCode, status: DeclarationStatus) {
+      self.number = number
+      self.procedure = procedure
+      self.office = office
+      self.status = status
+    }
+  }
 
   package init(
     container: ContainerNumber, shipment: String?, route: Route?, state: State, lastEvent: LastEvent?, leg: Int?, legs: Int?, kmCovered: Int,

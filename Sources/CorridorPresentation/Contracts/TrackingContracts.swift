@@ -51,7 +51,16 @@ public struct TrackView: Encodable, Sendable {
   }
 
   package enum Keys: String, CodingKey {
-    case container, shipment, route, state, lastEvent, leg, legs, kmCovered, kmTotal, nextLocation, eta, delayHours, exceptions, history
+    case container, shipment, route, state, lastEvent, leg, legs, kmCovered, kmTotal, nextLocation, eta, delayHours, exceptions, declarations
+    case history
+  }
+
+  public struct DeclarationLine: Encodable, Sendable {
+    public let number: String
+    public let procedure: String
+    public let office: String
+    /// The box's own status on the declaration.
+    public let status: String
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -75,6 +84,10 @@ public struct TrackView: Encodable, Sendable {
       report.exceptions.map {
         ExceptionView(eventId: $0.eventID, code: $0.code.rawValue, location: $0.location.text, at: $0.at.description, kind: $0.kind, rule: $0.rule)
       }, forKey: .exceptions)
+    try c.encode(
+      report.declarations.map {
+        DeclarationLine(number: $0.number, procedure: $0.procedure.rawValue, office: $0.office.text, status: $0.status.rawValue)
+      }, forKey: .declarations)
     if includeHistory { try c.encode(historyItems, forKey: .history) }
   }
 

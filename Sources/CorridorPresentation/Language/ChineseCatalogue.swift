@@ -218,6 +218,8 @@ enum ChineseCatalogue {
     .colDetained: "扣留",
     .colSeized: "没收",
     .colRejected: "退单",
+    .trackCustoms: "海关",
+    .trackCustomsValue: "{1}（{2}，{3}）：{4}",
   ]
 
   /// The shipped corridors (`fixtures/reference/01-network.json`).
@@ -267,6 +269,9 @@ enum ChineseCatalogue {
     "p25Hours": "第25百分位（小时）", "medianHours": "中位数（小时）", "p75Hours": "第75百分位（小时）", "document%": "单证审核（%）", "physical%": "人工查验（%）",
     "scan%": "机检（%）", "clear": "查验无异常", "discrepancy": "查验有异常", "detained": "扣留", "seized": "没收", "rejected": "退单",
   ]
+
+  /// The customs procedures (`CustomsProcedure`).
+  static let procedures: [String: String] = ["export": "出口", "import": "进口", "transit": "转关"]
 
   /// The fixed words that stand in table cells (kinds, states, modes), for `--lang zh-CN` tables.
   static let cellWords: [String: String] = [

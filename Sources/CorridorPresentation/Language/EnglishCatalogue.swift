@@ -220,5 +220,7 @@ enum EnglishCatalogue {
     .colDetained: "Detained",
     .colSeized: "Seized",
     .colRejected: "Rejected",
+    .trackCustoms: "customs",
+    .trackCustomsValue: "{1} {2} at {3}: {4}",
   ]
 }

@@ -216,4 +216,6 @@ public enum Phrase: String, Sendable, CaseIterable {
   case colDetained
   case colSeized
   case colRejected
+  case trackCustoms
+  case trackCustomsValue
 }

@@ -235,6 +235,22 @@ extension CustomsStore {
 }
 
 extension CustomsStore {
+  /// The declarations covering a box on a shipment, oldest first, with the box's own status
+  /// (`track`): one indexed query.
+  func declarations(covering container: ContainerNumber, shipment: String) throws -> [TrackingReport.Customs] {
+    try connection.rows(
+      """
+      SELECT d.number, d.procedure, d.office, b.status FROM declaration_boxes b JOIN declarations d ON d.number = b.declaration
+      WHERE b.container = ? AND d.shipment = ? ORDER BY d.declared_at_ms, d.number
+      """, [.text(container.text), .text(shipment)]
+    ).map { row throws(RowDecodingError) in
+      TrackingReport.Customs(
+        number: try row.text("number"), procedure: try row.code("procedure"), office: try row.location("office"), status: try row.code("status"))
+    }
+  }
+}
+
+extension CustomsStore {
   /// The declaration as a key of `party` sees it: nil when its shipment is another party's, so
   /// that another party's number reads as unknown (nil party: an unscoped key sees every one).
   public func declaration(_ number: String, party: String?) throws -> Declaration? {

@@ -100,12 +100,14 @@ extension ReportStore {
       return items
     }
     let atEnd = delivery != nil || nodeIndex >= legCount
-    return TrackingReport(
+    var report = TrackingReport(
       container: container, shipment: ref, route: route, state: state, lastEvent: lastEvent,
       leg: route == nil ? nil : max(1, min(nodeIndex + 1, legCount)), legs: route == nil ? nil : legCount,
       kmCovered: delivery != nil ? (route?.totalKm ?? 0) : legs.prefix(nodeIndex).reduce(0) { $0 + $1.distanceKm },
       kmTotal: route?.totalKm ?? 0, nextLocation: atEnd ? nil : nodes[nodeIndex + 1], eta: eta, delayHours: delay,
       exceptions: exceptions, history: history)
+    report.declarations = try ref.map { try db.customsStore.declarations(covering: container, shipment: $0) } ?? []
+    return report
   }
 
   /// An instant shown at a place's own time zone (the zone's offset at that instant).

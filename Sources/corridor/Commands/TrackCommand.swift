@@ -59,6 +59,13 @@ extension TrackView {
     if let next = report.nextLocation { lines.append((.trackNext, next.text)) }
     if let eta = report.eta { lines.append((.trackEta, eta.description)) }
     if let delay = report.delayHours { lines.append((.trackDelay, words(.trackDelayValue, String(delay)))) }
+    for customs in report.declarations {
+      lines.append(
+        (
+          .trackCustoms,
+          words(.trackCustomsValue, customs.number, words.procedure(customs.procedure), customs.office.text, words.cell(customs.status.rawValue))
+        ))
+    }
     for item in report.exceptions {
       lines.append(
         (.trackException, "\(words.cell(item.kind)) \(item.rule ?? ""): \(item.code.rawValue) at \(item.location) \(item.at) [\(item.eventID)]"))
