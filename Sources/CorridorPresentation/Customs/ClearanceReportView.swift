@@ -66,13 +66,14 @@ extension ClearanceReading {
       case .month: .colMonth
       }
     var page = HTMLPage(
-      title: words(.clearanceTitle), subtitle: words(.periodLodged, words.from(from), words.to(to), words(by)) + words.scope(party),
+      title: words(.clearanceTitle), subtitle: words(.periodLodged, words.from(from), words.to(to), words(by).lowercased()) + words.scope(party),
       language: language)
     // Offices by their place names, commodities by theirs, in the page's language.
     let names = Dictionary(try offices().map { ($0.code.text, words.place($0)) }, uniquingKeysWith: { a, _ in a })
-    func label(_ group: String) -> String {
+    // The chart names an office by its place (its rotated labels must fit); the table by both.
+    func label(_ group: String, code: Bool = true) -> String {
       switch grouping {
-      case .office: names[group].map { "\(group) \($0)" } ?? group
+      case .office: names[group].map { code ? "\(group) \($0)" : $0 } ?? group
       case .commodity: words.commodity(group)
       case .route, .month: group
       }
@@ -81,7 +82,7 @@ extension ClearanceReading {
     page.add(
       ChartSpec(
         kind: .bars, id: "release-hours", title: words(.clearanceChartTitle), xLabel: words(by), yLabel: words(.clearanceAxis),
-        categories: released.map { label($0.0.group) },
+        categories: released.map { label($0.0.group, code: false) },
         series: [
           ChartSeries(
             name: words(.seriesMedianRelease), values: released.map { Double($0.1[2]) / 60 },
