@@ -59,6 +59,37 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
     #expect(summary["locations"].inserted == 3 && summary["tariffs"].isZero)
   }
 
+  /// A route's direction comes from its ends (a UN/LOCODE's country): the shipped routes all
+  /// leave China; the same legs the other way round come home (through both gauge changes in
+  /// the other order); a route abroad is transit. A declared direction that contradicts the ends
+  /// is refused at its position, with nothing loaded.
+  @Test func aRoutesDirectionFollowsItsEnds() throws {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "test")
+    #expect(try db.networkStore.routes().map(\.direction) == Array(repeating: .export, count: 6))
+    func reference(_ code: String, _ nodes: [String], direction: String? = nil) -> String {
+      let legs = zip(nodes, nodes.dropFirst()).map { from, to in
+        #"{"from": "\#(from)", "to": "\#(to)", "mode": "rail", "distanceKm": 100, "transitHours": 10, "borderCrossing": false, "gaugeChange": true}"#
+      }
+      let declared = direction.map { #", "direction": "\#($0)""# } ?? ""
+      return #"{"routes": [{"code": "\#(code)", "corridor": "CN-EU", "name": "test"\#(declared), "legs": [\#(legs.joined(separator: ", "))]}]}"#
+    }
+    _ = try load(reference("DUI-AKL-CQ", ["DEDUI", "PLMAA", "BYBQT", "KZDOS", "CNAKL", "CNCQI"], direction: "import"), into: db)
+    _ = try load(reference("DOS-MAA", ["KZDOS", "BYBQT", "PLMAA"]), into: db)
+    #expect(try db.networkStore.route("DUI-AKL-CQ")?.direction == .import && db.networkStore.route("DOS-MAA")?.direction == .transit)
+    #expect(RouteDirection.of(origin: LocationCode(trusted: "CNCQI"), destination: LocationCode(trusted: "CNSHA")) == .domestic)
+    let before = try networkSnapshot(db)
+    let refused = #expect(throws: CorridorError.self) {
+      try load(reference("CQ-DOS", ["CNCQI", "CNAKL", "KZDOS"], direction: "import"), into: db, file: "r.json")
+    }
+    #expect(refused?.rule == .routeDirection)
+    #expect(refused?.text == "r.json:1:82: $.routes[0].direction: route CQ-DOS is declared import but runs from CNCQI (CN) to KZDOS (KZ): export")
+    #expect(try networkSnapshot(db) == before)
+    let view = String(
+      decoding: try JSONEncoder().encode(RouteView(try #require(try db.networkStore.route("DUI-AKL-CQ")), withLegs: false)), as: UTF8.self)
+    #expect(view.contains("\"direction\":\"import\""))
+  }
+
   @Test func loadsAndReadsBack() throws {
     let db = try freshDatabase()
     let summary = try load(miniReference, into: db)

@@ -121,6 +121,32 @@ public struct Route: Sendable, Equatable {
   public static let maxLegs = 100
 }
 
+/// Which way a route carries goods across China's border (docs/network.md), from where it starts
+/// and ends: a UN/LOCODE's first two letters are its country. A route both ends of which are in
+/// China is domestic (a Yangtze barge to Shanghai); one that neither starts nor ends there is
+/// transit.
+public enum RouteDirection: String, Sendable, CaseIterable {
+  case export, `import`, transit, domestic
+
+  public static func of(origin: LocationCode, destination: LocationCode) -> RouteDirection {
+    switch (origin.country == "CN", destination.country == "CN") {
+    case (true, false): .export
+    case (false, true): .import
+    case (false, false): .transit
+    case (true, true): .domestic
+    }
+  }
+}
+
+extension Route {
+  /// Derived from its ends, never stored: a reference file may declare it, and is refused when
+  /// the declaration contradicts the ends (`route-direction`).
+  public var direction: RouteDirection? {
+    guard let origin, let destination else { return nil }
+    return RouteDirection.of(origin: origin, destination: destination)
+  }
+}
+
 // The rule ids of the network and reference files, declared with the feature (no central list: `RuleID`).
 extension RuleID {
   public static let aliasTaken = RuleID("alias-taken")
@@ -128,6 +154,8 @@ extension RuleID {
   public static let mode = RuleID("mode")
   public static let routeBounds = RuleID("route-bounds")
   public static let routeCycle = RuleID("route-cycle")
+  /// A route declared export, import, transit or domestic against what its ends say.
+  public static let routeDirection = RuleID("route-direction")
   public static let traction = RuleID("traction")
   public static let unknownCorridor = RuleID("unknown-corridor")
   public static let unknownRoute = RuleID("unknown-route")

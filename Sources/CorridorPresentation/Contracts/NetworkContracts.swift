@@ -49,9 +49,12 @@ public struct RouteView: Encodable, Sendable {
   public let legs: [LegView]?
   /// Added with the Chinese pages; absent where the route has none.
   public let nameZh: String?
+  /// `export`, `import`, `transit` or `domestic`, from the route's ends (docs/network.md).
+  public let direction: String?
 
   public init(_ route: Route, withLegs: Bool) {
     nameZh = route.nameZh
+    direction = route.direction?.rawValue
     code = route.code
     corridor = route.corridor
     name = route.name

@@ -114,9 +114,18 @@ extension ReferenceSection {
       }
       let name = try item.required("name").string()
       guard !name.trimmingSpaces.isEmpty else { throw try item.required("name").error("empty route name") }
-      context.routes.append(
-        Route(
-          code: code, corridor: corridor, name: name, legs: legs, source: try item.optional("source")?.string(), nameZh: try item.nameZh()))
+      let route = Route(
+        code: code, corridor: corridor, name: name, legs: legs, source: try item.optional("source")?.string(), nameZh: try item.nameZh())
+      // A declared direction is checked against the ends, not stored: the ends decide.
+      if let cursor = item.optional("direction"), let derived = route.direction {
+        let declared = try cursor.code("direction", as: RouteDirection.self)
+        guard declared == derived else {
+          throw cursor.error(
+            "route \(code) is declared \(declared.rawValue) but runs from \(legs[0].from) (\(legs[0].from.country)) to \(legs[legs.count - 1].to) "
+              + "(\(legs[legs.count - 1].to.country)): \(derived.rawValue)", rule: .routeDirection)
+        }
+      }
+      context.routes.append(route)
     }
     let routes = context.routes
     return { db, op, counts in
