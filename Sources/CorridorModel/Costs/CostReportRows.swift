@@ -100,6 +100,8 @@ public struct ExportReportRow: Sendable {
 public enum ExportGrouping: String, Sendable, CaseIterable {
   case commodity, corridor
   case destinationCountry = "destination-country"
+  /// The country at the other end: the destination's for exports, the origin's for imports.
+  case partnerCountry = "partner-country"
 }
 
 extension Exact {

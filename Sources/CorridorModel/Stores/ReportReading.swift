@@ -14,8 +14,11 @@ public protocol ReportReading {
     from: Day?, to: Day?, corridor: String?, route: String?, by groupings: [[CostGrouping]], currency: Currency, fxAt: Day?,
     asOf: EventTime?, party: String?
   ) throws -> [[CostReportRow]]
-  func exportReport(year: Int, compare: Int?, by grouping: ExportGrouping, currency: Currency, fxAt: Day?, party: String?) throws
-    -> [ExportReportRow]
+  /// `report exports` (`direction` `.export`) and `report imports` (`.import`): the shipments on
+  /// routes of that direction.
+  func exportReport(
+    year: Int, compare: Int?, by grouping: ExportGrouping, currency: Currency, fxAt: Day?, party: String?, direction: RouteDirection
+  ) throws -> [ExportReportRow]
   func exceptions(staleHours: Int, now: EventTime, party: String?) throws -> [ExceptionItem]
   func transitReport(from: Day?, to: Day?, corridor: String?, route: String?, party: String?) throws -> TransitReport
   func policyImpact(from: Day?, to: Day?, corridor: String?, policiesAsOf: Day, currency: Currency, fxAt: Day?, party: String?) throws

@@ -220,6 +220,10 @@ enum ChineseCatalogue {
     .colRejected: "退单",
     .trackCustoms: "海关",
     .trackCustomsValue: "{1}（{2}，{3}）：{4}",
+    .importsTitle: "{1}年重庆进口（按商品）",
+    .importsSubtitle: "申报进口货值（{1}）",
+    .importValueTitle: "各商品进口货值",
+    .noImports: "{1}年没有进口。",
   ]
 
   /// The shipped corridors (`fixtures/reference/01-network.json`).

@@ -222,5 +222,9 @@ enum EnglishCatalogue {
     .colRejected: "Rejected",
     .trackCustoms: "customs",
     .trackCustomsValue: "{1} {2} at {3}: {4}",
+    .importsTitle: "Chongqing imports by commodity, {1}",
+    .importsSubtitle: "Declared import value in {1}",
+    .importValueTitle: "Import value by commodity",
+    .noImports: "No imports in {1}.",
   ]
 }

@@ -218,4 +218,8 @@ public enum Phrase: String, Sendable, CaseIterable {
   case colRejected
   case trackCustoms
   case trackCustomsValue
+  case importsTitle
+  case importsSubtitle
+  case importValueTitle
+  case noImports
 }

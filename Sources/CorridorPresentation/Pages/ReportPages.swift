@@ -60,16 +60,22 @@ extension ReportReading {
 
   /// `report exports --format html`: export value by commodity with the change on the year
   /// compared, subcategories under their category.
+  /// The exports page, or with `direction` `.import` the imports page (the same figures for
+  /// the shipments coming home).
   public func exportsPage(
-    year: Int, compare: Int?, currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil, language: PageLanguage = .english
+    year: Int, compare: Int?, currency: Currency = .cny, fxAt: Day? = nil, party: String? = nil, language: PageLanguage = .english,
+    direction: RouteDirection = .export
   ) throws -> String {
     let words = Words(language)
-    let rows = try exportReport(year: year, compare: compare, by: .commodity, currency: currency, fxAt: fxAt, party: party)
+    let imports = direction == .import
+    let rows = try exportReport(
+      year: year, compare: compare, by: .commodity, currency: currency, fxAt: fxAt, party: party, direction: direction)
     let views = rows.map { ExportReportView($0, currency: currency) }
     let unit = currency.code
     var page = HTMLPage(
-      title: words(.exportsTitle, String(year)),
-      subtitle: words(.exportsSubtitle, unit) + (compare.map { words(.exportsCompared, String($0)) } ?? "") + words.scope(party),
+      title: words(imports ? .importsTitle : .exportsTitle, String(year)),
+      subtitle: words(imports ? .importsSubtitle : .exportsSubtitle, unit) + (compare.map { words(.exportsCompared, String($0)) } ?? "")
+        + words.scope(party),
       language: language)
     let names = views.map { view in
       view.parent.map { words(.subcategoryIn, words.commodity(view.group), words.commodity($0)) } ?? words.commodity(view.group)
@@ -86,7 +92,8 @@ extension ReportReading {
     }
     page.add(
       ChartSpec(
-        kind: .bars, id: "export-value", title: words(.exportValueTitle), xLabel: words(.colCommodity), yLabel: words(.valueAxis, unit),
+        kind: .bars, id: "export-value", title: words(imports ? .importValueTitle : .exportValueTitle), xLabel: words(.colCommodity),
+        yLabel: words(.valueAxis, unit),
         categories: names, series: series), unit: unit, note: words(.exportNote))
     if compare != nil {
       page.addTable(
@@ -97,7 +104,7 @@ extension ReportReading {
             (v.parent == nil ? "" : "  ") + words.commodity(v.group), String(v.shipments), String(v.teu), DigitGrouping.grouped(v.value),
             v.changePercent.map { String(format: "%.1f", $0) } ?? "–",
           ]
-        }, empty: words(.noExports, String(year)))
+        }, empty: words(imports ? .noImports : .noExports, String(year)))
     }
     return page.render()
   }

@@ -56,7 +56,7 @@ extension ReportStore {
   /// half-to-even; group totals are sums. Subcategories follow their category, which includes them.
   public func exportReport(
     year: Int, compare: Int? = nil, by grouping: ExportGrouping = .commodity, currency: Currency = .cny, fxAt: Day? = nil,
-    party: String? = nil
+    party: String? = nil, direction: RouteDirection = .export
   ) throws -> [ExportReportRow] {
     let fx = try db.costStore.fxTable()
     let routeInfo = Dictionary(try db.networkStore.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
@@ -75,6 +75,9 @@ extension ReportStore {
         return [(booking.commodity.rawValue, nil)]
       case .corridor: return [(routeInfo[booking.route]?.corridor ?? "", nil)]
       case .destinationCountry: return [(routeInfo[booking.route]?.destination?.country ?? "", nil)]
+      case .partnerCountry:
+        let route = routeInfo[booking.route]
+        return [((direction == .import ? route?.origin : route?.destination)?.country ?? "", nil)]
       }
     }
 
@@ -84,6 +87,8 @@ extension ReportStore {
       let to = Day(year: Int64(target), month: 12, day: 31)
       try db.shipmentStore.forEachBookedShipment(ShipmentFilter(from: from, to: to, party: party)) { shipment in
         let booking = shipment.booking
+        // Only the shipments on routes of the direction asked (a route's direction: its ends).
+        guard routeInfo[booking.route]?.direction == direction else { return }
         let converted = try fx.convert(
           Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)
         let value: Int64

@@ -9,7 +9,8 @@ extension Corridor {
     static let configuration = CommandConfiguration(
       abstract: "Operational and freight-cost reports.",
       subcommands: [
-        Costs.self, Exports.self, Exceptions.self, Transit.self, Emissions.self, NetworkMap.self, FreeTime.self, PolicyImpact.self, Clearance.self,
+        Costs.self, Exports.self, Imports.self, Exceptions.self, Transit.self, Emissions.self, NetworkMap.self, FreeTime.self, PolicyImpact.self,
+        Clearance.self,
       ]
     )
   }
@@ -163,37 +164,54 @@ extension Corridor.Report {
   struct Exports: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Declared export value, shipments and TEU per group, with the year-on-year change.")
-    @Option(parsing: .unconditional, help: "Year to report.") var year: Int
-    @Option(parsing: .unconditional, help: "Year to compare with.") var compare: Int?
-    @Option(help: "Group by commodity (default), corridor or destination-country.") var by: ExportGrouping = .commodity
-    @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
-    @Option(name: .customLong("fx-at"), help: "Convert every value at this date's rate (e.g. the year-end rate).") var fxAt: String?
-    @OptionGroup var database: DatabaseOptions
-    @OptionGroup var output: ReportFormatOptions
+    @OptionGroup var trade: TradeReportOptions
 
-    func run() throws {
-      try ReportBounds.checkReportYears(year: year, compare: compare)
-      let currency = try Currency(parsing: currency)
-      let db = try database.open()
-      let fxAt = try fxAt.map(Day.init(parsing:))
-      try output.emit(
-        database: database,
-        page: {
-          guard by == .commodity else { throw ValidationError("the exports page is by commodity; leave out --by") }
-          return try db.reportStore.exportsPage(year: year, compare: compare, currency: currency, fxAt: fxAt, language: output.language)
-        }
-      ) { format in
-        let views = try db.reportStore.exportReport(year: year, compare: compare, by: by, currency: currency, fxAt: fxAt)
-          .map { ExportReportView($0, currency: currency) }
-        try output.emit(
-          format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
-          rows: views.map {
-            [
-              ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), $0.value, $0.previousValue ?? "",
-              $0.changePercent.map { String(format: "%.1f", $0) } ?? "", $0.currency,
-            ]
-          }, money: ["value", "previousValue"])
+    func run() throws { try trade.run(.export) }
+  }
+
+  struct Imports: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Declared import value, shipments and TEU per group (shipments on routes into China), with the year-on-year change.")
+    @OptionGroup var trade: TradeReportOptions
+
+    func run() throws { try trade.run(.import) }
+  }
+}
+
+/// `report exports` and `report imports`: the same options, figures and shape, for the shipments
+/// on routes of one direction (docs/costs.md).
+struct TradeReportOptions: ParsableArguments {
+  @Option(parsing: .unconditional, help: "Year to report.") var year: Int
+  @Option(parsing: .unconditional, help: "Year to compare with.") var compare: Int?
+  @Option(help: "Group by commodity (default), corridor, destination-country or partner-country.") var by: ExportGrouping = .commodity
+  @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
+  @Option(name: .customLong("fx-at"), help: "Convert every value at this date's rate (e.g. the year-end rate).") var fxAt: String?
+  @OptionGroup var database: DatabaseOptions
+  @OptionGroup var output: ReportFormatOptions
+
+  func run(_ direction: RouteDirection) throws {
+    try ReportBounds.checkReportYears(year: year, compare: compare)
+    let currency = try Currency(parsing: currency)
+    let db = try database.open()
+    let fxAt = try fxAt.map(Day.init(parsing:))
+    try output.emit(
+      database: database,
+      page: {
+        guard by == .commodity else { throw ValidationError("the \(direction.rawValue)s page is by commodity; leave out --by") }
+        return try db.reportStore.exportsPage(
+          year: year, compare: compare, currency: currency, fxAt: fxAt, language: output.language, direction: direction)
       }
+    ) { format in
+      let views = try db.reportStore.exportReport(year: year, compare: compare, by: by, currency: currency, fxAt: fxAt, direction: direction)
+        .map { ExportReportView($0, currency: currency) }
+      try output.emit(
+        format, json: views, headers: ["group", "shipments", "teu", "value", "previousValue", "change%", "currency"],
+        rows: views.map {
+          [
+            ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), $0.value, $0.previousValue ?? "",
+            $0.changePercent.map { String(format: "%.1f", $0) } ?? "", $0.currency,
+          ]
+        }, money: ["value", "previousValue"])
     }
   }
 }
