@@ -120,6 +120,10 @@ import Testing
     // Every route is reported without a filter; a corridor keeps its own routes.
     #expect(try db.reportStore.transitReport().transit.count == 2)
     #expect(try db.reportStore.transitReport(corridor: "CN-EU").transit.isEmpty)
+    // By direction: the shipped routes all leave China, so the export filter is the whole report
+    // and the import filter is empty; the two add up to the unfiltered report.
+    #expect(try db.reportStore.transitReport(direction: .export).transit == db.reportStore.transitReport().transit)
+    #expect(try db.reportStore.transitReport(direction: .import).transit.isEmpty)
   }
 
   @Test func aRetractedEventIsNotMeasured() throws {

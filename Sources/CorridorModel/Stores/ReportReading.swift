@@ -20,7 +20,8 @@ public protocol ReportReading {
     year: Int, compare: Int?, by grouping: ExportGrouping, currency: Currency, fxAt: Day?, party: String?, direction: RouteDirection
   ) throws -> [ExportReportRow]
   func exceptions(staleHours: Int, now: EventTime, party: String?) throws -> [ExceptionItem]
-  func transitReport(from: Day?, to: Day?, corridor: String?, route: String?, party: String?) throws -> TransitReport
+  func transitReport(from: Day?, to: Day?, corridor: String?, route: String?, party: String?, direction: RouteDirection?) throws
+    -> TransitReport
   func policyImpact(from: Day?, to: Day?, corridor: String?, policiesAsOf: Day, currency: Currency, fxAt: Day?, party: String?) throws
     -> [PolicyImpactRow]
 }

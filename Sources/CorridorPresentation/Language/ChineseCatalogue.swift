@@ -224,6 +224,7 @@ enum ChineseCatalogue {
     .importsSubtitle: "申报进口货值（{1}）",
     .importValueTitle: "各商品进口货值",
     .noImports: "{1}年没有进口。",
+    .partDirection: "{1}线路",
   ]
 
   /// The shipped corridors (`fixtures/reference/01-network.json`).
@@ -273,6 +274,9 @@ enum ChineseCatalogue {
     "p25Hours": "第25百分位（小时）", "medianHours": "中位数（小时）", "p75Hours": "第75百分位（小时）", "document%": "单证审核（%）", "physical%": "人工查验（%）",
     "scan%": "机检（%）", "clear": "查验无异常", "discrepancy": "查验有异常", "detained": "扣留", "seized": "没收", "rejected": "退单",
   ]
+
+  /// The routes' directions (`RouteDirection`).
+  static let directions: [String: String] = ["export": "出口", "import": "进口", "transit": "过境", "domestic": "国内"]
 
   /// The customs procedures (`CustomsProcedure`).
   static let procedures: [String: String] = ["export": "出口", "import": "进口", "transit": "转关"]

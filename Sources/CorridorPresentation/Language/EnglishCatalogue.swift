@@ -226,5 +226,6 @@ enum EnglishCatalogue {
     .importsSubtitle: "Declared import value in {1}",
     .importValueTitle: "Import value by commodity",
     .noImports: "No imports in {1}.",
+    .partDirection: "{1} routes",
   ]
 }

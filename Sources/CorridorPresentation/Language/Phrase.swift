@@ -222,4 +222,5 @@ public enum Phrase: String, Sendable, CaseIterable {
   case importsSubtitle
   case importValueTitle
   case noImports
+  case partDirection
 }

@@ -149,6 +149,10 @@ extension Words {
   public func to(_ day: Day?) -> String { day.map { self(.toDay, self.day($0)) } ?? self(.toDate) }
 
   /// A commodity by its code (`Commodity`); an unknown code as it is.
+  public func direction(_ direction: RouteDirection) -> String {
+    named(direction.rawValue, chinese: ChineseCatalogue.directions[direction.rawValue])
+  }
+
   public func procedure(_ procedure: CustomsProcedure) -> String {
     named(procedure.rawValue, chinese: ChineseCatalogue.procedures[procedure.rawValue])
   }

@@ -144,13 +144,15 @@ extension ReportReading {
   /// border crossing and gauge change, each as the median with the middle half of the trips
   /// (25th to 75th percentile) as a whisker, and every figure in tables.
   public func transitPage(
-    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil, language: PageLanguage = .english
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil, language: PageLanguage = .english,
+    direction: RouteDirection? = nil
   ) throws -> String {
     let words = Words(language)
-    let report = try transitReport(from: from, to: to, corridor: corridor, route: route, party: party)
+    let report = try transitReport(from: from, to: to, corridor: corridor, route: route, party: party, direction: direction)
     var parts = [words(.periodEnded, words.from(from), words.to(to))]
     if let corridor { parts.append(words(.partCorridor, corridor)) }
     if let route { parts.append(words(.partRoute, route)) }
+    if let direction { parts.append(words(.partDirection, words.direction(direction))) }
     var page = HTMLPage(
       title: words(.transitTitle), subtitle: parts.joined(separator: words(.partSeparator)) + words.scope(party), language: language)
     func label(_ spread: DurationSpread, _ text: (Int64) -> String, _ unit: Phrase, _ counted: (one: Phrase, many: Phrase)) -> String {

@@ -84,9 +84,11 @@ extension ReportStore {
   /// gauge change of the routes, for trips and stays that ended between `from` and `to`
   /// (inclusive, UTC days). With `party`, only that party's shipments.
   public func transitReport(
-    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, party: String? = nil, direction: RouteDirection? = nil
   ) throws -> TransitReport {
-    let routes = try db.networkStore.routes().filter { (corridor == nil || $0.corridor == corridor) && (route == nil || $0.code == route) }
+    let routes = try db.networkStore.routes().filter {
+      (corridor == nil || $0.corridor == corridor) && (route == nil || $0.code == route) && (direction == nil || $0.direction == direction)
+    }
     // Compared with both ends rather than made into a ClosedRange: `--from` after `--to` is an
     // empty period (as for the other reports), not a trap.
     let (first, last) = (from?.startMilliseconds ?? .min, to.map { $0.adding(days: 1).startMilliseconds - 1 } ?? .max)

@@ -56,6 +56,7 @@ extension Corridor.Report {
     @Option(help: "Trips and stays that ended on or before this date (UTC).") var to: String?
     @Option(help: "Only this corridor.") var corridor: String?
     @Option(help: "Only this route.") var route: String?
+    @Option(help: "Only routes of this direction: export, import, transit or domestic.") var direction: RouteDirection?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: ReportFormatOptions
 
@@ -66,10 +67,12 @@ extension Corridor.Report {
       try output.emit(
         database: database,
         page: {
-          try db.reportStore.transitPage(from: from, to: to, corridor: corridor, route: route, language: output.language)
+          try db.reportStore.transitPage(
+            from: from, to: to, corridor: corridor, route: route, language: output.language, direction: direction)
         }
       ) { format in
-        let view = TransitReportView(try db.reportStore.transitReport(from: from, to: to, corridor: corridor, route: route))
+        let view = TransitReportView(
+          try db.reportStore.transitReport(from: from, to: to, corridor: corridor, route: route, direction: direction))
         try output.emit(format, json: view, headers: TransitReportView.headers, rows: view.rows, words: ["measure"])
       }
     }
@@ -215,3 +218,5 @@ struct TradeReportOptions: ParsableArguments {
     }
   }
 }
+
+extension RouteDirection: ExpressibleByArgument {}
