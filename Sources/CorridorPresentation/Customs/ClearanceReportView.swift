@@ -57,7 +57,8 @@ extension ClearanceReading {
     from: Day?, to: Day?, by grouping: ClearanceGrouping, party: String? = nil, language: PageLanguage = .english
   ) throws -> String {
     let words = Words(language)
-    let groups = try clearanceReport(from: from, to: to, by: grouping, party: party).map(ClearanceGroupView.init)
+    let report = try clearanceReport(from: from, to: to, by: grouping, party: party)
+    let groups = report.map(ClearanceGroupView.init)
     let by: Phrase =
       switch grouping {
       case .office: .colOffice
@@ -78,20 +79,20 @@ extension ClearanceReading {
       case .route, .month: group
       }
     }
-    let released = groups.compactMap { view in view.releaseTime.figures.map { (view, $0) } }
+    let released = report.compactMap { group in group.release.map { (group: group.group, spread: $0) } }
     page.add(
       ChartSpec(
         kind: .bars, id: "release-hours", title: words(.clearanceChartTitle), xLabel: words(by), yLabel: words(.clearanceAxis),
-        categories: released.map { label($0.0.group, code: false) },
+        categories: released.map { label($0.group, code: false) },
         series: [
           ChartSeries(
-            name: words(.seriesMedianRelease), values: released.map { Double($0.1[2]) / 60 },
-            labels: released.map { view, f in
+            name: words(.seriesMedianRelease), values: released.map { Double($0.spread.medianMinutes) / 60 },
+            labels: released.map { _, spread in
               words(
-                .spreadLabel, DurationText.hours(f[2]), words(.unitHoursShort), DurationText.hours(f[1]), DurationText.hours(f[3]),
-                words.count(view.releaseTime.count, .declarationsOne, .declarationsMany))
+                .spreadLabel, DurationText.hours(spread.medianMinutes), words(.unitHoursShort), DurationText.hours(spread.p25Minutes),
+                DurationText.hours(spread.p75Minutes), words.count(spread.count, .declarationsOne, .declarationsMany))
             },
-            intervals: released.map { Double($0.1[1]) / 60...Double($0.1[3]) / 60 })
+            intervals: released.map { Double($0.spread.p25Minutes) / 60...Double($0.spread.p75Minutes) / 60 })
         ]), unit: words(.unitHours), note: words(.clearanceNote))
     page.addTable(
       words(.clearanceTableHeading), id: "clearance",

@@ -68,11 +68,14 @@ struct DemoCustoms {
     EventTime(milliseconds: time.milliseconds + minutes * 60_000, offsetMinutes: time.offsetMinutes)
   }
 
-  private func record(_ number: String, _ status: DeclarationStatus, _ time: EventTime, check: CustomsCheck? = nil, outcome: InspectionOutcome? = nil)
-    throws
-  {
+  private func record(
+    _ number: String, _ status: DeclarationStatus, _ time: EventTime, containers: [ContainerNumber]? = nil, check: CustomsCheck? = nil,
+    outcome: InspectionOutcome? = nil
+  ) throws {
     try db.customsStore.record(
-      number, DeclarationChange(status: status, at: time, check: check, outcome: outcome, recordedAt: db.clock.nowUTC(), operatorName: op),
+      number,
+      DeclarationChange(
+        status: status, at: time, containers: containers, check: check, outcome: outcome, recordedAt: db.clock.nowUTC(), operatorName: op),
       operator: op)
   }
 
@@ -127,11 +130,7 @@ struct DemoCustoms {
       try record(number, .inspected, time(min(selected + 20 * 60_000, firstRelease - 5 * 60_000)), outcome: .clear)
     }
     for release in releases where release.at <= clock.milliseconds {
-      try db.customsStore.record(
-        number,
-        DeclarationChange(
-          status: .released, at: time(release.at), containers: [containers[release.box]], recordedAt: db.clock.nowUTC(), operatorName: op),
-        operator: op)
+      try record(number, .released, time(release.at), containers: [containers[release.box]])
     }
   }
 }
