@@ -9,7 +9,7 @@ import Testing
 /// Customs declarations over HTTP: `/corridor/v1/declarations` gives the `customs show` JSON,
 /// byte for byte, and a party's key sees only its own shipments' declarations (another party's
 /// number is a 404, as an unknown one is); the clearance page is the report's page, party-scoped.
-@Suite(.serialized) struct DeclarationRouteTests {
+@Suite(.serialized, .onServerThreads) struct DeclarationRouteTests {
   @Test func declarationsAndTheClearancePageArePartyScoped() async throws {
     let fixture = try ServerFixture()
     let server = try await RunningServer.start(fixture)

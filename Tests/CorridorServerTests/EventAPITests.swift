@@ -8,7 +8,7 @@ import Testing
 
 /// `GET /v2/events`, `GET /v2/events/{id}` and `POST /corridor/v1/events` on a real server on
 /// loopback, over the fixture's two parties.
-@Suite(.serialized) struct EventAPITests {
+@Suite(.serialized, .onServerThreads) struct EventAPITests {
   @Test func keysAndRoles() async throws {
     let fixture = try ServerFixture()
     let server = try await RunningServer.start(fixture)

@@ -11,7 +11,7 @@ import Testing
 /// The third hostile round (issue 27) against the real server on loopback: whom push talks to,
 /// what a stalled or unrecordable delivery does, and requests an attacker or a careless client
 /// sends.
-@Suite struct HostileRound3Tests {
+@Suite(.onServerThreads) struct HostileRound3Tests {
   static let secret = Data(repeating: 7, count: 32).base64EncodedString()
 
   func subscribe(_ server: RunningServer, key: String?, _ callback: String) async throws -> RunningServer.Reply {

@@ -8,7 +8,7 @@ import Testing
 
 /// The pages under `/corridor/v1/pages/…`: the same bytes as the report commands' `--format
 /// html`, and a party-scoped key's pages show only its own shipments.
-@Suite(.serialized) struct PageRouteTests {
+@Suite(.serialized, .onServerThreads) struct PageRouteTests {
   @Test func pagesAreTheReportsPagesAndAPartySeesItsOwn() async throws {
     let fixture = try ServerFixture()
     let server = try await RunningServer.start(fixture)

@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import Testing
 
 /// A database with two parties' shipments and events, and one key per role.
 struct ServerFixture {
@@ -84,7 +85,7 @@ final class RunningServer: Sendable {
     logger.logLevel = .error
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = try CorridorServer.application(configuration, logger: logger, onRunning: { port in continuation.yield(port) })
-    let task = Task { try await app.run() }
+    let task = Task(executorPreference: ServerThreads.shared) { try await app.run() }
     var iterator = ports.makeAsyncIterator()
     guard let port = await iterator.next() else { throw CorridorError(.internal, "the server did not start") }
     return RunningServer(port: port, task: task)
@@ -131,6 +132,43 @@ final class RunningServer: Sendable {
   func send(_ method: HTTPMethod, _ path: String, key: String?, json: String) async throws -> Reply {
     try await send(method, path, key: key, body: Array(json.utf8))
   }
+}
+
+/// Threads of the server suites' own, apart from Swift's cooperative pool.
+///
+/// The CLI and browser suites are synchronous and wait on child processes, each holding one of
+/// the pool's threads (two on a two-core machine), and the test runner queues every other test
+/// behind them. A server test that awaited a response was resumed only when that queue drained,
+/// by which time its client's deadline had passed: in CI, nine tests failed with
+/// `deadlineExceeded` on answers the server had given in milliseconds. Here the tests of the
+/// server suites (the `onServerThreads` trait) and the servers they start (listener, every
+/// connection's task, the delivery service) run on threads of their own. `corridor serve` needs
+/// none of this: nothing in its process blocks the pool.
+final class ServerThreads: TaskExecutor {
+  static let shared = ServerThreads()
+  private let queue = DispatchQueue(label: "corridor-test-server", attributes: .concurrent)
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    let executor = asUnownedTaskExecutor()
+    queue.async { job.runSynchronously(on: executor) }
+  }
+}
+
+/// Runs each test of a suite on `ServerThreads`.
+struct OnServerThreads: SuiteTrait, TestTrait, TestScoping {
+  var isRecursive: Bool { true }
+
+  func provideScope(
+    for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+  ) async throws {
+    try await withTaskExecutorPreference(ServerThreads.shared) { try await function() }
+  }
+}
+
+extension Trait where Self == OnServerThreads {
+  /// The suite's tests and the servers they start run apart from the synchronous suites.
+  static var onServerThreads: Self { Self() }
 }
 
 /// Waits until `condition` holds, polling, up to `seconds`: long enough that a machine busy with

@@ -8,7 +8,7 @@ import Testing
 
 /// Event subscriptions, the outbox and signed delivery, checked by a receiver written in Python
 /// (its `hmac` module: a third party's HMAC-SHA256).
-@Suite(.serialized) struct SubscriptionTests {
+@Suite(.serialized, .onServerThreads) struct SubscriptionTests {
   static let secret = Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()
 
   func body(_ callback: String, _ extra: String = "", secret: String? = SubscriptionTests.secret) -> String {
@@ -301,7 +301,7 @@ struct ReceiverProcess: Sendable {
 
 /// Push matches a write's events in memory and poll selects in SQL, from one declaration of each
 /// filter: for every filter and party, the outbox holds exactly what `GET /v2/events` returns.
-@Suite struct PushAgreesWithPollTests {
+@Suite(.onServerThreads) struct PushAgreesWithPollTests {
   @Test func everyFilterSelectsTheSameEventsBothWays() throws {
     let fixture = try ServerFixture()
     let filters = [
