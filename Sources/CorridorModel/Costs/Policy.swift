@@ -36,13 +36,18 @@ public struct Policy: Sendable, Equatable {
   public var illustrative: Bool
   /// The name in Simplified Chinese, for pages in `zh-CN`; nil where none is known.
   public var nameZh: String?
+  /// Only shipments on routes of this direction (return trains are often supported
+  /// differently); nil for both ways.
+  public var direction: RouteDirection?
 
   public init(
     name: String, corridor: String, route: String? = nil, kind: PolicyKind, value: ExactDecimal, currency: Currency? = nil,
     components: [CostComponent] = [.base], cap: Money? = nil, origin: LocationCode? = nil, commodities: [Commodity]? = nil,
-    validFrom: Day, validTo: Day? = nil, source: String? = nil, illustrative: Bool = false, nameZh: String? = nil
+    validFrom: Day, validTo: Day? = nil, source: String? = nil, illustrative: Bool = false, nameZh: String? = nil,
+    direction: RouteDirection? = nil
   ) {
     self.nameZh = nameZh
+    self.direction = direction
     self.name = name
     self.corridor = corridor
     self.route = route
@@ -64,6 +69,7 @@ public struct Policy: Sendable, Equatable {
     guard route.corridor == corridor, self.route == nil || self.route == route.code else { return false }
     guard validFrom <= day, validTo.map({ day <= $0 }) ?? true else { return false }
     if let origin, route.origin != origin { return false }
+    if let direction, route.direction != direction { return false }
     if let commodities, !commodities.contains(commodity), !(commodity.parent.map(commodities.contains) ?? false) { return false }
     return true
   }
@@ -138,7 +144,7 @@ extension Policy {
       validFrom: try located(try item.required("validFrom")) { text throws(CorridorError) in try Day(parsing: text) },
       validTo: try item.optional("validTo").map { try located($0) { text throws(CorridorError) in try Day(parsing: text) } },
       source: try item.optional("source")?.string(), illustrative: try item.optional("illustrative")?.bool() ?? false,
-      nameZh: try item.nameZh())
+      nameZh: try item.nameZh(), direction: try item.optional("direction")?.code("direction", as: RouteDirection.self))
     do { try policy.validate() } catch { throw item.error(error.message, rule: error.rule ?? .policy) }
     return policy
   }

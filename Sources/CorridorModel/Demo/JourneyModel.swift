@@ -36,7 +36,7 @@ public enum JourneyModel {
     }
     add(.GTIN, origin, after: 0)
     for (index, leg) in route.legs.enumerated() {
-      let mode: TransportModeCode = leg.mode == .sea ? .VESSEL : leg.mode == .road ? .TRUCK : leg.mode == .river ? .BARGE : .RAIL
+      let mode = leg.mode.eventMode
       if index == 0 {
         add(.LOAD, leg.from, after: 600 + Int64(random.below(600)), mode)
       }
@@ -50,7 +50,8 @@ public enum JourneyModel {
           add(.CUSI, leg.to, after: 30)
           add(.CUSR, leg.to, after: 600 + Int64(random.below(1440)))
         }
-        if !last { add(.LOAD, leg.to, after: 120 + Int64(random.below(600)), mode) }
+        // Loaded onto what carries the next leg: a barge's box goes on by ship at Shanghai.
+        if !last { add(.LOAD, leg.to, after: 120 + Int64(random.below(600)), route.legs[index + 1].mode.eventMode) }
       }
     }
     if let destination = route.destination { add(.GTOT, destination, after: 240 + Int64(random.below(1440))) }

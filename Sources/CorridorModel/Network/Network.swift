@@ -6,6 +6,17 @@ public enum LocationKind: String, Sendable, CaseIterable {
 
 public enum TransportMode: String, Sendable, CaseIterable {
   case rail, sea, road, river
+
+  /// The DCSA mode of transport a movement on a leg of this mode carries (`modeOfTransport`;
+  /// EDIFACT TDT 8067 2, 1, 3, 8).
+  public var eventMode: TransportModeCode {
+    switch self {
+    case .rail: .RAIL
+    case .sea: .VESSEL
+    case .road: .TRUCK
+    case .river: .BARGE
+    }
+  }
 }
 
 public struct Location: Sendable, Equatable {

@@ -48,6 +48,8 @@ public struct PolicyView: Encodable, Sendable {
   public let validTo: String?
   public let source: String?
   public let illustrative: Bool
+  /// Only for routes of this direction; absent for both ways.
+  public let direction: String?
 
   public init(_ policy: Policy) {
     name = policy.name
@@ -65,6 +67,7 @@ public struct PolicyView: Encodable, Sendable {
     validTo = policy.validTo?.description
     source = policy.source
     illustrative = policy.illustrative
+    direction = policy.direction?.rawValue
   }
 }
 

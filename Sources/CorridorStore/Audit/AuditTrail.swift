@@ -68,7 +68,7 @@ struct AuditedEntity: Sendable {
     /// Fields added to an audited table after entries were written: left out of the state when
     /// NULL, so that the entries written before them still verify.
     static let addedLater: Set<String> = [
-      "carrierBooking", "sizeTypeAsSent", "sealSource", "sealType", "owner", "freeTimeAlerts", "nameZh",
+      "carrierBooking", "sizeTypeAsSent", "sealSource", "sealType", "owner", "freeTimeAlerts", "nameZh", "direction",
     ]
 
     /// `"name":` for each field.

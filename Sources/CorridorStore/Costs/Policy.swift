@@ -9,7 +9,7 @@ extension CostStore {
       try connection.rows(
         """
         SELECT name, corridor, route, kind, value, currency, components, cap_minor, cap_currency, origin, commodities,
-               valid_from, valid_to, source, illustrative, name_zh
+               valid_from, valid_to, source, illustrative, name_zh, direction
         FROM policies ORDER BY valid_from, name
         """
       ).map { row throws(RowDecodingError) in
@@ -30,7 +30,8 @@ extension CostStore {
             return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
           },
           validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.optionalText("source"),
-          illustrative: try row.bool("illustrative"), nameZh: try row.optionalText("name_zh"))
+          illustrative: try row.bool("illustrative"), nameZh: try row.optionalText("name_zh"),
+          direction: try row.isNull("direction") ? nil : try row.code("direction", as: RouteDirection.self))
       }
     }
   }
@@ -66,13 +67,13 @@ extension CostStore {
     try connection.execute(
       """
       INSERT INTO policies(name, corridor, route, kind, value, currency, components, cap_minor, cap_currency, origin, commodities,
-                           valid_from, valid_to, source, illustrative, name_zh)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           valid_from, valid_to, source, illustrative, name_zh, direction)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(name) DO UPDATE SET corridor = excluded.corridor, route = excluded.route, kind = excluded.kind,
         value = excluded.value, currency = excluded.currency, components = excluded.components, cap_minor = excluded.cap_minor,
         cap_currency = excluded.cap_currency, origin = excluded.origin, commodities = excluded.commodities,
         valid_from = excluded.valid_from, valid_to = excluded.valid_to, source = excluded.source, illustrative = excluded.illustrative,
-        name_zh = excluded.name_zh
+        name_zh = excluded.name_zh, direction = excluded.direction
       """,
       [
         .text(policy.name), .text(policy.corridor), SQLValue(policy.route), .text(policy.kind.rawValue), .text(policy.value.description),
@@ -80,6 +81,7 @@ extension CostStore {
         SQLValue(policy.cap?.currency.code), SQLValue(policy.origin?.text),
         SQLValue(policy.commodities?.map(\.rawValue).joined(separator: ",")), .text(policy.validFrom.description),
         SQLValue(policy.validTo?.description), SQLValue(policy.source), SQLValue(policy.illustrative), SQLValue(policy.nameZh),
+        SQLValue(policy.direction?.rawValue),
       ])
     if existing == nil { counts.inserted += 1 } else { counts.updated += 1 }
     try db.auditTrail.audit(action: existing == nil ? "insert" : "update", entity: "policy", key: policy.name, operator: op)

@@ -113,7 +113,7 @@ extension StoreFeature {
         name: "policy",
         select: """
           SELECT name AS key, name, corridor, route, kind, value, currency, components, cap_minor AS capMinor, cap_currency AS capCurrency,
-            origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative, name_zh AS nameZh
+            origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative, name_zh AS nameZh, direction
           FROM policies
           """, keyExpression: "name"),
     ],

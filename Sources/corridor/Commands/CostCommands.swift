@@ -124,6 +124,8 @@ extension Corridor.PolicyGroup {
     @Option(name: .customLong("cap-currency"), help: "Currency of the cap.") var capCurrency: String?
     @Option(help: "Only shipments from this origin (UN/LOCODE).") var origin: String?
     @Option(help: "Only these commodities, comma-separated.") var commodity: String?
+    @Option(help: "Only routes of this direction: export, import, transit or domestic (return trains are often supported differently).")
+    var direction: RouteDirection?
     @Option(help: "Valid from (booked date), YYYY-MM-DD.") var from: String
     @Option(help: "Valid to (inclusive).") var to: String?
     @OptionGroup var database: DatabaseOptions
@@ -143,7 +145,7 @@ extension Corridor.PolicyGroup {
         components: try components.split(separator: ",").map { try CostComponent(parsing: String($0)) }, cap: cap,
         origin: try origin.map { try db.networkStore.resolveLocation($0) },
         commodities: try commodity.map { try $0.split(separator: ",").map { try Commodity(parsing: String($0)) } },
-        validFrom: try Day(parsing: from), validTo: try to.map(Day.init(parsing:)))
+        validFrom: try Day(parsing: from), validTo: try to.map(Day.init(parsing:)), direction: direction)
       let changed = try db.costStore.addPolicy(policy, operator: op.resolved)
       Console.line(changed ? "saved policy \(name)" : "policy \(name) unchanged")
     }
@@ -157,10 +159,11 @@ extension Corridor.PolicyGroup {
     func run() throws {
       let views = try database.open().costStore.policies().map(PolicyView.init)
       try Render.emit(
-        output.format, json: views, headers: ["name", "corridor", "route", "kind", "value", "components", "cap", "from", "to"],
+        output.format, json: views, headers: ["name", "corridor", "route", "direction", "kind", "value", "components", "cap", "from", "to"],
         rows: views.map {
           [
-            $0.name, $0.corridor, $0.route ?? "", $0.kind, $0.value + ($0.currency.map { " \($0)" } ?? ($0.kind == "percent" ? "%" : "")),
+            $0.name, $0.corridor, $0.route ?? "", $0.direction ?? "both", $0.kind,
+            $0.value + ($0.currency.map { " \($0)" } ?? ($0.kind == "percent" ? "%" : "")),
             $0.components.joined(separator: ","), [$0.cap, $0.capCurrency].compactMap { $0 }.joined(separator: " "), $0.validFrom,
             $0.validTo ?? "",
           ]
