@@ -25,32 +25,26 @@ struct PageRoutes {
       try db.networkStore.requireFilters(corridor: corridor, route: nil)
       return try db.reportStore.networkPage(asOf: try instant(items, "asOf") ?? db.clock.now(), corridor: corridor, party: party, language: language)
     },
-    Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt", "asOf"]) { db, items, party, language in
+    Page(name: "costs", parameters: ["from", "to", "corridor", "route", "currency", "fxAt", "asOf", "direction"]) { db, items, party, language in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       return try db.reportStore.costPage(
         from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route,
         currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
-        asOf: try instant(items, "asOf") ?? db.clock.now(), party: party, language: language)
+        asOf: try instant(items, "asOf") ?? db.clock.now(), party: party, language: language, direction: try direction(items))
     },
-    Page(name: "exports", parameters: ["year", "compare", "currency", "fxAt"]) { db, items, party, language in
-      guard let year = try number(items, "year") else { throw DCSAError.badRequest("year is required") }
-      let compare = try number(items, "compare")
-      try ReportBounds.checkReportYears(year: year, compare: compare)
-      return try db.reportStore.exportsPage(
-        year: year, compare: compare, currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
-        party: party, language: language)
-    },
+    trade("exports", .export), trade("imports", .import),
     Page(name: "exceptions", parameters: ["staleHours", "asOf"]) { db, items, party, language in
       let hours = try number(items, "staleHours") ?? 72
       try ReportBounds.checkStaleHours(hours)
       return try db.reportStore.exceptionsPage(staleHours: hours, now: try instant(items, "asOf") ?? db.clock.now(), party: party, language: language)
     },
-    Page(name: "transit", parameters: ["from", "to", "corridor", "route"]) { db, items, party, language in
+    Page(name: "transit", parameters: ["from", "to", "corridor", "route", "direction"]) { db, items, party, language in
       let (corridor, route) = (try items.single("corridor"), try items.single("route"))
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       return try db.reportStore.transitPage(
-        from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party, language: language)
+        from: try day(items, "from"), to: try day(items, "to"), corridor: corridor, route: route, party: party, language: language,
+        direction: try direction(items))
     },
     Page(name: "free-time", parameters: ["asOf", "within", "location"]) { db, items, party, language in
       let location = try items.single("location").map { try db.networkStore.resolveLocation($0) }
@@ -67,6 +61,19 @@ struct PageRoutes {
         from: try day(items, "from"), to: try day(items, "to"), by: by ?? .office, party: party, language: language)
     },
   ]
+
+  /// The exports page, or the imports page: the same figures for the shipments on routes of
+  /// that direction (`report exports|imports --format html`).
+  static func trade(_ name: String, _ direction: RouteDirection) -> Page {
+    Page(name: name, parameters: ["year", "compare", "currency", "fxAt"]) { db, items, party, language in
+      guard let year = try number(items, "year") else { throw DCSAError.badRequest("year is required") }
+      let compare = try number(items, "compare")
+      try ReportBounds.checkReportYears(year: year, compare: compare)
+      return try db.reportStore.exportsPage(
+        year: year, compare: compare, currency: try Currency(parsing: try items.single("currency") ?? "CNY"), fxAt: try day(items, "fxAt"),
+        party: party, language: language, direction: direction)
+    }
+  }
 
   func add(to router: RouterGroup<CorridorRequestContext>) {
     for page in Self.pages {
@@ -109,6 +116,14 @@ struct PageRoutes {
         .contentLanguage: language.htmlTag, .vary: "Accept-Language",
       ],
       body: .init(byteBuffer: ByteBuffer(string: html)))
+  }
+
+  static func direction(_ items: QueryItems) throws -> RouteDirection? {
+    guard let text = try items.single("direction") else { return nil }
+    guard let direction = RouteDirection(rawValue: text) else {
+      throw DCSAError.badRequest("direction must be export, import, transit or domestic")
+    }
+    return direction
   }
 
   static func day(_ items: QueryItems, _ name: String) throws -> Day? {

@@ -62,7 +62,10 @@ import Testing
   @Test func routesOfOneCorridor() throws {
     let result = try CLI.run(["network", "routes", "--corridor", "CN-VN", "--db", db, "--format", "json"])
     let array = try #require(try CLI.json(result.stdout) as? [[String: Any]])
-    #expect(Set(array.compactMap { $0["code"] as? String }) == ["CQ-NIN-HAN", "KNM-HKM-HAN"])
+    #expect(Set(array.compactMap { $0["code"] as? String }) == ["CQ-NIN-HAN", "KNM-HKM-HAN", "HAN-NIN-CQ"])
+    // Each with its direction: the return train comes home.
+    #expect(array.first { $0["code"] as? String == "HAN-NIN-CQ" }?["direction"] as? String == "import")
+    #expect(array.first { $0["code"] as? String == "CQ-NIN-HAN" }?["direction"] as? String == "export")
     #expect(try CLI.run(["network", "routes", "--corridor", "XX", "--db", db]).status == 65)
   }
 

@@ -44,6 +44,12 @@ import Testing
           from: try Day(parsing: "2024-01-01"), to: try Day(parsing: "2024-12-31"), currency: try Currency(parsing: "USD"), party: "Duisburg GmbH")
       ),
       ("exports?year=2024&compare=2023", admin, try fixture.db.reportStore.exportsPage(year: 2024, compare: 2023)),
+      ("imports?year=2024", admin, try fixture.db.reportStore.exportsPage(year: 2024, compare: nil, direction: .import)),
+      (
+        "costs?direction=import&currency=USD&asOf=\(asOf)", admin,
+        try fixture.db.reportStore.costPage(currency: try Currency(parsing: "USD"), asOf: now, direction: .import)
+      ),
+      ("transit?direction=export", admin, try fixture.db.reportStore.transitPage(direction: .export)),
       ("free-time?asOf=\(asOf)&within=5", admin, try fixture.db.freeTimeStore.freeTimePage(asOf: now, within: 5)),
       ("free-time?asOf=\(asOf)", duisburg, try fixture.db.freeTimeStore.freeTimePage(asOf: now, within: 3, party: "Duisburg GmbH")),
     ] {
@@ -75,7 +81,8 @@ import Testing
     // Bad parameters: 400 with a DCSA body; no key: 401.
     for path in [
       "exports", "exports?year=2024&compare=2024", "exports?year=99999999999", "exceptions?staleHours=0", "costs?from=yesterday",
-      "costs?corridor=NOPE", "network?asOf=now", "network?limit=3", "costs?currency=XXX", "transit?from=yesterday", "transit?route=NOPE",
+      "costs?corridor=NOPE", "costs?direction=sideways", "transit?direction=IMPORT", "imports", "network?asOf=now", "network?limit=3",
+      "costs?currency=XXX", "transit?from=yesterday", "transit?route=NOPE",
       "transit?staleHours=3", "free-time?within=-1", "free-time?within=99999", "free-time?location=NOPE", "free-time?asOf=now",
     ] {
       let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: admin)
@@ -84,7 +91,7 @@ import Testing
     }
     // Every page answers another method with 405 and `Allow: GET` (the fuzzer's TRACE on a page
     // added later once got a 404).
-    for page in ["network", "costs", "exports", "exceptions", "transit", "free-time"] {
+    for page in ["network", "costs", "exports", "imports", "exceptions", "transit", "free-time", "clearance"] {
       let reply = try await server.send(.DELETE, "/corridor/v1/pages/\(page)", key: admin)
       #expect(reply.status == 405 && reply.headers.first(name: "Allow") == "GET", "\(page): \(reply.status)")
     }

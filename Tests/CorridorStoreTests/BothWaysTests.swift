@@ -164,4 +164,36 @@ import Testing
     #expect(error?.description.contains("bad.json:2:") == true && error?.message.contains("unknown direction") == true, "\(error?.description ?? "")")
   }
 
+  @Test func eachReportsDirectionFilterAddsUpToTheWhole() throws {
+    let db = try Self.booked("CQ-AKL-DUI")
+    for (ref, route, box) in [("S2", "DUI-AKL-CQB", "MSKU9070323"), ("S3", "CQ-MHN-VTE-ROAD", "TCNU7200794"), ("S4", "SIN-QZH-CQ", "MSKU1234565")] {
+      let number = try ContainerNumber(parsing: box)
+      try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: "22G1"), tareKg: 2200, maxGrossKg: 30_480, operator: "t")
+      try db.shipmentStore.createShipment(
+        ShipmentBooking(
+          ref: ref, route: route, shipper: "A", consignee: "B", commodity: .automobiles, hsCode: nil,
+          value: try Money(parsing: "50000.00", currency: .usd), bookedOn: try Day(parsing: "2024-04-01")),
+        operator: "t")
+      try db.shipmentStore.assign(number, to: ref, grossKg: 8_000, seals: [], operator: "t")
+    }
+    let reports = db.reportStore
+    func costs(_ direction: RouteDirection?) throws -> (shipments: Int, gross: Int64, net: Int64) {
+      let rows = try reports.costReport(by: .route, direction: direction)
+      return (rows.map(\.shipments).reduce(0, +), rows.map(\.gross.minorUnits).reduce(0, +), rows.map(\.net.minorUnits).reduce(0, +))
+    }
+    let (all, out, home) = (try costs(nil), try costs(.export), try costs(.import))
+    #expect(out.shipments == 2 && home.shipments == 2 && all.shipments == 4)
+    #expect(out.gross + home.gross == all.gross && out.net + home.net == all.net && home.gross > 0)
+    #expect(try reports.costReport(by: .route, direction: .import).map(\.group) == ["DUI-AKL-CQB", "SIN-QZH-CQ"])
+    #expect(try reports.costReport(by: .route, direction: .transit).isEmpty)
+    func emissions(_ direction: RouteDirection?) throws -> (shipments: Int, wtw: Int64) {
+      let rows = try reports.emissionReport(by: .route, direction: direction)
+      return (rows.map(\.shipments).reduce(0, +), rows.map(\.wtwGrams).reduce(0, +))
+    }
+    let (allE, outE, homeE) = (try emissions(nil), try emissions(.export), try emissions(.import))
+    #expect(outE.shipments == 2 && homeE.shipments == 2 && outE.wtw + homeE.wtw == allE.wtw && homeE.wtw > 0)
+    // The page says which direction it shows.
+    #expect(try reports.costPage(asOf: nil, direction: .import).contains("import routes"))
+  }
+
 }

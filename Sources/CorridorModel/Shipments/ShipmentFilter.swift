@@ -10,11 +10,15 @@ public struct ShipmentFilter: Sendable {
   public var after: String?
   /// Only shipments whose shipper or consignee is this party (a party-scoped key's pages).
   public var party: String?
+  /// Only shipments on one of these routes (those of one direction: `--direction`); nil for
+  /// any route, empty for none.
+  public var routes: [String]?
 
   public init(
     corridor: String? = nil, route: String? = nil, status: ShipmentStatus? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil,
-    after: String? = nil, party: String? = nil
+    after: String? = nil, party: String? = nil, routes: [String]? = nil
   ) {
+    self.routes = routes
     self.corridor = corridor
     self.route = route
     self.status = status

@@ -12,7 +12,7 @@ public protocol ReportReading {
   func networkPositions(asOf: EventTime, party: String?) throws -> NetworkPositions
   func costReports(
     from: Day?, to: Day?, corridor: String?, route: String?, by groupings: [[CostGrouping]], currency: Currency, fxAt: Day?,
-    asOf: EventTime?, party: String?
+    asOf: EventTime?, party: String?, direction: RouteDirection?
   ) throws -> [[CostReportRow]]
   /// `report exports` (`direction` `.export`) and `report imports` (`.import`): the shipments on
   /// routes of that direction.

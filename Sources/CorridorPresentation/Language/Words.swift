@@ -134,10 +134,11 @@ public struct Words: Sendable {
 
 extension Words {
   /// The booking period under a page's title: when, which corridor or route, in what currency.
-  public func period(from: Day?, to: Day?, corridor: String?, route: String?, currency: String) -> String {
+  public func period(from: Day?, to: Day?, corridor: String?, route: String?, currency: String, direction: RouteDirection? = nil) -> String {
     var parts = [self(.periodBooked, self.from(from), self.to(to))]
     if let corridor { parts.append(self(.partCorridor, corridor)) }
     if let route { parts.append(self(.partRoute, route)) }
+    if let direction { parts.append(self(.partDirection, self.direction(direction))) }
     parts.append(self(.amountsIn, currency))
     return parts.joined(separator: self(.partSeparator))
   }

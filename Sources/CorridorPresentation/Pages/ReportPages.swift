@@ -9,18 +9,19 @@ extension ReportReading {
   /// the waiting costs stacked on it.
   public func costPage(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, currency: Currency = .cny, fxAt: Day? = nil,
-    asOf: EventTime? = nil, party: String? = nil, language: PageLanguage = .english
+    asOf: EventTime? = nil, party: String? = nil, language: PageLanguage = .english, direction: RouteDirection? = nil
   ) throws -> String {
     let words = Words(language)
     // By corridor, and by corridor and month, in one pass over the shipments.
     let reports = try costReports(
       from: from, to: to, corridor: corridor, route: route, by: [[.corridor], [.corridor, .month]], currency: currency, fxAt: fxAt,
-      asOf: asOf, party: party)
+      asOf: asOf, party: party, direction: direction)
     let views = try reports[0].map(CostReportView.init)
     let unit = currency.code
     var page = HTMLPage(
       title: words(.costsTitle),
-      subtitle: words.period(from: from, to: to, corridor: corridor, route: route, currency: unit) + words.scope(party), language: language)
+      subtitle: words.period(from: from, to: to, corridor: corridor, route: route, currency: unit, direction: direction) + words.scope(party),
+      language: language)
     let corridors = views.map(\.group)
     func series(_ name: String, _ values: [String?]) -> ChartSeries {
       ChartSeries(name: name, values: values.map { $0.flatMap(Double.init) }, labels: values.map { $0.map(DigitGrouping.grouped) ?? "–" })

@@ -6,10 +6,11 @@ extension ReportStore {
   /// Freight and waiting costs of the shipments booked in `from…to` (cancelled ones excluded), grouped.
   public func costReport(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: CostGrouping = .corridor,
-    currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime? = nil, party: String? = nil
+    currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime? = nil, party: String? = nil, direction: RouteDirection? = nil
   ) throws -> [CostReportRow] {
     try costReports(
-      from: from, to: to, corridor: corridor, route: route, by: [[grouping]], currency: currency, fxAt: fxAt, asOf: asOf, party: party)[0]
+      from: from, to: to, corridor: corridor, route: route, by: [[grouping]], currency: currency, fxAt: fxAt, asOf: asOf, party: party,
+      direction: direction)[0]
   }
 
   /// Several groupings of the same shipments in one pass: each entry of `groupings` is a list
@@ -19,9 +20,10 @@ extension ReportStore {
   /// the stays read in one go (`staysByShipment`), up to `asOf` (default: now).
   public func costReports(
     from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by groupings: [[CostGrouping]],
-    currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime? = nil, party: String? = nil
+    currency: Currency = .cny, fxAt: Day? = nil, asOf: EventTime? = nil, party: String? = nil, direction: RouteDirection? = nil
   ) throws -> [[CostReportRow]] {
-    let filter = ShipmentFilter(corridor: corridor, route: route, from: from, to: to, party: party)
+    let filter = ShipmentFilter(
+      corridor: corridor, route: route, from: from, to: to, party: party, routes: try db.networkStore.routeCodes(direction))
     let calculator = try CostCalculator(database: db)
     let stays = try db.freeTimeStore.staysByShipment(filter, asOf: asOf ?? clock.now())
     let routeCorridors = Dictionary(try db.networkStore.routes().map { ($0.code, $0.corridor) }, uniquingKeysWith: { a, _ in a })

@@ -6,11 +6,13 @@ extension ReportStore {
   /// shipment whose emissions cannot be computed (a missing factor) stops the report: a total
   /// without it would be too low.
   public func emissionReport(
-    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: EmissionGrouping = .corridor
+    from: Day? = nil, to: Day? = nil, corridor: String? = nil, route: String? = nil, by grouping: EmissionGrouping = .corridor,
+    direction: RouteDirection? = nil
   ) throws -> [EmissionReportRow] {
     let calculator = try EmissionCalculator(database: db)
     var rows: [String: EmissionReportRow] = [:]
-    try db.costStore.forEachShipmentToCost(ShipmentFilter(corridor: corridor, route: route, from: from, to: to)) { shipment, sizeTypes in
+    let filter = ShipmentFilter(corridor: corridor, route: route, from: from, to: to, routes: try db.networkStore.routeCodes(direction))
+    try db.costStore.forEachShipmentToCost(filter) { shipment, sizeTypes in
       let emissions: ShipmentEmissions
       do {
         emissions = try calculator.emissions(of: shipment, sizeTypes: sizeTypes)

@@ -111,6 +111,12 @@ extension NetworkStore {
     if let container { _ = try db.containerStore.requireContainer(container) }
   }
 
+  /// The codes of the routes of `direction` (a shipment filter's `routes`); nil for any.
+  public func routeCodes(_ direction: RouteDirection?) throws -> [String]? {
+    guard let direction else { return nil }
+    return try routes().filter { $0.direction == direction }.map(\.code)
+  }
+
   /// The route, or an invalid-data error naming it.
   public func requireRoute(_ code: String) throws -> Route {
     guard let route = try route(code) else {

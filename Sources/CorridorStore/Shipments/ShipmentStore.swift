@@ -286,6 +286,9 @@ extension Conditions {
     add("s.booked_on >= ?", SQLValue(filter.from?.description))
     add("s.booked_on <= ?", SQLValue(filter.to?.description))
     if let party = filter.party { add("s.ref IN (\(PartyScope.shipments))", values: PartyScope.arguments(party)) }
+    if let routes = filter.routes {
+      add("s.route IN (\(routes.map { _ in "?" }.joined(separator: ", ")))", values: routes.map { .text($0) })
+    }
   }
 }
 

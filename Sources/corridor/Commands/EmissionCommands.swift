@@ -49,6 +49,7 @@ extension Corridor.Report {
     @Option(help: "Only this corridor.") var corridor: String?
     @Option(help: "Only this route.") var route: String?
     @Option(help: "Group by corridor (default), route, month or shipper.") var by: EmissionGrouping = .corridor
+    @Option(help: "Only routes of this direction: export, import, transit or domestic.") var direction: RouteDirection?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
@@ -56,7 +57,8 @@ extension Corridor.Report {
       let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let views = try db.reportStore.emissionReport(
-        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by
+        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,
+        direction: direction
       ).map(EmissionReportView.init)
       try Render.emit(
         output.format, json: views, headers: EmissionReportView.headers, rows: views.map(\.row),

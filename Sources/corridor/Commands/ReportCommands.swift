@@ -136,6 +136,7 @@ extension Corridor.Report {
     @Option(help: "Only this corridor.") var corridor: String?
     @Option(help: "Only this route.") var route: String?
     @Option(help: "Group by corridor (default), route, month, commodity or shipper.") var by: CostGrouping = .corridor
+    @Option(help: "Only routes of this direction: export, import, transit or domestic.") var direction: RouteDirection?
     @Option(help: "Reporting currency (default CNY).") var currency: String = "CNY"
     @Option(name: .customLong("fx-at"), help: "Convert at this date's rates instead of each booked date's.") var fxAt: String?
     @Option(name: .customLong("as-of"), help: "Waiting costs incurred up to this instant (ISO 8601 with offset). Default: now.")
@@ -153,11 +154,12 @@ extension Corridor.Report {
         database: database,
         page: {
           try db.reportStore.costPage(
-            from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt, asOf: asOf, language: output.language)
+            from: from, to: to, corridor: corridor, route: route, currency: currency, fxAt: fxAt, asOf: asOf, language: output.language,
+            direction: direction)
         }
       ) { format in
         let views = try db.reportStore.costReport(
-          from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt, asOf: asOf
+          from: from, to: to, corridor: corridor, route: route, by: by, currency: currency, fxAt: fxAt, asOf: asOf, direction: direction
         ).map(CostReportView.init)
         try output.emit(format, json: views, headers: CostReportView.headers, rows: views.map(\.row), money: CostReportView.money)
       }
