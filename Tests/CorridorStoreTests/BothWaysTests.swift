@@ -196,4 +196,32 @@ import Testing
     #expect(try reports.costPage(asOf: nil, direction: .import).contains("import routes"))
   }
 
+  @Test func aFreeTimeRuleForReturnTrainsPricesOnlyBoxesComingHome() throws {
+    // Dostyk's shipped storage rule (2 free days, then 20.00 USD a day) holds both ways; a
+    // stricter one for return trains (no free day, 35.00 USD a day) wins for them: it names a
+    // direction, so it is the more specific.
+    let rule = #"""
+      {"freeTime": [{"location": "KZDOS", "kind": "storage", "starts": "ARRI", "ends": "DEPA", "equipment": "any", "freeDays": 0,
+        "tiers": [{"fromDay": 1, "perDay": "35.00"}], "currency": "USD", "validFrom": "2023-01-01", "direction": "import"}]}
+      """#
+    var charges: [String: [String]] = [:]
+    for route in ["CQ-AKL-DUI", "DUI-AKL-CQB"] {
+      let db = try Self.booked(route)
+      _ = try db.loadReference(bytes: Array(rule.utf8), file: "rule.json", operator: "t")
+      // At Dostyk from 2024-03-10 10:00 to 2024-03-13 10:00 local.
+      let origin = route.hasPrefix("CQ") ? "CNCQI" : "DEDUI"
+      try Self.record(db, .GTIN, "2024-03-02T09:00:00+01:00", origin)
+      try Self.record(db, .LOAD, "2024-03-02T10:00:00+01:00", origin, mode: .RAIL)
+      try Self.record(db, .DEPA, "2024-03-02T11:00:00+01:00", origin, mode: .RAIL)
+      try Self.record(db, .ARRI, "2024-03-10T10:00:00+05:00", "KZDOS", mode: .RAIL)
+      try Self.record(db, .DEPA, "2024-03-13T10:00:00+05:00", "KZDOS", mode: .RAIL)
+      let stays = try db.freeTimeStore.stays(of: try ContainerNumber(parsing: "CSQU3054383"), asOf: try EventTime(parsing: "2024-03-20T00:00:00Z"))
+      charges[route] = stays.map { "\($0.rule) \($0.priced.chargeableDays) \($0.priced.charge.amountText)" }
+    }
+    // Calendar days 10, 11, 12 and 13 March count (the day of arrival and of departure too):
+    // 4 × 35.00 = 140.00 for the box coming home; the outbound box's first 2 are free, 2 × 20.00.
+    #expect(charges["DUI-AKL-CQB"] == ["KZDOS/storage/any/any/any/2023-01-01/import 4 140.00"])
+    #expect(charges["CQ-AKL-DUI"] == ["KZDOS/storage/any/any/any/2023-01-01 2 40.00"])
+  }
+
 }

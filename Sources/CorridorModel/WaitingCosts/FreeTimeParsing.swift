@@ -35,7 +35,7 @@ extension FreeTimeRule {
       freeDays: freeDays, dayCount: try item.optional("dayCount")?.code("dayCount") ?? .calendar, tiers: tiers, currency: currency,
       validFrom: try item.required("validFrom").parsed { text throws(CorridorError) in try Day(parsing: text) },
       validTo: try item.optional("validTo").map { cursor in try cursor.parsed { text throws(CorridorError) in try Day(parsing: text) } },
-      source: try item.optional("source")?.string())
+      source: try item.optional("source")?.string(), direction: try item.optional("direction")?.code("direction", as: RouteDirection.self))
     if rule.commodities?.isEmpty == true {
       throw try item.required("commodities").error("an empty list; use null for any commodity", rule: .freeTimeRule)
     }

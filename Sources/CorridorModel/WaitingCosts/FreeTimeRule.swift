@@ -69,12 +69,16 @@ public struct FreeTimeRule: Sendable, Equatable {
   public var validFrom: Day
   public var validTo: Day?
   public var source: String?
+  /// Only boxes of shipments on routes of this direction (terms for return trains often
+  /// differ); nil for both ways.
+  public var direction: RouteDirection?
 
   public init(
     location: LocationCode?, kind: WaitingKind, starts: EventCode, ends: EventCode, equipment: Equipment, ownership: ContainerOwnership?,
     commodities: [Commodity]?, freeDays: Int, dayCount: DayCount, tiers: [FreeTimeTier], currency: Currency, validFrom: Day,
-    validTo: Day?, source: String?
+    validTo: Day?, source: String?, direction: RouteDirection? = nil
   ) {
+    self.direction = direction
     self.location = location
     self.kind = kind
     self.starts = starts
@@ -97,12 +101,14 @@ public struct FreeTimeRule: Sendable, Equatable {
 
   /// The rule's name, which reports, the audit trail and errors use:
   /// `DEDUI/demurrage/any/carrier/any/2024-01-01` (place, kind, equipment, owner, commodities,
-  /// valid from).
+  /// valid from), and the direction after them when the rule has one
+  /// (`…/2024-01-01/import`): the names of rules for both ways stay as they were.
   public var name: String {
-    [
+    let parts = [
       location?.text ?? "any", kind.rawValue, equipment.rawValue, ownership?.rawValue ?? "any",
       commodities.map { $0.map(\.rawValue).sorted().joined(separator: "+") } ?? "any", validFrom.description,
-    ].joined(separator: "/")
+    ]
+    return (parts + (direction.map { [$0.rawValue] } ?? [])).joined(separator: "/")
   }
 
   public func isValid(on day: Day) -> Bool { validFrom <= day && (validTo.map { day <= $0 } ?? true) }
@@ -111,7 +117,7 @@ public struct FreeTimeRule: Sendable, Equatable {
   /// on any day (which one applies would be a guess).
   package func competes(with other: FreeTimeRule) -> Bool {
     location == other.location && kind == other.kind && equipment == other.equipment && ownership == other.ownership
-      && commodities.map(Set.init) == other.commodities.map(Set.init)
+      && commodities.map(Set.init) == other.commodities.map(Set.init) && direction == other.direction
   }
 
   package func overlaps(_ other: FreeTimeRule) -> Bool {
@@ -124,11 +130,14 @@ public struct FreeTimeRule: Sendable, Equatable {
     (location == nil || location == stay.location) && starts == stay.code && isValid(on: stay.time.localDay)
       && (equipment == .any || equipment == stay.equipment) && (ownership == nil || ownership == stay.ownership)
       && (commodities == nil || stay.commodity.map { commodities?.contains($0) == true } == true)
+      && (direction == nil || stay.direction == direction)
   }
 
-  /// How specific the rule is, most significant first (place, then equipment, owner,
-  /// commodities): among the rules of one kind that apply, the most specific wins.
-  var specificity: [Int] { [location != nil, equipment != .any, ownership != nil, commodities != nil].map { $0 ? 1 : 0 } }
+  /// How specific the rule is, most significant first (place, then direction, equipment,
+  /// owner, commodities): among the rules of one kind that apply, the most specific wins.
+  var specificity: [Int] {
+    [location != nil, direction != nil, equipment != .any, ownership != nil, commodities != nil].map { $0 ? 1 : 0 }
+  }
 
   /// Among `rules`, for each kind, the most specific that applies to the stay (overlapping
   /// equal rules are refused at load, so there is one).
@@ -182,10 +191,14 @@ public struct StayStart: Sendable, Equatable {
   /// nil: not recorded.
   public var ownership: ContainerOwnership?
   public var commodity: Commodity?
+  /// The direction of the shipment's route; nil without a shipment.
+  public var direction: RouteDirection?
 
   public init(
-    location: LocationCode, code: EventCode, time: EventTime, equipment: Equipment, ownership: ContainerOwnership?, commodity: Commodity?
+    location: LocationCode, code: EventCode, time: EventTime, equipment: Equipment, ownership: ContainerOwnership?, commodity: Commodity?,
+    direction: RouteDirection? = nil
   ) {
+    self.direction = direction
     self.location = location
     self.code = code
     self.time = time

@@ -22,10 +22,11 @@ extension PricedStay {
   /// the starting event's offset). A shipper-owned box pays no detention. A second starting
   /// event while a stay of that kind is open at the place does not begin another.
   ///
-  /// - Parameter commodity: the commodity of a shipment (the starting event's), for rules that
-  ///   name commodities.
+  /// - Parameter booking: the commodity of a shipment (the starting event's) and its route's
+  ///   direction, for rules that name commodities or a direction.
   public static func stays(
-    of box: BoxForFreeTime, events: [MovementEvent], rules: [FreeTimeRule], asOf: EventTime, commodity: (String) throws -> Commodity?
+    of box: BoxForFreeTime, events: [MovementEvent], rules: [FreeTimeRule], asOf: EventTime,
+    booking: (String) throws -> (commodity: Commodity, direction: RouteDirection?)?
   ) throws -> [PricedStay] {
     let history = events.filter { $0.report.classifier == .ACT && !$0.retracted && $0.time <= asOf }
       .sorted { ($0.time, $0.seq) < ($1.time, $1.seq) }
@@ -33,9 +34,10 @@ extension PricedStay {
     var stays: [PricedStay] = []
     var openUntil: [String: Int] = [:]
     for (index, event) in history.enumerated() where starting.contains(event.code) {
+      let shipment = try event.report.shipment.flatMap(booking)
       let start = StayStart(
         location: event.location, code: event.code, time: event.time, equipment: box.equipment, ownership: box.ownership,
-        commodity: try event.report.shipment.flatMap(commodity))
+        commodity: shipment?.commodity, direction: shipment?.direction)
       for rule in FreeTimeRule.winners(among: rules, for: start) {
         if rule.kind == .detention, box.ownership == .shipper { continue }
         let key = "\(rule.kind.rawValue) \(event.location.text)"

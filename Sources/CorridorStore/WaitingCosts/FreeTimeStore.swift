@@ -13,7 +13,10 @@ extension CorridorDatabase {
 
 extension FreeTimeStore {
   static let ruleColumns =
-    "name, location, kind, starts, ends, equipment, ownership, commodities, free_days, day_count, tiers, currency, valid_from, valid_to, source"
+    """
+    name, location, kind, starts, ends, equipment, ownership, commodities, free_days, day_count, tiers, currency, valid_from, valid_to, \
+    source, direction
+    """
 
   /// A stored rule. One the ledger cannot read stops the command: skipping it would price a
   /// stay under another rule, or not at all.
@@ -27,7 +30,8 @@ extension FreeTimeStore {
         return parts.contains(nil) ? nil : parts.compactMap { $0 }
       }, freeDays: try row.int("free_days", in: 0...FreeTimeRule.maxDays), dayCount: try row.code("day_count"),
       tiers: try row.parsed("tiers", "tiers (FROM-TO:AMOUNT;…)") { FreeTimeTier.parse($0, currency: currency) }, currency: currency,
-      validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.optionalText("source"))
+      validFrom: try row.day("valid_from"), validTo: try row.optionalDay("valid_to"), source: try row.optionalText("source"),
+      direction: try row.isNull("direction") ? nil : try row.code("direction", as: RouteDirection.self))
   }
 
   /// Every rule, in name order.
@@ -50,13 +54,13 @@ extension FreeTimeStore {
     }
     let replacing = existing.contains { $0.name == rule.name }
     try connection.execute(
-      "INSERT OR REPLACE INTO free_time_rules(\(Self.ruleColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO free_time_rules(\(Self.ruleColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       [
         .text(rule.name), SQLValue(rule.location?.text), .text(rule.kind.rawValue), .text(rule.starts.rawValue), .text(rule.ends.rawValue),
         .text(rule.equipment.rawValue), SQLValue(rule.ownership?.rawValue),
         SQLValue(rule.commodities.map { $0.map(\.rawValue).sorted().joined(separator: ",") }), .integer(Int64(rule.freeDays)),
         .text(rule.dayCount.rawValue), .text(FreeTimeTier.text(rule.tiers)), .text(rule.currency.code), .text(rule.validFrom.description),
-        SQLValue(rule.validTo?.description), SQLValue(rule.source),
+        SQLValue(rule.validTo?.description), SQLValue(rule.source), SQLValue(rule.direction?.rawValue),
       ])
     if replacing { counts.updated += 1 } else { counts.inserted += 1 }
     try db.auditTrail.audit(action: replacing ? "update" : "insert", entity: "free-time-rule", key: rule.name, operator: op)
@@ -65,15 +69,15 @@ extension FreeTimeStore {
   /// The stays of one box that the rules price, as of a time (`corridor free-time`).
   public func stays(of number: ContainerNumber, asOf: EventTime) throws -> [PricedStay] {
     let container = try db.containerStore.requireContainer(number)
-    return try stays(of: container, rules: try rules(), asOf: asOf, commodities: CommodityLookup(db: db))
+    return try stays(of: container, rules: try rules(), asOf: asOf, commodities: BookingLookup(db: db))
   }
 
   /// A box's stays from its whole history, open ones with their projection.
-  private func stays(of container: Container, rules: [FreeTimeRule], asOf: EventTime, commodities: CommodityLookup) throws -> [PricedStay] {
+  private func stays(of container: Container, rules: [FreeTimeRule], asOf: EventTime, commodities: BookingLookup) throws -> [PricedStay] {
     let events = try db.eventStore.events(container: container.number)
     return try PricedStay.stays(
       of: BoxForFreeTime(number: container.number, equipment: Equipment(container.sizeType), ownership: container.owner),
-      events: events, rules: rules, asOf: asOf, commodity: commodities.commodity
+      events: events, rules: rules, asOf: asOf, booking: commodities.booking
     ).map { try $0.projecting(from: events, rules: rules) }
   }
 
@@ -94,7 +98,7 @@ extension FreeTimeStore {
         for row in try connection.rows(query.sql, query.arguments(asOf)) { boxes.insert(try row.container("container")) }
       }
     }
-    let commodities = CommodityLookup(db: db)
+    let commodities = BookingLookup(db: db)
     var open: [PricedStay] = []
     for number in boxes.sorted(by: { $0.text < $1.text }) {
       guard let container = try db.containerStore.container(number) else { continue }
@@ -154,7 +158,7 @@ extension FreeTimeStore {
   func stays(of shipment: BookedShipment, asOf: EventTime) throws -> [PricedStay] {
     let rules = try rules()
     guard !rules.isEmpty else { return [] }
-    let commodities = CommodityLookup(db: db)
+    let commodities = BookingLookup(db: db)
     var stays: [PricedStay] = []
     for assignment in shipment.containers {
       guard let container = try db.containerStore.container(assignment.container) else { continue }
@@ -206,7 +210,7 @@ extension FreeTimeStore {
       }
     }
     guard !boxes.isEmpty else { return [:] }
-    let commodities = CommodityLookup(db: db)
+    let commodities = BookingLookup(db: db)
     var byShipment: [String: [PricedStay]] = [:]
     for number in boxes.sorted(by: { $0.text < $1.text }) {
       guard let container = try db.containerStore.container(number) else { continue }
@@ -272,22 +276,29 @@ extension FreeTimeStore {
 extension FreeTimeStore: FreeTimeReading {}
 
 /// Shipments' commodities, each read once while a command prices many stays.
-private final class CommodityLookup {
+private final class BookingLookup {
   let db: CorridorDatabase
-  var known: [String: Commodity?] = [:]
+  var known: [String: (commodity: Commodity, direction: RouteDirection?)?] = [:]
+  /// Each route's direction, read once.
+  var directions: [String: RouteDirection]?
 
   init(db: CorridorDatabase) { self.db = db }
 
-  func commodity(_ ref: String) throws -> Commodity? {
+  /// A shipment's commodity and its route's direction.
+  func booking(_ ref: String) throws -> (commodity: Commodity, direction: RouteDirection?)? {
     if let cached = known[ref] { return cached }
-    // The booking's column alone: a whole shipment would work out its status too.
-    let commodity = try mapSQLiteErrors {
-      try db.connection.row("SELECT commodity FROM shipments WHERE ref = ?", [.text(ref)]).map { row throws(RowDecodingError) in
-        try row.code("commodity", as: Commodity.self)
+    if directions == nil {
+      directions = Dictionary(try db.networkStore.routes().compactMap { route in route.direction.map { (route.code, $0) } }) { a, _ in a }
+    }
+    // The booking's columns alone: a whole shipment would work out its status too.
+    let found = try mapSQLiteErrors {
+      try db.connection.row("SELECT commodity, route FROM shipments WHERE ref = ?", [.text(ref)]).map { row throws(RowDecodingError) in
+        (commodity: try row.code("commodity", as: Commodity.self), route: try row.text("route"))
       }
     }
-    known[ref] = commodity
-    return commodity
+    let booking = found.map { (commodity: $0.commodity, direction: directions?[$0.route]) }
+    known[ref] = booking
+    return booking
   }
 }
 
@@ -299,7 +310,7 @@ extension StoreFeature {
         name: "free-time-rule",
         select: """
           SELECT name AS key, name, location, kind, starts, ends, equipment, ownership, commodities, free_days AS freeDays,
-            day_count AS dayCount, tiers, currency, valid_from AS validFrom, valid_to AS validTo, source
+            day_count AS dayCount, tiers, currency, valid_from AS validFrom, valid_to AS validTo, source, direction
           FROM free_time_rules
           """, keyExpression: "name")
     ],
