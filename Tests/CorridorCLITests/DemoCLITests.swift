@@ -11,7 +11,8 @@ import Testing
     #expect(second.stdout.replacingOccurrences(of: "b.db", with: "a.db") == first.stdout)
     for fragment in [
       "== A container on its way", "progress    leg", "eta ", "Freight cost by corridor", "CN-EU", "CN-LA", "CN-VN", "ILSTC",
-      "automobiles          24         1432  43,130,000,000.00", "94.1", "intact: ",
+      "automobiles          24         1432  43,130,000,000.00", "94.1", "intact: ", "GMS-ROAD", "YANGTZE", "== Coming home",
+      "automobiles  2          24   67,860,000.00",
     ] {
       #expect(first.stdout.contains(fragment), "missing \(fragment)")
     }
@@ -37,8 +38,9 @@ import Testing
     let folder = CLI.temporaryFolder()
     let demo = try CLI.run(["demo", "--db", "r.db"], cwd: folder)
     #expect(demo.status == 0)
-    let summary = try #require(demo.stdout.split(separator: "\n").first { $0.contains("movement events on 4 corridors") })
-    #expect(summary.contains("\(try figure(before: " export shipments")) shipments"), "\(summary)")
+    let summary = try #require(demo.stdout.split(separator: "\n").first { $0.contains("movement events on") })
+    #expect(summary.contains("\(try figure(before: " shipments of 2023–2024")) shipments"), "\(summary)")
+    #expect(summary.contains("on \(try figure(before: " corridors as of")) corridors"), "\(summary)")
     #expect(summary.contains("\(try figure(before: " containers;")) containers"), "\(summary)")
     #expect(summary.contains("\(try figure(before: " movement events")) movement events"), "\(summary)")
     let asOf = try #require(paragraph.components(separatedBy: "as of ").dropFirst().first?.prefix(10))

@@ -219,9 +219,9 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
   @Test func shippedNetworkCoversEveryCorridorWithSourcedLegs() throws {
     let db = try freshDatabase()
     let summary = try db.loadShippedReference(operator: "test")
-    #expect(summary["corridors"].inserted == 5)
+    #expect(summary["corridors"].inserted == 6)
     let routes = try db.networkStore.routes()
-    #expect(Set(routes.map(\.corridor)) == ["ILSTC", "CN-LA", "CN-VN", "CN-EU", "YANGTZE"])
+    #expect(Set(routes.map(\.corridor)) == ["ILSTC", "CN-LA", "CN-VN", "CN-EU", "YANGTZE", "GMS-ROAD"])
     #expect(routes.allSatisfy { route in route.legs.allSatisfy { ($0.source ?? "").isEmpty == false } })
     let main = try #require(try db.networkStore.route("CQ-AKL-DUI"))
     #expect(main.totalKm == 11_179)  // China Daily 2013-09-13

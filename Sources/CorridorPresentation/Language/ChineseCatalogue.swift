@@ -229,7 +229,7 @@ enum ChineseCatalogue {
 
   /// The shipped corridors (`fixtures/reference/01-network.json`).
   static let corridors: [String: String] = [
-    "ILSTC": "西部陆海新通道", "CN-LA": "中老铁路", "CN-VN": "中越铁路", "CN-EU": "中欧班列", "YANGTZE": "长江江海联运",
+    "ILSTC": "西部陆海新通道", "CN-LA": "中老铁路", "CN-VN": "中越铁路", "CN-EU": "中欧班列", "YANGTZE": "长江江海联运", "GMS-ROAD": "大湄公河次区域跨境公路",
   ]
 
   /// `Commodity`, by its code.

@@ -3,8 +3,9 @@ import CorridorModel
 import Foundation
 
 /// `corridor demo`: a realistic database in one go, deterministic for a seed. The shipped
-/// network, tariffs, policies and rates; the 2023–2024 sample export shipments; and movement
-/// histories for every container on all four corridors, as of a fixed clock (2024-12-20), so
+/// network, tariffs, policies and rates; the 2023–2024 sample shipments, out (some by truck and
+/// by Yangtze barge) and home (return trains, sea-rail, the Laos and Vietnam railways); and
+/// movement histories for every container, as of a fixed clock (2024-12-20), so
 /// some boxes are still mid-journey, some sit under customs hold, and a few carry data-quality
 /// exceptions (a missing load, an off-route inspection).
 public struct Demo {
@@ -16,6 +17,8 @@ public struct Demo {
 
   public struct Summary: Sendable {
     public var shipments = 0
+    /// The corridors the shipments travel (the four, the Mekong roads, the Yangtze).
+    public var corridors: Set<String> = []
     public var containers = 0
     public var events = 0
     public var exceptions = 0
@@ -39,6 +42,7 @@ public struct Demo {
     for shipment in try db.shipmentStore.shipments() {
       summary.shipments += 1
       guard let route = routes[shipment.booking.route] else { continue }
+      summary.corridors.insert(route.corridor)
       let departure = shipment.booking.bookedOn.adding(days: 1).startMilliseconds + 60 * 60_000  // 09:00 in Chongqing
       var plan = DemoCustoms.Plan(shipment: shipment.ref, route: route, start: departure, boxes: [])
       defer { plans.append(plan) }

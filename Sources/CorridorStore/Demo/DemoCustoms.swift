@@ -9,9 +9,13 @@ import CorridorModel
 ///   twelve is selected for a document check and one in thirty for a physical inspection at
 ///   Chongqing (held under `CUSI` until released);
 /// - a **transit declaration** at the last Chinese place before the border (Alashankou, Horgos,
-///   Mohan, Pingxiang, Hekou, Qinzhou), lodged when the first box arrives there and released when
-///   the last box may leave; about one in seven whose boxes all stood there together is selected
-///   (a scan, else a physical inspection) while they stood, and one of them detained first.
+///   Mohan, Pingxiang, Hekou, Qinzhou, Shanghai), lodged when the first box arrives there and
+///   released when the last box may leave; about one in seven whose boxes all stood there
+///   together is selected (a scan, else a physical inspection) while they stood, and one of them
+///   detained first;
+/// - a shipment coming home (a route into China) has instead an **import declaration** at the
+///   first Chinese place after the border (Alashankou, Horgos, Qinzhou, Mohan, Pingxiang), lodged
+///   and selected the same way as a transit declaration there.
 ///
 /// The shares are illustrative, not sourced; the customs office codes in the numbers are too.
 struct DemoCustoms {
@@ -29,6 +33,7 @@ struct DemoCustoms {
   /// Illustrative customs office codes, for the numbers' first four digits.
   static let offices: [String: String] = [
     "CNCQI": "8000", "CNAKL": "9401", "CNHRS": "9402", "CNQZH": "7201", "CNMHN": "8611", "CNPIN": "7202", "CNHKM": "8612",
+    "CNCHQ": "8001", "CNSGH": "2201",
   ]
 
   /// A shipment's journeys as the demo planned them (each box's steps, cut at the clock).
@@ -43,11 +48,21 @@ struct DemoCustoms {
   mutating func declareAll(_ plans: [Plan], clock: EventTime) throws {
     for plan in plans {
       guard let origin = plan.route.origin, !plan.boxes.isEmpty else { continue }
-      // Two hours before the journeys start.
-      let lodged = EventTime(milliseconds: plan.start - 120 * 60_000, offsetMinutes: 480)
-      guard lodged.milliseconds <= clock.milliseconds else { continue }
-      try exportDeclaration(plan.shipment, at: origin, lodged: lodged, clock: clock)
-      guard let exit = plan.route.legs.first(where: { $0.borderCrossing })?.from, exit != origin else { continue }
+      let procedure: CustomsProcedure
+      let office: LocationCode
+      if plan.route.direction == .import {
+        // Declared for import where the boxes enter China.
+        guard let entry = plan.route.legs.first(where: { $0.borderCrossing && $0.to.country == "CN" })?.to else { continue }
+        (procedure, office) = (.import, entry)
+      } else {
+        // Two hours before the journeys start.
+        let lodged = EventTime(milliseconds: plan.start - 120 * 60_000, offsetMinutes: 480)
+        guard lodged.milliseconds <= clock.milliseconds else { continue }
+        try exportDeclaration(plan.shipment, at: origin, lodged: lodged, clock: clock)
+        guard let exit = plan.route.legs.first(where: { $0.borderCrossing })?.from, exit != origin else { continue }
+        (procedure, office) = (.transit, exit)
+      }
+      let exit = office
       // Each box's stay at the border: its arrival, and the first event that takes it away.
       let stays = plan.boxes.enumerated().compactMap { box, steps -> (box: Int, arrived: Int64, leaves: Int64?)? in
         guard let arrived = steps.first(where: { $0.code == .ARRI && $0.place == exit })?.ms else { return nil }
@@ -55,13 +70,16 @@ struct DemoCustoms {
         return (box, arrived, leaves)
       }
       guard let first = stays.map(\.arrived).min() else { continue }
-      try transitDeclaration(plan.shipment, stays: stays, at: exit, lodged: EventTime(milliseconds: first, offsetMinutes: 480), clock: clock)
+      try borderDeclaration(
+        plan.shipment, procedure, stays: stays, at: exit, lodged: EventTime(milliseconds: first, offsetMinutes: 480), clock: clock)
     }
   }
 
-  private mutating func number(_ office: LocationCode, _ time: EventTime) -> String {
+  /// China's 18 digits: office, year, the import flag (1) or not (0), a sequence.
+  private mutating func number(_ office: LocationCode, _ time: EventTime, importing: Bool = false) -> String {
     sequence += 1
-    return "\(Self.offices[office.text] ?? "0000")\(time.day.year)0" + String(repeating: "0", count: 9 - String(sequence).count) + "\(sequence)"
+    return "\(Self.offices[office.text] ?? "0000")\(time.day.year)\(importing ? 1 : 0)" + String(repeating: "0", count: 9 - String(sequence).count)
+      + "\(sequence)"
   }
 
   private func at(_ time: EventTime, plus minutes: Int64) -> EventTime {
@@ -100,17 +118,19 @@ struct DemoCustoms {
     }
   }
 
-  /// A transit declaration for the boxes that reach the border, lodged when the first arrives.
-  /// Selected (one in seven): every box held from then, each released a quarter of an hour
-  /// before it leaves (partial releases, in time order); else released whole within the hour.
-  private mutating func transitDeclaration(
-    _ ref: String, stays: [(box: Int, arrived: Int64, leaves: Int64?)], at office: LocationCode, lodged: EventTime, clock: EventTime
+  /// A transit (or import) declaration for the boxes that reach the border place, lodged when
+  /// the first arrives. Selected (one in seven): every box held from then, each released a
+  /// quarter of an hour before it leaves (partial releases, in time order); else released whole
+  /// within the hour.
+  private mutating func borderDeclaration(
+    _ ref: String, _ procedure: CustomsProcedure, stays: [(box: Int, arrived: Int64, leaves: Int64?)], at office: LocationCode,
+    lodged: EventTime, clock: EventTime
   ) throws {
     let containers = try db.shipmentStore.requireShipment(ref).containers.map(\.container)
-    let number = number(office, lodged)
+    let number = number(office, lodged, importing: procedure == .import)
     try db.customsStore.declare(
       DeclarationRequest(
-        number: number, foreign: false, shipment: ref, procedure: .transit, office: office.text, containers: stays.map { containers[$0.box] },
+        number: number, foreign: false, shipment: ref, procedure: procedure, office: office.text, containers: stays.map { containers[$0.box] },
         mode: .oneStep, value: nil, at: lodged), operator: op)
     // Seven seconds past the minute: never the instant of a movement (whole minutes).
     let time = { (ms: Int64) in EventTime(milliseconds: ms + 7_000, offsetMinutes: lodged.offsetMinutes) }

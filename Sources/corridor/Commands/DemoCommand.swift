@@ -9,7 +9,7 @@ extension Corridor {
   struct DemoRun: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "demo",
-      abstract: "Build a realistic demo database (2023-2024 shipments on all four corridors) and take a short tour.")
+      abstract: "Build a realistic demo database (2023-2024 shipments out and home on every corridor) and take a short tour.")
     @Option(help: "Database to create. Default: corridor-demo.db in the working folder (replaced if it exists).") var db: String?
     @Option(help: "Seed: the same seed gives the same database and output.") var seed: UInt64 = 2024
 
@@ -26,7 +26,8 @@ extension Corridor {
       let asOf = Demo.clock
       Console.line("Corridor demo: \(path)")
       Console.line(
-        "  \(summary.shipments) shipments, \(summary.containers) containers, \(summary.events) movement events on 4 corridors, as of \(asOf.utc)")
+        "  \(summary.shipments) shipments, \(summary.containers) containers, \(summary.events) movement events on \(summary.corridors.count) corridors, "
+          + "as of \(asOf.utc)")
       Console.line("  \(summary.exceptions) open exceptions (corridor report exceptions --as-of \(asOf.utc) --db \(path))")
 
       if let box = try demo.featuredContainer(in: database) {
@@ -55,23 +56,29 @@ extension Corridor {
 
       Console.line(
         "\n== Chongqing exports 2024 against 2023: corridor report exports --year 2024 --compare 2023 --by commodity --db \(path)")
-      let exports = try database.reportStore.exportReport(year: 2024, compare: 2023, by: .commodity)
       let money = { (minor: Int64) in Money(minorUnits: minor, currency: .cny).amountText }
-      Console.out(
+      let trade = { (rows: [ExportReportRow]) in
         Render.table(
           ["commodity", "shipments", "TEU", "value CNY", "2023", "change %"],
-          exports.map {
+          rows.map {
             [
               ($0.parent == nil ? "" : "  ") + $0.group, String($0.shipments), String($0.teu), money($0.value), $0.previousValue.map(money) ?? "",
               $0.changePercent?.text(fractionDigits: 1) ?? "",
             ]
-          }, money: ["value CNY", "2023"]))
+          }, money: ["value CNY", "2023"])
+      }
+      Console.out(trade(try database.reportStore.exportReport(year: 2024, compare: 2023, by: .commodity)))
       let usd = try database.reportStore.exportReport(year: 2024, by: .commodity, currency: .usd, fxAt: Day(year: 2024, month: 12, day: 31))
       if let autos = usd.first(where: { $0.group == "automobiles" }) {
         Console.line(
           "  automobiles at the 2024 year-end rate (USD/CNY 7.2988): \(Render.grouped(Money(minorUnits: autos.value, currency: .usd).amountText)) USD"
         )
       }
+
+      Console.line(
+        "\n== Coming home, 2024 against 2023 (return trains, sea-rail, the Laos and Vietnam railways): "
+          + "corridor report imports --year 2024 --compare 2023 --db \(path)")
+      Console.out(trade(try database.reportStore.exportReport(year: 2024, compare: 2023, by: .commodity, direction: .import)))
 
       let clearance = try database.customsStore.clearanceReport(from: nil, to: nil, by: .office, party: nil)
       let rebate = RebateTotal.totals(try database.customsStore.rebates(year: 2024))
