@@ -35,6 +35,26 @@ import Testing
     #expect(groups.firstIndex(of: "electric-vehicles") == (groups.firstIndex(of: "automobiles") ?? -9) + 1)  // beneath its category
   }
 
+  /// The sample's boxes coming home: `report imports` in the exports' shape, the shipments'
+  /// direction in their JSON, and each report's direction filter adding up to the whole.
+  @Test func importsAndDirectionsOfTheSample() throws {
+    let imports = try rows(["report", "imports", "--year", "2024", "--compare", "2023"])
+    #expect(imports.compactMap { $0["group"] as? String } == ["automobiles", "chemicals", "general", "food"])
+    // 4,200,000.00 + 4,500,000.00 EUR of vehicles, each at its booking day's rate.
+    #expect(imports.first?["shipments"] as? Int == 2 && imports.first?["teu"] as? Int == 24)
+    let home = try rows(["shipment", "list", "--direction", "import"])
+    #expect(home.count == 16 && home.allSatisfy { $0["direction"] as? String == "import" })
+    #expect(try rows(["shipment", "list", "--route", "CQG-SHA-SIN"]).compactMap { $0["ref"] as? String } == ["CQ24-PRT-07", "CQ24-PRT-10"])
+    for report in [["report", "costs", "--by", "route"], ["report", "emissions", "--by", "route"]] {
+      let count = { (rows: [[String: Any]]) in rows.compactMap { $0["shipments"] as? Int }.reduce(0, +) }
+      let all = count(try rows(report))
+      let parts = try ["export", "import"].map { count(try rows(report + ["--direction", $0])) }
+      #expect(parts == [120, 16] && parts.reduce(0, +) == all, "\(report)")
+    }
+    let table = try CLI.run(["report", "costs", "--direction", "sideways", "--db", try Self.db.get()])
+    #expect(table.status == 64 && table.stderr.contains("direction"))
+  }
+
   @Test func automobilesInUSDAtTheYearEndRate() throws {
     let table = try rows(["report", "exports", "--year", "2024", "--by", "commodity", "--currency", "USD", "--fx-at", "2024-12-31"])
     let autos = try #require(table.first { $0["group"] as? String == "automobiles" })
@@ -46,7 +66,7 @@ import Testing
 
   @Test func costsByCorridorHaveTheContractKeys() throws {
     let table = try rows(["report", "costs", "--from", "2024-01-01", "--to", "2024-12-31", "--by", "corridor"])
-    #expect(Set(table.compactMap { $0["group"] as? String }) == ["CN-EU", "CN-LA", "CN-VN", "ILSTC"])
+    #expect(Set(table.compactMap { $0["group"] as? String }) == ["CN-EU", "CN-LA", "CN-VN", "ILSTC", "GMS-ROAD", "YANGTZE"])
     for key in ["group", "shipments", "containers", "teu", "gross", "reductions", "net", "netPerTeu", "netPerTeuKm", "currency"] {
       #expect(table.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
     }

@@ -10,7 +10,7 @@ import Testing
     let report = try CLI.run(["report", "emissions", "--by", "corridor", "--db", path, "--format", "json"])
     #expect(report.status == 0, "\(report.stderr)")
     let rows = try #require(try CLI.json(report.stdout) as? [[String: Any]])
-    #expect(Set(rows.compactMap { $0["group"] as? String }) == ["CN-EU", "CN-LA", "CN-VN", "ILSTC"])
+    #expect(Set(rows.compactMap { $0["group"] as? String }) == ["CN-EU", "CN-LA", "CN-VN", "ILSTC", "GMS-ROAD", "YANGTZE"])
     for key in ["group", "shipments", "estimatedShipments", "containers", "teu", "tonneKm", "wtwKg", "ttwKg", "wtwKgPerTeu", "wtwGPerTonneKm"] {
       #expect(rows.allSatisfy { $0.keys.contains(key) }, "missing \(key)")
     }

@@ -24,8 +24,11 @@ public struct ShipmentView: Encodable, Sendable {
   public let status: String
   public let cancellationReason: String?
   public let containers: [ContainerLine]
+  /// The route's direction (export, import, transit, domestic), which the shipment inherits.
+  public let direction: String?
 
-  public init(_ s: Shipment) {
+  public init(_ s: Shipment, direction: RouteDirection? = nil) {
+    self.direction = direction?.rawValue
     ref = s.ref
     route = s.booking.route
     shipper = s.booking.shipper

@@ -64,7 +64,9 @@ extension Corridor.ShipmentGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let view = ShipmentView(try database.open().shipmentStore.requireShipment(ref))
+      let db = try database.open()
+      let shipment = try db.shipmentStore.requireShipment(ref)
+      let view = ShipmentView(shipment, direction: try db.networkStore.route(shipment.booking.route)?.direction)
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(ShipmentView.headers, [view.row]))
@@ -85,6 +87,7 @@ extension Corridor.ShipmentGroup {
     static let configuration = CommandConfiguration(abstract: "List shipments.")
     @Option(help: "Only this corridor.") var corridor: String?
     @Option(help: "Only this route.") var route: String?
+    @Option(help: "Only routes of this direction: export, import, transit or domestic.") var direction: RouteDirection?
     @Option(help: "Only this status: booked, in-transit, customs-hold, held-by-customs, delivered, cancelled.") var status: ShipmentStatus?
     @Option(help: "Booked on or after this date.") var from: String?
     @Option(help: "Booked on or before this date.") var to: String?
@@ -98,12 +101,13 @@ extension Corridor.ShipmentGroup {
     }
 
     func run() throws {
+      let db = try database.open()
       let filter = ShipmentFilter(
         corridor: corridor, route: route, status: status, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
-        limit: limit, after: after)
-      let db = try database.open()
+        limit: limit, after: after, routes: try db.networkStore.routeCodes(direction))
       try db.networkStore.requireFilters(corridor: corridor, route: route)
-      let views = try db.shipmentStore.shipments(filter).map(ShipmentView.init)
+      let directions = Dictionary(try db.networkStore.routes().map { ($0.code, $0.direction) }, uniquingKeysWith: { a, _ in a })
+      let views = try db.shipmentStore.shipments(filter).map { ShipmentView($0, direction: directions[$0.booking.route] ?? nil) }
       try Render.emit(output.format, json: views, headers: ShipmentView.headers, rows: views.map(\.row), money: ["value"])
     }
   }
