@@ -62,16 +62,15 @@ struct DemoCustoms {
         guard let exit = plan.route.legs.first(where: { $0.borderCrossing })?.from, exit != origin else { continue }
         (procedure, office) = (.transit, exit)
       }
-      let exit = office
-      // Each box's stay at the border: its arrival, and the first event that takes it away.
+      // Each box's stay at the border place: its arrival, and the first event that takes it away.
       let stays = plan.boxes.enumerated().compactMap { box, steps -> (box: Int, arrived: Int64, leaves: Int64?)? in
-        guard let arrived = steps.first(where: { $0.code == .ARRI && $0.place == exit })?.ms else { return nil }
-        let leaves = steps.first { $0.ms > arrived && $0.place == exit && SequenceRules.leavingCodes.contains($0.code) }?.ms
+        guard let arrived = steps.first(where: { $0.code == .ARRI && $0.place == office })?.ms else { return nil }
+        let leaves = steps.first { $0.ms > arrived && $0.place == office && SequenceRules.leavingCodes.contains($0.code) }?.ms
         return (box, arrived, leaves)
       }
       guard let first = stays.map(\.arrived).min() else { continue }
       try borderDeclaration(
-        plan.shipment, procedure, stays: stays, at: exit, lodged: EventTime(milliseconds: first, offsetMinutes: 480), clock: clock)
+        plan.shipment, procedure, stays: stays, at: office, lodged: EventTime(milliseconds: first, offsetMinutes: 480), clock: clock)
     }
   }
 

@@ -69,15 +69,15 @@ extension FreeTimeStore {
   /// The stays of one box that the rules price, as of a time (`corridor free-time`).
   public func stays(of number: ContainerNumber, asOf: EventTime) throws -> [PricedStay] {
     let container = try db.containerStore.requireContainer(number)
-    return try stays(of: container, rules: try rules(), asOf: asOf, commodities: BookingLookup(db: db))
+    return try stays(of: container, rules: try rules(), asOf: asOf, bookings: BookingLookup(db: db))
   }
 
   /// A box's stays from its whole history, open ones with their projection.
-  private func stays(of container: Container, rules: [FreeTimeRule], asOf: EventTime, commodities: BookingLookup) throws -> [PricedStay] {
+  private func stays(of container: Container, rules: [FreeTimeRule], asOf: EventTime, bookings: BookingLookup) throws -> [PricedStay] {
     let events = try db.eventStore.events(container: container.number)
     return try PricedStay.stays(
       of: BoxForFreeTime(number: container.number, equipment: Equipment(container.sizeType), ownership: container.owner),
-      events: events, rules: rules, asOf: asOf, booking: commodities.booking
+      events: events, rules: rules, asOf: asOf, booking: bookings.booking
     ).map { try $0.projecting(from: events, rules: rules) }
   }
 
@@ -98,11 +98,11 @@ extension FreeTimeStore {
         for row in try connection.rows(query.sql, query.arguments(asOf)) { boxes.insert(try row.container("container")) }
       }
     }
-    let commodities = BookingLookup(db: db)
+    let bookings = BookingLookup(db: db)
     var open: [PricedStay] = []
     for number in boxes.sorted(by: { $0.text < $1.text }) {
       guard let container = try db.containerStore.container(number) else { continue }
-      for stay in try stays(of: container, rules: rules, asOf: asOf, commodities: commodities) where stay.endedAt == nil {
+      for stay in try stays(of: container, rules: rules, asOf: asOf, bookings: bookings) where stay.endedAt == nil {
         if let location, stay.location != location { continue }
         if let visible, !(stay.shipment.map(visible.contains) ?? false) { continue }
         open.append(stay)
@@ -158,11 +158,11 @@ extension FreeTimeStore {
   func stays(of shipment: BookedShipment, asOf: EventTime) throws -> [PricedStay] {
     let rules = try rules()
     guard !rules.isEmpty else { return [] }
-    let commodities = BookingLookup(db: db)
+    let bookings = BookingLookup(db: db)
     var stays: [PricedStay] = []
     for assignment in shipment.containers {
       guard let container = try db.containerStore.container(assignment.container) else { continue }
-      stays += try self.stays(of: container, rules: rules, asOf: asOf, commodities: commodities).filter { $0.shipment == shipment.ref }
+      stays += try self.stays(of: container, rules: rules, asOf: asOf, bookings: bookings).filter { $0.shipment == shipment.ref }
     }
     return stays
   }
@@ -210,11 +210,11 @@ extension FreeTimeStore {
       }
     }
     guard !boxes.isEmpty else { return [:] }
-    let commodities = BookingLookup(db: db)
+    let bookings = BookingLookup(db: db)
     var byShipment: [String: [PricedStay]] = [:]
     for number in boxes.sorted(by: { $0.text < $1.text }) {
       guard let container = try db.containerStore.container(number) else { continue }
-      for stay in try stays(of: container, rules: rules, asOf: asOf, commodities: commodities) where stay.priced.chargeableDays > 0 {
+      for stay in try stays(of: container, rules: rules, asOf: asOf, bookings: bookings) where stay.priced.chargeableDays > 0 {
         guard let ref = stay.shipment, shipments.contains(ref) else { continue }
         byShipment[ref, default: []].append(stay)
       }
