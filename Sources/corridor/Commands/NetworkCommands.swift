@@ -38,9 +38,12 @@ extension Corridor.Network {
       try db.networkStore.requireFilters(corridor: corridor)
       let views = try db.networkStore.routes(corridor: corridor).map { RouteView($0, withLegs: false) }
       try Render.emit(
-        output.format, json: views, headers: ["code", "corridor", "origin", "destination", "legs", "km", "hours", "name"],
+        output.format, json: views, headers: ["code", "corridor", "origin", "destination", "legs", "km", "hours", "name", "direction"],
         rows: views.map {
-          [$0.code, $0.corridor, $0.origin, $0.destination, String($0.legCount), String($0.totalKm), String($0.totalHours), $0.name]
+          [
+            $0.code, $0.corridor, $0.origin, $0.destination, String($0.legCount), String($0.totalKm), String($0.totalHours), $0.name,
+            $0.direction ?? "",
+          ]
         })
     }
   }
@@ -69,7 +72,9 @@ extension Corridor.Network {
         if output.format == .csv {
           Console.out(Render.csv(headers, rows))
         } else {
-          Console.line("\(view.code) \(view.name) [\(view.corridor)]: \(view.totalKm) km, \(view.totalHours) h")
+          Console.line(
+            "\(view.code) \(view.name) [\(([view.corridor] + (view.direction.map { [$0] } ?? [])).joined(separator: ", "))]: "
+              + "\(view.totalKm) km, \(view.totalHours) h")
           Console.out(Render.table(headers, rows))
         }
       }
