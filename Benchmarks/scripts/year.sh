@@ -71,6 +71,9 @@ time_it "report costs --from/--to (one year)" "< 2 s, flat memory" "$BIN report 
   "SELECT s.route, count(*), sum(t.teu) FROM shipments s JOIN shipment_teu t ON t.shipment = s.ref WHERE s.booked_on BETWEEN '$YEAR-01-01' AND '$YEAR-12-31' GROUP BY s.route"
 time_it "report exports --year --by commodity" "< 1 s" "$BIN report exports --year $YEAR --by commodity" \
   "SELECT commodity, count(*), sum(value_minor) FROM shipments WHERE booked_on BETWEEN '$YEAR-01-01' AND '$YEAR-12-31' GROUP BY commodity"
+time_it "report costs --direction export (one year)" "as without it" \
+  "$BIN report costs --from $YEAR-01-01 --to $YEAR-12-31 --direction export"
+time_it "report imports --year --by commodity" "< 1 s" "$BIN report imports --year $YEAR --by commodity"
 time_it "report costs --format html (page)" "< 2 s" "$BIN report costs --from $YEAR-01-01 --to $YEAR-12-31 --format html"
 time_it "report exports --format html (page)" "< 2 s" "$BIN report exports --year $YEAR --format html"
 time_it "report exceptions --format html (page)" "< 2 s" "$BIN report exceptions --as-of $AS_OF --format html"
