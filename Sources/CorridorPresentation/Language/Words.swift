@@ -133,14 +133,22 @@ public struct Words: Sendable {
 }
 
 extension Words {
-  /// The booking period under a page's title: when, which corridor or route, in what currency.
+  /// The booking period under a page's title: when, which corridor, route or direction, in
+  /// what currency.
   public func period(from: Day?, to: Day?, corridor: String?, route: String?, currency: String, direction: RouteDirection? = nil) -> String {
-    var parts = [self(.periodBooked, self.from(from), self.to(to))]
+    subtitle(
+      self(.periodBooked, self.from(from), self.to(to)), corridor: corridor, route: route, direction: direction,
+      then: [self(.amountsIn, currency)])
+  }
+
+  /// A page's subtitle: its period, then the corridor, route and direction it is limited to,
+  /// then `then`.
+  public func subtitle(_ period: String, corridor: String?, route: String?, direction: RouteDirection?, then: [String] = []) -> String {
+    var parts = [period]
     if let corridor { parts.append(self(.partCorridor, corridor)) }
     if let route { parts.append(self(.partRoute, route)) }
     if let direction { parts.append(self(.partDirection, self.direction(direction))) }
-    parts.append(self(.amountsIn, currency))
-    return parts.joined(separator: self(.partSeparator))
+    return (parts + then).joined(separator: self(.partSeparator))
   }
 
   /// "from 2024-01-01" or "from the start".

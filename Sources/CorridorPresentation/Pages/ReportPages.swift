@@ -150,12 +150,8 @@ extension ReportReading {
   ) throws -> String {
     let words = Words(language)
     let report = try transitReport(from: from, to: to, corridor: corridor, route: route, party: party, direction: direction)
-    var parts = [words(.periodEnded, words.from(from), words.to(to))]
-    if let corridor { parts.append(words(.partCorridor, corridor)) }
-    if let route { parts.append(words(.partRoute, route)) }
-    if let direction { parts.append(words(.partDirection, words.direction(direction))) }
-    var page = HTMLPage(
-      title: words(.transitTitle), subtitle: parts.joined(separator: words(.partSeparator)) + words.scope(party), language: language)
+    let subtitle = words.subtitle(words(.periodEnded, words.from(from), words.to(to)), corridor: corridor, route: route, direction: direction)
+    var page = HTMLPage(title: words(.transitTitle), subtitle: subtitle + words.scope(party), language: language)
     func label(_ spread: DurationSpread, _ text: (Int64) -> String, _ unit: Phrase, _ counted: (one: Phrase, many: Phrase)) -> String {
       words(
         .spreadLabel, text(spread.medianMinutes), words(unit), text(spread.p25Minutes), text(spread.p75Minutes),

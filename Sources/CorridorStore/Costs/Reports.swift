@@ -84,13 +84,14 @@ extension ReportStore {
     }
 
     var rows: [String: ExportReportRow] = [:]
+    // Only the shipments on routes of the direction asked (a route's direction: its ends).
+    let routes = try db.networkStore.routeCodes(direction)
     for target in [year] + (compare.map { [$0] } ?? []) {
       let from = Day(year: Int64(target), month: 1, day: 1)
       let to = Day(year: Int64(target), month: 12, day: 31)
-      try db.shipmentStore.forEachBookedShipment(ShipmentFilter(from: from, to: to, party: party)) { shipment in
+      let filter = ShipmentFilter(from: from, to: to, party: party, routes: routes)
+      try db.shipmentStore.forEachBookedShipment(filter) { shipment in
         let booking = shipment.booking
-        // Only the shipments on routes of the direction asked (a route's direction: its ends).
-        guard routeInfo[booking.route]?.direction == direction else { return }
         let converted = try fx.convert(
           Exact(booking.value.minorUnits), from: booking.value.currency, to: currency, on: fxAt ?? booking.bookedOn)
         let value: Int64
