@@ -27,6 +27,7 @@ public struct EventGenerator {
   /// Books what the events need and writes them. Returns the number of events written.
   public func run(db: CorridorDatabase, operator op: String, write: (String) throws -> Void) throws -> Int {
     var random = JourneyModel.Random(state: seed)
+    var conditions = JourneyModel.Conditions(seed: seed)
     let types = try sizeTypes.map { try SizeType(parsing: $0) }
     guard !types.isEmpty else { throw CorridorError.invalid("no size types to give the boxes", rule: .generate) }
     let routes = try db.networkStore.routes()
@@ -44,13 +45,15 @@ public struct EventGenerator {
       let departure = start.milliseconds + Int64(shipmentIndex) * intervalMinutes * 60_000
       var rows: [(ms: Int64, line: String)] = []
       var boxes: [ContainerNumber] = []
+      // A shipment is a train: its boxes share the departure, the legs and most waits.
+      let run = conditions.run(route, start: departure, boxes: containersPerShipment)
       for _ in 0..<containersPerShipment {
         serial += 1
         let prefix = "\(owner)U\(String(format: "%06d", (Int(seed % 1000) * 1000 + serial) % 1_000_000))"
         let digit = ContainerNumber.checkDigit(for: Array(prefix.utf8)) ?? 0
         let box = try ContainerNumber(parsing: prefix + String(digit))
         boxes.append(box)
-        for step in JourneyModel.journey(route, random: &random).prefix(eventsPerContainer ?? Int.max) {
+        for step in JourneyModel.journey(route, run: run, random: &random).prefix(eventsPerContainer ?? Int.max) {
           let ms = departure + step.minutes * 60_000
           let time = EventTime(milliseconds: ms, offsetMinutes: 480)
           let vehicle = step.mode == nil ? nil : "T\(shipmentIndex)"

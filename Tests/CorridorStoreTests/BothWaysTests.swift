@@ -118,7 +118,9 @@ import Testing
     // The demo's journeys load the box onto what carries the next leg.
     let route = try #require(try db.networkStore.routes().first { $0.code == "CQG-SHA-SIN" })
     var random = JourneyModel.Random(state: 7)
-    let loads = JourneyModel.journey(route, random: &random).filter { $0.code == .LOAD }
+    var conditions = JourneyModel.Conditions(seed: 7)
+    let run = conditions.run(route, start: 0, boxes: 1)
+    let loads = JourneyModel.journey(route, run: run, random: &random).filter { $0.code == .LOAD }
     #expect(loads.map(\.place.text) == ["CNCHQ", "CNSGH"] && loads.map(\.mode) == [.BARGE, .VESSEL])
   }
 

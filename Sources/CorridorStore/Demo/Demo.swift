@@ -35,6 +35,7 @@ public struct Demo {
     // Journeys for every sample container, cut at the demo clock, written as one event file and
     // imported the way an operator would import a carrier's feed.
     var random = JourneyModel.Random(state: seed)
+    var conditions = JourneyModel.Conditions(seed: seed)
     let routes = Dictionary(try db.networkStore.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
     var lines: [String] = [CSV.record(CSVEventSource.columns)]
     var boxIndex = 0
@@ -44,12 +45,14 @@ public struct Demo {
       guard let route = routes[shipment.booking.route] else { continue }
       summary.corridors.insert(route.corridor)
       let departure = shipment.booking.bookedOn.adding(days: 1).startMilliseconds + 60 * 60_000  // 09:00 in Chongqing
+      // One train (vessel, convoy, barge) per shipment: its boxes share the departure and the waits.
+      let run = conditions.run(route, start: departure, boxes: shipment.containers.count)
       var plan = DemoCustoms.Plan(shipment: shipment.ref, route: route, start: departure, boxes: [])
       defer { plans.append(plan) }
       for assignment in shipment.containers {
         boxIndex += 1
         summary.containers += 1
-        var steps = JourneyModel.journey(route, random: &random)
+        var steps = JourneyModel.journey(route, run: run, random: &random)
         if boxIndex % 400 == 7, steps.count > 2 { steps.remove(at: 1) }  // the LOAD never reached us
         plan.boxes.append(
           steps.map { (code: $0.code, place: $0.place, ms: departure + $0.minutes * 60_000) }.filter { $0.ms <= Self.clock.milliseconds })
