@@ -180,6 +180,14 @@ extension Connection {
     return rows
   }
 
+  /// Calls `body` with each row of a query, read by name, without holding them all: for passes
+  /// over many rows.
+  public func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ body: (Row) throws -> Void) throws {
+    let statement = try cachedStatement(sql)
+    try statement.bind(arguments)
+    try statement.forEachNamedRow(body)
+  }
+
   /// The first row, or nil.
   public func row(_ sql: String, _ arguments: [SQLValue] = []) throws -> Row? {
     let statement = try cachedStatement(sql)

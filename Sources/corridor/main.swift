@@ -16,7 +16,7 @@ struct Corridor: ParsableCommand {
       Init.self, DB.self, ContainerGroup.self, LocationGroup.self, Network.self, Reference.self, ShipmentGroup.self, Event.self, Track.self,
       Report.self, FreeTime.self, TariffGroup.self, PolicyGroup.self, FX.self, Cost.self, Emissions.self, Audit.self, Import.self, ExportGroup.self,
       Dev.self,
-      DemoRun.self, Serve.self, APIKeyGroup.self, SubscriptionGroup.self, CustomsGroup.self,
+      DemoRun.self, Serve.self, APIKeyGroup.self, SubscriptionGroup.self, CustomsGroup.self, ETAGroup.self,
     ]
   )
 

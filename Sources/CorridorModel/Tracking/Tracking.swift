@@ -59,6 +59,11 @@ public struct TrackingReport: Sendable {
   public let kmTotal: Int
   public let nextLocation: LocationCode?
   public let eta: EventTime?
+  /// Where the arrival falls eight times out of ten (10th to 90th percentile), when the
+  /// estimate knows its spread (docs/eta.md).
+  public var etaWindow: ETAEstimate.Window?
+  /// What the ETA rests on.
+  public var etaBasis: ETABasis?
   /// ETA minus plan, in hours (positive: late).
   public let delayHours: Double?
   public let exceptions: [Exception]

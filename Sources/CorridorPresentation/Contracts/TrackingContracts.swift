@@ -6,8 +6,8 @@ import Foundation
 // server) returns exactly the same shapes. Keys and their meaning are documented in docs/ (one page per capability).
 
 /// The `track` JSON contract: `{container, shipment, route, state, lastEvent{id,code,location,at},
-/// leg, legs, kmCovered, kmTotal, nextLocation, eta, delayHours, exceptions[]}`; `history` with
-/// `--history`. Absent values are explicit nulls.
+/// leg, legs, kmCovered, kmTotal, nextLocation, eta, etaWindow{from,to}, etaBasis, delayHours,
+/// exceptions[]}`; `history` with `--history`. Absent values are explicit nulls.
 public struct TrackView: Encodable, Sendable {
   public struct LastEvent: Encodable, Sendable {
     public let id: String
@@ -51,7 +51,8 @@ public struct TrackView: Encodable, Sendable {
   }
 
   package enum Keys: String, CodingKey {
-    case container, shipment, route, state, lastEvent, leg, legs, kmCovered, kmTotal, nextLocation, eta, delayHours, exceptions, declarations
+    case container, shipment, route, state, lastEvent, leg, legs, kmCovered, kmTotal, nextLocation, eta, etaWindow, etaBasis, delayHours, exceptions
+    case declarations
     case history
   }
 
@@ -79,6 +80,8 @@ public struct TrackView: Encodable, Sendable {
     try c.encode(report.kmTotal, forKey: .kmTotal)
     try c.encode(report.nextLocation?.text, forKey: .nextLocation)
     try c.encode(report.eta?.description, forKey: .eta)
+    try c.encode(report.etaWindow.map { ["from": $0.from.description, "to": $0.to.description] }, forKey: .etaWindow)
+    try c.encode(report.etaBasis?.text, forKey: .etaBasis)
     try c.encode(report.delayHours, forKey: .delayHours)
     try c.encode(
       report.exceptions.map {

@@ -185,6 +185,10 @@ public enum Phrase: String, Sendable, CaseIterable {
   case trackProgressValue
   case trackNext
   case trackEta
+  case trackEtaWindow, trackEtaBasis
+  case etaBacktestTitle, periodArrived, etaBacktestChart, etaBacktestAxis, etaBacktestNote, etaBacktestTable, noBacktest, colCheckpoint
+  case seriesLearnedETA, seriesPlanETA, seriesRecentMedianETA
+  case etaArrived, etaReported, etaPlan, etaHistory, etaHistoryPlanned
   case trackDelay
   case trackDelayValue
   case trackException

@@ -166,6 +166,17 @@ extension Words {
     named(procedure.rawValue, chinese: ChineseCatalogue.procedures[procedure.rawValue])
   }
 
+  /// What an ETA rests on (`ETABasis`), in this language; the JSON keeps `ETABasis.text`.
+  public func etaBasis(_ basis: ETABasis) -> String {
+    switch basis {
+    case .arrived: self(.etaArrived)
+    case .reported: self(.etaReported)
+    case .plan: self(.etaPlan)
+    case .history(let boxes, let place, let weeks, let planned):
+      self(.etaHistory, String(boxes), place.text, String(weeks)) + (planned > 0 ? self(.etaHistoryPlanned, String(planned)) : "")
+    }
+  }
+
   public func commodity(_ code: String) -> String { named(code, chinese: ChineseCatalogue.commodities[code]) }
 
   /// An exception's kind (`ExceptionItem.kind`).

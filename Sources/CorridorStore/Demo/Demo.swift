@@ -94,6 +94,9 @@ public struct Demo {
     options.batchSize = 5_000
     let imported = try db.eventStore.importEvents(path: file, format: .csv, options: options)
     summary.events = imported.imported
+    // What each stretch took, for the learned ETA; and the estimated arrivals of the boxes on
+    // their way, published as a feed would carry them.
+    try db.etaStore.refresh()
     summary.exceptions = try db.reportStore.exceptions(staleHours: 72, now: Self.clock).count
     return (db, summary)
   }

@@ -23,18 +23,27 @@ extension ReportStore: ReportReading {
 
 extension ReportStore {
   /// Tracks a container on its open shipment (else its latest one).
-  public func track(_ container: ContainerNumber, estimator: some ETAEstimator = PlanETAEstimator()) throws -> TrackingReport {
+  /// The ETA is `method`'s: learned from the corridor's history (docs/eta.md), or the plan's.
+  public func track(_ container: ContainerNumber, eta method: ETAMethod = .learned) throws -> TrackingReport {
     _ = try db.containerStore.requireContainer(container)
     let ref = try db.shipmentStore.openShipment(of: container) ?? db.shipmentStore.latestShipment(of: container)
-    return try track(container, shipment: ref, estimator: estimator)
+    return try track(container, shipment: ref, estimator: estimator(method))
   }
 
   /// Every container of a shipment.
-  public func track(shipment ref: String, estimator: some ETAEstimator = PlanETAEstimator()) throws -> [TrackingReport] {
-    try db.shipmentStore.requireShipment(ref).containers.map { try track($0.container, shipment: ref, estimator: estimator) }
+  public func track(shipment ref: String, eta method: ETAMethod = .learned) throws -> [TrackingReport] {
+    let estimator = estimator(method)
+    return try db.shipmentStore.requireShipment(ref).containers.map { try track($0.container, shipment: ref, estimator: estimator) }
   }
 
-  func track(_ container: ContainerNumber, shipment ref: String?, estimator: some ETAEstimator) throws -> TrackingReport {
+  func estimator(_ method: ETAMethod) -> any ETAEstimator {
+    switch method {
+    case .learned: db.etaStore.estimator
+    case .plan: PlanETAEstimator()
+    }
+  }
+
+  func track(_ container: ContainerNumber, shipment ref: String?, estimator: any ETAEstimator) throws -> TrackingReport {
     let route = try ref.flatMap { try db.shipmentStore.shipment($0) }.flatMap { try db.networkStore.route($0.booking.route) }
     let history = try db.eventStore.events(container: container, shipment: ref)
     let live = history.filter { !$0.retracted }
@@ -44,10 +53,17 @@ extension ReportStore {
     let nodes = route?.nodes ?? []
     let final = nodes.last
     let delivery = actual.last { Delivery.delivers($0.code, classifier: $0.report.classifier, at: $0.location, finalNode: final) }
-    // The furthest route node the box has reached, moving forward only.
+    // The furthest route node the box has reached, moving forward only; when it got there, and
+    // whether it has left.
     var nodeIndex = 0
+    var since: EventTime?
+    var departed = false
     for event in actual {
-      if let index = nodes[nodeIndex...].firstIndex(of: event.location) { nodeIndex = index }
+      guard nodeIndex < nodes.count, let index = nodes[nodeIndex...].firstIndex(of: event.location) else { continue }
+      if index != nodeIndex { (since, departed) = (nil, false) }
+      nodeIndex = index
+      if event.code == .ARRI, since == nil { since = event.time }
+      if event.code == .DEPA, !departed { (since, departed) = (event.time, true) }
     }
     let legCount = route?.legs.count ?? 0
     let legs = route?.legs ?? []
@@ -72,12 +88,18 @@ extension ReportStore {
         id: event.id, code: event.code, location: event.location, at: event.time,
         localTime: try localTime(event.time, at: event.location))
     }
-    let estimate = live.filter { $0.report.classifier == .EST && $0.location == final }.max { $0.seq < $1.seq }
+    // A reporter's estimate, not one Corridor published itself (ETAPublication).
+    let estimate = live.filter { $0.report.classifier == .EST && $0.location == final && $0.recordedBy != ETAPublication.operatorName }
+      .max { $0.seq < $1.seq }
     let plan = live.filter { $0.report.classifier == .PLN && $0.location == final }.max { $0.seq < $1.seq }
     // Delivered: the arrival is known. Otherwise the estimator's.
-    let eta =
-      delivery?.time
-      ?? estimator.eta(for: ETAQuestion(route: route, nodeIndex: nodeIndex, lastActual: last, reportedEstimate: estimate?.time))
+    let estimated =
+      delivery == nil
+      ? try estimator.estimate(
+        for: ETAQuestion(
+          route: route, nodeIndex: nodeIndex, departed: departed, since: since, lastActual: last, reportedEstimate: estimate?.time,
+          asOf: clock.now())) : nil
+    let eta = delivery?.time ?? estimated?.median
     let planned: EventTime? =
       plan?.time
       ?? actual.first.map {
@@ -106,6 +128,8 @@ extension ReportStore {
       kmCovered: delivery != nil ? (route?.totalKm ?? 0) : legs.prefix(nodeIndex).reduce(0) { $0 + $1.distanceKm },
       kmTotal: route?.totalKm ?? 0, nextLocation: atEnd ? nil : nodes[nodeIndex + 1], eta: eta, delayHours: delay,
       exceptions: exceptions, history: history)
+    report.etaWindow = estimated?.window
+    report.etaBasis = delivery == nil ? estimated?.basis : .arrived
     report.declarations = try ref.map { try db.customsStore.declarations(covering: container, shipment: $0) } ?? []
     return report
   }

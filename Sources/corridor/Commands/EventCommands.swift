@@ -56,7 +56,10 @@ extension Corridor.Event {
         mode: try mode.map(TransportModeCode.init(parsing:)), vehicle: vehicle, emptyLaden: empty ? .EMPTY : laden ? .LADEN : nil,
         seal: seal, note: note, carrierBooking: carrierBooking, sealSource: try sealSource.map(SealSource.init(parsing:)),
         sealType: try sealType.map(SealType.init(parsing:)))
-      switch try database.open().eventStore.record(report, allowGap: allowGap, operator: op.resolved) {
+      let db = try database.open()
+      let outcome = try db.eventStore.record(report, allowGap: allowGap, operator: op.resolved)
+      ETARefreshing.afterWrite(db)
+      switch outcome {
       case .duplicate(let id, retraction: nil):
         Console.line("event \(id) was already recorded with identical content; nothing changed")
       case .duplicate(let id, retraction: let reason?):

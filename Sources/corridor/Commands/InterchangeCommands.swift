@@ -188,6 +188,7 @@ extension Corridor.Import {
         reject: { row, error in rejectsFile.write(line: row.line, error: error) }, progress: progress.update)
       progress.finish()
       try rejectsFile.commit()
+      ETARefreshing.afterWrite(db)
       Console.line(
         "\(input.display): \(summary.rows) rows: \(summary.imported) imported, \(summary.duplicates) already recorded, \(summary.rejected) rejected (\(summary.batches) batches)"
       )

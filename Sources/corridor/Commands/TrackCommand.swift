@@ -11,6 +11,7 @@ extension Corridor {
     @Argument(help: "Container number (or use --shipment).") var container: String?
     @Option(help: "Track every container of this shipment.") var shipment: String?
     @Flag(help: "List every event in time order, retracted ones marked.") var history = false
+    @Option(help: "The ETA learned from the corridor's history (learned, the default) or the plan's (plan).") var eta: ETAMethod = .learned
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
@@ -21,7 +22,7 @@ extension Corridor {
     func run() throws {
       let db = try database.open()
       if let ref = shipment {
-        let views = try db.reportStore.track(shipment: ref).map { TrackView($0, history: history) }
+        let views = try db.reportStore.track(shipment: ref, eta: eta).map { TrackView($0, history: history) }
         switch output.format {
         case .json: Console.out(try Render.json(views))
         case .csv: Console.out(Render.csv(TrackView.headers, views.map(\.row)))
@@ -29,7 +30,7 @@ extension Corridor {
         }
         return
       }
-      let view = TrackView(try db.reportStore.track(try Parse.container(container ?? "")), history: history)
+      let view = TrackView(try db.reportStore.track(try Parse.container(container ?? ""), eta: eta), history: history)
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(TrackView.headers, [view.row]))
@@ -38,6 +39,8 @@ extension Corridor {
     }
   }
 }
+
+extension ETAMethod: ExpressibleByArgument {}
 
 extension TrackView {
   /// The people's view, in `words`' language: a label column, then the values.
@@ -58,6 +61,8 @@ extension TrackView {
     }
     if let next = report.nextLocation { lines.append((.trackNext, next.text)) }
     if let eta = report.eta { lines.append((.trackEta, eta.description)) }
+    if let window = report.etaWindow { lines.append((.trackEtaWindow, "\(window.from) – \(window.to)")) }
+    if let basis = report.etaBasis { lines.append((.trackEtaBasis, words.etaBasis(basis))) }
     if let delay = report.delayHours { lines.append((.trackDelay, words(.trackDelayValue, String(delay)))) }
     for customs in report.declarations {
       lines.append(

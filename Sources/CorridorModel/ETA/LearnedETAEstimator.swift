@@ -1,0 +1,142 @@
+import Foundation
+
+/// Where the learned estimate reads what each stretch took: boxes per whole hour of duration,
+/// per week in which the stretch ended (the store's `eta_durations`; an in-memory copy in the
+/// backtest).
+public protocol SegmentHistory {
+  func durations(of segment: RouteSegment, weeks: ClosedRange<Int64>) throws -> [SegmentDuration]
+}
+
+/// Boxes whose stretch took `hours` whole hours and ended in `week`.
+public struct SegmentDuration: Sendable, Equatable {
+  public let week: Int64
+  public let hours: Int
+  public let boxes: Int
+
+  public init(week: Int64, hours: Int, boxes: Int) {
+    self.week = week
+    self.hours = hours
+    self.boxes = boxes
+  }
+}
+
+/// The ETA learned from the corridor's own history (docs/eta.md): for each stretch still ahead,
+/// what it took in the last `recentWeeks` complete weeks before the question (recent weeks
+/// weighing more), scaled by the season (how the same stretch a year earlier changed from those
+/// weeks to the weeks the box will pass), combined as independent stretches into the 10th,
+/// 50th and 90th percentile of the arrival. A stretch with fewer than `minimumBoxes` boxes
+/// in those weeks takes the plan's hours instead, and the basis says how many did.
+public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
+  public let history: History
+  public var recentWeeks: Int64 = 8
+  public var minimumBoxes = 30
+  /// A week's weight against the next one's.
+  public var decay = 0.85
+  /// Weeks either side of the passage, a year earlier, that give the season.
+  public var seasonWeeks: Int64 = 2
+
+  public init(history: History) { self.history = history }
+
+  public func estimate(for question: ETAQuestion) throws -> ETAEstimate? {
+    guard let route = question.route, let last = question.lastActual else { return nil }
+    // Not yet left the origin: the journey starts when asked.
+    let waiting = question.nodeIndex == 0 && !question.departed
+    let anchor = waiting ? question.asOf : question.since ?? last.time
+    guard question.nodeIndex < route.legs.count else { return ETAEstimate(median: anchor, window: nil, basis: .arrived) }
+    let elapsed = Int(max(0, question.asOf.milliseconds - anchor.milliseconds) / 3_600_000)
+    let ahead = try remaining(on: route, from: question.nodeIndex, departed: question.departed, week: ETAWeek.of(question.asOf.milliseconds))
+    let total = ahead.distribution.remaining(after: elapsed)
+    func at(_ share: Double) -> EventTime {
+      EventTime(
+        milliseconds: anchor.milliseconds + Int64(elapsed + total.percentile(share)) * 3_600_000, offsetMinutes: anchor.offsetMinutes)
+    }
+    return ETAEstimate(median: at(0.5), window: .init(from: at(0.1), to: at(0.9)), basis: ahead.basis)
+  }
+
+  /// The distribution of the time from the start of the current stretch to the arrival, as the
+  /// history before `week` says, and what it rests on. The first stretch's elapsed time is the
+  /// caller's to condition on.
+  public func remaining(on route: Route, from node: Int, departed: Bool, week: Int64) throws -> (
+    distribution: DurationHistogram, basis: ETABasis
+  ) {
+    var sum = DurationHistogram()
+    var planned = 0
+    var learned = 0
+    var weighty: (boxes: Int, place: LocationCode, hours: Int)?
+    var offsetHours = 0
+    for segment in RouteSegment.remaining(on: route, from: node, departed: departed) {
+      let passage = week + Int64(offsetHours / 168)
+      let part: DurationHistogram
+      if let sample = try sample(segment, week: week, passage: passage) {
+        part = sample.histogram
+        learned += 1
+        if case .stop(let place, _) = segment, sample.histogram.percentile(0.5) >= weighty?.hours ?? -1 {
+          weighty = (sample.boxes, place, sample.histogram.percentile(0.5))
+        } else if weighty == nil, case .leg(let from, _) = segment {
+          weighty = (sample.boxes, from, -1)
+        }
+      } else {
+        part = .point(segment.planHours(on: route))
+        planned += 1
+      }
+      offsetHours += part.percentile(0.5)
+      sum = sum.adding(part)
+    }
+    guard learned > 0, let weighty else { return (sum, .plan) }
+    return (sum, .history(boxes: weighty.boxes, place: weighty.place, weeks: Int(recentWeeks), planned: planned))
+  }
+
+  /// The stretch's recent durations, weighted and scaled by the season; nil when too few boxes.
+  func sample(_ segment: RouteSegment, week: Int64, passage: Int64) throws -> (histogram: DurationHistogram, boxes: Int)? {
+    let recent = try history.durations(of: segment, weeks: (week - recentWeeks)...(week - 1))
+    let boxes = recent.reduce(0) { $0 + $1.boxes }
+    guard boxes >= minimumBoxes else { return nil }
+    let factor = try season(segment, week: week, passage: passage)
+    var histogram = DurationHistogram()
+    for row in recent {
+      histogram.add(hours: row.hours, weight: Double(row.boxes) * pow(decay, Double(week - 1 - row.week)), factor: factor)
+    }
+    return (histogram, boxes)
+  }
+
+  /// How the stretch changed a year earlier from the recent weeks to the passage: the ratio of
+  /// its medians, kept within a half and two and a half; 1 without a year of history.
+  func season(_ segment: RouteSegment, week: Int64, passage: Int64) throws -> Double {
+    let before = try history.durations(of: segment, weeks: (week - 52 - recentWeeks)...(week - 53))
+    let then = try history.durations(of: segment, weeks: (passage - 52 - seasonWeeks)...(passage - 52 + seasonWeeks))
+    guard before.reduce(0, { $0 + $1.boxes }) >= minimumBoxes, then.reduce(0, { $0 + $1.boxes }) >= minimumBoxes else { return 1 }
+    let (a, b) = (Self.median(before), Self.median(then))
+    guard a > 0 else { return 1 }
+    return min(2.5, max(0.5, Double(b) / Double(a)))
+  }
+
+  static func median(_ rows: [SegmentDuration]) -> Int {
+    var histogram = DurationHistogram()
+    for row in rows { histogram.add(hours: row.hours, weight: Double(row.boxes)) }
+    return histogram.percentile(0.5)
+  }
+}
+
+/// Summaries held in memory (the backtest's many questions read them without a query each).
+public struct InMemorySegmentHistory: SegmentHistory {
+  /// Segment key → its rows, by week.
+  let rows: [String: [SegmentDuration]]
+
+  public init(_ rows: [String: [SegmentDuration]]) { self.rows = rows.mapValues { $0.sorted { $0.week < $1.week } } }
+
+  public func durations(of segment: RouteSegment, weeks: ClosedRange<Int64>) -> [SegmentDuration] {
+    guard let list = rows[segment.key] else { return [] }
+    var (low, high) = (0, list.count)
+    while low < high {
+      let mid = (low + high) / 2
+      if list[mid].week >= weeks.lowerBound { high = mid } else { low = mid + 1 }
+    }
+    var result: [SegmentDuration] = []
+    var index = low
+    while index < list.count, list[index].week <= weeks.upperBound {
+      result.append(list[index])
+      index += 1
+    }
+    return result
+  }
+}
