@@ -63,6 +63,7 @@ public enum CorridorServer {
     ).add(to: api)
     PageRoutes(database: database).add(to: api)
     DeclarationRoutes(database: database).add(to: api)
+    TrackingRoutes(database: database).add(to: api)
     routes.load(router.routes)
     // Never follow a redirect: a 3xx from an allowed host would re-send the signed batch to a
     // host the callback rules refuse. A 3xx is a failed attempt.

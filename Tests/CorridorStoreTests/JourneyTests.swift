@@ -63,9 +63,10 @@ import Testing
   @Test func anotherEstimatorReplacesThePlansWithoutTouchingTracking() throws {
     struct Fixed: ETAEstimator {
       let answer: EventTime
-      func eta(for question: ETAQuestion) -> EventTime? {
+      func estimate(for question: ETAQuestion) -> ETAEstimate? {
         // What tracking asked: the box past Małaszewicze (node 4 of 5), its last event the hold.
-        question.nodeIndex == 4 && question.lastActual?.code == .CUSI && question.reportedEstimate == nil ? answer : nil
+        question.nodeIndex == 4 && question.lastActual?.code == .CUSI && question.reportedEstimate == nil
+          ? ETAEstimate(median: answer, window: nil, basis: .plan) : nil
       }
     }
     let j = try Journey()

@@ -84,6 +84,15 @@ public struct ETABacktestRow: Sendable, Equatable {
   /// The simplest honest baseline: the median time from this checkpoint to the arrival of the
   /// same route's boxes that arrived in the 8 weeks before; nil where none had.
   public let recentMedian: ETAErrors?
+
+  package init(checkpoint: ETACheckpoint, route: String, trips: Int, learned: ETAErrors, plan: ETAErrors, recentMedian: ETAErrors?) {
+    self.checkpoint = checkpoint
+    self.route = route
+    self.trips = trips
+    self.learned = learned
+    self.plan = plan
+    self.recentMedian = recentMedian
+  }
 }
 
 /// `corridor eta backtest` (docs/eta.md): replays the estimate at each checkpoint of every trip

@@ -25,7 +25,8 @@ public struct SegmentDuration: Sendable, Equatable {
 /// weighing more), scaled by the season (how the same stretch a year earlier changed from those
 /// weeks to the weeks the box will pass), combined as independent stretches into the 10th,
 /// 50th and 90th percentile of the arrival. A stretch with fewer than `minimumBoxes` boxes
-/// in those weeks takes the plan's hours instead, and the basis says how many did.
+/// in those weeks takes the plan's hours instead, and the basis says how many did; when every
+/// stretch does, the estimate is the plan's (`PlanETAEstimator`, a reporter's estimate first).
 public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
   public let history: History
   public var recentWeeks: Int64 = 8
@@ -45,6 +46,8 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     guard question.nodeIndex < route.legs.count else { return ETAEstimate(median: anchor, window: nil, basis: .arrived) }
     let elapsed = Int(max(0, question.asOf.milliseconds - anchor.milliseconds) / 3_600_000)
     let ahead = try remaining(on: route, from: question.nodeIndex, departed: question.departed, week: ETAWeek.of(question.asOf.milliseconds))
+    // No stretch ahead has history enough: the plan's estimate, a reporter's first.
+    guard ahead.basis != .plan else { return PlanETAEstimator().estimate(for: question) }
     let total = ahead.distribution.remaining(after: elapsed)
     func at(_ share: Double) -> EventTime {
       EventTime(

@@ -25,9 +25,23 @@ extension ReportStore {
   /// Tracks a container on its open shipment (else its latest one).
   /// The ETA is `method`'s: learned from the corridor's history (docs/eta.md), or the plan's.
   public func track(_ container: ContainerNumber, eta method: ETAMethod = .learned) throws -> TrackingReport {
+    try track(container, estimator: estimator(method))
+  }
+
+  /// Tracks with any estimator (the seam: docs/eta.md).
+  public func track(_ container: ContainerNumber, estimator: some ETAEstimator) throws -> TrackingReport {
     _ = try db.containerStore.requireContainer(container)
     let ref = try db.shipmentStore.openShipment(of: container) ?? db.shipmentStore.latestShipment(of: container)
-    return try track(container, shipment: ref, estimator: estimator(method))
+    return try track(container, shipment: ref, estimator: estimator)
+  }
+
+  /// The box as `party` may see it: nil when it is unknown, or (with a party) on no shipment of
+  /// that party's (the server's tracking view: another party's box reads as unknown).
+  public func track(_ container: ContainerNumber, eta method: ETAMethod, party: String?) throws -> TrackingReport? {
+    guard try db.containerStore.container(container) != nil else { return nil }
+    let report = try track(container, eta: method)
+    if let party, !(try report.shipment.map { try shipments(of: party).contains($0) } ?? false) { return nil }
+    return report
   }
 
   /// Every container of a shipment.

@@ -1,0 +1,219 @@
+import CorridorInterchange
+import CorridorModel
+import CorridorPresentation
+import CorridorStore
+import Foundation
+import Testing
+
+/// The ETA learned from the corridor's history (issue 31, docs/eta.md): histories made by hand
+/// where the right answer can be worked out, the 6-hour rule, the backtest's blindness to the
+/// future, and the contracts.
+@Suite struct ETATests {
+  static let a = try! LocationCode(parsing: "CNCQI")
+  static let b = try! LocationCode(parsing: "KZDOS")
+  static let c = try! LocationCode(parsing: "DEDUI")
+
+  /// A → B (10 h) → C (20 h), a gauge change at B: one stop where waits vary.
+  static let route = Route(
+    code: "T", corridor: "CN-EU", name: "test",
+    legs: [
+      Leg(
+        from: a, to: b, mode: .rail, distanceKm: 100, transitHours: 10, borderCrossing: true, borderCountries: "CN-KZ", gaugeChange: true,
+        transshipment: false, source: nil),
+      Leg(
+        from: b, to: c, mode: .rail, distanceKm: 200, transitHours: 20, borderCrossing: false, borderCountries: nil, gaugeChange: false,
+        transshipment: false, source: nil),
+    ], source: nil)
+
+  static let week: Int64 = 2_900
+  static let legAB = RouteSegment.leg(from: a, to: b)
+  static let stopB = RouteSegment.stop(at: b, next: c)
+  static let legBC = RouteSegment.leg(from: b, to: c)
+
+  /// The legs take exactly their plan in every week before `week`, 40 boxes a week.
+  static func legs(weeks: ClosedRange<Int64>) -> [String: [SegmentDuration]] {
+    [
+      legAB.key: weeks.map { SegmentDuration(week: $0, hours: 10, boxes: 40) },
+      legBC.key: weeks.map { SegmentDuration(week: $0, hours: 20, boxes: 40) },
+    ]
+  }
+
+  @Test func aStationWhoseWaitsDoubledInWinterLastYearDoublesThisYearsEstimate() throws {
+    // Last year: 24 h at B until 54 weeks before, then 48 h (winter). This year's last 8 weeks: 24 h.
+    var rows = Self.legs(weeks: (Self.week - 70)...(Self.week - 1))
+    rows[Self.stopB.key] =
+      ((Self.week - 70)...(Self.week - 45)).map { SegmentDuration(week: $0, hours: $0 <= Self.week - 55 ? 24 : 48, boxes: 40) }
+      + ((Self.week - 8)...(Self.week - 1)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
+    let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
+    let winter = try estimator.remaining(on: Self.route, from: 0, departed: true, week: Self.week)
+    // 10 h to B, 24 h × (48 / 24) waiting there, 20 h to C.
+    #expect(winter.distribution.percentile(0.5) == 10 + 48 + 20)
+    #expect(winter.basis == .history(boxes: 320, place: Self.b, weeks: 8, planned: 0))
+    // Without last year the season is unknown: this year's 24 h.
+    rows[Self.stopB.key] = ((Self.week - 8)...(Self.week - 1)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
+    let plain = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 0, departed: true, week: Self.week)
+    #expect(plain.distribution.percentile(0.5) == 10 + 24 + 20)
+  }
+
+  @Test func theWindowIsTheTenthToNinetiethPercentileOfTheWaits() throws {
+    var rows = Self.legs(weeks: (Self.week - 8)...(Self.week - 1))
+    // Ten boxes each at 10, 20, … 100 h, all last week (full weight).
+    rows[Self.stopB.key] = (1...10).map { SegmentDuration(week: Self.week - 1, hours: $0 * 10, boxes: 10) }
+    let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
+    let departed = try EventTime(parsing: "2025-07-01T00:00:00Z")
+    let question = ETAQuestion(
+      route: Self.route, nodeIndex: 0, departed: true, since: departed, lastActual: nil, reportedEstimate: nil,
+      asOf: EventTime(milliseconds: Self.week * 7 * 86_400_000, offsetMinutes: 0))
+    // No last actual event: nothing to estimate from.
+    #expect(try estimator.estimate(for: question) == nil)
+    let d = try estimator.remaining(on: Self.route, from: 0, departed: true, week: Self.week).distribution
+    #expect(d.percentile(0.1) == 30 + 10 && d.percentile(0.5) == 30 + 50 && d.percentile(0.9) == 30 + 90)
+  }
+
+  @Test func thinHistoryFallsBackToThePlanAndSaysSo() throws {
+    // 29 boxes in the last 8 weeks: one short of the threshold for every stretch.
+    let rows: [String: [SegmentDuration]] = [
+      Self.legAB.key: [SegmentDuration(week: Self.week - 1, hours: 15, boxes: 29)],
+      Self.stopB.key: [SegmentDuration(week: Self.week - 1, hours: 99, boxes: 29)],
+      Self.legBC.key: [SegmentDuration(week: Self.week - 1, hours: 25, boxes: 29)],
+    ]
+    let thin = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
+      on: Self.route, from: 0, departed: true, week: Self.week)
+    #expect(thin.basis == .plan && thin.distribution.percentile(0.5) == 30)
+    // One stretch with enough: history, and the basis counts the planned ones.
+    var some = rows
+    some[Self.stopB.key] = [SegmentDuration(week: Self.week - 1, hours: 99, boxes: 30)]
+    let mixed = try LearnedETAEstimator(history: InMemorySegmentHistory(some)).remaining(
+      on: Self.route, from: 0, departed: true, week: Self.week)
+    #expect(mixed.basis == .history(boxes: 30, place: Self.b, weeks: 8, planned: 2))
+    #expect(mixed.distribution.percentile(0.5) == 10 + 99 + 20)
+    #expect(mixed.basis.text == "history: 30 trips through KZDOS in the last 8 weeks; plan for 2 of the stretches")
+  }
+
+  @Test func theWeekOfTheQuestionAndLaterAreNeverRead() throws {
+    var rows = Self.legs(weeks: (Self.week - 8)...(Self.week - 1))
+    rows[Self.stopB.key] = ((Self.week - 8)...(Self.week - 1)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
+    let before = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
+      on: Self.route, from: 1, departed: false, week: Self.week)
+    // Poison: waits of 500 h that ended in the question's week and after.
+    rows[Self.stopB.key]! += (Self.week...(Self.week + 10)).map { SegmentDuration(week: $0, hours: 500, boxes: 1_000) }
+    let after = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
+      on: Self.route, from: 1, departed: false, week: Self.week)
+    #expect(before.distribution == after.distribution && before.distribution.percentile(0.5) == 24 + 20)
+  }
+
+  @Test func histogramsAddAsIndependentStretchesAndForgetTheHoursAlreadyWaited() {
+    var x = DurationHistogram()
+    x.add(hours: 1, weight: 1)
+    x.add(hours: 3, weight: 1)
+    let sum = x.adding(.point(10))
+    #expect(sum.percentile(0.5) == 11 && sum.percentile(1) == 13)
+    // Waited 2 h of a wait of 1 or 3 h: 1 h left.
+    #expect(x.remaining(after: 2).percentile(0.5) == 1 && x.remaining(after: 2).percentile(0.01) == 1)
+    // Waited longer than any: it ends now.
+    #expect(x.remaining(after: 5) == .point(0))
+  }
+
+  @Test func aTrainsBoxesShareItsDepartureWaitsAndIncidents() throws {
+    let db = try freshDatabase()
+    _ = try db.loadShippedReference(operator: "t")
+    let route = try #require(try db.networkStore.route("CQ-AKL-DUI"))
+    var conditions = JourneyModel.Conditions(seed: 42)
+    var random = JourneyModel.Random(state: 42)
+    let run = conditions.run(route, start: Day(year: 2024, month: 1, day: 10).startMilliseconds, boxes: 41)
+    let boxes = (0..<41).map { _ in JourneyModel.journey(route, run: run, random: &random) }
+    // Every box departs every node and arrives at the next at the train's minute.
+    for code in [EventCode.DEPA, .ARRI] {
+      let times = boxes.map { $0.filter { $0.code == code }.map(\.minutes) }
+      #expect(Set(times).count == 1, "\(code)")
+    }
+    // The waits are the train's: its stop at Dostyk in January is days, not hours.
+    #expect(run.stopMinutes[2] >= 8 * 60)
+    // Another seed, another train: the waits differ.
+    var other = JourneyModel.Conditions(seed: 43)
+    #expect(other.run(route, start: Day(year: 2024, month: 1, day: 10).startMilliseconds, boxes: 41).stopMinutes != run.stopMinutes)
+  }
+
+  @Test func anEstimateIsPublishedWhenTheMedianMovesSixHoursAndOncePerActualEvent() throws {
+    let t = try EventTime(parsing: "2025-01-10T00:00:00Z")
+    func shifted(_ hours: Int64, minutes: Int64 = 0) -> EventTime {
+      EventTime(milliseconds: t.milliseconds + hours * 3_600_000 + minutes * 60_000, offsetMinutes: 0)
+    }
+    #expect(ETAPublication.publishes(t, last: nil, newestActualSeq: 5))
+    #expect(!ETAPublication.publishes(shifted(5, minutes: 59), last: (t, 4), newestActualSeq: 5))
+    #expect(ETAPublication.publishes(shifted(6), last: (t, 4), newestActualSeq: 5))
+    #expect(ETAPublication.publishes(shifted(-6), last: (t, 4), newestActualSeq: 5))
+    // Already published after the newest actual event: not again, however far it moved.
+    #expect(!ETAPublication.publishes(shifted(48), last: (t, 6), newestActualSeq: 5))
+  }
+
+  @Test func theBacktestIsBlindToWhatHappenedAfterEachCheckpoint() throws {
+    let routes = [Self.route.code: Self.route]
+    var rows = Self.legs(weeks: (Self.week - 20)...(Self.week + 20))
+    rows[Self.stopB.key] = ((Self.week - 20)...(Self.week + 20)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
+    let ms = Self.week * 7 * 86_400_000 + 3 * 86_400_000
+    // Trips leaving every day for 4 weeks, each 54 h door to door.
+    let trips = (0..<28).map { day in
+      let start = ms + Int64(day) * 86_400_000
+      return ETATrip(
+        route: "T", checkpoints: [(.departure, 0, start), (.gaugeChange, 1, start + 10 * 3_600_000)], arrivalMs: start + 54 * 3_600_000)
+    }
+    let period = ms...(ms + 14 * 86_400_000)
+    let clean = try ETABacktest.run(
+      trips: trips, routes: routes, history: InMemorySegmentHistory(rows), period: period, checkpoints: Set(ETACheckpoint.allCases))
+    // The history said 54 h and it was 54 h: no error, every arrival inside its window.
+    let departure = try #require(clean.first { $0.checkpoint == .departure && $0.route == "all" })
+    #expect(departure.learned.maeHours == 0 && departure.learned.windowCoverage == 1 && departure.plan.maeHours == 24)
+    // Poison everything that ended after the period's last checkpoint: waits of 500 h and trips
+    // that arrived later with them.
+    var poisoned = rows
+    let lastWeek = ETAWeek.of(period.upperBound + 54 * 3_600_000)
+    poisoned[Self.stopB.key] = rows[Self.stopB.key]!.map { $0.week > lastWeek ? SegmentDuration(week: $0.week, hours: 500, boxes: 40) : $0 }
+    let late = (0..<10).map { day in
+      let start = period.upperBound + Int64(day + 3) * 86_400_000
+      return ETATrip(route: "T", checkpoints: [(.departure, 0, start)], arrivalMs: start + 530 * 3_600_000)
+    }
+    let after = try ETABacktest.run(
+      trips: trips + late, routes: routes, history: InMemorySegmentHistory(poisoned), period: period, checkpoints: Set(ETACheckpoint.allCases))
+    #expect(after == clean)
+  }
+
+  @Test func refreshCountsEachCompletedStretchOnceAndTrackShowsTheLearnedETA() throws {
+    let db = try BothWaysTests.booked("CQ-QZH-SIN")
+    for (code, at, place) in [
+      (EventCode.GTIN, "2024-05-28T00:00:00Z", "CNCQI"), (.LOAD, "2024-05-28T01:00:00Z", "CNCQI"), (.DEPA, "2024-05-28T02:00:00Z", "CNCQI"),
+      (.ARRI, "2024-05-30T04:00:00Z", "CNQZH"), (.DISC, "2024-05-30T05:00:00Z", "CNQZH"),
+    ] {
+      try BothWaysTests.record(db, code, at, place, mode: code == .LOAD || code == .DEPA || code == .ARRI ? .RAIL : nil)
+    }
+    #expect(try db.etaStore.refresh(publish: false).segments == 1)
+    #expect(try db.etaStore.refresh(publish: false).segments == 0)
+    let leg = try db.etaStore.durations(of: .leg(from: Self.a, to: try LocationCode(parsing: "CNQZH")), weeks: 0...10_000)
+    #expect(leg == [SegmentDuration(week: ETAWeek.of(try EventTime(parsing: "2024-05-30T04:00:00Z").milliseconds), hours: 50, boxes: 1)])
+    // One box is thin history: the plan's 144 h of sea from its last event at Qinzhou (the plan
+    // has no wait there), and it says so.
+    let report = try db.reportStore.track(try ContainerNumber(parsing: "CSQU3054383"))
+    #expect(report.etaBasis == .plan)
+    #expect(report.eta?.description == "2024-06-05T05:00:00Z")
+    let json = try ContractJSON.text(TrackView(report, history: false))
+    #expect(json.contains("\"etaBasis\" : \"plan\"") || json.contains("\"etaBasis\":\"plan\""))
+    #expect(json.contains("etaWindow"))
+  }
+
+  @Test func theBacktestJSONContract() throws {
+    let errors = try #require(ETAErrors(errors: [-2, 4, 6], inside: [true, true, false]))
+    #expect(errors.maeHours == 4 && errors.medianAbsHours == 4 && errors.p90AbsHours == 6 && abs(errors.biasHours - 8.0 / 3) < 1e-9)
+    let view = ETABacktestView([
+      ETABacktestRow(
+        checkpoint: .gaugeChange, route: "T", trips: 3, learned: errors, plan: try #require(ETAErrors(errors: [10, 10, 10], inside: nil)),
+        recentMedian: nil)
+    ])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(try ContractJSON.text(view).utf8)) as? [String: Any])
+    let row = try #require((object["checkpoints"] as? [[String: Any]])?.first)
+    #expect(row["checkpoint"] as? String == "gauge-change" && row["route"] as? String == "T" && row["trips"] as? Int == 3)
+    let learned = try #require(row["learned"] as? [String: Any])
+    #expect(Set(learned.keys) == ["trips", "maeHours", "medianAbsHours", "p90AbsHours", "biasHours", "windowCoverage"])
+    #expect(learned["biasHours"] as? Double == 2.7 && learned["windowCoverage"] as? Double == 0.667)
+    #expect((row["plan"] as? [String: Any])?["windowCoverage"] is NSNull && row["recentMedian"] is NSNull)
+  }
+}
