@@ -25,80 +25,80 @@ import Testing
         transshipment: false, source: nil),
     ], source: nil)
 
-  static let week: Int64 = 2_900
-  static let legAB = RouteSegment.leg(from: a, to: b)
-  static let stopB = RouteSegment.stop(at: b, next: c)
-  static let legBC = RouteSegment.leg(from: b, to: c)
+  static let day: Int64 = 20_300
+  static let legAB = RouteSegment.leg(route.legs[0])
+  static let stopB = RouteSegment.stop(before: route.legs[1])
+  static let legBC = RouteSegment.leg(route.legs[1])
 
-  /// The legs take exactly their plan in every week before `week`, 40 boxes a week.
-  static func legs(weeks: ClosedRange<Int64>) -> [String: [SegmentDuration]] {
+  /// The legs take exactly their plan on every day of `days`, 40 boxes a day.
+  static func legs(days: ClosedRange<Int64>) -> [String: [SegmentDuration]] {
     [
-      legAB.key: weeks.map { SegmentDuration(week: $0, hours: 10, boxes: 40) },
-      legBC.key: weeks.map { SegmentDuration(week: $0, hours: 20, boxes: 40) },
+      legAB.key: days.map { SegmentDuration(day: $0, hours: 10, boxes: 40) },
+      legBC.key: days.map { SegmentDuration(day: $0, hours: 20, boxes: 40) },
     ]
   }
 
   @Test func aStationWhoseWaitsDoubledInWinterLastYearDoublesThisYearsEstimate() throws {
-    // Last year: 24 h at B until 54 weeks before, then 48 h (winter). This year's last 8 weeks: 24 h.
-    var rows = Self.legs(weeks: (Self.week - 70)...(Self.week - 1))
+    // Last year: 24 h at B until 370 days before, then 48 h (winter). This year's last 56 days: 24 h.
+    var rows = Self.legs(days: (Self.day - 500)...(Self.day - 1))
     rows[Self.stopB.key] =
-      ((Self.week - 70)...(Self.week - 45)).map { SegmentDuration(week: $0, hours: $0 <= Self.week - 55 ? 24 : 48, boxes: 40) }
-      + ((Self.week - 8)...(Self.week - 1)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
+      ((Self.day - 500)...(Self.day - 300)).map { SegmentDuration(day: $0, hours: $0 < Self.day - 370 ? 24 : 48, boxes: 40) }
+      + ((Self.day - 56)...(Self.day - 1)).map { SegmentDuration(day: $0, hours: 24, boxes: 40) }
     let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
-    let winter = try estimator.remaining(on: Self.route, from: 0, departed: true, week: Self.week)
+    let winter = try estimator.remaining(on: Self.route, from: 0, departed: true, day: Self.day)
     // 10 h to B, 24 h × (48 / 24) waiting there, 20 h to C.
     #expect(winter.distribution.percentile(0.5) == 10 + 48 + 20)
-    #expect(winter.basis == .history(boxes: 320, place: Self.b, weeks: 8, planned: 0))
+    #expect(winter.basis == .history(boxes: 2_240, place: Self.b, weeks: 8, planned: 0))
     // Without last year the season is unknown: this year's 24 h.
-    rows[Self.stopB.key] = ((Self.week - 8)...(Self.week - 1)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
-    let plain = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 0, departed: true, week: Self.week)
+    rows[Self.stopB.key] = ((Self.day - 56)...(Self.day - 1)).map { SegmentDuration(day: $0, hours: 24, boxes: 40) }
+    let plain = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 0, departed: true, day: Self.day)
     #expect(plain.distribution.percentile(0.5) == 10 + 24 + 20)
   }
 
   @Test func theWindowIsTheTenthToNinetiethPercentileOfTheWaits() throws {
-    var rows = Self.legs(weeks: (Self.week - 8)...(Self.week - 1))
-    // Ten boxes each at 10, 20, … 100 h, all last week (full weight).
-    rows[Self.stopB.key] = (1...10).map { SegmentDuration(week: Self.week - 1, hours: $0 * 10, boxes: 10) }
+    var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
+    // Ten boxes each at 10, 20, … 100 h, all yesterday (full weight).
+    rows[Self.stopB.key] = (1...10).map { SegmentDuration(day: Self.day - 1, hours: $0 * 10, boxes: 10) }
     let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
     let departed = try EventTime(parsing: "2025-07-01T00:00:00Z")
     let question = ETAQuestion(
       route: Self.route, nodeIndex: 0, departed: true, since: departed, lastActual: nil, reportedEstimate: nil,
-      asOf: EventTime(milliseconds: Self.week * 7 * 86_400_000, offsetMinutes: 0))
+      asOf: EventTime(milliseconds: Self.day * 86_400_000, offsetMinutes: 0))
     // No last actual event: nothing to estimate from.
     #expect(try estimator.estimate(for: question) == nil)
-    let d = try estimator.remaining(on: Self.route, from: 0, departed: true, week: Self.week).distribution
+    let d = try estimator.remaining(on: Self.route, from: 0, departed: true, day: Self.day).distribution
     #expect(d.percentile(0.1) == 30 + 10 && d.percentile(0.5) == 30 + 50 && d.percentile(0.9) == 30 + 90)
   }
 
   @Test func thinHistoryFallsBackToThePlanAndSaysSo() throws {
     // 29 boxes in the last 8 weeks: one short of the threshold for every stretch.
     let rows: [String: [SegmentDuration]] = [
-      Self.legAB.key: [SegmentDuration(week: Self.week - 1, hours: 15, boxes: 29)],
-      Self.stopB.key: [SegmentDuration(week: Self.week - 1, hours: 99, boxes: 29)],
-      Self.legBC.key: [SegmentDuration(week: Self.week - 1, hours: 25, boxes: 29)],
+      Self.legAB.key: [SegmentDuration(day: Self.day - 1, hours: 15, boxes: 29)],
+      Self.stopB.key: [SegmentDuration(day: Self.day - 1, hours: 99, boxes: 29)],
+      Self.legBC.key: [SegmentDuration(day: Self.day - 1, hours: 25, boxes: 29)],
     ]
     let thin = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
-      on: Self.route, from: 0, departed: true, week: Self.week)
+      on: Self.route, from: 0, departed: true, day: Self.day)
     #expect(thin.basis == .plan && thin.distribution.percentile(0.5) == 30)
     // One stretch with enough: history, and the basis counts the planned ones.
     var some = rows
-    some[Self.stopB.key] = [SegmentDuration(week: Self.week - 1, hours: 99, boxes: 30)]
+    some[Self.stopB.key] = [SegmentDuration(day: Self.day - 1, hours: 99, boxes: 30)]
     let mixed = try LearnedETAEstimator(history: InMemorySegmentHistory(some)).remaining(
-      on: Self.route, from: 0, departed: true, week: Self.week)
+      on: Self.route, from: 0, departed: true, day: Self.day)
     #expect(mixed.basis == .history(boxes: 30, place: Self.b, weeks: 8, planned: 2))
     #expect(mixed.distribution.percentile(0.5) == 10 + 99 + 20)
     #expect(mixed.basis.text == "history: 30 trips through KZDOS in the last 8 weeks; plan for 2 of the stretches")
   }
 
-  @Test func theWeekOfTheQuestionAndLaterAreNeverRead() throws {
-    var rows = Self.legs(weeks: (Self.week - 8)...(Self.week - 1))
-    rows[Self.stopB.key] = ((Self.week - 8)...(Self.week - 1)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
+  @Test func theDayOfTheQuestionAndLaterAreNeverRead() throws {
+    var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
+    rows[Self.stopB.key] = ((Self.day - 56)...(Self.day - 1)).map { SegmentDuration(day: $0, hours: 24, boxes: 40) }
     let before = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
-      on: Self.route, from: 1, departed: false, week: Self.week)
-    // Poison: waits of 500 h that ended in the question's week and after.
-    rows[Self.stopB.key]! += (Self.week...(Self.week + 10)).map { SegmentDuration(week: $0, hours: 500, boxes: 1_000) }
+      on: Self.route, from: 1, departed: false, day: Self.day)
+    // Poison: waits of 500 h that ended on the question's day and after.
+    rows[Self.stopB.key]! += (Self.day...(Self.day + 70)).map { SegmentDuration(day: $0, hours: 500, boxes: 1_000) }
     let after = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
-      on: Self.route, from: 1, departed: false, week: Self.week)
+      on: Self.route, from: 1, departed: false, day: Self.day)
     #expect(before.distribution == after.distribution && before.distribution.percentile(0.5) == 24 + 20)
   }
 
@@ -149,9 +149,9 @@ import Testing
 
   @Test func theBacktestIsBlindToWhatHappenedAfterEachCheckpoint() throws {
     let routes = [Self.route.code: Self.route]
-    var rows = Self.legs(weeks: (Self.week - 20)...(Self.week + 20))
-    rows[Self.stopB.key] = ((Self.week - 20)...(Self.week + 20)).map { SegmentDuration(week: $0, hours: 24, boxes: 40) }
-    let ms = Self.week * 7 * 86_400_000 + 3 * 86_400_000
+    var rows = Self.legs(days: (Self.day - 140)...(Self.day + 140))
+    rows[Self.stopB.key] = ((Self.day - 140)...(Self.day + 140)).map { SegmentDuration(day: $0, hours: 24, boxes: 40) }
+    let ms = Self.day * 86_400_000 + 3 * 86_400_000
     // Trips leaving every day for 4 weeks, each 54 h door to door.
     let trips = (0..<28).map { day in
       let start = ms + Int64(day) * 86_400_000
@@ -167,8 +167,8 @@ import Testing
     // Poison everything that ended after the period's last checkpoint: waits of 500 h and trips
     // that arrived later with them.
     var poisoned = rows
-    let lastWeek = ETAWeek.of(period.upperBound + 54 * 3_600_000)
-    poisoned[Self.stopB.key] = rows[Self.stopB.key]!.map { $0.week > lastWeek ? SegmentDuration(week: $0.week, hours: 500, boxes: 40) : $0 }
+    let lastDay = ETADay.of(period.upperBound + 54 * 3_600_000)
+    poisoned[Self.stopB.key] = rows[Self.stopB.key]!.map { $0.day > lastDay ? SegmentDuration(day: $0.day, hours: 500, boxes: 40) : $0 }
     let late = (0..<10).map { day in
       let start = period.upperBound + Int64(day + 3) * 86_400_000
       return ETATrip(route: "T", checkpoints: [(.departure, 0, start)], arrivalMs: start + 530 * 3_600_000)
@@ -188,8 +188,8 @@ import Testing
     }
     #expect(try db.etaStore.refresh(publish: false).segments == 1)
     #expect(try db.etaStore.refresh(publish: false).segments == 0)
-    let leg = try db.etaStore.durations(of: .leg(from: Self.a, to: try LocationCode(parsing: "CNQZH")), weeks: 0...10_000)
-    #expect(leg == [SegmentDuration(week: ETAWeek.of(try EventTime(parsing: "2024-05-30T04:00:00Z").milliseconds), hours: 50, boxes: 1)])
+    let leg = try db.etaStore.durations(of: .leg(from: Self.a, to: try LocationCode(parsing: "CNQZH"), mode: .rail), days: 0...100_000)
+    #expect(leg == [SegmentDuration(day: ETADay.of(try EventTime(parsing: "2024-05-30T04:00:00Z").milliseconds), hours: 50, boxes: 1)])
     // One box is thin history: the plan's 144 h of sea from its last event at Qinzhou (the plan
     // has no wait there), and it says so.
     let report = try db.reportStore.track(try ContainerNumber(parsing: "CSQU3054383"))

@@ -97,7 +97,7 @@ public struct ETABacktestRow: Sendable, Equatable {
 
 /// `corridor eta backtest` (docs/eta.md): replays the estimate at each checkpoint of every trip
 /// that arrived in the period, with only what had happened before that moment: the learned
-/// estimate reads the weeks that had ended before it, the plan reads nothing, and the recent
+/// estimate reads the days that had ended before it, the plan reads nothing, and the recent
 /// median only arrivals before it.
 public enum ETABacktest {
   public static let recentMedianDays: Int64 = 56
@@ -107,6 +107,7 @@ public enum ETABacktest {
   ) throws -> [ETABacktestRow] {
     let estimator = LearnedETAEstimator(history: history)
     var learnedCache: [Key: (p10: Int, p50: Int, p90: Int)] = [:]
+    var medianCache: [Key: Double?] = [:]
     // Per route and node: (arrival, hours from the checkpoint to it), by arrival.
     var past: [String: [Int: [(arrival: Int64, hours: Double)]]] = [:]
     for trip in trips {
@@ -115,19 +116,18 @@ public enum ETABacktest {
       }
     }
     for (route, nodes) in past { for (node, list) in nodes { past[route]![node] = list.sorted { $0.arrival < $1.arrival } } }
-    var medianCache: [Key: Double?] = [:]
 
     var tallies: [String: [ETACheckpoint: Tally]] = [:]
     for trip in trips where period.contains(trip.arrivalMs) {
       guard let route = routes[trip.route] else { continue }
       for point in trip.checkpoints where checkpoints.contains(point.checkpoint) {
-        let week = ETAWeek.of(point.ms)
-        let key = Key(route: trip.route, node: point.node, week: week)
+        let day = ETADay.of(point.ms)
+        let key = Key(route: trip.route, node: point.node, day: day)
         let learned: (p10: Int, p50: Int, p90: Int)
         if let cached = learnedCache[key] {
           learned = cached
         } else {
-          let d = try estimator.remaining(on: route, from: point.node, departed: point.checkpoint == .departure, week: week).distribution
+          let d = try estimator.remaining(on: route, from: point.node, departed: point.checkpoint == .departure, day: day).distribution
           learned = (d.percentile(0.1), d.percentile(0.5), d.percentile(0.9))
           learnedCache[key] = learned
         }
@@ -138,10 +138,8 @@ public enum ETABacktest {
         tally.inside.append(Double(learned.p10) <= actual && actual <= Double(learned.p90 + 1))
         tally.plan.append(Double(planHours) - actual)
         // The day's recent median: arrivals in the 56 days before the checkpoint's day began.
-        let day = point.ms.floorDay
-        let dayKey = Key(route: trip.route, node: point.node, week: day)
         let median: Double?
-        if let cached = medianCache[dayKey] {
+        if let cached = medianCache[key] {
           median = cached
         } else {
           let list = past[trip.route]?[point.node] ?? []
@@ -151,7 +149,7 @@ public enum ETABacktest {
           let upper = list.partitioningIndex { $0.arrival >= end }
           let hours = list[lower..<upper].map(\.hours).sorted()
           median = hours.isEmpty ? nil : hours[(hours.count - 1) / 2]
-          medianCache[dayKey] = median
+          medianCache[key] = median
         }
         if let median { tally.recent.append(median - actual) }
         tallies[trip.route, default: [:]][point.checkpoint] = tally
@@ -181,12 +179,11 @@ public enum ETABacktest {
   }
 }
 
-/// A cache key of the backtest: a route node at a week (the learned estimate) or a day (the
-/// recent median).
+/// A cache key of the backtest: a route node on a day (both estimates read whole days).
 private struct Key: Hashable {
   let route: String
   let node: Int
-  let week: Int64
+  let day: Int64
 }
 
 /// The signed errors of one checkpoint on one route, as they come.
@@ -195,11 +192,6 @@ private struct Tally {
   var inside: [Bool] = []
   var plan: [Double] = []
   var recent: [Double] = []
-}
-
-extension Int64 {
-  /// Days since 1970 (UTC) of an instant in ms, rounding down.
-  fileprivate var floorDay: Int64 { self >= 0 ? self / 86_400_000 : (self - 86_399_999) / 86_400_000 }
 }
 
 extension Array {

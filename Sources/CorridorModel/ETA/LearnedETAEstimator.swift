@@ -1,40 +1,41 @@
 import Foundation
 
 /// Where the learned estimate reads what each stretch took: boxes per whole hour of duration,
-/// per week in which the stretch ended (the store's `eta_durations`; an in-memory copy in the
+/// per day on which the stretch ended (the store's `eta_durations`; an in-memory copy in the
 /// backtest).
 public protocol SegmentHistory {
-  func durations(of segment: RouteSegment, weeks: ClosedRange<Int64>) throws -> [SegmentDuration]
+  func durations(of segment: RouteSegment, days: ClosedRange<Int64>) throws -> [SegmentDuration]
 }
 
-/// Boxes whose stretch took `hours` whole hours and ended in `week`.
+/// Boxes whose stretch took `hours` whole hours and ended on `day` (UTC days since 1970).
 public struct SegmentDuration: Sendable, Equatable {
-  public let week: Int64
+  public let day: Int64
   public let hours: Int
   public let boxes: Int
 
-  public init(week: Int64, hours: Int, boxes: Int) {
-    self.week = week
+  public init(day: Int64, hours: Int, boxes: Int) {
+    self.day = day
     self.hours = hours
     self.boxes = boxes
   }
 }
 
 /// The ETA learned from the corridor's own history (docs/eta.md): for each stretch still ahead,
-/// what it took in the last `recentWeeks` complete weeks before the question (recent weeks
+/// what it took in the `recentWeeks` weeks before the day of the question (recent weeks
 /// weighing more), scaled by the season (how the same stretch a year earlier changed from those
 /// weeks to the weeks the box will pass), combined as independent stretches into the 10th,
 /// 50th and 90th percentile of the arrival. A stretch with fewer than `minimumBoxes` boxes
 /// in those weeks takes the plan's hours instead, and the basis says how many did; when every
 /// stretch does, the estimate is the plan's (`PlanETAEstimator`, a reporter's estimate first).
+/// Only stretches that ended before the day of the question are read: never the future.
 public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
   public let history: History
   public var recentWeeks: Int64 = 8
   public var minimumBoxes = 30
   /// A week's weight against the next one's.
   public var decay = 0.85
-  /// Weeks either side of the passage, a year earlier, that give the season.
-  public var seasonWeeks: Int64 = 2
+  /// Days either side of the passage, a year earlier, that give the season.
+  public var seasonDays: Int64 = 14
 
   public init(history: History) { self.history = history }
 
@@ -45,7 +46,7 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     let anchor = waiting ? question.asOf : question.since ?? last.time
     guard question.nodeIndex < route.legs.count else { return ETAEstimate(median: anchor, window: nil, basis: .arrived) }
     let elapsed = Int(max(0, question.asOf.milliseconds - anchor.milliseconds) / 3_600_000)
-    let ahead = try remaining(on: route, from: question.nodeIndex, departed: question.departed, week: ETAWeek.of(question.asOf.milliseconds))
+    let ahead = try remaining(on: route, from: question.nodeIndex, departed: question.departed, day: ETADay.of(question.asOf.milliseconds))
     // No stretch ahead has history enough: the plan's estimate, a reporter's first.
     guard ahead.basis != .plan else { return PlanETAEstimator().estimate(for: question) }
     let total = ahead.distribution.remaining(after: elapsed)
@@ -57,9 +58,9 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
   }
 
   /// The distribution of the time from the start of the current stretch to the arrival, as the
-  /// history before `week` says, and what it rests on. The first stretch's elapsed time is the
+  /// history before `day` says, and what it rests on. The first stretch's elapsed time is the
   /// caller's to condition on.
-  public func remaining(on route: Route, from node: Int, departed: Bool, week: Int64) throws -> (
+  public func remaining(on route: Route, from node: Int, departed: Bool, day: Int64) throws -> (
     distribution: DurationHistogram, basis: ETABasis
   ) {
     var sum = DurationHistogram()
@@ -68,14 +69,14 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     var weighty: (boxes: Int, place: LocationCode, hours: Int)?
     var offsetHours = 0
     for segment in RouteSegment.remaining(on: route, from: node, departed: departed) {
-      let passage = week + Int64(offsetHours / 168)
+      let passage = day + Int64(offsetHours / 24)
       let part: DurationHistogram
-      if let sample = try sample(segment, week: week, passage: passage) {
+      if let sample = try sample(segment, day: day, passage: passage) {
         part = sample.histogram
         learned += 1
-        if case .stop(let place, _) = segment, sample.histogram.percentile(0.5) >= weighty?.hours ?? -1 {
+        if case .stop(let place, _, _) = segment, sample.histogram.percentile(0.5) >= weighty?.hours ?? -1 {
           weighty = (sample.boxes, place, sample.histogram.percentile(0.5))
-        } else if weighty == nil, case .leg(let from, _) = segment {
+        } else if weighty == nil, case .leg(let from, _, _) = segment {
           weighty = (sample.boxes, from, -1)
         }
       } else {
@@ -90,23 +91,23 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
   }
 
   /// The stretch's recent durations, weighted and scaled by the season; nil when too few boxes.
-  func sample(_ segment: RouteSegment, week: Int64, passage: Int64) throws -> (histogram: DurationHistogram, boxes: Int)? {
-    let recent = try history.durations(of: segment, weeks: (week - recentWeeks)...(week - 1))
+  func sample(_ segment: RouteSegment, day: Int64, passage: Int64) throws -> (histogram: DurationHistogram, boxes: Int)? {
+    let recent = try history.durations(of: segment, days: (day - 7 * recentWeeks)...(day - 1))
     let boxes = recent.reduce(0) { $0 + $1.boxes }
     guard boxes >= minimumBoxes else { return nil }
-    let factor = try season(segment, week: week, passage: passage)
+    let factor = try season(segment, day: day, passage: passage)
     var histogram = DurationHistogram()
     for row in recent {
-      histogram.add(hours: row.hours, weight: Double(row.boxes) * pow(decay, Double(week - 1 - row.week)), factor: factor)
+      histogram.add(hours: row.hours, weight: Double(row.boxes) * pow(decay, Double(day - 1 - row.day) / 7), factor: factor)
     }
     return (histogram, boxes)
   }
 
   /// How the stretch changed a year earlier from the recent weeks to the passage: the ratio of
   /// its medians, kept within a half and two and a half; 1 without a year of history.
-  func season(_ segment: RouteSegment, week: Int64, passage: Int64) throws -> Double {
-    let before = try history.durations(of: segment, weeks: (week - 52 - recentWeeks)...(week - 53))
-    let then = try history.durations(of: segment, weeks: (passage - 52 - seasonWeeks)...(passage - 52 + seasonWeeks))
+  func season(_ segment: RouteSegment, day: Int64, passage: Int64) throws -> Double {
+    let before = try history.durations(of: segment, days: (day - 364 - 7 * recentWeeks)...(day - 365))
+    let then = try history.durations(of: segment, days: (passage - 364 - seasonDays)...(passage - 364 + seasonDays))
     guard before.reduce(0, { $0 + $1.boxes }) >= minimumBoxes, then.reduce(0, { $0 + $1.boxes }) >= minimumBoxes else { return 1 }
     let (a, b) = (Self.median(before), Self.median(then))
     guard a > 0 else { return 1 }
@@ -122,21 +123,21 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
 
 /// Summaries held in memory (the backtest's many questions read them without a query each).
 public struct InMemorySegmentHistory: SegmentHistory {
-  /// Segment key → its rows, by week.
+  /// Segment key → its rows, by day.
   let rows: [String: [SegmentDuration]]
 
-  public init(_ rows: [String: [SegmentDuration]]) { self.rows = rows.mapValues { $0.sorted { $0.week < $1.week } } }
+  public init(_ rows: [String: [SegmentDuration]]) { self.rows = rows.mapValues { $0.sorted { $0.day < $1.day } } }
 
-  public func durations(of segment: RouteSegment, weeks: ClosedRange<Int64>) -> [SegmentDuration] {
+  public func durations(of segment: RouteSegment, days: ClosedRange<Int64>) -> [SegmentDuration] {
     guard let list = rows[segment.key] else { return [] }
     var (low, high) = (0, list.count)
     while low < high {
       let mid = (low + high) / 2
-      if list[mid].week >= weeks.lowerBound { high = mid } else { low = mid + 1 }
+      if list[mid].day >= days.lowerBound { high = mid } else { low = mid + 1 }
     }
     var result: [SegmentDuration] = []
     var index = low
-    while index < list.count, list[index].week <= weeks.upperBound {
+    while index < list.count, list[index].day <= days.upperBound {
       result.append(list[index])
       index += 1
     }

@@ -22,21 +22,21 @@ public struct ETARefresh: Sendable, Equatable {
 }
 
 extension ETAStore: SegmentHistory {
-  public func durations(of segment: RouteSegment, weeks: ClosedRange<Int64>) throws -> [SegmentDuration] {
+  public func durations(of segment: RouteSegment, days: ClosedRange<Int64>) throws -> [SegmentDuration] {
     try mapSQLiteErrors {
       try connection.rows(
-        "SELECT week, hours, boxes FROM eta_durations WHERE segment = ? AND week BETWEEN ? AND ?",
-        [.text(segment.key), .integer(weeks.lowerBound), .integer(weeks.upperBound)]
-      ).map { SegmentDuration(week: try $0.int64("week"), hours: try $0.int("hours", in: 0...100_000), boxes: try $0.int("boxes", in: 1...Int.max)) }
+        "SELECT day, hours, boxes FROM eta_durations WHERE segment = ? AND day BETWEEN ? AND ?",
+        [.text(segment.key), .integer(days.lowerBound), .integer(days.upperBound)]
+      ).map { SegmentDuration(day: try $0.int64("day"), hours: try $0.int("hours", in: 0...100_000), boxes: try $0.int("boxes", in: 1...Int.max)) }
     }
   }
 
   /// Every summary, for the backtest's many questions: segment key → its rows.
   func allDurations() throws -> [String: [SegmentDuration]] {
     var all: [String: [SegmentDuration]] = [:]
-    try connection.forEachRow("SELECT segment, week, hours, boxes FROM eta_durations ORDER BY segment, week", []) { row in
+    try connection.forEachRow("SELECT segment, day, hours, boxes FROM eta_durations ORDER BY segment, day", []) { row in
       all[try row.text("segment"), default: []].append(
-        SegmentDuration(week: try row.int64("week"), hours: try row.int("hours", in: 0...100_000), boxes: try row.int("boxes", in: 1...Int.max)))
+        SegmentDuration(day: try row.int64("day"), hours: try row.int("hours", in: 0...100_000), boxes: try row.int("boxes", in: 1...Int.max)))
     }
     return all
   }
@@ -72,7 +72,7 @@ extension ETAStore {
           for (segment, start, end) in Passage.segments(steps, on: route) where end.seq > through {
             let hours = (end.ms - start.ms) / 3_600_000
             guard hours >= 0 else { continue }
-            counts[SegmentCount(segment: segment.key, week: ETAWeek.of(end.ms), hours: Int(hours)), default: 0] += 1
+            counts[SegmentCount(segment: segment.key, day: ETADay.of(end.ms), hours: Int(hours)), default: 0] += 1
           }
         }
         if boxes.count > 20_000 {
@@ -92,10 +92,10 @@ extension ETAStore {
           }
         }
         let upsert = try connection.cachedStatement(
-          "INSERT INTO eta_durations(segment, week, hours, boxes) VALUES (?, ?, ?, ?) ON CONFLICT(segment, week, hours) DO UPDATE SET boxes = boxes + excluded.boxes"
+          "INSERT INTO eta_durations(segment, day, hours, boxes) VALUES (?, ?, ?, ?) ON CONFLICT(segment, day, hours) DO UPDATE SET boxes = boxes + excluded.boxes"
         )
         for (count, boxes) in counts {
-          try upsert.bind([.text(count.segment), .integer(count.week), .integer(Int64(count.hours)), .integer(Int64(boxes))])
+          try upsert.bind([.text(count.segment), .integer(count.day), .integer(Int64(count.hours)), .integer(Int64(boxes))])
           try upsert.run()
           result.segments += boxes
         }
@@ -210,7 +210,7 @@ extension Passage {
 /// One key of the refresh's tally.
 struct SegmentCount: Hashable {
   let segment: String
-  let week: Int64
+  let day: Int64
   let hours: Int
 }
 
@@ -232,15 +232,14 @@ struct Passage {
   /// its first arrival at the next, each stop from its first arrival at a node to its first
   /// departure from it, moving forward along the route only.
   static func segments(_ steps: [Passage], on route: Route) -> [(RouteSegment, start: Passage, end: Passage)] {
-    let nodes = route.nodes
     let (arrivals, departures) = walk(steps, on: route)
     var result: [(RouteSegment, start: Passage, end: Passage)] = []
     for index in 0..<route.legs.count {
       if index > 0, let start = arrivals[index], let end = departures[index] {
-        result.append((.stop(at: nodes[index], next: nodes[index + 1]), start, end))
+        result.append((.stop(before: route.legs[index]), start, end))
       }
       if let start = departures[index], let end = arrivals[index + 1] {
-        result.append((.leg(from: nodes[index], to: nodes[index + 1]), start, end))
+        result.append((.leg(route.legs[index]), start, end))
       }
     }
     return result
