@@ -23,7 +23,7 @@ public struct SegmentDuration: Sendable, Equatable {
 /// The ETA learned from the corridor's own history (docs/eta.md): for each stretch still ahead,
 /// what it took in the `recentWeeks` weeks before the day of the question (recent weeks
 /// weighing more), scaled by the season (how the same stretch a year earlier changed from those
-/// weeks to the weeks the box will pass), combined as independent stretches into the 10th,
+/// weeks to the weeks the box will pass, damped), combined as independent stretches into the 10th,
 /// 50th and 90th percentile of the arrival. A stretch with fewer than `minimumBoxes` boxes
 /// in those weeks takes the plan's hours instead, and the basis says how many did; when every
 /// stretch does, the estimate is the plan's (`PlanETAEstimator`, a reporter's estimate first).
@@ -35,7 +35,7 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
   /// A week's weight against the next one's.
   public var decay = 0.85
   /// Days either side of the passage, a year earlier, that give the season.
-  public var seasonDays: Int64 = 14
+  public var seasonDays: Int64 = 28
 
   public init(history: History) { self.history = history }
 
@@ -74,10 +74,10 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
       if let sample = try sample(segment, day: day, passage: passage) {
         part = sample.histogram
         learned += 1
-        if case .stop(let place, _, _) = segment, sample.histogram.percentile(0.5) >= weighty?.hours ?? -1 {
-          weighty = (sample.boxes, place, sample.histogram.percentile(0.5))
-        } else if weighty == nil, case .leg(let from, _, _) = segment {
-          weighty = (sample.boxes, from, -1)
+        if segment.kind == .stop, sample.histogram.percentile(0.5) >= weighty?.hours ?? -1 {
+          weighty = (sample.boxes, segment.from, sample.histogram.percentile(0.5))
+        } else if weighty == nil {
+          weighty = (sample.boxes, segment.from, -1)
         }
       } else {
         part = .point(segment.planHours(on: route))
@@ -103,15 +103,17 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     return (histogram, boxes)
   }
 
-  /// How the stretch changed a year earlier from the recent weeks to the passage: the ratio of
-  /// its medians, kept within a half and two and a half; 1 without a year of history.
+  /// How the stretch changed a year earlier from the recent weeks to the passage: the square
+  /// root of the ratio of its medians (last year's own queues are noise in that ratio: the
+  /// whole ratio made the backtest worse, half of it in log terms better), kept within a half and
+  /// two and a half; 1 without a year of history.
   func season(_ segment: RouteSegment, day: Int64, passage: Int64) throws -> Double {
     let before = try history.durations(of: segment, days: (day - 364 - 7 * recentWeeks)...(day - 365))
     let then = try history.durations(of: segment, days: (passage - 364 - seasonDays)...(passage - 364 + seasonDays))
     guard before.reduce(0, { $0 + $1.boxes }) >= minimumBoxes, then.reduce(0, { $0 + $1.boxes }) >= minimumBoxes else { return 1 }
     let (a, b) = (Self.median(before), Self.median(then))
     guard a > 0 else { return 1 }
-    return min(2.5, max(0.5, Double(b) / Double(a)))
+    return min(2.5, max(0.5, (Double(b) / Double(a)).squareRoot()))
   }
 
   static func median(_ rows: [SegmentDuration]) -> Int {

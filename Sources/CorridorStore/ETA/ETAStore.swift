@@ -236,10 +236,10 @@ struct Passage {
     var result: [(RouteSegment, start: Passage, end: Passage)] = []
     for index in 0..<route.legs.count {
       if index > 0, let start = arrivals[index], let end = departures[index] {
-        result.append((.stop(before: route.legs[index]), start, end))
+        result.append((.stop(before: route.legs[index], on: route), start, end))
       }
       if let start = departures[index], let end = arrivals[index + 1] {
-        result.append((.leg(route.legs[index]), start, end))
+        result.append((.leg(route.legs[index], on: route), start, end))
       }
     }
     return result
