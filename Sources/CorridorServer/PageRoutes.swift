@@ -60,6 +60,14 @@ struct PageRoutes {
       return try db.customsStore.clearancePage(
         from: try day(items, "from"), to: try day(items, "to"), by: by ?? .office, party: party, language: language)
     },
+    Page(name: "eta", parameters: ["from", "to", "route", "checkpoints"]) { db, items, party, language in
+      let route = try items.single("route")
+      try db.networkStore.requireFilters(corridor: nil, route: route)
+      let checkpoints = try items.single("checkpoints").map(ETACheckpoint.parseList)
+      let (from, to) = (try day(items, "from"), try day(items, "to"))
+      let rows = try db.etaStore.backtest(from: from, to: to, route: route, checkpoints: checkpoints ?? Set(ETACheckpoint.allCases), party: party)
+      return ETABacktestView(rows).page(from: from, to: to, party: party, language: language)
+    },
   ]
 
   /// The exports page, or the imports page: the same figures for the shipments on routes of

@@ -43,6 +43,7 @@ import Testing
       ("free-time", ["report", "free-time", "--as-of", asOf]),
       ("policy-impact", ["report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01"]),
       ("clearance", ["report", "clearance"]),
+      ("eta", ["eta", "backtest"]),
     ]
     for page in pages {
       let file = folder + "/\(page.name).html"
@@ -151,7 +152,7 @@ import Testing
       ["report", "exceptions", "--as-of", "2024-12-20T00:00:00Z"], ["report", "exports", "--year", "2024", "--compare", "2023"],
       ["report", "free-time", "--as-of", "2024-12-20T00:00:00Z", "--within", "3650"],
       ["report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01"],
-      ["report", "clearance"],
+      ["report", "clearance"], ["eta", "backtest"],
     ] {
       let file = folder + "/page.html"
       #expect(try CLI.run(command + ["--db", db, "--format", "html", "--out", file]).status == 0)
@@ -301,7 +302,7 @@ import Testing
       ("network", ["report", "network", "--as-of", asOf]), ("transit", ["report", "transit"]),
       ("free-time", ["report", "free-time", "--as-of", asOf, "--within", "3650"]),
       ("policy-impact", ["report", "policy-impact", "--from", "2024-01-01", "--to", "2024-12-31", "--policies-as-of", "2025-01-01"]),
-      ("clearance", ["report", "clearance"]),
+      ("clearance", ["report", "clearance"]), ("eta", ["eta", "backtest"]),
     ]
     let englishWords = """
       var parts = [document.body.innerText];

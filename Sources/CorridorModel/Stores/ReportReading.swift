@@ -10,6 +10,8 @@ public protocol ReportReading {
   func policies() throws -> [Policy]
   /// Where the boxes of open shipments are as of a time (per route node and leg, and open holds).
   func networkPositions(asOf: EventTime, party: String?) throws -> NetworkPositions
+  /// The shipments on their way as of a time and when they arrive (the learned ETA).
+  func arrivals(asOf: EventTime, party: String?) throws -> [ShipmentArrival]
   func costReports(
     from: Day?, to: Day?, corridor: String?, route: String?, by groupings: [[CostGrouping]], currency: Currency, fxAt: Day?,
     asOf: EventTime?, party: String?, direction: RouteDirection?

@@ -91,14 +91,16 @@ public struct ETABacktestView: Encodable, Sendable {
   /// The backtest page (`eta backtest --format html`, `/corridor/v1/pages/eta`): the mean
   /// absolute error at each checkpoint on every route, learned against plan against the recent
   /// median, then every row.
-  public func page(from: Day?, to: Day?, language: PageLanguage = .english) -> String {
+  public func page(from: Day?, to: Day?, party: String? = nil, language: PageLanguage = .english) -> String {
     let words = Words(language)
-    var page = HTMLPage(title: words(.etaBacktestTitle), subtitle: words(.periodArrived, words.from(from), words.to(to)), language: language)
+    var page = HTMLPage(
+      title: words(.etaBacktestTitle), subtitle: words(.periodArrived, words.from(from), words.to(to)) + words.scope(party), language: language)
     let all = checkpoints.filter { $0.route == "all" }
     let names = all.map { words.cell($0.checkpoint) }
     func series(_ name: Phrase, _ errors: [Errors?]) -> ChartSeries {
       ChartSeries(
-        name: words(name), values: errors.map { $0?.maeHours }, labels: errors.map { $0.map { Self.hours($0.maeHours) + " h" } ?? "–" })
+        name: words(name), values: errors.map { $0?.maeHours },
+        labels: errors.map { $0.map { Self.hours($0.maeHours) + " " + words(.unitHoursShort) } ?? "–" })
     }
     page.add(
       ChartSpec(
@@ -109,10 +111,16 @@ public struct ETABacktestView: Encodable, Sendable {
           series(.seriesRecentMedianETA, all.map(\.recentMedian)),
         ]), unit: words(.unitHours), note: words(.etaBacktestNote))
     page.addTable(
-      words(.etaBacktestTable), id: "eta-backtest", headers: Self.headers,
+      words(.etaBacktestTable), id: "eta-backtest",
+      headers: [
+        words(.colCheckpoint), words(.colRoute), words(.colTrips), words(.colLearnedMae), words(.colLearnedMedianAbs), words(.colLearnedP90Abs),
+        words(.colLearnedBias), words(.colCoverage), words(.colPlanMae), words(.colPlanMedianAbs), words(.colPlanP90Abs), words(.colPlanBias),
+        words(.colRecentMae), words(.colRecentBias),
+      ],
       rows: rows.map { row in
         var row = row
         row[0] = words.cell(row[0])
+        row[1] = words.cell(row[1])
         return row
       }, empty: words(.noBacktest))
     return page.render()

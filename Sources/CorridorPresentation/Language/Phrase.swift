@@ -185,9 +185,11 @@ public enum Phrase: String, Sendable, CaseIterable {
   case trackProgressValue
   case trackNext
   case trackEta
-  case trackEtaWindow, trackEtaBasis
+  case trackEtaWindow, trackEtaBasis, arrivalsHeading, noArrivals
   case etaBacktestTitle, periodArrived, etaBacktestChart, etaBacktestAxis, etaBacktestNote, etaBacktestTable, noBacktest, colCheckpoint
   case seriesLearnedETA, seriesPlanETA, seriesRecentMedianETA
+  case colTrips, colLearnedMae, colLearnedMedianAbs, colLearnedP90Abs, colLearnedBias, colCoverage, colPlanMae, colPlanMedianAbs
+  case colPlanP90Abs, colPlanBias, colRecentMae, colRecentBias
   case etaArrived, etaReported, etaPlan, etaHistory, etaHistoryPlanned
   case trackDelay
   case trackDelayValue

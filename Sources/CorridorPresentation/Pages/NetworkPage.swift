@@ -69,6 +69,20 @@ extension ReportReading {
       words(.placesHeading), id: "places",
       headers: [words(.colCode), words(.colName), words(.colKind), words(.colContainersHere), words(.colCustomsHolds)], rows: nodeRows,
       empty: words(.noPlaces))
+    // When the shipments on these routes arrive: the learned ETA (docs/eta.md), as `track` gives it.
+    let shown = Set(routes.map(\.code))
+    let arrivalRows = try arrivals(asOf: asOf, party: party).filter { shown.contains($0.route) }.map { arrival in
+      [
+        arrival.shipment, arrival.route, arrival.container.text, words.cell(arrival.state.rawValue), arrival.nextLocation?.text ?? "",
+        arrival.eta?.description ?? "", arrival.window.map { "\($0.from) – \($0.to)" } ?? "", arrival.basis.map(words.etaBasis) ?? "",
+      ]
+    }
+    page.addTable(
+      words(.arrivalsHeading), id: "arrivals",
+      headers: [
+        words(.colShipment), words(.colRoute), words(.colContainer), words(.trackState), words(.trackNext), words(.trackEta),
+        words(.trackEtaWindow), words(.trackEtaBasis),
+      ], rows: arrivalRows, empty: words(.noArrivals))
     return page.render()
   }
 }

@@ -134,11 +134,15 @@ extension ETAStore {
   }
 
   /// `corridor eta backtest`: the trips that arrived from `from` to `to` (UTC days, inclusive),
-  /// on `route` or every route, replayed at `checkpoints` (`ETABacktest`).
-  public func backtest(from: Day?, to: Day?, route: String?, checkpoints: Set<ETACheckpoint>) throws -> [ETABacktestRow] {
+  /// on `route` or every route, replayed at `checkpoints` (`ETABacktest`); with `party`, only the
+  /// trips of that party's shipments (the summaries they are estimated from are everyone's).
+  public func backtest(from: Day?, to: Day?, route: String?, checkpoints: Set<ETACheckpoint>, party: String? = nil) throws
+    -> [ETABacktestRow]
+  {
     try mapSQLiteErrors {
       let routes = Dictionary(try db.networkStore.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-      let routeOf = try shipmentRoutes()
+      let own = try party.map { try db.reportStore.shipments(of: $0) }
+      let routeOf = try shipmentRoutes().filter { own?.contains($0.key) ?? true }
       var trips: [ETATrip] = []
       let top = try connection.scalarInt("SELECT coalesce(max(seq), 0) FROM events") ?? 0
       try eachBox(upTo: top) { _, shipment, steps in

@@ -23,16 +23,17 @@ extension ReportStore: ReportReading {
 
 extension ReportStore {
   /// Tracks a container on its open shipment (else its latest one).
-  /// The ETA is `method`'s: learned from the corridor's history (docs/eta.md), or the plan's.
-  public func track(_ container: ContainerNumber, eta method: ETAMethod = .learned) throws -> TrackingReport {
-    try track(container, estimator: estimator(method))
+  /// The ETA is `method`'s: learned from the corridor's history (docs/eta.md), or the plan's, as
+  /// of `asOf` (default: now).
+  public func track(_ container: ContainerNumber, eta method: ETAMethod = .learned, asOf: EventTime? = nil) throws -> TrackingReport {
+    try track(container, estimator: estimator(method), asOf: asOf)
   }
 
   /// Tracks with any estimator (the seam: docs/eta.md).
-  public func track(_ container: ContainerNumber, estimator: some ETAEstimator) throws -> TrackingReport {
+  public func track(_ container: ContainerNumber, estimator: some ETAEstimator, asOf: EventTime? = nil) throws -> TrackingReport {
     _ = try db.containerStore.requireContainer(container)
     let ref = try db.shipmentStore.openShipment(of: container) ?? db.shipmentStore.latestShipment(of: container)
-    return try track(container, shipment: ref, estimator: estimator)
+    return try track(container, shipment: ref, estimator: estimator, asOf: asOf)
   }
 
   /// The box as `party` may see it: nil when it is unknown, or (with a party) on no shipment of
@@ -45,9 +46,11 @@ extension ReportStore {
   }
 
   /// Every container of a shipment.
-  public func track(shipment ref: String, eta method: ETAMethod = .learned) throws -> [TrackingReport] {
+  public func track(shipment ref: String, eta method: ETAMethod = .learned, asOf: EventTime? = nil) throws -> [TrackingReport] {
     let estimator = estimator(method)
-    return try db.shipmentStore.requireShipment(ref).containers.map { try track($0.container, shipment: ref, estimator: estimator) }
+    return try db.shipmentStore.requireShipment(ref).containers.map {
+      try track($0.container, shipment: ref, estimator: estimator, asOf: asOf)
+    }
   }
 
   func estimator(_ method: ETAMethod) -> any ETAEstimator {
@@ -57,7 +60,22 @@ extension ReportStore {
     }
   }
 
-  func track(_ container: ContainerNumber, shipment ref: String?, estimator: any ETAEstimator) throws -> TrackingReport {
+  /// The open shipments (a party's only, with `party`) and their first box's learned ETA as of
+  /// `asOf`, by shipment reference.
+  public func arrivals(asOf: EventTime, party: String?) throws -> [ShipmentArrival] {
+    let own = try party.map(shipments(of:))
+    let estimator = db.etaStore.estimator
+    return try shipmentsMoving().open.filter { own?.contains($0.ref) ?? true }.sorted { $0.ref < $1.ref }.compactMap { ref, route in
+      guard let box = try db.shipmentStore.shipment(ref)?.containers.first?.container else { return nil }
+      let report = try track(box, shipment: ref, estimator: estimator, asOf: asOf)
+      return ShipmentArrival(
+        shipment: ref, route: route, container: box, state: report.state, nextLocation: report.nextLocation, eta: report.eta,
+        window: report.etaWindow, basis: report.etaBasis)
+    }
+  }
+
+  /// `asOf`: when the estimate is made (default: now).
+  func track(_ container: ContainerNumber, shipment ref: String?, estimator: any ETAEstimator, asOf: EventTime? = nil) throws -> TrackingReport {
     let route = try ref.flatMap { try db.shipmentStore.shipment($0) }.flatMap { try db.networkStore.route($0.booking.route) }
     let history = try db.eventStore.events(container: container, shipment: ref)
     let live = history.filter { !$0.retracted }
@@ -112,7 +130,7 @@ extension ReportStore {
       ? try estimator.estimate(
         for: ETAQuestion(
           route: route, nodeIndex: nodeIndex, departed: departed, since: since, lastActual: last, reportedEstimate: estimate?.time,
-          asOf: clock.now())) : nil
+          asOf: asOf ?? clock.now())) : nil
     let eta = delivery?.time ?? estimated?.median
     let planned: EventTime? =
       plan?.time

@@ -35,6 +35,12 @@ extension Corridor.ETAGroup {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: ReportFormatOptions
 
+    func validate() throws {
+      if let checkpoints {
+        do { _ = try ETACheckpoint.parseList(checkpoints) } catch { throw ValidationError(error.message) }
+      }
+    }
+
     func run() throws {
       let db = try database.open()
       try db.networkStore.requireFilters(corridor: nil, route: route)

@@ -12,6 +12,7 @@ extension Corridor {
     @Option(help: "Track every container of this shipment.") var shipment: String?
     @Flag(help: "List every event in time order, retracted ones marked.") var history = false
     @Option(help: "The ETA learned from the corridor's history (learned, the default) or the plan's (plan).") var eta: ETAMethod = .learned
+    @Option(name: .customLong("as-of"), help: "Estimate as of this instant (ISO 8601 with offset). Default: now.") var asOf: String?
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: FormatOptions
 
@@ -21,8 +22,9 @@ extension Corridor {
 
     func run() throws {
       let db = try database.open()
+      let asOf = try asOf.map(EventTime.init(parsing:))
       if let ref = shipment {
-        let views = try db.reportStore.track(shipment: ref, eta: eta).map { TrackView($0, history: history) }
+        let views = try db.reportStore.track(shipment: ref, eta: eta, asOf: asOf).map { TrackView($0, history: history) }
         switch output.format {
         case .json: Console.out(try Render.json(views))
         case .csv: Console.out(Render.csv(TrackView.headers, views.map(\.row)))
@@ -30,7 +32,7 @@ extension Corridor {
         }
         return
       }
-      let view = TrackView(try db.reportStore.track(try Parse.container(container ?? ""), eta: eta), history: history)
+      let view = TrackView(try db.reportStore.track(try Parse.container(container ?? ""), eta: eta, asOf: asOf), history: history)
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(TrackView.headers, [view.row]))
