@@ -18,10 +18,13 @@ struct TrackingRoutes {
     let key = try context.requireKey()
     let items = try QueryItems(request.uri.query)
     try items.only(["eta"], on: "GET /corridor/v1/tracking/{container}")
-    let method = try items.single("eta").map { text in
-      guard let method = ETAMethod(rawValue: text) else { throw DCSAError.badRequest("eta must be learned or plan, not \(text.prefix(40).debugDescription)") }
-      return method
-    } ?? .learned
+    let method =
+      try items.single("eta").map { text in
+        guard let method = ETAMethod(rawValue: text) else {
+          throw DCSAError.badRequest("eta must be learned or plan, not \(text.prefix(40).debugDescription)")
+        }
+        return method
+      } ?? .learned
     let text = try context.pathParameter("container")
     let container: ContainerNumber
     do { container = try ContainerNumber(parsing: text) } catch { throw DCSAError.badRequest("container: \(error.message)") }

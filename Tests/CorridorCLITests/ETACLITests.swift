@@ -11,7 +11,8 @@ import Testing
     let (_, db) = try PageBrowserTests.demo()
     let tour = try CLI.run(["track", "CQXU1018320", "--as-of", Self.asOf, "--db", db])
     #expect(tour.stdout.contains("eta window  ") && tour.stdout.contains("eta basis   history: "), "\(tour.stdout)")
-    let learned = try #require(try CLI.json(CLI.run(["track", "CQXU1018320", "--as-of", Self.asOf, "--format", "json", "--db", db]).stdout) as? [String: Any])
+    let learned = try #require(
+      try CLI.json(CLI.run(["track", "CQXU1018320", "--as-of", Self.asOf, "--format", "json", "--db", db]).stdout) as? [String: Any])
     let window = try #require(learned["etaWindow"] as? [String: String])
     let eta = try #require(learned["eta"] as? String)
     #expect(try #require(window["from"]) <= eta && eta <= (try #require(window["to"])))
@@ -37,7 +38,8 @@ import Testing
     let one = try #require(
       try CLI.json(CLI.run(["eta", "backtest", "--checkpoints", "gauge-change", "--route", "CQ-AKL-DUI", "--format", "json", "--db", db]).stdout)
         as? [String: Any])
-    #expect((one["checkpoints"] as? [[String: Any]])?.map { "\($0["checkpoint"]!) \($0["route"]!)" } == ["gauge-change CQ-AKL-DUI", "gauge-change all"])
+    #expect(
+      (one["checkpoints"] as? [[String: Any]])?.map { "\($0["checkpoint"]!) \($0["route"]!)" } == ["gauge-change CQ-AKL-DUI", "gauge-change all"])
     #expect(try CLI.run(["eta", "backtest", "--format", "csv", "--db", db]).stdout.hasPrefix("checkpoint,route,trips,learnedMaeH,"))
     // Refusals: one line, the usage exit code, nothing written.
     for bad in [["--checkpoints", "arrival"], ["--checkpoints", "departure,"], ["--from", "soon"], ["--route", "NOPE"]] {

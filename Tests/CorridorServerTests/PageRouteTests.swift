@@ -83,7 +83,8 @@ import Testing
       "exports", "exports?year=2024&compare=2024", "exports?year=99999999999", "exceptions?staleHours=0", "costs?from=yesterday",
       "costs?corridor=NOPE", "costs?direction=sideways", "transit?direction=IMPORT", "imports", "network?asOf=now", "network?limit=3",
       "costs?currency=XXX", "transit?from=yesterday", "transit?route=NOPE",
-      "transit?staleHours=3", "eta?checkpoints=arrival", "eta?route=NOPE", "eta?from=soon", "free-time?within=-1", "free-time?within=99999", "free-time?location=NOPE", "free-time?asOf=now",
+      "transit?staleHours=3", "eta?checkpoints=arrival", "eta?route=NOPE", "eta?from=soon", "free-time?within=-1", "free-time?within=99999",
+      "free-time?location=NOPE", "free-time?asOf=now",
     ] {
       let reply = try await server.send(.GET, "/corridor/v1/pages/\(path)", key: admin)
       #expect(reply.status == 400, "\(path): \(reply.status) \(reply.text.prefix(200))")

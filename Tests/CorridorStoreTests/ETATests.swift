@@ -9,9 +9,14 @@ import Testing
 /// where the right answer can be worked out, the 6-hour rule, the backtest's blindness to the
 /// future, and the contracts.
 @Suite struct ETATests {
-  static let a = try! LocationCode(parsing: "CNCQI")
-  static let b = try! LocationCode(parsing: "KZDOS")
-  static let c = try! LocationCode(parsing: "DEDUI")
+  static let a = place("CNCQI")
+  static let b = place("KZDOS")
+  static let c = place("DEDUI")
+
+  /// A well-formed code written in the test (a malformed one is the test's own mistake).
+  static func place(_ text: String) -> LocationCode {
+    do { return try LocationCode(parsing: text) } catch { fatalError("\(error)") }
+  }
 
   /// A → B (10 h) → C (20 h), a gauge change at B: one stop where waits vary.
   static let route = Route(

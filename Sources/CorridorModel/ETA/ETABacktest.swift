@@ -12,7 +12,8 @@ public enum ETACheckpoint: String, Sendable, CaseIterable, Comparable {
     var chosen: Set<ETACheckpoint> = []
     for name in text.split(separator: ",", omittingEmptySubsequences: false) {
       guard let checkpoint = ETACheckpoint(rawValue: String(name)) else {
-        throw .invalid("unknown checkpoint \(String(name).debugDescription) in --checkpoints; expected departure, border or gauge-change", rule: .checkpoint)
+        throw .invalid(
+          "unknown checkpoint \(String(name).debugDescription) in --checkpoints; expected departure, border or gauge-change", rule: .checkpoint)
       }
       chosen.insert(checkpoint)
     }
@@ -115,7 +116,7 @@ public enum ETABacktest {
         past[trip.route, default: [:]][point.node, default: []].append((trip.arrivalMs, Double(trip.arrivalMs - point.ms) / 3_600_000))
       }
     }
-    for (route, nodes) in past { for (node, list) in nodes { past[route]![node] = list.sorted { $0.arrival < $1.arrival } } }
+    past = past.mapValues { nodes in nodes.mapValues { list in list.sorted { $0.arrival < $1.arrival } } }
 
     var tallies: [String: [ETACheckpoint: Tally]] = [:]
     for trip in trips where period.contains(trip.arrivalMs) {

@@ -195,7 +195,8 @@ enum EnglishCatalogue {
     .periodArrived: "Boxes that arrived {1} {2} (UTC), each estimate made with only what had happened before it",
     .etaBacktestChart: "Mean absolute error by checkpoint, every route",
     .etaBacktestAxis: "Mean absolute error (hours)",
-    .etaBacktestNote: "Learned: what the stretches ahead took in the last 8 weeks, by season. Plan: the route's typical hours. Recent median: the same route's boxes that arrived in the 8 weeks before.",
+    .etaBacktestNote:
+      "Learned: what the stretches ahead took in the last 8 weeks, by season. Plan: the route's typical hours. Recent median: the same route's boxes that arrived in the 8 weeks before.",
     .etaBacktestTable: "Every checkpoint and route",
     .noBacktest: "No box arrived in this period.",
     .colCheckpoint: "checkpoint",

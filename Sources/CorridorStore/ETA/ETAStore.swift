@@ -177,7 +177,8 @@ extension ETAStore {
     var published = 0
     for (container, shipment) in boxes where open.contains(shipment) {
       let report = try db.reportStore.track(container, shipment: shipment, estimator: estimator)
-      guard report.state != .delivered, report.etaBasis != .arrived, let route = report.route, let destination = route.destination, let eta = report.eta,
+      guard report.state != .delivered, report.etaBasis != .arrived, let route = report.route, let destination = route.destination,
+        let eta = report.eta,
         let newest = report.history.last(where: { $0.report.classifier == .ACT && !$0.retracted })
       else { continue }
       let last = report.history.last {

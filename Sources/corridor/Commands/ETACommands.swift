@@ -27,7 +27,8 @@ extension Corridor.ETAGroup {
 
   struct Backtest: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Replay the ETA at each checkpoint of every box that arrived, with only what had happened before, against the plan and the recent median.")
+      abstract:
+        "Replay the ETA at each checkpoint of every box that arrived, with only what had happened before, against the plan and the recent median.")
     @Option(help: "Boxes that arrived on or after this date (UTC).") var from: String?
     @Option(help: "Boxes that arrived on or before this date (UTC).") var to: String?
     @Option(help: "Only this route.") var route: String?
