@@ -88,6 +88,13 @@ time_it "audit verify" "streaming" "$BIN audit verify" "SELECT count(*), max(seq
 time_it "audit verify --since-checkpoint" "< 1 s" "$BIN audit verify --since-checkpoint"
 time_it "track $CONTAINER" "< 50 ms" "$BIN track $CONTAINER" \
   "SELECT * FROM events WHERE container = '$CONTAINER' ORDER BY at_ms DESC LIMIT 1"
+# The learned ETA (issue 31): a box on its way on the China-Europe route (the most stretches
+# ahead), as of the ledger's last event, and the backtest of the first year.
+OPEN_CONTAINER=$(sqlite3 "$DB" "SELECT sc.container FROM shipment_status st JOIN shipments s ON s.ref = st.ref
+  JOIN shipment_containers sc ON sc.shipment = st.ref WHERE st.status = 'in-transit' AND s.route = 'CQ-AKL-DUI' LIMIT 1")
+time_it "track (on its way, learned ETA)" "< 50 ms" "$BIN track $OPEN_CONTAINER --as-of $AS_OF"
+time_it "track --eta plan (the same box)" "< 50 ms" "$BIN track $OPEN_CONTAINER --as-of $AS_OF --eta plan"
+time_it "eta backtest --from/--to (one year)" "< 1 min" "$BIN eta backtest --from $YEAR-01-01 --to $YEAR-12-31"
 time_it "emissions $SHIPMENT" "< 50 ms" "$BIN emissions $SHIPMENT"
 time_it "customs show $NUMBER" "< 50 ms" "$BIN customs show $NUMBER" \
   "SELECT * FROM declaration_boxes WHERE declaration = '$NUMBER'"

@@ -56,7 +56,9 @@ public enum CorridorServer {
         status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: CorridorOpenAPI.document)))
     }
     let api = router.group().add(middleware: Authentication(database: database, answers: answers))
-    EventRoutes(database: database, signingKey: signingKey, maxBodyBytes: configuration.maxBodyBytes).add(to: api)
+    EventRoutes(
+      database: database, signingKey: signingKey, maxBodyBytes: configuration.maxBodyBytes, eta: ETARefresher(database: database, logger: logger)
+    ).add(to: api)
     SubscriptionRoutes(
       database: database, maxBodyBytes: configuration.maxBodyBytes, policy: configuration.callbackPolicy,
       maxPerKey: configuration.maxSubscriptionsPerKey

@@ -10,6 +10,7 @@ struct EventRoutes {
   let database: ServerDatabase
   let signingKey: [UInt8]
   let maxBodyBytes: Int
+  let eta: ETARefresher
   static let maxLimit = 1000
 
   func add(to router: RouterGroup<CorridorRequestContext>) {
@@ -117,6 +118,7 @@ struct EventRoutes {
       throw EventBatchRefusal(index: refusal.index, error: refusal.error)
     }
     let view = PostedEventsView(outcomes)
+    if view.recorded > 0 { eta.poke() }
     return .json(view.json)
   }
 }

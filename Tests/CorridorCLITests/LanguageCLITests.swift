@@ -31,10 +31,12 @@ import Testing
       }
     }
     // Kinds and details in Chinese; the CSV keeps the English detail of the JSON.
-    let exceptions = try CLI.run(["report", "exceptions", "--as-of", asOf, "--db", db, "--lang", "zh-CN"]).stdout
+    // A day after the demo's clock, the box whose feed went silent after it left Chongqing is stale.
+    let later = "2024-12-21T00:00:00Z"
+    let exceptions = try CLI.run(["report", "exceptions", "--as-of", later, "--db", db, "--lang", "zh-CN"]).stdout
     #expect(exceptions.contains("无消息") && exceptions.contains("小时无实际事件"), "\(exceptions.prefix(400))")
     #expect(
-      try CLI.run(["report", "exceptions", "--as-of", asOf, "--db", db, "--format", "csv", "--lang", "zh-CN"]).stdout.contains("no actual event"))
+      try CLI.run(["report", "exceptions", "--as-of", later, "--db", db, "--format", "csv", "--lang", "zh-CN"]).stdout.contains("no actual event"))
     // Columns line up on a terminal: every line of the costs table puts its second column at the
     // same cell (a Chinese character takes two).
     let costs = try CLI.run(["report", "costs", "--db", db, "--lang", "zh-CN"]).stdout.split(separator: "\n").map(String.init)

@@ -206,6 +206,36 @@ import Testing
     #expect(json.contains("etaWindow"))
   }
 
+  /// On the demo, as of its clock: a new actual event that moves a box's learned median by 6
+  /// hours or more publishes one estimated arrival through the engine, into the feed; the same
+  /// event again publishes nothing.
+  @Test func anActualEventThatMovesTheMedianPublishesOneEstimatedArrival() throws {
+    let (db, _) = try Demo().build(path: temporaryDatabasePath())
+    let box = try ContainerNumber(parsing: "CQXU1018320")
+    func published() throws -> [MovementEvent] {
+      try db.reportStore.track(box).history.filter { $0.report.classifier == .EST && $0.recordedBy == ETAPublication.operatorName }
+    }
+    let first = try published()
+    #expect(first.count == 1 && first[0].code == .ARRI && first[0].location.text == "DEDUI")
+    #expect(first[0].report.note?.hasPrefix("corridor eta: history: ") == true)
+    // The train is through Alashankou and at the Dostyk gauge change far sooner than the history
+    // says: the median moves by more than 6 hours.
+    for (code, at, place) in [(EventCode.DEPA, "2024-12-19T23:30:00Z", "CNAKL"), (.ARRI, "2024-12-19T23:58:00Z", "KZDOS")] {
+      let report = EventReport(
+        container: box, code: code, time: try EventTime(parsing: at), location: try LocationCode(parsing: place), shipment: "CQ24-LAP-12",
+        mode: .RAIL)
+      _ = try db.eventStore.record(report, operator: "t")
+    }
+    #expect(try db.etaStore.refresh().published == 1)
+    let second = try published()
+    #expect(second.count == 2 && abs(second[1].time.milliseconds - second[0].time.milliseconds) >= 6 * 3_600_000)
+    // Nothing new: nothing counted, nothing published.
+    let again = try db.etaStore.refresh()
+    #expect(again.segments == 0 && again.published == 0)
+    // And `--eta plan` does not take Corridor's own estimate for a reporter's.
+    #expect(try db.reportStore.track(box, eta: .plan).etaBasis == .plan)
+  }
+
   @Test func theBacktestJSONContract() throws {
     let errors = try #require(ETAErrors(errors: [-2, 4, 6], inside: [true, true, false]))
     #expect(errors.maeHours == 4 && errors.medianAbsHours == 4 && errors.p90AbsHours == 6 && abs(errors.biasHours - 8.0 / 3) < 1e-9)

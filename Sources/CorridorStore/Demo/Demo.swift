@@ -7,7 +7,7 @@ import Foundation
 /// by Yangtze barge) and home (return trains, sea-rail, the Laos and Vietnam railways); and
 /// movement histories for every container, as of a fixed clock (2024-12-20), so
 /// some boxes are still mid-journey, some sit under customs hold, and a few carry data-quality
-/// exceptions (a missing load, an off-route inspection).
+/// exceptions (a missing load, an off-route inspection, a feed gone silent).
 public struct Demo {
   /// Late December 2024: the year's last trains are still on their way.
   public static let clock = EventTime(milliseconds: Day(year: 2024, month: 12, day: 20).startMilliseconds, offsetMinutes: 0)
@@ -54,6 +54,13 @@ public struct Demo {
         summary.containers += 1
         var steps = JourneyModel.journey(route, run: run, random: &random)
         if boxIndex % 400 == 7, steps.count > 2 { steps.remove(at: 1) }  // the LOAD never reached us
+        // On a train still on its way at the clock, the last box's feed went silent once it had
+        // left: it shows as stale.
+        if assignment.container == shipment.containers.last?.container, let end = steps.last,
+          departure + end.minutes * 60_000 > Self.clock.milliseconds, let arrival = steps.firstIndex(where: { $0.code == .ARRI })
+        {
+          steps.removeSubrange(arrival...)
+        }
         plan.boxes.append(
           steps.map { (code: $0.code, place: $0.place, ms: departure + $0.minutes * 60_000) }.filter { $0.ms <= Self.clock.milliseconds })
         for step in steps {

@@ -169,15 +169,17 @@ extension ETAStore {
     return routes
   }
 
-  /// For each box on a shipment still on its way: its learned median at the destination,
-  /// recorded as an estimated arrival when `ETAPublication` says it moved enough.
+  /// For each box on a shipment still on its way whose estimate rests on history: its learned
+  /// median at the destination, recorded as an estimated arrival when `ETAPublication` says it
+  /// moved enough.
   func publish(for boxes: [(ContainerNumber, String)]) throws -> Int {
     guard !boxes.isEmpty else { return 0 }
     let open = Set(try db.reportStore.shipmentsMoving().open.map(\.ref))
     var published = 0
     for (container, shipment) in boxes where open.contains(shipment) {
       let report = try db.reportStore.track(container, shipment: shipment, estimator: estimator)
-      guard report.state != .delivered, report.etaBasis != .arrived, let route = report.route, let destination = route.destination,
+      // Only an estimate the history stands behind is news: the plan's is the route's own.
+      guard report.state != .delivered, case .history = report.etaBasis, let route = report.route, let destination = route.destination,
         let eta = report.eta,
         let newest = report.history.last(where: { $0.report.classifier == .ACT && !$0.retracted })
       else { continue }
