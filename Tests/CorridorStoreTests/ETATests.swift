@@ -75,6 +75,20 @@ import Testing
     #expect(d.percentile(0.1) == 30 + 10 && d.percentile(0.5) == 30 + 50 && d.percentile(0.9) == 30 + 90)
   }
 
+  @Test func theHoursAlreadyWaitedCountOnlyAgainstTheCurrentStop() throws {
+    var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
+    rows[Self.stopB.key] = (1...10).map { SegmentDuration(day: Self.day - 1, hours: $0 * 10, boxes: 10) }
+    let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
+    // 35 h into the wait at B: the waits longer than that (40 … 100 h, seven alike) less 35, so
+    // 5 … 65 h, then 20 h to C.
+    let waiting = try estimator.remaining(on: Self.route, from: 1, departed: false, day: Self.day, elapsedHours: 35)
+    let left = waiting.distribution
+    #expect(left.percentile(0.1) == 5 + 20 && left.percentile(0.5) == 35 + 20 && left.percentile(0.9) == 65 + 20)
+    // Past every wait there was: the stop ends now, and the leg to C is still ahead.
+    let overdue = try estimator.remaining(on: Self.route, from: 1, departed: false, day: Self.day, elapsedHours: 200)
+    #expect(overdue.distribution.percentile(0.5) == 20)
+  }
+
   @Test func thinHistoryFallsBackToThePlanAndSaysSo() throws {
     // 29 boxes in the last 8 weeks: one short of the threshold for every stretch.
     let rows: [String: [SegmentDuration]] = [

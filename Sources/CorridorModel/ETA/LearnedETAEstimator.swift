@@ -46,21 +46,23 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     let anchor = waiting ? question.asOf : question.since ?? last.time
     guard question.nodeIndex < route.legs.count else { return ETAEstimate(median: anchor, window: nil, basis: .arrived) }
     let elapsed = Int(max(0, question.asOf.milliseconds - anchor.milliseconds) / 3_600_000)
-    let ahead = try remaining(on: route, from: question.nodeIndex, departed: question.departed, day: ETADay.of(question.asOf.milliseconds))
+    let ahead = try remaining(
+      on: route, from: question.nodeIndex, departed: question.departed, day: ETADay.of(question.asOf.milliseconds), elapsedHours: elapsed)
     // No stretch ahead has history enough: the plan's estimate, a reporter's first.
     guard ahead.basis != .plan else { return PlanETAEstimator().estimate(for: question) }
-    let total = ahead.distribution.remaining(after: elapsed)
+    // From the moment asked: what is left of the current stretch, and the stretches after it.
+    let from = max(question.asOf.milliseconds, anchor.milliseconds)
     func at(_ share: Double) -> EventTime {
-      EventTime(
-        milliseconds: anchor.milliseconds + Int64(elapsed + total.percentile(share)) * 3_600_000, offsetMinutes: anchor.offsetMinutes)
+      EventTime(milliseconds: from + Int64(ahead.distribution.percentile(share)) * 3_600_000, offsetMinutes: anchor.offsetMinutes)
     }
     return ETAEstimate(median: at(0.5), window: .init(from: at(0.1), to: at(0.9)), basis: ahead.basis)
   }
 
-  /// The distribution of the time from the start of the current stretch to the arrival, as the
-  /// history before `day` says, and what it rests on. The first stretch's elapsed time is the
-  /// caller's to condition on.
-  public func remaining(on route: Route, from node: Int, departed: Bool, day: Int64) throws -> (
+  /// The distribution of the time to the arrival, as the history before `day` says, and what it
+  /// rests on: what is left of the current stretch after the `elapsedHours` already spent in it
+  /// (the durations longer than that, less it; none when the box is past them all), then the
+  /// stretches after it.
+  public func remaining(on route: Route, from node: Int, departed: Bool, day: Int64, elapsedHours: Int = 0) throws -> (
     distribution: DurationHistogram, basis: ETABasis
   ) {
     var sum = DurationHistogram()
@@ -68,9 +70,9 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     var learned = 0
     var weighty: (boxes: Int, place: LocationCode, hours: Int)?
     var offsetHours = 0
-    for segment in RouteSegment.remaining(on: route, from: node, departed: departed) {
+    for (index, segment) in RouteSegment.remaining(on: route, from: node, departed: departed).enumerated() {
       let passage = day + Int64(offsetHours / 24)
-      let part: DurationHistogram
+      var part: DurationHistogram
       if let sample = try sample(segment, day: day, passage: passage) {
         part = sample.histogram
         learned += 1
@@ -83,6 +85,7 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
         part = .point(segment.planHours(on: route))
         planned += 1
       }
+      if index == 0 { part = part.remaining(after: elapsedHours) }
       offsetHours += part.percentile(0.5)
       sum = sum.adding(part)
     }
