@@ -1,11 +1,9 @@
 /// Where on its journey an estimate is replayed (`--checkpoints`): the departure from the
 /// origin, or the arrival at a border or gauge-change station on the way.
-public enum ETACheckpoint: String, Sendable, CaseIterable, Comparable {
+public enum ETACheckpoint: String, Sendable, CaseIterable {
   case departure
   case border
   case gaugeChange = "gauge-change"
-
-  public static func < (a: Self, b: Self) -> Bool { (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0) }
 
   /// `--checkpoints departure,border`: the named checkpoints; refuses an unknown or empty name.
   public static func parseList(_ text: String) throws(CorridorError) -> Set<ETACheckpoint> {
@@ -13,7 +11,7 @@ public enum ETACheckpoint: String, Sendable, CaseIterable, Comparable {
     for name in text.split(separator: ",", omittingEmptySubsequences: false) {
       guard let checkpoint = ETACheckpoint(rawValue: String(name)) else {
         throw .invalid(
-          "unknown checkpoint \(String(name).debugDescription) in --checkpoints; expected departure, border or gauge-change", rule: .checkpoint)
+          "unknown checkpoint \(String(name).debugDescription); expected departure, border or gauge-change, comma-separated", rule: .checkpoint)
       }
       chosen.insert(checkpoint)
     }

@@ -1,3 +1,5 @@
+import CorridorModel
+
 /// The Simplified Chinese catalogue: every `Phrase`, and the names the data does not carry in
 /// Chinese (countries on the map, the shipped corridors, the commodity list). Places carry theirs
 /// in the reference data (`nameZh`).
@@ -214,11 +216,6 @@ enum ChineseCatalogue {
     .seriesPlanETA: "计划",
     .seriesRecentMedianETA: "近期中位数",
     .trackEtaBasis: "预计依据",
-    .etaArrived: "已到达",
-    .etaReported: "承运人预报",
-    .etaPlan: "计划",
-    .etaHistory: "历史：近 {3} 周经 {2} 的 {1} 箱次",
-    .etaHistoryPlanned: "；其中 {1} 段按计划",
     .trackDelay: "延误",
     .trackDelayValue: "比计划晚 {1} 小时",
     .trackException: "异常",
@@ -312,6 +309,17 @@ enum ChineseCatalogue {
 
   /// The customs procedures (`CustomsProcedure`).
   static let procedures: [String: String] = ["export": "出口", "import": "进口", "transit": "转关"]
+
+  /// What an ETA rests on (`ETABasis`; the English is the model's own `text`, the JSON's).
+  static func etaBasis(_ basis: ETABasis) -> String {
+    switch basis {
+    case .arrived: "已到达"
+    case .reported: "承运人预报"
+    case .plan: "计划"
+    case .history(let boxes, let place, let weeks, let planned):
+      "历史：近 \(weeks) 周经 \(place.text) 的 \(boxes) 箱次" + (planned > 0 ? "；其中 \(planned) 段按计划" : "")
+    }
+  }
 
   /// The fixed words that stand in table cells (kinds, states, modes), for `--lang zh-CN` tables.
   static let cellWords: [String: String] = [

@@ -190,7 +190,6 @@ public enum Phrase: String, Sendable, CaseIterable {
   case seriesLearnedETA, seriesPlanETA, seriesRecentMedianETA
   case colTrips, colLearnedMae, colLearnedMedianAbs, colLearnedP90Abs, colLearnedBias, colCoverage, colPlanMae, colPlanMedianAbs
   case colPlanP90Abs, colPlanBias, colRecentMae, colRecentBias
-  case etaArrived, etaReported, etaPlan, etaHistory, etaHistoryPlanned
   case trackDelay
   case trackDelayValue
   case trackException

@@ -166,14 +166,12 @@ extension Words {
     named(procedure.rawValue, chinese: ChineseCatalogue.procedures[procedure.rawValue])
   }
 
-  /// What an ETA rests on (`ETABasis`), in this language; the JSON keeps `ETABasis.text`.
+  /// What an ETA rests on (`ETABasis`), in this language; English is the model's `text`, which
+  /// the JSON and the published estimates' notes carry.
   public func etaBasis(_ basis: ETABasis) -> String {
-    switch basis {
-    case .arrived: self(.etaArrived)
-    case .reported: self(.etaReported)
-    case .plan: self(.etaPlan)
-    case .history(let boxes, let place, let weeks, let planned):
-      self(.etaHistory, String(boxes), place.text, String(weeks)) + (planned > 0 ? self(.etaHistoryPlanned, String(planned)) : "")
+    switch language {
+    case .english: basis.text
+    case .simplifiedChinese: ChineseCatalogue.etaBasis(basis)
     }
   }
 

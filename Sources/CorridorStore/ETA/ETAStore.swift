@@ -66,7 +66,6 @@ extension ETAStore {
           """, [.integer(through), .integer(top)]
         ).map { (try $0.container("container"), try $0.text("shipment")) }
         let routeOf = try shipmentRoutes()
-        var touched: [(ContainerNumber, String)] = []
         func walk(_ container: ContainerNumber, _ shipment: String, _ steps: [Passage]) {
           guard let route = routeOf[shipment].flatMap({ routes[$0] }) else { return }
           for (segment, start, end) in Passage.segments(steps, on: route) where end.seq > through {
@@ -100,8 +99,7 @@ extension ETAStore {
           result.segments += boxes
         }
         try connection.execute("UPDATE eta_watermark SET through_seq = ? WHERE id = 1", [.integer(top)])
-        touched = boxes
-        return touched
+        return boxes
       }
     }
     if publish { result.published = try self.publish(for: touched) }
