@@ -33,4 +33,25 @@ import Testing
     }
     #expect(try await server.send(.GET, "/corridor/v1/tracking/\(fixture.boxA)", key: nil).status == 401)
   }
+
+  /// The intake answers first; the ETA's summaries take the new events in right after, in the
+  /// background on the writer (docs/server.md).
+  @Test func theIntakesEventsReachTheETAsSummaries() async throws {
+    let fixture = try ServerFixture()
+    let server = try await RunningServer.start(fixture)
+    defer { Task { await server.stop() } }
+    let arri = """
+      [{"eventType":"TRANSPORT","transportEventTypeCode":"ARRI","eventClassifierCode":"ACT","eventDateTime":"2024-03-08T14:00:00+08:00",
+        "equipmentReference":"\(fixture.boxA)","transportCall":{"UNLocationCode":"CNAKL","modeOfTransport":"RAIL"}}]
+      """
+    #expect(try await server.send(.POST, "/corridor/v1/events", key: fixture.keys["terminal"], json: arri).status == 200)
+    let leg = RouteSegment(.leg, route: "CQ-AKL-DUI", from: try LocationCode(parsing: "CNCQI"), to: try LocationCode(parsing: "CNAKL"))
+    var counted: [SegmentDuration] = []
+    for _ in 0..<100 where counted.isEmpty {
+      counted = try fixture.db.etaStore.durations(of: leg, days: 0...100_000)
+      if counted.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+    }
+    // Departed Chongqing 2024-03-05 14:00, arrived at Alashankou three days later: 72 h.
+    #expect(counted.map(\.hours) == [72] && counted.map(\.boxes) == [1])
+  }
 }

@@ -89,6 +89,21 @@ import Testing
     #expect(overdue.distribution.percentile(0.5) == 20)
   }
 
+  /// A train's boxes share its incident: in the history it weighs as its boxes, so one train in
+  /// ten held for days moves the window's top, not the median.
+  @Test func aTrainsIncidentWeighsAsItsBoxes() throws {
+    var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
+    // Yesterday: nine trains of 40 boxes waited 24 h at B, one waited 120 h (an incident).
+    rows[Self.stopB.key] = [SegmentDuration(day: Self.day - 1, hours: 24, boxes: 360), SegmentDuration(day: Self.day - 1, hours: 120, boxes: 40)]
+    let one = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
+    #expect(one.distribution.percentile(0.5) == 24 + 20 && one.distribution.percentile(0.9) == 24 + 20)
+    #expect(one.distribution.percentile(0.95) == 120 + 20)
+    // Two trains in ten: the 90th percentile is the incident's.
+    rows[Self.stopB.key] = [SegmentDuration(day: Self.day - 1, hours: 24, boxes: 320), SegmentDuration(day: Self.day - 1, hours: 120, boxes: 80)]
+    let two = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
+    #expect(two.distribution.percentile(0.5) == 24 + 20 && two.distribution.percentile(0.9) == 120 + 20)
+  }
+
   @Test func thinHistoryFallsBackToThePlanAndSaysSo() throws {
     // 29 boxes in the last 8 weeks: one short of the threshold for every stretch.
     let rows: [String: [SegmentDuration]] = [
