@@ -13,6 +13,14 @@ import Testing
   static let b = place("KZDOS")
   static let c = place("DEDUI")
 
+  /// The estimator on hand-made rows, without the small-sample spread, so the answers are the
+  /// rows' own hours (the spread has its own test).
+  static func estimator(_ rows: [String: [SegmentDuration]]) -> LearnedETAEstimator<InMemorySegmentHistory> {
+    var estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
+    estimator.sampleSpread = 0
+    return estimator
+  }
+
   /// A well-formed code written in the test (a malformed one is the test's own mistake).
   static func place(_ text: String) -> LocationCode {
     do { return try LocationCode(parsing: text) } catch { fatalError("\(error)") }
@@ -49,14 +57,14 @@ import Testing
     rows[Self.stopB.key] =
       ((Self.day - 500)...(Self.day - 300)).map { SegmentDuration(day: $0, hours: $0 < Self.day - 370 ? 24 : 48, boxes: 40) }
       + ((Self.day - 56)...(Self.day - 1)).map { SegmentDuration(day: $0, hours: 24, boxes: 40) }
-    let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
+    let estimator = Self.estimator(rows)
     let winter = try estimator.remaining(on: Self.route, from: 0, departed: true, day: Self.day)
     // 10 h to B, 24 h × √(48 / 24) = 33.9 h waiting there (the season's ratio, damped), 20 h to C.
     #expect(winter.distribution.percentile(0.5) == 10 + 34 + 20)
     #expect(winter.basis == .history(boxes: 2_240, place: Self.b, weeks: 8, planned: 0))
     // Without last year the season is unknown: this year's 24 h.
     rows[Self.stopB.key] = ((Self.day - 56)...(Self.day - 1)).map { SegmentDuration(day: $0, hours: 24, boxes: 40) }
-    let plain = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 0, departed: true, day: Self.day)
+    let plain = try Self.estimator(rows).remaining(on: Self.route, from: 0, departed: true, day: Self.day)
     #expect(plain.distribution.percentile(0.5) == 10 + 24 + 20)
   }
 
@@ -64,7 +72,7 @@ import Testing
     var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
     // Ten boxes each at 10, 20, … 100 h, all yesterday (full weight).
     rows[Self.stopB.key] = (1...10).map { SegmentDuration(day: Self.day - 1, hours: $0 * 10, boxes: 10) }
-    let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
+    let estimator = Self.estimator(rows)
     let departed = try EventTime(parsing: "2025-07-01T00:00:00Z")
     let question = ETAQuestion(
       route: Self.route, nodeIndex: 0, departed: true, since: departed, lastActual: nil, reportedEstimate: nil,
@@ -78,7 +86,7 @@ import Testing
   @Test func theHoursAlreadyWaitedCountOnlyAgainstTheCurrentStop() throws {
     var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
     rows[Self.stopB.key] = (1...10).map { SegmentDuration(day: Self.day - 1, hours: $0 * 10, boxes: 10) }
-    let estimator = LearnedETAEstimator(history: InMemorySegmentHistory(rows))
+    let estimator = Self.estimator(rows)
     // 35 h into the wait at B: the waits longer than that (40 … 100 h, seven alike) less 35, so
     // 5 … 65 h, then 20 h to C.
     let waiting = try estimator.remaining(on: Self.route, from: 1, departed: false, day: Self.day, elapsedHours: 35)
@@ -95,13 +103,27 @@ import Testing
     var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
     // Yesterday: nine trains of 40 boxes waited 24 h at B, one waited 120 h (an incident).
     rows[Self.stopB.key] = [SegmentDuration(day: Self.day - 1, hours: 24, boxes: 360), SegmentDuration(day: Self.day - 1, hours: 120, boxes: 40)]
-    let one = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
+    let one = try Self.estimator(rows).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
     #expect(one.distribution.percentile(0.5) == 24 + 20 && one.distribution.percentile(0.9) == 24 + 20)
     #expect(one.distribution.percentile(0.95) == 120 + 20)
     // Two trains in ten: the 90th percentile is the incident's.
     rows[Self.stopB.key] = [SegmentDuration(day: Self.day - 1, hours: 24, boxes: 320), SegmentDuration(day: Self.day - 1, hours: 120, boxes: 80)]
-    let two = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
+    let two = try Self.estimator(rows).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
     #expect(two.distribution.percentile(0.5) == 24 + 20 && two.distribution.percentile(0.9) == 120 + 20)
+  }
+
+  @Test func aFewRunsGiveAWiderWindowThanMany() throws {
+    var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
+    rows[Self.stopB.key] = [SegmentDuration(day: Self.day - 1, hours: 48, boxes: 40)]
+    let one = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
+    // One train: 48 h spread by e^(±1.28 × 0.35 / 1): 31 to 75 h, then 20 h to C.
+    #expect(one.distribution.percentile(0.5) == 48 + 20)
+    #expect(one.distribution.percentile(0.1) == 31 + 20 && one.distribution.percentile(0.9) == 75 + 20)
+    // Fifty trains alike: the spread is a seventh as wide (48 h × e^(±1.28 × 0.05): 45 to 51 h).
+    rows[Self.stopB.key] = ((Self.day - 50)...(Self.day - 1)).map { SegmentDuration(day: $0, hours: 48, boxes: 40) }
+    let many = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(on: Self.route, from: 1, departed: false, day: Self.day)
+    let (low, high) = (many.distribution.percentile(0.1), many.distribution.percentile(0.9))
+    #expect(many.distribution.percentile(0.5) == 48 + 20 && high - low <= 6 && (high - low) * 5 < 75 - 31)
   }
 
   @Test func thinHistoryFallsBackToThePlanAndSaysSo() throws {
@@ -111,13 +133,13 @@ import Testing
       Self.stopB.key: [SegmentDuration(day: Self.day - 1, hours: 99, boxes: 29)],
       Self.legBC.key: [SegmentDuration(day: Self.day - 1, hours: 25, boxes: 29)],
     ]
-    let thin = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
+    let thin = try Self.estimator(rows).remaining(
       on: Self.route, from: 0, departed: true, day: Self.day)
     #expect(thin.basis == .plan && thin.distribution.percentile(0.5) == 30)
     // One stretch with enough: history, and the basis counts the planned ones.
     var some = rows
     some[Self.stopB.key] = [SegmentDuration(day: Self.day - 1, hours: 99, boxes: 30)]
-    let mixed = try LearnedETAEstimator(history: InMemorySegmentHistory(some)).remaining(
+    let mixed = try Self.estimator(some).remaining(
       on: Self.route, from: 0, departed: true, day: Self.day)
     #expect(mixed.basis == .history(boxes: 30, place: Self.b, weeks: 8, planned: 2))
     #expect(mixed.distribution.percentile(0.5) == 10 + 99 + 20)
@@ -127,11 +149,11 @@ import Testing
   @Test func theDayOfTheQuestionAndLaterAreNeverRead() throws {
     var rows = Self.legs(days: (Self.day - 56)...(Self.day - 1))
     rows[Self.stopB.key] = ((Self.day - 56)...(Self.day - 1)).map { SegmentDuration(day: $0, hours: 24, boxes: 40) }
-    let before = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
+    let before = try Self.estimator(rows).remaining(
       on: Self.route, from: 1, departed: false, day: Self.day)
     // Poison: waits of 500 h that ended on the question's day and after.
     rows[Self.stopB.key]! += (Self.day...(Self.day + 70)).map { SegmentDuration(day: $0, hours: 500, boxes: 1_000) }
-    let after = try LearnedETAEstimator(history: InMemorySegmentHistory(rows)).remaining(
+    let after = try Self.estimator(rows).remaining(
       on: Self.route, from: 1, departed: false, day: Self.day)
     #expect(before.distribution == after.distribution && before.distribution.percentile(0.5) == 24 + 20)
   }

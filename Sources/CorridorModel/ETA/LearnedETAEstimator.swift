@@ -36,6 +36,10 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
   public var decay = 0.85
   /// Days either side of the passage, a year earlier, that give the season.
   public var seasonDays: Int64 = 28
+  /// How widely a sample of one run is spread (log terms; divided by the square root of the
+  /// runs): on the demo's thin history it took the window's coverage from 18 % to 49 %, on a
+  /// year's from 79 % to 81 %, the error unchanged.
+  public var sampleSpread = 0.35
 
   public init(history: History) { self.history = history }
 
@@ -99,9 +103,13 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     let boxes = recent.reduce(0) { $0 + $1.boxes }
     guard boxes >= minimumBoxes else { return nil }
     let factor = try season(segment, day: day, passage: passage)
+    // A few trains say little about the next one: each duration is spread (log-normally, over
+    // five points) by a width that shrinks with the number of distinct runs in the sample.
+    let width = sampleSpread / Double(recent.count).squareRoot()
     var histogram = DurationHistogram()
     for row in recent {
-      histogram.add(hours: row.hours, weight: Double(row.boxes) * pow(decay, Double(day - 1 - row.day) / 7), factor: factor)
+      let weight = Double(row.boxes) * pow(decay, Double(day - 1 - row.day) / 7)
+      for z in Self.spread { histogram.add(hours: row.hours, weight: weight / 5, factor: factor * exp(width * z)) }
     }
     return (histogram, boxes)
   }
@@ -118,6 +126,9 @@ public struct LearnedETAEstimator<History: SegmentHistory>: ETAEstimator {
     guard a > 0 else { return 1 }
     return min(2.5, max(0.5, (Double(b) / Double(a)).squareRoot()))
   }
+
+  /// The standard normal's quintile midpoints (10th, 30th, 50th, 70th, 90th percentiles).
+  static var spread: [Double] { [-1.2816, -0.5244, 0, 0.5244, 1.2816] }
 
   static func median(_ rows: [SegmentDuration]) -> Int {
     var histogram = DurationHistogram()
