@@ -111,7 +111,8 @@ public enum JourneyModel {
         case .border: (10, 0.40)
         case .passing: (3, 0.25)
         }
-      let week = Int(ms.floorDivided(by: 7 * 86_400_000))
+      // Journeys are generated from 2023 on: days since 1970 are positive, and / 7 is the week.
+      let week = Int(ETADay.of(ms) / 7)
       let congestion = exp(backlog(place.text, week: week)) * volumeFactor(place.text, week: week, adding: count)
       var hours = base * Self.season(place, kind: kind, month: Self.month(ms)) * congestion * exp(sigma * random.normal() - sigma * sigma / 2)
       if kind != .passing, random.below(25) == 0 { hours += Double(24 + random.below(72)) }  // an incident
@@ -157,7 +158,7 @@ public enum JourneyModel {
       return [1.3, 1.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.1, 1.05, 1.2][month - 1]
     }
 
-    static func month(_ ms: Int64) -> Int { Day(ordinal: ms.floorDivided(by: 86_400_000)).components.month }
+    static func month(_ ms: Int64) -> Int { Day(ordinal: ETADay.of(ms)).components.month }
   }
 
   /// One container's journey on a train's run: gate-in and load before the train leaves, per leg
@@ -203,12 +204,5 @@ public enum JourneyModel {
       t = max(leaves, now + 60)
     }
     return steps
-  }
-}
-
-extension Int64 {
-  fileprivate func floorDivided(by divisor: Int64) -> Int64 {
-    let q = self / divisor
-    return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
   }
 }

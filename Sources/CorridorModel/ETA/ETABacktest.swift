@@ -62,11 +62,10 @@ public struct ETAErrors: Sendable, Equatable {
   package init?(errors: [Double], inside: [Bool]?) {
     guard !errors.isEmpty else { return nil }
     let absolute = errors.map(abs).sorted()
-    func nearestRank(_ share: Double) -> Double { absolute[max(0, Int((share * Double(absolute.count)).rounded(.up)) - 1)] }
     trips = errors.count
     maeHours = absolute.reduce(0, +) / Double(absolute.count)
-    medianAbsHours = nearestRank(0.5)
-    p90AbsHours = nearestRank(0.9)
+    medianAbsHours = NearestRank.value(absolute, 1, 2)
+    p90AbsHours = NearestRank.value(absolute, 9, 10)
     biasHours = errors.reduce(0, +) / Double(errors.count)
     windowCoverage = inside.map { Double($0.filter { $0 }.count) / Double(max(1, $0.count)) }
   }
@@ -131,7 +130,7 @@ public enum ETABacktest {
           learnedCache[key] = learned
         }
         let actual = Double(trip.arrivalMs - point.ms) / 3_600_000
-        let planHours = route.legs.dropFirst(point.node).reduce(0) { $0 + $1.transitHours }
+        let planHours = route.typicalHours(from: point.node)
         var tally = tallies[trip.route, default: [:]][point.checkpoint, default: Tally()]
         tally.learned.append(Double(learned.p50) - actual)
         tally.inside.append(Double(learned.p10) <= actual && actual <= Double(learned.p90 + 1))
@@ -147,7 +146,7 @@ public enum ETABacktest {
           let lower = list.partitioningIndex { $0.arrival >= start }
           let upper = list.partitioningIndex { $0.arrival >= end }
           let hours = list[lower..<upper].map(\.hours).sorted()
-          median = hours.isEmpty ? nil : hours[(hours.count - 1) / 2]
+          median = hours.isEmpty ? nil : NearestRank.value(hours, 1, 2)
           medianCache[key] = median
         }
         if let median { tally.recent.append(median - actual) }

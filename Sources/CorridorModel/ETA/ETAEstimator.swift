@@ -96,7 +96,7 @@ public struct PlanETAEstimator: ETAEstimator {
 
   public func estimate(for question: ETAQuestion) -> ETAEstimate? {
     if trustsReports, let estimate = question.reportedEstimate { return ETAEstimate(median: estimate, window: nil, basis: .reported) }
-    let remainingHours = (question.route?.legs ?? []).dropFirst(question.nodeIndex).reduce(0) { $0 + $1.transitHours }
+    let remainingHours = question.route?.typicalHours(from: question.nodeIndex) ?? 0
     return question.lastActual.map {
       ETAEstimate(
         median: EventTime(milliseconds: $0.time.milliseconds + Int64(remainingHours) * 3_600_000, offsetMinutes: $0.time.offsetMinutes),

@@ -49,9 +49,7 @@ public struct RouteSegment: Sendable, Hashable {
   }
 }
 
-/// Days as the summaries count them: UTC days since 1970-01-01.
+/// Days as the summaries count them: UTC days since 1970-01-01 (`EventTime.day`'s).
 public enum ETADay {
-  public static func of(_ milliseconds: Int64) -> Int64 {
-    milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
-  }
+  public static func of(_ milliseconds: Int64) -> Int64 { EventTime(milliseconds: milliseconds, offsetMinutes: 0).day.ordinal }
 }

@@ -124,7 +124,9 @@ public struct Route: Sendable, Equatable {
   public var origin: LocationCode? { legs.first?.from }
   public var destination: LocationCode? { legs.last?.to }
   public var totalKm: Int { legs.reduce(0) { $0 + $1.distanceKm } }
-  public var totalHours: Int { legs.reduce(0) { $0 + $1.transitHours } }
+  public var totalHours: Int { typicalHours(from: 0) }
+  /// The typical hours of the legs from route node `node` to the destination (the plan's ETA).
+  public func typicalHours(from node: Int) -> Int { legs.dropFirst(node).reduce(0) { $0 + $1.transitHours } }
   /// Every node in order: origin, then each leg's end.
   public var nodes: [LocationCode] { legs.isEmpty ? [] : [legs[0].from] + legs.map(\.to) }
 

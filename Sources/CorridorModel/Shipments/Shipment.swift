@@ -28,6 +28,8 @@ public enum ShipmentStatus: String, Sendable, CaseIterable {
   case delivered, cancelled
 
   public var isOpen: Bool { self != .delivered && self != .cancelled }
+  /// On its way: in transit or under a customs hold (the boxes the network and the ETA follow).
+  public var isMoving: Bool { self == .inTransit || self == .customsHold }
 }
 
 /// A booking: what goes where for whom, on which route, worth what.

@@ -14,8 +14,7 @@ public struct DurationSpread: Sendable, Equatable {
     guard !minutes.isEmpty else { return nil }
     let sorted = minutes.sorted()
     let n = sorted.count
-    // Nearest rank: the smallest value with at least q·n values at or below it, i.e. rank ⌈q·n⌉.
-    func rank(_ numerator: Int, _ denominator: Int) -> Int64 { sorted[(numerator * n + denominator - 1) / denominator - 1] }
+    func rank(_ numerator: Int, _ denominator: Int) -> Int64 { NearestRank.value(sorted, numerator, denominator) }
     count = n
     minMinutes = sorted[0]
     p25Minutes = rank(1, 4)

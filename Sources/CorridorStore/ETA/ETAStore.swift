@@ -59,35 +59,31 @@ extension ETAStore {
         guard top > through else { return [] }
         let routes = Dictionary(try db.networkStore.routes().map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var counts: [SegmentCount: Int] = [:]
-        let boxes = try connection.rows(
+        let touched = try connection.rows(
           """
-          SELECT DISTINCT e.container, e.shipment FROM events e
-          WHERE e.seq > ? AND e.seq <= ? AND e.classifier = 'ACT' AND (e.code = 'ARRI' OR e.code = 'DEPA') AND e.shipment IS NOT NULL
+          SELECT DISTINCT e.container, e.shipment, s.route FROM events e JOIN shipments s ON s.ref = e.shipment
+          WHERE e.seq > ? AND e.seq <= ? AND e.classifier = 'ACT' AND (e.code = 'ARRI' OR e.code = 'DEPA')
           """, [.integer(through), .integer(top)]
-        ).map { (try $0.container("container"), try $0.text("shipment")) }
-        let routeOf = try shipmentRoutes()
-        func walk(_ container: ContainerNumber, _ shipment: String, _ steps: [Passage]) {
-          guard let route = routeOf[shipment].flatMap({ routes[$0] }) else { return }
+        ).map { (container: try $0.container("container"), shipment: try $0.text("shipment"), route: try $0.text("route")) }
+        func walk(_ route: String?, _ steps: [Passage]) {
+          guard let route = route.flatMap({ routes[$0] }) else { return }
           for (segment, start, end) in Passage.segments(steps, on: route) where end.seq > through {
             let hours = (end.ms - start.ms) / 3_600_000
             guard hours >= 0 else { continue }
             counts[SegmentCount(segment: segment.key, day: ETADay.of(end.ms), hours: Int(hours)), default: 0] += 1
           }
         }
-        if boxes.count > 20_000 {
+        if touched.count > 20_000 {
           // A large import: one pass in the index's order beats a query per box.
-          try eachBox(upTo: top) { container, shipment, steps in walk(container, shipment, steps) }
+          let routeOf = try shipmentRoutes()
+          try eachBox(upTo: top) { _, shipment, steps in walk(routeOf[shipment], steps) }
         } else {
-          for (container, shipment) in boxes {
+          for box in touched {
             let steps = try connection.rows(
-              """
-              SELECT e.seq, e.code, e.location, e.at_ms FROM events e
-              WHERE e.container = ? AND e.shipment = ? AND e.classifier = 'ACT' AND (e.code = 'ARRI' OR e.code = 'DEPA') AND e.seq <= ?
-                AND NOT EXISTS (SELECT 1 FROM event_retractions r WHERE r.event_id = e.id)
-              ORDER BY e.at_ms, e.seq
-              """, [.text(container.text), .text(shipment), .integer(top)]
+              "SELECT e.seq, e.code, e.location, e.at_ms FROM events e WHERE e.container = ? AND e.shipment = ? AND \(Passage.filter)",
+              [.text(box.container.text), .text(box.shipment), .integer(top)]
             ).map(Passage.init)
-            walk(container, shipment, steps)
+            walk(box.route, steps)
           }
         }
         let upsert = try connection.cachedStatement(
@@ -99,7 +95,7 @@ extension ETAStore {
           result.segments += boxes
         }
         try connection.execute("UPDATE eta_watermark SET through_seq = ? WHERE id = 1", [.integer(top)])
-        return boxes
+        return touched.map { ($0.container, $0.shipment) }
       }
     }
     if publish { result.published = try self.publish(for: touched) }
@@ -112,12 +108,8 @@ extension ETAStore {
     var current: (ContainerNumber, String)?
     var steps: [Passage] = []
     try connection.forEachRow(
-      """
-      SELECT e.container, e.shipment, e.seq, e.code, e.location, e.at_ms FROM events e
-      WHERE e.classifier = 'ACT' AND (e.code = 'ARRI' OR e.code = 'DEPA') AND e.shipment IS NOT NULL AND e.seq <= ?
-        AND NOT EXISTS (SELECT 1 FROM event_retractions r WHERE r.event_id = e.id)
-      ORDER BY e.container, e.at_ms
-      """, [.integer(top)]
+      "SELECT e.container, e.shipment, e.seq, e.code, e.location, e.at_ms FROM events e WHERE e.shipment IS NOT NULL AND \(Passage.filter)",
+      [.integer(top)]
     ) { row in
       let key = (try row.container("container"), try row.text("shipment"))
       if let c = current, c.0 != key.0 || c.1 != key.1 {
@@ -172,7 +164,7 @@ extension ETAStore {
   /// moved enough.
   func publish(for boxes: [(ContainerNumber, String)]) throws -> Int {
     guard !boxes.isEmpty else { return 0 }
-    let open = Set(try db.reportStore.shipmentsMoving().open.map(\.ref))
+    let open = try db.reportStore.moving(among: Set(boxes.map(\.1)))
     var published = 0
     for (container, shipment) in boxes where open.contains(shipment) {
       let report = try db.reportStore.track(container, shipment: shipment, estimator: estimator)
@@ -221,6 +213,14 @@ struct SegmentCount: Hashable {
 
 /// An actual arrival or departure of a box, as the summaries read it.
 struct Passage {
+  /// The events that are passages, up to event ?top (the last argument), in time order: actual
+  /// arrivals and departures, not retracted.
+  static let filter = """
+    e.classifier = 'ACT' AND (e.code = 'ARRI' OR e.code = 'DEPA') AND e.seq <= ?
+      AND NOT EXISTS (SELECT 1 FROM event_retractions r WHERE r.event_id = e.id)
+    ORDER BY e.container, e.at_ms, e.seq
+    """
+
   let seq: Int64
   let code: EventCode
   let location: LocationCode

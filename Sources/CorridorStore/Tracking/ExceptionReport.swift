@@ -87,10 +87,18 @@ extension ReportStore {
     var closed: Set<String> = []
     for row in try connection.rows(ExceptionQueries.statuses) {
       let status: ShipmentStatus = try row.code("status")
-      if status == .inTransit || status == .customsHold { open.append((try row.text("ref"), try row.text("route"))) }
+      if status.isMoving { open.append((try row.text("ref"), try row.text("route"))) }
       if !status.isOpen { closed.insert(try row.text("ref")) }
     }
     return (open, closed)
+  }
+
+  /// Which of `refs` are on their way: each one's status when they are few (a write's boxes: a
+  /// few milliseconds, where the pass over every shipment's status takes seconds at a year's
+  /// scale), that one pass when they are many (an import's).
+  func moving(among refs: Set<String>) throws -> Set<String> {
+    guard refs.count > 1_000 else { return try refs.filter { try db.shipmentStore.shipmentStatus($0)?.isMoving ?? false } }
+    return Set(try shipmentsMoving().open.map(\.ref)).intersection(refs)
   }
 
   /// An item from a row of (container, shipment, location, at_ms, at_offset_minutes, id, code).
