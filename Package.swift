@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
   ],
   targets: [
     .systemLibrary(
@@ -55,6 +56,22 @@ let package = Package(
       ],
       plugins: ["EmbedResources"]
     ),
+    // PostgreSQL beside SQLite: its own migrations (same numbers and meaning), the connection
+    // (PostgresNIO, blocking behind the store's synchronous calls) and `db copy` between engines.
+    .target(
+      name: "CorridorStorePostgres",
+      dependencies: [
+        "CorridorModel",
+        "CorridorStore",
+        "SQLite",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      plugins: ["EmbedResources"]
+    ),
     // Reports and presentation: the JSON and CSV contracts, charts and pages, rendered from
     // model values that the store's report queries return (`ReportReading`). No SQL.
     .target(
@@ -82,6 +99,7 @@ let package = Package(
         "CorridorStore", "CorridorModel", "CorridorInterchange", "CorridorPresentation",
         "CorridorDevTools",
         "CorridorServer",
+        "CorridorStorePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -90,6 +108,9 @@ let package = Package(
       name: "CorridorStoreTests",
       dependencies: ["CorridorModel", "CorridorInterchange", "CorridorPresentation", "CorridorStore", "SQLite", "CSQLite"]),
     .testTarget(name: "CorridorCLITests", dependencies: ["corridor"]),
+    .testTarget(
+      name: "CorridorPostgresTests",
+      dependencies: ["CorridorStorePostgres", "CorridorStore", "CorridorModel", "SQLite"]),
     .testTarget(
       name: "CorridorServerTests",
       dependencies: [

@@ -13,6 +13,8 @@ struct EmbedResources: BuildToolPlugin {
     let sets: [(folder: String, enumName: String, extensions: Set<String>)] =
       target.name == "CorridorPresentation"
       ? [("openapi", "EmbeddedOpenAPI", ["yaml"]), ("fixtures/map", "EmbeddedMap", ["json"])]
+      : target.name == "CorridorStorePostgres"
+      ? [("migrations/postgres", "EmbeddedPostgresMigrations", ["sql"])]
       : [
         ("migrations", "EmbeddedMigrations", ["sql"]),
         ("fixtures/reference", "EmbeddedReference", ["json"]),

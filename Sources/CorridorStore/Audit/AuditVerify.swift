@@ -141,14 +141,11 @@ extension AuditTrail {
       var findings = try triggerFindings()
 
       // 1. The chain, from the checkpoint when there is one: its entry must still be what was verified.
-      var expectedSeq: Int64 = 1
-      var previous = AuditEntry.genesis
-      var count: Int64 = 0
-      var chainBroken = false
+      var walk = AuditChainWalk(after: start)
       if let start {
         let stored = try connection.scalarText("SELECT hash FROM audit_log WHERE seq = ?", [.integer(start.seq)])
         if stored != start.hash {
-          chainBroken = true
+          walk.markBroken()
           findings.append(
             AuditFinding(
               seq: start.seq, kind: "checkpoint",
@@ -156,18 +153,11 @@ extension AuditTrail {
                 "audit entry \(start.seq) is not the one the checkpoint verified (hash \(stored.map { "\($0.prefix(12))…" } ?? "missing")): run a full `audit verify`"
             ))
         }
-        expectedSeq = start.seq + 1
-        previous = start.hash
       }
       let chain = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log WHERE seq >= ? ORDER BY seq")
-      try chain.bind(expectedSeq, at: 1)
+      try chain.bind((start?.seq ?? 0) + 1, at: 1)
       try chain.forEachRow { row in
-        count += 1
         let entry = Self.auditEntry(row)
-        defer {
-          previous = entry.hash
-          expectedSeq = entry.seq + 1
-        }
         if let anchor, entry.seq == anchor.seq, entry.hash != anchor.hash {
           findings.append(
             AuditFinding(
@@ -175,30 +165,10 @@ extension AuditTrail {
               message:
                 "audit entry \(entry.seq) has hash \(entry.hash.prefix(12))…, the anchor says \(anchor.hash.prefix(12))…: the trail was rewritten"))
         }
-        guard !chainBroken else { return }
-        if entry.seq != expectedSeq {
-          chainBroken = true
-          findings.append(
-            AuditFinding(
-              seq: min(entry.seq, expectedSeq), kind: "chain",
-              message: entry.seq > expectedSeq
-                ? "audit entries \(expectedSeq)…\(entry.seq - 1) are missing (deleted)" : "audit entry \(entry.seq) is out of order"))
-        } else if entry.prevHash != previous {
-          chainBroken = true
-          findings.append(
-            AuditFinding(
-              seq: entry.seq, kind: "chain",
-              message:
-                "audit entry \(entry.seq): prevHash \(entry.prevHash.prefix(12))… does not match entry \(entry.seq - 1)'s hash \(previous.prefix(12))… (entries inserted, deleted or reordered)"
-            ))
-        } else if AuditEntry.hash(prevHash: entry.prevHash, canonical: entry.canonical) != entry.hash {
-          chainBroken = true
-          findings.append(
-            AuditFinding(
-              seq: entry.seq, kind: "hash",
-              message: "audit entry \(entry.seq) (\(entry.entity) \(entry.key)) was edited: its hash no longer matches its content"))
-        }
+        if let finding = walk.check(entry) { findings.append(finding) }
       }
+      let count = walk.entries
+      let previous = walk.head
 
       // 2. Every audited row against its latest audited state (since the checkpoint: the keys
       // audited after it, and the event batches after it).
@@ -221,7 +191,7 @@ extension AuditTrail {
             ))
         }
       }
-      let headSeq = expectedSeq - 1
+      let headSeq = walk.headSeq
       if let anchor, headSeq < anchor.seq {
         findings.append(
           AuditFinding(

@@ -22,11 +22,22 @@ public struct Migration: Sendable, Equatable {
 
   /// The migrations compiled into this binary, in version order. Files not named
   /// `NNNN_description.sql` are left out (a test asserts there are none).
-  public static let embedded: [Migration] = EmbeddedMigrations.files.compactMap { file in
-    let parts = file.name.split(separator: "_", maxSplits: 1)
-    guard file.name.hasSuffix(".sql"), parts.count == 2, parts[0].count == 4, let version = Int(parts[0]) else { return nil }
-    return Migration(version: version, name: file.name, sql: file.text)
-  }.sorted { $0.version < $1.version }
+  public static let embedded: [Migration] = named(EmbeddedMigrations.files)
+
+  /// The files named `NNNN_description.sql`, as migrations in version order: SQLite's
+  /// (`embedded`) and PostgreSQL's own copies (CorridorStorePostgres) are read the same way.
+  public static func named(_ files: [(name: String, text: String)]) -> [Migration] {
+    files.compactMap { file in
+      let parts = file.name.split(separator: "_", maxSplits: 1)
+      guard file.name.hasSuffix(".sql"), parts.count == 2, parts[0].count == 4, let version = Int(parts[0]) else { return nil }
+      return Migration(version: version, name: file.name, sql: file.text)
+    }.sorted { $0.version < $1.version }
+  }
+
+  /// The tables whose rows the migrations themselves insert (the cursor's secret, the ETA's
+  /// watermark): every other table of a freshly migrated database is empty, on either engine.
+  /// `db copy` replaces these rows and refuses a target with rows in any other table.
+  public static let seededTables: Set<String> = ["server_secrets", "eta_watermark"]
 
   /// How many migration files the build embedded, named correctly or not.
   static var embeddedFileCount: Int { EmbeddedMigrations.files.count }
@@ -76,12 +87,18 @@ public struct Migrator {
         .invalidData, "\(path) is a SQLite database but not a Corridor database (no schema_migrations); it was left untouched",
         hint: "point --db at a Corridor database, or run `corridor init --db NEWFILE`")
     }
+    try checkLedger(try applied(in: db).map { ($0.version, $0.name, $0.sha256) }, otherObjects: objectCount - 1, place: path)
+  }
+
+  /// The ledger's rule, on either engine: a ledger that is empty while other schema objects
+  /// exist is damaged; every recorded version must be one a release shipped, not newer than this
+  /// binary, with this binary's checksum of its file. `place` names the database in messages.
+  public func checkLedger(_ ledger: [(version: Int, name: String, sha256: String)], otherObjects: Int64, place path: String) throws {
     let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
-    let ledger = try applied(in: db)
     // Tables but an empty ledger: someone emptied schema_migrations. Migrating would try to
     // create tables that exist; the file needs a look, not a migration.
-    if ledger.isEmpty, objectCount > 1 {
-      throw CorridorError.damaged(path, "schema_migrations is empty but the database has \(objectCount - 1) other schema objects")
+    if ledger.isEmpty, otherObjects > 0 {
+      throw CorridorError.damaged(path, "schema_migrations is empty but the database has \(otherObjects) other schema objects")
     }
     let latest = migrations.last?.version ?? 0
     for row in ledger {

@@ -3,13 +3,14 @@ import CorridorInterchange
 import CorridorModel
 import CorridorPresentation
 import CorridorStore
+import CorridorStorePostgres
 
 extension Corridor {
   struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Create the database (and its folders), apply the migrations.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: LedgerOptions
     @Flag(help: "Create the schema only; do not load the shipped reference network.")
     var empty = false
     @Flag(help: "Also load the sample 2023-2024 export shipments (fixtures/sample).")
@@ -21,7 +22,24 @@ extension Corridor {
     }
 
     func run() throws {
-      let db = try CorridorDatabase(path: database.path, mode: .create, notice: Console.notice)
+      switch try database.location() {
+      case .sqlite(let path):
+        let db = try CorridorDatabase(path: path, mode: .create, notice: Console.notice)
+        try load(into: db)
+        Console.line("database ready: \(db.path)")
+      case .postgres(let location):
+        // The database itself is the administrator's (CREATE DATABASE); init makes it a ledger.
+        let session = try PostgresLedger.open(location, notice: Console.notice)
+        if !empty, try PostgresLedger.isBlank(session) {
+          let report = try PostgresLedger.initialize(session) { try load(into: $0) }
+          Console.line("copied \(report.rows) rows to \(location)")
+        }
+        Console.line("database ready: \(location)")
+      }
+    }
+
+    /// The shipped reference data and the sample, as asked.
+    private func load(into db: CorridorDatabase) throws {
       if !empty {
         let summary = try db.loadShippedReference(operator: op.resolved)
         if summary.changed { Console.line("loaded the shipped reference data: \(summary.text)") }
@@ -30,7 +48,6 @@ extension Corridor {
         let summary = try db.shipmentStore.loadSampleShipments(operator: op.resolved)
         Console.line("sample shipments: \(summary.imported) booked, \(summary.unchanged) already there, \(summary.containers) containers")
       }
-      Console.line("database ready: \(db.path)")
     }
   }
 }

@@ -3,6 +3,7 @@ import CorridorInterchange
 import CorridorModel
 import CorridorPresentation
 import CorridorStore
+import CorridorStorePostgres
 import Foundation
 
 /// `--db`, shared by every command that touches the database.
@@ -24,6 +25,11 @@ struct DatabaseOptions: ParsableArguments {
     if let db, db == ":memory:" || db.hasPrefix("file:") {
       throw ValidationError("--db \(db) is not a file: an in-memory or URI database keeps nothing; give a file path")
     }
+    if PostgresLocation.isURL(path) {
+      throw ValidationError(
+        "\(db == nil ? "CORRIDOR_DB" : "--db") \(PostgresLocation.redacted(path)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, db status, db copy (docs/postgres.md)"
+      )
+    }
   }
 
   /// The files no output of a command may be: the database and the files SQLite keeps beside it.
@@ -41,6 +47,29 @@ struct DatabaseOptions: ParsableArguments {
   /// Opens the existing database, applying pending migrations and saying so on stderr.
   func open() throws -> CorridorDatabase {
     try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
+  }
+}
+
+/// `--db` for the commands that run on either engine (`init`, `db migrate`, `db status`): a
+/// path selects SQLite, a `postgres://` URL PostgreSQL; the same default as `DatabaseOptions`.
+struct LedgerOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help:
+      "Database file, or postgres://USER@HOST:PORT/NAME. Default: $CORRIDOR_DB, else $XDG_DATA_HOME/corridor/corridor.db (~/.local/share/corridor/corridor.db)."
+  )
+  var db: String?
+
+  func validate() throws {
+    if db == "" { throw ValidationError("--db is empty; give the database file's path or a postgres:// URL") }
+    if let db, db == ":memory:" || db.hasPrefix("file:") {
+      throw ValidationError("--db \(db) is not a file: an in-memory or URI database keeps nothing; give a file path")
+    }
+  }
+
+  func location() throws -> LedgerLocation {
+    let environment = ProcessInfo.processInfo.environment
+    return try LedgerLocation(parsing: DatabaseLocation.resolve(explicit: db, environment: environment), environment: environment)
   }
 }
 

@@ -1,0 +1,305 @@
+import CorridorModel
+import CorridorStore
+import Crypto
+import Foundation
+import SQLite
+
+/// `corridor db copy`: a whole ledger from one engine to the other, in one consistent read of
+/// the source and one transaction at the target, verified before it commits: every table's
+/// rows read back from the target hash to what was read from the source, and the audit chain
+/// re-hashed at the target reaches the source's head. A failure leaves the target as it was.
+public enum LedgerCopy {
+  public struct Report: Sendable {
+    public let tables: [(name: String, rows: Int64)]
+    public let auditEntries: Int64
+    public let auditHead: AuditAnchor?
+    public var rows: Int64 { tables.reduce(0) { $0 + $1.rows } }
+  }
+
+  /// Rows per batch read and written: bounded memory at any size.
+  static let batch = 5000
+
+  public static func run(from source: LedgerLocation, to target: LedgerLocation, notice: (String) -> Void = { _ in }) throws -> Report {
+    let sourceSide: any LedgerSide
+    let targetSide: any LedgerSide
+    switch (source, target) {
+    case (.sqlite(let from), .postgres(let to)):
+      sourceSide = try SQLiteSide(path: from, mode: .existing, notice: notice)
+      targetSide = try PostgresSide(to, notice: notice)
+    case (.postgres(let from), .sqlite(let to)):
+      sourceSide = try PostgresSide(from, notice: notice)
+      targetSide = try SQLiteSide(path: to, mode: .create, notice: notice)
+    case (.sqlite, .sqlite):
+      throw CorridorError(.usage, "--from and --to are both SQLite files", hint: "copy a file with `corridor db backup --to FILE`")
+    case (.postgres, .postgres):
+      throw CorridorError(.usage, "--from and --to are both PostgreSQL databases", hint: "use pg_dump, or PostgreSQL's replication")
+    }
+    // The tables, their columns, keys and parents come from the SQLite side: the reference
+    // schema; the PostgreSQL side must have the same tables and columns.
+    let sqliteSide = (sourceSide as? SQLiteSide) ?? (targetSide as! SQLiteSide)
+    let tables = try sqliteSide.tables()
+    for side in [sourceSide, targetSide] where side !== sqliteSide {
+      try side.checkSchema(tables, against: sqliteSide.name)
+    }
+    for table in tables where !Migration.seededTables.contains(table.name) {
+      let rows = try targetSide.count(table.name)
+      if rows > 0 {
+        throw CorridorError(
+          .invalidData, "\(targetSide.name) holds a ledger already (\(rows) rows in \(table.name)); it was left untouched",
+          hint: "copy into a new database")
+      }
+    }
+    return try sourceSide.snapshot {
+      try targetSide.writing {
+        var counts: [(name: String, rows: Int64)] = []
+        var digests: [String: String] = [:]
+        for table in tables {
+          if Migration.seededTables.contains(table.name) { try targetSide.clear(table.name) }
+          var digest = RowDigest()
+          try sourceSide.read(table) { rows in
+            digest.add(rows)
+            try targetSide.write(table, rows)
+          }
+          counts.append((table.name, digest.rows))
+          digests[table.name] = digest.hex
+        }
+        try targetSide.finishWrites(tables)
+        // Verified before the commit: read back what the target now holds.
+        for table in tables {
+          var digest = RowDigest()
+          try targetSide.read(table) { digest.add($0) }
+          guard digest.hex == digests[table.name] else {
+            throw CorridorError(
+              .internal,
+              "the copy of \(table.name) at \(targetSide.name) does not read back as \(sourceSide.name) holds it (\(digest.rows) rows); nothing was written",
+              hint: "report it with both engines' versions")
+          }
+        }
+        var walk = AuditChainWalk()
+        var head: AuditAnchor? = nil
+        var broken: AuditFinding? = nil
+        try targetSide.read(TableShape.auditLog) { rows in
+          for row in rows {
+            let entry = try TableShape.auditEntry(row)
+            if let finding = walk.check(entry), broken == nil { broken = finding }
+            head = AuditAnchor(seq: entry.seq, hash: entry.hash)
+          }
+        }
+        if let broken {
+          throw CorridorError(
+            .invalidData,
+            "the audit chain of \(sourceSide.name) is broken (\(broken.message)); nothing was copied",
+            hint: "run `corridor audit verify` on the source")
+        }
+        return Report(tables: counts, auditEntries: walk.entries, auditHead: head)
+      }
+    }
+  }
+}
+
+/// A table as the copy sees it: its columns in the SQLite order, the columns it is read in
+/// order of (its primary key, else every column), and the tables it refers to.
+struct TableShape: Sendable {
+  let name: String
+  let columns: [String]
+  let order: [String]
+  let parents: Set<String>
+
+  static let auditLog = TableShape(
+    name: "audit_log", columns: ["seq", "recorded_at", "operator", "action", "entity", "key", "state", "prev_hash", "hash"],
+    order: ["seq"], parents: [])
+
+  static func auditEntry(_ row: [SQLValue]) throws -> AuditEntry {
+    guard row.count == 9, let seq = row[0].int64, let recordedAt = row[1].text, let op = row[2].text, let action = row[3].text,
+      let entity = row[4].text, let key = row[5].text, let state = row[6].text, let prev = row[7].text, let hash = row[8].text
+    else { throw CorridorError.damaged(nil, "an audit_log row does not have the trail's columns") }
+    return AuditEntry(
+      seq: seq, recordedAt: recordedAt, operatorName: op, action: action, entity: entity, key: key, state: state, prevHash: prev, hash: hash)
+  }
+}
+
+/// SHA-256 over rows as typed values (a tag per type, lengths before bytes), so the same rows
+/// give the same digest whichever engine they were read from.
+struct RowDigest {
+  private var hasher = SHA256()
+  private(set) var rows: Int64 = 0
+
+  mutating func add(_ batch: [[SQLValue]]) {
+    for row in batch {
+      rows += 1
+      var bytes: [UInt8] = [UInt8(truncatingIfNeeded: row.count)]
+      for value in row {
+        switch value {
+        case .null: bytes.append(0)
+        case .integer(let number):
+          bytes.append(1)
+          withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) }
+        case .real(let number):
+          bytes.append(2)
+          withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        case .text(let text):
+          bytes.append(3)
+          Self.append(Array(text.utf8), to: &bytes)
+        case .blob(let blob):
+          bytes.append(4)
+          Self.append(blob, to: &bytes)
+        }
+      }
+      hasher.update(data: bytes)
+    }
+  }
+
+  private static func append(_ data: [UInt8], to bytes: inout [UInt8]) {
+    withUnsafeBytes(of: UInt64(data.count).littleEndian) { bytes.append(contentsOf: $0) }
+    bytes.append(contentsOf: data)
+  }
+
+  var hex: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}
+
+/// One engine's side of a copy.
+protocol LedgerSide: AnyObject {
+  var name: String { get }
+  func checkSchema(_ tables: [TableShape], against reference: String) throws
+  func count(_ table: String) throws -> Int64
+  /// Rows in `table.order`, in batches.
+  func read(_ table: TableShape, _ body: ([[SQLValue]]) throws -> Void) throws
+  func snapshot<T>(_ body: () throws -> T) throws -> T
+  func writing<T>(_ body: () throws -> T) throws -> T
+  func clear(_ table: String) throws
+  func write(_ table: TableShape, _ rows: [[SQLValue]]) throws
+  func finishWrites(_ tables: [TableShape]) throws
+}
+
+final class SQLiteSide: LedgerSide {
+  let database: CorridorDatabase
+  var name: String { database.path }
+
+  init(path: String, mode: CorridorDatabase.OpenMode, notice: (String) -> Void) throws {
+    database = try CorridorDatabase(path: path, mode: mode, notice: notice)
+  }
+
+  private var connection: Connection { database.connection }
+
+  /// Every table but the migration ledger (each engine keeps its own), parents first.
+  func tables() throws -> [TableShape] {
+    var shapes: [TableShape] = []
+    let names = try connection.fetchAll(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
+    ).compactMap { $0.first?.text }
+    for name in names {
+      let columns = try connection.fetchAll("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", [.text(name)])
+      let names = columns.compactMap { $0[0].text }
+      let key = columns.filter { ($0[1].int64 ?? 0) > 0 }.sorted { ($0[1].int64 ?? 0) < ($1[1].int64 ?? 0) }.compactMap { $0[0].text }
+      let parents = try connection.fetchAll("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", [.text(name)])
+        .compactMap { $0.first?.text }.filter { $0 != name }
+      shapes.append(TableShape(name: name, columns: names, order: key.isEmpty ? names : key, parents: Set(parents)))
+    }
+    // Parents first (the foreign keys are checked row by row on both engines).
+    var ordered: [TableShape] = []
+    var placed: Set<String> = []
+    while ordered.count < shapes.count {
+      guard let next = shapes.first(where: { !placed.contains($0.name) && $0.parents.isSubset(of: placed) }) else {
+        throw CorridorError(.internal, "the tables' foreign keys form a cycle; db copy cannot order them")
+      }
+      ordered.append(next)
+      placed.insert(next.name)
+    }
+    return ordered
+  }
+
+  func checkSchema(_ tables: [TableShape], against reference: String) throws {}
+
+  func count(_ table: String) throws -> Int64 { try connection.scalarInt("SELECT count(*) FROM \(table)") ?? 0 }
+
+  func read(_ table: TableShape, _ body: ([[SQLValue]]) throws -> Void) throws {
+    let statement = try connection.prepare(
+      "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order.joined(separator: ", "))")
+    var rows: [[SQLValue]] = []
+    rows.reserveCapacity(LedgerCopy.batch)
+    let width = Int32(table.columns.count)
+    try statement.forEachRow { row in
+      rows.append((0..<width).map { row.value(at: $0) })
+      if rows.count == LedgerCopy.batch {
+        try body(rows)
+        rows.removeAll(keepingCapacity: true)
+      }
+    }
+    if !rows.isEmpty { try body(rows) }
+  }
+
+  func snapshot<T>(_ body: () throws -> T) throws -> T { try connection.transaction(.deferred, body) }
+  func writing<T>(_ body: () throws -> T) throws -> T { try connection.transaction(.immediate, body) }
+  func clear(_ table: String) throws { try connection.execute("DELETE FROM \(table)") }
+
+  func write(_ table: TableShape, _ rows: [[SQLValue]]) throws {
+    let placeholders = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
+    let statement = try connection.cachedStatement(
+      "INSERT INTO \(table.name)(\(table.columns.joined(separator: ", "))) VALUES (\(placeholders))")
+    for row in rows {
+      statement.reset()
+      try statement.bind(row)
+      try statement.run()
+    }
+  }
+
+  func finishWrites(_ tables: [TableShape]) throws {}
+}
+
+final class PostgresSide: LedgerSide {
+  let session: PostgresSession
+  var name: String { "\(session.location)" }
+
+  init(_ location: PostgresLocation, notice: (String) -> Void) throws {
+    session = try PostgresSession(location)
+    for migration in try PostgresMigrator().migrate(session) { notice("applied migration \(migration.name) to \(location)") }
+  }
+
+  func checkSchema(_ tables: [TableShape], against reference: String) throws {
+    var present: [String: Set<String>] = [:]
+    for row in try session.rows(
+      "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema()")
+    {
+      if let table = row[0].text, let column = row[1].text { present[table, default: []].insert(column) }
+    }
+    for table in tables where present[table.name] != Set(table.columns) {
+      throw CorridorError(
+        .internal,
+        "\(name) and \(reference) disagree on the table \(table.name) (columns \(present[table.name]?.sorted().joined(separator: ",") ?? "none") against \(table.columns.sorted().joined(separator: ",")))",
+        hint: "both are at the same migration version: report it")
+    }
+  }
+
+  func count(_ table: String) throws -> Int64 { try session.scalarInt("SELECT count(*) FROM \(table)") ?? 0 }
+
+  /// Through a cursor, `batch` rows at a time, inside the snapshot or the write transaction.
+  /// NULLs sort first, as in SQLite; text in byte order (the database's collation is C).
+  func read(_ table: TableShape, _ body: ([[SQLValue]]) throws -> Void) throws {
+    let order = table.order.map { "\($0) NULLS FIRST" }.joined(separator: ", ")
+    try session.execute(
+      "DECLARE corridor_copy NO SCROLL CURSOR FOR SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)")
+    defer { try? session.execute("CLOSE corridor_copy") }
+    while true {
+      let rows = try session.rows("FETCH \(LedgerCopy.batch) FROM corridor_copy")
+      if rows.isEmpty { break }
+      try body(rows)
+    }
+  }
+
+  func snapshot<T>(_ body: () throws -> T) throws -> T { try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY", body) }
+  func writing<T>(_ body: () throws -> T) throws -> T { try session.transaction("", body) }
+  func clear(_ table: String) throws { try session.execute("DELETE FROM \(table)") }
+  func write(_ table: TableShape, _ rows: [[SQLValue]]) throws { try session.copy(into: table.name, columns: table.columns, rows: rows) }
+
+  /// Identity columns continue after the highest copied value.
+  func finishWrites(_ tables: [TableShape]) throws {
+    for row in try session.rows(
+      "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'")
+    {
+      guard let table = row[0].text, let column = row[1].text else { continue }
+      _ = try session.rows(
+        "SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(\(column)) FROM \(table)), 0) + 1, false)",
+        [.text(table), .text(column)])
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import CorridorModel
+import CorridorStore
+import Foundation
+
+/// A Corridor ledger on PostgreSQL as the commands that run on it so far open it.
+public enum PostgresLedger {
+  /// Connects and applies pending migrations, telling each one through `notice` as SQLite's
+  /// open does.
+  public static func open(_ location: PostgresLocation, notice: (String) -> Void = { _ in }) throws -> PostgresSession {
+    let session = try PostgresSession(location)
+    for migration in try PostgresMigrator().migrate(session) { notice("applied migration \(migration.name) to \(location)") }
+    return session
+  }
+
+  /// Whether anything was ever written (every write is audited).
+  public static func isBlank(_ session: PostgresSession) throws -> Bool {
+    try session.scalarInt("SELECT count(*) FROM audit_log") == 0
+  }
+
+  /// `corridor init` on PostgreSQL: the shipped reference data (and the sample) are loaded
+  /// exactly as on SQLite, into a staging file, and copied over with `db copy`'s checks, so both
+  /// engines start from the same rows and audit entries. `load` is the SQLite init's own work.
+  public static func initialize(
+    _ session: PostgresSession, load: (CorridorDatabase) throws -> Void
+  ) throws -> LedgerCopy.Report {
+    let staging = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-init-\(UUID().uuidString).db").path
+    defer {
+      for file in CorridorDatabase.files(at: staging) { try? FileManager.default.removeItem(atPath: file.path) }
+    }
+    try load(try CorridorDatabase(path: staging, mode: .create))
+    return try LedgerCopy.run(from: .sqlite(staging), to: .postgres(session.location))
+  }
+}
