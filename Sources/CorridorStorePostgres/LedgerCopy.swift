@@ -127,31 +127,34 @@ struct RowDigest {
   mutating func add(_ batch: [[SQLValue]]) {
     for row in batch {
       rows += 1
-      var bytes: [UInt8] = [UInt8(truncatingIfNeeded: row.count)]
+      hash(UInt64(row.count))
       for value in row {
         switch value {
-        case .null: bytes.append(0)
+        case .null: hash(0 as UInt8)
         case .integer(let number):
-          bytes.append(1)
-          withUnsafeBytes(of: number.littleEndian) { bytes.append(contentsOf: $0) }
+          hash(1 as UInt8)
+          hash(number)
         case .real(let number):
-          bytes.append(2)
-          withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+          hash(2 as UInt8)
+          hash(number.bitPattern)
         case .text(let text):
-          bytes.append(3)
-          Self.append(Array(text.utf8), to: &bytes)
+          hash(3 as UInt8)
+          var text = text
+          text.withUTF8 { bytes in
+            hash(UInt64(bytes.count))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+          }
         case .blob(let blob):
-          bytes.append(4)
-          Self.append(blob, to: &bytes)
+          hash(4 as UInt8)
+          hash(UInt64(blob.count))
+          blob.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
       }
-      hasher.update(data: bytes)
     }
   }
 
-  private static func append(_ data: [UInt8], to bytes: inout [UInt8]) {
-    withUnsafeBytes(of: UInt64(data.count).littleEndian) { bytes.append(contentsOf: $0) }
-    bytes.append(contentsOf: data)
+  private mutating func hash<T: FixedWidthInteger>(_ number: T) {
+    withUnsafeBytes(of: number.littleEndian) { hasher.update(bufferPointer: $0) }
   }
 
   var hex: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }

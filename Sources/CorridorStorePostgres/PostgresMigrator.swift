@@ -20,7 +20,7 @@ public struct PostgresMigrator {
   /// same bytes on both engines). Reads only.
   public func validate(_ session: PostgresSession) throws {
     let collation = try session.scalarText("SELECT datcollate::text FROM pg_database WHERE datname = current_database()") ?? "?"
-    guard collation == "C" || collation == "POSIX" else {
+    guard ["C", "POSIX", "C.UTF-8", "C.utf8"].contains(collation) else {
       throw CorridorError(
         .invalidData,
         "\(session.location) sorts text by the collation \(collation), not byte by byte as SQLite does; it was left untouched",

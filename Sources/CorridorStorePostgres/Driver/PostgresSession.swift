@@ -84,9 +84,9 @@ public final class PostgresSession {
   public func copy(into table: String, columns: [String], rows: [[SQLValue]]) throws {
     guard !rows.isEmpty else { return }
     let connection = connection
-    var buffer = ByteBuffer()
-    for row in rows { CopyText.write(row, to: &buffer) }
-    let data = buffer
+    var bytes: [UInt8] = []
+    for row in rows { CopyText.write(row, to: &bytes) }
+    let data = ByteBuffer(bytes: bytes)
     try run("COPY \(table)") {
       try await connection.copyFrom(table: table, columns: columns, logger: Self.quiet) { writer in
         try await writer.write(data)
@@ -211,35 +211,43 @@ public struct PostgresFailure: Error, CustomStringConvertible {
 /// PostgreSQL's COPY text format: tab-separated columns, `\N` for NULL, backslash escapes for
 /// backslash, tab, newline and carriage return, bytea as `\\x` hex.
 enum CopyText {
-  static func write(_ row: [SQLValue], to buffer: inout ByteBuffer) {
+  static func write(_ row: [SQLValue], to out: inout [UInt8]) {
     for (index, value) in row.enumerated() {
-      if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+      if index > 0 { out.append(UInt8(ascii: "\t")) }
       switch value {
-      case .null: buffer.writeStaticString("\\N")
-      case .integer(let number): buffer.writeString(String(number))
+      case .null: out += [UInt8(ascii: "\\"), UInt8(ascii: "N")]
+      case .integer(let number): out += String(number).utf8
       // Swift prints the shortest text that reads back as the same double.
-      case .real(let number): buffer.writeString("\(number)")
-      case .text(let text): writeEscaped(text, to: &buffer)
+      case .real(let number): out += "\(number)".utf8
+      case .text(let text): writeEscaped(text, to: &out)
       case .blob(let bytes):
-        buffer.writeStaticString("\\\\x")
         let digits = Array("0123456789abcdef".utf8)
+        out += [UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "x")]
         for byte in bytes {
-          buffer.writeInteger(digits[Int(byte >> 4)])
-          buffer.writeInteger(digits[Int(byte & 0xF)])
+          out.append(digits[Int(byte >> 4)])
+          out.append(digits[Int(byte & 0xF)])
         }
       }
     }
-    buffer.writeInteger(UInt8(ascii: "\n"))
+    out.append(UInt8(ascii: "\n"))
   }
 
-  static func writeEscaped(_ text: String, to buffer: inout ByteBuffer) {
+  /// Text is copied whole unless it holds a character the format escapes (rare: notes).
+  static func writeEscaped(_ text: String, to out: inout [UInt8]) {
+    let special: (UInt8) -> Bool = {
+      $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+    }
+    guard text.utf8.contains(where: special) else {
+      out += text.utf8
+      return
+    }
     for byte in text.utf8 {
       switch byte {
-      case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-      case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
-      case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-      case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-      default: buffer.writeInteger(byte)
+      case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+      case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+      case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+      case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+      default: out.append(byte)
       }
     }
   }
