@@ -107,7 +107,7 @@ let package = Package(
     .testTarget(
       name: "CorridorStoreTests",
       dependencies: ["CorridorModel", "CorridorInterchange", "CorridorPresentation", "CorridorStore", "SQLite", "CSQLite"]),
-    .testTarget(name: "CorridorCLITests", dependencies: ["corridor"]),
+    .testTarget(name: "CorridorCLITests", dependencies: ["corridor", "CorridorStorePostgres"]),
     .testTarget(
       name: "CorridorPostgresTests",
       dependencies: ["CorridorStorePostgres", "CorridorStore", "CorridorModel", "SQLite"]),

@@ -118,12 +118,13 @@ public final class PostgresSession {
     }
   }
 
-  /// Waits for async work from synchronous code. Only called from threads outside Swift's
-  /// cooperative pool (the CLI's main thread, the server's blocking pool).
+  /// Waits for async work from synchronous code. The work runs on a queue of its own
+  /// (`BlockingExecutor`), never on Swift's cooperative pool: a caller that is itself on that
+  /// pool (a test, a server handler) would otherwise wait for a thread it occupies.
   static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     let outcome = Outcome<T>()
     let done = DispatchSemaphore(value: 0)
-    Task {
+    Task(executorPreference: BlockingExecutor.shared) {
       do {
         outcome.set(.success(try await work()))
       } catch {
@@ -175,6 +176,19 @@ public final class PostgresSession {
     default:
       throw CorridorError(.internal, "PostgreSQL column \(cell.columnName) has type \(cell.dataType), which Corridor does not read")
     }
+  }
+}
+
+/// Runs the async side of `PostgresSession.blocking` on a Dispatch queue, outside the
+/// cooperative pool.
+final class BlockingExecutor: TaskExecutor {
+  static let shared = BlockingExecutor()
+  private let queue = DispatchQueue(label: "corridor.postgres", attributes: .concurrent)
+
+  func enqueue(_ job: consuming ExecutorJob) {
+    let job = UnownedJob(job)
+    let executor = asUnownedTaskExecutor()
+    queue.async { job.runSynchronously(on: executor) }
   }
 }
 

@@ -1,0 +1,96 @@
+import CorridorStorePostgres
+import Foundation
+import Testing
+
+/// `corridor` against a real PostgreSQL server (`CORRIDOR_TEST_POSTGRES`, started by `.ci/run`):
+/// init, db status, db migrate, db copy both ways, and the clear refusal of the commands that
+/// run on SQLite only so far. The password never reaches stdout or stderr.
+@Suite struct PostgresCLITests {
+  static let environment = ProcessInfo.processInfo.environment
+  static let adminURL = environment["CORRIDOR_TEST_POSTGRES"]
+  static var available: Bool { adminURL != nil }
+
+  /// A new database with byte-order collation, owned by a new role whose password is unlike any
+  /// other word of the output; its URL (with the password), the password, and a drop.
+  static func freshDatabase() throws -> (url: String, password: String, drop: () -> Void) {
+    let adminURL = try #require(adminURL)
+    let admin = try PostgresLocation(parsing: adminURL, environment: environment)
+    let suffix = UUID().uuidString.prefix(8).lowercased()
+    let name = "corridor_cli_\(suffix)"
+    let password = "pw-\(UUID().uuidString.prefix(12).lowercased())"
+    let session = try PostgresSession(admin)
+    try session.execute("CREATE ROLE \(name) LOGIN PASSWORD '\(password)'")
+    try session.execute("CREATE DATABASE \(name) OWNER \(name) TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+    let url = "postgres://\(name):\(password)@\(admin.host):\(admin.port)/\(name)"
+    return (
+      url, password,
+      {
+        try? session.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try? session.execute("DROP ROLE IF EXISTS \(name)")
+      }
+    )
+  }
+
+  @Test(.enabled(if: available)) func initStatusCopyAndBackOnTheCommandLine() throws {
+    let (url, secret, drop) = try Self.freshDatabase()
+    defer { drop() }
+    let folder = CLI.temporaryFolder()
+    var outputs: [CLIResult] = []
+    defer {
+      for output in outputs { #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret), "the password was echoed") }
+    }
+
+    let initialized = try CLI.run(["init", "--db", url, "--operator", "ops"])
+    outputs.append(initialized)
+    #expect(initialized.status == 0, "\(initialized.stderr)")
+    #expect(initialized.stdout.contains("loaded the shipped reference data: locations: 29 new"))
+    #expect(initialized.stdout.contains("database ready: postgres://"))
+    #expect(initialized.stderr.contains("applied migration 0025_eta_history.sql"))
+
+    let status = try CLI.run(["db", "status", "--format", "json"], environment: ["CORRIDOR_DB": url])
+    outputs.append(status)
+    #expect(status.status == 0, "\(status.stderr)")
+    let migrations = try #require((try CLI.json(status.stdout) as? [String: Any])?["migrations"] as? [[String: Any]])
+    #expect(migrations.count == 25 && migrations.allSatisfy { $0["state"] as? String == "applied" })
+    let migrate = try CLI.run(["db", "migrate", "--db", url])
+    outputs.append(migrate)
+    #expect(migrate.status == 0 && migrate.stdout.contains("is up to date"))
+    // A second init leaves the ledger as it is.
+    let again = try CLI.run(["init", "--db", url])
+    outputs.append(again)
+    #expect(again.status == 0 && !again.stdout.contains("copied"))
+
+    let back = try CLI.run(["db", "copy", "--from", url, "--to", folder + "/back.db"])
+    outputs.append(back)
+    #expect(back.status == 0, "\(back.stderr)")
+    #expect(back.stdout.contains("audit chain intact at the target"))
+    let verify = try CLI.run(["audit", "verify", "--db", folder + "/back.db"])
+    #expect(verify.status == 0 && verify.stdout.hasPrefix("intact: "), "\(verify.stdout)\(verify.stderr)")
+    let routes = try CLI.run(["network", "routes", "--db", folder + "/back.db"])
+    #expect(routes.status == 0 && routes.stdout.contains("CQ-AKL-DUI"))
+
+    let refused = try CLI.run(["db", "copy", "--from", folder + "/back.db", "--to", url])
+    outputs.append(refused)
+    #expect(refused.status == 65 && refused.stderr.contains("holds a ledger already"))
+  }
+
+  /// Every other command says it runs on SQLite only so far (exit 64), through --db and
+  /// CORRIDOR_DB alike; an unreachable server is exit 74; neither echoes the password.
+  @Test func commandsThatRunOnSQLiteOnlySaySo() throws {
+    let url = "postgres://ops:zq9-secret@127.0.0.1:1/ledger"
+    for result in [
+      try CLI.run(["track", "CSQU3054383", "--db", url]),
+      try CLI.run(["shipment", "list"], environment: ["CORRIDOR_DB": url]),
+    ] {
+      #expect(result.status == 64)
+      #expect(result.stderr.contains("runs on SQLite only so far"), "\(result.stderr)")
+      #expect(!result.stderr.contains("zq9-secret"))
+    }
+    let unreachable = try CLI.run(["db", "status", "--db", url])
+    #expect(unreachable.status == 74, "\(unreachable.stderr)")
+    #expect(unreachable.stderr.contains("cannot connect to postgres://ops@127.0.0.1:1/ledger"))
+    #expect(!unreachable.stderr.contains("zq9-secret"))
+    let badURL = try CLI.run(["db", "copy", "--from", "x.db", "--to", "postgres://ops:zq9-secret@127.0.0.1:1/"])
+    #expect(badURL.status == 64 && !badURL.stderr.contains("zq9-secret"), "\(badURL.stderr)")
+  }
+}
