@@ -14,12 +14,12 @@ struct EmbedResources: BuildToolPlugin {
       target.name == "CorridorPresentation"
       ? [("openapi", "EmbeddedOpenAPI", ["yaml"]), ("fixtures/map", "EmbeddedMap", ["json"])]
       : target.name == "CorridorStorePostgres"
-      ? [("migrations/postgres", "EmbeddedPostgresMigrations", ["sql"])]
-      : [
-        ("migrations", "EmbeddedMigrations", ["sql"]),
-        ("fixtures/reference", "EmbeddedReference", ["json"]),
-        ("fixtures/sample", "EmbeddedSample", ["json", "csv"]),
-      ]
+        ? [("migrations/postgres", "EmbeddedPostgresMigrations", ["sql"])]
+        : [
+          ("migrations", "EmbeddedMigrations", ["sql"]),
+          ("fixtures/reference", "EmbeddedReference", ["json"]),
+          ("fixtures/sample", "EmbeddedSample", ["json", "csv"]),
+        ]
     return sets.map { set in
       let directory = context.package.directoryURL.appending(path: set.folder)
       let files =

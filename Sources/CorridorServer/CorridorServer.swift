@@ -44,13 +44,16 @@ public enum CorridorServer {
     _ configuration: ServerConfiguration, logger: Logger, notice: @Sendable (String) -> Void = { _ in },
     onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
   ) throws -> some ApplicationProtocol {
+    let metrics = ServerMetrics()
     let database = try ServerDatabase(
-      path: configuration.databasePath, readers: configuration.readers, clock: configuration.clock, notice: notice)
+      path: configuration.databasePath, readers: configuration.readers, clock: configuration.clock, notice: notice,
+      onGroup: metrics.groupCommit)
     let signingKey = try database.writeNow { try $0.accessStore.cursorSigningKey() }
     let router = Router(context: CorridorRequestContext.self)
     let routes = RouteTable()
     let answers = ErrorAnswers(routes: routes, clock: database.clock)
     router.middlewares.add(RequestLogAndErrors(logger: logger, answers: answers))
+    router.middlewares.add(RequestMetrics(metrics: metrics, answers: answers))
     router.get("/corridor/v1/openapi.yaml") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: CorridorOpenAPI.document)))
@@ -66,6 +69,7 @@ public enum CorridorServer {
     PageRoutes(database: database).add(to: api)
     DeclarationRoutes(database: database).add(to: api)
     TrackingRoutes(database: database).add(to: api)
+    MetricsRoutes(database: database, metrics: metrics).add(to: api)
     routes.load(router.routes)
     // Never follow a redirect: a 3xx from an allowed host would re-send the signed batch to a
     // host the callback rules refuse. A 3xx is a failed attempt.
@@ -73,7 +77,7 @@ public enum CorridorServer {
       eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
     let delivery = DeliveryService(
       database: database, client: client, logger: logger, settings: configuration.delivery, policy: configuration.callbackPolicy,
-      clock: database.clock)
+      clock: database.clock, metrics: metrics)
     var app = Application(
       router: router,
       server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeout.components.seconds))),

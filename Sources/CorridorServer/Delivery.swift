@@ -28,6 +28,7 @@ struct DeliveryService: Service {
   /// made before the rules changed, or a name that now resolves elsewhere, must not be reached.
   let policy: CallbackPolicy
   let clock: CorridorModel.Clock
+  let metrics: ServerMetrics
   let state = DeliveryState()
 
   func run() async throws {
@@ -90,6 +91,7 @@ struct DeliveryService: Service {
 
   func deliver(_ batch: DueDelivery) async {
     let failure = await send(batch)
+    metrics.delivery(subscription: batch.subscriptionID, failed: failure != nil, notifications: batch.outboxIDs.count)
     let unrecorded = state.unrecorded(batch.subscriptionID)
     do {
       if let failure {

@@ -40,11 +40,11 @@ import Testing
     let folder = temporaryFolder()
     let file = folder + "/pgpass"
     try """
-      # comment
-      other:5432:*:ops:wrong
-      127.0.0.1:55432:ledger:ops:pa\\:ss
-      *:*:*:ops:fallback
-      """.write(toFile: file, atomically: true, encoding: .utf8)
+    # comment
+    other:5432:*:ops:wrong
+    127.0.0.1:55432:ledger:ops:pa\\:ss
+    *:*:*:ops:fallback
+    """.write(toFile: file, atomically: true, encoding: .utf8)
     let environment = ["PGPASSFILE": file]
     #expect(try PostgresLocation(parsing: "postgres://ops:url@127.0.0.1:55432/ledger", environment: environment).password == "url")
     #expect(

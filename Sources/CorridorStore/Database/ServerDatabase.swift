@@ -24,11 +24,18 @@ public final class ServerDatabase: Sendable {
   private let threads: NIOThreadPool
   /// At most this many writes share a transaction.
   private let maxGroup = 64
+  /// Told of each group the writer takes: its size and the writes still waiting behind it (the
+  /// server's metrics).
+  private let onGroup: @Sendable (_ size: Int, _ waiting: Int) -> Void
 
   /// Opens the writer (applying pending migrations) and `readers` read connections.
-  public init(path: String, readers: Int = 4, clock: Clock = .system, notice: @Sendable (String) -> Void = { _ in }) throws {
+  public init(
+    path: String, readers: Int = 4, clock: Clock = .system, notice: @Sendable (String) -> Void = { _ in },
+    onGroup: @escaping @Sendable (_ size: Int, _ waiting: Int) -> Void = { _, _ in }
+  ) throws {
     self.path = path
     self.clock = clock
+    self.onGroup = onGroup
     writer = Mutex(try CorridorDatabase(path: path, mode: .existing, clock: clock, notice: notice))
     self.readers = try (0..<readers).map { _ in Locked(try CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock)) }
     idle = Mutex(Array(0..<readers))
@@ -82,13 +89,14 @@ public final class ServerDatabase: Sendable {
   /// Runs the queued writes in groups until the queue is empty.
   private func drain() {
     while true {
-      let group: [WriteJob] = queue.withLock { queue in
+      let (group, waiting): ([WriteJob], Int) = queue.withLock { queue in
         let taken = Array(queue.jobs.prefix(maxGroup))
         queue.jobs.removeFirst(taken.count)
         if taken.isEmpty { queue.draining = false }
-        return taken
+        return (taken, queue.jobs.count)
       }
       if group.isEmpty { return }
+      onGroup(group.count, waiting)
       let commitError: (any Error)? = writer.withLock { writer in
         do {
           try writer.transaction { for job in group { job.run(writer) } }

@@ -284,4 +284,19 @@ extension Outbox {
       return (Int(try row.int64("pending")), Int(try row.int64("delivered")), Int(try row.int64("failing")))
     }
   }
+
+  /// Every subscription's undelivered notifications: how many, and when the oldest was queued
+  /// (UTC text, as `created_at` holds it). Subscriptions with none are not listed.
+  public func pendingBySubscription() throws -> [(subscription: String, pending: Int, oldestCreatedAt: String)] {
+    try mapSQLiteErrors {
+      try connection.rows(
+        """
+        SELECT subscription_id, COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox INDEXED BY outbox_pending
+        WHERE delivered_at IS NULL GROUP BY subscription_id ORDER BY subscription_id
+        """
+      ).map { row throws(RowDecodingError) in
+        (try row.text("subscription_id"), Int(try row.int64("pending", in: 0...Int64.max)), try row.text("oldest"))
+      }
+    }
+  }
 }

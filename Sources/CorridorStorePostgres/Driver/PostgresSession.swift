@@ -301,8 +301,9 @@ enum SQLScript {
         continue
       case UInt8(ascii: "$"):
         var end = index + 1
-        while end < bytes.count, bytes[end] == UInt8(ascii: "_") || (bytes[end] >= 0x30 && bytes[end] <= 0x39 && end > index + 1)
-          || (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A)
+        while end < bytes.count,
+          bytes[end] == UInt8(ascii: "_") || (bytes[end] >= 0x30 && bytes[end] <= 0x39 && end > index + 1)
+            || (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A)
         {
           end += 1
         }

@@ -69,17 +69,24 @@ extension Corridor.DB {
         every table is read back from it and compared with the source, and its audit chain \
         re-hashed, before anything commits.
         """)
-    @Option(help: "The ledger to copy: a SQLite file or a postgres:// URL.") var from: String
+    @Option(help: "The ledger to copy: a SQLite file or a postgres:// URL. Default: --db, $CORRIDOR_DB, then the default file.")
+    var from: String?
     @Option(help: "Where to copy it: a new SQLite file or an empty PostgreSQL database.") var to: String
+    @OptionGroup var database: LedgerOptions
+
+    func validate() throws {
+      if from != nil, database.db != nil { throw ValidationError("give the source once: --from or --db, not both") }
+    }
 
     func run() throws {
       let environment = ProcessInfo.processInfo.environment
-      let source = try LedgerLocation(parsing: from, environment: environment)
+      let source = try from.map { try LedgerLocation(parsing: $0, environment: environment) } ?? database.location()
       let target = try LedgerLocation(parsing: to, environment: environment)
       let report = try LedgerCopy.run(from: source, to: target, notice: Console.notice)
       for table in report.tables where table.rows > 0 { Console.line("\(table.name): \(table.rows) rows") }
       let head = report.auditHead.map { "audit head \($0.description)" } ?? "no audit entries"
-      Console.line("copied \(report.rows) rows from \(source) to \(target); audit chain intact at the target (\(report.auditEntries) entries, \(head))")
+      Console.line(
+        "copied \(report.rows) rows from \(source) to \(target); audit chain intact at the target (\(report.auditEntries) entries, \(head))")
     }
   }
 
