@@ -36,7 +36,9 @@ public enum LedgerCopy {
     }
     // The tables, their columns, keys and parents come from the SQLite side: the reference
     // schema; the PostgreSQL side must have the same tables and columns.
-    let sqliteSide = (sourceSide as? SQLiteSide) ?? (targetSide as! SQLiteSide)
+    guard let sqliteSide = (sourceSide as? SQLiteSide) ?? (targetSide as? SQLiteSide) else {
+      throw CorridorError(.internal, "db copy needs a SQLite side")
+    }
     let tables = try sqliteSide.tables()
     for side in [sourceSide, targetSide] where side !== sqliteSide {
       try side.checkSchema(tables, against: sqliteSide.name)
