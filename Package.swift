@@ -64,6 +64,7 @@ let package = Package(
       name: "CorridorStorePostgres",
       dependencies: [
         "CorridorModel",
+        "CorridorInterchange",
         "CorridorStore",
         "SQLite",
         .product(name: "PostgresNIO", package: "postgres-nio"),

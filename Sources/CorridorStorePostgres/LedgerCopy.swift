@@ -281,14 +281,8 @@ final class PostgresSide: LedgerSide {
   /// NULLs sort first, as in SQLite; text in byte order (the database's collation is C).
   func read(_ table: TableShape, _ body: ([[SQLValue]]) throws -> Void) throws {
     let order = table.order.map { "\($0) NULLS FIRST" }.joined(separator: ", ")
-    try session.execute(
-      "DECLARE corridor_copy NO SCROLL CURSOR FOR SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)")
-    defer { try? session.execute("CLOSE corridor_copy") }
-    while true {
-      let rows = try session.rows("FETCH \(LedgerCopy.batch) FROM corridor_copy")
-      if rows.isEmpty { break }
-      try body(rows)
-    }
+    try session.forEachBatch(
+      "SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(order)", batch: LedgerCopy.batch, body)
   }
 
   func snapshot<T>(_ body: () throws -> T) throws -> T { try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY", body) }

@@ -1,3 +1,4 @@
+import CorridorInterchange
 import CorridorModel
 import CorridorStore
 import Foundation
@@ -29,5 +30,30 @@ public enum PostgresLedger {
     }
     try load(try CorridorDatabase(path: staging, mode: .create))
     return try LedgerCopy.run(from: .sqlite(staging), to: .postgres(session.location))
+  }
+
+  /// `audit export` from PostgreSQL: the same entries in the same order through the same writer
+  /// as SQLite's, so the same history gives the same file, byte for byte; read in one snapshot.
+  public static func exportAudit(
+    _ session: PostgresSession, from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest: OutputFile,
+    clock: Clock = .system
+  ) throws -> AuditManifest {
+    let range = AuditExportWriter.range(from: from, to: to)
+    // The bounds are days parsed at the edge (YYYY-MM-DD): safe to write as literals, which a
+    // cursor's query needs.
+    let conditions = [range.from.map { "recorded_at >= '\($0)'" }, range.before.map { "recorded_at < '\($0)'" }].compactMap { $0 }
+    let select =
+      "SELECT \(TableShape.auditLog.columns.joined(separator: ", ")) FROM audit_log"
+      + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY seq"
+    return try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+      try AuditExportWriter.write(
+        format: format, to: file, manifest: manifest, generatedAt: clock.nowUTC(),
+        entries: { body in
+          try session.forEachBatch(select) { rows in
+            for row in rows { try body(try TableShape.auditEntry(row)) }
+          }
+        },
+        head: { try session.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") })
+    }
   }
 }

@@ -69,6 +69,24 @@ import Testing
     let routes = try CLI.run(["network", "routes", "--db", folder + "/back.db"])
     #expect(routes.status == 0 && routes.stdout.contains("CQ-AKL-DUI"))
 
+    // The audit export is the same file from either engine, and one engine's manifest anchors
+    // the other's verify.
+    let today = String(Date().ISO8601Format().prefix(10))
+    for (format, range) in [("ndjson", [String]()), ("csv", ["--from", today, "--to", today])] {
+      let there = try CLI.run(["audit", "export", "--db", url, "--format", format, "--out", folder + "/pg.\(format)"] + range)
+      let here = try CLI.run(["audit", "export", "--db", folder + "/back.db", "--format", format, "--out", folder + "/file.\(format)"] + range)
+      outputs.append(there)
+      #expect(there.status == 0 && here.status == 0, "\(there.stderr)\(here.stderr)")
+      let bytes = try #require(FileManager.default.contents(atPath: folder + "/pg.\(format)"))
+      #expect(bytes == FileManager.default.contents(atPath: folder + "/file.\(format)"), "\(format) exports differ")
+      #expect(String(decoding: bytes, as: UTF8.self).contains("\"entity\":\"location\"") || format == "csv")
+      // The shipped reference data's 587 entries, and a header line for CSV.
+      #expect(bytes.split(separator: 0x0A).count == (format == "csv" ? 588 : 587))
+      #expect(try CLI.run(["audit", "verify-export", folder + "/pg.\(format)"]).status == 0)
+    }
+    let anchored = try CLI.run(["audit", "verify", "--db", folder + "/back.db", "--anchor", folder + "/pg.ndjson.manifest.json"])
+    #expect(anchored.status == 0 && anchored.stdout.contains("reaches the anchor"), "\(anchored.stdout)\(anchored.stderr)")
+
     let refused = try CLI.run(["db", "copy", "--from", folder + "/back.db", "--to", url])
     outputs.append(refused)
     #expect(refused.status == 65 && refused.stderr.contains("holds a ledger already"))

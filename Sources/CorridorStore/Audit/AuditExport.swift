@@ -68,44 +68,65 @@ extension AuditTrail {
     from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest manifestFile: OutputFile
   ) throws -> AuditManifest {
     try mapSQLiteErrors {
-      let writer = HashingWriter(file)
-      if format == .csv { try writer.write(CSV.record(Self.auditCSVHeader)) }
+      let range = AuditExportWriter.range(from: from, to: to)
       var conditions = Conditions()
-      conditions.add("recorded_at >= ?", SQLValue(from?.description))
-      conditions.add("recorded_at < ?", SQLValue(to?.adding(days: 1).description))
+      conditions.add("recorded_at >= ?", SQLValue(range.from))
+      conditions.add("recorded_at < ?", SQLValue(range.before))
       let statement = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log \(conditions.sql) ORDER BY seq")
       try statement.bind(conditions.arguments)
-      var manifest = AuditManifest(
-        entries: 0, firstSeq: nil, lastSeq: nil, prevHash: AuditEntry.genesis, headHash: AuditEntry.genesis, sha256: "", format: format,
-        generatedAt: clock.nowUTC(), generator: "corridor \(CorridorVersion.current)")
-      try statement.forEachRow { row in
-        let entry = Self.auditEntry(row)
-        if manifest.firstSeq == nil {
-          manifest.firstSeq = entry.seq
-          manifest.prevHash = entry.prevHash
-        }
-        manifest.lastSeq = entry.seq
-        manifest.headHash = entry.hash
-        manifest.entries += 1
-        switch format {
-        case .ndjson: try writer.write(entry.exportLine + "\n")
-        case .csv:
-          try writer.write(
-            CSV.record([
-              String(entry.seq), entry.recordedAt, entry.operatorName, entry.action, entry.entity, entry.key, entry.state, entry.prevHash,
-              entry.hash,
-            ]))
-        }
-      }
-      if manifest.firstSeq == nil {
-        manifest.prevHash = try connection.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") ?? AuditEntry.genesis
-        manifest.headHash = manifest.prevHash
-      }
-      manifest.sha256 = try writer.finish()
-      try manifestFile.write(manifest.json)
-      try manifestFile.commit()
-      return manifest
+      return try AuditExportWriter.write(
+        format: format, to: file, manifest: manifestFile, generatedAt: clock.nowUTC(),
+        entries: { body in try statement.forEachRow { try body(Self.auditEntry($0)) } },
+        head: { try connection.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") })
     }
+  }
+}
+
+/// The export's file and manifest from entries in sequence order, whichever engine reads them:
+/// the same history gives the same bytes on SQLite and PostgreSQL.
+public enum AuditExportWriter {
+  /// The bounds on `recorded_at` for the days `from`…`to` (inclusive): text, compared as text.
+  public static func range(from: Day?, to: Day?) -> (from: String?, before: String?) {
+    (from?.description, to?.adding(days: 1).description)
+  }
+
+  /// `entries` calls its argument once per entry, in sequence order; `head` is the trail's last
+  /// hash, for an export with no entry (it then chains from and to the head).
+  public static func write(
+    format: AuditExportFormat, to file: OutputFile, manifest manifestFile: OutputFile, generatedAt: String,
+    entries: ((AuditEntry) throws -> Void) throws -> Void, head: () throws -> String?
+  ) throws -> AuditManifest {
+    let writer = HashingWriter(file)
+    if format == .csv { try writer.write(CSV.record(AuditTrail.auditCSVHeader)) }
+    var manifest = AuditManifest(
+      entries: 0, firstSeq: nil, lastSeq: nil, prevHash: AuditEntry.genesis, headHash: AuditEntry.genesis, sha256: "", format: format,
+      generatedAt: generatedAt, generator: "corridor \(CorridorVersion.current)")
+    try entries { entry in
+      if manifest.firstSeq == nil {
+        manifest.firstSeq = entry.seq
+        manifest.prevHash = entry.prevHash
+      }
+      manifest.lastSeq = entry.seq
+      manifest.headHash = entry.hash
+      manifest.entries += 1
+      switch format {
+      case .ndjson: try writer.write(entry.exportLine + "\n")
+      case .csv:
+        try writer.write(
+          CSV.record([
+            String(entry.seq), entry.recordedAt, entry.operatorName, entry.action, entry.entity, entry.key, entry.state, entry.prevHash,
+            entry.hash,
+          ]))
+      }
+    }
+    if manifest.firstSeq == nil {
+      manifest.prevHash = try head() ?? AuditEntry.genesis
+      manifest.headHash = manifest.prevHash
+    }
+    manifest.sha256 = try writer.finish()
+    try manifestFile.write(manifest.json)
+    try manifestFile.commit()
+    return manifest
   }
 }
 

@@ -79,6 +79,18 @@ public final class PostgresSession {
     try rows(sql, arguments).first?.first?.text
   }
 
+  /// Runs `select` through a cursor and hands its rows to `body` `batch` at a time: bounded
+  /// memory at any size. Inside a transaction (a cursor lives in one).
+  public func forEachBatch(_ select: String, batch: Int = 5000, _ body: ([[SQLValue]]) throws -> Void) throws {
+    try execute("DECLARE corridor_rows NO SCROLL CURSOR FOR \(select)")
+    defer { try? execute("CLOSE corridor_rows") }
+    while true {
+      let rows = try rows("FETCH \(batch) FROM corridor_rows")
+      if rows.isEmpty { break }
+      try body(rows)
+    }
+  }
+
   /// `COPY table (columns) FROM STDIN` in the text format: the fastest way PostgreSQL takes
   /// rows. Each row has one value per column.
   public func copy(into table: String, columns: [String], rows: [[SQLValue]]) throws {

@@ -3,6 +3,7 @@ import CorridorInterchange
 import CorridorModel
 import CorridorPresentation
 import CorridorStore
+import CorridorStorePostgres
 
 extension Corridor {
   struct Audit: ParsableCommand {
@@ -66,19 +67,27 @@ extension Corridor.Audit.Verify {
 extension Corridor.Audit {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write the entries recorded in a date range to FILE and FILE.manifest.json, streaming.")
+      abstract: "Write the entries recorded in a date range to FILE and FILE.manifest.json, streaming (SQLite or PostgreSQL).")
     @Option(help: "First day (UTC, inclusive), YYYY-MM-DD.") var from: String?
     @Option(help: "Last day (UTC, inclusive), YYYY-MM-DD.") var to: String?
     @Option(help: "csv (RFC 4180) or ndjson.") var format: AuditExportFormat = .ndjson
     @Option(help: "Output file.") var out: String
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: LedgerOptions
 
     func run() throws {
-      let db = try database.open()
+      let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
+      let location = try database.location()
       let file = try database.output(out)
       let manifestFile = try database.output(out + ".manifest.json")
-      let manifest = try db.auditTrail.exportAudit(
-        from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), format: format, to: file, manifest: manifestFile)
+      let manifest: AuditManifest
+      switch location {
+      case .sqlite(let path):
+        let db = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
+        manifest = try db.auditTrail.exportAudit(from: from, to: to, format: format, to: file, manifest: manifestFile)
+      case .postgres(let location):
+        let session = try PostgresLedger.open(location, notice: Console.notice)
+        manifest = try PostgresLedger.exportAudit(session, from: from, to: to, format: format, to: file, manifest: manifestFile)
+      }
       Console.line(
         "exported \(manifest.entries) entries (\(manifest.firstSeq.map(String.init) ?? "-")…\(manifest.lastSeq.map(String.init) ?? "-")) to \(out); sha256 \(manifest.sha256); manifest \(out).manifest.json"
       )

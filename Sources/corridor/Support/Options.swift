@@ -27,7 +27,7 @@ struct DatabaseOptions: ParsableArguments {
     }
     if PostgresLocation.isURL(path) {
       throw ValidationError(
-        "\(db == nil ? "CORRIDOR_DB" : "--db") \(PostgresLocation.redacted(path)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, db status, db copy (docs/postgres.md)"
+        "\(db == nil ? "CORRIDOR_DB" : "--db") \(PostgresLocation.redacted(path)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, db status, db copy, audit export (docs/postgres.md)"
       )
     }
   }
@@ -38,10 +38,7 @@ struct DatabaseOptions: ParsableArguments {
   /// Opens an output file that must be neither the database nor one of `inputs`, and says so
   /// when it replaces an existing file.
   func output(_ path: String, inputs: [String] = []) throws -> OutputFile {
-    let file = try OutputFile(
-      path: path, protecting: protectedFiles + inputs.map { OutputFile.Protected(path: $0, role: "an input of this command") })
-    if file.replacesExisting { Console.notice("replacing the existing file \(path)") }
-    return file
+    try openOutput(path, protecting: protectedFiles + inputs.map { OutputFile.Protected(path: $0, role: "an input of this command") })
   }
 
   /// Opens the existing database, applying pending migrations and saying so on stderr.
@@ -71,6 +68,19 @@ struct LedgerOptions: ParsableArguments {
     let environment = ProcessInfo.processInfo.environment
     return try LedgerLocation(parsing: DatabaseLocation.resolve(explicit: db, environment: environment), environment: environment)
   }
+
+  /// An output file that must not be the SQLite database or its files.
+  func output(_ path: String) throws -> OutputFile {
+    guard case .sqlite(let database) = try location() else { return try openOutput(path, protecting: []) }
+    return try openOutput(path, protecting: CorridorDatabase.files(at: database))
+  }
+}
+
+/// Opens an output file that must be none of `protected`, saying so when it replaces one.
+func openOutput(_ path: String, protecting protected: [OutputFile.Protected]) throws -> OutputFile {
+  let file = try OutputFile(path: path, protecting: protected)
+  if file.replacesExisting { Console.notice("replacing the existing file \(path)") }
+  return file
 }
 
 /// `--operator`, for every command that writes: writes are attributed.
