@@ -47,7 +47,7 @@ struct DatabaseOptions: ParsableArguments {
   }
 }
 
-/// `--db` for the commands that run on either engine (`init`, `db migrate`, `db status`): a
+/// `--db` for the commands that run on either engine (`init`, `db migrate`, `db status`, `db copy`, `audit export`): a
 /// path selects SQLite, a `postgres://` URL PostgreSQL; the same default as `DatabaseOptions`.
 struct LedgerOptions: ParsableArguments {
   @Option(
