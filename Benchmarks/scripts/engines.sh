@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SQLite beside PostgreSQL on this machine (issue 33), what runs on both engines today: moving a
+# ledger of N generated events (default 1,000,000) from a file to PostgreSQL and back with
+# `db copy` (one snapshot, COPY in, every table read back and hashed, the audit chain re-hashed
+# before commit), and `audit export` from each; each beside the nearest thing each engine's own
+# shell does (sqlite3 reading the events; psql's \copy out and in). A throwaway cluster on
+# loopback (.ci/postgres), hyperfine's mean of 3, peak RSS. Run from the repository root:
+#   Benchmarks/scripts/engines.sh [EVENTS]
+# ENGINES_DIR=/some/folder keeps the generated file between runs.
+N=${1:-1000000}
+source "$(dirname "$0")/common.sh"
+DIR=${ENGINES_DIR:-$WORK}
+mkdir -p "$DIR"
+DB="$DIR/ledger-$N.db"
+if [ ! -f "$DB" ]; then
+  rm -f "$DB.tmp"*
+  "$BIN" init --db "$DB.tmp" >/dev/null 2>&1
+  "$BIN" dev generate --events "$N" --seed 1 --out "$DIR/events-$N.csv" --db "$DB.tmp" >/dev/null
+  "$BIN" import events "$DIR/events-$N.csv" --quiet --db "$DB.tmp" >/dev/null
+  mv "$DB.tmp" "$DB"
+fi
+"$BIN" db migrate --db "$DB" >/dev/null 2>&1
+
+# The cluster lives in $WORK and runs as the OS user postgres when this runs as root.
+chmod 755 "$WORK"
+PG="$WORK/pg"
+PORT=${ENGINES_PORT:-55439}
+ADMIN=$(.ci/postgres start "$PG" "$PORT")
+trap '.ci/postgres stop "$PG" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+BASE=${ADMIN%/postgres}
+export PGPASSWORD=${ADMIN#postgres://corridor:}
+PGPASSWORD=${PGPASSWORD%%@*}
+psql_() { psql -q -h 127.0.0.1 -p "$PORT" -U corridor "$@"; }
+fresh() { psql_ -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"; }
+export -f psql_ fresh
+export PORT
+
+echo "ledger: $(sqlite3 "$DB" "SELECT count(*) FROM events") events, $(sqlite3 "$DB" "SELECT count(*) FROM audit_log") audit entries, $(du -h "$DB" | cut -f1); PostgreSQL $(psql_ -d postgres -Atc 'SHOW server_version') on loopback"
+
+ROWS=()
+time_it() {
+  local label=$1 prepare=$2 command=$3
+  hyperfine -S bash --warmup 0 --runs 3 --prepare "$prepare" --export-json "$WORK/h.json" "$command" >/dev/null 2>&1 || {
+    ROWS+=("$label|failed|")
+    return
+  }
+  local mean peak
+  mean=$(python3 -c "import json; r=json.load(open('$WORK/h.json'))['results'][0]; print('%.2f ± %.2f s' % (r['mean'], r['stddev']))")
+  bash -c "$prepare" >/dev/null 2>&1
+  /usr/bin/time -f "%M" -o "$WORK/rss" bash -c "$command >/dev/null 2>&1"
+  peak=$(( $(tail -1 "$WORK/rss") / 1024 ))
+  ROWS+=("$label|$mean|$peak MB")
+}
+
+fresh moved >/dev/null
+"$BIN" db copy --from "$DB" --to "$BASE/moved" >/dev/null 2>&1
+time_it "db copy file → PostgreSQL" "fresh target >/dev/null 2>&1" "$BIN db copy --from $DB --to $BASE/target"
+time_it "db copy PostgreSQL → file" "rm -f $WORK/back.db*" "$BIN db copy --from $BASE/moved --to $WORK/back.db"
+time_it "audit export, SQLite" "true" "$BIN audit export --db $DB --out $WORK/a.ndjson"
+time_it "audit export, PostgreSQL" "true" "$BIN audit export --db $BASE/moved --out $WORK/b.ndjson"
+cmp -s "$WORK/a.ndjson" "$WORK/b.ndjson" && SAME="identical" || SAME="DIFFERENT"
+time_it "sqlite3 shell: every event to /dev/null" "true" "sqlite3 $DB 'SELECT * FROM events' >/dev/null"
+time_it "psql: \\copy events out" "true" "psql_ -d moved -c '\\copy events TO /dev/null'"
+psql_ -d moved -c "\\copy events TO '$WORK/events.copy'" >/dev/null
+time_it "psql: \\copy events in (CHECKs only, foreign keys off)" "fresh bare >/dev/null 2>&1 && $BIN db migrate --db $BASE/bare >/dev/null 2>&1 && psql_ -d bare -c 'ALTER TABLE events DISABLE TRIGGER ALL' >/dev/null" "psql_ -d bare -c \"\\copy events FROM '$WORK/events.copy'\""
+
+echo
+echo "| on this machine | mean (3 runs) | peak RSS |"
+echo "|---|---|---|"
+for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
+echo
+echo "the two audit exports: $SAME"
