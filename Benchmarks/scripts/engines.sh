@@ -52,8 +52,8 @@ time_it() {
   ROWS+=("$label|$mean|$peak MB")
 }
 
-fresh moved >/dev/null
-"$BIN" db copy --from "$DB" --to "$BASE/moved" >/dev/null 2>&1
+fresh moved >/dev/null 2>&1
+/usr/bin/time -f "first db copy file → PostgreSQL: %e s, %M KB" "$BIN" db copy --from "$DB" --to "$BASE/moved" >/dev/null
 time_it "db copy file → PostgreSQL" "fresh target >/dev/null 2>&1" "$BIN db copy --from $DB --to $BASE/target"
 time_it "db copy PostgreSQL → file" "rm -f $WORK/back.db*" "$BIN db copy --from $BASE/moved --to $WORK/back.db"
 time_it "audit export, SQLite" "true" "$BIN audit export --db $DB --out $WORK/a.ndjson"

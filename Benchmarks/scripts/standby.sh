@@ -12,7 +12,7 @@ chmod 755 "$WORK"
 P1=${STANDBY_PRIMARY_PORT:-55451}
 P2=${STANDBY_PORT:-55452}
 PRIMARY=$(.ci/postgres start "$WORK/primary" "$P1")
-trap '.ci/postgres stop "$WORK/standby" >/dev/null 2>&1; .ci/postgres stop "$WORK/primary" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+trap '.ci/postgres stop "$WORK/standby" >/dev/null 2>&1 || true; .ci/postgres stop "$WORK/primary" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 export PGPASSWORD=ci-secret-pw
 psql -q -h 127.0.0.1 -p "$P1" -U corridor -d postgres \
   -c "CREATE DATABASE corridor TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
