@@ -31,6 +31,9 @@ struct RequestLogAndErrors: RouterMiddleware {
   typealias Context = CorridorRequestContext
   let logger: Logger
   let answers: ErrorAnswers
+  /// Counts each request by the router's pattern and status (`/metrics`), after its error is
+  /// answered, so a 4xx is counted with its status.
+  let metrics: ServerMetrics
 
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
     let started = ContinuousClock.now
@@ -45,6 +48,7 @@ struct RequestLogAndErrors: RouterMiddleware {
     var shown = response
     shown.headers[.corridorKeyName] = nil
     let elapsed = ContinuousClock.now - started
+    metrics.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code, duration: elapsed)
     let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
     logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", milliseconds))ms key=\(keyName)")
     return shown

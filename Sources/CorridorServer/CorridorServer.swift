@@ -52,8 +52,7 @@ public enum CorridorServer {
     let router = Router(context: CorridorRequestContext.self)
     let routes = RouteTable()
     let answers = ErrorAnswers(routes: routes, clock: database.clock)
-    router.middlewares.add(RequestLogAndErrors(logger: logger, answers: answers))
-    router.middlewares.add(RequestMetrics(metrics: metrics, answers: answers))
+    router.middlewares.add(RequestLogAndErrors(logger: logger, answers: answers, metrics: metrics))
     router.get("/corridor/v1/openapi.yaml") { _, _ in
       Response(
         status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: CorridorOpenAPI.document)))

@@ -81,27 +81,6 @@ public final class ServerMetrics: Sendable {
   }
 }
 
-/// Counts every request, after the error answers are made (so a 4xx is counted with its status).
-struct RequestMetrics: RouterMiddleware {
-  typealias Context = CorridorRequestContext
-  let metrics: ServerMetrics
-  let answers: ErrorAnswers
-
-  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-    let started = ContinuousClock.now
-    let response: Response
-    do {
-      response = try await next(request, context)
-    } catch {
-      response = answers.response(for: error, request: request)
-    }
-    metrics.request(
-      method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code,
-      duration: ContinuousClock.now - started)
-    return response
-  }
-}
-
 /// `GET /metrics`, for an admin key: Prometheus' text exposition format 0.0.4.
 struct MetricsRoutes {
   let database: ServerDatabase
