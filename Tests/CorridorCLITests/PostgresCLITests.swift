@@ -96,14 +96,19 @@ import Testing
   /// CORRIDOR_DB alike; an unreachable server is exit 74; neither echoes the password.
   @Test func commandsThatRunOnSQLiteOnlySaySo() throws {
     let url = "postgres://ops:zq9-secret@127.0.0.1:1/ledger"
+    let folder = CLI.temporaryFolder()
     for result in [
       try CLI.run(["track", "CSQU3054383", "--db", url]),
       try CLI.run(["shipment", "list"], environment: ["CORRIDOR_DB": url]),
+      try CLI.run(["serve", "--db", url]),
+      try CLI.run(["demo", "--db", url], cwd: folder),
     ] {
       #expect(result.status == 64)
       #expect(result.stderr.contains("runs on SQLite only so far"), "\(result.stderr)")
       #expect(!result.stderr.contains("zq9-secret"))
     }
+    // Nothing was made of the URL as a path.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     let unreachable = try CLI.run(["db", "status", "--db", url])
     #expect(unreachable.status == 74, "\(unreachable.stderr)")
     #expect(unreachable.stderr.contains("cannot connect to postgres://ops@127.0.0.1:1/ledger"))

@@ -3,6 +3,7 @@ import CorridorInterchange
 import CorridorModel
 import CorridorPresentation
 import CorridorStore
+import CorridorStorePostgres
 import Foundation
 
 extension Corridor {
@@ -12,6 +13,12 @@ extension Corridor {
       abstract: "Build a realistic demo database (2023-2024 shipments out and home on every corridor) and take a short tour.")
     @Option(help: "Database to create. Default: corridor-demo.db in the working folder (replaced if it exists).") var db: String?
     @Option(help: "Seed: the same seed gives the same database and output.") var seed: UInt64 = 2024
+
+    func validate() throws {
+      // The demo builds a file; a URL would become a folder named `postgres:`. Copy the demo's
+      // file with `db copy` instead.
+      if let db, PostgresLocation.isURL(db) { throw sqliteOnly(db, named: "--db") }
+    }
 
     func run() throws {
       let path = db ?? "corridor-demo.db"

@@ -25,11 +25,7 @@ struct DatabaseOptions: ParsableArguments {
     if let db, db == ":memory:" || db.hasPrefix("file:") {
       throw ValidationError("--db \(db) is not a file: an in-memory or URI database keeps nothing; give a file path")
     }
-    if PostgresLocation.isURL(path) {
-      throw ValidationError(
-        "\(db == nil ? "CORRIDOR_DB" : "--db") \(PostgresLocation.redacted(path)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, db status, db copy, audit export (docs/postgres.md)"
-      )
-    }
+    if PostgresLocation.isURL(path) { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
   }
 
   /// The files no output of a command may be: the database and the files SQLite keeps beside it.
@@ -74,6 +70,14 @@ struct LedgerOptions: ParsableArguments {
     guard case .sqlite(let database) = try location() else { return try openOutput(path, protecting: []) }
     return try openOutput(path, protecting: CorridorDatabase.files(at: database))
   }
+}
+
+/// The refusal of a PostgreSQL URL by a command that runs on SQLite only so far (exit 64), the
+/// URL shown without its password.
+func sqliteOnly(_ url: String, named option: String) -> ValidationError {
+  ValidationError(
+    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, db status, db copy, audit export (docs/postgres.md)"
+  )
 }
 
 /// Opens an output file that must be none of `protected`, saying so when it replaces one.
