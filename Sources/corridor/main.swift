@@ -3,6 +3,7 @@ import CorridorInterchange
 import CorridorModel
 import CorridorPresentation
 import CorridorStore
+import CorridorStorePostgres
 import Foundation
 
 /// The `corridor` command. Parsing, formatting and exit codes only: every rule lives in
@@ -30,6 +31,9 @@ struct Corridor: ParsableCommand {
     } catch let error as CorridorError {
       Console.error(error)
       Foundation.exit(Console.exitCode(error.kind))
+    } catch let failure as PostgresFailure {
+      Console.error(failure.corridorError)
+      Foundation.exit(Console.exitCode(failure.corridorError.kind))
     } catch {
       guard exitCode(for: error) != .success else { exit(withError: error) }
       Console.error(usageError(error))

@@ -158,4 +158,18 @@ import Testing
     let original = try CLI.run(["audit", "verify", "--db", folder + "/demo.db"])
     #expect(verify.status == 0 && verify.stdout == original.stdout)
   }
+
+  /// A server-side failure is one line with the server's words and SQLSTATE, by its class: a
+  /// missing table is a bug (exit 70), never a usage error; the password stays out.
+  @Test(.enabled(if: available)) func aServerFailureIsOneLineWithItsSQLState() throws {
+    let (url, secret, drop) = try Self.freshDatabase()
+    defer { drop() }
+    #expect(try CLI.run(["db", "migrate", "--db", url]).status == 0)
+    try PostgresSession(try PostgresLocation(parsing: url, environment: [:])).execute("DROP TABLE audit_log")
+    let folder = CLI.temporaryFolder()
+    let export = try CLI.run(["audit", "export", "--db", url, "--out", folder + "/x.ndjson"])
+    #expect(export.status == 70, "\(export.stderr)")
+    #expect(export.stderr.hasPrefix("corridor: error: PostgreSQL postgres://"), "\(export.stderr)")
+    #expect(export.stderr.contains("SQLSTATE 42P01") && !export.stderr.contains(secret))
+  }
 }

@@ -62,7 +62,7 @@ public final class PostgresSession {
     var bindings = PostgresBindings(capacity: arguments.count)
     for argument in arguments { Self.bind(argument, to: &bindings) }
     let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
-    return try run(sql) {
+    return try run {
       var rows: [[SQLValue]] = []
       for try await row in try await connection.query(query, logger: Self.quiet) {
         rows.append(try row.map(Self.value(of:)))
@@ -99,7 +99,7 @@ public final class PostgresSession {
     var bytes: [UInt8] = []
     for row in rows { CopyText.write(row, to: &bytes) }
     let data = ByteBuffer(bytes: bytes)
-    try run("COPY \(table)") {
+    try run {
       try await connection.copyFrom(table: table, columns: columns, logger: Self.quiet) { writer in
         try await writer.write(data)
       }
@@ -120,13 +120,13 @@ public final class PostgresSession {
     }
   }
 
-  private func run<T: Sendable>(_ what: String, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+  private func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     do {
       return try Self.blocking(work)
     } catch let error as CorridorError {
       throw error
     } catch {
-      throw PostgresFailure(error)
+      throw PostgresFailure(error, at: location)
     }
   }
 
@@ -210,8 +210,11 @@ public struct PostgresFailure: Error, CustomStringConvertible {
   public let message: String
   public let sqlState: String?
   public let constraint: String?
+  /// The database, without its password; nil before a connection.
+  public var location: PostgresLocation? = nil
 
-  init(_ error: any Error) {
+  init(_ error: any Error, at location: PostgresLocation? = nil) {
+    defer { self.location = location }
     if let error = error as? PostgresFailure {
       self = error
     } else if let error = error as? PSQLError {
@@ -232,6 +235,21 @@ public struct PostgresFailure: Error, CustomStringConvertible {
   }
 
   public var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
+
+  /// The failure as the edges report it, by SQLSTATE class: the connection lost, the server
+  /// out of resources or shut down is I/O (exit 74); a serialization failure, deadlock or lock
+  /// timeout is busy (75); a broken constraint is invalid data (65); anything else a bug (70).
+  public var corridorError: CorridorError {
+    let text = "PostgreSQL \(location.map { "\($0)" } ?? "server"): \(description)"
+    let kind: CorridorError.Kind
+    switch sqlState.map({ String($0.prefix(2)) }) {
+    case nil, "08", "53", "57", "58": kind = .io
+    case "40", "55": kind = .busy
+    case "23": kind = .invalidData
+    default: kind = .internal
+    }
+    return CorridorError(kind, text, hint: kind == .internal ? "report it with the command" : nil)
+  }
 }
 
 /// PostgreSQL's COPY text format: tab-separated columns, `\N` for NULL, backslash escapes for
