@@ -82,7 +82,7 @@ public enum LedgerCopy {
         var broken: AuditFinding? = nil
         try targetSide.read(TableShape.auditLog) { rows in
           for row in rows {
-            let entry = try TableShape.auditEntry(row)
+            let entry = try AuditTrail.auditEntry(values: row)
             if let finding = walk.check(entry), broken == nil { broken = finding }
             head = AuditAnchor(seq: entry.seq, hash: entry.hash)
           }
@@ -107,17 +107,7 @@ struct TableShape: Sendable {
   let order: [String]
   let parents: Set<String>
 
-  static let auditLog = TableShape(
-    name: "audit_log", columns: ["seq", "recorded_at", "operator", "action", "entity", "key", "state", "prev_hash", "hash"],
-    order: ["seq"], parents: [])
-
-  static func auditEntry(_ row: [SQLValue]) throws -> AuditEntry {
-    guard row.count == 9, let seq = row[0].int64, let recordedAt = row[1].text, let op = row[2].text, let action = row[3].text,
-      let entity = row[4].text, let key = row[5].text, let state = row[6].text, let prev = row[7].text, let hash = row[8].text
-    else { throw CorridorError.damaged(nil, "an audit_log row does not have the trail's columns") }
-    return AuditEntry(
-      seq: seq, recordedAt: recordedAt, operatorName: op, action: action, entity: entity, key: key, state: state, prevHash: prev, hash: hash)
-  }
+  static let auditLog = TableShape(name: "audit_log", columns: AuditTrail.auditColumnNames, order: ["seq"], parents: [])
 }
 
 /// SHA-256 over rows as typed values (a tag per type, lengths before bytes), so the same rows

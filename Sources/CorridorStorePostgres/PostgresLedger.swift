@@ -43,14 +43,14 @@ public enum PostgresLedger {
     // cursor's query needs.
     let conditions = [range.from.map { "recorded_at >= '\($0)'" }, range.before.map { "recorded_at < '\($0)'" }].compactMap { $0 }
     let select =
-      "SELECT \(TableShape.auditLog.columns.joined(separator: ", ")) FROM audit_log"
+      "SELECT \(AuditTrail.auditColumnNames.joined(separator: ", ")) FROM audit_log"
       + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY seq"
     return try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY") {
       try AuditExportWriter.write(
         format: format, to: file, manifest: manifest, generatedAt: clock.nowUTC(),
         entries: { body in
           try session.forEachBatch(select) { rows in
-            for row in rows { try body(try TableShape.auditEntry(row)) }
+            for row in rows { try body(try AuditTrail.auditEntry(values: row)) }
           }
         },
         head: { try session.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") })

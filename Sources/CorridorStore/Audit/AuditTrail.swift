@@ -241,12 +241,24 @@ extension AuditTrail {
       ])
   }
 
-  static let auditColumns = "seq, recorded_at, operator, action, entity, key, state, prev_hash, hash"
+  /// The trail's columns in the order every reader selects them: SQLite's statements here and
+  /// PostgreSQL's cursor (CorridorStorePostgres) both map them to an entry below.
+  public static let auditColumnNames = ["seq", "recorded_at", "operator", "action", "entity", "key", "state", "prev_hash", "hash"]
+  static let auditColumns = auditColumnNames.joined(separator: ", ")
 
   static func auditEntry(_ s: Statement) -> AuditEntry {
     AuditEntry(
       seq: s.int64(at: 0), recordedAt: s.string(at: 1), operatorName: s.string(at: 2), action: s.string(at: 3), entity: s.string(at: 4),
       key: s.string(at: 5), state: s.string(at: 6), prevHash: s.string(at: 7), hash: s.string(at: 8))
+  }
+
+  /// The same from values in `auditColumnNames` order; a row without them is a damaged trail.
+  public static func auditEntry(values row: [SQLValue]) throws -> AuditEntry {
+    guard row.count == 9, let seq = row[0].int64, let recordedAt = row[1].text, let op = row[2].text, let action = row[3].text,
+      let entity = row[4].text, let key = row[5].text, let state = row[6].text, let prev = row[7].text, let hash = row[8].text
+    else { throw CorridorError.damaged(nil, "an audit_log row does not have the trail's columns") }
+    return AuditEntry(
+      seq: seq, recordedAt: recordedAt, operatorName: op, action: action, entity: entity, key: key, state: state, prevHash: prev, hash: hash)
   }
 
   /// Browses the trail.
