@@ -66,25 +66,25 @@ public enum LedgerCopy {
           digests[table.name] = digest.hex
         }
         try targetSide.finishWrites(tables)
-        // Verified before the commit: read back what the target now holds.
+        // Verified before the commit: read back what the target now holds, walking the audit
+        // chain in the same pass over its table.
+        var walk = AuditChainWalk()
+        var broken: AuditFinding? = nil
         for table in tables {
+          let trail = table.name == "audit_log" ? try AuditTrail.auditColumnNames.map { try table.index(of: $0) } : nil
           var digest = RowDigest()
-          try targetSide.read(table) { digest.add($0) }
+          try targetSide.read(table) { rows in
+            digest.add(rows)
+            guard let trail else { return }
+            for row in rows {
+              if let finding = walk.check(try AuditTrail.auditEntry(values: trail.map { row[$0] })) { broken = finding }
+            }
+          }
           guard digest.hex == digests[table.name] else {
             throw CorridorError(
               .internal,
               "the copy of \(table.name) at \(targetSide.name) does not read back as \(sourceSide.name) holds it (\(digest.rows) rows); nothing was written",
               hint: "report it with both engines' versions")
-          }
-        }
-        var walk = AuditChainWalk()
-        var head: AuditAnchor? = nil
-        var broken: AuditFinding? = nil
-        try targetSide.read(TableShape.auditLog) { rows in
-          for row in rows {
-            let entry = try AuditTrail.auditEntry(values: row)
-            if let finding = walk.check(entry), broken == nil { broken = finding }
-            head = AuditAnchor(seq: entry.seq, hash: entry.hash)
           }
         }
         if let broken {
@@ -93,6 +93,7 @@ public enum LedgerCopy {
             "the audit chain of \(sourceSide.name) is broken (\(broken.message)); nothing was copied",
             hint: "run `corridor audit verify` on the source")
         }
+        let head = walk.entries > 0 ? AuditAnchor(seq: walk.headSeq, hash: walk.head) : nil
         return Report(tables: counts, auditEntries: walk.entries, auditHead: head)
       }
     }
@@ -107,7 +108,10 @@ struct TableShape: Sendable {
   let order: [String]
   let parents: Set<String>
 
-  static let auditLog = TableShape(name: "audit_log", columns: AuditTrail.auditColumnNames, order: ["seq"], parents: [])
+  func index(of column: String) throws -> Int {
+    guard let index = columns.firstIndex(of: column) else { throw CorridorError.damaged(nil, "\(name) has no column \(column)") }
+    return index
+  }
 }
 
 /// SHA-256 over rows as typed values (a tag per type, lengths before bytes), so the same rows
@@ -149,7 +153,7 @@ struct RowDigest {
     withUnsafeBytes(of: number.littleEndian) { hasher.update(bufferPointer: $0) }
   }
 
-  var hex: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+  var hex: String { CorridorModel.hex(hasher.finalize()) }
 }
 
 /// One engine's side of a copy.
@@ -179,15 +183,18 @@ final class SQLiteSide: LedgerSide {
   /// Every table but the migration ledger (each engine keeps its own), parents first.
   func tables() throws -> [TableShape] {
     var shapes: [TableShape] = []
-    let names = try connection.fetchAll(
+    let names = try connection.rows(
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
-    ).compactMap { $0.first?.text }
+    ).map { row throws(RowDecodingError) in try row.text("name") }
     for name in names {
-      let columns = try connection.fetchAll("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", [.text(name)])
-      let names = columns.compactMap { $0[0].text }
-      let key = columns.filter { ($0[1].int64 ?? 0) > 0 }.sorted { ($0[1].int64 ?? 0) < ($1[1].int64 ?? 0) }.compactMap { $0[0].text }
-      let parents = try connection.fetchAll("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?)", [.text(name)])
-        .compactMap { $0.first?.text }.filter { $0 != name }
+      let columns = try connection.rows("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", [.text(name)]).map {
+        row throws(RowDecodingError) in (name: try row.text("name"), key: try row.int64("pk"))
+      }
+      let names = columns.map(\.name)
+      let key = columns.filter { $0.key > 0 }.sorted { $0.key < $1.key }.map(\.name)
+      let parents = try connection.rows("SELECT DISTINCT \"table\" AS parent FROM pragma_foreign_key_list(?)", [.text(name)]).map {
+        row throws(RowDecodingError) in try row.text("parent")
+      }.filter { $0 != name }
       shapes.append(TableShape(name: name, columns: names, order: key.isEmpty ? names : key, parents: Set(parents)))
     }
     // Parents first (the foreign keys are checked row by row on both engines).

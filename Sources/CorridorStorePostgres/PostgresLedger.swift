@@ -21,15 +21,13 @@ public enum PostgresLedger {
   /// `corridor init` on PostgreSQL: the shipped reference data (and the sample) are loaded
   /// exactly as on SQLite, into a staging file, and copied over with `db copy`'s checks, so both
   /// engines start from the same rows and audit entries. `load` is the SQLite init's own work.
-  public static func initialize(
-    _ session: PostgresSession, load: (CorridorDatabase) throws -> Void
-  ) throws -> LedgerCopy.Report {
+  public static func initialize(_ location: PostgresLocation, load: (CorridorDatabase) throws -> Void) throws -> LedgerCopy.Report {
     let staging = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-init-\(UUID().uuidString).db").path
     defer {
       for file in CorridorDatabase.files(at: staging) { try? FileManager.default.removeItem(atPath: file.path) }
     }
     try load(try CorridorDatabase(path: staging, mode: .create))
-    return try LedgerCopy.run(from: .sqlite(staging), to: .postgres(session.location))
+    return try LedgerCopy.run(from: .sqlite(staging), to: .postgres(location))
   }
 
   /// `audit export` from PostgreSQL: the same entries in the same order through the same writer

@@ -31,7 +31,7 @@ extension Corridor {
         // The database itself is the administrator's (CREATE DATABASE); init makes it a ledger.
         let session = try PostgresLedger.open(location, notice: Console.notice)
         if !empty, try PostgresLedger.isBlank(session) {
-          let report = try PostgresLedger.initialize(session) { try load(into: $0) }
+          let report = try PostgresLedger.initialize(location) { try load(into: $0) }
           Console.line("copied \(report.rows) rows to \(location)")
         }
         Console.line("database ready: \(location)")

@@ -19,13 +19,17 @@ struct DatabaseOptions: ParsableArguments {
   }
 
   func validate() throws {
-    // An empty --db used to fall back to the default database silently; `:memory:` and SQLite's
-    // URI names make a database that is gone when the command exits.
-    if db == "" { throw ValidationError("--db is empty; give the database file's path") }
+    try Self.refuseNothing(db, what: "the database file's path")
+    if PostgresLocation.isURL(path) { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
+  }
+
+  /// An empty --db used to fall back to the default database silently; `:memory:` and SQLite's
+  /// URI names make a database that is gone when the command exits. `what` says what to give.
+  static func refuseNothing(_ db: String?, what: String) throws {
+    if db == "" { throw ValidationError("--db is empty; give \(what)") }
     if let db, db == ":memory:" || db.hasPrefix("file:") {
       throw ValidationError("--db \(db) is not a file: an in-memory or URI database keeps nothing; give a file path")
     }
-    if PostgresLocation.isURL(path) { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
   }
 
   /// The files no output of a command may be: the database and the files SQLite keeps beside it.
@@ -53,12 +57,7 @@ struct LedgerOptions: ParsableArguments {
   )
   var db: String?
 
-  func validate() throws {
-    if db == "" { throw ValidationError("--db is empty; give the database file's path or a postgres:// URL") }
-    if let db, db == ":memory:" || db.hasPrefix("file:") {
-      throw ValidationError("--db \(db) is not a file: an in-memory or URI database keeps nothing; give a file path")
-    }
-  }
+  func validate() throws { try DatabaseOptions.refuseNothing(db, what: "the database file's path or a postgres:// URL") }
 
   func location() throws -> LedgerLocation {
     let environment = ProcessInfo.processInfo.environment
