@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
   public var host = "127.0.0.1"
   /// 0: any free port (tests read the port from `onRunning`).
   public var port = 8080
+  /// `--metrics-listen`: where `GET /metrics` answers without a key; nil: only on the main
+  /// address, for an admin key.
+  public var metricsAddress: (host: String, port: Int)?
   /// The only hosts callbacks may name (`--callback-allow`); nil: any public host.
   public var callbackAllow: [String]?
   /// `--callback-allow-private`: callbacks may reach loopback and private addresses.
@@ -42,7 +45,7 @@ public enum CorridorServer {
   /// Builds the application. `onRunning` receives the bound port once it listens.
   public static func application(
     _ configuration: ServerConfiguration, logger: Logger, notice: @Sendable (String) -> Void = { _ in },
-    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }, onMetricsRunning: @escaping @Sendable (Int) async -> Void = { _ in }
   ) throws -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     let database = try ServerDatabase(
@@ -68,7 +71,8 @@ public enum CorridorServer {
     PageRoutes(database: database).add(to: api)
     DeclarationRoutes(database: database).add(to: api)
     TrackingRoutes(database: database).add(to: api)
-    MetricsRoutes(database: database, metrics: metrics).add(to: api)
+    let metricsRoutes = MetricsRoutes(database: database, metrics: metrics)
+    metricsRoutes.add(to: api)
     routes.load(router.routes)
     // Never follow a redirect: a 3xx from an allowed host would re-send the signed batch to a
     // host the callback rules refuse. A 3xx is a failed attempt.
@@ -83,6 +87,9 @@ public enum CorridorServer {
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "corridor"),
       onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) }, logger: logger)
     app.addServices(delivery, ClientShutdown(client: client))
+    if let (host, port) = configuration.metricsAddress {
+      app.addServices(metricsRoutes.listener(host: host, port: port, logger: logger, onRunning: onMetricsRunning))
+    }
     return app
   }
 }
@@ -106,9 +113,14 @@ extension CorridorServer {
       return handler
     }
     let logger = Logger(label: "corridor")
-    let app = try application(configuration, logger: logger, notice: notice) { port in
-      notice("serving \(configuration.databasePath) on http://\(configuration.host):\(port) (DCSA Track & Trace 2.2 at /v2)")
-    }
+    let app = try application(
+      configuration, logger: logger, notice: notice,
+      onRunning: { port in
+        notice("serving \(configuration.databasePath) on http://\(configuration.host):\(port) (DCSA Track & Trace 2.2 at /v2)")
+      },
+      onMetricsRunning: { port in
+        notice("metrics on http://\(configuration.metricsAddress?.host ?? ""):\(port)/metrics (Prometheus text, no key)")
+      })
     let outcome = RunOutcome()
     let done = DispatchSemaphore(value: 0)
     Task {

@@ -1,8 +1,12 @@
 import CorridorModel
 import CorridorStore
+import Foundation
 import Hummingbird
+import Logging
 import Metrics
+import NIOCore
 import Prometheus
+import ServiceLifecycle
 import Synchronization
 
 /// What one server measures, in Prometheus' text format at `GET /metrics` (an admin key): its
@@ -90,10 +94,43 @@ struct MetricsRoutes {
     router.get("/metrics") { _, context in
       let key = try context.requireKey()
       guard key.role == .admin else { throw DCSAError.forbidden("key \(key.name) is a \(key.role.rawValue); /metrics needs an admin key") }
-      let outbox = try await database.read { try $0.outbox.pendingBySubscription() }
-      let text = metrics.scrape(outbox: outbox, now: database.clock.now())
-      return Response(
-        status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+      return try await scrape()
+    }
+  }
+
+  /// The scrape's response: the outbox read as of the server's clock, then every series.
+  func scrape() async throws -> Response {
+    let outbox = try await database.read { try $0.outbox.pendingBySubscription() }
+    let text = metrics.scrape(outbox: outbox, now: database.clock.now())
+    return Response(
+      status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+  }
+
+  /// `--metrics-listen HOST:PORT`: a listener of its own that answers `GET /metrics` without a
+  /// key, the usual way a Prometheus server scrapes (the address, on loopback or a monitoring
+  /// network, is the access control); every other path is 404. It runs as one of the main
+  /// application's services, so it starts and stops with it.
+  func listener(host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) -> MetricsListener {
+    let router = Router()
+    router.get("/metrics") { _, _ in try await scrape() }
+    let application = Application(
+      router: router, configuration: .init(address: .hostname(host, port: port), serverName: "corridor-metrics"),
+      onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    return MetricsListener(host: host, port: port, application: application)
+  }
+}
+
+/// The metrics listener as a service: a failure to bind names its own address, not the API's.
+struct MetricsListener: Service {
+  let host: String
+  let port: Int
+  let application: any ApplicationProtocol
+
+  func run() async throws {
+    do { try await application.run() } catch let error as IOError {
+      throw CorridorError(
+        .io, "cannot serve metrics on \(host):\(port): \(String(cString: strerror(error.errnoCode)))",
+        hint: "choose another address with --metrics-listen HOST:PORT")
     }
   }
 }

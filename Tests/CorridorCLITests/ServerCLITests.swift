@@ -121,6 +121,12 @@ import Testing
     let taken = try CLI.run(["serve", "--db", db, "--listen", "127.0.0.1:\(port)"])
     #expect(taken.status == 74, "\(taken.stderr)")
     #expect(taken.stderr.contains("cannot serve on 127.0.0.1:\(port): Address already in use"), "\(taken.stderr)")
+    // The metrics listener on a taken port: the refusal names that address, not the API's.
+    let metricsTaken = try CLI.run(["serve", "--db", db, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:\(port)"])
+    #expect(metricsTaken.status == 74, "\(metricsTaken.stderr)")
+    #expect(metricsTaken.stderr.contains("cannot serve metrics on 127.0.0.1:\(port): Address already in use"), "\(metricsTaken.stderr)")
+    let badMetrics = try CLI.run(["serve", "--db", db, "--metrics-listen", "9464"])
+    #expect(badMetrics.status == 64 && badMetrics.stderr.contains("--metrics-listen takes HOST:PORT"), "\(badMetrics.stderr)")
 
     // A revoked key is refused at once; SIGTERM stops the server cleanly.
     #expect(try CLI.run(["apikey", "revoke", "ops", "--db", db]).stdout.contains("revoked ops"))

@@ -105,4 +105,29 @@ import Testing
     #expect(Self.sample(after, "corridor_outbox_pending", ["subscription": subscription]) == 0)
     #expect(Self.sample(after, "corridor_outbox_pending_total") == 0)
   }
+
+  /// `--metrics-listen`: the same registry on an address of its own, without a key; only
+  /// `/metrics` there, and the API's address still asks for an admin key.
+  @Test func aSeparateMetricsAddressAnswersWithoutAKey() async throws {
+    let fixture = try ServerFixture()
+    let server = try await RunningServer.start(fixture) { $0.metricsAddress = ("127.0.0.1", 0) }
+    defer { Task { await server.stop() } }
+    let metricsPort = try #require(server.metricsPort)
+    #expect(metricsPort != server.port)
+    for _ in 0..<2 { _ = try await server.send(.GET, "/corridor/v1/tracking/\(fixture.boxA)", key: fixture.keys["admin"]) }
+
+    let scrape = try await server.send(.GET, "/metrics", key: nil, port: metricsPort)
+    #expect(scrape.status == 200)
+    #expect(scrape.headers.first(name: "content-type")?.hasPrefix("text/plain; version=0.0.4") == true)
+    let track = ["method": "GET", "route": "/corridor/v1/tracking/{container}", "status": "200"]
+    #expect(Self.sample(scrape.text, "corridor_http_requests_total", track) == 2)
+    #expect(Self.sample(scrape.text, "corridor_outbox_pending_total") == 0)
+    // Scrapes on the metrics address are not requests to the API: they are not counted.
+    #expect(!scrape.text.contains("route=\"/metrics\""))
+
+    // Nothing else is served there, not even with a key; the API's own /metrics still needs one.
+    #expect(try await server.send(.GET, "/v2/events", key: fixture.keys["admin"], port: metricsPort).status == 404)
+    #expect(try await server.send(.GET, "/metrics", key: nil).status == 401)
+    #expect(try await server.send(.GET, "/metrics", key: fixture.keys["admin"]).status == 200)
+  }
 }

@@ -70,6 +70,8 @@ struct ServerFixture {
 /// The server started in-process on an ephemeral loopback port, and a client for it.
 final class RunningServer: Sendable {
   let port: Int
+  /// The `--metrics-listen` listener's port, when the configuration asked for one.
+  let metricsPort: Int?
   let task: Task<Void, any Error>
   let client: HTTPClient
 
@@ -84,15 +86,24 @@ final class RunningServer: Sendable {
     var logger = Logger(label: "corridor-test")
     logger.logLevel = .error
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let app = try CorridorServer.application(configuration, logger: logger, onRunning: { port in continuation.yield(port) })
+    let (metricsPorts, metricsContinuation) = AsyncStream.makeStream(of: Int.self)
+    let app = try CorridorServer.application(
+      configuration, logger: logger, onRunning: { port in continuation.yield(port) },
+      onMetricsRunning: { port in metricsContinuation.yield(port) })
     let task = Task(executorPreference: ServerThreads.shared) { try await app.run() }
     var iterator = ports.makeAsyncIterator()
     guard let port = await iterator.next() else { throw CorridorError(.internal, "the server did not start") }
-    return RunningServer(port: port, task: task)
+    var metricsPort: Int?
+    if configuration.metricsAddress != nil {
+      var metricsIterator = metricsPorts.makeAsyncIterator()
+      metricsPort = await metricsIterator.next()
+    }
+    return RunningServer(port: port, metricsPort: metricsPort, task: task)
   }
 
-  private init(port: Int, task: Task<Void, any Error>) {
+  private init(port: Int, metricsPort: Int?, task: Task<Void, any Error>) {
     self.port = port
+    self.metricsPort = metricsPort
     self.task = task
     client = HTTPClient(eventLoopGroupProvider: .singleton)
   }
@@ -115,8 +126,10 @@ final class RunningServer: Sendable {
     var errorMessage: String { ((object["errors"] as? [[String: Any]])?.first?["message"] as? String) ?? "" }
   }
 
-  func send(_ method: HTTPMethod, _ path: String, key: String?, body: [UInt8]? = nil, headers: [(String, String)] = []) async throws -> Reply {
-    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+  func send(
+    _ method: HTTPMethod, _ path: String, key: String?, body: [UInt8]? = nil, headers: [(String, String)] = [], port: Int? = nil
+  ) async throws -> Reply {
+    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port ?? self.port)\(path)")
     request.method = method
     if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
     for (name, value) in headers { request.headers.add(name: name, value: value) }

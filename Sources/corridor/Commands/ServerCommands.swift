@@ -17,6 +17,10 @@ extension Corridor {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Address and port to listen on.") var listen = "127.0.0.1:8080"
     @Option(
+      name: .customLong("metrics-listen"),
+      help: "Also answer GET /metrics, without a key, on this HOST:PORT (for Prometheus; keep it on loopback or a monitoring network).")
+    var metricsListen: String?
+    @Option(
       name: .customLong("callback-allow"),
       help: "Comma-separated hosts that subscription callbacks may name (default: any public host); an address named here may be private.")
     var callbackAllow: String?
@@ -30,23 +34,33 @@ extension Corridor {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 1 << 20
 
     func validate() throws {
-      guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port),
-        colon != listen.startIndex
-      else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080") }
+      guard Self.address(listen) != nil else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080") }
+      if let metricsListen, Self.address(metricsListen) == nil {
+        throw ValidationError("--metrics-listen takes HOST:PORT, e.g. 127.0.0.1:9464")
+      }
       if maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes is at least 1024") }
       if !(1...100_000).contains(maxSubscriptionsPerKey) { throw ValidationError("--max-subscriptions-per-key is from 1 to 100000") }
     }
 
     func run() throws {
-      guard let colon = listen.lastIndex(of: ":") else { return }
+      guard let (host, port) = Self.address(listen) else { return }
       var configuration = ServerConfiguration(databasePath: database.path)
-      configuration.host = String(listen[..<colon]).trimmingCharacters(in: ["[", "]"])
-      configuration.port = Int(listen[listen.index(after: colon)...]) ?? 8080
+      configuration.host = host
+      configuration.port = port
+      configuration.metricsAddress = metricsListen.flatMap(Self.address)
       configuration.callbackAllow = callbackAllow.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
       configuration.callbackAllowPrivate = callbackAllowPrivate
       configuration.maxSubscriptionsPerKey = maxSubscriptionsPerKey
       configuration.maxBodyBytes = maxBodyBytes
       try CorridorServer.serve(configuration, notice: Console.notice)
+    }
+
+    /// `HOST:PORT` (an IPv6 host in brackets) as host and port, nil when it is not one.
+    static func address(_ text: String) -> (host: String, port: Int)? {
+      guard let colon = text.lastIndex(of: ":"), colon != text.startIndex, let port = Int(text[text.index(after: colon)...]),
+        (0...65535).contains(port)
+      else { return nil }
+      return (String(text[..<colon]).trimmingCharacters(in: ["[", "]"]), port)
     }
   }
 
