@@ -92,19 +92,30 @@ extension Corridor.DB {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check the migration ledger and run SQLite's integrity and foreign-key checks, read-only; exit 65 on any finding.")
-    @OptionGroup var database: DatabaseOptions
+      abstract:
+        "Check the migration ledger, integrity and foreign keys (SQLite's checks, or PostgreSQL's: docs/postgres.md), read-only; exit 65 on any finding."
+    )
+    @OptionGroup var database: LedgerOptions
 
     func run() throws {
-      let path = database.path
-      let findings = try CorridorDatabase.check(path: path)
+      let findings: [String]
+      let place: String
+      var ok = "ok: integrity and foreign keys"
+      switch try database.location() {
+      case .sqlite(let path):
+        (findings, place) = (try CorridorDatabase.check(path: path), path)
+      case .postgres(let location):
+        let checked = try PostgresLedger.check(location)
+        (findings, place) = (checked.findings, location.description)
+        if !checked.indexesChecked { ok = "ok: foreign keys and constraints (indexes unchecked: PostgreSQL's amcheck extension is not installed)" }
+      }
       if findings.isEmpty {
-        Console.line("ok: integrity and foreign keys")
+        Console.line(ok)
         return
       }
       findings.forEach(Console.line)
       throw CorridorError.invalid(
-        "\(findings.count) finding(s) in \(path)", rule: .dbCheck, hint: "restore from a backup, or export what is readable")
+        "\(findings.count) finding(s) in \(place)", rule: .dbCheck, hint: "restore from a backup, or export what is readable")
     }
   }
 }
