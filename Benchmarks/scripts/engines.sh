@@ -2,7 +2,7 @@
 # SQLite beside PostgreSQL on this machine (issue 33), what runs on both engines today: moving a
 # ledger of N generated events (default 1,000,000) from a file to PostgreSQL and back with
 # `db copy` (one snapshot, COPY in, every table read back and hashed, the audit chain re-hashed
-# before commit), and `audit export` from each; each beside the nearest thing each engine's own
+# before commit), and `audit export` and `audit verify` on each; each beside the nearest thing each engine's own
 # shell does (sqlite3 reading the events; psql's \copy out and in). A throwaway cluster on
 # loopback (.ci/postgres), hyperfine's mean of 3, peak RSS. Run from the repository root:
 #   Benchmarks/scripts/engines.sh [EVENTS]
@@ -59,6 +59,9 @@ time_it "db copy PostgreSQL → file" "rm -f $WORK/back.db*" "$BIN db copy --fro
 time_it "audit export, SQLite" "true" "$BIN audit export --db $DB --out $WORK/a.ndjson"
 time_it "audit export, PostgreSQL" "true" "$BIN audit export --db $BASE/moved --out $WORK/b.ndjson"
 cmp -s "$WORK/a.ndjson" "$WORK/b.ndjson" && SAME="identical" || SAME="DIFFERENT"
+time_it "audit verify, SQLite" "true" "$BIN audit verify --db $DB"
+time_it "audit verify, PostgreSQL" "true" "$BIN audit verify --db $BASE/moved"
+[ "$("$BIN" audit verify --db "$DB")" = "$("$BIN" audit verify --db "$BASE/moved")" ] && VERIFIED="the same words, entries and head" || VERIFIED="DIFFERENT"
 time_it "sqlite3 shell: every event to /dev/null" "true" "sqlite3 $DB 'SELECT * FROM events' >/dev/null"
 time_it "psql: \\copy events out" "true" "psql_ -d moved -c '\\copy events TO /dev/null'"
 psql_ -d moved -c "\\copy events TO '$WORK/events.copy'" >/dev/null
@@ -70,3 +73,4 @@ echo "|---|---|---|"
 for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
 echo
 echo "the two audit exports: $SAME"
+echo "the two audit verifies: $VERIFIED"

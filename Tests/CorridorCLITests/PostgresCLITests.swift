@@ -86,6 +86,27 @@ import Testing
     }
     let anchored = try CLI.run(["audit", "verify", "--db", folder + "/back.db", "--anchor", folder + "/pg.ndjson.manifest.json"])
     #expect(anchored.status == 0 && anchored.stdout.contains("reaches the anchor"), "\(anchored.stdout)\(anchored.stderr)")
+    // `audit verify` on PostgreSQL itself (this role is no superuser): the file's words, and the
+    // file's manifest anchors it.
+    let verifiedThere = try CLI.run(["audit", "verify", "--db", url, "--anchor", folder + "/file.ndjson.manifest.json"])
+    outputs.append(verifiedThere)
+    let verifiedHere = try CLI.run(["audit", "verify", "--db", folder + "/back.db", "--anchor", folder + "/file.ndjson.manifest.json"])
+    #expect(verifiedThere.status == 0 && verifiedThere.stdout == verifiedHere.stdout, "\(verifiedThere.stdout)\(verifiedThere.stderr)")
+    for arguments in [["--limit", "3", "--format", "csv"], ["--entity", "route", "--format", "json"]] {
+      let logThere = try CLI.run(["audit", "log", "--db", url] + arguments)
+      outputs.append(logThere)
+      let logHere = try CLI.run(["audit", "log", "--db", folder + "/back.db"] + arguments)
+      #expect(logThere.status == 0 && logThere.stdout == logHere.stdout && !logThere.stdout.isEmpty, "\(logThere.stderr)")
+    }
+    let checked = try CLI.run(["db", "check", "--db", url])
+    outputs.append(checked)
+    #expect(checked.status == 0 && checked.stdout.hasPrefix("ok: foreign keys and constraints"), "\(checked.stdout)\(checked.stderr)")
+    let checkpoint = try CLI.run(["audit", "checkpoint", "--db", url, "--operator", "ops"])
+    outputs.append(checkpoint)
+    #expect(checkpoint.status == 0 && checkpoint.stdout.hasPrefix("checkpoint at entry 587: "), "\(checkpoint.stdout)\(checkpoint.stderr)")
+    let since = try CLI.run(["audit", "verify", "--db", url, "--since-checkpoint"])
+    outputs.append(since)
+    #expect(since.status == 0 && since.stdout.hasPrefix("intact since the checkpoint: 1 entries"), "\(since.stdout)\(since.stderr)")
 
     let refused = try CLI.run(["db", "copy", "--from", folder + "/back.db", "--to", url])
     outputs.append(refused)
@@ -147,6 +168,11 @@ import Testing
     let there = try CLI.run(["db", "copy", "--from", folder + "/demo.db", "--to", url])
     #expect(there.status == 0, "the rerun was refused: \(there.stderr)")
     #expect(there.stdout.contains("events: 57069 rows"))
+    // The demo verifies on PostgreSQL with the file's words, head and anchor.
+    let verifiedThere = try CLI.run(["audit", "verify", "--db", url])
+    let verifiedHere = try CLI.run(["audit", "verify", "--db", folder + "/demo.db"])
+    #expect(verifiedThere.status == 0 && verifiedThere.stdout == verifiedHere.stdout, "\(verifiedThere.stdout)\(verifiedThere.stderr)")
+    #expect(!verifiedThere.stderr.contains(secret))
 
     _ = try killed(["db", "copy", "--from", url, "--to", folder + "/back.db"], after: 2.5)
     #expect(try CLI.run(["db", "check", "--db", folder + "/back.db"]).status == 0)

@@ -53,10 +53,12 @@ func auditedJourney() throws -> Journey {
         SELECT json_group_array(CASE WHEN c IS NULL THEN json_array(seq, a, b) ELSE json_array(seq, a, b, c) END)
         FROM (SELECT * FROM t WHERE k = 'k' ORDER BY seq)
         """))
-    #expect(try arrays.render(key: "k", on: c) == expected)
+    #expect(try arrays.render(key: "k", from: SQLiteAuditSource(connection: c)) == expected)
     let scalars = AuditedList(name: "y", query: "SELECT b FROM t WHERE k = ? ORDER BY seq", itemIsArray: false)
-    #expect(try scalars.render(key: "k", on: c) == (try c.scalarText("SELECT json_group_array(b) FROM (SELECT b FROM t WHERE k = 'k' ORDER BY seq)")))
-    #expect(try scalars.render(key: "none", on: c) == "[]")
+    #expect(
+      try scalars.render(key: "k", from: SQLiteAuditSource(connection: c))
+        == (try c.scalarText("SELECT json_group_array(b) FROM (SELECT b FROM t WHERE k = 'k' ORDER BY seq)")))
+    #expect(try scalars.render(key: "none", from: SQLiteAuditSource(connection: c)) == "[]")
   }
 
   @Test func cleanTrailVerifies() throws {

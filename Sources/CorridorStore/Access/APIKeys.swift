@@ -207,7 +207,7 @@ extension StoreFeature {
       AuditedEntity(
         name: "apiKey",
         select: """
-          SELECT name AS key, name, role, party, key_sha256 AS keySha256, created_at AS createdAt, revoked_at AS revokedAt FROM api_keys
+          SELECT name AS key, name, role, party, key_sha256 AS "keySha256", created_at AS "createdAt", revoked_at AS "revokedAt" FROM api_keys
           """, keyExpression: "name")
     ])
 }

@@ -16,7 +16,7 @@ extension AuditTrail {
   /// The entity of an import's batch of events (one entry pins down the batch's rows).
   static let eventBatch = "event-batch"
   /// The entity of a checkpoint (`audit checkpoint`).
-  static let checkpoint = "audit-checkpoint"
+  package static let checkpoint = "audit-checkpoint"
 
   /// What the trail files entries under: every audited table's entity (declared by its
   /// feature), an import's batch of events and a checkpoint.
@@ -51,7 +51,7 @@ struct AuditedEntity: Sendable {
   /// The canonical state of the statement's current row (the columns after the key), written
   /// straight from the columns in sorted-name order: this runs once per verified row, so it
   /// avoids building a dictionary per row. `lists` are the entity's list fields, rendered.
-  static func stateText(of statement: Statement, order: StateOrder, lists: [String] = []) -> String {
+  static func stateText(of statement: some AuditCursor, order: StateOrder, lists: [String] = []) -> String {
     var out: [UInt8] = []
     order.layout.write(to: &out) { field in
       let index = order.indices[field]
@@ -125,9 +125,9 @@ struct AuditedEntity: Sendable {
 
   /// Columns after the key and the list fields, sorted by name (UTF-8 order, as canonical JSON
   /// sorts keys).
-  static func sortedColumns(of statement: Statement, lists: [AuditedList] = []) -> StateOrder {
+  static func sortedColumns(of statement: some AuditCursor, lists: [AuditedList] = []) -> StateOrder {
     let columns =
-      ((1..<statement.columnCount).map { (index: $0, name: statement.columnName(at: $0)) }
+      ((1..<max(1, statement.columnCount)).map { (index: $0, name: statement.columnName(at: $0)) }
       + lists.enumerated().map { (index: Int32(-$0.offset - 1), name: $0.element.name) })
       .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
     return StateOrder(indices: columns.map(\.index), layout: StateLayout(names: columns.map(\.name)))
@@ -149,10 +149,11 @@ struct AuditedList: Sendable {
   var lastElementOmittedWhenNull = false
 
   /// The list's JSON text for one key.
-  func render(key: String, on connection: Connection) throws -> String {
-    let statement = try connection.cachedStatement(query)
-    defer { statement.reset() }
-    try statement.bind([.text(key)])
+  func render(key: String, from source: some AuditSource) throws -> String {
+    try source.withLookup(query, [.text(key)]) { try render($0) }
+  }
+
+  private func render(_ statement: some AuditCursor) throws -> String {
     var out: [UInt8] = [UInt8(ascii: "[")]
     var first = true
     while try statement.step() {
@@ -218,27 +219,43 @@ extension AuditTrail {
   /// The row's state as the trail renders it, or `null` when there is no such row: what an entry
   /// records when written and what `audit verify` compares it with.
   func currentState(_ entity: AuditedEntity, key: String) throws -> String {
-    let statement = try connection.cachedStatement(entity.lookupSQL())
-    defer { statement.reset() }
-    try statement.bind(entity.arguments(for: key))
-    guard try statement.step() else { return "null" }
-    let lists = try entity.lists.map { try $0.render(key: key, on: connection) }
-    return AuditedEntity.stateText(of: statement, order: AuditedEntity.sortedColumns(of: statement, lists: entity.lists), lists: lists)
+    try reader.currentState(entity, key: key)
   }
 
   /// Appends an entry with an explicit state (bulk batches), in the caller's transaction.
   func appendAudit(action: String, entity: String, key: String, state: String, operator op: String) throws {
     let head = try connection.row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-    let seq = try (head?.int64("seq", in: 0...(Int64.max - 1)) ?? 0) + 1
-    let prevHash = try head?.text("hash") ?? AuditEntry.genesis
-    let recordedAt = clock.nowUTC()
+    let entry = try Self.entry(
+      after: try head.map { (try $0.int64("seq"), try $0.text("hash")) }, recordedAt: clock.nowUTC(), operator: op, action: action,
+      entity: entity, key: key, state: state)
+    try connection.execute(Self.insertSQL, Self.values(of: entry))
+  }
+
+  /// The entry that follows `head` (nil: the trail's first): its number and its hash over the
+  /// previous one. The chain's rule for appending, for both engines.
+  package static func entry(
+    after head: (seq: Int64, hash: String)?, recordedAt: String, operator op: String, action: String, entity: String, key: String,
+    state: String
+  ) throws -> AuditEntry {
+    let (last, prevHash) = head ?? (0, AuditEntry.genesis)
+    guard last >= 0, last < Int64.max else { throw CorridorError.damaged(nil, "the audit trail's last entry is numbered \(last)") }
+    let seq = last + 1
     let canonical = AuditEntry.canonical(seq: seq, recordedAt: recordedAt, operator: op, action: action, entity: entity, key: key, state: state)
-    try connection.execute(
-      "INSERT INTO audit_log(seq, recorded_at, operator, action, entity, key, state, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      [
-        .integer(seq), .text(recordedAt), .text(op), .text(action), .text(entity), .text(key), .text(state), .text(prevHash),
-        .text(AuditEntry.hash(prevHash: prevHash, canonical: canonical)),
-      ])
+    return AuditEntry(
+      seq: seq, recordedAt: recordedAt, operatorName: op, action: action, entity: entity, key: key, state: state, prevHash: prevHash,
+      hash: AuditEntry.hash(prevHash: prevHash, canonical: canonical))
+  }
+
+  /// Appends an entry given as values in `auditColumnNames` order (`?` placeholders).
+  package static let insertSQL =
+    "INSERT INTO audit_log(\(auditColumns)) VALUES (\(auditColumnNames.map { _ in "?" }.joined(separator: ", ")))"
+
+  /// The entry's values in `auditColumnNames` order.
+  package static func values(of entry: AuditEntry) -> [SQLValue] {
+    [
+      .integer(entry.seq), .text(entry.recordedAt), .text(entry.operatorName), .text(entry.action), .text(entry.entity), .text(entry.key),
+      .text(entry.state), .text(entry.prevHash), .text(entry.hash),
+    ]
   }
 
   /// The trail's columns in the order every reader selects them: SQLite's statements here and
@@ -246,7 +263,7 @@ extension AuditTrail {
   public static let auditColumnNames = ["seq", "recorded_at", "operator", "action", "entity", "key", "state", "prev_hash", "hash"]
   static let auditColumns = auditColumnNames.joined(separator: ", ")
 
-  static func auditEntry(_ s: Statement) -> AuditEntry {
+  static func auditEntry(_ s: some AuditCursor) -> AuditEntry {
     AuditEntry(
       seq: s.int64(at: 0), recordedAt: s.string(at: 1), operatorName: s.string(at: 2), action: s.string(at: 3), entity: s.string(at: 4),
       key: s.string(at: 5), state: s.string(at: 6), prevHash: s.string(at: 7), hash: s.string(at: 8))
@@ -261,23 +278,11 @@ extension AuditTrail {
       seq: seq, recordedAt: recordedAt, operatorName: op, action: action, entity: entity, key: key, state: state, prevHash: prev, hash: hash)
   }
 
-  /// Browses the trail.
+  /// Browses the trail (`AuditReader.log`).
   public func auditLog(
     entity: String? = nil, key: String? = nil, operator op: String? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil
   ) throws -> [AuditEntry] {
-    try mapSQLiteErrors {
-      var conditions = Conditions()
-      conditions.add("entity = ?", SQLValue(entity))
-      conditions.add("key = ?", SQLValue(key))
-      conditions.add("operator = ?", SQLValue(op))
-      conditions.add("recorded_at >= ?", SQLValue(from?.description))
-      conditions.add("recorded_at < ?", SQLValue(to?.adding(days: 1).description))
-      let statement = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log \(conditions.sql) ORDER BY seq LIMIT ?")
-      try statement.bind(conditions.arguments + [.integer(Int64(limit ?? -1))])
-      var entries: [AuditEntry] = []
-      try statement.forEachRow { entries.append(Self.auditEntry($0)) }
-      return entries
-    }
+    try mapSQLiteErrors { try reader.log(entity: entity, key: key, operator: op, from: from, to: to, limit: limit) }
   }
 }
 

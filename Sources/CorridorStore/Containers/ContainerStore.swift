@@ -112,8 +112,8 @@ extension StoreFeature {
       AuditedEntity(
         name: "container",
         select: """
-          SELECT number AS key, number, size_type AS sizeType, tare_kg AS tareKg, max_gross_kg AS maxGrossKg, created_at AS createdAt, operator,
-            size_type_as_sent AS sizeTypeAsSent, owner
+          SELECT number AS key, number, size_type AS "sizeType", tare_kg AS "tareKg", max_gross_kg AS "maxGrossKg", created_at AS "createdAt", operator,
+            size_type_as_sent AS "sizeTypeAsSent", owner
           FROM containers
           """, keyExpression: "number")
     ])

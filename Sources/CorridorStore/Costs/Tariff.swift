@@ -96,12 +96,12 @@ extension StoreFeature {
       AuditedEntity(
         name: "tariff",
         select: """
-          SELECT route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from AS key,
-            route, leg, component, equipment, basis, amount_minor AS amountMinor, currency, valid_from AS validFrom, valid_to AS validTo,
+          SELECT route || '/' || coalesce(CAST(leg AS TEXT), 'route') || '/' || component || '/' || equipment || '/' || valid_from AS key,
+            route, leg, component, equipment, basis, amount_minor AS "amountMinor", currency, valid_from AS "validFrom", valid_to AS "validTo",
             source, illustrative
           FROM tariffs
-          """, keyExpression: "route || '/' || ifnull(leg, 'route') || '/' || component || '/' || equipment || '/' || valid_from",
-        lookup: "route = ? AND leg IS ? AND component = ? AND equipment = ? AND valid_from = ?",
+          """, keyExpression: "route || '/' || coalesce(CAST(leg AS TEXT), 'route') || '/' || component || '/' || equipment || '/' || valid_from",
+        lookup: "route = ? AND leg IS NOT DISTINCT FROM ? AND component = ? AND equipment = ? AND valid_from = ?",
         splitKey: { key in
           let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
           guard parts.count >= 5 else { return [.text(key), .null, .null, .null, .null] }
@@ -112,8 +112,8 @@ extension StoreFeature {
       AuditedEntity(
         name: "policy",
         select: """
-          SELECT name AS key, name, corridor, route, kind, value, currency, components, cap_minor AS capMinor, cap_currency AS capCurrency,
-            origin, commodities, valid_from AS validFrom, valid_to AS validTo, source, illustrative, name_zh AS nameZh, direction
+          SELECT name AS key, name, corridor, route, kind, value, currency, components, cap_minor AS "capMinor", cap_currency AS "capCurrency",
+            origin, commodities, valid_from AS "validFrom", valid_to AS "validTo", source, illustrative, name_zh AS "nameZh", direction
           FROM policies
           """, keyExpression: "name"),
     ],

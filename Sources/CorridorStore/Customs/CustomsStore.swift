@@ -364,9 +364,9 @@ extension StoreFeature {
       AuditedEntity(
         name: "declaration",
         select: """
-          SELECT number AS key, number, foreign_number AS foreignNumber, shipment, procedure, office, mode, value_minor AS valueMinor,
-            currency, declared_at_ms AS declaredAtMs, declared_at_offset_minutes AS declaredAtOffsetMinutes, status,
-            completed_at_ms AS completedAtMs, completed_at_offset_minutes AS completedAtOffsetMinutes, operator
+          SELECT number AS key, number, foreign_number AS "foreignNumber", shipment, procedure, office, mode, value_minor AS "valueMinor",
+            currency, declared_at_ms AS "declaredAtMs", declared_at_offset_minutes AS "declaredAtOffsetMinutes", status,
+            completed_at_ms AS "completedAtMs", completed_at_offset_minutes AS "completedAtOffsetMinutes", operator
           FROM declarations
           """, keyExpression: "number",
         lists: [
@@ -382,8 +382,8 @@ extension StoreFeature {
       AuditedEntity(
         name: "rebateScheme",
         select: """
-          SELECT departure || '/' || exit_port || '/' || valid_from AS key, departure, exit_port AS exit, exit_name AS exitName,
-            valid_from AS validFrom, valid_to AS validTo, source
+          SELECT departure || '/' || exit_port || '/' || valid_from AS key, departure, exit_port AS exit, exit_name AS "exitName",
+            valid_from AS "validFrom", valid_to AS "validTo", source
           FROM rebate_schemes
           """, keyExpression: "departure || '/' || exit_port || '/' || valid_from", lookup: "departure = ? AND exit_port = ? AND valid_from = ?",
         splitKey: { key in key.split(separator: "/").map { .text(String($0)) } }),

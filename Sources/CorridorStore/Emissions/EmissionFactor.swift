@@ -90,10 +90,11 @@ extension StoreFeature {
       AuditedEntity(
         name: "emissionFactor",
         select: """
-          SELECT mode || '/' || ifnull(region, '') || '/' || valid_from AS key, mode, region, unit, wtw, ttw, valid_from AS validFrom,
-            valid_to AS validTo, source
+          SELECT mode || '/' || coalesce(region, '') || '/' || valid_from AS key, mode, region, unit, wtw, ttw, valid_from AS "validFrom",
+            valid_to AS "validTo", source
           FROM emission_factors
-          """, keyExpression: "mode || '/' || ifnull(region, '') || '/' || valid_from", lookup: "mode = ? AND region IS ? AND valid_from = ?",
+          """, keyExpression: "mode || '/' || coalesce(region, '') || '/' || valid_from",
+        lookup: "mode = ? AND region IS NOT DISTINCT FROM ? AND valid_from = ?",
         splitKey: { key in
           // A mode has no '/', nor has a date; a region may.
           let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)

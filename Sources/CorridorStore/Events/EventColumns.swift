@@ -79,7 +79,7 @@ enum EventColumns {
   }
 
   static let select =
-    "SELECT id AS key, " + all.map { $0.name == $0.column ? $0.column : "\($0.column) AS \($0.name)" }.joined(separator: ", ")
+    "SELECT id AS key, " + all.map { $0.name == $0.column ? $0.column : "\($0.column) AS \"\($0.name)\"" }.joined(separator: ", ")
     + " FROM events"
 
   /// Inserts `row` with `statement` (prepared from `insertSQL`); the values are left in `values`,

@@ -190,7 +190,7 @@ extension StoreFeature {
       AuditedEntity(name: "event", select: EventColumns.select, keyExpression: "id"),
       AuditedEntity(
         name: "retraction",
-        select: "SELECT event_id AS key, event_id AS eventId, reason, recorded_at AS recordedAt, operator FROM event_retractions",
+        select: "SELECT event_id AS key, event_id AS \"eventId\", reason, recorded_at AS \"recordedAt\", operator FROM event_retractions",
         keyExpression: "event_id"),
     ])
 }

@@ -141,14 +141,14 @@ extension StoreFeature {
       AuditedEntity(
         name: "location",
         select: """
-          SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS timeZone, l.latitude, l.longitude, l.source,
-            l.name_zh AS nameZh
+          SELECT l.code AS key, l.code, l.name, l.country, l.kind, l.time_zone AS "timeZone", l.latitude, l.longitude, l.source,
+            l.name_zh AS "nameZh"
           FROM locations l
           """, keyExpression: "l.code",
         lists: [AuditedList(name: "aliases", query: "SELECT alias FROM location_aliases WHERE code = ? ORDER BY alias", itemIsArray: false)]),
       AuditedEntity(name: "corridor", select: "SELECT code AS key, code, name, source FROM corridors", keyExpression: "code"),
       AuditedEntity(
-        name: "route", select: "SELECT r.code AS key, r.code, r.corridor, r.name, r.source, r.name_zh AS nameZh FROM routes r",
+        name: "route", select: "SELECT r.code AS key, r.code, r.corridor, r.name, r.source, r.name_zh AS \"nameZh\" FROM routes r",
         keyExpression: "r.code",
         lists: [
           // A leg without a traction renders as before migration 0008 added the column (its

@@ -191,8 +191,8 @@ extension StoreFeature {
       AuditedEntity(
         name: "subscription",
         select: """
-          SELECT id AS key, id, owner, callback_url AS callbackUrl, filters, created_at AS createdAt, updated_at AS updatedAt,
-            secret_set_at AS secretSetAt, free_time_alerts AS freeTimeAlerts
+          SELECT id AS key, id, owner, callback_url AS "callbackUrl", filters, created_at AS "createdAt", updated_at AS "updatedAt",
+            secret_set_at AS "secretSetAt", free_time_alerts AS "freeTimeAlerts"
           FROM subscriptions
           """, keyExpression: "id")
     ])

@@ -299,14 +299,14 @@ extension StoreFeature {
       AuditedEntity(
         name: "shipment",
         select: """
-          SELECT ref AS key, ref, route, shipper, consignee, commodity, hs_code AS hsCode, value_minor AS valueMinor, currency,
-            booked_on AS bookedOn, created_at AS createdAt, operator
+          SELECT ref AS key, ref, route, shipper, consignee, commodity, hs_code AS "hsCode", value_minor AS "valueMinor", currency,
+            booked_on AS "bookedOn", created_at AS "createdAt", operator
           FROM shipments
           """, keyExpression: "ref"),
       AuditedEntity(
         name: "assignment",
         select: """
-          SELECT shipment || '/' || container AS key, shipment, container, gross_kg AS grossKg, seals, assigned_at AS assignedAt, operator
+          SELECT shipment || '/' || container AS key, shipment, container, gross_kg AS "grossKg", seals, assigned_at AS "assignedAt", operator
           FROM shipment_containers
           """, keyExpression: "shipment || '/' || container", lookup: "shipment = ? AND container = ?",
         splitKey: { key in
@@ -315,6 +315,6 @@ extension StoreFeature {
         }),
       AuditedEntity(
         name: "cancellation",
-        select: "SELECT ref AS key, ref, reason, cancelled_at AS cancelledAt, operator FROM shipment_cancellations", keyExpression: "ref"),
+        select: "SELECT ref AS key, ref, reason, cancelled_at AS \"cancelledAt\", operator FROM shipment_cancellations", keyExpression: "ref"),
     ])
 }

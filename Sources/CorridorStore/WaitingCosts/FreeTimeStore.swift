@@ -309,8 +309,8 @@ extension StoreFeature {
       AuditedEntity(
         name: "free-time-rule",
         select: """
-          SELECT name AS key, name, location, kind, starts, ends, equipment, ownership, commodities, free_days AS freeDays,
-            day_count AS dayCount, tiers, currency, valid_from AS validFrom, valid_to AS validTo, source, direction
+          SELECT name AS key, name, location, kind, starts, ends, equipment, ownership, commodities, free_days AS "freeDays",
+            day_count AS "dayCount", tiers, currency, valid_from AS "validFrom", valid_to AS "validTo", source, direction
           FROM free_time_rules
           """, keyExpression: "name")
     ],

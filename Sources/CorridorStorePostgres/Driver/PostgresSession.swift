@@ -58,16 +58,24 @@ public final class PostgresSession {
 
   /// Runs one statement with `$1`, `$2`, … bound to `arguments`, and returns its rows.
   public func rows(_ sql: String, _ arguments: [SQLValue] = []) throws -> [[SQLValue]] {
+    try namedRows(sql, arguments).rows
+  }
+
+  /// The same with the result's column names (empty when there is no row: PostgresNIO names
+  /// columns through its rows).
+  public func namedRows(_ sql: String, _ arguments: [SQLValue] = []) throws -> (columns: [String], rows: [[SQLValue]]) {
     let connection = connection
     var bindings = PostgresBindings(capacity: arguments.count)
     for argument in arguments { Self.bind(argument, to: &bindings) }
     let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
     return try run {
       var rows: [[SQLValue]] = []
+      var columns: [String] = []
       for try await row in try await connection.query(query, logger: Self.quiet) {
+        if rows.isEmpty { columns = row.map(\.columnName) }
         rows.append(try row.map(Self.value(of:)))
       }
-      return rows
+      return (columns, rows)
     }
   }
 

@@ -19,7 +19,8 @@ extension AuditExportFormat: ExpressibleByArgument {}
 extension Corridor.Audit {
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Recompute the hash chain and check every audited row against its audited state (exit 65 on any finding).",
+      abstract:
+        "Recompute the hash chain and check every audited row against its audited state (exit 65 on any finding; SQLite or PostgreSQL).",
       discussion: """
         Keep the printed anchor (SEQ:HASH) outside the database, or keep the last export's manifest: given back with \
         --anchor, it shows whether entries were deleted from the end of the trail, which the chain alone cannot show.
@@ -30,11 +31,19 @@ extension Corridor.Audit {
       name: .customLong("since-checkpoint"),
       help: "Only what was added since the last `audit checkpoint` (a daily check; the full verify stays the default).")
     var sinceCheckpoint = false
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: LedgerOptions
 
     func run() throws {
       let anchor = try anchor.map(Self.anchor)
-      let result = try database.open().auditTrail.verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
+      let result: AuditVerification
+      switch try database.location() {
+      case .sqlite(let path):
+        let db = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
+        result = try db.auditTrail.verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
+      case .postgres(let location):
+        let session = try PostgresLedger.open(location, notice: Console.notice)
+        result = try PostgresLedger.verifyAudit(session, anchor: anchor, sinceCheckpoint: sinceCheckpoint)
+      }
       guard let first = result.findings.first else {
         Console.line(
           "intact\(sinceCheckpoint ? " since the checkpoint" : ""): \(result.entries) entries, head \(result.head); anchor \(result.headSeq):\(result.head)"
@@ -96,12 +105,18 @@ extension Corridor.Audit {
 
   struct Checkpoint: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Verify the whole trail and record its head as a checkpoint, for `audit verify --since-checkpoint`.")
-    @OptionGroup var database: DatabaseOptions
+      abstract: "Verify the whole trail and record its head as a checkpoint, for `audit verify --since-checkpoint` (SQLite or PostgreSQL).")
+    @OptionGroup var database: LedgerOptions
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let result = try database.open().auditTrail.checkpointAudit(operator: op.resolved)
+      let result: AuditVerification
+      switch try database.location() {
+      case .sqlite(let path):
+        result = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice).auditTrail.checkpointAudit(operator: op.resolved)
+      case .postgres(let location):
+        result = try PostgresLedger.checkpointAudit(PostgresLedger.open(location, notice: Console.notice), operator: op.resolved)
+      }
       guard let first = result.findings.first else {
         Console.line("checkpoint at entry \(result.headSeq): \(result.head)")
         return
@@ -116,8 +131,8 @@ extension Corridor.Audit {
     static let configuration = CommandConfiguration(
       commandName: "verify-export", abstract: "Check an export and its manifest on their own, without the database.")
     @Argument(help: "Export file (its manifest is FILE.manifest.json).") var file: String
-    /// Accepted and unused: scripts pass `--db` to every command.
-    @OptionGroup var database: DatabaseOptions
+    /// Accepted and unused: scripts pass `--db` to every command (a file or a URL).
+    @OptionGroup var database: LedgerOptions
 
     func run() throws {
       let manifest = try AuditExportVerifier.verify(path: file)
@@ -126,7 +141,7 @@ extension Corridor.Audit {
   }
 
   struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Browse the audit trail.")
+    static let configuration = CommandConfiguration(abstract: "Browse the audit trail (SQLite or PostgreSQL).")
     @Option(help: ArgumentHelp("Only this entity: \(AuditTrail.entityNames.joined(separator: ", "))."))
     var entity: String?
     @Option(help: "Only this key (e.g. a container number or event id).") var key: String?
@@ -134,14 +149,22 @@ extension Corridor.Audit {
     @Option(help: "From this day (UTC).") var from: String?
     @Option(help: "To this day (UTC, inclusive).") var to: String?
     @Option(parsing: .unconditional, help: "At most this many entries.") var limit: Int?
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: LedgerOptions
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open().auditTrail.auditLog(
-        entity: entity, key: key, operator: operatorName, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
-        limit: limit
-      ).map(AuditEntryView.init)
+      let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
+      let entries: [AuditEntry]
+      switch try database.location() {
+      case .sqlite(let path):
+        entries = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice).auditTrail.auditLog(
+          entity: entity, key: key, operator: operatorName, from: from, to: to, limit: limit)
+      case .postgres(let location):
+        entries = try PostgresLedger.auditLog(
+          PostgresLedger.open(location, notice: Console.notice), entity: entity, key: key, operator: operatorName, from: from, to: to,
+          limit: limit)
+      }
+      let views = entries.map(AuditEntryView.init)
       try Render.emit(
         output.format, json: views, headers: ["seq", "recordedAt", "operator", "action", "entity", "key", "hash"],
         rows: views.map { [String($0.seq), $0.recordedAt, $0.operator, $0.action, $0.entity, $0.key, String($0.hash.prefix(16))] })
