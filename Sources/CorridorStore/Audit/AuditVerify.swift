@@ -284,19 +284,18 @@ package struct AuditReader<Source: AuditSource> {
       row in
       var hasher = SHA256()
       var rows = 0
+      guard try row.step() else { return (hex(hasher.finalize()), rows) }
+      // The columns are known once a row is (a PostgreSQL cursor names them with its rows).
+      let order = AuditedEntity.sortedColumns(of: row)
       // One buffer for every row: a year's verify renders ten million of them.
       var bytes: [UInt8] = []
-      var order: AuditedEntity.StateOrder?
-      while try row.step() {
-        // The columns are known once a row is (a PostgreSQL cursor names them with its rows).
-        let columns = order ?? AuditedEntity.sortedColumns(of: row)
-        order = columns
+      repeat {
         bytes.removeAll(keepingCapacity: true)
-        columns.layout.write(to: &bytes) { row.value(at: columns.indices[$0]) }
+        order.layout.write(to: &bytes) { row.value(at: order.indices[$0]) }
         bytes.append(0x0A)
         bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         rows += 1
-      }
+      } while try row.step()
       return (hex(hasher.finalize()), rows)
     }
   }
