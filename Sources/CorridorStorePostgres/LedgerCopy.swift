@@ -30,7 +30,7 @@ public enum LedgerCopy {
       sourceSide = try PostgresSide(from, notice: notice)
       targetSide = try SQLiteSide(path: to, mode: .create, notice: notice)
     case (.sqlite, .sqlite):
-      throw CorridorError(.usage, "--from and --to are both SQLite files", hint: "copy a file with `corridor db backup --to FILE`")
+      throw CorridorError(.usage, "--from and --to are both SQLite files", hint: "copy a file with `corridor db backup --out FILE`")
     case (.postgres, .postgres):
       throw CorridorError(.usage, "--from and --to are both PostgreSQL databases", hint: "use pg_dump, or PostgreSQL's replication")
     }

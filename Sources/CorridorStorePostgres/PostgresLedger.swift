@@ -30,6 +30,26 @@ public enum PostgresLedger {
     return try LedgerCopy.run(from: .sqlite(staging), to: .postgres(location))
   }
 
+  /// `db backup --out FILE` from PostgreSQL: the ledger as a SQLite file, by `db copy`'s
+  /// checked copy (one snapshot; every table read back and hashed, the chain re-hashed, before
+  /// the file is committed), written beside `FILE` and renamed over it when complete, so a failed
+  /// backup leaves `FILE` as it was, as SQLite's backup does.
+  public static func backup(_ location: PostgresLocation, to output: OutputFile) throws -> LedgerCopy.Report {
+    guard let temporary = output.temporary else {
+      throw CorridorError(.cannotCreate, "cannot back up into \(output.path): it is not a regular file", hint: "give a file path")
+    }
+    do {
+      let report = try LedgerCopy.run(from: .postgres(location), to: .sqlite(temporary))
+      for file in CorridorDatabase.files(at: temporary).dropFirst() { try? FileManager.default.removeItem(atPath: file.path) }
+      try output.commit()
+      return report
+    } catch {
+      output.discard()
+      for file in CorridorDatabase.files(at: temporary).dropFirst() { try? FileManager.default.removeItem(atPath: file.path) }
+      throw error
+    }
+  }
+
   /// `audit export` from PostgreSQL: the same entries in the same order through the same writer
   /// as SQLite's, so the same history gives the same file, byte for byte; read in one snapshot.
   public static func exportAudit(

@@ -98,6 +98,18 @@ import Testing
       let logHere = try CLI.run(["audit", "log", "--db", folder + "/back.db"] + arguments)
       #expect(logThere.status == 0 && logThere.stdout == logHere.stdout && !logThere.stdout.isEmpty, "\(logThere.stderr)")
     }
+    // `db backup` from PostgreSQL: a checked copy in a file, which verifies with the server's
+    // words; a backup that fails (the server unreachable) leaves the file as it was.
+    let backup = try CLI.run(["db", "backup", "--db", url, "--out", folder + "/backup.db"])
+    outputs.append(backup)
+    #expect(backup.status == 0 && backup.stdout.hasPrefix("backed up postgres://"), "\(backup.stdout)\(backup.stderr)")
+    let plain = try CLI.run(["audit", "verify", "--db", url])
+    let fromBackup = try CLI.run(["audit", "verify", "--db", folder + "/backup.db"])
+    #expect(plain.status == 0 && fromBackup.stdout == plain.stdout, "\(fromBackup.stdout)\(fromBackup.stderr)")
+    let kept = FileManager.default.contents(atPath: folder + "/backup.db")
+    let unreachable = try CLI.run(["db", "backup", "--db", "postgres://ops@127.0.0.1:1/ledger", "--out", folder + "/backup.db"])
+    #expect(unreachable.status == 74 && FileManager.default.contents(atPath: folder + "/backup.db") == kept)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { !$0.hasPrefix(".corridor-out-") })
     let checked = try CLI.run(["db", "check", "--db", url])
     outputs.append(checked)
     #expect(checked.status == 0 && checked.stdout.hasPrefix("ok: foreign keys and constraints"), "\(checked.stdout)\(checked.stderr)")

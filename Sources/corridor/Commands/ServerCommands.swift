@@ -4,6 +4,7 @@ import CorridorModel
 import CorridorPresentation
 import CorridorServer
 import CorridorStore
+import CorridorStorePostgres
 import Foundation
 
 extension Corridor {
@@ -186,14 +187,22 @@ extension Corridor.SubscriptionGroup {
 extension Corridor.DB {
   struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "A consistent online copy (SQLite backup API) while the server and imports write.")
+      abstract:
+        "A consistent online copy in a SQLite file while the server and imports write (SQLite's backup API; from PostgreSQL, `db copy`'s checked copy)."
+    )
     @Option(help: "The copy's file.") var out: String
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: LedgerOptions
 
     func run() throws {
-      let db = try database.open()
-      try db.backup(to: try database.output(out))
-      Console.line("backed up \(db.path) to \(out)")
+      let output = try database.output(out)
+      switch try database.location() {
+      case .sqlite(let path):
+        try CorridorDatabase(path: path, mode: .existing, notice: Console.notice).backup(to: output)
+        Console.line("backed up \(path) to \(out)")
+      case .postgres(let location):
+        let report = try PostgresLedger.backup(location, to: output)
+        Console.line("backed up \(location) to \(out) (\(report.rows) rows; audit head \(report.auditHead.map(\.description) ?? "-"))")
+      }
     }
   }
 }

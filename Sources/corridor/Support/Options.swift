@@ -75,7 +75,7 @@ struct LedgerOptions: ParsableArguments {
 /// URL shown without its password.
 func sqliteOnly(_ url: String, named option: String) -> ValidationError {
   ValidationError(
-    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, status, check and copy, and audit verify, checkpoint, log and export (docs/postgres.md)"
+    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, status, check, copy and backup, and audit verify, checkpoint, log and export (docs/postgres.md)"
   )
 }
 
