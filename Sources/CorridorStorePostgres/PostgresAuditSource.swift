@@ -2,9 +2,9 @@ import CorridorModel
 import CorridorStore
 import SQLite
 
-/// `audit verify` on PostgreSQL: the store's one verification (`AuditVerifier`) reading through
-/// server-side cursors, all in one REPEATABLE READ snapshot, and the append-only triggers as
-/// PostgreSQL states them.
+/// The audit trail read on PostgreSQL: the store's one reader (`AuditReader`: verify, log,
+/// checkpoint) through server-side cursors, in the caller's REPEATABLE READ snapshot, and the
+/// append-only triggers as PostgreSQL states them.
 struct PostgresAuditSource: AuditSource {
   let session: PostgresSession
   /// Cursors open at once get names of their own.

@@ -80,6 +80,15 @@ import Testing
 
   /// Migrations are sent a statement at a time: semicolons inside quotes, comments and
   /// dollar-quoted bodies do not split.
+  /// The store's queries use `?`; PostgreSQL numbers its parameters, and a `?` inside quoted
+  /// text or a quoted name is no parameter.
+  @Test func placeholdersAreNumberedOutsideQuotesOnly() {
+    #expect(
+      PostgresAuditSource.numbered("SELECT 'a?b', \"is?\" FROM t WHERE x = ? AND y IS NOT DISTINCT FROM ? AND z = 'it''s?'")
+        == "SELECT 'a?b', \"is?\" FROM t WHERE x = $1 AND y IS NOT DISTINCT FROM $2 AND z = 'it''s?'")
+    #expect(PostgresAuditSource.numbered("SELECT 1") == "SELECT 1")
+  }
+
   @Test func aScriptSplitsAtTheSemicolonsBetweenStatementsOnly() {
     let script = """
       -- a comment; with a semicolon
