@@ -36,13 +36,9 @@ extension Corridor.Audit {
     func run() throws {
       let anchor = try anchor.map(Self.anchor)
       let result: AuditVerification
-      switch try database.location() {
-      case .sqlite(let path):
-        let db = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
-        result = try db.auditTrail.verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
-      case .postgres(let location):
-        let session = try PostgresLedger.open(location, notice: Console.notice)
-        result = try PostgresLedger.verifyAudit(session, anchor: anchor, sinceCheckpoint: sinceCheckpoint)
+      switch try database.open() {
+      case .sqlite(let db): result = try db.auditTrail.verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
+      case .postgres(let session): result = try PostgresLedger.verifyAudit(session, anchor: anchor, sinceCheckpoint: sinceCheckpoint)
       }
       guard let first = result.findings.first else {
         Console.line(
@@ -85,16 +81,13 @@ extension Corridor.Audit {
 
     func run() throws {
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
-      let location = try database.location()
       let file = try database.output(out)
       let manifestFile = try database.output(out + ".manifest.json")
       let manifest: AuditManifest
-      switch location {
-      case .sqlite(let path):
-        let db = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
+      switch try database.open() {
+      case .sqlite(let db):
         manifest = try db.auditTrail.exportAudit(from: from, to: to, format: format, to: file, manifest: manifestFile)
-      case .postgres(let location):
-        let session = try PostgresLedger.open(location, notice: Console.notice)
+      case .postgres(let session):
         manifest = try PostgresLedger.exportAudit(session, from: from, to: to, format: format, to: file, manifest: manifestFile)
       }
       Console.line(
@@ -111,11 +104,9 @@ extension Corridor.Audit {
 
     func run() throws {
       let result: AuditVerification
-      switch try database.location() {
-      case .sqlite(let path):
-        result = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice).auditTrail.checkpointAudit(operator: op.resolved)
-      case .postgres(let location):
-        result = try PostgresLedger.checkpointAudit(PostgresLedger.open(location, notice: Console.notice), operator: op.resolved)
+      switch try database.open() {
+      case .sqlite(let db): result = try db.auditTrail.checkpointAudit(operator: op.resolved)
+      case .postgres(let session): result = try PostgresLedger.checkpointAudit(session, operator: op.resolved)
       }
       guard let first = result.findings.first else {
         Console.line("checkpoint at entry \(result.headSeq): \(result.head)")
@@ -155,14 +146,11 @@ extension Corridor.Audit {
     func run() throws {
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
       let entries: [AuditEntry]
-      switch try database.location() {
-      case .sqlite(let path):
-        entries = try CorridorDatabase(path: path, mode: .existing, notice: Console.notice).auditTrail.auditLog(
-          entity: entity, key: key, operator: operatorName, from: from, to: to, limit: limit)
-      case .postgres(let location):
-        entries = try PostgresLedger.auditLog(
-          PostgresLedger.open(location, notice: Console.notice), entity: entity, key: key, operator: operatorName, from: from, to: to,
-          limit: limit)
+      switch try database.open() {
+      case .sqlite(let db):
+        entries = try db.auditTrail.auditLog(entity: entity, key: key, operator: operatorName, from: from, to: to, limit: limit)
+      case .postgres(let session):
+        entries = try PostgresLedger.auditLog(session, entity: entity, key: key, operator: operatorName, from: from, to: to, limit: limit)
       }
       let views = entries.map(AuditEntryView.init)
       try Render.emit(

@@ -64,6 +64,20 @@ struct LedgerOptions: ParsableArguments {
     return try LedgerLocation(parsing: DatabaseLocation.resolve(explicit: db, environment: environment), environment: environment)
   }
 
+  /// The ledger opened on its engine and migrated, each migration applied told on stderr.
+  func open() throws -> OpenLedger {
+    switch try location() {
+    case .sqlite(let path): .sqlite(try CorridorDatabase(path: path, mode: .existing, notice: Console.notice))
+    case .postgres(let location): .postgres(try PostgresLedger.open(location, notice: Console.notice))
+    }
+  }
+
+  /// An open ledger: the commands that run on both engines switch on it once.
+  enum OpenLedger {
+    case sqlite(CorridorDatabase)
+    case postgres(PostgresSession)
+  }
+
   /// An output file that must not be the SQLite database or its files.
   func output(_ path: String) throws -> OutputFile {
     guard case .sqlite(let database) = try location() else { return try openOutput(path, protecting: []) }
