@@ -38,14 +38,17 @@ public enum PostgresLedger {
     guard let temporary = output.temporary else {
       throw CorridorError(.cannotCreate, "cannot back up into \(output.path): it is not a regular file", hint: "give a file path")
     }
+    // The copy's connection is closed when it returns (its log checkpointed): what SQLite may
+    // leave beside the temporary file goes, whether the backup is committed or not.
+    defer {
+      for file in CorridorDatabase.files(at: temporary).dropFirst() { try? FileManager.default.removeItem(atPath: file.path) }
+    }
     do {
       let report = try LedgerCopy.run(from: .postgres(location), to: .sqlite(temporary))
-      for file in CorridorDatabase.files(at: temporary).dropFirst() { try? FileManager.default.removeItem(atPath: file.path) }
       try output.commit()
       return report
     } catch {
       output.discard()
-      for file in CorridorDatabase.files(at: temporary).dropFirst() { try? FileManager.default.removeItem(atPath: file.path) }
       throw error
     }
   }
