@@ -77,7 +77,7 @@ public enum LedgerCopy {
             digest.add(rows)
             guard let trail else { return }
             for row in rows {
-              if let finding = walk.check(try AuditTrail.auditEntry(values: trail.map { row[$0] })) { broken = finding }
+              if let finding = walk.check(try AuditTrail.auditEntry(values: trail.map { row[$0] })), broken == nil { broken = finding }
             }
           }
           guard digest.hex == digests[table.name] else {

@@ -7,10 +7,6 @@ import SQLite
 /// append-only triggers as PostgreSQL states them.
 struct PostgresAuditSource: AuditSource {
   let session: PostgresSession
-  /// Cursors open at once get names of their own.
-  private let names = CursorNames()
-
-  init(session: PostgresSession) { self.session = session }
 
   /// A query's rows, fetched `batch` at a time when it streams (`fetch`), all at once for a lookup.
   final class Cursor: AuditCursor {
@@ -50,22 +46,14 @@ struct PostgresAuditSource: AuditSource {
     func int64(at column: Int32) -> Int64 { value(at: column).int64 ?? 0 }
   }
 
-  /// Hands out `corridor_audit_N` names; a class so the source stays a value.
-  private final class CursorNames {
-    private var next = 0
-    func take() -> String {
-      next += 1
-      return "corridor_audit_\(next)"
-    }
-  }
-
   func withCursor<T>(_ sql: String, _ arguments: [SQLValue], _ body: (Cursor) throws -> T) throws -> T {
-    let name = names.take()
-    _ = try session.rows("DECLARE \(name) NO SCROLL CURSOR FOR \(Self.numbered(sql))", arguments)
-    defer { _ = try? session.rows("CLOSE \(name)") }
-    let fetch = { try session.namedRows("FETCH 5000 FROM \(name)") }
-    let first = try fetch()
-    return try body(Cursor(columns: first.columns, rows: first.rows, fetch: fetch))
+    try session.withCursor(Self.numbered(sql), arguments) { fetch in
+      // The cursor does not outlive `body`, nor does the server's.
+      try withoutActuallyEscaping(fetch) { fetch in
+        let first = try fetch()
+        return try body(Cursor(columns: first.columns, rows: first.rows, fetch: fetch))
+      }
+    }
   }
 
   func withLookup<T>(_ sql: String, _ arguments: [SQLValue], _ body: (Cursor) throws -> T) throws -> T {
@@ -130,7 +118,7 @@ struct PostgresAuditSource: AuditSource {
     var present: [String: String] = [:]
     var disabled: [String] = []
     for row in rows {
-      guard row.count == 3, let name = row[0].text, let enabled = row[1].text, let definition = row[2].text else { continue }
+      let (name, enabled, definition) = (try row.catalogText(0), try row.catalogText(1), try row.catalogText(2))
       // PostgreSQL names the table with its schema; the migrations do not.
       present[name] = Self.oneLine(definition.replacingOccurrences(of: " ON \(schema).", with: " ON "))
       // 'O' fires in every session; 'D' never, 'R' only as a replica, 'A' always (as created, 'O').

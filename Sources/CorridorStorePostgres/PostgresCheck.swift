@@ -21,7 +21,7 @@ extension PostgresLedger {
         WHERE n.nspname = current_schema() AND NOT c.convalidated ORDER BY 2, 1
         """)
       {
-        findings.append("constraint: \(row[1].text ?? "?") has \(row[0].text ?? "?") NOT VALID: rows written before it were never checked")
+        findings.append("constraint: \(try row.catalogText(1)) has \(try row.catalogText(0)) NOT VALID: rows written before it were never checked")
       }
       for row in try session.rows(
         """
@@ -29,7 +29,7 @@ extension PostgresLedger {
         WHERE n.nspname = current_schema() AND t.tgisinternal AND t.tgenabled = 'D' ORDER BY 1
         """)
       {
-        findings.append("foreign key: \(row[0].text ?? "?")'s foreign keys are not enforced (its triggers were disabled)")
+        findings.append("foreign key: \(try row.catalogText(0))'s foreign keys are not enforced (its triggers were disabled)")
       }
       var amcheck = try session.scalarInt("SELECT count(*) FROM pg_extension WHERE extname = 'amcheck'") == 1
       if amcheck {
@@ -39,7 +39,7 @@ extension PostgresLedger {
           JOIN pg_am a ON a.oid = i.relam WHERE n.nspname = current_schema() AND a.amname = 'btree' ORDER BY 1
           """)
         {
-          guard let index = row.first?.text else { continue }
+          let index = try row.catalogText(0)
           // A savepoint per index: a failed check ends only its own part of the transaction.
           try session.execute("SAVEPOINT corridor_index_check")
           do {
@@ -74,9 +74,9 @@ extension PostgresLedger {
       """)
     var findings: [String] = []
     for key in keys {
-      guard key.count == 5, let child = key[1].text, let parent = key[2].text, let childColumns = key[3].text?.split(separator: ","),
-        let parentColumns = key[4].text?.split(separator: ","), childColumns.count == parentColumns.count, !childColumns.isEmpty
-      else { continue }
+      let (child, parent) = (try key.catalogText(1), try key.catalogText(2))
+      let childColumns = try key.catalogText(3).split(separator: ",")
+      let parentColumns = try key.catalogText(4).split(separator: ",")
       let present = childColumns.map { "c.\($0) IS NOT NULL" }.joined(separator: " AND ")
       let joined = zip(childColumns, parentColumns).map { "p.\($1) = c.\($0)" }.joined(separator: " AND ")
       let columns = childColumns.map { "c.\($0)::text" }.joined(separator: ", ")

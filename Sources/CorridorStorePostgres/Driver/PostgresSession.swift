@@ -15,6 +15,8 @@ import Synchronization
 public final class PostgresSession {
   public let location: PostgresLocation
   private let connection: PostgresConnection
+  /// Cursors declared so far: each gets a name of its own.
+  private var cursors = 0
   private static let quiet = Logger(label: "corridor.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
   /// Connects, or throws a `CorridorError` naming the URL without its password: `.missingInput`
@@ -90,13 +92,23 @@ public final class PostgresSession {
   /// Runs `select` through a cursor and hands its rows to `body` `batch` at a time: bounded
   /// memory at any size. Inside a transaction (a cursor lives in one).
   public func forEachBatch(_ select: String, batch: Int = 5000, _ body: ([[SQLValue]]) throws -> Void) throws {
-    try execute("DECLARE corridor_rows NO SCROLL CURSOR FOR \(select)")
-    defer { try? execute("CLOSE corridor_rows") }
-    while true {
-      let rows = try rows("FETCH \(batch) FROM corridor_rows")
-      if rows.isEmpty { break }
-      try body(rows)
+    try withCursor(select, batch: batch) { fetch in
+      while case let rows = try fetch().rows, !rows.isEmpty { try body(rows) }
     }
+  }
+
+  /// A server-side cursor over `select` (`$1`, `$2`, … bound to `arguments`), open while `body`
+  /// runs: each `fetch()` gives its next `batch` rows with their column names, none at the end.
+  /// Cursors nest (each has a name of its own). Inside a transaction (a cursor lives in one).
+  public func withCursor<T>(
+    _ select: String, _ arguments: [SQLValue] = [], batch: Int = 5000,
+    _ body: (_ fetch: () throws -> (columns: [String], rows: [[SQLValue]])) throws -> T
+  ) throws -> T {
+    cursors += 1
+    let name = "corridor_rows_\(cursors)"
+    _ = try rows("DECLARE \(name) NO SCROLL CURSOR FOR \(select)", arguments)
+    defer { _ = try? rows("CLOSE \(name)") }
+    return try body { try namedRows("FETCH \(batch) FROM \(name)") }
   }
 
   /// `COPY table (columns) FROM STDIN` in the text format: the fastest way PostgreSQL takes
@@ -365,5 +377,16 @@ enum SQLScript {
     }
     if meaningful { statements.append(String(decoding: bytes[start...], as: UTF8.self)) }
     return statements
+  }
+}
+
+extension [SQLValue] {
+  /// A catalog query's text column, read by position: anything else means the server answered
+  /// other than the query asks, a bug to report rather than a row to skip.
+  func catalogText(_ index: Int) throws -> String {
+    guard indices.contains(index), let text = self[index].text else {
+      throw CorridorError(.internal, "PostgreSQL's catalog answered a row without text in column \(index + 1)")
+    }
+    return text
   }
 }
