@@ -146,13 +146,18 @@ struct PostgresAuditSource: AuditSource {
 }
 
 extension PostgresLedger {
+  /// The trail read in one REPEATABLE READ snapshot: writers may go on, the reader sees one state.
+  static func reading<T>(_ session: PostgresSession, _ body: (AuditReader<PostgresAuditSource>) throws -> T) throws -> T {
+    try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY") { try body(AuditReader(source: PostgresAuditSource(session: session))) }
+  }
+
   /// `audit verify` on PostgreSQL: the same verification as on SQLite, in one REPEATABLE READ
   /// snapshot, so the same history gives the same head, entries and findings.
   public static func verifyAudit(_ session: PostgresSession, anchor: AuditAnchor? = nil, sinceCheckpoint: Bool = false) throws
     -> AuditVerification
   {
-    try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-      try AuditReader(source: PostgresAuditSource(session: session)).verify(
+    try reading(session) {
+      try $0.verify(
         anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: session.location.description)
     }
   }
@@ -186,8 +191,8 @@ extension PostgresLedger {
     _ session: PostgresSession, entity: String? = nil, key: String? = nil, operator op: String? = nil, from: Day? = nil, to: Day? = nil,
     limit: Int? = nil
   ) throws -> [AuditEntry] {
-    try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-      try AuditReader(source: PostgresAuditSource(session: session)).log(
+    try reading(session) {
+      try $0.log(
         entity: entity, key: key, operator: op, from: from, to: to, limit: limit)
     }
   }

@@ -59,22 +59,9 @@ public enum PostgresLedger {
     _ session: PostgresSession, from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest: OutputFile,
     clock: Clock = .system
   ) throws -> AuditManifest {
-    let range = AuditExportWriter.range(from: from, to: to)
-    // The bounds are days parsed at the edge (YYYY-MM-DD): safe to write as literals, which a
-    // cursor's query needs.
-    let conditions = [range.from.map { "recorded_at >= '\($0)'" }, range.before.map { "recorded_at < '\($0)'" }].compactMap { $0 }
-    let select =
-      "SELECT \(AuditTrail.auditColumnNames.joined(separator: ", ")) FROM audit_log"
-      + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY seq"
-    return try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-      try AuditExportWriter.write(
-        format: format, to: file, manifest: manifest, generatedAt: clock.nowUTC(),
-        entries: { body in
-          try session.forEachBatch(select) { rows in
-            for row in rows { try body(try AuditTrail.auditEntry(values: row)) }
-          }
-        },
-        head: { try session.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") })
+    try reading(session) {
+      try $0.export(
+        from: from, to: to, format: format, to: file, manifest: manifest, generatedAt: clock.nowUTC())
     }
   }
 }

@@ -68,16 +68,7 @@ extension AuditTrail {
     from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest manifestFile: OutputFile
   ) throws -> AuditManifest {
     try mapSQLiteErrors {
-      let range = AuditExportWriter.range(from: from, to: to)
-      var conditions = Conditions()
-      conditions.add("recorded_at >= ?", SQLValue(range.from))
-      conditions.add("recorded_at < ?", SQLValue(range.before))
-      let statement = try connection.prepare("SELECT \(Self.auditColumns) FROM audit_log \(conditions.sql) ORDER BY seq")
-      try statement.bind(conditions.arguments)
-      return try AuditExportWriter.write(
-        format: format, to: file, manifest: manifestFile, generatedAt: clock.nowUTC(),
-        entries: { body in try statement.forEachRow { try body(Self.auditEntry($0)) } },
-        head: { try connection.scalarText("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") })
+      try reader.export(from: from, to: to, format: format, to: file, manifest: manifestFile, generatedAt: clock.nowUTC())
     }
   }
 }

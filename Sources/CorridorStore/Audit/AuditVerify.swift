@@ -211,6 +211,28 @@ package struct AuditReader<Source: AuditSource> {
     }
   }
 
+  /// `audit export`'s reading, for both engines: the entries recorded between `from` and `to`
+  /// (UTC dates, inclusive) in sequence order, and the trail's head, through the one writer.
+  package func export(
+    from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest: OutputFile, generatedAt: String
+  ) throws -> AuditManifest {
+    let range = AuditExportWriter.range(from: from, to: to)
+    var conditions = Conditions()
+    conditions.add("recorded_at >= ?", SQLValue(range.from))
+    conditions.add("recorded_at < ?", SQLValue(range.before))
+    return try AuditExportWriter.write(
+      format: format, to: file, manifest: manifest, generatedAt: generatedAt,
+      entries: { body in
+        try source.withCursor("SELECT \(AuditTrail.auditColumns) FROM audit_log \(conditions.sql) ORDER BY seq", conditions.arguments) {
+          row in
+          while try row.step() { try body(AuditTrail.auditEntry(row)) }
+        }
+      },
+      head: {
+        try source.withLookup("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1", []) { try $0.step() ? $0.string(at: 0) : nil }
+      })
+  }
+
   /// The row's state as the trail renders it, or `null` when there is no such row: what an entry
   /// records when written and what `audit verify` compares it with.
   func currentState(_ entity: AuditedEntity, key: String) throws -> String {
