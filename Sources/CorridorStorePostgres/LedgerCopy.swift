@@ -108,6 +108,11 @@ struct TableShape: Sendable {
   let order: [String]
   let parents: Set<String>
 
+  /// Tables whose rows are read in the order they were written (a shipment's boxes in the order
+  /// they were assigned): SQLite's rowid, a `rowid` column on PostgreSQL (migration 0026); the
+  /// copy carries it as a column in both directions.
+  static let writtenOrder: Set<String> = ["shipment_containers"]
+
   func index(of column: String) throws -> Int {
     guard let index = columns.firstIndex(of: column) else { throw CorridorError.damaged(nil, "\(name) has no column \(column)") }
     return index
@@ -174,11 +179,12 @@ final class SQLiteSide: LedgerSide {
   let database: CorridorDatabase
   var name: String { database.path }
 
+  private let connection: Connection
+
   init(path: String, mode: CorridorDatabase.OpenMode, notice: (String) -> Void) throws {
     database = try CorridorDatabase(path: path, mode: mode, notice: notice)
+    connection = try database.connection.sqlite(for: "db copy's SQLite side")
   }
-
-  private var connection: Connection { database.connection }
 
   /// Every table but the migration ledger (each engine keeps its own), parents first.
   func tables() throws -> [TableShape] {
@@ -195,7 +201,11 @@ final class SQLiteSide: LedgerSide {
       let parents = try connection.rows("SELECT DISTINCT \"table\" AS parent FROM pragma_foreign_key_list(?)", [.text(name)]).map {
         row throws(RowDecodingError) in try row.text("parent")
       }.filter { $0 != name }
-      shapes.append(TableShape(name: name, columns: names, order: key.isEmpty ? names : key, parents: Set(parents)))
+      if TableShape.writtenOrder.contains(name) {
+        shapes.append(TableShape(name: name, columns: ["rowid"] + names, order: ["rowid"], parents: Set(parents)))
+      } else {
+        shapes.append(TableShape(name: name, columns: names, order: key.isEmpty ? names : key, parents: Set(parents)))
+      }
     }
     // Parents first (the foreign keys are checked row by row on both engines).
     var ordered: [TableShape] = []

@@ -61,19 +61,23 @@ struct PostgresAuditSource: AuditSource {
     return try body(Cursor(columns: result.columns, rows: result.rows, fetch: nil))
   }
 
-  /// `?` placeholders as PostgreSQL's `$1`, `$2`, …, outside quoted text and identifiers.
+  /// `?` placeholders as PostgreSQL's `$1`, `$2`, …, outside quoted text and identifiers; SQLite's
+  /// numbered `?NNN` (one value used twice) as `$NNN`.
   static func numbered(_ sql: String) -> String {
     var out = ""
     var number = 0
     var quote: Character?
-    for character in sql {
+    var characters = sql[...]
+    while let character = characters.popFirst() {
       if let open = quote {
         if character == open { quote = nil }
       } else if character == "'" || character == "\"" {
         quote = character
       } else if character == "?" {
+        let digits = characters.prefix { $0.isASCII && $0.isNumber }
+        characters = characters.dropFirst(digits.count)
         number += 1
-        out += "$\(number)"
+        out += "$" + (digits.isEmpty ? String(number) : String(digits))
         continue
       }
       out.append(character)

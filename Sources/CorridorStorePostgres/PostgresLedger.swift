@@ -13,23 +13,6 @@ public enum PostgresLedger {
     return session
   }
 
-  /// Whether anything was ever written (every write is audited).
-  public static func isBlank(_ session: PostgresSession) throws -> Bool {
-    try session.scalarInt("SELECT count(*) FROM audit_log") == 0
-  }
-
-  /// `corridor init` on PostgreSQL: the shipped reference data (and the sample) are loaded
-  /// exactly as on SQLite, into a staging file, and copied over with `db copy`'s checks, so both
-  /// engines start from the same rows and audit entries. `load` is the SQLite init's own work.
-  public static func initialize(_ location: PostgresLocation, load: (CorridorDatabase) throws -> Void) throws -> LedgerCopy.Report {
-    let staging = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-init-\(UUID().uuidString).db").path
-    defer {
-      for file in CorridorDatabase.files(at: staging) { try? FileManager.default.removeItem(atPath: file.path) }
-    }
-    try load(try CorridorDatabase(path: staging, mode: .create))
-    return try LedgerCopy.run(from: .sqlite(staging), to: .postgres(location))
-  }
-
   /// `db backup --out FILE` from PostgreSQL: the ledger as a SQLite file, by `db copy`'s
   /// checked copy (one snapshot; every table read back and hashed, the chain re-hashed, before
   /// the file is committed), written beside `FILE` and renamed over it when complete, so a failed

@@ -32,6 +32,16 @@ public struct Row: Sendable {
       self.tables = tables
       sql = statement.sql
     }
+
+    /// The columns of a result another engine gave (PostgreSQL's rows decode through the same
+    /// checked accessors). The first column of a name wins, as above.
+    public init(names: [String], sql: String) {
+      var index: [String: Int] = [:]
+      for (i, name) in names.enumerated() where index[name] == nil { index[name] = i }
+      self.index = index
+      tables = Array(repeating: nil, count: names.count)
+      self.sql = sql
+    }
   }
 
   public let values: [SQLValue]
@@ -39,6 +49,12 @@ public struct Row: Sendable {
 
   init(statement: Statement, columns: Columns) {
     values = (0..<statement.columnCount).map { statement.value(at: $0) }
+    self.columns = columns
+  }
+
+  /// A row of another engine's result, one value per column of `columns`.
+  public init(values: [SQLValue], columns: Columns) {
+    self.values = values
     self.columns = columns
   }
 

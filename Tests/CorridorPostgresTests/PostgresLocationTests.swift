@@ -87,6 +87,10 @@ import Testing
       PostgresAuditSource.numbered("SELECT 'a?b', \"is?\" FROM t WHERE x = ? AND y IS NOT DISTINCT FROM ? AND z = 'it''s?'")
         == "SELECT 'a?b', \"is?\" FROM t WHERE x = $1 AND y IS NOT DISTINCT FROM $2 AND z = 'it''s?'")
     #expect(PostgresAuditSource.numbered("SELECT 1") == "SELECT 1")
+    // SQLite's numbered form: one value used twice.
+    #expect(
+      PostgresAuditSource.numbered("SELECT code FROM routes WHERE ?1 IS NULL OR corridor = ?1 LIMIT ?2")
+        == "SELECT code FROM routes WHERE $1 IS NULL OR corridor = $1 LIMIT $2")
   }
 
   @Test func aScriptSplitsAtTheSemicolonsBetweenStatementsOnly() {

@@ -68,7 +68,7 @@ extension AuditTrail {
     from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest manifestFile: OutputFile
   ) throws -> AuditManifest {
     try mapSQLiteErrors {
-      try reader.export(from: from, to: to, format: format, to: file, manifest: manifestFile, generatedAt: clock.nowUTC())
+      try reader().export(from: from, to: to, format: format, to: file, manifest: manifestFile, generatedAt: clock.nowUTC())
     }
   }
 }

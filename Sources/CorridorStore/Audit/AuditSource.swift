@@ -35,16 +35,16 @@ package protocol AuditSource {
 }
 
 /// SQLite's side: statements on the ledger's connection.
-struct SQLiteAuditSource: AuditSource {
+package struct SQLiteAuditSource: AuditSource {
   let connection: Connection
 
-  func withCursor<T>(_ sql: String, _ arguments: [SQLValue], _ body: (Statement) throws -> T) throws -> T {
+  package func withCursor<T>(_ sql: String, _ arguments: [SQLValue], _ body: (Statement) throws -> T) throws -> T {
     let statement = try connection.prepare(sql)
     try statement.bind(arguments)
     return try body(statement)
   }
 
-  func withLookup<T>(_ sql: String, _ arguments: [SQLValue], _ body: (Statement) throws -> T) throws -> T {
+  package func withLookup<T>(_ sql: String, _ arguments: [SQLValue], _ body: (Statement) throws -> T) throws -> T {
     let statement = try connection.cachedStatement(sql)
     defer { statement.reset() }
     try statement.bind(arguments)
@@ -71,7 +71,7 @@ struct SQLiteAuditSource: AuditSource {
     return triggers
   }()
 
-  func triggerFindings() throws -> [AuditFinding] {
+  package func triggerFindings() throws -> [AuditFinding] {
     var present: [String: String] = [:]
     for row in try connection.rows("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'") {
       present[try row.text("name")] = try row.text("sql")

@@ -219,7 +219,12 @@ extension AuditTrail {
   /// The row's state as the trail renders it, or `null` when there is no such row: what an entry
   /// records when written and what `audit verify` compares it with.
   func currentState(_ entity: AuditedEntity, key: String) throws -> String {
-    try reader.currentState(entity, key: key)
+    try Self.currentState(entity, key: key, on: connection)
+  }
+
+  /// The same through the engine's own audit source (the existential opened).
+  private static func currentState<C: StoreConnection>(_ entity: AuditedEntity, key: String, on connection: C) throws -> String {
+    try AuditReader(source: connection.auditSource).currentState(entity, key: key)
   }
 
   /// Appends an entry with an explicit state (bulk batches), in the caller's transaction.
@@ -282,7 +287,7 @@ extension AuditTrail {
   public func auditLog(
     entity: String? = nil, key: String? = nil, operator op: String? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil
   ) throws -> [AuditEntry] {
-    try mapSQLiteErrors { try reader.log(entity: entity, key: key, operator: op, from: from, to: to, limit: limit) }
+    try mapSQLiteErrors { try reader().log(entity: entity, key: key, operator: op, from: from, to: to, limit: limit) }
   }
 }
 

@@ -55,13 +55,16 @@ public struct AuditVerification: Sendable {
 }
 
 extension AuditTrail {
-  /// The trail read through this ledger's SQLite connection.
-  var reader: AuditReader<SQLiteAuditSource> { AuditReader(source: SQLiteAuditSource(connection: connection)) }
+  /// The trail read through this ledger's SQLite connection (PostgreSQL's audit commands read
+  /// through `PostgresLedger`, in a snapshot of their own).
+  func reader() throws -> AuditReader<SQLiteAuditSource> {
+    AuditReader(source: SQLiteAuditSource(connection: try connection.sqlite(for: "this audit command")))
+  }
 
   /// The newest checkpoint: a prefix of the chain that `audit checkpoint` verified, itself an
   /// entry of the chain (entity `audit-checkpoint`, state `{"hash":…,"seq":…}`).
   public func auditCheckpoint() throws -> AuditAnchor? {
-    try mapSQLiteErrors { try reader.checkpoint(path: db.path) }
+    try mapSQLiteErrors { try reader().checkpoint(path: db.path) }
   }
 
   /// Verifies the whole trail and, when it is intact, appends a checkpoint for its head, so that
@@ -90,7 +93,7 @@ extension AuditTrail {
       // need a temporary index as large as the table: on disk, not in memory, for a verify.
       try connection.execute("PRAGMA temp_store = FILE")
       defer { try? connection.execute("PRAGMA temp_store = MEMORY") }
-      return try reader.verify(anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: db.path)
+      return try reader().verify(anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: db.path)
     }
   }
 }

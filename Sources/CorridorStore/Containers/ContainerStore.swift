@@ -60,10 +60,7 @@ extension ContainerStore {
   /// Whether the container is registered: one index probe, for the import's many boxes.
   func isRegistered(_ number: ContainerNumber) throws -> Bool {
     try mapSQLiteErrors {
-      let statement = try connection.cachedStatement("SELECT 1 FROM containers WHERE number = ?")
-      defer { statement.reset() }
-      try statement.bind(number.text, at: 1)
-      return try statement.step()
+      try connection.fetchOne("SELECT 1 FROM containers WHERE number = ?", [.text(number.text)]) != nil
     }
   }
 

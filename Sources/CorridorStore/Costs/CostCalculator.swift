@@ -60,16 +60,15 @@ extension CostStore {
     var parsed: [String: SizeType] = [:]
     var current: (shipment: BookedShipment, sizeTypes: [ContainerNumber: SizeType])?
     try mapSQLiteErrors {
-      let statement = try connection.prepare(
+      try connection.stream(
         """
         SELECT \(ShipmentStore.bookingColumns), sc.container, sc.gross_kg, sc.seals, c.size_type
         FROM shipments s JOIN routes r ON r.code = s.route
         LEFT JOIN shipment_containers sc ON sc.shipment = s.ref LEFT JOIN containers c ON c.number = sc.container
         \(conditions.sql)
         ORDER BY s.booked_on, s.ref, sc.rowid
-        """)
-      try statement.bind(conditions.arguments)
-      try statement.forEachNamedRow { row in
+        """, conditions.arguments
+      ) { row in
         let ref = try row.text("ref")
         if current?.shipment.ref != ref {
           if let done = current { try body(done.shipment, done.sizeTypes) }
@@ -96,17 +95,16 @@ extension CostStore {
     // Bookings repeat the same few lists of types: each list is parsed once.
     var parsed: [String: [SizeType?]] = [:]
     try mapSQLiteErrors {
-      let statement = try connection.prepare(
+      try connection.stream(
         """
         SELECT \(ShipmentStore.bookingColumns),
-          (SELECT group_concat(size_type, ' ') FROM (
+          (SELECT \(connection.dialect.groupConcat("size_type", separator: "' '")) FROM (
             SELECT c.size_type FROM shipment_containers sc JOIN containers c ON c.number = sc.container
-            WHERE sc.shipment = s.ref ORDER BY sc.rowid)) AS size_types
+            WHERE sc.shipment = s.ref ORDER BY sc.rowid) boxes) AS size_types
         FROM shipments s JOIN routes r ON r.code = s.route
         \(conditions.sql)
-        """)
-      try statement.bind(conditions.arguments)
-      try statement.forEachNamedRow { row in
+        """, conditions.arguments
+      ) { row in
         let booking = try db.shipmentStore.booking(row)
         let types = try row.optionalParsed("size_types", "list of ISO 6346 size-type codes") { text -> [SizeType?]? in
           if let known = parsed[text] { return known }

@@ -72,7 +72,7 @@ extension CostStore {
     }
     let replacing = existing.first(where: tariff.sameIdentity)
     try connection.execute(
-      "DELETE FROM tariffs WHERE route = ? AND leg IS ? AND component = ? AND equipment = ? AND valid_from = ?",
+      "DELETE FROM tariffs WHERE route = ? AND leg IS NOT DISTINCT FROM ? AND component = ? AND equipment = ? AND valid_from = ?",
       [
         .text(tariff.route), SQLValue(tariff.leg), .text(tariff.component.rawValue), .text(tariff.equipment.rawValue),
         .text(tariff.validFrom.description),

@@ -34,7 +34,7 @@ extension CustomsStore: ClearanceReading {
             EXISTS (SELECT 1 FROM declaration_boxes b WHERE b.declaration = d.number AND b.status = 'seized') AS seized,
             d.status = 'rejected' AS rejected
           FROM declarations d JOIN shipments s ON s.ref = d.shipment
-          WHERE (?1 IS NULL OR d.declared_at_ms >= ?1) AND (?2 IS NULL OR d.declared_at_ms < ?2) \(scope)
+          WHERE (CAST(?1 AS BIGINT) IS NULL OR d.declared_at_ms >= ?1) AND (CAST(?2 AS BIGINT) IS NULL OR d.declared_at_ms < ?2) \(scope)
           """, arguments
         ).map { row throws(RowDecodingError) in
           let lodged = try row.int64("declared_at_ms")

@@ -184,8 +184,8 @@ extension CustomsStore {
       let office = try office.map { try db.networkStore.resolveLocation($0).text }
       return try load(
         where: """
-          (?1 IS NULL OR shipment = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 = 0 OR status NOT IN ('rejected', 'seized', 'closed'))
-            AND (?4 IS NULL OR office = ?4)
+          (CAST(?1 AS TEXT) IS NULL OR shipment = ?1) AND (CAST(?2 AS TEXT) IS NULL OR status = ?2) AND (?3 = 0 OR status NOT IN ('rejected', 'seized', 'closed'))
+            AND (CAST(?4 AS TEXT) IS NULL OR office = ?4)
           """, [SQLValue(shipment), SQLValue(status?.rawValue), SQLValue(openOnly), SQLValue(office)])
     }
   }

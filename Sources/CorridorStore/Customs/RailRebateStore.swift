@@ -61,7 +61,7 @@ extension CustomsStore {
       guard let place else { return nil }
       return try connection.row(
         """
-        SELECT e.at_ms, e.at_offset_minutes FROM events e INDEXED BY events_shipment
+        SELECT e.at_ms, e.at_offset_minutes FROM events e \(connection.dialect.indexedBy("events_shipment"))
         WHERE e.shipment = ? AND e.location = ? AND e.code = 'DEPA' AND e.classifier = 'ACT'
           AND NOT EXISTS (SELECT 1 FROM event_retractions r WHERE r.event_id = e.id)
         ORDER BY e.at_ms DESC LIMIT 1

@@ -11,7 +11,7 @@ extension CorridorDatabase {
       throw CorridorError(.cannotCreate, "cannot back up into \(output.path): it is not a regular file", hint: "give a file path")
     }
     do {
-      try connection.backup(toPath: temporary)
+      try connection.sqlite(for: "this backup").backup(toPath: temporary)
     } catch let error as SQLiteError {
       output.discard()
       throw CorridorError(error, context: output.path)

@@ -29,7 +29,7 @@ extension CorridorDatabase {
 /// An open Corridor database: a SQLite connection whose schema this binary has checked and
 /// brought up to date.
 public final class CorridorDatabase {
-  package let connection: Connection
+  package let connection: any StoreConnection
   public let path: String
   /// "Now" for every write (`recorded_at`, audit entries) and for the future-event rule.
   public let clock: Clock
@@ -43,6 +43,14 @@ public final class CorridorDatabase {
     case create
     /// The file must exist (every other command).
     case existing
+  }
+
+  /// A ledger on another engine, opened and migrated by that engine's side
+  /// (`PostgresLedger.database`); `name` names it in messages, without a password.
+  package init(connection: any StoreConnection, name: String, clock: Clock) {
+    self.connection = connection
+    path = name
+    self.clock = clock
   }
 
   /// Opens and validates the database, then applies pending migrations. `notice` receives one
@@ -76,11 +84,12 @@ public final class CorridorDatabase {
     }
     do {
       // WAL waits until the file is known to be ours: switching writes the header.
-      connection = try Connection(path: path, options: .init(create: mode == .create, enableWAL: false))
-      try migrator.validate(connection, path: path)
-      try connection.enableWAL()
+      let sqlite = try Connection(path: path, options: .init(create: mode == .create, enableWAL: false))
+      connection = sqlite
+      try migrator.validate(sqlite, path: path)
+      try sqlite.enableWAL()
       if migrate {
-        for migration in try migrator.migrate(connection, path: path, now: clock.nowUTC, waiting: notice) {
+        for migration in try migrator.migrate(sqlite, path: path, now: clock.nowUTC, waiting: notice) {
           notice("applied migration \(migration.name) to \(path)")
         }
       }

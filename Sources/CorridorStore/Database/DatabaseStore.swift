@@ -14,7 +14,7 @@ package protocol DatabaseStore {
 }
 
 extension DatabaseStore {
-  var connection: Connection { db.connection }
+  var connection: any StoreConnection { db.connection }
   /// "Now" for writes and the future-event rule.
   var clock: Clock { db.clock }
 }

@@ -4,6 +4,6 @@ import SQLite
 
 extension CorridorDatabase {
   public func migrationStatus() throws -> [Migrator.Status] {
-    try mapSQLiteErrors { try Migrator().status(connection) }
+    try mapSQLiteErrors { try Migrator().status(try connection.sqlite(for: "this migration status")) }
   }
 }

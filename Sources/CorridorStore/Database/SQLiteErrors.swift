@@ -39,5 +39,12 @@ func mapSQLiteErrors<T>(_ body: () throws -> T) throws -> T {
     throw CorridorError(error)
   } catch let error as RowDecodingError {
     throw CorridorError.damaged(nil, error.description)
+  } catch let error as any EngineFailure {
+    throw error.corridorError
   }
+}
+
+/// A failure of another engine's connection (PostgreSQL's), which knows its `CorridorError`.
+package protocol EngineFailure: Error {
+  var corridorError: CorridorError { get }
 }

@@ -86,12 +86,12 @@ extension ETAStore {
             walk(box.route, steps)
           }
         }
-        let upsert = try connection.cachedStatement(
-          "INSERT INTO eta_durations(segment, day, hours, boxes) VALUES (?, ?, ?, ?) ON CONFLICT(segment, day, hours) DO UPDATE SET boxes = boxes + excluded.boxes"
-        )
         for (count, boxes) in counts {
-          try upsert.bind([.text(count.segment), .integer(count.day), .integer(Int64(count.hours)), .integer(Int64(boxes))])
-          try upsert.run()
+          try connection.execute(
+            """
+            INSERT INTO eta_durations(segment, day, hours, boxes) VALUES (?, ?, ?, ?)
+            ON CONFLICT(segment, day, hours) DO UPDATE SET boxes = eta_durations.boxes + excluded.boxes
+            """, [.text(count.segment), .integer(count.day), .integer(Int64(count.hours)), .integer(Int64(boxes))])
           result.segments += boxes
         }
         try connection.execute("UPDATE eta_watermark SET through_seq = ? WHERE id = 1", [.integer(top)])

@@ -47,7 +47,7 @@ extension EmissionStore {
     }
     let replacing = existing.contains(where: same)
     try connection.execute(
-      "DELETE FROM emission_factors WHERE mode = ? AND region IS ? AND valid_from = ?",
+      "DELETE FROM emission_factors WHERE mode = ? AND region IS NOT DISTINCT FROM ? AND valid_from = ?",
       [.text(factor.mode.rawValue), SQLValue(factor.region), .text(factor.validFrom.description)])
     try connection.execute(
       "INSERT INTO emission_factors(\(Self.emissionFactorColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

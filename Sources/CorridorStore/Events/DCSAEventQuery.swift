@@ -17,7 +17,7 @@ extension EventStore {
       if query.afterSeq == 0, let since = query.created.first(where: { [.gte, .gt, .eq].contains($0.comparison) }) {
         conditions.add(
           """
-          e.seq >= coalesce((SELECT MIN(seq) FROM events INDEXED BY events_recorded_at WHERE recorded_at \(since.comparison.sql) ?),
+          e.seq >= coalesce((SELECT MIN(seq) FROM events \(connection.dialect.indexedBy("events_recorded_at")) WHERE recorded_at \(since.comparison.sql) ?),
             9223372036854775807)
           """, .text(since.utc))
       } else {

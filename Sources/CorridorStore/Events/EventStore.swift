@@ -83,9 +83,9 @@ extension EventStore {
 
   func insert(_ accepted: EventAcceptance.Accepted, operator op: String) throws {
     var values: [SQLValue] = []
-    try EventColumns.insert(
-      .init(accepted: accepted, recordedAt: clock.nowUTC(), operatorName: op), with: try connection.cachedStatement(EventColumns.insertSQL),
-      values: &values)
+    EventColumns.values(.init(accepted: accepted, recordedAt: clock.nowUTC(), operatorName: op), into: &values)
+    values.remove(at: EventColumns.seqIndex)
+    try connection.execute(EventColumns.insertSQL, values)
   }
 
   /// Whether `id` is taken in the database, and by what.

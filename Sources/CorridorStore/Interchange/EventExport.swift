@@ -20,14 +20,13 @@ extension EventStore {
       conditions.add("e.at_ms < ?", SQLValue(to.map { $0.adding(days: 1).startMilliseconds }))
       conditions.add("e.container = ?", SQLValue(container?.text))
       conditions.add("e.shipment = ?", SQLValue(shipment))
-      let statement = try connection.prepare(
+      var count = 0
+      try connection.stream(
         """
         SELECT \(Self.eventColumns) FROM events e LEFT JOIN event_retractions r ON r.event_id = e.id
         \(conditions.sql) ORDER BY e.at_ms, e.container, e.id
-        """)
-      try statement.bind(conditions.arguments)
-      var count = 0
-      try statement.forEachNamedRow { row in
+        """, conditions.arguments
+      ) { row in
         let event = try movementEvent(from: row)
         switch format {
         case .csv: try write(CSVEventSource.line(event))

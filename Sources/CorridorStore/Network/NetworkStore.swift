@@ -50,7 +50,7 @@ extension NetworkStore {
         aliases[try row.text("code"), default: []].append(try row.text("alias"))
       }
       return try connection.rows(
-        "SELECT \(Self.locationColumns) FROM locations WHERE ?1 IS NULL OR country = ?1 ORDER BY code", [SQLValue(country)]
+        "SELECT \(Self.locationColumns) FROM locations WHERE CAST(?1 AS TEXT) IS NULL OR country = ?1 ORDER BY code", [SQLValue(country)]
       )
       .map { row throws(RowDecodingError) in try location(from: row, aliases: aliases[try row.text("code")] ?? []) }
     }
@@ -128,7 +128,7 @@ extension NetworkStore {
   public func routes(corridor: String? = nil) throws -> [Route] {
     try mapSQLiteErrors {
       // A route listed here exists: a nil from `route` would be a row deleted in between.
-      try connection.rows("SELECT code FROM routes WHERE ?1 IS NULL OR corridor = ?1 ORDER BY corridor, code", [SQLValue(corridor)])
+      try connection.rows("SELECT code FROM routes WHERE CAST(?1 AS TEXT) IS NULL OR corridor = ?1 ORDER BY corridor, code", [SQLValue(corridor)])
         .compactMap { try route(try $0.text("code")) }
     }
   }

@@ -94,11 +94,10 @@ public struct UNLOCODEImport {
         }
         // Read once: the list has tens of thousands of rows.
         let aliases = Set(try db.connection.rows("SELECT alias FROM location_aliases").map { try $0.text("alias") })
-        let insert = try db.connection.prepare(
-          """
+        let insert = """
           INSERT INTO locations(code, name, country, kind, time_zone, latitude, longitude, source)
-          VALUES (?, ?, ?, ?, ?, ?, ?, 'UN/LOCODE import') ON CONFLICT(code) DO NOTHING
-          """)
+          VALUES (?, ?, ?, ?, ?, ?, ?, 'UN/LOCODE import') ON CONFLICT(code) DO NOTHING RETURNING code
+          """
         while true {
           guard let record = try pending ?? read() else { break }
           pending = nil
@@ -134,20 +133,13 @@ public struct UNLOCODEImport {
             continue
           }
           let coordinates = coordinates(f[10])
-          try insert.bind(code, at: 1)
-          try insert.bind(f[3], at: 2)
-          try insert.bind(f[1], at: 3)
-          try insert.bind(kind(function: f[6]).rawValue, at: 4)
-          try insert.bind(zone, at: 5)
-          if let coordinates {
-            try insert.bind(coordinates.0, at: 6)
-            try insert.bind(coordinates.1, at: 7)
-          } else {
-            try insert.bindNull(at: 6)
-            try insert.bindNull(at: 7)
-          }
-          try insert.run()
-          if db.connection.changes == 1 {
+          let inserted = try db.connection.fetchOne(
+            insert,
+            [
+              .text(code), .text(f[3]), .text(f[1]), .text(kind(function: f[6]).rawValue), .text(zone),
+              coordinates.map { .real($0.0) } ?? .null, coordinates.map { .real($0.1) } ?? .null,
+            ])
+          if inserted != nil {
             summary.inserted += 1
             try db.auditTrail.audit(action: "import", entity: "location", key: code, operator: op)
           } else {

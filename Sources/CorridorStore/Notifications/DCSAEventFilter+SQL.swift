@@ -26,9 +26,9 @@ extension DCSAEventFilter.Selector {
         default: nil
         }
       }
-      return (kinds.isEmpty ? "0" : "(" + kinds.joined(separator: " OR ") + ")", [])
+      return (kinds.isEmpty ? "1 = 0" : "(" + kinds.joined(separator: " OR ") + ")", [])
     case .oneOf(let column):
-      return ("\(column.sql) IN (\(values.map { _ in "?" }.joined(separator: ", ")))", values.map { .text($0) })
+      return (Conditions.oneOf(column.sql, count: values.count), values.map { .text($0) })
     case .booking:
       return ("(e.shipment = ? OR e.carrier_booking = ?)", [.text(values[0]), .text(values[0])])
     }

@@ -47,7 +47,6 @@ extension Outbox {
       for ref in Set(events.compactMap(\.report.shipment)) { parties[ref] = try self.parties(of: ref) }
     }
     let now = clock.nowUTC()
-    let insert = try connection.cachedStatement("INSERT OR IGNORE INTO outbox(subscription_id, event_seq, created_at) VALUES (?, ?, ?)")
     // Events in recording order, so each subscription's rows are in its delivery order.
     for event in events {
       for target in targets where target.filter.matches(event) {
@@ -57,8 +56,9 @@ extension Outbox {
           else { continue }
         }
         for id in target.ids {
-          try insert.bind([.text(id), .integer(event.seq), .text(now)])
-          try insert.run()
+          try connection.execute(
+            "INSERT INTO outbox(subscription_id, event_seq, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            [.text(id), .integer(event.seq), .text(now)])
         }
       }
     }
@@ -70,7 +70,7 @@ extension Outbox {
   func alertTargets() throws -> [NotificationTarget] {
     try connection.rows(
       """
-      SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
+      SELECT s.filters, k.party, \(connection.dialect.groupConcat("s.id", separator: "' '")) AS ids
       FROM subscriptions s JOIN api_keys k ON k.name = s.owner
       WHERE s.free_time_alerts = 1 AND k.revoked_at IS NULL GROUP BY s.filters, k.party
       """
@@ -83,15 +83,15 @@ extension Outbox {
   /// apply to an alert.
   func enqueueAlert(_ id: Int64, container: ContainerNumber, shipment: String?, targets: [NotificationTarget]) throws {
     let shipmentParties = try shipment.flatMap(parties)
-    let insert = try connection.cachedStatement("INSERT OR IGNORE INTO outbox(subscription_id, alert_id, created_at) VALUES (?, ?, ?)")
     for target in targets where target.filter.admits(container: container) {
       if let party = target.party {
         guard let shipmentParties, PartyScope.includes(shipper: shipmentParties.shipper, consignee: shipmentParties.consignee, party: party)
         else { continue }
       }
       for subscription in target.ids {
-        try insert.bind([.text(subscription), .integer(id), .text(clock.nowUTC())])
-        try insert.run()
+        try connection.execute(
+          "INSERT INTO outbox(subscription_id, alert_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+          [.text(subscription), .integer(id), .text(clock.nowUTC())])
       }
     }
   }
@@ -124,7 +124,7 @@ extension Outbox {
     if let kept = db.notificationTargets, kept.version == version { return kept.targets }
     let targets = try connection.rows(
       """
-      SELECT s.filters, k.party, group_concat(s.id, ' ') AS ids
+      SELECT s.filters, k.party, \(connection.dialect.groupConcat("s.id", separator: "' '")) AS ids
       FROM subscriptions s JOIN api_keys k ON k.name = s.owner WHERE k.revoked_at IS NULL GROUP BY s.filters, k.party
       """
     ).map(notificationTarget)
@@ -291,7 +291,7 @@ extension Outbox {
     try mapSQLiteErrors {
       try connection.rows(
         """
-        SELECT subscription_id, COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox INDEXED BY outbox_pending
+        SELECT subscription_id, COUNT(*) AS pending, MIN(created_at) AS oldest FROM outbox \(connection.dialect.indexedBy("outbox_pending"))
         WHERE delivered_at IS NULL GROUP BY subscription_id ORDER BY subscription_id
         """
       ).map { row throws(RowDecodingError) in

@@ -194,7 +194,7 @@ extension ShipmentStore {
       conditions.addBookingFilters(filter)
       conditions.add("st.status = ?", SQLValue(filter.status?.rawValue))
       conditions.add("(s.booked_on, s.ref) > (SELECT booked_on, ref FROM shipments WHERE ref = ?)", SQLValue(filter.after))
-      let statement = try connection.prepare(
+      try connection.stream(
         """
         SELECT \(Self.bookingColumns), s.created_at, s.operator, st.status, c.reason
         FROM shipments s JOIN routes r ON r.code = s.route JOIN shipment_status st ON st.ref = s.ref
@@ -202,9 +202,8 @@ extension ShipmentStore {
         \(conditions.sql)
         ORDER BY s.booked_on, s.ref
         \(filter.limit.map { "LIMIT \(max(0, $0))" } ?? "")
-        """)
-      try statement.bind(conditions.arguments)
-      try statement.forEachNamedRow { row in
+        """, conditions.arguments
+      ) { row in
         let booking = try self.booking(row)
         try body(
           Shipment(
@@ -222,14 +221,13 @@ extension ShipmentStore {
     try mapSQLiteErrors {
       var conditions = Conditions("NOT EXISTS (SELECT 1 FROM shipment_cancellations c WHERE c.ref = s.ref)")
       conditions.addBookingFilters(filter)
-      let statement = try connection.prepare(
+      try connection.stream(
         """
         SELECT \(Self.bookingColumns) FROM shipments s JOIN routes r ON r.code = s.route
         \(conditions.sql)
         ORDER BY s.booked_on, s.ref
-        """)
-      try statement.bind(conditions.arguments)
-      try statement.forEachNamedRow { row in
+        """, conditions.arguments
+      ) { row in
         let booking = try self.booking(row)
         try body(BookedShipment(booking: booking, containers: try assignments(of: booking.ref)))
       }
@@ -287,7 +285,7 @@ extension Conditions {
     add("s.booked_on <= ?", SQLValue(filter.to?.description))
     if let party = filter.party { add("s.ref IN (\(PartyScope.shipments))", values: PartyScope.arguments(party)) }
     if let routes = filter.routes {
-      add("s.route IN (\(routes.map { _ in "?" }.joined(separator: ", ")))", values: routes.map { .text($0) })
+      add(Conditions.oneOf("s.route", count: routes.count), values: routes.map { .text($0) })
     }
   }
 }

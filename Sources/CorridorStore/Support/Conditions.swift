@@ -23,5 +23,11 @@ struct Conditions {
     arguments.append(contentsOf: values)
   }
 
+  /// `column IN (?, …)` with one placeholder per value; no value selects nothing (`1 = 0`:
+  /// PostgreSQL refuses SQLite's empty `IN ()`).
+  static func oneOf(_ column: String, count: Int) -> String {
+    count == 0 ? "1 = 0" : "\(column) IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))"
+  }
+
   var sql: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
 }

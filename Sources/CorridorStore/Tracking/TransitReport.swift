@@ -95,8 +95,9 @@ extension ReportStore {
     func inPeriod(_ milliseconds: Int64) -> Bool { first <= milliseconds && milliseconds <= last }
     // A statement of its own per stream (the transit merges two at once), compiled per place.
     let sql = TransitQueries.stops(party: party != nil)
+    let sqlite = try connection.sqlite(for: "the transit report")
     func reader(_ place: LocationCode, _ route: Route) throws -> BoxStops.Reader {
-      let statement = try connection.prepare(sql)
+      let statement = try sqlite.prepare(sql)
       try statement.bind([.text(place.text), .text(route.code)] + (party.map(PartyScope.arguments) ?? []))
       return try BoxStops.Reader(statement)
     }

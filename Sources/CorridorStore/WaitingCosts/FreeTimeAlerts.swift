@@ -23,21 +23,22 @@ extension FreeTimeStore {
         let targets = try db.outbox.alertTargets()
         guard !targets.isEmpty else { return [] }
         var raised: [FreeTimeAlert] = []
-        let insert = try connection.cachedStatement(
+        // Raised once: a stay's alert already raised inserts nothing and returns no id.
+        let insert = """
+          INSERT INTO free_time_alerts(container, shipment, location, kind, started_ms, alert, last_free_day, body, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id
           """
-          INSERT OR IGNORE INTO free_time_alerts(container, shipment, location, kind, started_ms, alert, last_free_day, body, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """)
         for stay in open {
           guard let alert = FreeTimeAlert(stay, asOf: asOf) else { continue }
-          try insert.bind([
-            .text(stay.container.text), SQLValue(stay.shipment), .text(stay.location.text), .text(stay.kind.rawValue),
-            .integer(stay.startedAt.milliseconds), .text(alert.alert.rawValue), .text(alert.lastFreeDay),
-            .text(String(decoding: try alert.body(), as: UTF8.self)), .text(clock.nowUTC()),
-          ])
-          try insert.run()
-          guard connection.changes == 1 else { continue }
-          try db.outbox.enqueueAlert(connection.lastInsertRowID, container: stay.container, shipment: stay.shipment, targets: targets)
+          let row = try connection.row(
+            insert,
+            [
+              .text(stay.container.text), SQLValue(stay.shipment), .text(stay.location.text), .text(stay.kind.rawValue),
+              .integer(stay.startedAt.milliseconds), .text(alert.alert.rawValue), .text(alert.lastFreeDay),
+              .text(String(decoding: try alert.body(), as: UTF8.self)), .text(clock.nowUTC()),
+            ])
+          guard let id = try row?.int64("id") else { continue }
+          try db.outbox.enqueueAlert(id, container: stay.container, shipment: stay.shipment, targets: targets)
           raised.append(alert)
         }
         return raised

@@ -12,6 +12,12 @@ extension CorridorDatabase {
 }
 
 extension FreeTimeStore {
+  /// A stored rule of the same name is replaced whole (every column but the name).
+  static let replacingByName =
+    "ON CONFLICT(name) DO UPDATE SET "
+    + ruleColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "name" }.map { "\($0) = excluded.\($0)" }
+    .joined(separator: ", ")
+
   static let ruleColumns =
     """
     name, location, kind, starts, ends, equipment, ownership, commodities, free_days, day_count, tiers, currency, valid_from, valid_to, \
@@ -54,7 +60,7 @@ extension FreeTimeStore {
     }
     let replacing = existing.contains { $0.name == rule.name }
     try connection.execute(
-      "INSERT OR REPLACE INTO free_time_rules(\(Self.ruleColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO free_time_rules(\(Self.ruleColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \(Self.replacingByName)",
       [
         .text(rule.name), SQLValue(rule.location?.text), .text(rule.kind.rawValue), .text(rule.starts.rawValue), .text(rule.ends.rawValue),
         .text(rule.equipment.rawValue), SQLValue(rule.ownership?.rawValue),
@@ -92,7 +98,7 @@ extension FreeTimeStore {
     var asked = Set<String>()
     for rule in rules {
       if let location, let place = rule.location, place != location { continue }
-      let query = Self.candidates(of: rule, at: rule.location ?? location)
+      let query = Self.candidates(of: rule, at: rule.location ?? location, dialect: connection.dialect)
       guard asked.insert(query.sql + query.arguments(asOf).description).inserted else { continue }
       try mapSQLiteErrors {
         for row in try connection.rows(query.sql, query.arguments(asOf)) { boxes.insert(try row.container("container")) }
@@ -121,19 +127,19 @@ extension FreeTimeStore {
   /// SQLite may use it, and never the table itself (a retraction check per row read the table
   /// and took 1.5 s at Duisburg in the 10M-event year); other codes, or a rule for any place,
   /// read the events table.
-  static func candidates(of rule: FreeTimeRule, at place: LocationCode?) -> (sql: String, arguments: (EventTime) -> [SQLValue]) {
+  static func candidates(of rule: FreeTimeRule, at place: LocationCode?, dialect: SQLDialect) -> (sql: String, arguments: (EventTime) -> [SQLValue]) {
     let indexed = partialIndex(holding: [rule.starts.rawValue, rule.ends.rawValue])
-    let hint = place != nil ? indexed.map { "INDEXED BY \($0.index)" } ?? "" : ""
+    let hint = place != nil ? indexed.map { dialect.indexedBy($0.index) } ?? "" : ""
     let within = place != nil ? indexed.map { "AND s.code IN (\($0.codes))" } ?? "" : ""
     let sql = """
       SELECT s.container FROM events s \(hint)
-      WHERE \(place != nil ? "s.location = ?1" : "?1 IS NULL") \(within) AND s.classifier = 'ACT' AND s.code IN (?2, ?3) AND s.at_ms <= ?4
-        AND (?5 IS NULL OR s.container IN (SELECT number FROM containers WHERE owner = ?5))
+      WHERE \(place != nil ? "s.location = ?1" : "CAST(?1 AS TEXT) IS NULL") \(within) AND s.classifier = 'ACT' AND s.code IN (?2, ?3) AND s.at_ms <= ?4
+        AND (CAST(?5 AS TEXT) IS NULL OR s.container IN (SELECT number FROM containers WHERE owner = ?5))
       GROUP BY s.container
       HAVING max(CASE WHEN s.code = ?2 THEN s.at_ms END) >= coalesce(max(CASE WHEN s.code = ?3 THEN s.at_ms END), -1 - 9223372036854775807)
       UNION
-      SELECT e.container FROM event_retractions r CROSS JOIN events e ON e.id = r.event_id
-      WHERE (?1 IS NULL OR e.location = ?1) AND e.code = ?3
+      SELECT e.container FROM event_retractions r \(dialect.orderedJoin) events e ON e.id = r.event_id
+      WHERE (CAST(?1 AS TEXT) IS NULL OR e.location = ?1) AND e.code = ?3
       """
     return (
       sql,
@@ -196,7 +202,7 @@ extension FreeTimeStore {
     var boxes = Set<ContainerNumber>()
     var asked = Set<String>()
     for rule in rules {
-      let query = Self.chargeableCandidates(of: rule)
+      let query = Self.chargeableCandidates(of: rule, dialect: connection.dialect)
       let arguments = query.arguments(asOf)
       guard asked.insert(query.sql + arguments.description).inserted else { continue }
       try mapSQLiteErrors {
@@ -224,14 +230,14 @@ extension FreeTimeStore {
 
   /// The SQL that finds the boxes which may have a charged stay under `rule` (see
   /// `staysByShipment`), and its arguments as of a time.
-  static func chargeableCandidates(of rule: FreeTimeRule) -> (sql: String, arguments: (EventTime) -> [SQLValue]) {
+  static func chargeableCandidates(of rule: FreeTimeRule, dialect: SQLDialect) -> (sql: String, arguments: (EventTime) -> [SQLValue]) {
     let indexed = rule.location == nil ? nil : partialIndex(holding: [rule.starts.rawValue, rule.ends.rawValue])
     let source = """
-      FROM events e \(indexed.map { "INDEXED BY \($0.index)" } ?? "")
-      WHERE \(rule.location != nil ? "e.location = ?1" : "?1 IS NULL") \(indexed.map { "AND e.code IN (\($0.codes))" } ?? "")
+      FROM events e \(indexed.map { dialect.indexedBy($0.index) } ?? "")
+      WHERE \(rule.location != nil ? "e.location = ?1" : "CAST(?1 AS TEXT) IS NULL") \(indexed.map { "AND e.code IN (\($0.codes))" } ?? "")
         AND e.classifier = 'ACT' AND e.code IN (?2, ?3) AND e.at_ms <= ?4
         AND e.seq NOT IN (SELECT x.seq FROM event_retractions r JOIN events x ON x.id = r.event_id)
-        AND (?6 IS NULL OR e.container IN (SELECT number FROM containers WHERE owner = ?6))
+        AND (CAST(?6 AS TEXT) IS NULL OR e.container IN (SELECT number FROM containers WHERE owner = ?6))
       """
     let sql: String
     if rule.kind == .detention {

@@ -24,16 +24,14 @@ extension Corridor {
     func run() throws {
       switch try database.location() {
       case .sqlite(let path):
-        let db = try CorridorDatabase(path: path, mode: .create, notice: Console.notice)
+        let db = try CorridorDatabase(path: path, mode: .create, clock: try commandClock(), notice: Console.notice)
         try load(into: db)
         Console.line("database ready: \(db.path)")
       case .postgres(let location):
-        // The database itself is the administrator's (CREATE DATABASE); init makes it a ledger.
-        let session = try PostgresLedger.open(location, notice: Console.notice)
-        if !empty, try PostgresLedger.isBlank(session) {
-          let report = try PostgresLedger.initialize(location) { try load(into: $0) }
-          Console.line("copied \(report.rows) rows to \(location)")
-        }
+        // The database itself is the administrator's (CREATE DATABASE); init makes it a ledger,
+        // loading through the same stores as on SQLite.
+        let db = try PostgresLedger.database(location, clock: try commandClock(), notice: Console.notice)
+        try load(into: db)
         Console.line("database ready: \(location)")
       }
     }

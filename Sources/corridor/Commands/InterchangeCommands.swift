@@ -266,7 +266,7 @@ extension Corridor.ExportGroup {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      let db = try database.open()
+      let db = try database.open(eitherEngine: true)
       let container = try container.map(Parse.container)
       try db.networkStore.requireFilters(shipment: shipment, container: container)
       let output = try out.map { try database.output($0) } ?? .standardOutput()

@@ -45,7 +45,7 @@ extension Corridor {
 
     func run() throws {
       guard let (host, port) = Self.address(listen) else { return }
-      var configuration = ServerConfiguration(databasePath: database.path)
+      var configuration = ServerConfiguration(databasePath: try database.sqlitePath())
       configuration.host = host
       configuration.port = port
       configuration.metricsAddress = metricsListen.flatMap(Self.address)

@@ -19,8 +19,7 @@ struct DatabaseOptions: ParsableArguments {
   }
 
   func validate() throws {
-    try Self.refuseNothing(db, what: "the database file's path")
-    if PostgresLocation.isURL(path) { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
+    try Self.refuseNothing(db, what: "the database file's path or a postgres:// URL")
   }
 
   /// An empty --db used to fall back to the default database silently; `:memory:` and SQLite's
@@ -32,6 +31,13 @@ struct DatabaseOptions: ParsableArguments {
     }
   }
 
+  /// The database file for a command that runs on SQLite only and opens it its own way (`serve`):
+  /// a `postgres://` URL is refused, exit 64.
+  func sqlitePath() throws -> String {
+    if PostgresLocation.isURL(path) { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
+    return path
+  }
+
   /// The files no output of a command may be: the database and the files SQLite keeps beside it.
   var protectedFiles: [OutputFile.Protected] { CorridorDatabase.files(at: path) }
 
@@ -41,9 +47,17 @@ struct DatabaseOptions: ParsableArguments {
     try openOutput(path, protecting: protectedFiles + inputs.map { OutputFile.Protected(path: $0, role: "an input of this command") })
   }
 
-  /// Opens the existing database, applying pending migrations and saying so on stderr.
-  func open() throws -> CorridorDatabase {
-    try CorridorDatabase(path: path, mode: .existing, notice: Console.notice)
+  /// Opens the existing ledger, applying pending migrations and saying so on stderr. A command
+  /// whose every path runs on PostgreSQL too (the cross-engine tests run it on both) passes
+  /// `eitherEngine`; the others refuse a `postgres://` URL, exit 64, before anything is read.
+  func open(eitherEngine: Bool = false) throws -> CorridorDatabase {
+    let environment = ProcessInfo.processInfo.environment
+    switch try LedgerLocation(parsing: path, environment: environment) {
+    case .sqlite(let file): return try CorridorDatabase(path: file, mode: .existing, clock: try commandClock(), notice: Console.notice)
+    case .postgres(let location):
+      guard eitherEngine else { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
+      return try PostgresLedger.database(location, clock: try commandClock(), notice: Console.notice)
+    }
   }
 }
 
@@ -91,6 +105,21 @@ func sqliteOnly(_ url: String, named option: String) -> ValidationError {
   ValidationError(
     "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, status, check, copy and backup, and audit verify, checkpoint, log and export (docs/postgres.md)"
   )
+}
+
+/// "Now" for a command's writes and rules: the system clock, or the instant in `CORRIDOR_NOW`
+/// (ISO 8601 with an offset, e.g. `2025-06-01T00:00:00Z`) for a run that must come out the same
+/// every time: the cross-engine tests compare two engines' outputs and audit heads byte for
+/// byte. Written into `recorded_at` and the audit trail as given.
+func commandClock() throws -> Clock {
+  guard let text = ProcessInfo.processInfo.environment["CORRIDOR_NOW"], !text.isEmpty else { return .system }
+  do {
+    return .fixed(try EventTime(parsing: text))
+  } catch {
+    throw CorridorError(
+      .usage, "CORRIDOR_NOW \(text.debugDescription) is not a time: \(error.message)",
+      hint: "give an ISO 8601 time such as 2025-06-01T00:00:00Z, or unset it")
+  }
 }
 
 /// Opens an output file that must be none of `protected`, saying so when it replaces one.

@@ -26,6 +26,8 @@ final class EventBatchWriter {
   static let chunkRows = 128
 
   private let db: CorridorDatabase
+  /// The import's SQLite connection: its prepared multi-row INSERTs and `lastInsertRowID`.
+  private let sqlite: Connection
   private let insertOne: Statement
   private let insertChunk: Statement
   let mode: Mode
@@ -53,8 +55,9 @@ final class EventBatchWriter {
   init(db: CorridorDatabase, mode: Mode) throws {
     self.db = db
     self.mode = mode
-    insertOne = try db.connection.prepare(EventColumns.insertSQL)
-    insertChunk = try db.connection.prepare(EventColumns.insertSQL(rows: Self.chunkRows))
+    sqlite = try db.connection.sqlite(for: "this import")
+    insertOne = try sqlite.prepare(EventColumns.insertSQL)
+    insertChunk = try sqlite.prepare(EventColumns.insertSQL(rows: Self.chunkRows))
     pending.reserveCapacity(Self.chunkRows)
   }
 
@@ -65,7 +68,7 @@ final class EventBatchWriter {
     switch mode {
     case .rowByRow:
       guard try db.eventStore.insertImported(row, with: insertOne, values: &values) else { return false }
-      written(&values, seq: db.connection.lastInsertRowID)
+      written(&values, seq: sqlite.lastInsertRowID)
     case .chunks:
       var rowValues: [SQLValue] = []
       EventColumns.values(row, into: &rowValues)
@@ -108,7 +111,7 @@ final class EventBatchWriter {
       return
     }
     // One writer in a transaction: the rows took consecutive sequence numbers.
-    let last = db.connection.lastInsertRowID
+    let last = sqlite.lastInsertRowID
     for index in pending.indices { written(&pending[index], seq: last - Int64(pending.count - 1 - index)) }
     pending.removeAll(keepingCapacity: true)
     pendingContainers.removeAll(keepingCapacity: true)

@@ -90,7 +90,7 @@ final class ImportFacts: AcceptanceContext {
     maxBoxes = max(2, options.maxBoxes)
     maxShipments = max(2, options.maxShipments)
     spill = dryRun ? try BoxSpill() : nil
-    idExists = try db.connection.prepare("SELECT 1 FROM events WHERE id = ?")
+    idExists = try db.connection.sqlite(for: "this import").prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.networkStore.routes() { routes[route.code] = route }
     hasExportDeclarations = try db.customsStore.hasExportDeclarations()
   }

@@ -1,0 +1,116 @@
+import CorridorModel
+import SQLite
+
+/// The SQL connection the stores run their statements on: SQLite's `Connection`, or a session
+/// with PostgreSQL (CorridorStorePostgres). A store's SQL is written once, in what both engines
+/// read alike (`?` placeholders, `ON CONFLICT`, `RETURNING`, `coalesce`, quoted camelCase
+/// aliases); `dialect` answers the few places where they differ. Rows come back as SQLite's
+/// `Row` on both, so that every read decodes by name through the same checked accessors.
+package protocol StoreConnection: AnyObject {
+  /// How `audit verify` and the audit entries' states read this engine.
+  associatedtype Audit: AuditSource
+  var dialect: SQLDialect { get }
+  var auditSource: Audit { get }
+  /// Runs statements without arguments (schema scripts, pragmas).
+  func execute(_ sql: String) throws
+  func execute(_ sql: String, _ arguments: [SQLValue]) throws
+  func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [Row]
+  func row(_ sql: String, _ arguments: [SQLValue]) throws -> Row?
+  func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]]
+  func fetchOne(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLValue]?
+  /// Calls `body` with each row of a query built for the occasion (filters, limits), on a
+  /// statement of its own: not kept in SQLite's statement cache, which built texts would grow
+  /// without bound, and free for `body` to run other queries.
+  func stream(_ sql: String, _ arguments: [SQLValue], _ body: (Row) throws -> Void) throws
+  /// The same for a fixed text, run many times (SQLite keeps it prepared).
+  func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (Row) throws -> Void) throws
+  /// A transaction committed when `commit` accepts the body's result (rolled back otherwise or
+  /// when it throws); inside another transaction, a savepoint. A write (`.immediate`) holds the
+  /// ledger's write lock from its start on both engines: one writer at a time, as the audit
+  /// chain is one sequence.
+  func transaction<T>(_ kind: Connection.TransactionKind, committingIf commit: (T) -> Bool, _ body: () throws -> T) throws -> T
+  /// A savepoint inside the caller's transaction: a body that throws undoes only its own work.
+  func savepoint<T>(_ body: () throws -> T) throws -> T
+}
+
+extension StoreConnection {
+  package func rows(_ sql: String) throws -> [Row] { try rows(sql, []) }
+  package func row(_ sql: String) throws -> Row? { try row(sql, []) }
+  package func fetchAll(_ sql: String) throws -> [[SQLValue]] { try fetchAll(sql, []) }
+  package func fetchOne(_ sql: String) throws -> [SQLValue]? { try fetchOne(sql, []) }
+
+  /// The first column of the first row as an integer (counts, flags), or nil.
+  package func scalarInt(_ sql: String, _ arguments: [SQLValue] = []) throws -> Int64? { try fetchOne(sql, arguments)?.first?.int64 }
+
+  /// The first column of the first row as text, or nil.
+  package func scalarText(_ sql: String, _ arguments: [SQLValue] = []) throws -> String? { try fetchOne(sql, arguments)?.first?.text }
+
+  @discardableResult
+  package func transaction<T>(_ kind: Connection.TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+    try transaction(kind, committingIf: { _ in true }, body)
+  }
+
+  package func transaction<T>(committingIf commit: (T) -> Bool, _ body: () throws -> T) throws -> T {
+    try transaction(.immediate, committingIf: commit, body)
+  }
+
+  /// The SQLite connection under the store, for what only SQLite does (its bulk import's prepared
+  /// statements, its backup API, its pragmas); on another engine `feature` is refused by name.
+  package func sqlite(for feature: String) throws -> Connection {
+    guard let connection = self as? Connection else {
+      throw CorridorError(.usage, "\(feature) needs a SQLite ledger; this one is on \(dialect.engineName)")
+    }
+    return connection
+  }
+}
+
+/// Where the two engines' SQL differs, said once.
+package enum SQLDialect: Sendable {
+  case sqlite
+  case postgresql
+
+  package var engineName: String {
+    switch self {
+    case .sqlite: "SQLite"
+    case .postgresql: "PostgreSQL"
+    }
+  }
+
+  /// SQLite's `INDEXED BY index` where its planner needs telling (each use says why);
+  /// PostgreSQL plans from its statistics and has no such clause.
+  package func indexedBy(_ index: String) -> String {
+    switch self {
+    case .sqlite: "INDEXED BY \(index)"
+    case .postgresql: ""
+    }
+  }
+
+  /// A join SQLite's planner keeps in the written order (its `CROSS JOIN`, where a use says
+  /// why); PostgreSQL's `CROSS JOIN` takes no `ON`, and it plans the order itself.
+  package var orderedJoin: String {
+    switch self {
+    case .sqlite: "CROSS JOIN"
+    case .postgresql: "JOIN"
+    }
+  }
+
+  /// The values of `expression` in a group joined by `separator` (a SQL string literal):
+  /// SQLite's `group_concat` (`string_agg` arrived in SQLite 3.44; Debian 12 has 3.40).
+  package func groupConcat(_ expression: String, separator: String, distinct: Bool = false) -> String {
+    switch self {
+    case .sqlite: "group_concat(\(distinct ? "DISTINCT " : "")\(expression), \(separator))"
+    case .postgresql: "string_agg(\(distinct ? "DISTINCT " : "")CAST(\(expression) AS TEXT), \(separator))"
+    }
+  }
+}
+
+extension Connection: StoreConnection {
+  package var dialect: SQLDialect { .sqlite }
+  package var auditSource: SQLiteAuditSource { SQLiteAuditSource(connection: self) }
+
+  package func stream(_ sql: String, _ arguments: [SQLValue], _ body: (Row) throws -> Void) throws {
+    let statement = try prepare(sql)
+    try statement.bind(arguments)
+    try statement.forEachNamedRow(body)
+  }
+}
