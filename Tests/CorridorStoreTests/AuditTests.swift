@@ -34,7 +34,7 @@ func auditedJourney() throws -> Journey {
   /// before: SQLite itself is the reference here, on text with every kind of character.
   @Test func listFieldsRenderAsSQLitesJSONFunctionsDid() throws {
     let db = try freshDatabase()
-    let c = db.connection
+    let c = try db.connection.sqlite(for: "this test")
     try c.execute("CREATE TEMP TABLE t(k TEXT, seq INTEGER, a INTEGER, b TEXT, c TEXT)")
     let texts = [
       "plain", "quote \" and backslash \\", "tab\tnewline\ncr\rformfeed\u{0C}backspace\u{08}", "bell\u{07} unit\u{1F} nul-free",

@@ -13,7 +13,7 @@ extension CustomsStore: ClearanceReading {
         case .office: "d.office"
         case .commodity: "s.commodity"
         case .route: "s.route"
-        case .month: "strftime('%Y-%m', d.declared_at_ms / 1000, 'unixepoch')"
+        case .month: connection.dialect.utcMonth(ofMilliseconds: "d.declared_at_ms")
         }
       var arguments: [SQLValue] = [SQLValue(from?.startMilliseconds), SQLValue(to.map { $0.adding(days: 1).startMilliseconds })]
       var scope = ""
@@ -27,9 +27,9 @@ extension CustomsStore: ClearanceReading {
           SELECT \(group) AS grp, d.declared_at_ms,
             CASE WHEN d.status IN ('released', 'closed') THEN
               (SELECT MAX(h.at_ms) FROM declaration_history h WHERE h.declaration = d.number AND h.status = 'released') END AS released_ms,
-            (SELECT group_concat(DISTINCT h.check_kind) FROM declaration_history h
+            (SELECT \(connection.dialect.groupConcat("h.check_kind", separator: "','", distinct: true)) FROM declaration_history h
               WHERE h.declaration = d.number AND h.check_kind IS NOT NULL) AS checks,
-            (SELECT group_concat(h.outcome) FROM declaration_history h WHERE h.declaration = d.number AND h.outcome IS NOT NULL) AS outcomes,
+            (SELECT \(connection.dialect.groupConcat("h.outcome", separator: "','")) FROM declaration_history h WHERE h.declaration = d.number AND h.outcome IS NOT NULL) AS outcomes,
             EXISTS (SELECT 1 FROM declaration_history h WHERE h.declaration = d.number AND h.status = 'detained') AS detained,
             EXISTS (SELECT 1 FROM declaration_boxes b WHERE b.declaration = d.number AND b.status = 'seized') AS seized,
             d.status = 'rejected' AS rejected

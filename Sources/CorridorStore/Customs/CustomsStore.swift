@@ -325,13 +325,14 @@ extension CustomsStore {
     var items: [ExceptionItem] = []
     for row in try connection.rows(
       """
-      SELECT d.number, d.shipment, d.office, d.status, d.declared_at_ms, d.declared_at_offset_minutes,
-        d.status IN ('summary', 'declared', 'accepted', 'selected', 'inspected', 'detained') AND d.declared_at_ms <= ?1 AS is_open,
-        d.mode = 'two-step' AND d.completed_at_ms IS NULL AND d.status <> 'rejected' AND d.declared_at_ms <= ?2 AS is_overdue,
-        (SELECT container FROM declaration_boxes b WHERE b.declaration = d.number ORDER BY seq LIMIT 1) AS container
-      FROM declarations d
+      SELECT * FROM (
+        SELECT d.number, d.shipment, d.office, d.status, d.declared_at_ms, d.declared_at_offset_minutes,
+          d.status IN ('summary', 'declared', 'accepted', 'selected', 'inspected', 'detained') AND d.declared_at_ms <= ?1 AS is_open,
+          d.mode = 'two-step' AND d.completed_at_ms IS NULL AND d.status <> 'rejected' AND d.declared_at_ms <= ?2 AS is_overdue,
+          (SELECT container FROM declaration_boxes b WHERE b.declaration = d.number ORDER BY seq LIMIT 1) AS container
+        FROM declarations d) flagged
       WHERE is_open OR is_overdue
-      ORDER BY d.declared_at_ms, d.number
+      ORDER BY declared_at_ms, number
       """, [.integer(open), .integer(due)])
     {
       let number = try row.text("number")

@@ -94,11 +94,20 @@ package enum SQLDialect: Sendable {
     }
   }
 
+  /// The UTC month (`YYYY-MM`) of a time in milliseconds since 1970.
+  package func utcMonth(ofMilliseconds expression: String) -> String {
+    switch self {
+    case .sqlite: "strftime('%Y-%m', \(expression) / 1000, 'unixepoch')"
+    case .postgresql: "to_char(to_timestamp(\(expression) / 1000) AT TIME ZONE 'UTC', 'YYYY-MM')"
+    }
+  }
+
   /// The values of `expression` in a group joined by `separator` (a SQL string literal):
-  /// SQLite's `group_concat` (`string_agg` arrived in SQLite 3.44; Debian 12 has 3.40).
+  /// SQLite's `group_concat` (`string_agg` arrived in SQLite 3.44; Debian 12 has 3.40), whose
+  /// `DISTINCT` form takes no separator and joins with a comma: `distinct` needs `','`.
   package func groupConcat(_ expression: String, separator: String, distinct: Bool = false) -> String {
     switch self {
-    case .sqlite: "group_concat(\(distinct ? "DISTINCT " : "")\(expression), \(separator))"
+    case .sqlite: distinct ? "group_concat(DISTINCT \(expression))" : "group_concat(\(expression), \(separator))"
     case .postgresql: "string_agg(\(distinct ? "DISTINCT " : "")CAST(\(expression) AS TEXT), \(separator))"
     }
   }

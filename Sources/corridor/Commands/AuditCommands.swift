@@ -88,7 +88,8 @@ extension Corridor.Audit {
       case .sqlite(let db):
         manifest = try db.auditTrail.exportAudit(from: from, to: to, format: format, to: file, manifest: manifestFile)
       case .postgres(let session):
-        manifest = try PostgresLedger.exportAudit(session, from: from, to: to, format: format, to: file, manifest: manifestFile)
+        manifest = try PostgresLedger.exportAudit(
+          session, from: from, to: to, format: format, to: file, manifest: manifestFile, clock: try commandClock())
       }
       Console.line(
         "exported \(manifest.entries) entries (\(manifest.firstSeq.map(String.init) ?? "-")…\(manifest.lastSeq.map(String.init) ?? "-")) to \(out); sha256 \(manifest.sha256); manifest \(out).manifest.json"

@@ -167,6 +167,8 @@ extension Corridor.Import {
     }
 
     func run() throws {
+      // SQLite only so far: a PostgreSQL URL is refused before the input is read.
+      _ = try database.sqlitePath()
       let input = try CommandInput(file)
       let db = try database.open()
       let byName: EventFileFormat = [".ndjson", ".jsonl", ".json"].contains { file.lowercased().hasSuffix($0) } ? .ndjson : .csv
@@ -215,6 +217,8 @@ extension Corridor.Import {
     }
 
     func run() throws {
+      // SQLite only so far: a PostgreSQL URL is refused before the input is read.
+      _ = try database.sqlitePath()
       let input = try CommandInput(file)
       let db = try database.open()
       let handle = try InputFile.open(input.path, name: input.display)
@@ -243,6 +247,8 @@ extension Corridor.Import {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
+      // SQLite only so far: a PostgreSQL URL is refused before the input is read.
+      _ = try database.sqlitePath()
       let input = try CommandInput(file)
       let db = try database.open()
       let summary = try db.customsStore.importResponses(

@@ -61,7 +61,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
       try output.emit(

@@ -81,7 +81,7 @@ struct LedgerOptions: ParsableArguments {
   /// The ledger opened on its engine and migrated, each migration applied told on stderr.
   func open() throws -> OpenLedger {
     switch try location() {
-    case .sqlite(let path): .sqlite(try CorridorDatabase(path: path, mode: .existing, notice: Console.notice))
+    case .sqlite(let path): .sqlite(try CorridorDatabase(path: path, mode: .existing, clock: try commandClock(), notice: Console.notice))
     case .postgres(let location): .postgres(try PostgresLedger.open(location, notice: Console.notice))
     }
   }
@@ -103,7 +103,7 @@ struct LedgerOptions: ParsableArguments {
 /// URL shown without its password.
 func sqliteOnly(_ url: String, named option: String) -> ValidationError {
   ValidationError(
-    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL: init, db migrate, status, check, copy and backup, and audit verify, checkpoint, log and export (docs/postgres.md)"
+    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL so far: init, db, container, shipment, event record and retract, track, tariff, policy, fx, cost, emissions, free-time, report (but transit), export events, subscription alerts and audit (docs/postgres.md)"
   )
 }
 
