@@ -23,17 +23,17 @@ import Testing
       let clock = ["CORRIDOR_OPERATOR": "cookbook", "CORRIDOR_NOW": "2025-06-01T00:00:00Z"]
       let lite = try CLI.run(step.arguments, environment: clock.merging(["CORRIDOR_DB": file]) { $1 }, cwd: liteFolder)
       let pg = try CLI.run(step.arguments, environment: clock.merging(["CORRIDOR_DB": url]) { $1 }, cwd: pgFolder)
-      let where_ = "README.md:\(step.line): corridor \(step.arguments.joined(separator: " "))"
-      #expect(!pg.stdout.contains(secret) && !pg.stderr.contains(secret), "\(where_): the password was printed")
+      let site = "README.md:\(step.line): corridor \(step.arguments.joined(separator: " "))"
+      #expect(!pg.stdout.contains(secret) && !pg.stderr.contains(secret), "\(site): the password was printed")
       if let command = step.arguments.first, Self.sqliteOnly.contains(command) {
-        #expect(pg.status == 64 && pg.stderr.contains("runs on SQLite only so far"), "\(where_): \(pg.stderr)")
+        #expect(pg.status == 64 && pg.stderr.contains("runs on SQLite only so far"), "\(site): \(pg.stderr)")
         continue
       }
-      #expect(lite.status == step.expectedStatus, "\(where_) on SQLite: \(lite.stderr)")
-      #expect(pg.status == lite.status, "\(where_) on PostgreSQL exited \(pg.status): \(pg.stderr)")
+      #expect(lite.status == step.expectedStatus, "\(site) on SQLite: \(lite.stderr)")
+      #expect(pg.status == lite.status, "\(site) on PostgreSQL exited \(pg.status): \(pg.stderr)")
       func masked(_ text: String, _ name: String) -> String { text.replacingOccurrences(of: name, with: "LEDGER") }
-      #expect(masked(pg.stdout, redacted) == masked(lite.stdout, file), "\(where_): stdout differs")
-      #expect(masked(pg.stderr, redacted) == masked(lite.stderr, file), "\(where_): stderr differs")
+      #expect(masked(pg.stdout, redacted) == masked(lite.stdout, file), "\(site): stdout differs")
+      #expect(masked(pg.stderr, redacted) == masked(lite.stderr, file), "\(site): stderr differs")
       compared += 1
     }
     #expect(compared >= 40)
