@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
   /// "Now" for everything the server does: recording, delivery times and retries, error bodies.
   public var clock: CorridorModel.Clock = .system
 
+  /// How to open the ledger when it is not the SQLite file at `databasePath` (then only its name
+  /// in messages): PostgreSQL's `PostgresLedger.opener`.
+  public var open: ServerDatabase.Opener?
+
   public init(databasePath: String) { self.databasePath = databasePath }
 
   var callbackPolicy: CallbackPolicy { CallbackPolicy(allowedHosts: callbackAllow, allowPrivate: callbackAllowPrivate) }
@@ -49,8 +53,8 @@ public enum CorridorServer {
   ) throws -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     let database = try ServerDatabase(
-      path: configuration.databasePath, readers: configuration.readers, clock: configuration.clock, notice: notice,
-      onGroup: metrics.groupCommit)
+      name: configuration.databasePath, open: configuration.open ?? ServerDatabase.sqlite(configuration.databasePath, clock: configuration.clock),
+      readers: configuration.readers, clock: configuration.clock, notice: notice, onGroup: metrics.groupCommit)
     let signingKey = try database.writeNow { try $0.accessStore.cursorSigningKey() }
     let router = Router(context: CorridorRequestContext.self)
     let routes = RouteTable()

@@ -89,7 +89,30 @@ struct DeliveryService: Service {
     }
   }
 
-  func deliver(_ batch: DueDelivery) async {
+  /// Delivers a subscription's next batch, if this server holds (or can take) the
+  /// subscription's lease: with several servers on one ledger, one at a time sends a
+  /// subscription's notifications, in order. With the lease held the batch is read again, since
+  /// another server may have sent part of what `candidate` saw before its lease ran out.
+  func deliver(_ candidate: DueDelivery) async {
+    let now = clock.now().milliseconds
+    let batch: DueDelivery
+    do {
+      let until = now + settings.lease.milliseconds
+      guard
+        try await database.write({
+          try $0.outbox.lease(candidate.subscriptionID, holder: settings.holder, nowMilliseconds: now, untilMilliseconds: until)
+        })
+      else { return }
+      guard
+        let fresh = try await database.read({
+          try $0.outbox.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize, only: candidate.subscriptionID)
+        }).first
+      else { return }
+      batch = fresh
+    } catch {
+      logger.error("delivery: subscription \(candidate.subscriptionID): cannot take its lease: \(error)")
+      return
+    }
     let failure = await send(batch)
     metrics.delivery(subscription: batch.subscriptionID, failed: failure != nil, notifications: batch.outboxIDs.count)
     let unrecorded = state.unrecorded(batch.subscriptionID)
@@ -273,6 +296,13 @@ public struct DeliverySettings: Sendable {
   /// How often open stays are looked at for free-time alerts (a day's granularity needs no
   /// more; the 10M-event year's open stays take about a second to find).
   public var freeTimeSweep: Duration = .seconds(600)
+  /// How long this server's hold on a subscription's deliveries lasts (renewed with each batch):
+  /// longer than `timeout`, so it never runs out while a batch is being sent. When several
+  /// servers share the ledger, a server that stops leaves its subscriptions to the others after
+  /// this long.
+  public var lease: Duration = .seconds(30)
+  /// This server among those that share the ledger, in the leases it holds.
+  public var holder = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
 
   public init() {}
 

@@ -109,4 +109,16 @@ extension PostgresLedger {
   }
 }
 
+extension PostgresLedger {
+  /// How `corridor serve` opens its connections to the ledger at `location`: the writer migrates
+  /// it first; each reader is a session of its own.
+  public static func opener(_ location: PostgresLocation, clock: Clock) -> ServerDatabase.Opener {
+    { migrate, notice in
+      migrate
+        ? try database(location, clock: clock, notice: notice)
+        : CorridorDatabase(connection: PostgresStoreConnection(try PostgresSession(location)), name: location.description, clock: clock)
+    }
+  }
+}
+
 extension PostgresFailure: EngineFailure {}

@@ -17,7 +17,7 @@ import Testing
     defer { TestPostgres.drop(location) }
     let session = try PostgresSession(location)
     let migrator = PostgresMigrator()
-    #expect(try migrator.migrate(session).count == 26)
+    #expect(try migrator.migrate(session).count == 27)
     #expect(try migrator.migrate(session).isEmpty)
     #expect(try migrator.status(session).allSatisfy { $0.appliedAt != nil })
 

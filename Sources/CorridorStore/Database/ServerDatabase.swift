@@ -13,8 +13,11 @@ import Synchronization
 /// Connections are not Sendable. Each one lives inside its own `Mutex` and is only ever touched
 /// inside it, so the compiler checks that no two threads use one at once (no `@unchecked`).
 public final class ServerDatabase: Sendable {
+  /// The ledger's name in messages (a path, or a URL without its password).
   public let path: String
   package let clock: Clock
+  /// Opens another connection to the same ledger (`migrate`: apply pending migrations first).
+  private let open: Opener
   private let writer: Mutex<CorridorDatabase>
   /// The read connections, each in its own lock; `idle` lists those free to take.
   private let readers: [Locked]
@@ -28,16 +31,35 @@ public final class ServerDatabase: Sendable {
   /// server's metrics).
   private let onGroup: @Sendable (_ size: Int, _ waiting: Int) -> Void
 
-  /// Opens the writer (applying pending migrations) and `readers` read connections.
-  public init(
+  /// How the server opens a connection to its ledger: SQLite's file here, PostgreSQL's session
+  /// from CorridorStorePostgres (`PostgresLedger.opener`). Called with whether to migrate (the
+  /// writer, once) and what to tell of each migration.
+  public typealias Opener = @Sendable (_ migrate: Bool, _ notice: @Sendable (String) -> Void) throws -> sending CorridorDatabase
+
+  /// The SQLite file at `path`, opened with `clock`.
+  public static func sqlite(_ path: String, clock: Clock) -> Opener {
+    { migrate, notice in try CorridorDatabase(path: path, mode: .existing, migrate: migrate, clock: clock, notice: notice) }
+  }
+
+  /// Opens the SQLite file at `path`: see `init(name:open:…)`.
+  public convenience init(
     path: String, readers: Int = 4, clock: Clock = .system, notice: @Sendable (String) -> Void = { _ in },
     onGroup: @escaping @Sendable (_ size: Int, _ waiting: Int) -> Void = { _, _ in }
   ) throws {
-    self.path = path
+    try self.init(name: path, open: Self.sqlite(path, clock: clock), readers: readers, clock: clock, notice: notice, onGroup: onGroup)
+  }
+
+  /// Opens the writer (applying pending migrations) and `readers` read connections.
+  public init(
+    name: String, open: @escaping Opener, readers: Int = 4, clock: Clock = .system, notice: @Sendable (String) -> Void = { _ in },
+    onGroup: @escaping @Sendable (_ size: Int, _ waiting: Int) -> Void = { _, _ in }
+  ) throws {
+    path = name
+    self.open = open
     self.clock = clock
     self.onGroup = onGroup
-    writer = Mutex(try CorridorDatabase(path: path, mode: .existing, clock: clock, notice: notice))
-    self.readers = try (0..<readers).map { _ in Locked(try CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock)) }
+    writer = Mutex(try open(true, notice))
+    self.readers = try (0..<readers).map { _ in Locked(try open(false, { _ in })) }
     idle = Mutex(Array(0..<readers))
     // One thread per core: more only switch between each other (measured: 4 threads on 2 cores
     // gave 5,300 reads/s and a p99 of 23 ms at 64 connections, 2 threads 6,000 and 17–19 ms).
@@ -51,7 +73,7 @@ public final class ServerDatabase: Sendable {
   public func read<T: Sendable>(_ body: @escaping @Sendable (CorridorDatabase) throws -> T) async throws -> T {
     try await threads.runIfActive { [self] in
       guard let index = idle.withLock({ $0.popLast() }) else {
-        return try body(try CorridorDatabase(path: path, mode: .existing, migrate: false, clock: clock))
+        return try body(try open(false, { _ in }))
       }
       defer { idle.withLock { $0.append(index) } }
       return try readers[index].connection.withLock { db in try body(db) }

@@ -172,14 +172,19 @@ extension Outbox {
   /// events go out in the order they were recorded, so a row waiting for its retry holds back
   /// the rows behind it.
   /// Subscriptions in `skipping` (a delivery under way, or held back) are left out.
-  public func dueDeliveries(nowMilliseconds: Int64, batchSize: Int = 100, skipping: Set<String> = []) throws -> [DueDelivery] {
+  /// `only`: that subscription's batch alone (read again once its lease is held).
+  public func dueDeliveries(
+    nowMilliseconds: Int64, batchSize: Int = 100, skipping: Set<String> = [], only: String? = nil
+  ) throws -> [DueDelivery] {
     try mapSQLiteErrors {
+      var conditions = Conditions("o.delivered_at IS NULL", "k.revoked_at IS NULL")
+      conditions.add("o.subscription_id = ?", SQLValue(only))
       let heads = try connection.rows(
         """
         SELECT o.subscription_id, MIN(o.id) AS head FROM outbox o
         JOIN subscriptions s ON s.id = o.subscription_id JOIN api_keys k ON k.name = s.owner
-        WHERE o.delivered_at IS NULL AND k.revoked_at IS NULL GROUP BY o.subscription_id
-        """)
+        \(conditions.sql) GROUP BY o.subscription_id
+        """, conditions.arguments)
       var due: [DueDelivery] = []
       for head in heads {
         let id = try head.text("subscription_id")
@@ -212,6 +217,32 @@ extension Outbox {
             outboxIDs: try taken.map { try $0.int64("outbox_id") }, payload: payload, attempts: Int(try first.int64("attempts"))))
       }
       return due
+    }
+  }
+
+  /// Takes or renews the lease on a subscription's deliveries for `holder` (a server) until
+  /// `untilMilliseconds`: true when `holder` has it, false while another server's lease runs.
+  /// One statement, so two servers asking at once cannot both win (migration 0027).
+  public func lease(_ subscription: String, holder: String, nowMilliseconds: Int64, untilMilliseconds: Int64) throws -> Bool {
+    try mapSQLiteErrors {
+      try connection.transaction {
+        try connection.row(
+          """
+          INSERT INTO delivery_leases(subscription_id, holder, expires_ms) VALUES (?1, ?2, ?3)
+          ON CONFLICT(subscription_id) DO UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms
+          WHERE delivery_leases.holder = excluded.holder OR delivery_leases.expires_ms <= ?4
+          RETURNING holder
+          """, [.text(subscription), .text(holder), .integer(untilMilliseconds), .integer(nowMilliseconds)]) != nil
+      }
+    }
+  }
+
+  /// Who holds each subscription's delivery lease, and until when (for tests and operators).
+  public func leases() throws -> [(subscription: String, holder: String, expiresMilliseconds: Int64)] {
+    try mapSQLiteErrors {
+      try connection.rows("SELECT subscription_id, holder, expires_ms FROM delivery_leases ORDER BY subscription_id").map {
+        row throws(RowDecodingError) in (try row.text("subscription_id"), try row.text("holder"), try row.int64("expires_ms"))
+      }
     }
   }
 

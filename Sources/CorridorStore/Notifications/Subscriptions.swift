@@ -151,6 +151,7 @@ extension AccessStore {
       try connection.transaction {
         guard try subscription(id: id, visibleTo: key) != nil else { return false }
         try connection.execute("DELETE FROM subscriptions WHERE id = ?", [.text(id)])
+        try connection.execute("DELETE FROM delivery_leases WHERE subscription_id = ?", [.text(id)])
         try db.auditTrail.audit(action: "delete", entity: "subscription", key: id, operator: op)
         return true
       }

@@ -103,7 +103,7 @@ struct LedgerOptions: ParsableArguments {
 /// URL shown without its password.
 func sqliteOnly(_ url: String, named option: String) -> ValidationError {
   ValidationError(
-    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL so far: init, db, container, shipment, event record and retract, track, tariff, policy, fx, cost, emissions, free-time, report (but transit), export events, subscription alerts and audit (docs/postgres.md)"
+    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL so far: init, db, container, shipment, event record and retract, track, tariff, policy, fx, cost, emissions, free-time, report (but transit), export events, apikey, subscription, audit and serve (docs/postgres.md)"
   )
 }
 
