@@ -1,6 +1,7 @@
 -- wrk: each request POSTs one new estimated event (EST: no sequence rule applies, so every
 -- request records exactly one event) for one of the containers in $BOXES (comma-separated, taken
--- in turn, as many terminals report many boxes); times differ per request.
+-- in turn, as many terminals report many boxes); times differ per request, and per wrk when each
+-- is given its own $OFFSET (several wrk at once against several servers).
 counter = 0
 -- `thread_id` is set per thread by setup() (a global of that thread's Lua state: no local here).
 local threads = {}
@@ -14,7 +15,7 @@ end
 
 function request()
   counter = counter + 1
-  local minute = thread_id * 1000000 + counter
+  local minute = (tonumber(os.getenv("OFFSET") or "0") * 16 + thread_id) * 1000000 + counter
   local at = os.date("!%Y-%m-%dT%H:%M:00Z", 1893456000 + minute * 60)
   local body = '[{"eventType":"EQUIPMENT","equipmentEventTypeCode":"INSP","eventClassifierCode":"EST","eventDateTime":"'
     .. at .. '","equipmentReference":"' .. boxes[counter % #boxes + 1] .. '","eventLocation":{"UNLocationCode":"CNCQI"}}]'

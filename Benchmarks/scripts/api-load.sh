@@ -32,13 +32,7 @@ wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" --latency -H "Authorization: Bearer $KEY" "
 
 echo "== 2. POST /corridor/v1/events, one event per request (16 connections, ${SECONDS_PER_RUN}s)"
 # The containers of the open shipments: estimates go on them without a sequence rule.
-BOXES=$("$BIN" shipment list --db "$DB" --format csv | awk -F, '$4=="booked"||$4=="in-transit"{print $1}' |
-  while read -r ref; do "$BIN" shipment show "$ref" --db "$DB" --format json; done |
-  python3 -c 'import json,sys; d=json.JSONDecoder(); t=sys.stdin.read(); i=0; out=[]
-while i < len(t):
-    if t[i].isspace(): i += 1; continue
-    o, i = d.raw_decode(t, i); out += [c["container"] for c in o["containers"]]
-print(",".join(out))')
+BOXES=$(open_boxes "$DB")
 echo "posting to $(echo "$BOXES" | tr , '\n' | wc -l) containers of the open shipments"
 BEFORE=$(sqlite3 "$DB" "SELECT COUNT(*) FROM events")
 BOXES=$BOXES KEY=$KEY wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --latency -s Benchmarks/load/post-event.lua "$URL" >"$WORK/post.txt"

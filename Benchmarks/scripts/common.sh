@@ -15,3 +15,15 @@ else
   fi
   BIN=$(swift build -c release --show-bin-path)/corridor
 fi
+
+# The containers of the demo's open shipments, comma-separated: estimated events go on them
+# without a sequence rule (Benchmarks/load/post-event.lua posts them).
+open_boxes() {
+  "$BIN" shipment list --db "$1" --format csv | awk -F, '$4=="booked"||$4=="in-transit"{print $1}' |
+    while read -r ref; do "$BIN" shipment show "$ref" --db "$1" --format json; done |
+    python3 -c 'import json,sys; d=json.JSONDecoder(); t=sys.stdin.read(); i=0; out=[]
+while i < len(t):
+    if t[i].isspace(): i += 1; continue
+    o, i = d.raw_decode(t, i); out += [c["container"] for c in o["containers"]]
+print(",".join(out))'
+}

@@ -89,11 +89,12 @@ extension AuditTrail {
   /// `AuditReader.verify` on this ledger.
   public func verifyAudit(anchor: AuditAnchor? = nil, sinceCheckpoint: Bool = false) throws -> AuditVerification {
     try mapSQLiteErrors {
+      let reader = try reader()
       // Sorting a table by an audited key expression (an assignment's `shipment/container`) may
       // need a temporary index as large as the table: on disk, not in memory, for a verify.
       try connection.execute("PRAGMA temp_store = FILE")
       defer { try? connection.execute("PRAGMA temp_store = MEMORY") }
-      return try reader().verify(anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: db.path)
+      return try reader.verify(anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: db.path)
     }
   }
 }

@@ -26,8 +26,9 @@ extension CorridorDatabase {
   }
 }
 
-/// An open Corridor database: a SQLite connection whose schema this binary has checked and
-/// brought up to date.
+/// An open Corridor ledger: a connection (a SQLite file, or a PostgreSQL database through
+/// CorridorStorePostgres) whose schema this binary has checked and brought up to date, and the
+/// stores over it.
 public final class CorridorDatabase {
   package let connection: any StoreConnection
   public let path: String
