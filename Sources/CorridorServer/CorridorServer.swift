@@ -29,6 +29,11 @@ public struct ServerConfiguration: Sendable {
   /// Largest request body accepted; larger is 413 with a DCSA error body.
   public var maxBodyBytes = 1 << 20
   public var readers = 4
+  /// The threads that run reads and writes (nil: one per core, at least two: SQLite's work is
+  /// the CPU's). A server on PostgreSQL waits on the network for each answer, and a waiting
+  /// thread holds no core: more threads keep reads from queuing behind each other and writes
+  /// behind reads (`PostgresLedger.serverThreads`).
+  public var threads: Int?
   /// A connection idle this long is closed.
   public var idleTimeout: Duration = .seconds(30)
   public var delivery = DeliverySettings()
@@ -54,7 +59,8 @@ public enum CorridorServer {
     let metrics = ServerMetrics()
     let database = try ServerDatabase(
       name: configuration.databasePath, open: configuration.open ?? ServerDatabase.sqlite(configuration.databasePath, clock: configuration.clock),
-      readers: configuration.readers, clock: configuration.clock, notice: notice, onGroup: metrics.groupCommit)
+      readers: configuration.readers, threads: configuration.threads, clock: configuration.clock, notice: notice,
+      onGroup: metrics.groupCommit)
     let signingKey = try database.writeNow { try $0.accessStore.cursorSigningKey() }
     let router = Router(context: CorridorRequestContext.self)
     let routes = RouteTable()

@@ -31,25 +31,34 @@ final class ETARefresher: Sendable {
       state.running = true
       return true
     }
-    if start { Task { await run() } }
+    if start { refresh(failures: 0) }
   }
 
-  private func run() async {
-    repeat {
-      do {
-        let done = try await database.write { try $0.etaStore.refresh() }
+  /// One refresh on the writer, queued like any write but not awaited: it runs on the writer's
+  /// threads, never waiting for Swift's cooperative pool (a process whose pool is busy, as a
+  /// test run's is, would otherwise hold the ETA back). Then again if events came meanwhile.
+  private func refresh(failures: Int) {
+    database.writeInBackground({ try $0.etaStore.refresh() }) { [self] outcome in
+      var failures = failures
+      switch outcome {
+      case .success(let done):
         if done.published > 0 { logger.info("eta: \(done.published) estimated arrivals published") }
-      } catch {
-        // The watermark stayed where it was: the next refresh catches up.
+        failures = 0
+      case .failure(let error):
+        // The watermark stayed where it was: tried again at once, a few times, rather than only
+        // at the next write, which may not come soon.
         logger.warning("eta: the summaries were not brought up to date: \(error)")
+        failures += 1
       }
-    } while state.withLock { state in
-      if state.again {
-        state.again = false
-        return true
+      let again = state.withLock { state in
+        if state.again || (failures > 0 && failures < 5) {
+          state.again = false
+          return true
+        }
+        state.running = false
+        return false
       }
-      state.running = false
-      return false
+      if again { refresh(failures: failures) }
     }
   }
 }

@@ -297,7 +297,10 @@ final class PostgresSide: LedgerSide {
   func clear(_ table: String) throws { try session.execute("DELETE FROM \(table)") }
   func write(_ table: TableShape, _ rows: [[SQLValue]]) throws { try session.copy(into: table.name, columns: table.columns, rows: rows) }
 
-  /// Identity columns continue after the highest copied value.
+  /// Identity columns continue after the highest copied value, and the planner learns what was
+  /// copied (`ANALYZE`): until autovacuum gets to the new rows, a fresh copy has no statistics,
+  /// and the first writes through `serve` were planned blind (a second each, measured with
+  /// `Benchmarks/scripts/servers.sh`).
   func finishWrites(_ tables: [TableShape]) throws {
     for row in try session.rows(
       "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'")
@@ -307,5 +310,6 @@ final class PostgresSide: LedgerSide {
         "SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(\(column)) FROM \(table)), 0) + 1, false)",
         [.text(table), .text(column)])
     }
+    _ = try session.rows("ANALYZE")
   }
 }

@@ -110,6 +110,9 @@ extension PostgresLedger {
 }
 
 extension PostgresLedger {
+  /// The threads and read sessions of a server on PostgreSQL (see `ServerConfiguration.threads`).
+  public static let serverThreads = 8
+
   /// How `corridor serve` opens its connections to the ledger at `location`: the writer migrates
   /// it first; each reader is a session of its own.
   public static func opener(_ location: PostgresLocation, clock: Clock) -> ServerDatabase.Opener {

@@ -54,6 +54,6 @@ import Testing
       return !counted.isEmpty
     }
     // Departed Chongqing 2024-03-05 14:00, arrived at Alashankou three days later: 72 h.
-    #expect(counted.map(\.hours) == [72] && counted.map(\.boxes) == [1])
+    #expect(counted.map(\.hours) == [72] && counted.map(\.boxes) == [1], "\(counted)")
   }
 }

@@ -51,6 +51,7 @@ extension Corridor {
       case .postgres(let location):
         configuration = ServerConfiguration(databasePath: location.description)
         configuration.open = PostgresLedger.opener(location, clock: configuration.clock)
+        (configuration.readers, configuration.threads) = (PostgresLedger.serverThreads, PostgresLedger.serverThreads)
       }
       configuration.host = host
       configuration.port = port
