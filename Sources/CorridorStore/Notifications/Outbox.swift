@@ -225,15 +225,13 @@ extension Outbox {
   /// One statement, so two servers asking at once cannot both win (migration 0027).
   public func lease(_ subscription: String, holder: String, nowMilliseconds: Int64, untilMilliseconds: Int64) throws -> Bool {
     try mapSQLiteErrors {
-      try connection.transaction {
-        try connection.row(
-          """
-          INSERT INTO delivery_leases(subscription_id, holder, expires_ms) VALUES (?1, ?2, ?3)
-          ON CONFLICT(subscription_id) DO UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms
-          WHERE delivery_leases.holder = excluded.holder OR delivery_leases.expires_ms <= ?4
-          RETURNING holder
-          """, [.text(subscription), .text(holder), .integer(untilMilliseconds), .integer(nowMilliseconds)]) != nil
-      }
+      try connection.row(
+        """
+        INSERT INTO delivery_leases(subscription_id, holder, expires_ms) VALUES (?1, ?2, ?3)
+        ON CONFLICT(subscription_id) DO UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms
+        WHERE delivery_leases.holder = excluded.holder OR delivery_leases.expires_ms <= ?4
+        RETURNING holder
+        """, [.text(subscription), .text(holder), .integer(untilMilliseconds), .integer(nowMilliseconds)]) != nil
     }
   }
 
