@@ -305,10 +305,10 @@ final class PostgresSide: LedgerSide {
     for row in try session.rows(
       "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'")
     {
-      guard let table = row[0].text, let column = row[1].text else { continue }
-      _ = try session.rows(
-        "SELECT setval(pg_get_serial_sequence($1, $2), coalesce((SELECT max(\(column)) FROM \(table)), 0) + 1, false)",
-        [.text(table), .text(column)])
+      guard let table = row[0].text, let column = row[1].text,
+        let resume = SQLDialect.postgresql.resumeNumbering(of: table, column: column)
+      else { continue }
+      try session.execute(resume)
     }
     _ = try session.rows("ANALYZE")
   }

@@ -79,6 +79,10 @@ final class PostgresStoreConnection: StoreConnection {
 
   func savepoint<T>(_ body: () throws -> T) throws -> T { try savepoint(committingIf: { _ in true }, body) }
 
+  func append(into table: String, columns: [String], rows: [[SQLValue]]) throws {
+    try session.copy(into: table, columns: columns, rows: rows)
+  }
+
   private func savepoint<T>(committingIf keep: (T) -> Bool, _ body: () throws -> T) throws -> T {
     depth += 1
     defer { depth -= 1 }
@@ -124,4 +128,10 @@ extension PostgresLedger {
   }
 }
 
-extension PostgresFailure: EngineFailure {}
+extension PostgresFailure: EngineFailure {
+  /// SQLSTATE class 23 is an integrity constraint violation; 23505, a unique one.
+  package var schemaRefusal: SchemaRefusal? {
+    guard let sqlState, sqlState.hasPrefix("23") else { return nil }
+    return sqlState == "23505" ? .uniqueness : .otherConstraint
+  }
+}

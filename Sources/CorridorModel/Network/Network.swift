@@ -40,13 +40,17 @@ public struct Location: Sendable, Equatable {
     self.nameZh = nameZh
     self.kind = kind
     self.timeZone = timeZone
-    self.latitude = latitude
-    self.longitude = longitude
+    self.latitude = latitude.map(Self.coordinate)
+    self.longitude = longitude.map(Self.coordinate)
     self.aliases = aliases
     self.source = source
   }
 
   public var country: String { code.country }
+
+  /// A latitude or longitude as stored: minus zero (UN/LOCODE's `00000W`) is zero. SQLite stores
+  /// a REAL -0.0 as 0, PostgreSQL keeps the sign, and the audited state must be the same on both.
+  public static func coordinate(_ degrees: Double) -> Double { degrees == 0 ? 0 : degrees }
 }
 
 public struct CorridorInfo: Sendable, Equatable {

@@ -47,4 +47,25 @@ func mapSQLiteErrors<T>(_ body: () throws -> T) throws -> T {
 /// A failure of another engine's connection (PostgreSQL's), which knows its `CorridorError`.
 package protocol EngineFailure: Error {
   var corridorError: CorridorError { get }
+  /// The schema's refusal this failure is, if it is one.
+  var schemaRefusal: SchemaRefusal? { get }
+}
+
+/// A statement the schema refused, whichever engine said so: the import tells a uniqueness
+/// refusal (an id already recorded, which it then looks up) from any other (a row the
+/// validation pass should have refused).
+package enum SchemaRefusal: Sendable {
+  case uniqueness
+  case otherConstraint
+
+  package init?(_ error: any Error) {
+    if let error = error as? SQLiteError {
+      guard error.isConstraintViolation else { return nil }
+      self = error.isUniqueViolation ? .uniqueness : .otherConstraint
+    } else if let error = error as? any EngineFailure, let refusal = error.schemaRefusal {
+      self = refusal
+    } else {
+      return nil
+    }
+  }
 }

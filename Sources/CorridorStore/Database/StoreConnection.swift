@@ -31,6 +31,10 @@ package protocol StoreConnection: AnyObject {
   func transaction<T>(_ kind: Connection.TransactionKind, committingIf commit: (T) -> Bool, _ body: () throws -> T) throws -> T
   /// A savepoint inside the caller's transaction: a body that throws undoes only its own work.
   func savepoint<T>(_ body: () throws -> T) throws -> T
+  /// Appends `rows` (one value a column, in `columns`' order) to `table`, in order: the bulk
+  /// path of an import on an engine without SQLite's prepared multi-row INSERTs. PostgreSQL's is
+  /// `COPY … FROM STDIN`, the fastest way it takes rows; the default is one INSERT a row.
+  func append(into table: String, columns: [String], rows: [[SQLValue]]) throws
 }
 
 extension StoreConnection {
@@ -56,6 +60,11 @@ extension StoreConnection {
 
   /// The SQLite connection under the store, for what only SQLite does (its bulk import's prepared
   /// statements, its backup API, its pragmas); on another engine `feature` is refused by name.
+  package func append(into table: String, columns: [String], rows: [[SQLValue]]) throws {
+    let insert = "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    for row in rows { try execute(insert, row) }
+  }
+
   package func sqlite(for feature: String) throws -> Connection {
     guard let connection = self as? Connection else {
       throw CorridorError(.usage, "\(feature) needs a SQLite ledger; this one is on \(dialect.engineName)")
@@ -73,6 +82,17 @@ package enum SQLDialect: Sendable {
     switch self {
     case .sqlite: "SQLite"
     case .postgresql: "PostgreSQL"
+    }
+  }
+
+  /// After rows were written with their own numbers in `table.column`: PostgreSQL's identity
+  /// sequence moved past the highest, so that the next row without one does not collide;
+  /// nothing on SQLite, which numbers a row after the table's highest anyway.
+  package func resumeNumbering(of table: String, column: String) -> String? {
+    switch self {
+    case .sqlite: nil
+    case .postgresql:
+      "SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), coalesce((SELECT max(\(column)) FROM \(table)), 0) + 1, false)"
     }
   }
 

@@ -60,6 +60,8 @@ enum EventColumns {
 
   /// The columns an INSERT gives (all but `seq`).
   static let written = all.filter { $0.column != "seq" }
+  /// Every column, `seq` too, in `all`'s order: what a `COPY` that numbers its rows gives.
+  static let columns = all.map(\.column)
 
   /// One INSERT of `rows` rows: SQLite opens the table's and its indexes' cursors once for all of
   /// them, which the import's chunks use.

@@ -137,7 +137,7 @@ public struct UNLOCODEImport {
             insert,
             [
               .text(code), .text(f[3]), .text(f[1]), .text(kind(function: f[6]).rawValue), .text(zone),
-              coordinates.map { .real($0.0) } ?? .null, coordinates.map { .real($0.1) } ?? .null,
+              coordinates.map { .real(Location.coordinate($0.0)) } ?? .null, coordinates.map { .real(Location.coordinate($0.1)) } ?? .null,
             ])
           if inserted != nil {
             summary.inserted += 1

@@ -9,9 +9,9 @@ import SQLite
 /// `BoxStops` groups them as they stream by.
 enum TransitQueries {
   /// Arguments: place, route, [party, party].
-  static func stops(party: Bool) -> String {
+  static func stops(party: Bool, dialect: SQLDialect) -> String {
     """
-    SELECT d.shipment, d.container, d.code, d.at_ms FROM events d INDEXED BY events_stops
+    SELECT d.shipment, d.container, d.code, d.at_ms FROM events d \(dialect.indexedBy("events_stops"))
     WHERE d.location = ? AND d.code IN ('ARRI', 'DEPA') AND d.classifier = 'ACT'
       AND d.shipment IN (SELECT ref FROM shipments WHERE route = ?\(party ? " AND ref IN (\(PartyScope.shipments))" : ""))
       AND d.seq NOT IN (SELECT e.seq FROM event_retractions x JOIN events e ON e.id = x.event_id)
@@ -42,12 +42,12 @@ struct BoxStops {
   /// any way starts the next box, read with checks again. `code` is ARRI or DEPA and `at_ms` an
   /// integer by the index's definition and the STRICT table.
   struct Reader {
-    let statement: Statement
+    let statement: any StopRows
     let shipment: Int32, container: Int32, code: Int32, at: Int32
     /// The row after the last box returned, when there is one.
     var pending: Bool
 
-    init(_ statement: Statement) throws {
+    init(_ statement: any StopRows) throws {
       self.statement = statement
       (shipment, container) = (try statement.columnIndex("shipment"), try statement.columnIndex("container"))
       (code, at) = (try statement.columnIndex("code"), try statement.columnIndex("at_ms"))
@@ -79,6 +79,60 @@ struct BoxStops {
   }
 }
 
+/// What `BoxStops.Reader` reads: SQLite's statement, stepped in place over the index, or another
+/// engine's rows fetched whole (`FetchedStops`).
+protocol StopRows: AnyObject {
+  func columnIndex(_ name: String) throws -> Int32
+  func step() throws -> Bool
+  func withRequiredText<R>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R
+  func requiredInt64(at index: Int32) throws -> Int64
+  func text(at index: Int32, equals bytes: [UInt8]) -> Bool
+}
+
+extension Statement: StopRows {}
+
+/// The stops query's rows on PostgreSQL, held in memory (as its other reports are) and read as
+/// SQLite's statement is. Its order is the query's `ORDER BY`, byte order under the `C`
+/// collation docs/postgres.md asks a ledger to be created with, which `BoxStops.precedes` merges by.
+final class FetchedStops: StopRows {
+  private let rows: [[SQLValue]]
+  private let names: [String]
+  private var current = -1
+
+  init(rows: [[SQLValue]], names: [String]) {
+    (self.rows, self.names) = (rows, names)
+  }
+
+  func columnIndex(_ name: String) throws -> Int32 {
+    guard let index = names.firstIndex(of: name) else {
+      throw CorridorError(.internal, "the stops query has no column \(name)")
+    }
+    return Int32(index)
+  }
+
+  func step() throws -> Bool {
+    current += 1
+    return current < rows.count
+  }
+
+  private func value(_ index: Int32) -> SQLValue { rows[current][Int(index)] }
+
+  func withRequiredText<R>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R {
+    guard case .text(let text) = value(index) else { throw CorridorError.damaged(nil, "stops: \(names[Int(index)]) is not text") }
+    return try Array(text.utf8).withUnsafeBufferPointer(body)
+  }
+
+  func requiredInt64(at index: Int32) throws -> Int64 {
+    guard case .integer(let number) = value(index) else { throw CorridorError.damaged(nil, "stops: \(names[Int(index)]) is not an integer") }
+    return number
+  }
+
+  func text(at index: Int32, equals bytes: [UInt8]) -> Bool {
+    guard case .text(let text) = value(index) else { return false }
+    return text.utf8.elementsEqual(bytes)
+  }
+}
+
 extension ReportStore {
   /// Transit times per route and month of arrival, and dwell times at every border crossing and
   /// gauge change of the routes, for trips and stays that ended between `from` and `to`
@@ -94,12 +148,16 @@ extension ReportStore {
     let (first, last) = (from?.startMilliseconds ?? .min, to.map { $0.adding(days: 1).startMilliseconds - 1 } ?? .max)
     func inPeriod(_ milliseconds: Int64) -> Bool { first <= milliseconds && milliseconds <= last }
     // A statement of its own per stream (the transit merges two at once), compiled per place.
-    let sql = TransitQueries.stops(party: party != nil)
-    let sqlite = try connection.sqlite(for: "the transit report")
+    let sql = TransitQueries.stops(party: party != nil, dialect: connection.dialect)
+    let sqlite = connection as? Connection
     func reader(_ place: LocationCode, _ route: Route) throws -> BoxStops.Reader {
-      let statement = try sqlite.prepare(sql)
-      try statement.bind([.text(place.text), .text(route.code)] + (party.map(PartyScope.arguments) ?? []))
-      return try BoxStops.Reader(statement)
+      let arguments = [SQLValue.text(place.text), .text(route.code)] + (party.map(PartyScope.arguments) ?? [])
+      if let sqlite {
+        let statement = try sqlite.prepare(sql)
+        try statement.bind(arguments)
+        return try BoxStops.Reader(statement)
+      }
+      return try BoxStops.Reader(FetchedStops(rows: connection.fetchAll(sql, arguments), names: ["shipment", "container", "code", "at_ms"]))
     }
     return try mapSQLiteErrors {
       // Transit: each box's first departure from the origin merged, by box, with its first

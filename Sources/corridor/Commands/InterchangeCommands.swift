@@ -167,10 +167,8 @@ extension Corridor.Import {
     }
 
     func run() throws {
-      // SQLite only so far: a PostgreSQL URL is refused before the input is read.
-      _ = try database.sqlitePath()
+      let db = try database.open(eitherEngine: true)
       let input = try CommandInput(file)
-      let db = try database.open()
       let byName: EventFileFormat = [".ndjson", ".jsonl", ".json"].contains { file.lowercased().hasSuffix($0) } ? .ndjson : .csv
       let detected = try format ?? (EDIFACTDetection.looksLikeEDIFACT(path: input.path) ? .edifact : byName)
       var options = EventImportOptions()
@@ -217,10 +215,8 @@ extension Corridor.Import {
     }
 
     func run() throws {
-      // SQLite only so far: a PostgreSQL URL is refused before the input is read.
-      _ = try database.sqlitePath()
+      let db = try database.open(eitherEngine: true)
       let input = try CommandInput(file)
-      let db = try database.open()
       let handle = try InputFile.open(input.path, name: input.display)
       let rejectsFile = try RejectsFile(rejects, database: database, input: input)
       let summary = try ShipmentImport.run(
@@ -247,10 +243,8 @@ extension Corridor.Import {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      // SQLite only so far: a PostgreSQL URL is refused before the input is read.
-      _ = try database.sqlitePath()
+      let db = try database.open(eitherEngine: true)
       let input = try CommandInput(file)
-      let db = try database.open()
       let summary = try db.customsStore.importResponses(
         path: input.path, name: input.display, format: format, create: create, operator: op.resolved)
       Console.line(

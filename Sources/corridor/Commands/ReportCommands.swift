@@ -61,7 +61,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      let db = try database.open()
+      let db = try database.open(eitherEngine: true)
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
       try output.emit(

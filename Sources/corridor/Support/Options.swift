@@ -99,11 +99,11 @@ struct LedgerOptions: ParsableArguments {
   }
 }
 
-/// The refusal of a PostgreSQL URL by a command that runs on SQLite only so far (exit 64), the
-/// URL shown without its password.
+/// The refusal of a PostgreSQL URL by a command that runs on SQLite only (exit 64), the URL
+/// shown without its password.
 func sqliteOnly(_ url: String, named option: String) -> ValidationError {
   ValidationError(
-    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only so far; on PostgreSQL so far: init, db, container, shipment, event record and retract, track, tariff, policy, fx, cost, emissions, free-time, report (but transit), export events, apikey, subscription, audit and serve (docs/postgres.md)"
+    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only (the demo and the dev tools build or fill a file); every other command runs on PostgreSQL too, and `corridor db copy` moves a ledger between them (docs/postgres.md)"
   )
 }
 

@@ -22,14 +22,28 @@ final class EventBatchWriter {
     case rowByRow
   }
 
-  /// Accepted rows per INSERT.
+  /// Accepted rows per INSERT on SQLite.
   static let chunkRows = 128
+  /// Accepted rows per `COPY` on PostgreSQL: a round trip each, so chunks are larger there.
+  static let copyRows = 2_000
+
+  /// How rows reach the events table.
+  private enum Sink {
+    /// SQLite: prepared INSERTs of one row and of `chunkRows` rows; SQLite numbers them after
+    /// the table's last row (`lastInsertRowID`).
+    case sqlite(Connection, one: Statement, chunk: Statement)
+    /// Another engine (PostgreSQL): `StoreConnection.append`, its `COPY`, each row in a
+    /// savepoint when row by row (a refused statement aborts PostgreSQL's transaction). The
+    /// rows carry their sequence numbers, numbered after the table's last row as SQLite does:
+    /// an identity sequence is not transactional, so a refused `COPY` would leave a gap and the
+    /// same file would get other numbers, and another audit head, than on SQLite. Only this
+    /// writer adds events while it holds the write lock; `finish` moves the sequence past them.
+    case append(any StoreConnection)
+  }
 
   private let db: CorridorDatabase
-  /// The import's SQLite connection: its prepared multi-row INSERTs and `lastInsertRowID`.
-  private let sqlite: Connection
-  private let insertOne: Statement
-  private let insertChunk: Statement
+  private let sink: Sink
+  private let chunkRows: Int
   let mode: Mode
   /// A chunk was refused: nothing more is written, and the batch must be done again row by row.
   private(set) var refused = false
@@ -55,10 +69,15 @@ final class EventBatchWriter {
   init(db: CorridorDatabase, mode: Mode) throws {
     self.db = db
     self.mode = mode
-    sqlite = try db.connection.sqlite(for: "this import")
-    insertOne = try sqlite.prepare(EventColumns.insertSQL)
-    insertChunk = try sqlite.prepare(EventColumns.insertSQL(rows: Self.chunkRows))
-    pending.reserveCapacity(Self.chunkRows)
+    if let sqlite = db.connection as? Connection {
+      sink = .sqlite(
+        sqlite, one: try sqlite.prepare(EventColumns.insertSQL), chunk: try sqlite.prepare(EventColumns.insertSQL(rows: Self.chunkRows)))
+      chunkRows = Self.chunkRows
+    } else {
+      sink = .append(db.connection)
+      chunkRows = Self.copyRows
+    }
+    pending.reserveCapacity(chunkRows)
   }
 
   /// Adds an accepted row. Returns false, writing nothing, when (row by row) its id turns out
@@ -67,14 +86,28 @@ final class EventBatchWriter {
     guard !refused else { return true }
     switch mode {
     case .rowByRow:
-      guard try db.eventStore.insertImported(row, with: insertOne, values: &values) else { return false }
-      written(&values, seq: sqlite.lastInsertRowID)
+      EventColumns.values(row, into: &values)
+      var seq: Int64 = 0
+      let inserted = try db.eventStore.insertImported(row) {
+        switch sink {
+        case .sqlite(let sqlite, let one, _):
+          try EventColumns.bind(values, asRow: 0, to: one)
+          try one.run()
+          seq = sqlite.lastInsertRowID
+        case .append(let connection):
+          seq = try nextSeq(connection)
+          values[EventColumns.seqIndex] = .integer(seq)
+          try connection.savepoint { try connection.append(into: "events", columns: EventColumns.columns, rows: [values]) }
+        }
+      }
+      guard inserted else { return false }
+      written(&values, seq: seq)
     case .chunks:
       var rowValues: [SQLValue] = []
       EventColumns.values(row, into: &rowValues)
       pending.append(rowValues)
       pendingContainers.insert(container)
-      if pending.count == Self.chunkRows { try writePending() }
+      if pending.count == chunkRows { try writePending() }
     }
     return true
   }
@@ -88,33 +121,57 @@ final class EventBatchWriter {
   func finish() throws -> Written? {
     try writePending()
     guard !refused, let firstSeq, let lastSeq else { return nil }
+    if case .append(let connection) = sink, let resume = connection.dialect.resumeNumbering(of: "events", column: "seq") {
+      try connection.execute(resume)
+    }
     return Written(firstSeq: firstSeq, lastSeq: lastSeq, digest: digest.finalize())
   }
 
   private func writePending() throws {
     guard !pending.isEmpty, !refused else { return }
     do {
-      if pending.count == Self.chunkRows {
-        for (index, row) in pending.enumerated() { try EventColumns.bind(row, asRow: index, to: insertChunk) }
-        try insertChunk.run()
-      } else {
-        for row in pending {
-          try EventColumns.bind(row, asRow: 0, to: insertOne)
-          try insertOne.run()
+      switch sink {
+      case .sqlite(_, let one, let chunk):
+        if pending.count == chunkRows {
+          for (index, row) in pending.enumerated() { try EventColumns.bind(row, asRow: index, to: chunk) }
+          try chunk.run()
+        } else {
+          for row in pending {
+            try EventColumns.bind(row, asRow: 0, to: one)
+            try one.run()
+          }
         }
+      case .append(let connection):
+        let first = try nextSeq(connection)
+        for index in pending.indices { pending[index][EventColumns.seqIndex] = .integer(first + Int64(index)) }
+        try connection.append(into: "events", columns: EventColumns.columns, rows: pending)
       }
-    } catch let error as SQLiteError where error.isConstraintViolation {
-      // SQLite undid the refused statement; the batch is rolled back and done row by row.
+    } catch  where SchemaRefusal(error) != nil {
+      // The engine undid the refused statement (PostgreSQL: the transaction is aborted); the
+      // batch is rolled back and done row by row.
       refused = true
       pending.removeAll()
       pendingContainers.removeAll()
       return
     }
-    // One writer in a transaction: the rows took consecutive sequence numbers.
-    let last = sqlite.lastInsertRowID
-    for index in pending.indices { written(&pending[index], seq: last - Int64(pending.count - 1 - index)) }
+    for index in pending.indices {
+      let seq: Int64
+      switch sink {
+      // One writer in a transaction: the chunk took consecutive numbers up to the last.
+      case .sqlite(let sqlite, _, _): seq = sqlite.lastInsertRowID - Int64(pending.count - 1 - index)
+      case .append: seq = pending[index][EventColumns.seqIndex].int64 ?? 0
+      }
+      written(&pending[index], seq: seq)
+    }
     pending.removeAll(keepingCapacity: true)
     pendingContainers.removeAll(keepingCapacity: true)
+  }
+
+  /// The next row's sequence number on another engine: after the batch's last row, or (its
+  /// first) after the table's last, read under the write lock.
+  private func nextSeq(_ connection: any StoreConnection) throws -> Int64 {
+    if let lastSeq { return lastSeq + 1 }
+    return (try connection.scalarInt("SELECT coalesce(max(seq), 0) FROM events") ?? 0) + 1
   }
 
   /// A written row's audited state into the batch's digest.

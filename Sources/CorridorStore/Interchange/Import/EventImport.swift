@@ -114,8 +114,10 @@ extension EventStore {
     }
   }
 
-  /// The connection's settings for the write pass, restored afterwards.
+  /// The connection's settings for the write pass, restored afterwards (SQLite's; PostgreSQL's
+  /// import needs none).
   private func withImportSettings<T>(_ body: () throws -> T) throws -> T {
+    guard connection.dialect == .sqlite else { return try body() }
     // Every row's references (container, place, shipment) are checked by the engine, so
     // SQLite's own per-row foreign-key checks are switched off for the import: with them on,
     // each INSERT opens and closes a statement journal, which cost more than the insert itself.
@@ -283,25 +285,33 @@ extension EventStore {
     return error.located(row.position ?? SourcePosition(file: path, line: row.line, column: 1))
   }
 
-  /// Inserts one accepted row; its values are left in `values` for its audited state. Returns
-  /// false, writing nothing, when the id turns out to be recorded with this content.
-  func insertImported(_ row: EventColumns.Row, with statement: Statement, values: inout [SQLValue]) throws -> Bool {
+  /// Inserts one accepted row through `insert`. Returns false, writing nothing, when the id
+  /// turns out to be recorded with this content.
+  func insertImported(_ row: EventColumns.Row, insert: () throws -> Void) throws -> Bool {
     do {
-      try EventColumns.insert(row, with: statement, values: &values)
+      try insert()
       return true
-    } catch let error as SQLiteError where error.isUniqueViolation {
-      // The write pass leaves ids a box does not know to this index (see `ImportFacts.recorded`).
-      var report = row.accepted.report
-      report.id = row.accepted.id
-      switch try recordedMatch(report, id: row.accepted.id) {
-      case .same: return false
-      case .different(let existing): throw EventAcceptance.idConflict(row.accepted.id, existing: existing)
-      case .none: throw error
+    } catch {
+      switch SchemaRefusal(error) {
+      case .uniqueness:
+        // The write pass leaves ids a box does not know to this index (see `ImportFacts.recorded`).
+        var report = row.accepted.report
+        report.id = row.accepted.id
+        switch try recordedMatch(report, id: row.accepted.id) {
+        case .same: return false
+        case .different(let existing): throw EventAcceptance.idConflict(row.accepted.id, existing: existing)
+        case .none: throw error
+        }
+      case .otherConstraint:
+        // The validation pass refuses everything the schema does (a test holds them together);
+        // should they ever differ, the row is still refused with its line, not a raw engine error.
+        throw CorridorError.invalid("the database refused this row: \(Self.refusal(error))", rule: .schema)
+      case nil: throw error
       }
-    } catch let error as SQLiteError where error.isConstraintViolation {
-      // The validation pass refuses everything the schema does (a test holds them together);
-      // should they ever differ, the row is still refused with its line, not a raw SQLite error.
-      throw CorridorError.invalid("the database refused this row: \(error.message)", rule: .schema)
     }
+  }
+
+  private static func refusal(_ error: any Error) -> String {
+    (error as? SQLiteError)?.message ?? (error as? any EngineFailure)?.corridorError.message ?? "\(error)"
   }
 }

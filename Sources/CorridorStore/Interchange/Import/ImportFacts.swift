@@ -52,8 +52,6 @@ final class ImportFacts: AcceptanceContext {
   private let spill: BoxSpill?
   private var dryRun: Bool { spill != nil }
   private var clock = 0
-  /// Prepared once: looked up for every row.
-  private let idExists: Statement
   /// Shipments kept in memory, at most `maxShipments` of them, like boxes. What only this
   /// import knows of a shipment is kept apart: the shipments it delivered (a short list of refs)
   /// and the containers it has delivered of the others (kept until the shipment is delivered).
@@ -90,7 +88,6 @@ final class ImportFacts: AcceptanceContext {
     maxBoxes = max(2, options.maxBoxes)
     maxShipments = max(2, options.maxShipments)
     spill = dryRun ? try BoxSpill() : nil
-    idExists = try db.connection.sqlite(for: "this import").prepare("SELECT 1 FROM events WHERE id = ?")
     for route in try db.networkStore.routes() { routes[route.code] = route }
     hasExportDeclarations = try db.customsStore.hasExportDeclarations()
   }
@@ -215,9 +212,7 @@ final class ImportFacts: AcceptanceContext {
     if !lookUp, dryRun { lookUp = id != derivedID(of: report) }
     guard lookUp else { return .none }
     try writer?.writePending(visibleTo: nil)
-    try idExists.bind(id, at: 1)
-    let exists = try idExists.step()
-    idExists.reset()
+    let exists = try db.connection.fetchOne("SELECT 1 FROM events WHERE id = ?", [.text(id)]) != nil
     return exists ? try db.eventStore.recordedMatch(report, id: id) : .none
   }
 
