@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
   /// How to open the ledger when it is not the SQLite file at `databasePath` (then only its name
   /// in messages): PostgreSQL's `PostgresLedger.opener`.
   public var open: ServerDatabase.Opener?
+  /// A hot standby of the ledger for the reads that may lag (`serve --read-from`): GETs of
+  /// events, tracking and declarations, and the pages.
+  public var standby: ServerDatabase.Opener?
 
   public init(databasePath: String) { self.databasePath = databasePath }
 
@@ -59,7 +62,7 @@ public enum CorridorServer {
     let metrics = ServerMetrics()
     let database = try ServerDatabase(
       name: configuration.databasePath, open: configuration.open ?? ServerDatabase.sqlite(configuration.databasePath, clock: configuration.clock),
-      readers: configuration.readers, threads: configuration.threads, clock: configuration.clock, notice: notice,
+      readers: configuration.readers, standby: configuration.standby, threads: configuration.threads, clock: configuration.clock, notice: notice,
       onGroup: metrics.groupCommit)
     let signingKey = try database.writeNow { try $0.accessStore.cursorSigningKey() }
     let router = Router(context: CorridorRequestContext.self)

@@ -28,7 +28,7 @@ struct DeclarationRoutes {
       return status
     }
     let (openOnly, office, party) = (try items.flag("open"), try items.single("office"), key.party)
-    let views = try await database.read { db in
+    let views = try await database.readMayLag { db in
       try db.customsStore.declarations(shipment: shipment, status: status, openOnly: openOnly, office: office, party: party)
         .map(DeclarationView.init)
     }
@@ -40,7 +40,7 @@ struct DeclarationRoutes {
     try QueryItems(request.uri.query).only([], on: "GET /corridor/v1/declarations/{number}")
     let number = try context.pathParameter("number")
     let party = key.party
-    guard let declaration = try await database.read({ try $0.customsStore.declaration(number, party: party) }) else {
+    guard let declaration = try await database.readMayLag({ try $0.customsStore.declaration(number, party: party) }) else {
       throw DCSAError.notFound("no declaration \(number.prefix(100))")
     }
     return .json(bytes: Array(try ContractJSON.text(DeclarationView(declaration)).utf8))

@@ -33,7 +33,7 @@ struct EventRoutes {
     }
     let page = query
     let party = key.party
-    let (events, more) = try await database.read { try $0.eventStore.dcsaEvents(page, party: party) }
+    let (events, more) = try await database.readMayLag { try $0.eventStore.dcsaEvents(page, party: party) }
     var headers: HTTPFields = [:]
     headers[.currentPage] = request.uri.description
     var first = page
@@ -77,7 +77,7 @@ struct EventRoutes {
     let key = try context.requireKey()
     let id = try context.pathParameter("eventID")
     let party = key.party
-    guard let event = try await database.read({ try $0.eventStore.dcsaEvent(id: id, party: party) }) else {
+    guard let event = try await database.readMayLag({ try $0.eventStore.dcsaEvent(id: id, party: party) }) else {
       throw DCSAError.notFound("no event \(id.prefix(100))")
     }
     var body: [UInt8] = []

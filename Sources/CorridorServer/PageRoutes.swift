@@ -111,7 +111,7 @@ struct PageRoutes {
       language = PageLanguage.fromAcceptLanguage(request.headers[.acceptLanguage])
     }
     let party = key.party
-    let html = try await database.read { db in try page.render(db, items, party, language) }
+    let html = try await database.readMayLag { db in try page.render(db, items, party, language) }
     return Response(
       status: .ok,
       headers: [

@@ -29,7 +29,7 @@ struct TrackingRoutes {
     let container: ContainerNumber
     do { container = try ContainerNumber(parsing: text) } catch { throw DCSAError.badRequest("container: \(error.message)") }
     let party = key.party
-    guard let report = try await database.read({ try $0.reportStore.track(container, eta: method, party: party) }) else {
+    guard let report = try await database.readMayLag({ try $0.reportStore.track(container, eta: method, party: party) }) else {
       throw DCSAError.notFound("no container \(container.text)")
     }
     return .json(bytes: Array(try ContractJSON.text(TrackView(report, history: false)).utf8))

@@ -35,9 +35,10 @@ import Testing
     }
   }
 
-  func serve(_ db: String, folder: String) throws -> (Background, Int) {
+  func serve(_ db: String, folder: String, options: [String] = []) throws -> (Background, Int) {
     // The test's receiver is on loopback, which callbacks reach only when the operator says so.
-    let server = try Background(CLI.binary, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--callback-allow", "127.0.0.1"], folder: folder)
+    let server = try Background(
+      CLI.binary, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--callback-allow", "127.0.0.1"] + options, folder: folder)
     let deadline = Date().addingTimeInterval(30)
     while Date() < deadline {
       if let range = server.stderr.range(of: "on http://127.0.0.1:") {

@@ -9,7 +9,8 @@ import Testing
 /// accepted rows written with `COPY`, against a real server (`CORRIDOR_TEST_POSTGRES`).
 @Suite(.serialized) struct PostgresImportTests {
   static let header = "id,container,code,at,location,shipment,classifier,mode,vehicle,emptyLaden,seal,note\n"
-  static let now = try! EventTime(parsing: "2024-06-01T00:00:00Z")
+  /// 2024-06-01T00:00:00Z.
+  static let now = EventTime(milliseconds: 1_717_200_000_000, offsetMinutes: 0)
 
   /// A ledger with the shipped network and `boxes` registered containers, on `location` or a file.
   static func ledger(_ location: PostgresLocation?, boxes: Int) throws -> (CorridorDatabase, [ContainerNumber]) {

@@ -33,6 +33,12 @@ extension Corridor {
       name: .customLong("max-subscriptions-per-key"), help: "Subscriptions one key may hold (default 100).")
     var maxSubscriptionsPerKey = 100
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 1 << 20
+    @Option(
+      name: .customLong("read-from"),
+      help:
+        "A hot standby of the --db PostgreSQL ledger (postgres://…) for GETs of events, tracking and declarations, and the pages; keys, subscriptions and push read the primary."
+    )
+    var readFrom: String?
 
     func validate() throws {
       guard Self.address(listen) != nil else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080") }
@@ -41,17 +47,27 @@ extension Corridor {
       }
       if maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes is at least 1024") }
       if !(1...100_000).contains(maxSubscriptionsPerKey) { throw ValidationError("--max-subscriptions-per-key is from 1 to 100000") }
+      if let readFrom, !PostgresLocation.isURL(readFrom) {
+        throw ValidationError("--read-from takes a hot standby's postgres:// URL, not \(PostgresLocation.redacted(readFrom))")
+      }
     }
 
     func run() throws {
       guard let (host, port) = Self.address(listen) else { return }
       var configuration: ServerConfiguration
       switch try LedgerLocation(parsing: database.path, environment: ProcessInfo.processInfo.environment) {
-      case .sqlite(let path): configuration = ServerConfiguration(databasePath: path)
+      case .sqlite(let path):
+        // A standby is PostgreSQL's replication; a file has none.
+        if readFrom != nil { throw ValidationError("--read-from needs --db to be the PostgreSQL primary the standby follows") }
+        configuration = ServerConfiguration(databasePath: path)
       case .postgres(let location):
         configuration = ServerConfiguration(databasePath: location.description)
         configuration.open = PostgresLedger.opener(location, clock: configuration.clock)
         (configuration.readers, configuration.threads) = (PostgresLedger.serverThreads, PostgresLedger.serverThreads)
+        if let readFrom {
+          configuration.standby = PostgresLedger.opener(
+            try PostgresLocation(parsing: readFrom, environment: ProcessInfo.processInfo.environment), clock: configuration.clock)
+        }
       }
       configuration.host = host
       configuration.port = port
