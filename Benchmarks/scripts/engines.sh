@@ -2,7 +2,9 @@
 # SQLite beside PostgreSQL on this machine (issue 33), what runs on both engines today: moving a
 # ledger of N generated events (default 1,000,000) from a file to PostgreSQL and back with
 # `db copy` (one snapshot, COPY in, every table read back and hashed, the audit chain re-hashed
-# before commit), and `audit export` and `audit verify` on each; each beside the nearest thing each engine's own
+# before commit), `import events` of the N events into the ledger as it was before them (SQLite's
+# prepared INSERTs against PostgreSQL's COPY, the same two passes; one run each), and `audit
+# export` and `audit verify` on each; each beside the nearest thing each engine's own
 # shell does (sqlite3 reading the events; psql's \copy out and in). A throwaway cluster on
 # loopback (.ci/postgres), hyperfine's mean of 3, peak RSS. Run from the repository root:
 #   Benchmarks/scripts/engines.sh [EVENTS]
@@ -12,10 +14,11 @@ source "$(dirname "$0")/common.sh"
 DIR=${ENGINES_DIR:-$WORK}
 mkdir -p "$DIR"
 DB="$DIR/ledger-$N.db"
-if [ ! -f "$DB" ]; then
+if [ ! -f "$DB" ] || [ ! -f "$DIR/before-$N.db" ]; then
   rm -f "$DB.tmp"*
   "$BIN" init --db "$DB.tmp" >/dev/null 2>&1
   "$BIN" dev generate --events "$N" --seed 1 --out "$DIR/events-$N.csv" --db "$DB.tmp" >/dev/null
+  cp "$DB.tmp" "$DIR/before-$N.db"
   "$BIN" import events "$DIR/events-$N.csv" --quiet --db "$DB.tmp" >/dev/null
   mv "$DB.tmp" "$DB"
 fi
@@ -39,13 +42,13 @@ echo "ledger: $(sqlite3 "$DB" "SELECT count(*) FROM events") events, $(sqlite3 "
 
 ROWS=()
 time_it() {
-  local label=$1 prepare=$2 command=$3
-  hyperfine -S bash --warmup 0 --runs 3 --prepare "$prepare" --export-json "$WORK/h.json" "$command" >/dev/null 2>&1 || {
+  local label=$1 prepare=$2 command=$3 runs=${4:-3}
+  hyperfine -S bash --warmup 0 --runs "$runs" --prepare "$prepare" --export-json "$WORK/h.json" "$command" >/dev/null 2>&1 || {
     ROWS+=("$label|failed|")
     return
   }
   local mean peak
-  mean=$(python3 -c "import json; r=json.load(open('$WORK/h.json'))['results'][0]; print('%.2f ± %.2f s' % (r['mean'], r['stddev']))")
+  mean=$(python3 -c "import json; r=json.load(open('$WORK/h.json'))['results'][0]; print('%.2f ± %.2f s' % (r['mean'], r['stddev'] or 0))")
   bash -c "$prepare" >/dev/null 2>&1
   /usr/bin/time -f "%M" -o "$WORK/rss" bash -c "$command >/dev/null 2>&1"
   peak=$(( $(tail -1 "$WORK/rss") / 1024 ))
@@ -56,6 +59,9 @@ fresh moved >/dev/null 2>&1
 /usr/bin/time -f "first db copy file → PostgreSQL: %e s, %M KB" "$BIN" db copy --from "$DB" --to "$BASE/moved" >/dev/null
 time_it "db copy file → PostgreSQL" "fresh target >/dev/null 2>&1" "$BIN db copy --from $DB --to $BASE/target"
 time_it "db copy PostgreSQL → file" "rm -f $WORK/back.db*" "$BIN db copy --from $BASE/moved --to $WORK/back.db"
+time_it "import events ($N), SQLite (1 run)" "rm -f $WORK/imp.db* && cp $DIR/before-$N.db $WORK/imp.db" "CORRIDOR_NOW=2026-01-01T00:00:00Z $BIN import events $DIR/events-$N.csv --quiet --db $WORK/imp.db" 1
+time_it "import events ($N), PostgreSQL COPY (1 run)" "fresh imp >/dev/null 2>&1 && $BIN db copy --from $DIR/before-$N.db --to $BASE/imp >/dev/null 2>&1" "CORRIDOR_NOW=2026-01-01T00:00:00Z $BIN import events $DIR/events-$N.csv --quiet --db $BASE/imp" 1
+[ "$("$BIN" audit verify --db "$WORK/imp.db")" = "$("$BIN" audit verify --db "$BASE/imp")" ] && IMPORTED="the same words, entries and head" || IMPORTED="DIFFERENT"
 time_it "audit export, SQLite" "true" "$BIN audit export --db $DB --out $WORK/a.ndjson"
 time_it "audit export, PostgreSQL" "true" "$BIN audit export --db $BASE/moved --out $WORK/b.ndjson"
 cmp -s "$WORK/a.ndjson" "$WORK/b.ndjson" && SAME="identical" || SAME="DIFFERENT"
@@ -74,3 +80,4 @@ for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
 echo
 echo "the two audit exports: $SAME"
 echo "the two audit verifies: $VERIFIED"
+echo "the two imports' audit verifies: $IMPORTED"
