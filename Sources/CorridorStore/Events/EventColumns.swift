@@ -84,15 +84,7 @@ enum EventColumns {
     "SELECT id AS key, " + all.map { $0.name == $0.column ? $0.column : "\($0.column) AS \"\($0.name)\"" }.joined(separator: ", ")
     + " FROM events"
 
-  /// Inserts `row` with `statement` (prepared from `insertSQL`); the values are left in `values`,
-  /// in `all`'s order (`seq` still NULL), for `writeState`.
-  static func insert(_ row: Row, with statement: Statement, values: inout [SQLValue]) throws {
-    Self.values(row, into: &values)
-    try bind(values, asRow: 0, to: statement)
-    try statement.run()
-  }
-
-  /// The inserted row's audited state (`values` from `insert`, `seq` as SQLite assigned it),
+  /// The inserted row's audited state (`values` in `all`'s order, `seq` as the engine assigned it),
   /// followed by a newline: byte for byte what `audit verify` renders reading the row back.
   static func writeState(values: inout [SQLValue], seq: Int64, to out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)

@@ -60,7 +60,7 @@ extension Corridor.ContainerGroup {
     func run() throws {
       let number = try Parse.container(number)
       let type = try Parse.sizeType(sizeType)
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let existed = try db.containerStore.container(number) != nil
       let changed = try db.containerStore.addContainer(
         number, sizeType: type, tareKg: tareKg, maxGrossKg: maxGrossKg, owner: owner, operator: op.resolved)
@@ -83,7 +83,7 @@ extension Corridor.ContainerGroup {
 
     func run() throws {
       let number = try Parse.container(number)
-      let view = ContainerView(try database.open(eitherEngine: true).containerStore.requireContainer(number))
+      let view = ContainerView(try database.open().containerStore.requireContainer(number))
       try Render.emit(output.format, json: view, headers: ContainerView.headers, rows: [view.row])
     }
   }
@@ -101,7 +101,7 @@ extension Corridor.ContainerGroup {
 
     func run() throws {
       let after = try after.map { try ContainerNumber(parsing: $0) }
-      let views = try database.open(eitherEngine: true).containerStore.containers(after: after, limit: limit).map(ContainerView.init)
+      let views = try database.open().containerStore.containers(after: after, limit: limit).map(ContainerView.init)
       try Render.emit(output.format, json: views, headers: ContainerView.headers, rows: views.map(\.row))
     }
   }

@@ -34,7 +34,7 @@ extension Corridor {
     func run() throws {
       let currency = try Currency(parsing: currency)
       let fxAt = try fxAt.map(Day.init(parsing:))
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       let view = try CostView(
         try db.costStore.cost(of: shipment, currency: currency, fxAt: fxAt),
@@ -81,7 +81,7 @@ extension Corridor.TariffGroup {
         route: route, leg: leg, component: try CostComponent(parsing: component), equipment: try Equipment(parsing: equipment),
         basis: try TariffBasis(parsing: basis), amount: try Money(parsing: amount, currency: currency), validFrom: try Day(parsing: from),
         validTo: try to.map(Day.init(parsing:)))
-      let added = try database.open(eitherEngine: true).costStore.addTariff(tariff, operator: op.resolved)
+      let added = try database.open().costStore.addTariff(tariff, operator: op.resolved)
       Console.line(
         added ? "added tariff \(tariff.describe): \(tariff.amount) per \(tariff.basis.rawValue)" : "identical tariff exists; nothing changed")
     }
@@ -95,7 +95,7 @@ extension Corridor.TariffGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(route: route)
       let views = try db.costStore.tariffs(route: route, on: try at.map(Day.init(parsing:))).map(TariffView.init)
       try Render.emit(
@@ -136,7 +136,7 @@ extension Corridor.PolicyGroup {
         throw CorridorError.invalid("invalid --value \(value.debugDescription): expected a decimal", rule: .policy)
       }
       if (cap == nil) != (capCurrency == nil) { throw ValidationError("--cap and --cap-currency go together") }
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       var cap: Money?
       if let text = self.cap, let code = capCurrency { cap = try Money(parsing: text, currency: try Currency(parsing: code)) }
       let policy = Policy(
@@ -157,7 +157,7 @@ extension Corridor.PolicyGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open(eitherEngine: true).costStore.policies().map(PolicyView.init)
+      let views = try database.open().costStore.policies().map(PolicyView.init)
       try Render.emit(
         output.format, json: views, headers: ["name", "corridor", "route", "direction", "kind", "value", "components", "cap", "from", "to"],
         rows: views.map {
@@ -187,7 +187,7 @@ extension Corridor.FX {
         throw CorridorError.invalid("invalid rate \(rate.debugDescription): expected a decimal such as 7.2988", rule: .fxRate)
       }
       let item = FXRate(date: try Day(parsing: date), base: try Currency(parsing: base), quote: try Currency(parsing: quote), rate: value)
-      let changed = try database.open(eitherEngine: true).costStore.addFXRate(item, operator: op.resolved)
+      let changed = try database.open().costStore.addFXRate(item, operator: op.resolved)
       Console.line(changed ? "saved \(item.base)/\(item.quote) \(value) on \(item.date)" : "rate unchanged")
     }
   }
@@ -198,7 +198,7 @@ extension Corridor.FX {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open(eitherEngine: true).costStore.fxRates().map(FXRateView.init)
+      let views = try database.open().costStore.fxRates().map(FXRateView.init)
       try Render.emit(
         output.format, json: views, headers: ["date", "base", "quote", "rate"], rows: views.map { [$0.date, $0.base, $0.quote, $0.rate] })
     }

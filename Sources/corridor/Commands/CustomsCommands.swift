@@ -49,7 +49,7 @@ extension Corridor.CustomsGroup {
 
     func run() throws {
       let value = try value.map { try Money(parsing: $0, currency: try Currency(parsing: currency ?? "")) }
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let declared = try db.customsStore.declare(
         DeclarationRequest(
           number: number, foreign: foreign, shipment: shipment, procedure: procedure, office: office, containers: try containerList(containers),
@@ -77,7 +77,7 @@ extension Corridor.CustomsGroup {
     }
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let change = DeclarationChange(
         status: status, at: try EventTime(parsing: at), containers: try containerList(containers), check: check, outcome: outcome, note: note,
         recordedAt: db.clock.nowUTC(), operatorName: op.resolved)
@@ -94,7 +94,7 @@ extension Corridor.CustomsGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let view = DeclarationView(try db.customsStore.requireDeclaration(number))
       switch output.format {
       case .json: Console.out(try Render.json(view))
@@ -124,7 +124,7 @@ extension Corridor.CustomsGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open(eitherEngine: true).customsStore.declarations(shipment: shipment, status: status, openOnly: open, office: office)
+      let views = try database.open().customsStore.declarations(shipment: shipment, status: status, openOnly: open, office: office)
         .map(DeclarationView.init)
       try Render.emit(output.format, json: views, headers: DeclarationView.headers, rows: views.map(\.row))
     }
@@ -145,7 +145,7 @@ extension Corridor.CustomsGroup {
     }
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       if let shipment {
         let view = RebateView(try db.customsStore.rebate(shipment: shipment))
         return try Render.emit(output.format, json: view, headers: RebateView.headers, rows: [view.row])

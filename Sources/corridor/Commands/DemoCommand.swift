@@ -17,7 +17,7 @@ extension Corridor {
     func validate() throws {
       // The demo builds a file; a URL would become a folder named `postgres:`. Copy the demo's
       // file with `db copy` instead.
-      if let db, PostgresLocation.isURL(db) { throw sqliteOnly(db, named: "--db") }
+      if let db, PostgresLocation.isURL(db) { throw DatabaseOptions.sqliteOnly(db, named: "--db") }
     }
 
     func run() throws {

@@ -20,7 +20,7 @@ extension Corridor.ETAGroup {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      let done = try database.open(eitherEngine: true).etaStore.refresh()
+      let done = try database.open().etaStore.refresh()
       Console.line("\(done.segments) stretches counted, \(done.published) estimated arrivals published")
     }
   }
@@ -43,7 +43,7 @@ extension Corridor.ETAGroup {
     }
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: nil, route: route)
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
       let chosen = try checkpoints.map(ETACheckpoint.parseList) ?? Set(ETACheckpoint.allCases)

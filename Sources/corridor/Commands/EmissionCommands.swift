@@ -19,7 +19,7 @@ extension Corridor {
 
     func run() throws {
       let compare = try compare.map { try ComparisonLeg(parsing: $0) }
-      let view = EmissionsView(try database.open(eitherEngine: true).emissionStore.emissions(of: shipment, compare: compare))
+      let view = EmissionsView(try database.open().emissionStore.emissions(of: shipment, compare: compare))
       switch output.format {
       case .json: Console.out(try Render.json(view))
       case .csv: Console.out(Render.csv(EmissionsView.lineHeaders, view.lineRows))
@@ -54,7 +54,7 @@ extension Corridor.Report {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let views = try db.reportStore.emissionReport(
         from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)), corridor: corridor, route: route, by: by,

@@ -56,7 +56,7 @@ extension Corridor.Event {
         mode: try mode.map(TransportModeCode.init(parsing:)), vehicle: vehicle, emptyLaden: empty ? .EMPTY : laden ? .LADEN : nil,
         seal: seal, note: note, carrierBooking: carrierBooking, sealSource: try sealSource.map(SealSource.init(parsing:)),
         sealType: try sealType.map(SealType.init(parsing:)))
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let outcome = try db.eventStore.record(report, allowGap: allowGap, operator: op.resolved)
       ETARefreshing.afterWrite(db)
       switch outcome {
@@ -83,7 +83,7 @@ extension Corridor.Event {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let done = try database.open(eitherEngine: true).eventStore.retract(eventID: eventID, reason: reason, operator: op.resolved)
+      let done = try database.open().eventStore.retract(eventID: eventID, reason: reason, operator: op.resolved)
       Console.line(done ? "retracted \(eventID)" : "\(eventID) was already retracted; nothing changed")
     }
   }

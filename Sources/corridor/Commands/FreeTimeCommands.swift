@@ -16,7 +16,7 @@ extension Corridor {
 
     func run() throws {
       let number = try Parse.container(container)
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       let view = FreeTimeView(container: number, asOf: asOf, stays: try db.freeTimeStore.stays(of: number, asOf: asOf))
       try Render.emit(output.format, json: view, headers: StayView.headers, rows: view.stays.map(\.row), money: ["charge"])
@@ -38,7 +38,7 @@ extension Corridor.Report {
 
     func run() throws {
       try ReportBounds.checkWithinDays(within)
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       let place = try location.map { try db.networkStore.resolveLocation($0) }
       let store = db.freeTimeStore
@@ -68,7 +68,7 @@ extension Corridor.Report {
 
     func run() throws {
       let currency = try Currency(parsing: currency)
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor)
       let (from, to, fxAt) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)), try fxAt.map(Day.init(parsing:)))
       let asOf = try policiesAsOf.map(Day.init(parsing:)) ?? db.clock.now().day
@@ -102,7 +102,7 @@ extension Corridor.SubscriptionGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let raised = try db.freeTimeStore.raiseAlerts(asOf: try asOf.map(EventTime.init(parsing:)) ?? db.clock.now())
       try Render.emit(
         output.format, json: raised, headers: ["alert", "container", "shipment", "location", "kind", "lastFreeDay", "charge", "currency"],

@@ -167,7 +167,7 @@ extension Corridor.Import {
     }
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let input = try CommandInput(file)
       let byName: EventFileFormat = [".ndjson", ".jsonl", ".json"].contains { file.lowercased().hasSuffix($0) } ? .ndjson : .csv
       let detected = try format ?? (EDIFACTDetection.looksLikeEDIFACT(path: input.path) ? .edifact : byName)
@@ -215,7 +215,7 @@ extension Corridor.Import {
     }
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let input = try CommandInput(file)
       let handle = try InputFile.open(input.path, name: input.display)
       let rejectsFile = try RejectsFile(rejects, database: database, input: input)
@@ -243,7 +243,7 @@ extension Corridor.Import {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let input = try CommandInput(file)
       let summary = try db.customsStore.importResponses(
         path: input.path, name: input.display, format: format, create: create, operator: op.resolved)
@@ -266,7 +266,7 @@ extension Corridor.ExportGroup {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let container = try container.map(Parse.container)
       try db.networkStore.requireFilters(shipment: shipment, container: container)
       let output = try out.map { try database.output($0) } ?? .standardOutput()
@@ -312,7 +312,7 @@ extension Corridor.Dev {
       generator.eventsPerContainer = eventsPerContainer
       generator.intervalMinutes = Int64(intervalMinutes)
       generator.sizeTypes = sizeTypes.split(separator: ",").map { String($0) }
-      let count = try generator.run(db: try database.open(), operator: op.resolved, write: output.write)
+      let count = try generator.run(db: try database.open(sqliteOnly: true), operator: op.resolved, write: output.write)
       try output.commit()
       Console.line("wrote \(count) events to \(out)")
     }
@@ -341,7 +341,7 @@ extension Corridor.Dev {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-      try CorridorDevTools.AuditFill.append(entries, to: try database.open())
+      try CorridorDevTools.AuditFill.append(entries, to: try database.open(sqliteOnly: true))
       Console.line("appended \(entries) entries")
     }
   }

@@ -22,7 +22,7 @@ extension Corridor.LocationGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let code = try db.networkStore.resolveLocation(code)
       guard let location = try db.networkStore.location(code.text) else { return }
       let view = LocationView(location)
@@ -37,7 +37,7 @@ extension Corridor.LocationGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let views = try database.open(eitherEngine: true).networkStore.locations(country: country?.uppercased()).map(LocationView.init)
+      let views = try database.open().networkStore.locations(country: country?.uppercased()).map(LocationView.init)
       try Render.emit(output.format, json: views, headers: LocationView.headers, rows: views.map(\.row))
     }
   }
@@ -51,7 +51,7 @@ extension Corridor.LocationGroup {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let summary = try UNLOCODEImport.run(path: file, db: try database.open(eitherEngine: true), operator: op.resolved)
+      let summary = try UNLOCODEImport.run(path: file, db: try database.open(), operator: op.resolved)
       Console.line(
         "imported \(summary.inserted) locations; \(summary.alreadyKnown) already known; \(summary.aliases) kept as aliases; "
           + "\(summary.skipped) rows skipped (deleted or headers); \(summary.invalid) invalid rows")

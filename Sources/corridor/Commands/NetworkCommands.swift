@@ -20,7 +20,7 @@ extension Corridor.Network {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let routes = try db.networkStore.routes()
       let views = try db.networkStore.corridors().map { c in CorridorView(c, routes: routes.filter { $0.corridor == c.code }.count) }
       try Render.emit(output.format, json: views, headers: ["code", "name", "routes"], rows: views.map { [$0.code, $0.name, String($0.routes)] })
@@ -34,7 +34,7 @@ extension Corridor.Network {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor)
       let views = try db.networkStore.routes(corridor: corridor).map { RouteView($0, withLegs: false) }
       try Render.emit(
@@ -56,7 +56,7 @@ extension Corridor.Network {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let route = try database.open(eitherEngine: true).networkStore.requireRoute(code)
+      let route = try database.open().networkStore.requireRoute(code)
       let view = RouteView(route, withLegs: true)
       switch output.format {
       case .json: Console.out(try Render.json(view))

@@ -30,7 +30,7 @@ extension Corridor.Reference {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let summary = try database.open(eitherEngine: true).loadReference(file: file, operator: op.resolved)
+      let summary = try database.open().loadReference(file: file, operator: op.resolved)
       Console.line(summary.changed ? "loaded \(file): \(summary.text)" : "\(file): nothing changed (\(summary.text))")
     }
   }

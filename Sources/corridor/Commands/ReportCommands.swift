@@ -29,7 +29,7 @@ extension Corridor.Report {
 
     func run() throws {
       try ReportBounds.checkStaleHours(staleHours)
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let now = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       try output.emit(database: database, page: { try db.reportStore.exceptionsPage(staleHours: staleHours, now: now, language: output.language) }) {
         format in
@@ -61,7 +61,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
       try output.emit(
@@ -88,7 +88,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
       try output.emit(
         database: database, page: { try db.customsStore.clearancePage(from: from, to: to, by: by, language: output.language) }
@@ -108,7 +108,7 @@ extension Corridor.Report {
     @OptionGroup var output: ReportFormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: nil)
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
       try output.emit(database: database, page: { try db.reportStore.networkPage(asOf: asOf, corridor: corridor, language: output.language) }) {
@@ -146,7 +146,7 @@ extension Corridor.Report {
 
     func run() throws {
       let currency = try Currency(parsing: currency)
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       try db.networkStore.requireFilters(corridor: corridor, route: route)
       let (from, to, fxAt) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)), try fxAt.map(Day.init(parsing:)))
       let asOf = try asOf.map(EventTime.init(parsing:)) ?? db.clock.now()
@@ -197,7 +197,7 @@ struct TradeReportOptions: ParsableArguments {
   func run(_ direction: RouteDirection) throws {
     try ReportBounds.checkReportYears(year: year, compare: compare)
     let currency = try Currency(parsing: currency)
-    let db = try database.open(eitherEngine: true)
+    let db = try database.open()
     let fxAt = try fxAt.map(Day.init(parsing:))
     try output.emit(
       database: database,

@@ -112,7 +112,7 @@ extension Corridor.APIKeyGroup {
     @Option(name: .long, help: "Output: table (the key alone, default) or json ({name, role, party, key}).") var format: OutputFormat = .table
 
     func run() throws {
-      let (key, secret) = try database.open(eitherEngine: true).accessStore.createAPIKey(name: name, role: role, party: party, operator: op.resolved)
+      let (key, secret) = try database.open().accessStore.createAPIKey(name: name, role: role, party: party, operator: op.resolved)
       if format == .json { Console.out(try Render.json(CreatedAPIKeyView(key, secret: secret))) } else { Console.line(secret) }
     }
   }
@@ -123,7 +123,7 @@ extension Corridor.APIKeyGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let keys = try database.open(eitherEngine: true).accessStore.apiKeys().map(APIKeyView.init)
+      let keys = try database.open().accessStore.apiKeys().map(APIKeyView.init)
       try Render.emit(
         output.format, json: keys, headers: ["name", "role", "party", "createdAt", "revokedAt"],
         rows: keys.map { [$0.name, $0.role, $0.party ?? "", $0.createdAt, $0.revokedAt ?? ""] })
@@ -137,7 +137,7 @@ extension Corridor.APIKeyGroup {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let done = try database.open(eitherEngine: true).accessStore.revokeAPIKey(name: name, operator: op.resolved)
+      let done = try database.open().accessStore.revokeAPIKey(name: name, operator: op.resolved)
       Console.line(done ? "revoked \(name)" : "\(name) was already revoked; nothing changed")
     }
   }
@@ -152,7 +152,7 @@ extension Corridor.SubscriptionGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let all = try db.accessStore.subscriptions(visibleTo: nil)
       let counts = try all.map { try db.outbox.outboxCounts(subscription: $0.id) }
       try Render.emit(
@@ -168,7 +168,7 @@ extension Corridor.SubscriptionGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let found = try db.accessStore.requireSubscription(id: id)
       let counts = try db.outbox.outboxCounts(subscription: id)
       let view = SubscriptionView(found)
@@ -197,7 +197,7 @@ extension Corridor.SubscriptionGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       _ = try db.accessStore.requireSubscription(id: id)
       let rows = try db.outbox.deliveries(subscription: id, failedOnly: failed)
       try Render.emit(

@@ -36,7 +36,7 @@ extension Corridor.ShipmentGroup {
       let booking = ShipmentBooking(
         ref: ref, route: route, shipper: shipper, consignee: consignee, commodity: try Commodity(parsing: commodity), hsCode: hs,
         value: try Money(parsing: value, currency: currency), bookedOn: try Day(parsing: booked))
-      let created = try database.open(eitherEngine: true).shipmentStore.createShipment(booking, operator: op.resolved)
+      let created = try database.open().shipmentStore.createShipment(booking, operator: op.resolved)
       Console.line(created ? "booked \(ref) on \(route)" : "\(ref) is already booked with these details; nothing changed")
     }
   }
@@ -52,7 +52,7 @@ extension Corridor.ShipmentGroup {
 
     func run() throws {
       let number = try Parse.container(container)
-      let assigned = try database.open(eitherEngine: true).shipmentStore.assign(
+      let assigned = try database.open().shipmentStore.assign(
         number, to: ref, grossKg: grossKg, seals: seals, operator: op.resolved)
       Console.line(assigned ? "assigned \(number) to \(ref)" : "\(number) is already on \(ref); nothing changed")
     }
@@ -65,7 +65,7 @@ extension Corridor.ShipmentGroup {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let shipment = try db.shipmentStore.requireShipment(ref)
       let view = ShipmentView(shipment, direction: try db.networkStore.route(shipment.booking.route)?.direction)
       switch output.format {
@@ -102,7 +102,7 @@ extension Corridor.ShipmentGroup {
     }
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let filter = ShipmentFilter(
         corridor: corridor, route: route, status: status, from: try from.map(Day.init(parsing:)), to: try to.map(Day.init(parsing:)),
         limit: limit, after: after, routes: try db.networkStore.routeCodes(direction))
@@ -121,7 +121,7 @@ extension Corridor.ShipmentGroup {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let cancelled = try database.open(eitherEngine: true).shipmentStore.cancelShipment(ref, reason: reason, operator: op.resolved)
+      let cancelled = try database.open().shipmentStore.cancelShipment(ref, reason: reason, operator: op.resolved)
       Console.line(cancelled ? "cancelled \(ref)" : "\(ref) was already cancelled; nothing changed")
     }
   }

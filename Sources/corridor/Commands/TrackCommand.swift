@@ -21,7 +21,7 @@ extension Corridor {
     }
 
     func run() throws {
-      let db = try database.open(eitherEngine: true)
+      let db = try database.open()
       let asOf = try asOf.map(EventTime.init(parsing:))
       if let ref = shipment {
         let views = try db.reportStore.track(shipment: ref, eta: eta, asOf: asOf).map { TrackView($0, history: history) }

@@ -31,13 +31,6 @@ struct DatabaseOptions: ParsableArguments {
     }
   }
 
-  /// The database file for a command that runs on SQLite only and opens it its own way (`serve`):
-  /// a `postgres://` URL is refused, exit 64.
-  func sqlitePath() throws -> String {
-    if PostgresLocation.isURL(path) { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
-    return path
-  }
-
   /// The files no output of a command may be: the database and the files SQLite keeps beside it.
   var protectedFiles: [OutputFile.Protected] { CorridorDatabase.files(at: path) }
 
@@ -47,15 +40,15 @@ struct DatabaseOptions: ParsableArguments {
     try openOutput(path, protecting: protectedFiles + inputs.map { OutputFile.Protected(path: $0, role: "an input of this command") })
   }
 
-  /// Opens the existing ledger, applying pending migrations and saying so on stderr. A command
-  /// whose every path runs on PostgreSQL too (the cross-engine tests run it on both) passes
-  /// `eitherEngine`; the others refuse a `postgres://` URL, exit 64, before anything is read.
-  func open(eitherEngine: Bool = false) throws -> CorridorDatabase {
+  /// Opens the existing ledger on its engine, applying pending migrations and saying so on stderr.
+  /// The dev tools, which fill a file, pass `sqliteOnly`: a `postgres://` URL is refused, exit 64,
+  /// before anything is read.
+  func open(sqliteOnly: Bool = false) throws -> CorridorDatabase {
     let environment = ProcessInfo.processInfo.environment
     switch try LedgerLocation(parsing: path, environment: environment) {
     case .sqlite(let file): return try CorridorDatabase(path: file, mode: .existing, clock: try commandClock(), notice: Console.notice)
     case .postgres(let location):
-      guard eitherEngine else { throw sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
+      if sqliteOnly { throw Self.sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
       return try PostgresLedger.database(location, clock: try commandClock(), notice: Console.notice)
     }
   }
@@ -99,12 +92,14 @@ struct LedgerOptions: ParsableArguments {
   }
 }
 
-/// The refusal of a PostgreSQL URL by a command that runs on SQLite only (exit 64), the URL
-/// shown without its password.
-func sqliteOnly(_ url: String, named option: String) -> ValidationError {
-  ValidationError(
-    "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only (the demo and the dev tools build or fill a file); every other command runs on PostgreSQL too, and `corridor db copy` moves a ledger between them (docs/postgres.md)"
-  )
+extension DatabaseOptions {
+  /// The refusal of a PostgreSQL URL by a command that runs on SQLite only (exit 64), the URL
+  /// shown without its password.
+  static func sqliteOnly(_ url: String, named option: String) -> ValidationError {
+    ValidationError(
+      "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only (the demo and the dev tools build or fill a file); every other command runs on PostgreSQL too, and `corridor db copy` moves a ledger between them (docs/postgres.md)"
+    )
+  }
 }
 
 /// "Now" for a command's writes and rules: the system clock, or the instant in `CORRIDOR_NOW`

@@ -129,6 +129,8 @@ final class EventBatchWriter {
 
   private func writePending() throws {
     guard !pending.isEmpty, !refused else { return }
+    // The number the chunk's first row takes on another engine (SQLite numbers them itself).
+    var first: Int64 = 0
     do {
       switch sink {
       case .sqlite(_, let one, let chunk):
@@ -142,7 +144,7 @@ final class EventBatchWriter {
           }
         }
       case .append(let connection):
-        let first = try nextSeq(connection)
+        first = try nextSeq(connection)
         for index in pending.indices { pending[index][EventColumns.seqIndex] = .integer(first + Int64(index)) }
         try connection.append(into: "events", columns: EventColumns.columns, rows: pending)
       }
@@ -159,7 +161,7 @@ final class EventBatchWriter {
       switch sink {
       // One writer in a transaction: the chunk took consecutive numbers up to the last.
       case .sqlite(let sqlite, _, _): seq = sqlite.lastInsertRowID - Int64(pending.count - 1 - index)
-      case .append: seq = pending[index][EventColumns.seqIndex].int64 ?? 0
+      case .append: seq = first + Int64(index)
       }
       written(&pending[index], seq: seq)
     }
