@@ -125,19 +125,24 @@ import Testing
     #expect(refused.status == 65 && refused.stderr.contains("holds a ledger already"))
   }
 
-  /// The demo and the dev tools say they run on SQLite only (exit 64), through --db and
-  /// CORRIDOR_DB alike; an unreachable server is exit 74; neither echoes the password.
+  /// The dev tools say they run on SQLite only (exit 64), through --db and CORRIDOR_DB alike,
+  /// before they make anything; an unreachable server is exit 74 (the demo's before it builds
+  /// anything); neither echoes the password.
   @Test func commandsThatRunOnSQLiteOnlySaySo() throws {
     let url = "postgres://ops:zq9-secret@127.0.0.1:1/ledger"
     let folder = CLI.temporaryFolder()
     for result in [
-      try CLI.run(["demo", "--db", url], cwd: folder)
+      try CLI.run(["dev", "generate", "--events", "10", "--out", "x.csv", "--db", url], cwd: folder),
+      try CLI.run(["dev", "audit-fill", "--entries", "1"], environment: ["CORRIDOR_DB": url], cwd: folder),
     ] {
       #expect(result.status == 64)
       #expect(result.stderr.contains("runs on SQLite only"), "\(result.stderr)")
       #expect(!result.stderr.contains("zq9-secret"))
     }
-    // Nothing was made of the URL as a path.
+    let demo = try CLI.run(["demo", "--db", url], cwd: folder)
+    #expect(demo.status == 74 && demo.stderr.contains("cannot connect to postgres://ops@127.0.0.1:1/ledger"), "\(demo.stderr)")
+    #expect(!demo.stderr.contains("zq9-secret"))
+    // Nothing was made of the URL as a path, nor an output.
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     for command in [
       ["db", "status"], ["track", "CSQU3054383"], ["shipment", "list"], ["serve"], ["import", "events", "day.csv"], ["network", "routes"],

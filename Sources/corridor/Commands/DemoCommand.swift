@@ -14,13 +14,25 @@ extension Corridor {
     @Option(help: "Database to create. Default: corridor-demo.db in the working folder (replaced if it exists).") var db: String?
     @Option(help: "Seed: the same seed gives the same database and output.") var seed: UInt64 = 2024
 
-    func validate() throws {
-      // The demo builds a file; a URL would become a folder named `postgres:`. Copy the demo's
-      // file with `db copy` instead.
-      if let db, PostgresLocation.isURL(db) { throw DatabaseOptions.sqliteOnly(db, named: "--db") }
-    }
+    func validate() throws { try DatabaseOptions.refuseNothing(db, what: "the demo database's path or a postgres:// URL") }
 
     func run() throws {
+      let demo = Demo(seed: seed)
+      if let db, PostgresLocation.isURL(db) {
+        // On PostgreSQL: the server is reached first (a wrong URL costs no build), the demo is
+        // built in a scratch file and moved with `db copy`'s code (which refuses a database
+        // that holds a ledger already), and the tour reads PostgreSQL.
+        let location = try PostgresLocation(parsing: db, environment: ProcessInfo.processInfo.environment)
+        let session = try PostgresSession(location)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-demo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let (_, summary) = try demo.build(path: scratch + "/demo.db")
+        _ = try LedgerCopy.run(from: .sqlite(scratch + "/demo.db"), to: .postgres(location))
+        let database = try PostgresLedger.database(location, clock: .fixed(Demo.clock))
+        try tour(demo, database, summary, name: location.description) { try PostgresLedger.verifyAudit(session) }
+        return
+      }
       let path = db ?? "corridor-demo.db"
       if FileManager.default.fileExists(atPath: path) {
         guard db == nil else {
@@ -28,8 +40,14 @@ extension Corridor {
         }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
       }
-      let demo = Demo(seed: seed)
       let (database, summary) = try demo.build(path: path)
+      try tour(demo, database, summary, name: path) { try database.auditTrail.verifyAudit() }
+    }
+
+    /// The demo's summary and tour of `database`, named `path` in the commands it shows.
+    private func tour(
+      _ demo: Demo, _ database: CorridorDatabase, _ summary: Demo.Summary, name path: String, verify: () throws -> AuditVerification
+    ) throws {
       let asOf = Demo.clock
       Console.line("Corridor demo: \(path)")
       Console.line(
@@ -105,7 +123,7 @@ extension Corridor {
           + " in 2024 (corridor customs rebate --year 2024)")
 
       Console.line("\n== corridor audit verify --db \(path)")
-      let audit = try database.auditTrail.verifyAudit()
+      let audit = try verify()
       Console.line(audit.intact ? "intact: \(audit.entries) entries, head \(audit.head)" : "NOT intact: \(audit.findings.first?.message ?? "")")
       Console.line("\nNext: export CORRIDOR_DB=\(path), then try `corridor shipment list --status in-transit`, `corridor network route CQ-AKL-DUI`.")
     }

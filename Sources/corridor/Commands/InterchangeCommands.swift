@@ -306,13 +306,15 @@ extension Corridor.Dev {
     }
 
     func run() throws {
+      // The ledger first: a PostgreSQL URL is refused before the output is made.
+      let db = try database.open(sqliteOnly: true)
       let output = try database.output(out)
       var generator = EventGenerator(events: events, seed: seed)
       generator.containersPerShipment = containersPerShipment
       generator.eventsPerContainer = eventsPerContainer
       generator.intervalMinutes = Int64(intervalMinutes)
       generator.sizeTypes = sizeTypes.split(separator: ",").map { String($0) }
-      let count = try generator.run(db: try database.open(sqliteOnly: true), operator: op.resolved, write: output.write)
+      let count = try generator.run(db: db, operator: op.resolved, write: output.write)
       try output.commit()
       Console.line("wrote \(count) events to \(out)")
     }

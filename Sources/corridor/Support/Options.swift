@@ -97,7 +97,7 @@ extension DatabaseOptions {
   /// shown without its password.
   static func sqliteOnly(_ url: String, named option: String) -> ValidationError {
     ValidationError(
-      "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only (the demo and the dev tools build or fill a file); every other command runs on PostgreSQL too, and `corridor db copy` moves a ledger between them (docs/postgres.md)"
+      "\(option) \(PostgresLocation.redacted(url)): this command runs on SQLite only (the dev tools fill a file); every other command runs on PostgreSQL too, and `corridor db copy` moves a ledger between them (docs/postgres.md)"
     )
   }
 }
