@@ -4,7 +4,7 @@ import Testing
 
 /// `corridor` against a real PostgreSQL server (`CORRIDOR_TEST_POSTGRES`, started by `.ci/run`):
 /// init, db status, db migrate, db copy both ways, and the clear refusal of the commands that
-/// run on SQLite only (the demo, the dev tools). The password never reaches stdout or stderr.
+/// run on SQLite only (the dev tools). The password never reaches stdout or stderr.
 @Suite struct PostgresCLITests {
   static let environment = ProcessInfo.processInfo.environment
   static let adminURL = environment["CORRIDOR_TEST_POSTGRES"]
