@@ -92,17 +92,13 @@ public final class ServerDatabase: Sendable {
   /// sixteen.
   public func write<T: Sendable>(_ body: @escaping @Sendable (CorridorDatabase) throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-      // Set by `run`; a group whose transaction could not begin never runs it.
-      let outcome = Outcome<T>()
-      enqueue(
-        WriteJob(
-          run: { db in outcome.result.withLock { $0 = Result { try db.savepoint { try body(db) } } } },
-          finish: { commitError in continuation.resume(with: commitError.map { .failure($0) } ?? outcome.result.withLock { $0 }) }))
+      writeInBackground(body) { continuation.resume(with: $0) }
     }
   }
 
-  /// Runs `body` on the writer like `write`, without waiting: `done` is called with its outcome
-  /// once the group it joined committed (or failed), on the writer's thread. For work the server
+  /// Runs `body` on the writer, in its own savepoint of the group's transaction, without waiting:
+  /// `done` is called with its outcome once the group committed (or failed), on the writer's
+  /// thread (a group whose transaction could not begin never runs `body`). For work the server
   /// starts itself (the ETA's refresh after an intake), which must not wait for a thread of
   /// Swift's cooperative pool.
   public func writeInBackground<T: Sendable>(
