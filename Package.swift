@@ -109,18 +109,25 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // What the test suites share: a fresh ledger on the engine `CORRIDOR_TEST_ENGINE` selects
+    // (SQLite or PostgreSQL), so that one suite runs against both.
+    .target(
+      name: "CorridorTestSupport", dependencies: ["CorridorModel", "CorridorStore", "CorridorStorePostgres"], path: "Tests/Support"),
     .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "CSQLite"]),
     .testTarget(
       name: "CorridorStoreTests",
-      dependencies: ["CorridorModel", "CorridorInterchange", "CorridorPresentation", "CorridorStore", "SQLite", "CSQLite"]),
+      dependencies: [
+        "CorridorModel", "CorridorInterchange", "CorridorPresentation", "CorridorStore", "SQLite", "CSQLite", "CorridorTestSupport",
+      ]),
     .testTarget(name: "CorridorCLITests", dependencies: ["corridor", "CorridorStorePostgres"]),
     .testTarget(
       name: "CorridorPostgresTests",
-      dependencies: ["CorridorStorePostgres", "CorridorStore", "CorridorModel", "SQLite"]),
+      dependencies: ["CorridorStorePostgres", "CorridorStore", "CorridorModel", "SQLite", "CorridorTestSupport"]),
     .testTarget(
       name: "CorridorServerTests",
       dependencies: [
         "CorridorServer", "CorridorStore", "CorridorModel", "CorridorInterchange", "CorridorPresentation", "SQLite",
+        "CorridorTestSupport",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
       ]

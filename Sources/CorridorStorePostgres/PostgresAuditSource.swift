@@ -62,7 +62,8 @@ struct PostgresAuditSource: AuditSource {
   }
 
   /// `?` placeholders as PostgreSQL's `$1`, `$2`, …, outside quoted text and identifiers; SQLite's
-  /// numbered `?NNN` (one value used twice) as `$NNN`.
+  /// numbered `?NNN` (one value used twice) as `$NNN`. Numbered as SQLite numbers them: a plain
+  /// `?` is one past the largest number given so far, so `?1 ?1 ?2 ?` binds three values.
   static func numbered(_ sql: String) -> String {
     var out = ""
     var number = 0
@@ -76,8 +77,13 @@ struct PostgresAuditSource: AuditSource {
       } else if character == "?" {
         let digits = characters.prefix { $0.isASCII && $0.isNumber }
         characters = characters.dropFirst(digits.count)
-        number += 1
-        out += "$" + (digits.isEmpty ? String(number) : String(digits))
+        if let given = Int(digits) {
+          number = max(number, given)
+          out += "$\(given)"
+        } else {
+          number += 1
+          out += "$\(number)"
+        }
         continue
       }
       out.append(character)
@@ -146,58 +152,5 @@ struct PostgresAuditSource: AuditSource {
           message: "function corridor_append_only was replaced or dropped: the append-only triggers may no longer refuse changes"))
     }
     return findings
-  }
-}
-
-extension PostgresLedger {
-  /// The trail read in one REPEATABLE READ snapshot: writers may go on, the reader sees one state.
-  static func reading<T>(_ session: PostgresSession, _ body: (AuditReader<PostgresAuditSource>) throws -> T) throws -> T {
-    try session.transaction("ISOLATION LEVEL REPEATABLE READ READ ONLY") { try body(AuditReader(source: PostgresAuditSource(session: session))) }
-  }
-
-  /// `audit verify` on PostgreSQL: the same verification as on SQLite, in one REPEATABLE READ
-  /// snapshot, so the same history gives the same head, entries and findings.
-  public static func verifyAudit(_ session: PostgresSession, anchor: AuditAnchor? = nil, sinceCheckpoint: Bool = false) throws
-    -> AuditVerification
-  {
-    try reading(session) {
-      try $0.verify(
-        anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: session.location.description)
-    }
-  }
-
-  /// `audit checkpoint` on PostgreSQL: a full verify, then, when intact, the checkpoint entry
-  /// appended as on SQLite (`AuditTrail.entry(after:…)`), the trail locked against other
-  /// appenders while its head is read and the entry written.
-  public static func checkpointAudit(_ session: PostgresSession, operator op: String, clock: Clock = .system) throws
-    -> AuditVerification
-  {
-    let result = try verifyAudit(session)
-    guard result.intact, result.headSeq > 0 else { return result }
-    try session.transaction {
-      try session.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-      let head = try session.rows("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").first.map { row in
-        guard row.count == 2, let seq = row[0].int64, let hash = row[1].text else {
-          throw CorridorError.damaged(session.location.description, "the audit trail's last entry cannot be read")
-        }
-        return (seq: seq, hash: hash)
-      }
-      let entry = try AuditTrail.entry(
-        after: head, recordedAt: clock.nowUTC(), operator: op, action: "checkpoint", entity: AuditTrail.checkpoint,
-        key: String(result.headSeq), state: AuditTrail.checkpointState(result))
-      _ = try session.rows(PostgresAuditSource.numbered(AuditTrail.insertSQL), AuditTrail.values(of: entry))
-    }
-    return result
-  }
-
-  /// `audit log` on PostgreSQL: the same filters and order as on SQLite, in one snapshot.
-  public static func auditLog(
-    _ session: PostgresSession, entity: String? = nil, key: String? = nil, operator op: String? = nil, from: Day? = nil, to: Day? = nil,
-    limit: Int? = nil
-  ) throws -> [AuditEntry] {
-    try reading(session) {
-      try $0.log(
-        entity: entity, key: key, operator: op, from: from, to: to, limit: limit)
-    }
   }
 }

@@ -35,16 +35,4 @@ public enum PostgresLedger {
       throw error
     }
   }
-
-  /// `audit export` from PostgreSQL: the same entries in the same order through the same writer
-  /// as SQLite's, so the same history gives the same file, byte for byte; read in one snapshot.
-  public static func exportAudit(
-    _ session: PostgresSession, from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest: OutputFile,
-    clock: Clock = .system
-  ) throws -> AuditManifest {
-    try reading(session) {
-      try $0.export(
-        from: from, to: to, format: format, to: file, manifest: manifest, generatedAt: clock.nowUTC())
-    }
-  }
 }

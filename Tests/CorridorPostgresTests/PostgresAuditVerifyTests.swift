@@ -1,6 +1,7 @@
 import CorridorModel
 import CorridorStore
 import CorridorStorePostgres
+import CorridorTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -26,17 +27,16 @@ import Testing
     let location = try TestPostgres.freshDatabase()
     defer { TestPostgres.drop(location) }
     _ = try LedgerCopy.run(from: .sqlite(folder + "/demo.db"), to: .postgres(location))
-    let session = try PostgresSession(location)
-    let there = try PostgresLedger.verifyAudit(session)
+    let there = try PostgresLedger.database(location).auditTrail.verifyAudit()
     #expect(there.intact, "\(there.findings)")
     #expect(there.entries == file.entries && there.head == file.head && there.headSeq == file.headSeq)
-    let thereSince = try PostgresLedger.verifyAudit(session, sinceCheckpoint: true)
+    let thereSince = try PostgresLedger.database(location).auditTrail.verifyAudit(sinceCheckpoint: true)
     #expect(thereSince.intact && thereSince.entries == fileSince.entries && thereSince.head == fileSince.head)
     #expect(thereSince.entries < there.entries)
 
     let beyond = AuditAnchor(seq: file.headSeq + 2, hash: file.head)
     let fileBeyond = try demo.auditTrail.verifyAudit(anchor: beyond, sinceCheckpoint: true)
-    let thereBeyond = try PostgresLedger.verifyAudit(session, anchor: beyond, sinceCheckpoint: true)
+    let thereBeyond = try PostgresLedger.database(location).auditTrail.verifyAudit(anchor: beyond, sinceCheckpoint: true)
     #expect(!fileBeyond.intact && thereBeyond.findings == fileBeyond.findings)
   }
 
@@ -49,11 +49,10 @@ import Testing
     let location = try TestPostgres.freshDatabase()
     defer { TestPostgres.drop(location) }
     _ = try LedgerCopy.run(from: .sqlite(folder + "/ref.db"), to: .postgres(location))
-    let session = try PostgresSession(location)
     let clock = Clock.fixed(try EventTime(parsing: "2026-12-07T09:00:00Z"))
-    let checked = try PostgresLedger.checkpointAudit(session, operator: "night shift", clock: clock)
+    let checked = try PostgresLedger.database(location, clock: clock).auditTrail.checkpointAudit(operator: "night shift")
     #expect(checked.intact && checked.headSeq == 587)
-    let since = try PostgresLedger.verifyAudit(session, sinceCheckpoint: true)
+    let since = try PostgresLedger.database(location).auditTrail.verifyAudit(sinceCheckpoint: true)
     #expect(since.intact && since.entries == 1 && since.headSeq == 588)
 
     _ = try LedgerCopy.run(from: .postgres(location), to: .sqlite(folder + "/back.db"))
@@ -68,12 +67,12 @@ import Testing
       ("route", nil, nil, nil, nil, 0),
     ]
     for (entity, key, op, from, to, limit) in filters {
-      let there = try PostgresLedger.auditLog(session, entity: entity, key: key, operator: op, from: from, to: to, limit: limit)
+      let there = try PostgresLedger.database(location).auditTrail.auditLog(entity: entity, key: key, operator: op, from: from, to: to, limit: limit)
       let here = try back.auditTrail.auditLog(entity: entity, key: key, operator: op, from: from, to: to, limit: limit)
       #expect(there == here, "\(String(describing: entity)) \(String(describing: key)) \(String(describing: limit))")
     }
-    #expect(try PostgresLedger.auditLog(session, operator: "night shift").map(\.entity) == ["audit-checkpoint"])
-    #expect(try PostgresLedger.auditLog(session, entity: "location", limit: 5).count == 5)
+    #expect(try PostgresLedger.database(location).auditTrail.auditLog(operator: "night shift").map(\.entity) == ["audit-checkpoint"])
+    #expect(try PostgresLedger.database(location).auditTrail.auditLog(entity: "location", limit: 5).count == 5)
   }
 
   /// The same edits made behind Corridor's back on both engines (SQLite's append-only triggers
@@ -118,7 +117,7 @@ import Testing
     try session.execute("RESET session_replication_role")
 
     let here = try CorridorDatabase(path: path).auditTrail.verifyAudit()
-    let there = try PostgresLedger.verifyAudit(session)
+    let there = try PostgresLedger.database(location).auditTrail.verifyAudit()
     #expect(!here.intact)
     let kinds = Set(here.findings.map(\.kind))
     #expect(kinds.isSuperset(of: ["row-changed", "row-unaudited", "batch", "hash"]), "\(here.findings)")
@@ -136,7 +135,7 @@ import Testing
     let location = try TestPostgres.freshDatabase()
     defer { TestPostgres.drop(location) }
     let session = try PostgresLedger.open(location)
-    let empty = try PostgresLedger.verifyAudit(session)
+    let empty = try PostgresLedger.database(location).auditTrail.verifyAudit()
     #expect(empty.intact && empty.entries == 0, "\(empty.findings)")
 
     try session.execute("ALTER TABLE events DISABLE TRIGGER events_no_update")
@@ -151,7 +150,7 @@ import Testing
       "CREATE TRIGGER events_log BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION corridor_append_only('x')")
     try session.execute(
       "CREATE OR REPLACE FUNCTION corridor_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$")
-    let messages = try PostgresLedger.verifyAudit(session).findings.map(\.message)
+    let messages = try PostgresLedger.database(location).auditTrail.verifyAudit().findings.map(\.message)
     let expected = [
       "trigger audit_log_no_delete was replaced by another definition",
       "trigger audit_log_no_truncate was dropped: the table is no longer append-only",

@@ -1,5 +1,6 @@
 import CorridorModel
 import CorridorStore
+import CorridorTestSupport
 import Foundation
 import Testing
 
@@ -87,7 +88,7 @@ import Testing
     #expect(try Self.head(pg) == Self.head(lite))
     let select = "SELECT seq, id, container, code, note FROM events ORDER BY seq"
     #expect(try pg.connection.fetchAll(select) == lite.connection.fetchAll(select))
-    #expect(try PostgresLedger.verifyAudit(PostgresSession(location)).intact)
+    #expect(try PostgresLedger.database(location).auditTrail.verifyAudit().intact)
 
     let again = try Self.importFile(path, into: pg)
     #expect(again.imported == 0 && again.duplicates == 2_120 && again.batches == 0)
@@ -117,7 +118,7 @@ import Testing
     #expect(rejected.map(\.0) == [59] && rejected.map(\.1) == [.eventIdConflict])
     #expect(try Self.importFile(path, into: lite, skipInvalid: true) == summary)
     #expect(try Self.head(pg) == Self.head(lite))
-    #expect(try PostgresLedger.verifyAudit(PostgresSession(location)).intact)
+    #expect(try PostgresLedger.database(location).auditTrail.verifyAudit().intact)
   }
 
   /// All or nothing: a bad row late in the file is refused with its line in the first pass, and

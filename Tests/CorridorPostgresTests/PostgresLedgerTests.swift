@@ -1,5 +1,6 @@
 import CorridorModel
 import CorridorStore
+import CorridorTestSupport
 import Foundation
 import SQLite
 import Testing

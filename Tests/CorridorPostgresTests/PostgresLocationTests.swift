@@ -91,6 +91,12 @@ import Testing
     #expect(
       PostgresAuditSource.numbered("SELECT code FROM routes WHERE ?1 IS NULL OR corridor = ?1 LIMIT ?2")
         == "SELECT code FROM routes WHERE $1 IS NULL OR corridor = $1 LIMIT $2")
+    // A plain `?` after numbered ones is one past the largest, as SQLite numbers it (the
+    // clearance report's dates, then a party's scope): three values, not five.
+    #expect(
+      PostgresAuditSource.numbered("WHERE (?1 IS NULL OR a >= ?1) AND (?2 IS NULL OR a < ?2) AND s IN (SELECT ref FROM p WHERE x = ?)")
+        == "WHERE ($1 IS NULL OR a >= $1) AND ($2 IS NULL OR a < $2) AND s IN (SELECT ref FROM p WHERE x = $3)")
+    #expect(PostgresAuditSource.numbered("?2, ?, ?1, ?") == "$2, $3, $1, $4")
   }
 
   @Test func aScriptSplitsAtTheSemicolonsBetweenStatementsOnly() {

@@ -146,15 +146,21 @@ import Testing
     defer { Task { await server.stop() } }
     let id = try #require(
       try await subscribe(server, key: fixture.keys["admin"], "http://127.0.0.1:\(receiver.port)/").object["subscriptionID"] as? String)
-    // Nothing about a delivery can be written (as on a full disk).
+    // Nothing about a delivery can be written (as on a full disk), in each engine's words.
+    let postgres = fixture.ledger.postgres != nil
     try fixture.db.connection.execute(
-      "CREATE TRIGGER no_room BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+      postgres
+        ? """
+        CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$;
+        CREATE TRIGGER no_room BEFORE UPDATE ON outbox FOR EACH ROW EXECUTE FUNCTION no_room()
+        """
+        : "CREATE TRIGGER no_room BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
     try fixture.record(fixture.boxA, .ARRI, "2024-03-08T10:00:00+08:00", "CNAKL")
     #expect(try await eventually { receiver.requests.count >= 1 })
     // Twenty polls later, still one: the next try waits for the 5 s backoff.
     try await Task.sleep(for: .seconds(1))
     #expect(receiver.requests.count == 1)
-    try fixture.db.connection.execute("DROP TRIGGER no_room")
+    try fixture.db.connection.execute(postgres ? "DROP TRIGGER no_room ON outbox" : "DROP TRIGGER no_room")
     #expect(try await eventually(seconds: 30) { try fixture.count("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL") == 0 })
     let row = try #require(try fixture.db.outbox.deliveries(subscription: id, failedOnly: false).first)
     #expect(row.attempts == 1 && row.lastError?.contains("could not be recorded") == true, "\(row)")
@@ -258,7 +264,7 @@ import Testing
     let multiline = EventJSON.event(
       id: "ok-2", box: fixture.boxB, code: "DEPA", at: "2024-03-06T12:00:00+08:00", place: "CNCQI", remark: "line one\\r\\nline\\ttwo")
     #expect(try await server.send(.POST, "/corridor/v1/events", key: writer, json: "[\(multiline)]").status == 200)
-    #expect(try fixture.count("SELECT COUNT(*) FROM events WHERE note = 'line one' || char(13, 10) || 'line' || char(9) || 'two'") == 1)
+    #expect(try fixture.db.connection.scalarInt("SELECT COUNT(*) FROM events WHERE note = ?", [.text("line one\r\nline\ttwo")]) == 1)
   }
 
   /// Pages carry their security policy in the response, and no browser may sniff them.

@@ -4,6 +4,7 @@ import CorridorModel
 import CorridorPresentation
 import CorridorServer
 import CorridorStore
+import CorridorTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -12,8 +13,13 @@ import Testing
 
 /// A database with two parties' shipments and events, and one key per role.
 struct ServerFixture {
-  let path: String
-  let db: CorridorDatabase
+  /// On the engine the run selects (`TestLedger`).
+  let ledger: TestLedger
+  var db: CorridorDatabase { ledger.db }
+  /// What `--db` names: the file, or the PostgreSQL URL.
+  var path: String { ledger.location }
+  /// A folder of the test's own for the files it writes (imports, receivers' logs).
+  let folder: String
   /// On shipment S-DUI (shipper Chongqing Laptop Co, consignee Duisburg GmbH).
   let boxA = "CSQU3054383"
   /// On shipment S-HAN (shipper Chongqing Moto Works, consignee Hanoi Import JSC).
@@ -21,11 +27,9 @@ struct ServerFixture {
   var keys: [String: String] = [:]
 
   init() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-server-\(UUID().uuidString)").path
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-server-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    path = folder + "/c.db"
-    db = try CorridorDatabase(path: path, mode: .create)
-    _ = try db.loadShippedReference(operator: "test")
+    ledger = try TestLedger.shipped(operator: "test")
     for (box, ref, route, shipper, consignee) in [
       (boxA, "S-DUI", "CQ-AKL-DUI", "Chongqing Laptop Co", "Duisburg GmbH"),
       (boxB, "S-HAN", "CQ-NIN-HAN", "Chongqing Moto Works", "Hanoi Import JSC"),
@@ -82,7 +86,10 @@ final class RunningServer: Sendable {
     configuration.delivery.firstBackoff = .milliseconds(100)
     // The receivers run on loopback, which callbacks reach only when the operator names it.
     configuration.callbackAllow = ["127.0.0.1"]
+    if let threads = fixture.ledger.serverThreads { (configuration.readers, configuration.threads) = (threads, threads) }
     configure(&configuration)
+    // Opened as `corridor serve --db URL` opens PostgreSQL, with the clock the test set.
+    if configuration.open == nil { configuration.open = fixture.ledger.serverOpener(clock: configuration.clock) }
     var logger = Logger(label: "corridor-test")
     logger.logLevel = .error
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

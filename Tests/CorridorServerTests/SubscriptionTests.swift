@@ -86,7 +86,7 @@ import Testing
     #expect(throws: CorridorError.self) { try fixture.record(fixture.boxA, .GTIN, "2024-03-08T11:00:00+08:00", "CNAKL") }
     #expect(try fixture.count("SELECT COUNT(*) FROM outbox") == 1)
     // An import's batch writes its rows in the batch's transaction; a refused file writes none.
-    let folder = (fixture.path as NSString).deletingLastPathComponent
+    let folder = fixture.folder
     let good = folder + "/good.csv"
     try "container,code,at,location\n\(fixture.boxA),CROS,2024-03-09T10:00:00+08:00,CNAKL\n".write(toFile: good, atomically: true, encoding: .utf8)
     var options = EventImportOptions()

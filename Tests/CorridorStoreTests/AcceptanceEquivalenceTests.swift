@@ -1,5 +1,6 @@
 import CorridorInterchange
 import CorridorPresentation
+import CorridorTestSupport
 import Foundation
 import SQLite
 import Testing
@@ -122,10 +123,8 @@ import Testing
 
   /// One database with the network, the box on S1 (CQ-AKL-DUI), S2 without it, and SC
   /// cancelled with the box on it; copied for every case and door.
-  static let template: String = {
-    let path = temporaryDatabasePath()
-    do {
-      let db = try CorridorDatabase(path: path, mode: .create, clock: .fixed(now))
+  static let template: Result<TestLedger.Template, any Error> = Result {
+    try TestLedger.template(clock: .fixed(now)) { db in
       _ = try db.loadShippedReference(operator: "t")
       let box = try ContainerNumber(parsing: box)
       try db.containerStore.addContainer(box, sizeType: try SizeType(parsing: "42G1"), operator: "t")
@@ -139,18 +138,12 @@ import Testing
       try db.shipmentStore.assign(box, to: "SC", operator: "t")
       try db.shipmentStore.cancelShipment("SC", reason: "test", operator: "t")
       try db.shipmentStore.assign(box, to: "S1", operator: "t")
-      try db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    } catch {
-      Issue.record("template: \(error)")
     }
-    return path
-  }()
+  }
 
   /// A fresh copy of the template with the case's history recorded.
   func prepared(_ c: Case) throws -> CorridorDatabase {
-    let path = temporaryDatabasePath()
-    try FileManager.default.copyItem(atPath: Self.template, toPath: path)
-    let db = try CorridorDatabase(path: path, clock: .fixed(Self.now))
+    let db = try TestLedger.copy(of: try Self.template.get(), clock: .fixed(Self.now)).db
     for event in c.history {
       guard case .recorded(let id, _, _) = try db.eventStore.record(event, allowGap: true, operator: "t") else {
         Issue.record("\(c): history event not recorded")

@@ -1,6 +1,7 @@
 import CSQLite
 import CorridorInterchange
 import CorridorPresentation
+import CorridorTestSupport
 import Foundation
 import Testing
 
@@ -19,6 +20,14 @@ func tamper(_ path: String, _ sql: String) {
   sqlite3_close_v2(db)
 }
 
+/// The same on either engine: on PostgreSQL with its triggers off (`TestLedger.tamperOnPostgres`),
+/// so no trigger is dropped there; `postgres` is the change where SQLite's text (its trigger DDL)
+/// differs.
+func tamper(_ ledger: TestLedger, _ sql: String, postgres: String? = nil) throws {
+  guard ledger.postgres != nil else { return tamper(ledger.location, sql) }
+  try ledger.tamperOnPostgres(postgres ?? sql)
+}
+
 /// A journey with events, a retraction, tariffs, policies and rates: something worth auditing.
 func auditedJourney() throws -> Journey {
   let j = try Journey()
@@ -32,7 +41,7 @@ func auditedJourney() throws -> Journey {
   /// List fields (a location's aliases, a route's legs) are rendered in Swift, not by SQLite's
   /// JSON functions, yet must be the very text those functions wrote into every state recorded
   /// before: SQLite itself is the reference here, on text with every kind of character.
-  @Test func listFieldsRenderAsSQLitesJSONFunctionsDid() throws {
+  @Test(.sqliteOnly) func listFieldsRenderAsSQLitesJSONFunctionsDid() throws {
     let db = try freshDatabase()
     let c = try db.connection.sqlite(for: "this test")
     try c.execute("CREATE TEMP TABLE t(k TEXT, seq INTEGER, a INTEGER, b TEXT, c TEXT)")
@@ -100,19 +109,19 @@ func auditedJourney() throws -> Journey {
   @Test func editedEventIsDetectedEvenWithTheTriggerRestored() throws {
     let j = try auditedJourney()
     let event = try #require(try j.db.eventStore.events(container: j.box).first { $0.code == .LOAD })
-    tamper(
-      j.db.path,
+    try tamper(
+      j.ledger,
       """
       DROP TRIGGER events_no_update;
       UPDATE events SET location = 'CNKNM' WHERE id = '\(event.id)';
       CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'x'); END;
-      """)
+      """, postgres: "UPDATE events SET location = 'CNKNM' WHERE id = '\(event.id)'")
     try expectFinding(j, kind: "row-changed", seq: try auditSeq(j, "event", event.id), containing: "location audited \"CNCQI\", now \"CNKNM\"")
   }
 
   @Test func droppedTriggerIsDetected() throws {
     let j = try auditedJourney()
-    tamper(j.db.path, "DROP TRIGGER audit_log_no_delete;")
+    try tamper(j.ledger, "DROP TRIGGER audit_log_no_delete;", postgres: "DROP TRIGGER audit_log_no_delete ON audit_log")
     let result = try j.db.auditTrail.verifyAudit()
     #expect(result.findings.map(\.kind) == ["trigger"])
     #expect(result.findings.first?.message.contains("audit_log_no_delete") == true)
@@ -131,7 +140,7 @@ func auditedJourney() throws -> Journey {
   ])
   func editedRowsAreDetected(entity: String, sql: String, field: String) throws {
     let j = try auditedJourney()
-    tamper(j.db.path, sql)
+    try tamper(j.ledger, sql)
     let result = try j.db.auditTrail.verifyAudit()
     let finding = try #require(result.findings.first)
     #expect(finding.kind == "row-changed")
@@ -142,8 +151,8 @@ func auditedJourney() throws -> Journey {
 
   @Test func rowWrittenOutsideCorridorIsDetected() throws {
     let j = try auditedJourney()
-    tamper(
-      j.db.path,
+    try tamper(
+      j.ledger,
       """
       INSERT INTO shipments(ref, route, shipper, consignee, commodity, value_minor, currency, booked_on, created_at, operator)
       VALUES ('GHOST', 'CQ-AKL-DUI', 'x', 'y', 'general', 0, 'CNY', '2024-01-01', '2024-01-01T00:00:00Z', 'nobody');
@@ -153,27 +162,27 @@ func auditedJourney() throws -> Journey {
 
   @Test func rowDeletedOutsideCorridorIsDetected() throws {
     let j = try auditedJourney()
-    tamper(j.db.path, "DELETE FROM fx_rates WHERE date = '2024-12-31';")
+    try tamper(j.ledger, "DELETE FROM fx_rates WHERE date = '2024-12-31';")
     try expectFinding(
       j, kind: "row-deleted", seq: try auditSeq(j, "fxRate", "2024-12-31/USD/CNY"), containing: "fxRate 2024-12-31/USD/CNY was deleted")
   }
 
   @Test func deletedAuditEntryIsDetected() throws {
     let j = try auditedJourney()
-    tamper(
-      j.db.path,
+    try tamper(
+      j.ledger,
       """
       DROP TRIGGER audit_log_no_delete;
       DELETE FROM audit_log WHERE seq = 5;
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'x'); END;
-      """)
+      """, postgres: "DELETE FROM audit_log WHERE seq = 5")
     try expectFinding(j, kind: "chain", seq: 5, containing: "entries 5…5 are missing")
   }
 
   @Test func insertedAuditEntryIsDetected() throws {
     let j = try auditedJourney()
-    tamper(
-      j.db.path,
+    try tamper(
+      j.ledger,
       """
       INSERT INTO audit_log(seq, recorded_at, operator, action, entity, key, state, prev_hash, hash)
       SELECT seq + 1, recorded_at, 'intruder', 'insert', 'note', 'x', 'null', hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1;
@@ -185,14 +194,12 @@ func auditedJourney() throws -> Journey {
   @Test func reorderedAuditEntriesAreDetected() throws {
     let j = try auditedJourney()
     // Swap entries 3 and 4 wholesale (hashes included), as a reordering would.
-    tamper(
-      j.db.path,
-      """
-      DROP TRIGGER audit_log_no_update;
+    let swap = """
       UPDATE audit_log SET seq = -3 WHERE seq = 3;
       UPDATE audit_log SET seq = 3 WHERE seq = 4;
       UPDATE audit_log SET seq = 4 WHERE seq = -3;
-      """)
+      """
+    try tamper(j.ledger, "DROP TRIGGER audit_log_no_update;\n" + swap, postgres: "DROP TRIGGER audit_log_no_update ON audit_log;\n" + swap)
     let result = try j.db.auditTrail.verifyAudit()
     #expect(result.findings.contains { $0.kind == "chain" && $0.seq == 3 }, "\(result.findings)")
     #expect(result.findings.contains { $0.kind == "trigger" })
@@ -200,13 +207,13 @@ func auditedJourney() throws -> Journey {
 
   @Test func editedAuditEntryIsDetected() throws {
     let j = try auditedJourney()
-    tamper(
-      j.db.path,
+    try tamper(
+      j.ledger,
       """
       DROP TRIGGER audit_log_no_update;
       UPDATE audit_log SET operator = 'someone-else' WHERE seq = 7;
       CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'x'); END;
-      """)
+      """, postgres: "UPDATE audit_log SET operator = 'someone-else' WHERE seq = 7")
     try expectFinding(j, kind: "hash", seq: 7, containing: "audit entry 7")
   }
 

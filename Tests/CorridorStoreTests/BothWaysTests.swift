@@ -10,8 +10,7 @@ import Testing
 @Suite struct BothWaysTests {
   /// A database with the shipped reference data and one 40 ft box booked on `route`.
   static func booked(_ route: String, box: String = "CSQU3054383") throws -> CorridorDatabase {
-    let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create, clock: .fixed(try EventTime(parsing: "2024-06-01T00:00:00Z")))
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(at: try EventTime(parsing: "2024-06-01T00:00:00Z"), operator: "t")
     let number = try ContainerNumber(parsing: box)
     try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: "42G1"), tareKg: 3750, maxGrossKg: 30_480, operator: "t")
     try db.shipmentStore.createShipment(
@@ -45,8 +44,7 @@ import Testing
   }
 
   @Test func returnTrainsChangeGaugeAtTheSameBordersTheOtherWayRound() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     let routes = Dictionary(uniqueKeysWithValues: try db.networkStore.routes().map { ($0.code, $0) })
     for (out, back) in [("CQ-AKL-DUI", "DUI-AKL-CQB"), ("CQ-HRS-DUI", "DUI-HRS-CQ")] {
       let outbound = try #require(routes[out])
@@ -133,8 +131,7 @@ import Testing
     ,CN,CQD,Chongqingdong Railway Station,Chongqingdong Railway Station,50,-2------,AS,1601,,,
 
     """.write(toFile: path, atomically: true, encoding: .utf8)
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     _ = try UNLOCODEImport.run(path: path, db: db, operator: "t")
     // The curated river port keeps its name and kind; carriers' CNCKG still means Tuanjiecun.
     #expect(try db.networkStore.location("CNCHQ")?.name == "Chongqing Guoyuan Port")

@@ -119,8 +119,7 @@ import Testing
 /// Pages of a database with nothing in it yet: drawn, not trapped.
 @Suite struct EmptyPageTests {
   @Test func everyPageRendersForAnEmptyDatabase() throws {
-    let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create)
-    _ = try db.loadShippedReference(operator: "test")
+    let db = try shippedLedger(operator: "test")
     let now = try EventTime(parsing: "2024-06-01T00:00:00Z")
     let pages = [
       try db.reportStore.costPage(), try db.reportStore.exportsPage(year: 2024, compare: 2023),

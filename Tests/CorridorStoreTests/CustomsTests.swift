@@ -270,8 +270,7 @@ import Testing
 
   /// A ledger with shipment S1 (two boxes, CQ-AKL-DUI, shipper A) and S2 (one box, shipper C).
   static func ledger() throws -> CorridorDatabase {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     for (ref, shipper, boxes) in [("S1", "A", ["CSQU3054383", "MSKU9070323"]), ("S2", "C", ["TGHU1234567"])] {
       _ = try db.shipmentStore.createShipment(
         ShipmentBooking(

@@ -5,7 +5,7 @@ import Testing
 /// taken over once it has run out.
 @Suite struct DeliveryLeaseTests {
   @Test func oneHolderAtATimeUntilTheLeaseRunsOut() throws {
-    let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create)
+    let db = try freshDatabase()
     let outbox = db.outbox
     #expect(try outbox.lease("sub-1", holder: "a", nowMilliseconds: 1_000, untilMilliseconds: 31_000))
     // Another server is refused while the lease runs, and the lease is unchanged.

@@ -10,8 +10,7 @@ import Testing
 /// every shipment of the year; the partner country is the other end.
 @Suite struct DirectionTests {
   @Test func importsAndExportsSplitTheShipmentsByTheirRoutesDirection() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     let legs = zip(["DEDUI", "PLMAA", "BYBQT", "KZDOS", "CNAKL"], ["PLMAA", "BYBQT", "KZDOS", "CNAKL", "CNCQI"]).map { from, to in
       #"{"from": "\#(from)", "to": "\#(to)", "mode": "rail", "distanceKm": 100, "transitHours": 10, "borderCrossing": false, "gaugeChange": false}"#
     }

@@ -171,8 +171,7 @@ import Testing
   }
 
   @Test func aTrainsBoxesShareItsDepartureWaitsAndIncidents() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     let route = try #require(try db.networkStore.route("CQ-AKL-DUI"))
     var conditions = JourneyModel.Conditions(seed: 42)
     var random = JourneyModel.Random(state: 42)

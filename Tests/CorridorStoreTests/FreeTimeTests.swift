@@ -221,8 +221,7 @@ import Testing
   }
 
   @Test func aFreeTimeSectionLoadsAuditedAndBadOnesWriteNothing() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "test")
+    let db = try shippedLedger(operator: "test")
     #expect(try db.freeTimeStore.rules().count == 5)
     #expect(try db.auditTrail.verifyAudit().intact)
     let before = try db.connection.fetchAll("SELECT * FROM free_time_rules ORDER BY name")

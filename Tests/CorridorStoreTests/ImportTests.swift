@@ -348,7 +348,7 @@ extension Journey {
     #expect(first.contains("CNAKL"))
   }
 
-  @Test func diskFullIsExit74AndLeavesTheDatabaseAsItWas() throws {
+  @Test(.sqliteOnly) func diskFullIsExit74AndLeavesTheDatabaseAsItWas() throws {
     let j = try Journey()
     var rows = ""
     for minute in 0..<500 {
@@ -370,7 +370,7 @@ extension ImportTests {
   /// When the disk fills in the middle of the write pass (here without the space check, as with
   /// --skip-invalid), the committed batches stay, are counted right and verify; the batch being
   /// written is rolled back.
-  @Test func aDiskThatFillsMidWriteKeepsTheCommittedBatches() throws {
+  @Test(.sqliteOnly) func aDiskThatFillsMidWriteKeepsTheCommittedBatches() throws {
     let j = try Journey()
     var rows = ""
     for minute in 0..<600 {
@@ -528,7 +528,7 @@ extension ImportTests {
       (EventCode.GTIN, "2024-03-04T09:00:00+08:00", "2024-06-01T10:00:00Z"), (.LOAD, "2024-03-05T08:00:00+08:00", "2024-06-01T09:00:00Z"),
       (.DEPA, "2024-03-05T10:00:00+08:00", "2024-06-01T11:00:00Z"),
     ] {
-      let writer = try CorridorDatabase(path: j.db.path, clock: .fixed(try EventTime(parsing: recorded)))
+      let writer = try j.ledger.reopened(clock: .fixed(try EventTime(parsing: recorded)))
       _ = try writer.eventStore.record(
         EventReport(
           id: nil, container: j.box, code: code, time: try EventTime(parsing: at), location: try LocationCode(parsing: "CNCQI"), shipment: nil,

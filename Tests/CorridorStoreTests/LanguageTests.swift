@@ -58,8 +58,7 @@ import Testing
   /// Every place and policy shipped in the reference data has its Chinese name, and the table
   /// columns of every report and of `track` have theirs.
   @Test func everyShippedPlaceAndPolicyHasAChineseName() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "test")
+    let db = try shippedLedger(operator: "test")
     let places = try db.networkStore.locations(country: nil)
     #expect(places.count >= 20)
     for place in places { #expect(place.nameZh?.isEmpty == false, "\(place.code.text) has no nameZh") }

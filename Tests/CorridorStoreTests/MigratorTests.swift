@@ -7,7 +7,7 @@ import Testing
 @testable import CorridorModel
 @testable import CorridorStore
 
-@Suite struct MigratorTests {
+@Suite(.sqliteOnly) struct MigratorTests {
   let shipped = Migration.embedded
 
   @Test func freshDatabaseGetsEveryMigration() throws {

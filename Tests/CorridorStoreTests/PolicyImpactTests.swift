@@ -10,8 +10,7 @@ import Testing
   let db: CorridorDatabase
 
   init() throws {
-    db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "test")
+    db = try shippedLedger(operator: "test")
     for (ref, route, box) in [("LA24-1", "CQ-KNM-VTE", "CSQU3054383"), ("IL24-1", "CQ-QZH-SIN", "TGHU1234567")] {
       let number = try ContainerNumber(parsing: box)
       try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: "42G1"), operator: "test")

@@ -64,8 +64,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
   /// the other order); a route abroad is transit. A declared direction that contradicts the ends
   /// is refused at its position, with nothing loaded.
   @Test func aRoutesDirectionFollowsItsEnds() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "test")
+    let db = try shippedLedger(operator: "test")
     let directions = try db.networkStore.routes().map(\.direction)
     #expect(directions.filter { $0 == .export }.count == 15 && directions.filter { $0 == .import }.count == 5 && directions.count == 20)
     func reference(_ code: String, _ nodes: [String], direction: String? = nil) -> String {
@@ -190,8 +189,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
   }
 
   @Test func anEmptyCommodityListIsRefused() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     let file =
       #"{"policies": [{"name": "Nothing", "corridor": "CN-LA", "kind": "percent", "value": "10", "commodities": [], "validFrom": "2025-01-01"}]}"#
     let error = #expect(throws: CorridorError.self) { try load(file, into: db) }
@@ -232,8 +230,7 @@ func networkSnapshot(_ db: CorridorDatabase) throws -> [[SQLValue]] {
   }
 
   @Test func unlocodeImportAddsPlacesAndKeepsCuratedOnes() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "test")
+    let db = try shippedLedger(operator: "test")
     let path = temporaryFolder() + "/unlocode.csv"
     let csv = #"""
       change,country,location,name,nameWoDiacritics,subdivision,function,status,date,iata,coordinates,remarks

@@ -51,7 +51,7 @@ import Testing
   }
 
   /// Each `IN (…)` / `instr(…)` code list in the schema equals the Swift enum's cases.
-  @Test func everyCheckListIsTheEnumsCases() throws {
+  @Test(.sqliteOnly) func everyCheckListIsTheEnumsCases() throws {
     let db = try freshDatabase()
     func sql(_ table: String) throws -> String {
       try #require(try db.connection.scalarText("SELECT sql FROM sqlite_schema WHERE name = ?", [.text(table)]))
@@ -131,8 +131,7 @@ import Testing
 
   @Test(arguments: scenarios) func theViewAgreesWithTheSwiftDefinition(_ scenario: Scenario) throws {
     let now = EventTime(milliseconds: Day(year: 2025, month: 6, day: 1).startMilliseconds, offsetMinutes: 0)
-    let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create, clock: .fixed(now))
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(at: now, operator: "t")
     try db.shipmentStore.createShipment(
       ShipmentBooking(
         ref: "S1", route: "CQ-AKL-DUI", shipper: "a", consignee: "b", commodity: .laptops, hsCode: nil,

@@ -1,5 +1,6 @@
 import CorridorInterchange
 import CorridorPresentation
+import CorridorTestSupport
 import Foundation
 import Testing
 
@@ -17,9 +18,8 @@ import Testing
       .filter { $0.hasPrefix("SCAN events") && !$0.contains("USING INDEX") && !$0.contains("USING COVERING INDEX") }
   }
 
-  @Test func theHotQueriesUseTheirIndexes() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+  @Test(.sqliteOnly) func theHotQueriesUseTheirIndexes() throws {
+    let db = try shippedLedger(operator: "t")
     let queries = [
       ExceptionQueries.flagged, ExceptionQueries.silent, ExceptionQueries.openHolds,
       "SELECT status FROM shipment_status WHERE ref = ?", ExceptionQueries.statuses,
@@ -33,8 +33,7 @@ import Testing
   }
 
   @Test func listsPageInBookedOrder() throws {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     for (ref, day) in [("B", "2024-01-02"), ("A", "2024-01-02"), ("C", "2024-01-01"), ("E", "2024-02-01"), ("D", "2024-01-15")] {
       try db.shipmentStore.createShipment(
         ShipmentBooking(
@@ -68,8 +67,7 @@ import Testing
 
 @Suite struct AuditCheckpointTests {
   func ledger() throws -> CorridorDatabase {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     return db
   }
 
@@ -103,7 +101,7 @@ import Testing
     #expect(try db.auditTrail.verifyAudit().findings.map(\.kind) == ["row-changed"])
     // Rewriting the checkpointed entry itself (triggers dropped to do it) is caught by both.
     let checkpoint = try #require(try db.auditTrail.auditCheckpoint())
-    try db.connection.execute("DROP TRIGGER audit_log_no_update")
+    try db.connection.execute(TestEngine.selected == .postgres ? "DROP TRIGGER audit_log_no_update ON audit_log" : "DROP TRIGGER audit_log_no_update")
     try db.connection.execute("UPDATE audit_log SET hash = replace(hash, substr(hash, 1, 1), 'x') WHERE seq = \(checkpoint.seq)")
     #expect(try db.auditTrail.verifyAudit(sinceCheckpoint: true).findings.map(\.kind).contains("checkpoint"))
     #expect(try db.auditTrail.verifyAudit().findings.map(\.kind).contains("hash"))
@@ -116,8 +114,7 @@ import Testing
   @Test func staleBoxesAndOpenHoldsExactly() throws {
     let start = Day(year: 2025, month: 3, day: 1).startMilliseconds
     func at(_ hours: Int) -> EventTime { EventTime(milliseconds: start + Int64(hours) * 3_600_000, offsetMinutes: 0) }
-    let db = try CorridorDatabase(path: temporaryDatabasePath(), mode: .create, clock: .fixed(at(300)))
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(at: at(300), operator: "t")
     try db.shipmentStore.createShipment(
       ShipmentBooking(
         ref: "S1", route: "CQ-AKL-DUI", shipper: "a", consignee: "b", commodity: .laptops, hsCode: nil, value: .zero(.cny),

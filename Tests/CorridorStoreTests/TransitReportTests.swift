@@ -33,8 +33,7 @@ import Testing
 
   /// Two boxes on CQ-KNM-VTE (Chongqing, Kunming, Mohan, Boten, Vientiane), one per consignee.
   func journeys() throws -> CorridorDatabase {
-    let db = try freshDatabase()
-    _ = try db.loadShippedReference(operator: "t")
+    let db = try shippedLedger(operator: "t")
     for (box, ref, consignee) in [("CSQU3054383", "S-1", "Vientiane Trading"), ("MSKU1234565", "S-2", "Laos Motors")] {
       let number = try ContainerNumber(parsing: box)
       try db.containerStore.addContainer(number, sizeType: try SizeType(parsing: "42G1"), tareKg: 3_750, maxGrossKg: 30_480, operator: "t")

@@ -67,9 +67,7 @@ extension AuditTrail {
   public func exportAudit(
     from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest manifestFile: OutputFile
   ) throws -> AuditManifest {
-    try mapSQLiteErrors {
-      try reader().export(from: from, to: to, format: format, to: file, manifest: manifestFile, generatedAt: clock.nowUTC())
-    }
+    try reading { try $0.export(from: from, to: to, format: format, to: file, manifest: manifestFile, generatedAt: clock.nowUTC()) }
   }
 }
 

@@ -287,7 +287,7 @@ extension AuditTrail {
   public func auditLog(
     entity: String? = nil, key: String? = nil, operator op: String? = nil, from: Day? = nil, to: Day? = nil, limit: Int? = nil
   ) throws -> [AuditEntry] {
-    try mapSQLiteErrors { try reader().log(entity: entity, key: key, operator: op, from: from, to: to, limit: limit) }
+    try reading { try $0.log(entity: entity, key: key, operator: op, from: from, to: to, limit: limit) }
   }
 }
 

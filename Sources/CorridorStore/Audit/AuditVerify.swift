@@ -54,17 +54,31 @@ public struct AuditVerification: Sendable {
   public var intact: Bool { findings.isEmpty }
 }
 
+/// What the audit commands ask of the trail, on whichever engine reads it: `AuditReader` over
+/// that engine's `AuditSource`, chosen once by `AuditTrail.reading`.
+package protocol AuditReading {
+  func checkpoint(path: String?) throws -> AuditAnchor?
+  func verify(anchor: AuditAnchor?, sinceCheckpoint: Bool, path: String?) throws -> AuditVerification
+  func log(entity: String?, key: String?, operator op: String?, from: Day?, to: Day?, limit: Int?) throws -> [AuditEntry]
+  func export(from: Day?, to: Day?, format: AuditExportFormat, to file: OutputFile, manifest: OutputFile, generatedAt: String) throws
+    -> AuditManifest
+}
+
+extension AuditReader: AuditReading {}
+
 extension AuditTrail {
-  /// The trail read through this ledger's SQLite connection (PostgreSQL's audit commands read
-  /// through `PostgresLedger`, in a snapshot of their own).
-  func reader() throws -> AuditReader<SQLiteAuditSource> {
-    AuditReader(source: SQLiteAuditSource(connection: try connection.sqlite(for: "this audit command")))
+  /// The trail read on this ledger's engine in one snapshot (a read transaction: deferred on
+  /// SQLite, REPEATABLE READ on PostgreSQL), so that writers go on while a verify or an export
+  /// sees one state of the chain and the rows.
+  func reading<T>(_ body: (any AuditReading) throws -> T) throws -> T {
+    func reader<Engine: StoreConnection>(_ connection: Engine) -> any AuditReading { AuditReader(source: connection.auditSource) }
+    return try mapSQLiteErrors { try connection.transaction(.deferred) { try body(reader(connection)) } }
   }
 
   /// The newest checkpoint: a prefix of the chain that `audit checkpoint` verified, itself an
   /// entry of the chain (entity `audit-checkpoint`, state `{"hash":…,"seq":…}`).
   public func auditCheckpoint() throws -> AuditAnchor? {
-    try mapSQLiteErrors { try reader().checkpoint(path: db.path) }
+    try reading { try $0.checkpoint(path: db.path) }
   }
 
   /// Verifies the whole trail and, when it is intact, appends a checkpoint for its head, so that
@@ -88,14 +102,13 @@ extension AuditTrail {
 
   /// `AuditReader.verify` on this ledger.
   public func verifyAudit(anchor: AuditAnchor? = nil, sinceCheckpoint: Bool = false) throws -> AuditVerification {
-    try mapSQLiteErrors {
-      let reader = try reader()
-      // Sorting a table by an audited key expression (an assignment's `shipment/container`) may
-      // need a temporary index as large as the table: on disk, not in memory, for a verify.
-      try connection.execute("PRAGMA temp_store = FILE")
-      defer { try? connection.execute("PRAGMA temp_store = MEMORY") }
-      return try reader.verify(anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: db.path)
-    }
+    // Sorting a table by an audited key expression (an assignment's `shipment/container`) may
+    // need a temporary index as large as the table: on disk, not in memory, for a verify. SQLite
+    // takes this outside a transaction only.
+    let sqlite = connection.dialect == .sqlite
+    if sqlite { try mapSQLiteErrors { try connection.execute("PRAGMA temp_store = FILE") } }
+    defer { if sqlite { try? connection.execute("PRAGMA temp_store = MEMORY") } }
+    return try reading { try $0.verify(anchor: anchor, sinceCheckpoint: sinceCheckpoint, path: db.path) }
   }
 }
 

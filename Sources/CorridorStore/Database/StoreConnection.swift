@@ -58,13 +58,13 @@ extension StoreConnection {
     try transaction(.immediate, committingIf: commit, body)
   }
 
-  /// The SQLite connection under the store, for what only SQLite does (its bulk import's prepared
-  /// statements, its backup API, its pragmas); on another engine `feature` is refused by name.
   package func append(into table: String, columns: [String], rows: [[SQLValue]]) throws {
     let insert = "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
     for row in rows { try execute(insert, row) }
   }
 
+  /// The SQLite connection under the store, for what only SQLite does (its bulk import's prepared
+  /// statements, its backup API, its pragmas); on another engine `feature` is refused by name.
   package func sqlite(for feature: String) throws -> Connection {
     guard let connection = self as? Connection else {
       throw CorridorError(.usage, "\(feature) needs a SQLite ledger; this one is on \(dialect.engineName)")

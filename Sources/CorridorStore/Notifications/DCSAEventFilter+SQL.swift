@@ -40,7 +40,7 @@ extension DCSAEventFilter {
   func add(to conditions: inout Conditions) {
     for (name, items) in values {
       guard let selector = Self.fields.first(where: { $0.name == name })?.selects else {
-        conditions.add("0", values: [])
+        conditions.add("1 = 0", values: [])
         continue
       }
       let (sql, arguments) = selector.sql(items)

@@ -1,5 +1,6 @@
 import CorridorModel
 import Dispatch
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -15,6 +16,8 @@ import Synchronization
 public final class PostgresSession {
   public let location: PostgresLocation
   private let connection: PostgresConnection
+  /// Where each call's async side runs: the connection's own event loop.
+  private let executor: EventLoopExecutor
   /// Cursors declared so far: each gets a name of its own.
   private var cursors = 0
   private static let quiet = Logger(label: "corridor.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -29,10 +32,11 @@ public final class PostgresSession {
       database: location.database, tls: .disable)
     configuration.options.connectTimeout = .seconds(10)
     let configured = configuration
+    let loop = MultiThreadedEventLoopGroup.singleton.next()
+    executor = EventLoopExecutor(loop)
     do {
-      connection = try Self.blocking {
-        try await PostgresConnection.connect(
-          on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configured, id: 1, logger: Self.quiet)
+      connection = try Self.blocking(on: executor) {
+        try await PostgresConnection.connect(on: loop, configuration: configured, id: 1, logger: Self.quiet)
       }
     } catch {
       let failure = PostgresFailure(error)
@@ -47,7 +51,14 @@ public final class PostgresSession {
 
   deinit {
     let connection = connection
-    _ = try? Self.blocking { try await connection.close() }
+    guard !executor.loop.inEventLoop else {
+      // Let go on its own event loop (a server's pool released by a task there): closed there
+      // and then, without the wait it cannot do on that thread.
+      let closing: EventLoopFuture<Void> = connection.close()
+      _ = closing
+      return
+    }
+    _ = try? Self.blocking(on: executor) { try await connection.close() }
   }
 
   /// Runs SQL text that may hold several statements (a migration), one statement at a time:
@@ -142,7 +153,7 @@ public final class PostgresSession {
 
   private func run<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     do {
-      return try Self.blocking(work)
+      return try Self.blocking(on: executor, work)
     } catch let error as CorridorError {
       throw error
     } catch {
@@ -150,13 +161,20 @@ public final class PostgresSession {
     }
   }
 
-  /// Waits for async work from synchronous code. The work runs on a queue of its own
-  /// (`BlockingExecutor`), never on Swift's cooperative pool: a caller that is itself on that
-  /// pool (a test, a server handler) would otherwise wait for a thread it occupies.
-  static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+  /// Waits for async work from synchronous code. The work runs on the connection's event loop
+  /// (`EventLoopExecutor`), never on Swift's cooperative pool nor on Dispatch's: a caller that is
+  /// itself on one of those (a test, a server handler) would otherwise wait for a thread it
+  /// occupies, and Dispatch on Linux adds threads to a pool whose threads all wait only after a
+  /// delay (a server test's requests missed their 30 s deadlines so). On the event loop the
+  /// driver's answers resume the work without a hop to another thread.
+  static func blocking<T: Sendable>(on executor: EventLoopExecutor, _ work: @escaping @Sendable () async throws -> T) throws -> T {
+    // Waiting on the loop that must run the work would wait forever: refused, loudly.
+    if executor.loop.inEventLoop {
+      throw CorridorError(.internal, "a PostgreSQL call was made from its connection's own event loop, which would wait for itself")
+    }
     let outcome = Outcome<T>()
     let done = DispatchSemaphore(value: 0)
-    Task(executorPreference: BlockingExecutor.shared) {
+    Task(executorPreference: executor) {
       do {
         outcome.set(.success(try await work()))
       } catch {
@@ -200,7 +218,9 @@ public final class PostgresSession {
       var buffer = try cell.decode(ByteBuffer.self)
       return .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
     case .numeric:
-      let text = try cell.decode(String.self)
+      // A SUM over BIGINT is numeric: a whole number reads as the integer SQLite's SUM gives.
+      // PostgresNIO reads numeric's binary form as a Decimal, not as text.
+      let text = try cell.decode(Decimal.self).description
       if let whole = Int64(text) { return .integer(whole) }
       if let number = Double(text) { return .real(number) }
       throw CorridorError(.internal, "PostgreSQL column \(cell.columnName): numeric \(text) is out of range")
@@ -211,16 +231,17 @@ public final class PostgresSession {
   }
 }
 
-/// Runs the async side of `PostgresSession.blocking` on a Dispatch queue, outside the
-/// cooperative pool.
-final class BlockingExecutor: TaskExecutor {
-  static let shared = BlockingExecutor()
-  private let queue = DispatchQueue(label: "corridor.postgres", attributes: .concurrent)
+/// Runs the async side of `PostgresSession.blocking` on a NIO event loop: threads of their own,
+/// which never wait (the work only awaits the driver).
+final class EventLoopExecutor: TaskExecutor {
+  let loop: any EventLoop
+
+  init(_ loop: any EventLoop) { self.loop = loop }
 
   func enqueue(_ job: consuming ExecutorJob) {
     let job = UnownedJob(job)
     let executor = asUnownedTaskExecutor()
-    queue.async { job.runSynchronously(on: executor) }
+    loop.execute { job.runSynchronously(on: executor) }
   }
 }
 

@@ -35,11 +35,7 @@ extension Corridor.Audit {
 
     func run() throws {
       let anchor = try anchor.map(Self.anchor)
-      let result: AuditVerification
-      switch try database.open() {
-      case .sqlite(let db): result = try db.auditTrail.verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
-      case .postgres(let session): result = try PostgresLedger.verifyAudit(session, anchor: anchor, sinceCheckpoint: sinceCheckpoint)
-      }
+      let result = try database.open().auditTrail.verifyAudit(anchor: anchor, sinceCheckpoint: sinceCheckpoint)
       guard let first = result.findings.first else {
         Console.line(
           "intact\(sinceCheckpoint ? " since the checkpoint" : ""): \(result.entries) entries, head \(result.head); anchor \(result.headSeq):\(result.head)"
@@ -83,14 +79,7 @@ extension Corridor.Audit {
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
       let file = try database.output(out)
       let manifestFile = try database.output(out + ".manifest.json")
-      let manifest: AuditManifest
-      switch try database.open() {
-      case .sqlite(let db):
-        manifest = try db.auditTrail.exportAudit(from: from, to: to, format: format, to: file, manifest: manifestFile)
-      case .postgres(let session):
-        manifest = try PostgresLedger.exportAudit(
-          session, from: from, to: to, format: format, to: file, manifest: manifestFile, clock: try commandClock())
-      }
+      let manifest = try database.open().auditTrail.exportAudit(from: from, to: to, format: format, to: file, manifest: manifestFile)
       Console.line(
         "exported \(manifest.entries) entries (\(manifest.firstSeq.map(String.init) ?? "-")…\(manifest.lastSeq.map(String.init) ?? "-")) to \(out); sha256 \(manifest.sha256); manifest \(out).manifest.json"
       )
@@ -104,11 +93,7 @@ extension Corridor.Audit {
     @OptionGroup var op: OperatorOptions
 
     func run() throws {
-      let result: AuditVerification
-      switch try database.open() {
-      case .sqlite(let db): result = try db.auditTrail.checkpointAudit(operator: op.resolved)
-      case .postgres(let session): result = try PostgresLedger.checkpointAudit(session, operator: op.resolved)
-      }
+      let result = try database.open().auditTrail.checkpointAudit(operator: op.resolved)
       guard let first = result.findings.first else {
         Console.line("checkpoint at entry \(result.headSeq): \(result.head)")
         return
@@ -146,13 +131,8 @@ extension Corridor.Audit {
 
     func run() throws {
       let (from, to) = (try from.map(Day.init(parsing:)), try to.map(Day.init(parsing:)))
-      let entries: [AuditEntry]
-      switch try database.open() {
-      case .sqlite(let db):
-        entries = try db.auditTrail.auditLog(entity: entity, key: key, operator: operatorName, from: from, to: to, limit: limit)
-      case .postgres(let session):
-        entries = try PostgresLedger.auditLog(session, entity: entity, key: key, operator: operatorName, from: from, to: to, limit: limit)
-      }
+      let entries = try database.open().auditTrail.auditLog(
+        entity: entity, key: key, operator: operatorName, from: from, to: to, limit: limit)
       let views = entries.map(AuditEntryView.init)
       try Render.emit(
         output.format, json: views, headers: ["seq", "recordedAt", "operator", "action", "entity", "key", "hash"],

@@ -23,14 +23,14 @@ extension Corridor {
         // built in a scratch file and moved with `db copy`'s code (which refuses a database
         // that holds a ledger already), and the tour reads PostgreSQL.
         let location = try PostgresLocation(parsing: db, environment: ProcessInfo.processInfo.environment)
-        let session = try PostgresSession(location)
+        _ = try PostgresSession(location)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-demo-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let (_, summary) = try demo.build(path: scratch + "/demo.db")
         _ = try LedgerCopy.run(from: .sqlite(scratch + "/demo.db"), to: .postgres(location))
         let database = try PostgresLedger.database(location, clock: .fixed(Demo.clock))
-        try tour(demo, database, summary, name: location.description) { try PostgresLedger.verifyAudit(session) }
+        try tour(demo, database, summary, name: location.description)
         return
       }
       let path = db ?? "corridor-demo.db"
@@ -41,12 +41,12 @@ extension Corridor {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
       }
       let (database, summary) = try demo.build(path: path)
-      try tour(demo, database, summary, name: path) { try database.auditTrail.verifyAudit() }
+      try tour(demo, database, summary, name: path)
     }
 
     /// The demo's summary and tour of `database`, named `path` in the commands it shows.
     private func tour(
-      _ demo: Demo, _ database: CorridorDatabase, _ summary: Demo.Summary, name path: String, verify: () throws -> AuditVerification
+      _ demo: Demo, _ database: CorridorDatabase, _ summary: Demo.Summary, name path: String
     ) throws {
       let asOf = Demo.clock
       Console.line("Corridor demo: \(path)")
@@ -123,7 +123,7 @@ extension Corridor {
           + " in 2024 (corridor customs rebate --year 2024)")
 
       Console.line("\n== corridor audit verify --db \(path)")
-      let audit = try verify()
+      let audit = try database.auditTrail.verifyAudit()
       Console.line(audit.intact ? "intact: \(audit.entries) entries, head \(audit.head)" : "NOT intact: \(audit.findings.first?.message ?? "")")
       Console.line("\nNext: export CORRIDOR_DB=\(path), then try `corridor shipment list --status in-transit`, `corridor network route CQ-AKL-DUI`.")
     }

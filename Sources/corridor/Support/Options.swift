@@ -72,17 +72,11 @@ struct LedgerOptions: ParsableArguments {
   }
 
   /// The ledger opened on its engine and migrated, each migration applied told on stderr.
-  func open() throws -> OpenLedger {
+  func open() throws -> CorridorDatabase {
     switch try location() {
-    case .sqlite(let path): .sqlite(try CorridorDatabase(path: path, mode: .existing, clock: try commandClock(), notice: Console.notice))
-    case .postgres(let location): .postgres(try PostgresLedger.open(location, notice: Console.notice))
+    case .sqlite(let path): try CorridorDatabase(path: path, mode: .existing, clock: try commandClock(), notice: Console.notice)
+    case .postgres(let location): try PostgresLedger.database(location, clock: try commandClock(), notice: Console.notice)
     }
-  }
-
-  /// An open ledger: the commands that run on both engines switch on it once.
-  enum OpenLedger {
-    case sqlite(CorridorDatabase)
-    case postgres(PostgresSession)
   }
 
   /// An output file that must not be the SQLite database or its files.
