@@ -259,7 +259,7 @@ import Testing
   /// On the demo, as of its clock: a new actual event that moves a box's learned median by 6
   /// hours or more publishes one estimated arrival through the engine, into the feed; the same
   /// event again publishes nothing.
-  @Test func anActualEventThatMovesTheMedianPublishesOneEstimatedArrival() throws {
+  @Test(.sqliteOnly) func anActualEventThatMovesTheMedianPublishesOneEstimatedArrival() throws {
     let (db, _) = try Demo().build(path: temporaryDatabasePath())
     let box = try ContainerNumber(parsing: "CQXU1018320")
     func published() throws -> [MovementEvent] {

@@ -20,8 +20,9 @@ func freshDatabase(clock: Clock = .system) throws -> CorridorDatabase { try Test
 
 extension Trait where Self == ConditionTrait {
   /// A test of what only SQLite has (its schema's text, query plans, pragmas, its JSON functions
-  /// as a reference, its migrator): run when the suites run on SQLite files and left out of the
-  /// PostgreSQL run, whose own side CorridorPostgresTests check.
+  /// as a reference, its migrator), or of the demo, which is built on a file: run when the suites
+  /// run on SQLite files and left out of the PostgreSQL run, where it would only repeat itself
+  /// (CorridorPostgresTests check PostgreSQL's own side, CrossEngineTests the demo there).
   static var sqliteOnly: Self { .enabled(if: TestEngine.selected == .sqlite, "about SQLite itself") }
 }
 
