@@ -8,7 +8,9 @@
 # shell does (sqlite3 reading the events; psql's \copy out and in). A throwaway cluster on
 # loopback (.ci/postgres), hyperfine's mean of 3, peak RSS. Run from the repository root:
 #   Benchmarks/scripts/engines.sh [EVENTS]
-# ENGINES_DIR=/some/folder keeps the generated file between runs.
+# ENGINES_DIR=/some/folder keeps the generated file between runs. ENGINES_ROWS picks the tables
+# (default "copy year": the copies, imports and audit rows, and the year rows: year.sh's everyday
+# commands on the same ledger on each engine, each output compared byte for byte).
 N=${1:-1000000}
 source "$(dirname "$0")/common.sh"
 DIR=${ENGINES_DIR:-$WORK}
@@ -57,6 +59,53 @@ time_it() {
 
 fresh moved >/dev/null 2>&1
 /usr/bin/time -f "first db copy file → PostgreSQL: %e s, %M KB" "$BIN" db copy --from "$DB" --to "$BASE/moved" >/dev/null
+ENGINES_ROWS=${ENGINES_ROWS:-copy year}
+
+# The year rows: year.sh's everyday commands, as of the ledger's last event, on the file and on its
+# copy in PostgreSQL (hyperfine's mean of 3 each), and whether the two outputs are the same bytes.
+if [[ " $ENGINES_ROWS " == *" year "* ]]; then
+  LAST_MS=$(sqlite3 "$DB" "SELECT max(at_ms) FROM events")
+  AS_OF=$(date -u -d "@$((LAST_MS / 1000))" +%Y-%m-%dT%H:%M:%SZ)
+  SHIPMENT=$(sqlite3 "$DB" "SELECT ref FROM shipments ORDER BY rowid LIMIT 1 OFFSET (SELECT count(*) / 2 FROM shipments)")
+  CONTAINER=$(sqlite3 "$DB" "SELECT container FROM shipment_containers WHERE shipment = '$SHIPMENT' LIMIT 1")
+  OPEN_CONTAINER=$(sqlite3 "$DB" "SELECT sc.container FROM shipment_status st JOIN shipments s ON s.ref = st.ref
+    JOIN shipment_containers sc ON sc.shipment = st.ref WHERE st.status = 'in-transit' AND s.route = 'CQ-AKL-DUI' LIMIT 1")
+  YEAR=$(sqlite3 "$DB" "SELECT substr(min(booked_on), 1, 4) FROM shipments")
+  YEAR_ROWS=()
+  year_row() {
+    local label=$1 args=$2 file="CORRIDOR_NOW=$AS_OF $BIN $2 --db $DB" pg="CORRIDOR_NOW=$AS_OF $BIN $2 --db $BASE/moved" times same
+    if hyperfine -S bash --warmup 1 --runs 3 --export-json "$WORK/y.json" "$file" "$pg" >/dev/null 2>&1; then
+      times=$(python3 -c "import json; r=json.load(open('$WORK/y.json'))['results']; print('|'.join('%.3f s' % x['mean'] for x in r))")
+    else
+      times="failed|failed"
+    fi
+    bash -c "$file" >"$WORK/y.file" 2>&1 || true
+    bash -c "$pg" >"$WORK/y.pg" 2>&1 || true
+    cmp -s "$WORK/y.file" "$WORK/y.pg" && same="same bytes" || same="DIFFERENT"
+    YEAR_ROWS+=("$label|$times|$same")
+  }
+  year_row "report exceptions --as-of" "report exceptions --as-of $AS_OF"
+  year_row "cost SHIPMENT" "cost $SHIPMENT"
+  year_row "report costs --from/--to (one year)" "report costs --from $YEAR-01-01 --to $YEAR-12-31"
+  year_row "report exports --year --by commodity" "report exports --year $YEAR --by commodity"
+  year_row "report imports --year --by commodity" "report imports --year $YEAR --by commodity"
+  year_row "report costs --format html (page)" "report costs --from $YEAR-01-01 --to $YEAR-12-31 --format html"
+  year_row "report network --format html (page)" "report network --as-of $AS_OF --format html"
+  year_row "report transit --format html (page)" "report transit --format html"
+  year_row "shipment list --status in-transit --limit 50" "shipment list --status in-transit --limit 50"
+  year_row "track CONTAINER" "track $CONTAINER"
+  year_row "track (on its way, learned ETA)" "track $OPEN_CONTAINER --as-of $AS_OF"
+  year_row "eta backtest --from/--to (one year)" "eta backtest --from $YEAR-01-01 --to $YEAR-12-31"
+  year_row "emissions SHIPMENT" "emissions $SHIPMENT"
+  year_row "free-time CONTAINER" "free-time $CONTAINER --as-of $AS_OF"
+  year_row "report free-time --as-of" "report free-time --as-of $AS_OF"
+  year_row "audit verify" "audit verify"
+  echo
+  echo "| year row ($N events) | SQLite file | PostgreSQL on loopback | outputs |"
+  echo "|---|---|---|---|"
+  for row in "${YEAR_ROWS[@]}"; do echo "| ${row//|/ | } |"; done
+fi
+[[ " $ENGINES_ROWS " == *" copy "* ]] || exit 0
 time_it "db copy file → PostgreSQL" "fresh target >/dev/null 2>&1" "$BIN db copy --from $DB --to $BASE/target"
 time_it "db copy PostgreSQL → file" "rm -f $WORK/back.db*" "$BIN db copy --from $BASE/moved --to $WORK/back.db"
 time_it "import events ($N), SQLite (1 run)" "rm -f $WORK/imp.db* && cp $DIR/before-$N.db $WORK/imp.db" "CORRIDOR_NOW=2026-01-01T00:00:00Z $BIN import events $DIR/events-$N.csv --quiet --db $WORK/imp.db" 1

@@ -44,11 +44,9 @@ struct DeliveryService: Service {
             await raiseFreeTimeAlerts()
           }
           let skipping = state.busy(now: now)
-          let due: [DueDelivery]
+          let due: [(id: String, waiting: Int)]
           do {
-            due = try await database.read {
-              try $0.outbox.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize, skipping: skipping)
-            }
+            due = try await database.read { try $0.outbox.dueSubscriptions(nowMilliseconds: now, skipping: skipping) }
           } catch is CancellationError {
             return
           } catch {
@@ -57,14 +55,14 @@ struct DeliveryService: Service {
             continue
           }
           var full = false
-          for batch in due where state.start(batch.subscriptionID) {
-            full = full || batch.outboxIDs.count == settings.batchSize
+          for (subscription, waiting) in due where state.start(subscription) {
+            full = full || waiting >= settings.batchSize
             group.addTask {
-              await deliver(batch)
-              state.finish(batch.subscriptionID)
+              await deliver(subscription)
+              state.finish(subscription)
             }
           }
-          // A full batch means more is waiting: go on at once.
+          // A full batch waiting means more may come after it: go on at once.
           if !full { try? await Task.sleep(for: settings.pollInterval) }
         }
       }
@@ -91,26 +89,26 @@ struct DeliveryService: Service {
 
   /// Delivers a subscription's next batch, if this server holds (or can take) the
   /// subscription's lease: with several servers on one ledger, one at a time sends a
-  /// subscription's notifications, in order. With the lease held the batch is read again, since
-  /// another server may have sent part of what `candidate` saw before its lease ran out.
-  func deliver(_ candidate: DueDelivery) async {
+  /// subscription's notifications, in order. The batch is read only with the lease held, since
+  /// another server may have sent part of what was due when the loop polled.
+  func deliver(_ subscription: String) async {
     let now = clock.now().milliseconds
     let batch: DueDelivery
     do {
       let until = now + settings.lease.milliseconds
       guard
         try await database.write({
-          try $0.outbox.lease(candidate.subscriptionID, holder: settings.holder, nowMilliseconds: now, untilMilliseconds: until)
+          try $0.outbox.lease(subscription, holder: settings.holder, nowMilliseconds: now, untilMilliseconds: until)
         })
       else { return }
       guard
-        let fresh = try await database.read({
-          try $0.outbox.dueDeliveries(nowMilliseconds: now, batchSize: settings.batchSize, only: candidate.subscriptionID)
-        }).first
+        let due = try await database.read({
+          try $0.outbox.dueDelivery(of: subscription, nowMilliseconds: now, batchSize: settings.batchSize)
+        })
       else { return }
-      batch = fresh
+      batch = due
     } catch {
-      logger.error("delivery: subscription \(candidate.subscriptionID): cannot take its lease: \(error)")
+      logger.error("delivery: subscription \(subscription): cannot take its lease: \(error)")
       return
     }
     let failure = await send(batch)

@@ -161,7 +161,8 @@ import Testing
     #expect(try alerts(everyone).count == 1 && alerts(consignee).count == 1)
     for id in [silent, other, elsewhere, revoked] { #expect(try alerts(id).isEmpty, "\(id)") }
     // The body as pushed.
-    let due = try yard.db.outbox.dueDeliveries(nowMilliseconds: .max).first { $0.subscriptionID == consignee }
+    #expect(try yard.db.outbox.dueSubscriptions(nowMilliseconds: .max).contains { $0.id == consignee })
+    let due = try yard.db.outbox.dueDelivery(of: consignee, nowMilliseconds: .max)
     guard case .alert(let body)? = due?.payload else {
       Issue.record("no alert due for \(consignee)")
       return

@@ -27,7 +27,7 @@ extension CustomsStore: ClearanceReading {
           SELECT \(group) AS grp, d.declared_at_ms,
             CASE WHEN d.status IN ('released', 'closed') THEN
               (SELECT MAX(h.at_ms) FROM declaration_history h WHERE h.declaration = d.number AND h.status = 'released') END AS released_ms,
-            (SELECT \(connection.dialect.groupConcat("h.check_kind", separator: "','", distinct: true)) FROM declaration_history h
+            (SELECT \(connection.dialect.distinctCommaList("h.check_kind")) FROM declaration_history h
               WHERE h.declaration = d.number AND h.check_kind IS NOT NULL) AS checks,
             (SELECT \(connection.dialect.groupConcat("h.outcome", separator: "','")) FROM declaration_history h WHERE h.declaration = d.number AND h.outcome IS NOT NULL) AS outcomes,
             EXISTS (SELECT 1 FROM declaration_history h WHERE h.declaration = d.number AND h.status = 'detained') AS detained,

@@ -123,12 +123,20 @@ package enum SQLDialect: Sendable {
   }
 
   /// The values of `expression` in a group joined by `separator` (a SQL string literal):
-  /// SQLite's `group_concat` (`string_agg` arrived in SQLite 3.44; Debian 12 has 3.40), whose
-  /// `DISTINCT` form takes no separator and joins with a comma: `distinct` needs `','`.
-  package func groupConcat(_ expression: String, separator: String, distinct: Bool = false) -> String {
+  /// SQLite's `group_concat` (`string_agg` arrived in SQLite 3.44; Debian 12 has 3.40).
+  package func groupConcat(_ expression: String, separator: String) -> String {
     switch self {
-    case .sqlite: distinct ? "group_concat(DISTINCT \(expression))" : "group_concat(\(expression), \(separator))"
-    case .postgresql: "string_agg(\(distinct ? "DISTINCT " : "")CAST(\(expression) AS TEXT), \(separator))"
+    case .sqlite: "group_concat(\(expression), \(separator))"
+    case .postgresql: "string_agg(CAST(\(expression) AS TEXT), \(separator))"
+    }
+  }
+
+  /// The distinct values of `expression` in a group, joined by commas, in no particular order:
+  /// SQLite's `DISTINCT` form of `group_concat` takes no separator, so this one has none to give.
+  package func distinctCommaList(_ expression: String) -> String {
+    switch self {
+    case .sqlite: "group_concat(DISTINCT \(expression))"
+    case .postgresql: "string_agg(DISTINCT CAST(\(expression) AS TEXT), ',')"
     }
   }
 }

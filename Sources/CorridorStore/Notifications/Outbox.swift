@@ -168,55 +168,62 @@ public struct DeliveryView: Encodable, Sendable {
 }
 
 extension Outbox {
-  /// The next batch of each subscription whose oldest undelivered row is due: per subscription,
-  /// events go out in the order they were recorded, so a row waiting for its retry holds back
-  /// the rows behind it.
-  /// Subscriptions in `skipping` (a delivery under way, or held back) are left out.
-  /// `only`: that subscription's batch alone (read again once its lease is held).
-  public func dueDeliveries(
-    nowMilliseconds: Int64, batchSize: Int = 100, skipping: Set<String> = [], only: String? = nil
-  ) throws -> [DueDelivery] {
+  /// The subscriptions whose oldest undelivered row is due, and how many rows each has waiting:
+  /// per subscription, events go out in the order they were recorded, so a row waiting for its
+  /// retry holds back the rows behind it. Subscriptions in `skipping` (a delivery under way, or
+  /// held back) are left out. What the delivery loop polls: the batch itself is read once, by
+  /// `dueDelivery(of:…)`, when the subscription's lease is held.
+  public func dueSubscriptions(nowMilliseconds: Int64, skipping: Set<String> = []) throws -> [(id: String, waiting: Int)] {
     try mapSQLiteErrors {
-      var conditions = Conditions("o.delivered_at IS NULL", "k.revoked_at IS NULL")
-      conditions.add("o.subscription_id = ?", SQLValue(only))
-      let heads = try connection.rows(
+      try connection.rows(
         """
-        SELECT o.subscription_id, MIN(o.id) AS head FROM outbox o
+        SELECT o.subscription_id, MIN(o.id) AS head, COUNT(*) AS waiting FROM outbox o
         JOIN subscriptions s ON s.id = o.subscription_id JOIN api_keys k ON k.name = s.owner
-        \(conditions.sql) GROUP BY o.subscription_id
-        """, conditions.arguments)
-      var due: [DueDelivery] = []
-      for head in heads {
+        WHERE o.delivered_at IS NULL AND k.revoked_at IS NULL GROUP BY o.subscription_id ORDER BY o.subscription_id
+        """, []
+      ).compactMap { head -> (id: String, waiting: Int)? in
         let id = try head.text("subscription_id")
-        if skipping.contains(id) { continue }
-        guard
-          let first = try connection.row(
-            "SELECT attempts, next_attempt_ms FROM outbox WHERE id = ?", [.integer(try head.int64("head"))])
-        else { continue }
-        guard try first.int64("next_attempt_ms") <= nowMilliseconds else { continue }
-        guard let subscription = try connection.row("SELECT callback_url, secret FROM subscriptions WHERE id = ?", [.text(id)]) else { continue }
-        let rows = try connection.rows(
-          """
-          SELECT o.id AS outbox_id, a.body AS alert_body, \(EventStore.eventColumns) FROM outbox o
-          LEFT JOIN events e ON e.seq = o.event_seq LEFT JOIN event_retractions r ON r.event_id = e.id
-          LEFT JOIN free_time_alerts a ON a.id = o.alert_id
-          WHERE o.subscription_id = ? AND o.delivered_at IS NULL ORDER BY o.id LIMIT ?
-          """, [.text(id), .integer(Int64(batchSize))])
-        let payload: DueDelivery.Payload
-        let taken: [Row]
-        if let body = try rows.first?.optionalText("alert_body") {
-          (payload, taken) = (.alert(body: Array(body.utf8)), Array(rows.prefix(1)))
-        } else {
-          // The events up to the next alert.
-          taken = Array(try rows.prefix { try $0.optionalText("alert_body") == nil })
-          payload = .events(try taken.map(db.eventStore.movementEvent))
-        }
-        due.append(
-          DueDelivery(
-            subscriptionID: id, callbackURL: try subscription.text("callback_url"), secret: try subscription.blob("secret"),
-            outboxIDs: try taken.map { try $0.int64("outbox_id") }, payload: payload, attempts: Int(try first.int64("attempts"))))
+        guard !skipping.contains(id),
+          let retry = try connection.scalarInt("SELECT next_attempt_ms FROM outbox WHERE id = ?", [.integer(try head.int64("head"))]),
+          retry <= nowMilliseconds
+        else { return nil }
+        return (id, Int(try head.int64("waiting")))
       }
-      return due
+    }
+  }
+
+  /// `subscription`'s next batch when its oldest undelivered row is due (nil otherwise, or when
+  /// its owner's key is revoked): up to `batchSize` events, or one free-time alert.
+  public func dueDelivery(of subscription: String, nowMilliseconds: Int64, batchSize: Int = 100) throws -> DueDelivery? {
+    try mapSQLiteErrors {
+      guard
+        let head = try connection.row(
+          """
+          SELECT o.attempts, o.next_attempt_ms, s.callback_url, s.secret FROM outbox o
+          JOIN subscriptions s ON s.id = o.subscription_id JOIN api_keys k ON k.name = s.owner
+          WHERE o.subscription_id = ? AND o.delivered_at IS NULL AND k.revoked_at IS NULL ORDER BY o.id LIMIT 1
+          """, [.text(subscription)]),
+        try head.int64("next_attempt_ms") <= nowMilliseconds
+      else { return nil }
+      let rows = try connection.rows(
+        """
+        SELECT o.id AS outbox_id, a.body AS alert_body, \(EventStore.eventColumns) FROM outbox o
+        LEFT JOIN events e ON e.seq = o.event_seq LEFT JOIN event_retractions r ON r.event_id = e.id
+        LEFT JOIN free_time_alerts a ON a.id = o.alert_id
+        WHERE o.subscription_id = ? AND o.delivered_at IS NULL ORDER BY o.id LIMIT ?
+        """, [.text(subscription), .integer(Int64(batchSize))])
+      let payload: DueDelivery.Payload
+      let taken: [Row]
+      if let body = try rows.first?.optionalText("alert_body") {
+        (payload, taken) = (.alert(body: Array(body.utf8)), Array(rows.prefix(1)))
+      } else {
+        // The events up to the next alert.
+        taken = Array(try rows.prefix { try $0.optionalText("alert_body") == nil })
+        payload = .events(try taken.map(db.eventStore.movementEvent))
+      }
+      return DueDelivery(
+        subscriptionID: subscription, callbackURL: try head.text("callback_url"), secret: try head.blob("secret"),
+        outboxIDs: try taken.map { try $0.int64("outbox_id") }, payload: payload, attempts: Int(try head.int64("attempts")))
     }
   }
 

@@ -44,12 +44,19 @@ struct DatabaseOptions: ParsableArguments {
   /// The dev tools, which fill a file, pass `sqliteOnly`: a `postgres://` URL is refused, exit 64,
   /// before anything is read.
   func open(sqliteOnly: Bool = false) throws -> CorridorDatabase {
-    let environment = ProcessInfo.processInfo.environment
-    switch try LedgerLocation(parsing: path, environment: environment) {
-    case .sqlite(let file): return try CorridorDatabase(path: file, mode: .existing, clock: try commandClock(), notice: Console.notice)
-    case .postgres(let location):
-      if sqliteOnly { throw Self.sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
-      return try PostgresLedger.database(location, clock: try commandClock(), notice: Console.notice)
+    let location = try LedgerLocation(parsing: path, environment: ProcessInfo.processInfo.environment)
+    if sqliteOnly, case .postgres = location { throw Self.sqliteOnly(path, named: db == nil ? "CORRIDOR_DB" : "--db") }
+    return try location.open()
+  }
+}
+
+extension LedgerLocation {
+  /// The existing ledger here opened on its engine with the command's clock, pending migrations
+  /// applied and each told on stderr.
+  func open() throws -> CorridorDatabase {
+    switch self {
+    case .sqlite(let path): try CorridorDatabase(path: path, mode: .existing, clock: try commandClock(), notice: Console.notice)
+    case .postgres(let location): try PostgresLedger.database(location, clock: try commandClock(), notice: Console.notice)
     }
   }
 }
@@ -72,12 +79,7 @@ struct LedgerOptions: ParsableArguments {
   }
 
   /// The ledger opened on its engine and migrated, each migration applied told on stderr.
-  func open() throws -> CorridorDatabase {
-    switch try location() {
-    case .sqlite(let path): try CorridorDatabase(path: path, mode: .existing, clock: try commandClock(), notice: Console.notice)
-    case .postgres(let location): try PostgresLedger.database(location, clock: try commandClock(), notice: Console.notice)
-    }
-  }
+  func open() throws -> CorridorDatabase { try location().open() }
 
   /// An output file that must not be the SQLite database or its files.
   func output(_ path: String) throws -> OutputFile {
