@@ -100,8 +100,7 @@ public struct TestLedger {
       let path = folder + "/corridor.db"
       return TestLedger(db: try CorridorDatabase(path: path, mode: .create, clock: clock), location: path, postgres: nil)
     case .postgres:
-      let location = try TestPostgres.freshDatabase(template: try TestPostgres.migratedTemplate.get())
-      return TestLedger(db: try PostgresLedger.database(location, clock: clock), location: TestPostgres.url(location), postgres: location)
+      return try opened(TestPostgres.freshDatabase(template: try TestPostgres.migratedTemplate.get()), clock: clock)
     }
   }
 
@@ -149,12 +148,16 @@ public struct TestLedger {
   /// A copy of `template`, open with `clock`.
   public static func copy(of template: Template, clock: Clock = .system) throws -> TestLedger {
     if let source = template.postgres {
-      let location = try TestPostgres.freshDatabase(template: source.database)
-      return TestLedger(db: try PostgresLedger.database(location, clock: clock), location: TestPostgres.url(location), postgres: location)
+      return try opened(TestPostgres.freshDatabase(template: source.database), clock: clock)
     }
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("corridor-kit-\(UUID().uuidString).db").path
     try FileManager.default.copyItem(atPath: template.location, toPath: path)
     return TestLedger(db: try CorridorDatabase(path: path, clock: clock), location: path, postgres: nil)
+  }
+
+  /// The PostgreSQL ledger at `location`, open with `clock`.
+  private static func opened(_ location: PostgresLocation, clock: Clock) throws -> TestLedger {
+    TestLedger(db: try PostgresLedger.database(location, clock: clock), location: TestPostgres.url(location), postgres: location)
   }
 
   /// Another connection to the same ledger, with its own clock (a second writer, a later day).

@@ -174,20 +174,21 @@ extension Outbox {
   /// held back) are left out. What the delivery loop polls: the batch itself is read once, by
   /// `dueDelivery(of:…)`, when the subscription's lease is held.
   public func dueSubscriptions(nowMilliseconds: Int64, skipping: Set<String> = []) throws -> [(id: String, waiting: Int)] {
+    // One statement a poll (the loop runs it every 50 ms): each subscription's oldest undelivered
+    // row and its count, kept when that row's time has come.
     try mapSQLiteErrors {
       try connection.rows(
         """
-        SELECT o.subscription_id, MIN(o.id) AS head, COUNT(*) AS waiting FROM outbox o
-        JOIN subscriptions s ON s.id = o.subscription_id JOIN api_keys k ON k.name = s.owner
-        WHERE o.delivered_at IS NULL AND k.revoked_at IS NULL GROUP BY o.subscription_id ORDER BY o.subscription_id
-        """, []
-      ).compactMap { head -> (id: String, waiting: Int)? in
-        let id = try head.text("subscription_id")
-        guard !skipping.contains(id),
-          let retry = try connection.scalarInt("SELECT next_attempt_ms FROM outbox WHERE id = ?", [.integer(try head.int64("head"))]),
-          retry <= nowMilliseconds
-        else { return nil }
-        return (id, Int(try head.int64("waiting")))
+        SELECT due.subscription_id, due.waiting FROM (
+          SELECT o.subscription_id, MIN(o.id) AS head, COUNT(*) AS waiting FROM outbox o
+          JOIN subscriptions s ON s.id = o.subscription_id JOIN api_keys k ON k.name = s.owner
+          WHERE o.delivered_at IS NULL AND k.revoked_at IS NULL GROUP BY o.subscription_id
+        ) due JOIN outbox head ON head.id = due.head
+        WHERE head.next_attempt_ms <= ? ORDER BY due.subscription_id
+        """, [.integer(nowMilliseconds)]
+      ).compactMap { row -> (id: String, waiting: Int)? in
+        let id = try row.text("subscription_id")
+        return skipping.contains(id) ? nil : (id, Int(try row.int64("waiting")))
       }
     }
   }

@@ -54,8 +54,7 @@ public final class PostgresSession {
     guard !executor.loop.inEventLoop else {
       // Let go on its own event loop (a server's pool released by a task there): closed there
       // and then, without the wait it cannot do on that thread.
-      let closing: EventLoopFuture<Void> = connection.close()
-      _ = closing
+      _ = connection.close() as EventLoopFuture<Void>
       return
     }
     _ = try? Self.blocking(on: executor) { try await connection.close() }
